@@ -1,0 +1,40 @@
+package dev.tempora.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code tempora} command: one subcommand per job. */
+@Command(name = "tempora",
+        mixinStandardHelpOptions = true,
+        version = "Tempora 0.1.0",
+        description = "Temporal Fusion Transformer forecasting on the JVM.",
+        subcommands = {InfoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the tool and returns its exit status (tests call this rather than {@link #main}). */
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            // Bad input is reported in one line; a stack trace only helps for bugs.
+            if (e instanceof IllegalArgumentException || e instanceof java.io.IOException
+                    || e instanceof IllegalStateException || e instanceof java.io.UncheckedIOException) {
+                cmd.getErr().println("tempora " + cmd.getCommandName() + ": " + e.getMessage());
+                return 1;
+            }
+            throw e;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}

@@ -1,0 +1,399 @@
+package dev.tempora.tensor.io;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A small, strict JSON reader and writer (RFC 8259), so the dependency-free core can read
+ * safetensors headers, checkpoints' metadata and training configs.
+ *
+ * <p>Values map to Java as: object → {@code LinkedHashMap<String,Object>} (key order kept), array →
+ * {@code ArrayList<Object>}, string → String, number → Long when integral and written without a
+ * fraction or exponent, else Double; true/false → Boolean; null → null. Parse errors name the line
+ * and column.
+ */
+public final class Json {
+
+    private Json() {}
+
+    /** Parses one JSON value; trailing content other than whitespace is an error. */
+    public static Object parse(String text) {
+        Parser p = new Parser(text);
+        p.skipWhitespace();
+        Object v = p.value();
+        p.skipWhitespace();
+        if (p.pos < text.length()) {
+            throw p.error("unexpected content after the JSON value");
+        }
+        return v;
+    }
+
+    /** Parses a JSON object. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> parseObject(String text) {
+        Object v = parse(text);
+        if (!(v instanceof Map)) {
+            throw new IllegalArgumentException("expected a JSON object, got " + describe(v));
+        }
+        return (Map<String, Object>) v;
+    }
+
+    /** Compact JSON. */
+    public static String write(Object value) {
+        StringBuilder sb = new StringBuilder();
+        write(sb, value, -1, 0);
+        return sb.toString();
+    }
+
+    /** JSON indented by two spaces, one member per line. */
+    public static String writePretty(Object value) {
+        StringBuilder sb = new StringBuilder();
+        write(sb, value, 2, 0);
+        return sb.append('\n').toString();
+    }
+
+    static String describe(Object v) {
+        if (v == null) {
+            return "null";
+        }
+        if (v instanceof Map) {
+            return "an object";
+        }
+        if (v instanceof List) {
+            return "an array";
+        }
+        if (v instanceof String) {
+            return "a string";
+        }
+        if (v instanceof Number) {
+            return "a number";
+        }
+        return "a boolean";
+    }
+
+    private static void write(StringBuilder sb, Object v, int indent, int depth) {
+        if (v == null) {
+            sb.append("null");
+        } else if (v instanceof String s) {
+            quote(sb, s);
+        } else if (v instanceof Double || v instanceof Float) {
+            double d = ((Number) v).doubleValue();
+            if (!Double.isFinite(d)) {
+                throw new IllegalArgumentException("JSON cannot represent " + d);
+            }
+            if (d == Math.rint(d) && Math.abs(d) < 1e15) {
+                sb.append((long) d).append(".0");
+            } else {
+                sb.append(v instanceof Float ? Float.toString((Float) v) : Double.toString(d));
+            }
+        } else if (v instanceof Number || v instanceof Boolean) {
+            sb.append(v);
+        } else if (v instanceof Map<?, ?> m) {
+            sb.append('{');
+            boolean first = true;
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                if (!first) {
+                    sb.append(',');
+                }
+                first = false;
+                newline(sb, indent, depth + 1);
+                quote(sb, String.valueOf(e.getKey()));
+                sb.append(indent >= 0 ? ": " : ":");
+                write(sb, e.getValue(), indent, depth + 1);
+            }
+            if (!m.isEmpty()) {
+                newline(sb, indent, depth);
+            }
+            sb.append('}');
+        } else if (v instanceof Iterable<?> list) {
+            sb.append('[');
+            boolean first = true;
+            boolean scalars = true;
+            for (Object o : list) {
+                scalars &= !(o instanceof Map) && !(o instanceof Iterable);
+            }
+            for (Object o : list) {
+                if (!first) {
+                    sb.append(indent >= 0 && scalars ? ", " : ",");
+                }
+                if (!scalars) {
+                    newline(sb, indent, depth + 1);
+                }
+                first = false;
+                write(sb, o, indent, depth + 1);
+            }
+            if (!first && !scalars) {
+                newline(sb, indent, depth);
+            }
+            sb.append(']');
+        } else if (v instanceof int[] a) {
+            List<Object> l = new ArrayList<>();
+            for (int x : a) {
+                l.add((long) x);
+            }
+            write(sb, l, indent, depth);
+        } else if (v instanceof long[] a) {
+            List<Object> l = new ArrayList<>();
+            for (long x : a) {
+                l.add(x);
+            }
+            write(sb, l, indent, depth);
+        } else if (v instanceof double[] a) {
+            List<Object> l = new ArrayList<>();
+            for (double x : a) {
+                l.add(x);
+            }
+            write(sb, l, indent, depth);
+        } else if (v instanceof float[] a) {
+            List<Object> l = new ArrayList<>();
+            for (float x : a) {
+                l.add(x);
+            }
+            write(sb, l, indent, depth);
+        } else {
+            throw new IllegalArgumentException("cannot write " + v.getClass().getName() + " as JSON");
+        }
+    }
+
+    private static void newline(StringBuilder sb, int indent, int depth) {
+        if (indent >= 0) {
+            sb.append('\n').append(" ".repeat(indent * depth));
+        }
+    }
+
+    private static void quote(StringBuilder sb, String s) {
+        sb.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                case '\b' -> sb.append("\\b");
+                case '\f' -> sb.append("\\f");
+                default -> {
+                    if (c < 0x20) {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        sb.append('"');
+    }
+
+    private static final class Parser {
+        private final String s;
+        private int pos;
+
+        Parser(String s) {
+            this.s = s;
+        }
+
+        Object value() {
+            if (pos >= s.length()) {
+                throw error("unexpected end of input, expected a value");
+            }
+            char c = s.charAt(pos);
+            return switch (c) {
+                case '{' -> object();
+                case '[' -> array();
+                case '"' -> string();
+                case 't' -> literal("true", Boolean.TRUE);
+                case 'f' -> literal("false", Boolean.FALSE);
+                case 'n' -> literal("null", null);
+                default -> {
+                    if (c == '-' || (c >= '0' && c <= '9')) {
+                        yield number();
+                    }
+                    throw error("unexpected character '" + c + "'");
+                }
+            };
+        }
+
+        private Map<String, Object> object() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            pos++;
+            skipWhitespace();
+            if (peek() == '}') {
+                pos++;
+                return m;
+            }
+            while (true) {
+                skipWhitespace();
+                if (peek() != '"') {
+                    throw error("expected a quoted member name");
+                }
+                int keyPos = pos;
+                String key = string();
+                if (m.containsKey(key)) {
+                    pos = keyPos;
+                    throw error("duplicate member \"" + key + "\"");
+                }
+                skipWhitespace();
+                expect(':');
+                skipWhitespace();
+                m.put(key, value());
+                skipWhitespace();
+                char c = next("',' or '}'");
+                if (c == '}') {
+                    return m;
+                }
+                if (c != ',') {
+                    pos--;
+                    throw error("expected ',' or '}'");
+                }
+            }
+        }
+
+        private List<Object> array() {
+            List<Object> l = new ArrayList<>();
+            pos++;
+            skipWhitespace();
+            if (peek() == ']') {
+                pos++;
+                return l;
+            }
+            while (true) {
+                skipWhitespace();
+                l.add(value());
+                skipWhitespace();
+                char c = next("',' or ']'");
+                if (c == ']') {
+                    return l;
+                }
+                if (c != ',') {
+                    pos--;
+                    throw error("expected ',' or ']'");
+                }
+            }
+        }
+
+        private String string() {
+            pos++;
+            StringBuilder sb = new StringBuilder();
+            while (true) {
+                char c = next("closing '\"'");
+                if (c == '"') {
+                    return sb.toString();
+                }
+                if (c == '\\') {
+                    char e = next("escape character");
+                    switch (e) {
+                        case '"', '\\', '/' -> sb.append(e);
+                        case 'n' -> sb.append('\n');
+                        case 'r' -> sb.append('\r');
+                        case 't' -> sb.append('\t');
+                        case 'b' -> sb.append('\b');
+                        case 'f' -> sb.append('\f');
+                        case 'u' -> {
+                            if (pos + 4 > s.length()) {
+                                throw error("truncated \\u escape");
+                            }
+                            try {
+                                sb.append((char) Integer.parseInt(s.substring(pos, pos + 4), 16));
+                            } catch (NumberFormatException ex) {
+                                throw error("bad \\u escape");
+                            }
+                            pos += 4;
+                        }
+                        default -> {
+                            pos--;
+                            throw error("bad escape '\\" + e + "'");
+                        }
+                    }
+                } else if (c < 0x20) {
+                    pos--;
+                    throw error("control character in string");
+                } else {
+                    sb.append(c);
+                }
+            }
+        }
+
+        private Object number() {
+            int start = pos;
+            if (peek() == '-') {
+                pos++;
+            }
+            boolean integral = true;
+            while (pos < s.length()) {
+                char c = s.charAt(pos);
+                if (c >= '0' && c <= '9') {
+                    pos++;
+                } else if (c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-') {
+                    integral = false;
+                    pos++;
+                } else {
+                    break;
+                }
+            }
+            String t = s.substring(start, pos);
+            try {
+                if (integral) {
+                    return Long.parseLong(t);
+                }
+                return Double.parseDouble(t);
+            } catch (NumberFormatException e) {
+                pos = start;
+                throw error("bad number '" + t + "'");
+            }
+        }
+
+        private Object literal(String word, Object value) {
+            if (!s.startsWith(word, pos)) {
+                throw error("unexpected token, expected " + word);
+            }
+            pos += word.length();
+            return value;
+        }
+
+        void skipWhitespace() {
+            while (pos < s.length()) {
+                char c = s.charAt(pos);
+                if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
+                    pos++;
+                } else {
+                    break;
+                }
+            }
+        }
+
+        private char peek() {
+            return pos < s.length() ? s.charAt(pos) : '\0';
+        }
+
+        private char next(String expected) {
+            if (pos >= s.length()) {
+                throw error("unexpected end of input, expected " + expected);
+            }
+            return s.charAt(pos++);
+        }
+
+        private void expect(char c) {
+            if (peek() != c) {
+                throw error("expected '" + c + "'");
+            }
+            pos++;
+        }
+
+        IllegalArgumentException error(String message) {
+            int line = 1;
+            int col = 1;
+            for (int i = 0; i < Math.min(pos, s.length()); i++) {
+                if (s.charAt(i) == '\n') {
+                    line++;
+                    col = 1;
+                } else {
+                    col++;
+                }
+            }
+            return new IllegalArgumentException("invalid JSON at line " + line + ", column " + col + ": " + message);
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package dev.tempora.tensor.kernels;
+
+/**
+ * Element-wise kernels over runs of floats: {@code out[oo + i] = f(a[ao + i*as], b[bo + i*bs])}.
+ * The SIMD path ({@link ElementwiseVector}) handles unit and zero (broadcast) strides; other strides
+ * and the scalar fallback use the references below, which define what every kernel must compute.
+ * The caller (the tensor layer) walks the n-d iteration space and hands runs to these kernels.
+ */
+public final class ElementwiseKernels {
+
+    private ElementwiseKernels() {}
+
+    // ---------------------------------------------------------------- unary
+
+    /** out[oo+i] = op(x[xo + i*xs]) for i in [0, n). */
+    public static void unary(UnaryOp op, float p, float q, float[] x, int xo, int xs, float[] out, int oo, int n) {
+        if (VectorSupport.ENABLED && xs == 1 && n >= VectorSupport.LANES) {
+            ElementwiseVector.unary(op, p, q, x, xo, out, oo, n);
+        } else {
+            unaryReference(op, p, q, x, xo, xs, out, oo, n);
+        }
+    }
+
+    public static void unaryReference(UnaryOp op, float p, float q, float[] x, int xo, int xs, float[] out, int oo, int n) {
+        for (int i = 0; i < n; i++) {
+            out[oo + i] = op.apply(x[xo + i * xs], p, q);
+        }
+    }
+
+    /** out[i] = g[i] * op'(x[i], y[i]), all contiguous; used by every unary op's backward. */
+    public static void unaryBackward(UnaryOp op, float p, float q, float[] g, int go, float[] x, int xo,
+                                     float[] y, int yo, float[] out, int oo, int n) {
+        if (VectorSupport.ENABLED && n >= VectorSupport.LANES) {
+            ElementwiseVector.unaryBackward(op, p, q, g, go, x, xo, y, yo, out, oo, n);
+        } else {
+            unaryBackwardReference(op, p, q, g, go, x, xo, y, yo, out, oo, n);
+        }
+    }
+
+    public static void unaryBackwardReference(UnaryOp op, float p, float q, float[] g, int go, float[] x, int xo,
+                                              float[] y, int yo, float[] out, int oo, int n) {
+        for (int i = 0; i < n; i++) {
+            out[oo + i] = g[go + i] * op.derivative(x[xo + i], y[yo + i], p, q);
+        }
+    }
+
+    // ---------------------------------------------------------------- binary
+
+    /** out[oo+i] = op(a[ao + i*as], b[bo + i*bs]) for i in [0, n). */
+    public static void binary(BinaryOp op, float[] a, int ao, int as, float[] b, int bo, int bs,
+                              float[] out, int oo, int n) {
+        if (VectorSupport.ENABLED && (as == 0 || as == 1) && (bs == 0 || bs == 1) && n >= VectorSupport.LANES) {
+            ElementwiseVector.binary(op, a, ao, as, b, bo, bs, out, oo, n);
+        } else {
+            binaryReference(op, a, ao, as, b, bo, bs, out, oo, n);
+        }
+    }
+
+    public static void binaryReference(BinaryOp op, float[] a, int ao, int as, float[] b, int bo, int bs,
+                                       float[] out, int oo, int n) {
+        for (int i = 0; i < n; i++) {
+            out[oo + i] = op.apply(a[ao + i * as], b[bo + i * bs]);
+        }
+    }
+
+    // ---------------------------------------------------------------- select
+
+    /** out[oo+i] = c[co + i*cs] != 0 ? a[ao + i*as] : b[bo + i*bs]. */
+    public static void where(float[] c, int co, int cs, float[] a, int ao, int as, float[] b, int bo, int bs,
+                             float[] out, int oo, int n) {
+        if (VectorSupport.ENABLED && cs == 1 && (as == 0 || as == 1) && (bs == 0 || bs == 1)
+                && n >= VectorSupport.LANES) {
+            ElementwiseVector.where(c, co, a, ao, as, b, bo, bs, out, oo, n);
+        } else {
+            whereReference(c, co, cs, a, ao, as, b, bo, bs, out, oo, n);
+        }
+    }
+
+    public static void whereReference(float[] c, int co, int cs, float[] a, int ao, int as, float[] b, int bo, int bs,
+                                      float[] out, int oo, int n) {
+        for (int i = 0; i < n; i++) {
+            out[oo + i] = c[co + i * cs] != 0f ? a[ao + i * as] : b[bo + i * bs];
+        }
+    }
+
+    // ---------------------------------------------------------------- copies and in-place updates
+
+    /** out[oo+i] = x[xo + i*xs]: the inner loop of {@code contiguous()} and of concatenation. */
+    public static void copy(float[] x, int xo, int xs, float[] out, int oo, int n) {
+        if (xs == 1) {
+            System.arraycopy(x, xo, out, oo, n);
+        } else if (xs == 0) {
+            java.util.Arrays.fill(out, oo, oo + n, x[xo]);
+        } else {
+            for (int i = 0; i < n; i++) {
+                out[oo + i] = x[xo + i * xs];
+            }
+        }
+    }
+
+    /** y[yo+i] += alpha * x[xo+i]: gradient accumulation and optimiser updates. */
+    public static void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n) {
+        if (VectorSupport.ENABLED && n >= VectorSupport.LANES) {
+            ElementwiseVector.axpy(alpha, x, xo, y, yo, n);
+        } else {
+            axpyReference(alpha, x, xo, y, yo, n);
+        }
+    }
+
+    public static void axpyReference(float alpha, float[] x, int xo, float[] y, int yo, int n) {
+        for (int i = 0; i < n; i++) {
+            y[yo + i] += alpha * x[xo + i];
+        }
+    }
+
+    /** x[xo+i] *= alpha. */
+    public static void scale(float alpha, float[] x, int xo, int n) {
+        if (VectorSupport.ENABLED && n >= VectorSupport.LANES) {
+            ElementwiseVector.scale(alpha, x, xo, n);
+        } else {
+            for (int i = 0; i < n; i++) {
+                x[xo + i] *= alpha;
+            }
+        }
+    }
+
+    /** The sum of squares of x[xo..xo+n), accumulated in double: gradient-norm clipping. */
+    public static double sumOfSquares(float[] x, int xo, int n) {
+        if (VectorSupport.ENABLED && n >= VectorSupport.LANES) {
+            return ElementwiseVector.sumOfSquares(x, xo, n);
+        }
+        return sumOfSquaresReference(x, xo, n);
+    }
+
+    public static double sumOfSquaresReference(float[] x, int xo, int n) {
+        double s = 0;
+        for (int i = 0; i < n; i++) {
+            s += (double) x[xo + i] * x[xo + i];
+        }
+        return s;
+    }
+}

@@ -1,0 +1,99 @@
+package dev.tempora.tensor.kernels;
+
+/**
+ * Layer normalisation over contiguous rows of length {@code len}:
+ * {@code y = (x − mean) · rstd · w + b}, rstd = 1/√(var + eps) with the biased variance (as torch).
+ * The forward saves each row's mean and rstd for the backward. Weight and bias may be null.
+ * SIMD rows in {@link LayerNormVector}; the references define results.
+ */
+public final class LayerNormKernels {
+
+    private LayerNormKernels() {}
+
+    public static void forward(float[] x, int xo, float[] w, float[] b, float[] y, int yo,
+                               float[] mean, float[] rstd, int rows, int len, float eps) {
+        if (VectorSupport.ENABLED && len >= VectorSupport.LANES) {
+            for (int r = 0; r < rows; r++) {
+                LayerNormVector.forwardRow(x, xo + r * len, w, b, y, yo + r * len, mean, rstd, r, len, eps);
+            }
+        } else {
+            forwardReference(x, xo, w, b, y, yo, mean, rstd, rows, len, eps);
+        }
+    }
+
+    public static void forwardReference(float[] x, int xo, float[] w, float[] b, float[] y, int yo,
+                                        float[] mean, float[] rstd, int rows, int len, float eps) {
+        for (int r = 0; r < rows; r++) {
+            int xs = xo + r * len;
+            double s = 0;
+            for (int i = 0; i < len; i++) {
+                s += x[xs + i];
+            }
+            double mu = s / len;
+            double v = 0;
+            for (int i = 0; i < len; i++) {
+                double d = x[xs + i] - mu;
+                v += d * d;
+            }
+            float rs = (float) (1.0 / Math.sqrt(v / len + eps));
+            float m = (float) mu;
+            if (mean != null) {
+                mean[r] = m;
+                rstd[r] = rs;
+            }
+            int ys = yo + r * len;
+            for (int i = 0; i < len; i++) {
+                float n = (x[xs + i] - m) * rs;
+                y[ys + i] = n * (w == null ? 1f : w[i]) + (b == null ? 0f : b[i]);
+            }
+        }
+    }
+
+    /**
+     * From the output gradient g: gx (overwritten), and gw, gb accumulated (+=) when not null.
+     * With n = (x − mean)·rstd and h = g·w: gx = rstd · (h − mean(h) − n · mean(h·n)).
+     */
+    public static void backward(float[] g, int go, float[] x, int xo, float[] mean, float[] rstd, float[] w,
+                                float[] gx, int gxo, float[] gw, float[] gb, int rows, int len) {
+        if (VectorSupport.ENABLED && len >= VectorSupport.LANES) {
+            for (int r = 0; r < rows; r++) {
+                LayerNormVector.backwardRow(g, go + r * len, x, xo + r * len, mean[r], rstd[r], w,
+                        gx, gxo + r * len, gw, gb, len);
+            }
+        } else {
+            backwardReference(g, go, x, xo, mean, rstd, w, gx, gxo, gw, gb, rows, len);
+        }
+    }
+
+    public static void backwardReference(float[] g, int go, float[] x, int xo, float[] mean, float[] rstd, float[] w,
+                                         float[] gx, int gxo, float[] gw, float[] gb, int rows, int len) {
+        for (int r = 0; r < rows; r++) {
+            int gs = go + r * len;
+            int xs = xo + r * len;
+            float m = mean[r];
+            float rs = rstd[r];
+            double sumH = 0;
+            double sumHN = 0;
+            for (int i = 0; i < len; i++) {
+                float n = (x[xs + i] - m) * rs;
+                float h = g[gs + i] * (w == null ? 1f : w[i]);
+                sumH += h;
+                sumHN += h * n;
+                if (gw != null) {
+                    gw[i] += g[gs + i] * n;
+                }
+                if (gb != null) {
+                    gb[i] += g[gs + i];
+                }
+            }
+            float meanH = (float) (sumH / len);
+            float meanHN = (float) (sumHN / len);
+            int os = gxo + r * len;
+            for (int i = 0; i < len; i++) {
+                float n = (x[xs + i] - m) * rs;
+                float h = g[gs + i] * (w == null ? 1f : w[i]);
+                gx[os + i] = rs * (h - meanH - n * meanHN);
+            }
+        }
+    }
+}

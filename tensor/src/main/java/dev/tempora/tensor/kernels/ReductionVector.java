@@ -1,0 +1,82 @@
+package dev.tempora.tensor.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/** SIMD versions of {@link ReductionKernels}. */
+final class ReductionVector {
+
+    private static final VectorSpecies<Float> S = Species.FLOAT;
+    private static final int L = Species.LANES;
+
+    private ReductionVector() {}
+
+    static void reduce(ReductionKernels.Kind kind, float[] a, int ao, int outer, int r, int inner, float[] out, int oo) {
+        if (inner == 1) {
+            for (int o = 0; o < outer; o++) {
+                out[oo + o] = reduceRow(kind, a, ao + o * r, r);
+            }
+            return;
+        }
+        // Columns: accumulate the r rows of each outer block into out, a vector of inner at a time.
+        int bound = inner - inner % L;
+        for (int o = 0; o < outer; o++) {
+            int src = ao + o * r * inner;
+            int dst = oo + o * inner;
+            for (int j = 0; j < bound; j += L) {
+                FloatVector acc = FloatVector.fromArray(S, a, src + j);
+                for (int k = 1; k < r; k++) {
+                    acc = combine(kind, acc, FloatVector.fromArray(S, a, src + k * inner + j));
+                }
+                acc.intoArray(out, dst + j);
+            }
+            for (int j = bound; j < inner; j++) {
+                float acc = a[src + j];
+                for (int k = 1; k < r; k++) {
+                    acc = ReductionKernels.combine(kind, acc, a[src + k * inner + j]);
+                }
+                out[dst + j] = acc;
+            }
+        }
+    }
+
+    /** A contiguous row reduced with four independent accumulators to hide FP latency. */
+    static float reduceRow(ReductionKernels.Kind kind, float[] a, int start, int n) {
+        float id = ReductionKernels.identity(kind);
+        FloatVector acc0 = FloatVector.broadcast(S, id);
+        FloatVector acc1 = acc0;
+        FloatVector acc2 = acc0;
+        FloatVector acc3 = acc0;
+        int i = 0;
+        int bound4 = n - n % (4 * L);
+        for (; i < bound4; i += 4 * L) {
+            acc0 = combine(kind, acc0, FloatVector.fromArray(S, a, start + i));
+            acc1 = combine(kind, acc1, FloatVector.fromArray(S, a, start + i + L));
+            acc2 = combine(kind, acc2, FloatVector.fromArray(S, a, start + i + 2 * L));
+            acc3 = combine(kind, acc3, FloatVector.fromArray(S, a, start + i + 3 * L));
+        }
+        int bound = n - n % L;
+        for (; i < bound; i += L) {
+            acc0 = combine(kind, acc0, FloatVector.fromArray(S, a, start + i));
+        }
+        FloatVector acc = combine(kind, combine(kind, acc0, acc1), combine(kind, acc2, acc3));
+        float result = switch (kind) {
+            case SUM -> acc.reduceLanes(VectorOperators.ADD);
+            case MAX -> acc.reduceLanes(VectorOperators.MAX);
+            case MIN -> acc.reduceLanes(VectorOperators.MIN);
+        };
+        for (; i < n; i++) {
+            result = ReductionKernels.combine(kind, result, a[start + i]);
+        }
+        return result;
+    }
+
+    private static FloatVector combine(ReductionKernels.Kind kind, FloatVector acc, FloatVector v) {
+        return switch (kind) {
+            case SUM -> acc.add(v);
+            case MAX -> acc.max(v);
+            case MIN -> acc.min(v);
+        };
+    }
+}

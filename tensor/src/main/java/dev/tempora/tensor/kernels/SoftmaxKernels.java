@@ -1,0 +1,76 @@
+package dev.tempora.tensor.kernels;
+
+/**
+ * Softmax and log-softmax over contiguous rows of length {@code len}, and their backward passes.
+ * Max-subtracted for stability. SIMD versions in {@link SoftmaxVector}; the references define results.
+ */
+public final class SoftmaxKernels {
+
+    private SoftmaxKernels() {}
+
+    public static void forward(float[] x, int xo, float[] y, int yo, int rows, int len, boolean log) {
+        if (VectorSupport.ENABLED && len >= VectorSupport.LANES) {
+            for (int r = 0; r < rows; r++) {
+                SoftmaxVector.forwardRow(x, xo + r * len, y, yo + r * len, len, log);
+            }
+        } else {
+            forwardReference(x, xo, y, yo, rows, len, log);
+        }
+    }
+
+    public static void forwardReference(float[] x, int xo, float[] y, int yo, int rows, int len, boolean log) {
+        for (int r = 0; r < rows; r++) {
+            int xs = xo + r * len;
+            int ys = yo + r * len;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int i = 0; i < len; i++) {
+                max = Math.max(max, x[xs + i]);
+            }
+            double sum = 0;
+            for (int i = 0; i < len; i++) {
+                sum += Math.exp(x[xs + i] - max);
+            }
+            if (log) {
+                float logSum = (float) Math.log(sum);
+                for (int i = 0; i < len; i++) {
+                    y[ys + i] = x[xs + i] - max - logSum;
+                }
+            } else {
+                for (int i = 0; i < len; i++) {
+                    y[ys + i] = (float) (Math.exp(x[xs + i] - max) / sum);
+                }
+            }
+        }
+    }
+
+    /**
+     * Gradient with respect to the input, from the output y and its gradient g:
+     * softmax: gx = y ⊙ (g − Σ g⊙y); log-softmax: gx = g − exp(y) ⊙ Σ g.
+     */
+    public static void backward(float[] y, int yo, float[] g, int go, float[] gx, int gxo, int rows, int len, boolean log) {
+        if (VectorSupport.ENABLED && len >= VectorSupport.LANES) {
+            for (int r = 0; r < rows; r++) {
+                SoftmaxVector.backwardRow(y, yo + r * len, g, go + r * len, gx, gxo + r * len, len, log);
+            }
+        } else {
+            backwardReference(y, yo, g, go, gx, gxo, rows, len, log);
+        }
+    }
+
+    public static void backwardReference(float[] y, int yo, float[] g, int go, float[] gx, int gxo, int rows, int len, boolean log) {
+        for (int r = 0; r < rows; r++) {
+            int ys = yo + r * len;
+            int gs = go + r * len;
+            int os = gxo + r * len;
+            double dot = 0;
+            for (int i = 0; i < len; i++) {
+                dot += log ? g[gs + i] : (double) g[gs + i] * y[ys + i];
+            }
+            for (int i = 0; i < len; i++) {
+                gx[os + i] = log
+                        ? (float) (g[gs + i] - Math.exp(y[ys + i]) * dot)
+                        : (float) (y[ys + i] * (g[gs + i] - dot));
+            }
+        }
+    }
+}
