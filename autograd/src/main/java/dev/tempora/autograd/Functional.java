@@ -1,0 +1,97 @@
+package dev.tempora.autograd;
+
+import dev.tempora.tensor.Tensor;
+import dev.tempora.tensor.kernels.Gemm;
+import dev.tempora.tensor.kernels.GluKernels;
+import dev.tempora.tensor.kernels.ReductionKernels;
+
+import java.util.Arrays;
+
+/**
+ * Fused differentiable ops that layers are built from, as torch.nn.functional: one autograd node
+ * each where the composition of elementary ops would cost several passes over memory.
+ */
+public final class Functional {
+
+    private Functional() {}
+
+    /**
+     * {@code x · weightᵀ + bias} over the last axis of x (any leading shape), as torch's
+     * {@code F.linear}: weight (out, in), bias (out) or null. One GEMM per direction, the bias folded
+     * into the output before the GEMM accumulates onto it.
+     */
+    public static Variable linear(Variable x, Variable weight, Variable bias) {
+        Tensor xv = x.value();
+        Tensor w = weight.value().contiguous();
+        int in = w.size(1);
+        int out = w.size(0);
+        if (xv.dim() == 0 || xv.size(-1) != in) {
+            throw new IllegalArgumentException("linear: input shape " + Arrays.toString(xv.shape())
+                    + " does not end in the weight's input size " + in + " (weight shape " + Arrays.toString(w.shape()) + ")");
+        }
+        if (bias != null && bias.value().numel() != out) {
+            throw new IllegalArgumentException("linear: bias shape " + Arrays.toString(bias.shape())
+                    + " does not match the weight's output size " + out);
+        }
+        int[] outShape = xv.shape();
+        outShape[outShape.length - 1] = out;
+        Tensor x2 = xv.contiguous();
+        int rows = in == 0 ? 0 : x2.numel() / in;
+        Tensor y = Tensor.empty(outShape);
+        float[] yd = y.storage();
+        float beta = 0f;
+        if (bias != null) {
+            Tensor b = bias.value().contiguous();
+            for (int r = 0; r < rows; r++) {
+                System.arraycopy(b.storage(), b.storageOffset(), yd, r * out, out);
+            }
+            beta = 1f;
+        }
+        Gemm.sgemm(false, true, rows, out, in, 1f, x2.storage(), x2.storageOffset(), in,
+                w.storage(), w.storageOffset(), in, beta, yd, 0, out);
+        Variable[] inputs = bias == null ? new Variable[] {x, weight} : new Variable[] {x, weight, bias};
+        return Variable.fromOp(y, (g, sink) -> {
+            Tensor gc = g.contiguous();
+            if (sink.needs(0)) {
+                Tensor gx = Tensor.empty(xv.shape());
+                Gemm.sgemm(false, false, rows, in, out, 1f, gc.storage(), gc.storageOffset(), out,
+                        w.storage(), w.storageOffset(), in, 0f, gx.storage(), 0, in);
+                sink.accumulate(0, gx);
+            }
+            if (sink.needs(1)) {
+                Tensor gw = Tensor.empty(out, in);
+                Gemm.sgemm(true, false, out, in, rows, 1f, gc.storage(), gc.storageOffset(), out,
+                        x2.storage(), x2.storageOffset(), in, 0f, gw.storage(), 0, in);
+                sink.accumulate(1, gw);
+            }
+            if (bias != null && sink.needs(2)) {
+                Tensor gb = Tensor.empty(out);
+                ReductionKernels.reduce(ReductionKernels.Kind.SUM, gc.storage(), gc.storageOffset(), 1, rows, out,
+                        gb.storage(), 0);
+                sink.accumulate(2, gb.reshape(bias.shape()));
+            }
+        }, inputs);
+    }
+
+    /** The gated linear unit over the last axis (size 2h → h): first half · σ(second half), as {@code F.glu}. */
+    public static Variable glu(Variable x) {
+        Tensor xv = x.value().contiguous();
+        int two = xv.size(-1);
+        if (two % 2 != 0) {
+            throw new IllegalArgumentException("glu: the last axis must have an even size, got shape "
+                    + Arrays.toString(xv.shape()));
+        }
+        int h = two / 2;
+        int rows = two == 0 ? 0 : xv.numel() / two;
+        int[] outShape = xv.shape();
+        outShape[outShape.length - 1] = h;
+        Tensor y = Tensor.empty(outShape);
+        GluKernels.forward(xv.storage(), xv.storageOffset(), y.storage(), 0, rows, h);
+        return Variable.fromOp(y, (g, sink) -> {
+            Tensor gc = g.contiguous();
+            Tensor gx = Tensor.empty(xv.shape());
+            GluKernels.backward(xv.storage(), xv.storageOffset(), gc.storage(), gc.storageOffset(), gx.storage(), 0, rows, h);
+            sink.accumulate(0, gx);
+        }, x);
+    }
+}

@@ -1,0 +1,201 @@
+package dev.tempora.autograd;
+
+import dev.tempora.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Fused ops against the same maths composed from elementary ops (forward values), and against
+ * finite differences (gradients).
+ */
+class FusedOpsTest {
+
+    private final GradientChecker checker = new GradientChecker();
+
+    private static void assertClose(Tensor expected, Tensor actual, float tol) {
+        assertArrayEquals(expected.shape(), actual.shape());
+        float[] e = expected.toFloatArray();
+        float[] a = actual.toFloatArray();
+        for (int i = 0; i < e.length; i++) {
+            assertEquals(e[i], a[i], tol * Math.max(1f, Math.abs(e[i])), "element " + i);
+        }
+    }
+
+    // ---------------------------------------------------------------- linear and GLU
+
+    @Test
+    void linearMatchesMatmulPlusBias() {
+        Tensor x = Tensor.randn(1, 2, 3, 5);
+        Tensor w = Tensor.randn(2, 4, 5);
+        Tensor b = Tensor.randn(3, 4);
+        Variable y = Functional.linear(Variable.constant(x), Variable.constant(w), Variable.constant(b));
+        assertClose(x.matmul(w.t()).add(b), y.value(), 1e-5f);
+        checker.assertGradientsMatch(in -> Functional.linear(in[0], in[1], in[2]), x, w, b);
+        checker.assertGradientsMatch(in -> Functional.linear(in[0], in[1], null), x, w);
+        checker.assertGradientsMatch(in -> Functional.linear(in[0].transpose(0, 1), in[1], in[2]),
+                Tensor.randn(4, 3, 2, 5), w, b);
+    }
+
+    @Test
+    void gluMatchesComposition() {
+        Tensor x = Tensor.randn(5, 4, 3, 2 * 21);
+        Tensor a = x.narrow(2, 0, 21);
+        Tensor g = x.narrow(2, 21, 21).sigmoid();
+        assertClose(a.mul(g), Functional.glu(Variable.constant(x)).value(), 1e-6f);
+        checker.assertGradientsMatch(in -> Functional.glu(in[0]), x);
+        checker.assertGradientsMatch(in -> Functional.glu(in[0]), Tensor.randn(6, 4, 6)); // h below a vector
+    }
+
+    // ---------------------------------------------------------------- LSTM
+
+    /** torch's LSTM step by step from elementary ops, honouring per-sample lengths. */
+    private static Variable[] composedLstm(Variable x, Variable h0, Variable c0, Variable wIh, Variable wHh,
+                                           Variable bIh, Variable bHh, int[] lengths) {
+        int batch = x.size(0);
+        int steps = x.size(1);
+        int hidden = wHh.size(1);
+        Variable h = h0;
+        Variable c = c0;
+        Variable[] outputs = new Variable[steps];
+        for (int t = 0; t < steps; t++) {
+            Variable z = x.select(1, t).matmul(wIh.transpose(0, 1)).add(bIh)
+                    .add(h.matmul(wHh.transpose(0, 1))).add(bHh);
+            Variable[] gates = z.split(1, hidden, hidden, hidden, hidden);
+            Variable i = gates[0].sigmoid();
+            Variable f = gates[1].sigmoid();
+            Variable g = gates[2].tanh();
+            Variable o = gates[3].sigmoid();
+            Variable cNew = f.mul(c).add(i.mul(g));
+            Variable hNew = o.mul(cNew.tanh());
+            float[] active = new float[batch];
+            for (int b = 0; b < batch; b++) {
+                active[b] = t < lengths[b] ? 1f : 0f;
+            }
+            Tensor mask = Tensor.of(active, batch, 1);
+            c = Variable.where(mask, cNew, c);
+            h = Variable.where(mask, hNew, h);
+            outputs[t] = Variable.where(mask, hNew, Variable.constant(Tensor.zeros(batch, hidden)));
+        }
+        return new Variable[] {Variable.stack(1, outputs), h, c};
+    }
+
+    @Test
+    void lstmMatchesStepByStepComposition() {
+        int[] lengths = {4, 0, 2, 3};
+        Tensor x = Tensor.randn(10, 4, 4, 3);
+        Tensor h0 = Tensor.randn(11, 4, 5);
+        Tensor c0 = Tensor.randn(12, 4, 5);
+        Tensor wIh = Tensor.randn(13, 20, 3).mul(0.5f);
+        Tensor wHh = Tensor.randn(14, 20, 5).mul(0.5f);
+        Tensor bIh = Tensor.randn(15, 20);
+        Tensor bHh = Tensor.randn(16, 20);
+        Variable[] c = {Variable.constant(x), Variable.constant(h0), Variable.constant(c0), Variable.constant(wIh),
+                Variable.constant(wHh), Variable.constant(bIh), Variable.constant(bHh)};
+        LstmSequence.Result fused = LstmSequence.apply(c[0], c[1], c[2], c[3], c[4], c[5], c[6], lengths);
+        Variable[] expected = composedLstm(c[0], c[1], c[2], c[3], c[4], c[5], c[6], lengths);
+        assertClose(expected[0].value(), fused.output().value(), 1e-5f);
+        assertClose(expected[1].value(), fused.finalHidden().value(), 1e-5f);
+        assertClose(expected[2].value(), fused.finalCell().value(), 1e-5f);
+        // A zero-length sample keeps its initial state.
+        assertClose(h0.select(0, 1), fused.finalHidden().value().select(0, 1), 0f);
+    }
+
+    @Test
+    void lstmGradientsThroughOutputsAndFinalStates() {
+        int[] lengths = {3, 1, 0};
+        checker.assertGradientsMatch(in -> {
+            LstmSequence.Result r = LstmSequence.apply(in[0], in[1], in[2], in[3], in[4], in[5], in[6], lengths);
+            return Variable.concat(1, r.output().flatten(1, 2), r.finalHidden(), r.finalCell().mul(2f));
+        }, Tensor.randn(20, 3, 3, 2), Tensor.randn(21, 3, 4), Tensor.randn(22, 3, 4),
+                Tensor.randn(23, 16, 2).mul(0.5f), Tensor.randn(24, 16, 4).mul(0.5f),
+                Tensor.randn(25, 16), Tensor.randn(26, 16));
+    }
+
+    // ---------------------------------------------------------------- attention
+
+    /** Masked attention composed from elementary ops, per head, as PyTorch Forecasting writes it. */
+    private static Variable composedAttention(Variable q, Variable k, Variable v, int[] encLen, int[] decLen,
+                                              boolean causal) {
+        int batch = q.size(0);
+        int td = q.size(1);
+        int heads = q.size(2);
+        int d = q.size(3);
+        int keys = k.size(1);
+        int te = keys - td;
+        float[] mask = new float[batch * td * keys];
+        for (int b = 0; b < batch; b++) {
+            for (int p = 0; p < td; p++) {
+                for (int j = 0; j < keys; j++) {
+                    boolean blocked = j < te ? j >= encLen[b] : (causal ? j - te >= p : j - te >= decLen[b]);
+                    mask[(b * td + p) * keys + j] = blocked ? 1f : 0f;
+                }
+            }
+        }
+        Tensor m = Tensor.of(mask, batch, td, keys);
+        Variable sum = null;
+        for (int h = 0; h < heads; h++) {
+            Variable qh = q.select(2, h);
+            Variable kh = k.select(2, h);
+            Variable scores = qh.matmul(kh.transpose(1, 2)).mul((float) (1 / Math.sqrt(d)));
+            Variable a = scores.maskedFill(m, -1e9f).softmax(2);
+            Variable head = a.matmul(v);
+            sum = sum == null ? head : sum.add(head);
+        }
+        return sum.mul(1f / heads);
+    }
+
+    @Test
+    void attentionMatchesComposedMaskedSoftmax() {
+        int[] encLen = {3, 1, 0};
+        int[] decLen = {4, 2, 4};
+        Tensor q = Tensor.randn(30, 3, 4, 2, 3);
+        Tensor k = Tensor.randn(31, 3, 7, 2, 3);
+        Tensor v = Tensor.randn(32, 3, 7, 3);
+        for (boolean causal : new boolean[] {true, false}) {
+            Variable expected = composedAttention(Variable.constant(q), Variable.constant(k), Variable.constant(v),
+                    encLen, decLen, causal);
+            InterpretableAttention.Result fused = InterpretableAttention.apply(Variable.constant(q),
+                    Variable.constant(k), Variable.constant(v), encLen, decLen, causal, 0.1f, false, 1L, true);
+            assertClose(expected.value(), fused.output().value(), 1e-5f);
+            // Weights are a distribution over keys, zero where masked.
+            Tensor w = fused.weights();
+            assertArrayEquals(new int[] {3, 4, 2, 7}, w.shape());
+            Tensor rowSums = w.sum(new int[] {3}, false);
+            assertTrue(rowSums.allClose(Tensor.ones(3, 4, 2), 1e-5f, 1e-5f), rowSums.toString());
+            assertEquals(0f, w.get(1, 0, 0, 2), "encoder step 2 of a sample with encoder length 1 is masked");
+        }
+        // Sample 2, decoder step 0, causal: no open key at all -> uniform, as a softmax of all -1e9 is.
+        InterpretableAttention.Result r = InterpretableAttention.apply(Variable.constant(q), Variable.constant(k),
+                Variable.constant(v), encLen, decLen, true, 0f, false, 1L, true);
+        assertEquals(1f / 7, r.weights().get(2, 0, 1, 5), 1e-7f);
+    }
+
+    @Test
+    void attentionGradients() {
+        int[] encLen = {3, 1, 0};
+        int[] decLen = {4, 2, 4};
+        for (boolean causal : new boolean[] {true, false}) {
+            checker.assertGradientsMatch(in -> InterpretableAttention.apply(in[0], in[1], in[2], encLen, decLen,
+                    causal, 0.2f, true, 9L, false).output(),
+                    Tensor.randn(40, 3, 4, 2, 3), Tensor.randn(41, 3, 7, 2, 3), Tensor.randn(42, 3, 7, 3));
+        }
+    }
+
+    @Test
+    void attentionDropoutActsOnHeadOutputsOnlyWhenTraining() {
+        int[] encLen = {5, 5};
+        int[] decLen = {3, 3};
+        Tensor q = Tensor.randn(50, 2, 3, 4, 2);
+        Tensor k = Tensor.randn(51, 2, 8, 4, 2);
+        Tensor v = Tensor.randn(52, 2, 8, 2);
+        Variable[] c = {Variable.constant(q), Variable.constant(k), Variable.constant(v)};
+        Tensor eval = InterpretableAttention.apply(c[0], c[1], c[2], encLen, decLen, true, 0.5f, false, 3L, false).output().value();
+        Tensor noDrop = InterpretableAttention.apply(c[0], c[1], c[2], encLen, decLen, true, 0f, true, 3L, false).output().value();
+        Tensor train = InterpretableAttention.apply(c[0], c[1], c[2], encLen, decLen, true, 0.5f, true, 3L, false).output().value();
+        assertClose(noDrop, eval, 0f);
+        assertTrue(!train.allClose(eval, 1e-3f, 1e-3f), "dropout changes the training output");
+    }
+}

@@ -1,0 +1,52 @@
+package dev.tempora.tensor.kernels;
+
+/**
+ * The gated linear unit over rows of length 2h: {@code out[r, j] = a · σ(b)} with a = x[r, j] and
+ * b = x[r, h + j], and its backward. SIMD rows in {@link GluVector}; the references define results.
+ */
+public final class GluKernels {
+
+    private GluKernels() {}
+
+    public static void forward(float[] x, int xo, float[] out, int oo, int rows, int h) {
+        if (VectorSupport.ENABLED && h >= 4) {
+            GluVector.forward(x, xo, out, oo, rows, h);
+        } else {
+            forwardReference(x, xo, out, oo, rows, h);
+        }
+    }
+
+    public static void forwardReference(float[] x, int xo, float[] out, int oo, int rows, int h) {
+        for (int r = 0; r < rows; r++) {
+            int xs = xo + r * 2 * h;
+            int os = oo + r * h;
+            for (int j = 0; j < h; j++) {
+                float s = (float) (1.0 / (1.0 + Math.exp(-x[xs + h + j])));
+                out[os + j] = x[xs + j] * s;
+            }
+        }
+    }
+
+    /** gx[r, j] = g·σ(b); gx[r, h+j] = g·a·σ(b)(1 − σ(b)). */
+    public static void backward(float[] x, int xo, float[] g, int go, float[] gx, int gxo, int rows, int h) {
+        if (VectorSupport.ENABLED && h >= 4) {
+            GluVector.backward(x, xo, g, go, gx, gxo, rows, h);
+        } else {
+            backwardReference(x, xo, g, go, gx, gxo, rows, h);
+        }
+    }
+
+    public static void backwardReference(float[] x, int xo, float[] g, int go, float[] gx, int gxo, int rows, int h) {
+        for (int r = 0; r < rows; r++) {
+            int xs = xo + r * 2 * h;
+            int gs = go + r * h;
+            int os = gxo + r * 2 * h;
+            for (int j = 0; j < h; j++) {
+                float a = x[xs + j];
+                float s = (float) (1.0 / (1.0 + Math.exp(-x[xs + h + j])));
+                gx[os + j] = g[gs + j] * s;
+                gx[os + h + j] = g[gs + j] * a * s * (1f - s);
+            }
+        }
+    }
+}
