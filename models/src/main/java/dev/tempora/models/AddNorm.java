@@ -1,0 +1,37 @@
+package dev.tempora.models;
+
+import dev.tempora.autograd.Variable;
+import dev.tempora.tensor.Tensor;
+
+/** PTF's AddNorm: LayerNorm(x + skip), the skip interpolated to x's size if needed and optionally gated by 2·σ(mask). */
+public final class AddNorm extends Module {
+
+    public final int inputSize;
+    public final int skipSize;
+    private final FeatureInterpolation resample;
+    private final Variable mask;
+    private final LayerNorm norm;
+
+    public AddNorm(int inputSize, int skipSize, boolean trainableAdd) {
+        this.inputSize = inputSize;
+        this.skipSize = skipSize;
+        this.resample = inputSize != skipSize ? new FeatureInterpolation(skipSize, inputSize) : null;
+        this.mask = trainableAdd ? parameter("mask", Tensor.zeros(inputSize)) : null;
+        this.norm = module("norm", new LayerNorm(inputSize));
+    }
+
+    public Variable forward(Variable x, Variable skip) {
+        if (resample != null) {
+            skip = resample.apply(skip);
+        }
+        if (mask != null) {
+            skip = skip.mul(mask.sigmoid().mul(2f));
+        }
+        return norm.forward(x.add(skip));
+    }
+
+    @Override
+    protected String describe() {
+        return "AddNorm(" + inputSize + (skipSize != inputSize ? ", skip " + skipSize : "") + ")";
+    }
+}

@@ -1,0 +1,41 @@
+package dev.tempora.models;
+
+import dev.tempora.autograd.Functional;
+import dev.tempora.autograd.Variable;
+
+import java.util.random.RandomGenerator;
+
+/** PTF's GatedLinearUnit: [dropout] → Linear(in, 2·hidden) → first half · σ(second half). fc is xavier-uniform, bias 0. */
+public final class GatedLinearUnit extends Module {
+
+    public final int inputSize;
+    public final int hiddenSize;
+    private final Dropout dropout;
+    private final Linear fc;
+
+    /** @param dropout probability, or a negative value for no dropout layer (PTF's dropout=None) */
+    public GatedLinearUnit(int inputSize, int hiddenSize, float dropout, RandomGenerator rng) {
+        this.inputSize = inputSize;
+        this.hiddenSize = hiddenSize;
+        this.dropout = dropout >= 0f ? module("dropout", new Dropout(dropout)) : null;
+        this.fc = module("fc", new Linear(inputSize, 2 * hiddenSize, true, rng));
+        fc.weight.value().copyFrom(Init.xavierUniform(rng, 2 * hiddenSize, inputSize));
+        fc.bias.value().fill(0f);
+    }
+
+    public Variable forward(Variable x) {
+        if (dropout != null) {
+            x = dropout.forward(x);
+        }
+        return Functional.glu(fc.forward(x));
+    }
+
+    Linear fc() {
+        return fc;
+    }
+
+    @Override
+    protected String describe() {
+        return "GatedLinearUnit(" + inputSize + " -> " + hiddenSize + ")";
+    }
+}

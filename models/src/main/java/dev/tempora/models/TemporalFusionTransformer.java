@@ -1,0 +1,227 @@
+package dev.tempora.models;
+
+import dev.tempora.autograd.Variable;
+import dev.tempora.tensor.Tensor;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.random.RandomGenerator;
+
+/**
+ * Google's Temporal Fusion Transformer exactly as PyTorch Forecasting builds it: same sub-modules,
+ * parameter names and counts, initialisation, masks and output de-normalisation.
+ *
+ * <p>Flow: embeddings and per-real prescalers → static, encoder and decoder variable selection →
+ * four static context GRNs (selection, LSTM h0, LSTM c0, enrichment) → LSTM encoder and decoder
+ * started from the static context → shared post-LSTM gate/add/norm → static enrichment →
+ * interpretable multi-head attention (decoder queries, causal) → post-attention gate/add/norm →
+ * position-wise GRN → pre-output gate/add/norm → Linear(H, quantiles) → y·scale + center and the
+ * normaliser's inverse transformation.
+ */
+public final class TemporalFusionTransformer extends Module {
+
+    public final TftConfig config;
+    private final Map<String, Embedding> embeddings = new LinkedHashMap<>();
+    private final Map<String, Linear> prescalers = new LinkedHashMap<>();
+    private final VariableSelectionNetwork staticVariableSelection;
+    private final VariableSelectionNetwork encoderVariableSelection;
+    private final VariableSelectionNetwork decoderVariableSelection;
+    private final GatedResidualNetwork staticContextVariableSelection;
+    private final GatedResidualNetwork staticContextInitialHiddenLstm;
+    private final GatedResidualNetwork staticContextInitialCellLstm;
+    private final GatedResidualNetwork staticContextEnrichment;
+    private final Lstm lstmEncoder;
+    private final Lstm lstmDecoder;
+    private final GatedLinearUnit postLstmGate;
+    private final AddNorm postLstmAddNorm;
+    private final GatedResidualNetwork staticEnrichment;
+    private final InterpretableMultiHeadAttention multiheadAttn;
+    private final GateAddNorm postAttnGateNorm;
+    private final GatedResidualNetwork posWiseFf;
+    private final GateAddNorm preOutputGateNorm;
+    private final Linear outputLayer;
+
+    public TemporalFusionTransformer(TftConfig config) {
+        this.config = config;
+        RandomGenerator rng = Tensor.generator(config.seed());
+        int h = config.hiddenSize();
+        float p = config.dropout();
+
+        // input_embeddings.embeddings.<variable>: one table per categorical variable (a group's
+        // columns share one table and their vectors are summed, as PTF's EmbeddingBag).
+        Module inputEmbeddings = module("input_embeddings", new Container());
+        ModuleDict<Embedding> tables = ((Container) inputEmbeddings).add("embeddings", new ModuleDict<>());
+        for (String v : config.categoricalVariables()) {
+            embeddings.put(v, tables.put(v, new Embedding(config.categoricalCardinalities().get(v), config.embeddingSize(v), rng)));
+        }
+        ModuleDict<Linear> prescalerDict = module("prescalers", new ModuleDict<>());
+        for (String r : config.realVariables()) {
+            prescalers.put(r, prescalerDict.put(r, new Linear(1, config.hiddenContinuousSize(r), true, rng)));
+        }
+        Set<String> embedded = embeddings.keySet();
+        staticVariableSelection = module("static_variable_selection", new VariableSelectionNetwork(
+                inputSizes(config.staticCategoricals(), config.staticReals()), h, embedded, p, 0, prescalers, rng));
+        encoderVariableSelection = module("encoder_variable_selection", new VariableSelectionNetwork(
+                inputSizes(config.timeVaryingCategoricalsEncoder(), config.timeVaryingRealsEncoder()), h, embedded, p, h,
+                prescalers, rng));
+        decoderVariableSelection = module("decoder_variable_selection", new VariableSelectionNetwork(
+                inputSizes(config.timeVaryingCategoricalsDecoder(), config.timeVaryingRealsDecoder()), h, embedded, p, h,
+                prescalers, rng));
+        staticContextVariableSelection = module("static_context_variable_selection", new GatedResidualNetwork(h, h, h, p, 0, rng));
+        staticContextInitialHiddenLstm = module("static_context_initial_hidden_lstm", new GatedResidualNetwork(h, h, h, p, 0, rng));
+        staticContextInitialCellLstm = module("static_context_initial_cell_lstm", new GatedResidualNetwork(h, h, h, p, 0, rng));
+        staticContextEnrichment = module("static_context_enrichment", new GatedResidualNetwork(h, h, h, p, 0, rng));
+        lstmEncoder = module("lstm_encoder", new Lstm(h, h, config.lstmLayers(), p, rng));
+        lstmDecoder = module("lstm_decoder", new Lstm(h, h, config.lstmLayers(), p, rng));
+        // PTF shares one gate and one add-norm between the encoder and decoder outputs.
+        postLstmGate = module("post_lstm_gate_encoder", new GatedLinearUnit(h, h, p, rng));
+        module("post_lstm_gate_decoder", postLstmGate);
+        postLstmAddNorm = module("post_lstm_add_norm_encoder", new AddNorm(h, h, false));
+        module("post_lstm_add_norm_decoder", postLstmAddNorm);
+        staticEnrichment = module("static_enrichment", new GatedResidualNetwork(h, h, h, p, h, rng));
+        multiheadAttn = module("multihead_attn", new InterpretableMultiHeadAttention(config.attentionHeadSize(), h, p, rng));
+        postAttnGateNorm = module("post_attn_gate_norm", new GateAddNorm(h, h, h, false, p, rng));
+        posWiseFf = module("pos_wise_ff", new GatedResidualNetwork(h, h, h, p, 0, rng));
+        preOutputGateNorm = module("pre_output_gate_norm", new GateAddNorm(h, h, h, false, -1f, rng));
+        outputLayer = module("output_layer", new Linear(h, config.outputSize(), true, rng));
+    }
+
+    private Map<String, Integer> inputSizes(List<String> categoricals, List<String> reals) {
+        Map<String, Integer> sizes = new LinkedHashMap<>();
+        for (String c : categoricals) {
+            sizes.put(c, config.embeddingSize(c));
+        }
+        for (String r : reals) {
+            sizes.put(r, config.hiddenContinuousSize(r));
+        }
+        return sizes;
+    }
+
+    /**
+     * Runs the model on a batch.
+     *
+     * @param interpret whether to also return attention weights (computing them costs memory)
+     */
+    public TftOutput forward(TftBatch batch, boolean interpret) {
+        int b = batch.batchSize();
+        int te = batch.encoderSteps();
+        int td = batch.decoderSteps();
+        int steps = te + td;
+        Tensor cat = Tensor.concat(1, batch.encoderCat(), batch.decoderCat());     // (B, T, columns)
+        Tensor cont = Tensor.concat(1, batch.encoderCont(), batch.decoderCont());  // (B, T, reals)
+        checkColumns(cat, config.xCategoricals().size(), "categorical");
+        checkColumns(cont, config.xReals().size(), "real");
+
+        Map<String, Variable> inputs = new LinkedHashMap<>();
+        for (Map.Entry<String, Embedding> e : embeddings.entrySet()) {
+            Variable sum = null;
+            for (String column : config.columnsOf(e.getKey())) {
+                Variable looked = e.getValue().forward(cat.select(2, config.xCategoricals().indexOf(column)));
+                sum = sum == null ? looked : sum.add(looked);
+            }
+            inputs.put(e.getKey(), sum);
+        }
+        for (String r : prescalers.keySet()) {
+            int column = config.xReals().indexOf(r);
+            inputs.put(r, Variable.constant(cont.narrow(2, column, 1)));
+        }
+
+        // Static variables are read at the first time step.
+        Variable staticEmbedding;
+        Variable staticWeights;
+        if (staticVariableSelection.names.isEmpty()) {
+            staticEmbedding = Variable.constant(Tensor.zeros(b, config.hiddenSize()));
+            staticWeights = Variable.constant(Tensor.zeros(b, 0));
+        } else {
+            VariableSelectionNetwork.Output s = staticVariableSelection.forward(slice(inputs, staticVariableSelection.names, 0, 1, true), null);
+            staticEmbedding = s.output();
+            staticWeights = s.weights();
+        }
+        Variable contextSelection = staticContextVariableSelection.forward(staticEmbedding).unsqueeze(1); // (B, 1, H)
+        VariableSelectionNetwork.Output enc = encoderVariableSelection.forward(
+                slice(inputs, encoderVariableSelection.names, 0, te, false), contextSelection);
+        VariableSelectionNetwork.Output dec = decoderVariableSelection.forward(
+                slice(inputs, decoderVariableSelection.names, te, td, false), contextSelection);
+
+        int layers = config.lstmLayers();
+        Variable h0 = staticContextInitialHiddenLstm.forward(staticEmbedding);
+        Variable c0 = staticContextInitialCellLstm.forward(staticEmbedding);
+        Variable[] hInit = new Variable[layers];
+        Variable[] cInit = new Variable[layers];
+        java.util.Arrays.fill(hInit, h0);
+        java.util.Arrays.fill(cInit, c0);
+        Lstm.Output encoderOut = lstmEncoder.forward(enc.output(), hInit, cInit, batch.encoderLengths());
+        Lstm.Output decoderOut = lstmDecoder.forward(dec.output(), encoderOut.hidden(), encoderOut.cell(),
+                batch.decoderLengths());
+
+        Variable lstmEncoderOut = postLstmAddNorm.forward(postLstmGate.forward(encoderOut.output()), enc.output());
+        Variable lstmDecoderOut = postLstmAddNorm.forward(postLstmGate.forward(decoderOut.output()), dec.output());
+        Variable lstmOut = Variable.concat(1, lstmEncoderOut, lstmDecoderOut);
+
+        Variable enrichmentContext = staticContextEnrichment.forward(staticEmbedding).unsqueeze(1);
+        Variable attnInput = staticEnrichment.forward(lstmOut, enrichmentContext);
+        Variable decoderAttnInput = attnInput.narrow(1, te, td);
+        InterpretableMultiHeadAttention.Output attn = multiheadAttn.forward(decoderAttnInput, attnInput, attnInput,
+                batch.encoderLengths(), batch.decoderLengths(), config.causalAttention(), interpret);
+        Variable out = postAttnGateNorm.forward(attn.output(), decoderAttnInput);
+        out = posWiseFf.forward(out);
+        out = preOutputGateNorm.forward(out, lstmDecoderOut);
+        out = outputLayer.forward(out);                                            // (B, Td, quantiles)
+
+        Variable prediction = denormalise(out, batch.targetScale());
+        return new TftOutput(prediction, attn.weights(), te, staticWeights, enc.weights(), dec.weights());
+    }
+
+    /** y·scale + center per sample, then the target normaliser's inverse transformation. */
+    private Variable denormalise(Variable out, Tensor targetScale) {
+        int b = targetScale.size(0);
+        Variable center = Variable.constant(targetScale.narrow(1, 0, 1).reshape(b, 1, 1));
+        Variable scale = Variable.constant(targetScale.narrow(1, 1, 1).reshape(b, 1, 1));
+        Variable y = out.mul(scale).add(center);
+        return switch (config.outputTransformation()) {
+            case "softplus" -> y.softplus();
+            case "log" -> y.exp();
+            case "log1p" -> y.exp().sub(1f);
+            case "relu" -> y.relu();
+            default -> y;
+        };
+    }
+
+    /** The named inputs restricted to time steps [start, start+length); static ones squeezed to (B, size). */
+    private static Map<String, Variable> slice(Map<String, Variable> inputs, List<String> names, int start, int length,
+                                               boolean squeeze) {
+        Map<String, Variable> out = new LinkedHashMap<>();
+        for (String n : names) {
+            Variable v = inputs.get(n);
+            out.put(n, squeeze ? v.select(1, start) : v.narrow(1, start, length));
+        }
+        return out;
+    }
+
+    private static void checkColumns(Tensor t, int expected, String kind) {
+        if (t.size(2) != expected) {
+            throw new IllegalArgumentException("the batch has " + t.size(2) + " " + kind + " columns, the model expects "
+                    + expected);
+        }
+    }
+
+    @Override
+    protected String describe() {
+        return "TemporalFusionTransformer(hidden " + config.hiddenSize() + ", heads " + config.attentionHeadSize()
+                + ", hidden_continuous " + config.hiddenContinuousSize() + ", " + config.outputSize() + " quantiles)";
+    }
+
+    /** A plain named container (PTF's MultiEmbedding holds its tables under {@code embeddings}). */
+    private static final class Container extends Module {
+        <M extends Module> M add(String name, M m) {
+            return module(name, m);
+        }
+
+        @Override
+        protected String describe() {
+            return "MultiEmbedding";
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package dev.tempora.models;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything that defines a Temporal Fusion Transformer: PTF's hyper-parameters and the variable
+ * layout of its dataset ({@code TemporalFusionTransformer.from_dataset}). Variable lists name
+ * variables (a categorical group such as stallion's {@code special_days} is one variable);
+ * {@code xCategoricals} and {@code xReals} name the columns of the batch tensors, in order.
+ *
+ * @param categoricalCardinalities number of classes per categorical variable (group: its union of classes)
+ * @param categoricalGroups        group name → its columns (PTF's variable_groups), empty when none
+ * @param embeddingSizes           explicit embedding sizes; variables absent here use PTF's rule
+ * @param outputTransformation     the target normaliser's inverse transform applied to the outputs:
+ *                                 none, softplus, log (exp), log1p (expm1) or relu
+ * @param seed                     initialisation seed
+ */
+public record TftConfig(
+        int hiddenSize,
+        int attentionHeadSize,
+        float dropout,
+        int hiddenContinuousSize,
+        Map<String, Integer> hiddenContinuousSizes,
+        int lstmLayers,
+        List<Float> quantiles,
+        List<String> staticCategoricals,
+        List<String> staticReals,
+        List<String> timeVaryingCategoricalsEncoder,
+        List<String> timeVaryingCategoricalsDecoder,
+        List<String> timeVaryingRealsEncoder,
+        List<String> timeVaryingRealsDecoder,
+        List<String> xCategoricals,
+        List<String> xReals,
+        Map<String, Integer> categoricalCardinalities,
+        Map<String, List<String>> categoricalGroups,
+        Map<String, Integer> embeddingSizes,
+        boolean causalAttention,
+        String outputTransformation,
+        long seed) {
+
+    /** PTF's default quantiles. */
+    public static final List<Float> DEFAULT_QUANTILES = List.of(0.02f, 0.1f, 0.25f, 0.5f, 0.75f, 0.9f, 0.98f);
+
+    public TftConfig {
+        hiddenContinuousSizes = Map.copyOf(hiddenContinuousSizes);
+        quantiles = List.copyOf(quantiles);
+        staticCategoricals = List.copyOf(staticCategoricals);
+        staticReals = List.copyOf(staticReals);
+        timeVaryingCategoricalsEncoder = List.copyOf(timeVaryingCategoricalsEncoder);
+        timeVaryingCategoricalsDecoder = List.copyOf(timeVaryingCategoricalsDecoder);
+        timeVaryingRealsEncoder = List.copyOf(timeVaryingRealsEncoder);
+        timeVaryingRealsDecoder = List.copyOf(timeVaryingRealsDecoder);
+        xCategoricals = List.copyOf(xCategoricals);
+        xReals = List.copyOf(xReals);
+        categoricalCardinalities = new LinkedHashMap<>(categoricalCardinalities);
+        categoricalGroups = new LinkedHashMap<>(categoricalGroups);
+        embeddingSizes = new LinkedHashMap<>(embeddingSizes);
+        if (hiddenSize < 1 || attentionHeadSize < 1 || hiddenContinuousSize < 1 || lstmLayers < 1) {
+            throw new IllegalArgumentException("hidden_size, attention_head_size, hidden_continuous_size and lstm_layers"
+                    + " must be positive");
+        }
+        if (dropout < 0f || dropout >= 1f) {
+            throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
+        }
+        if (quantiles.isEmpty()) {
+            throw new IllegalArgumentException("at least one quantile is needed");
+        }
+        // Fields are not assigned yet inside a compact constructor: validate the parameters directly.
+        for (String v : distinct(staticCategoricals, timeVaryingCategoricalsEncoder, timeVaryingCategoricalsDecoder)) {
+            if (!categoricalCardinalities.containsKey(v)) {
+                throw new IllegalArgumentException("categorical variable '" + v + "' has no cardinality");
+            }
+            for (String column : categoricalGroups.getOrDefault(v, List.of(v))) {
+                if (!xCategoricals.contains(column)) {
+                    throw new IllegalArgumentException("categorical column '" + column + "' of variable '" + v
+                            + "' is not among the batch's categorical columns " + xCategoricals);
+                }
+            }
+        }
+        for (String r : distinct(staticReals, timeVaryingRealsEncoder, timeVaryingRealsDecoder)) {
+            if (!xReals.contains(r)) {
+                throw new IllegalArgumentException("real variable '" + r + "' is not among the batch's real columns " + xReals);
+            }
+        }
+        switch (outputTransformation) {
+            case "none", "softplus", "log", "log1p", "relu" -> { }
+            default -> throw new IllegalArgumentException("unknown output transformation '" + outputTransformation
+                    + "' (expected none, softplus, log, log1p or relu)");
+        }
+    }
+
+    /** The batch columns that make up a categorical variable (itself, unless it is a group). */
+    public List<String> columnsOf(String variable) {
+        return categoricalGroups.getOrDefault(variable, List.of(variable));
+    }
+
+    /** Distinct categorical variables in PTF's order: static, then encoder, then decoder-only. */
+    public List<String> categoricalVariables() {
+        return distinct(staticCategoricals, timeVaryingCategoricalsEncoder, timeVaryingCategoricalsDecoder);
+    }
+
+    /** Distinct real variables in PTF's prescaler order (its {@code reals} property): static, encoder, decoder. */
+    public List<String> realVariables() {
+        return distinct(staticReals, timeVaryingRealsEncoder, timeVaryingRealsDecoder);
+    }
+
+    /** PTF's embedding size rule: min(round(1.6·n^0.56), 100), 1 for n ≤ 2 (Python's round, half to even), capped at the hidden size. */
+    public int embeddingSize(String variable) {
+        Integer explicit = embeddingSizes.get(variable);
+        int n = categoricalCardinalities.get(variable);
+        int size = explicit != null ? explicit : n > 2 ? (int) Math.min(Math.rint(1.6 * Math.pow(n, 0.56)), 100) : 1;
+        return Math.min(size, hiddenSize);
+    }
+
+    public int hiddenContinuousSize(String real) {
+        return hiddenContinuousSizes.getOrDefault(real, hiddenContinuousSize);
+    }
+
+    public int outputSize() {
+        return quantiles.size();
+    }
+
+    @SafeVarargs
+    private static List<String> distinct(List<String>... lists) {
+        List<String> out = new ArrayList<>();
+        for (List<String> l : lists) {
+            for (String s : l) {
+                if (!out.contains(s)) {
+                    out.add(s);
+                }
+            }
+        }
+        return out;
+    }
+}
