@@ -110,6 +110,11 @@ public abstract class Module {
         return this;
     }
 
+    /** Training mode: dropout on (torch's {@code model.train()}). */
+    public final Module train() {
+        return train(true);
+    }
+
     /** Evaluation mode: dropout off. */
     public final Module eval() {
         return train(false);

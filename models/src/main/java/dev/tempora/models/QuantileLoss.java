@@ -1,0 +1,114 @@
+package dev.tempora.models;
+
+import dev.tempora.autograd.Variable;
+import dev.tempora.tensor.Tensor;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * PyTorch Forecasting's QuantileLoss: for quantile q and error e = y − ŷ_q the loss is
+ * 2·max((q − 1)·e, q·e), averaged over the quantiles and over the valid (unpadded) decoder steps
+ * of the batch, in target units. One fused autograd op: the forward and the gradient are a single
+ * pass each.
+ */
+public final class QuantileLoss {
+
+    private final float[] quantiles;
+
+    public QuantileLoss() {
+        this(TftConfig.DEFAULT_QUANTILES);
+    }
+
+    public QuantileLoss(List<Float> quantiles) {
+        this.quantiles = new float[quantiles.size()];
+        for (int i = 0; i < this.quantiles.length; i++) {
+            float q = quantiles.get(i);
+            if (!(q > 0f && q < 1f)) {
+                throw new IllegalArgumentException("quantiles must lie in (0, 1), got " + q);
+            }
+            this.quantiles[i] = q;
+        }
+    }
+
+    public List<Float> quantiles() {
+        Float[] boxed = new Float[quantiles.length];
+        for (int i = 0; i < boxed.length; i++) {
+            boxed[i] = quantiles[i];
+        }
+        return List.of(boxed);
+    }
+
+    /** Index of the median (the point forecast), or the quantile closest to 0.5. */
+    public int medianIndex() {
+        int best = 0;
+        for (int i = 1; i < quantiles.length; i++) {
+            if (Math.abs(quantiles[i] - 0.5f) < Math.abs(quantiles[best] - 0.5f)) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    /**
+     * @param prediction (B, Td, quantiles)
+     * @param target     (B, Td), padded steps ignored
+     * @param lengths    valid decoder steps per sample
+     */
+    public Variable forward(Variable prediction, Tensor target, int[] lengths) {
+        Tensor p = prediction.value().contiguous();
+        int[] ps = p.shape();
+        int nq = quantiles.length;
+        if (ps.length != 3 || ps[2] != nq || target.dim() != 2 || target.size(0) != ps[0] || target.size(1) != ps[1]
+                || lengths.length != ps[0]) {
+            throw new IllegalArgumentException("quantile loss: prediction " + Arrays.toString(ps) + ", target "
+                    + Arrays.toString(target.shape()) + " and " + lengths.length + " lengths do not fit (B, Td, "
+                    + nq + "), (B, Td), B");
+        }
+        int batch = ps[0];
+        int steps = ps[1];
+        float[] pd = p.storage();
+        int po = p.storageOffset();
+        Tensor y = target.contiguous();
+        float[] yd = y.storage();
+        int yo = y.storageOffset();
+        long count = 0;
+        double total = 0;
+        for (int b = 0; b < batch; b++) {
+            int len = Math.min(lengths[b], steps);
+            count += len;
+            for (int t = 0; t < len; t++) {
+                float actual = yd[yo + b * steps + t];
+                int row = po + (b * steps + t) * nq;
+                for (int k = 0; k < nq; k++) {
+                    float e = actual - pd[row + k];
+                    total += 2f * Math.max((quantiles[k] - 1f) * e, quantiles[k] * e);
+                }
+            }
+        }
+        if (count == 0) {
+            throw new IllegalArgumentException("quantile loss over a batch with no valid decoder step");
+        }
+        float norm = 1f / (nq * (float) count);
+        Tensor loss = Tensor.scalar((float) (total * norm));
+        return Variable.fromOp(loss, (g, sink) -> {
+            float scale = g.item() * norm;
+            Tensor grad = Tensor.zeros(ps);
+            float[] gd = grad.storage();
+            for (int b = 0; b < batch; b++) {
+                int len = Math.min(lengths[b], steps);
+                for (int t = 0; t < len; t++) {
+                    float actual = yd[yo + b * steps + t];
+                    int row = (b * steps + t) * nq;
+                    for (int k = 0; k < nq; k++) {
+                        float e = actual - pd[po + row + k];
+                        // d/dŷ of 2·max((q−1)e, qe); at a tie (e = 0) torch splits the gradient evenly.
+                        float de = e > 0f ? 2f * quantiles[k] : e < 0f ? 2f * (quantiles[k] - 1f) : 2f * quantiles[k] - 1f;
+                        gd[row + k] = -de * scale;
+                    }
+                }
+            }
+            sink.accumulate(0, grad);
+        }, prediction);
+    }
+}
