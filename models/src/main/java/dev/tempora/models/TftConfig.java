@@ -123,6 +123,67 @@ public record TftConfig(
         return quantiles.size();
     }
 
+    /** The config as JSON-ready values, with PTF's hyper-parameter names. */
+    public Map<String, Object> toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("hidden_size", (long) hiddenSize);
+        m.put("attention_head_size", (long) attentionHeadSize);
+        m.put("dropout", (double) dropout);
+        m.put("hidden_continuous_size", (long) hiddenContinuousSize);
+        m.put("hidden_continuous_sizes", intsToJson(hiddenContinuousSizes));
+        m.put("lstm_layers", (long) lstmLayers);
+        List<Object> q = new ArrayList<>();
+        for (Float f : quantiles) {
+            q.add((double) f);
+        }
+        m.put("quantiles", q);
+        m.put("static_categoricals", staticCategoricals);
+        m.put("static_reals", staticReals);
+        m.put("time_varying_categoricals_encoder", timeVaryingCategoricalsEncoder);
+        m.put("time_varying_categoricals_decoder", timeVaryingCategoricalsDecoder);
+        m.put("time_varying_reals_encoder", timeVaryingRealsEncoder);
+        m.put("time_varying_reals_decoder", timeVaryingRealsDecoder);
+        m.put("x_categoricals", xCategoricals);
+        m.put("x_reals", xReals);
+        m.put("categorical_cardinalities", intsToJson(categoricalCardinalities));
+        m.put("categorical_groups", new LinkedHashMap<>(categoricalGroups));
+        m.put("embedding_sizes", intsToJson(embeddingSizes));
+        m.put("causal_attention", causalAttention);
+        m.put("output_transformation", outputTransformation);
+        m.put("seed", seed);
+        return m;
+    }
+
+    /** Reads what {@link #toJson} wrote; a missing or mistyped key is named in the error. */
+    public static TftConfig fromJson(Map<String, Object> m) {
+        JsonFields f = new JsonFields(m, "model config");
+        List<Float> quantiles = new ArrayList<>();
+        for (Object o : f.list("quantiles")) {
+            if (!(o instanceof Number n)) {
+                throw new IllegalArgumentException("model config: quantiles must be numbers, got " + o);
+            }
+            quantiles.add(n.floatValue());
+        }
+        Map<String, List<String>> groups = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : f.map("categorical_groups").entrySet()) {
+            groups.put(e.getKey(), JsonFields.strings(e.getValue(), "categorical_groups." + e.getKey()));
+        }
+        return new TftConfig(f.integer("hidden_size"), f.integer("attention_head_size"), (float) f.number("dropout"),
+                f.integer("hidden_continuous_size"), f.intMap("hidden_continuous_sizes"), f.integer("lstm_layers"),
+                quantiles, f.strings("static_categoricals"), f.strings("static_reals"),
+                f.strings("time_varying_categoricals_encoder"), f.strings("time_varying_categoricals_decoder"),
+                f.strings("time_varying_reals_encoder"), f.strings("time_varying_reals_decoder"),
+                f.strings("x_categoricals"), f.strings("x_reals"), f.intMap("categorical_cardinalities"), groups,
+                f.intMap("embedding_sizes"), f.bool("causal_attention"), f.string("output_transformation"),
+                (long) f.number("seed"));
+    }
+
+    private static Map<String, Object> intsToJson(Map<String, Integer> m) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        m.forEach((k, v) -> out.put(k, (long) v));
+        return out;
+    }
+
     @SafeVarargs
     private static List<String> distinct(List<String>... lists) {
         List<String> out = new ArrayList<>();

@@ -1,0 +1,126 @@
+package dev.tempora.models;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Typed access to a parsed JSON object, with errors that name the document and the key. */
+public final class JsonFields {
+
+    private final Map<String, Object> map;
+    private final String where;
+
+    public JsonFields(Map<String, Object> map, String where) {
+        this.map = map;
+        this.where = where;
+    }
+
+    public boolean has(String key) {
+        return map.containsKey(key) && map.get(key) != null;
+    }
+
+    private Object require(String key) {
+        if (!map.containsKey(key) || map.get(key) == null) {
+            throw new IllegalArgumentException(where + ": missing \"" + key + "\"");
+        }
+        return map.get(key);
+    }
+
+    public double number(String key) {
+        Object v = require(key);
+        if (!(v instanceof Number n)) {
+            throw new IllegalArgumentException(where + ": \"" + key + "\" must be a number, got " + v);
+        }
+        return n.doubleValue();
+    }
+
+    public double number(String key, double fallback) {
+        return has(key) ? number(key) : fallback;
+    }
+
+    public int integer(String key) {
+        double d = number(key);
+        if (d != Math.rint(d) || Math.abs(d) > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(where + ": \"" + key + "\" must be an integer, got " + d);
+        }
+        return (int) d;
+    }
+
+    public int integer(String key, int fallback) {
+        return has(key) ? integer(key) : fallback;
+    }
+
+    public boolean bool(String key) {
+        Object v = require(key);
+        if (!(v instanceof Boolean b)) {
+            throw new IllegalArgumentException(where + ": \"" + key + "\" must be true or false, got " + v);
+        }
+        return b;
+    }
+
+    public boolean bool(String key, boolean fallback) {
+        return has(key) ? bool(key) : fallback;
+    }
+
+    public String string(String key) {
+        Object v = require(key);
+        if (!(v instanceof String s)) {
+            throw new IllegalArgumentException(where + ": \"" + key + "\" must be a string, got " + v);
+        }
+        return s;
+    }
+
+    public String string(String key, String fallback) {
+        return has(key) ? string(key) : fallback;
+    }
+
+    public List<Object> list(String key) {
+        Object v = require(key);
+        if (!(v instanceof List<?> l)) {
+            throw new IllegalArgumentException(where + ": \"" + key + "\" must be an array, got " + v);
+        }
+        return new ArrayList<>(l);
+    }
+
+    public List<String> strings(String key) {
+        return has(key) ? strings(map.get(key), key) : List.of();
+    }
+
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> map(String key) {
+        if (!has(key)) {
+            return new LinkedHashMap<>();
+        }
+        Object v = map.get(key);
+        if (!(v instanceof Map<?, ?>)) {
+            throw new IllegalArgumentException(where + ": \"" + key + "\" must be an object, got " + v);
+        }
+        return (Map<String, Object>) v;
+    }
+
+    public Map<String, Integer> intMap(String key) {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : map(key).entrySet()) {
+            if (!(e.getValue() instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
+                throw new IllegalArgumentException(where + ": \"" + key + "." + e.getKey() + "\" must be an integer");
+            }
+            out.put(e.getKey(), n.intValue());
+        }
+        return out;
+    }
+
+    static List<String> strings(Object v, String key) {
+        if (!(v instanceof List<?> l)) {
+            throw new IllegalArgumentException("\"" + key + "\" must be an array of strings, got " + v);
+        }
+        List<String> out = new ArrayList<>();
+        for (Object o : l) {
+            if (!(o instanceof String s)) {
+                throw new IllegalArgumentException("\"" + key + "\" must contain strings, got " + o);
+            }
+            out.add(s);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,111 @@
+package dev.tempora.models;
+
+import dev.tempora.autograd.GradMode;
+import dev.tempora.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CheckpointTest {
+
+    @TempDir
+    Path dir;
+
+    private static TftBatch batch() {
+        int b = 2;
+        float[] ec = new float[b * 4 * 2];
+        float[] dc = new float[b * 3 * 2];
+        for (int i = 0; i < ec.length; i += 2) {
+            ec[i] = i % 260;
+            ec[i + 1] = i % 168;
+        }
+        for (int i = 0; i < dc.length; i += 2) {
+            dc[i] = 3;
+            dc[i + 1] = i;
+        }
+        return new TftBatch(Tensor.wrap(ec, b, 4, 2), Tensor.randn(1, b, 4, 6), Tensor.wrap(dc, b, 3, 2),
+                Tensor.randn(2, b, 3, 6), new int[] {4, 2}, new int[] {3, 3}, Tensor.uniform(3, 0.5f, 1f, b, 2));
+    }
+
+    private static Tensor predict(TemporalFusionTransformer m) {
+        m.eval();
+        try (GradMode.Scope off = GradMode.noGrad()) {
+            return m.forward(batch(), false).prediction().value();
+        }
+    }
+
+    @Test
+    void roundTripGivesTheSameModel() throws IOException {
+        TemporalFusionTransformer model = new TemporalFusionTransformer(TftConfigs.taxiSeed(260, 0.1f));
+        Checkpoint.save(dir, model, Map.of("dataset", Map.of("target", "trip_quantity")));
+        Checkpoint.Loaded loaded = Checkpoint.load(dir);
+        assertEquals(model.config, loaded.model().config);
+        assertArrayEquals(predict(model).toFloatArray(), predict(loaded.model()).toFloatArray());
+        assertEquals(Map.of("target", "trip_quantity"), loaded.sections().get("dataset"));
+        assertTrue(Files.readString(dir.resolve("model.json")).contains("\"hidden_size\": 20"));
+    }
+
+    @Test
+    void corruptWeightsAreDetected() throws IOException {
+        Checkpoint.save(dir, new TemporalFusionTransformer(TftConfigs.taxiSeed(260, 0.1f)), Map.of());
+        Path w = dir.resolve(Checkpoint.WEIGHTS_FILE);
+        byte[] bytes = Files.readAllBytes(w);
+        bytes[bytes.length / 2] ^= 1;
+        Files.write(w, bytes);
+        IOException e = assertThrows(IOException.class, () -> Checkpoint.load(dir));
+        assertTrue(e.getMessage().contains("checksum"), e.getMessage());
+        Files.write(w, Arrays.copyOf(bytes, bytes.length / 3));
+        e = assertThrows(IOException.class, () -> Checkpoint.load(dir));
+        assertTrue(e.getMessage().contains(Checkpoint.WEIGHTS_FILE), e.getMessage());
+    }
+
+    @Test
+    void weightsOfAnotherModelAreAMismatch() throws IOException {
+        Path a = dir.resolve("a");
+        Path b = dir.resolve("b");
+        Checkpoint.save(a, new TemporalFusionTransformer(TftConfigs.taxiSeed(260, 0.1f)), Map.of());
+        Checkpoint.save(b, new TemporalFusionTransformer(TftConfigs.taxiSeed(100, 0.1f)), Map.of());
+        Files.copy(b.resolve(Checkpoint.WEIGHTS_FILE), a.resolve(Checkpoint.WEIGHTS_FILE),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        IOException e = assertThrows(IOException.class, () -> Checkpoint.load(a));
+        assertTrue(e.getMessage().contains("does not belong"), e.getMessage());
+        // Without the checksum link, the shape check names the weight.
+        String json = Files.readString(a.resolve(Checkpoint.METADATA_FILE)).replaceAll("\"weights_sha256\": \"[0-9a-f]+\",\\s*", "");
+        Files.writeString(a.resolve(Checkpoint.METADATA_FILE), json);
+        e = assertThrows(IOException.class, () -> Checkpoint.load(a));
+        assertTrue(e.getMessage().contains("input_embeddings.embeddings.pulocationid.weight"), e.getMessage());
+    }
+
+    @Test
+    void missingFilesAndBadMetadataAreNamed() throws IOException {
+        IOException e = assertThrows(IOException.class, () -> Checkpoint.load(dir.resolve("none")));
+        assertTrue(e.getMessage().contains("none"), e.getMessage());
+        Checkpoint.save(dir, new TemporalFusionTransformer(TftConfigs.taxiSeed(260, 0.1f)), Map.of());
+        Files.writeString(dir.resolve(Checkpoint.METADATA_FILE), "{\"format_version\": 1, \"model\": {\"hidden_size\": 20}}");
+        e = assertThrows(IOException.class, () -> Checkpoint.load(dir));
+        assertTrue(e.getMessage().contains("model config: missing"), e.getMessage());
+        Files.delete(dir.resolve(Checkpoint.METADATA_FILE));
+        e = assertThrows(IOException.class, () -> Checkpoint.load(dir));
+        assertTrue(e.getMessage().contains(Checkpoint.METADATA_FILE), e.getMessage());
+    }
+
+    @Test
+    void configJsonRoundTrip() {
+        TftConfig c = TftConfigs.stallion();
+        assertEquals(c, TftConfig.fromJson(dev.tempora.tensor.io.Json.parseObject(dev.tempora.tensor.io.Json.write(c.toJson()))));
+        assertEquals(List.of("easter_day", "good_friday", "new_year", "christmas", "labor_day", "independence_day",
+                "revolution_day_memorial", "regional_games", "fifa_u_17_world_cup", "football_gold_cup", "beer_capital",
+                "music_fest"), c.columnsOf("special_days"));
+    }
+}
