@@ -20,31 +20,41 @@ final class Backpropagation {
             return;
         }
         List<Variable> order = topologicalOrder(root);
-        root.pending = gradOutput;
-        root.pendingOwned = false;
+        // Gradients in flight live in this pass's own map, never on the variables: parameters are
+        // shared by data-parallel workers running backward passes at the same time.
         Sink sink = new Sink();
+        sink.pending.put(root, new Pending(gradOutput, false));
         // Reverse topological order: every consumer of a variable runs before the variable's own node.
         for (int i = order.size() - 1; i >= 0; i--) {
             Variable v = order.get(i);
             Node node = v.node;
-            Tensor g = v.pending;
-            v.pending = null;
+            Pending g = sink.pending.remove(v);
             if (g == null) {
                 continue; // nothing flowed here (e.g. only non-differentiable paths)
             }
             sink.inputs = node.inputs;
-            node.backward.backward(g, sink);
+            node.backward.backward(g.value, sink);
             if (!retainGraph) {
                 node.release();
             }
         }
         // Leaves received their gradients as pending values; fold them into .grad.
         for (Variable leaf : sink.leaves) {
-            Tensor g = leaf.pending;
-            leaf.pending = null;
+            Pending g = sink.pending.remove(leaf);
             if (g != null) {
-                leaf.accumulateLeafGradient(g);
+                leaf.accumulateLeafGradient(g.value);
             }
+        }
+    }
+
+    /** A gradient flowing into a variable, and whether this pass allocated it (and so may mutate it). */
+    private static final class Pending {
+        Tensor value;
+        boolean owned;
+
+        Pending(Tensor value, boolean owned) {
+            this.value = value;
+            this.owned = owned;
         }
     }
 
@@ -85,11 +95,11 @@ final class Backpropagation {
         }
     }
 
-    /** Routes gradients into inputs' pending tensors, owning (mutating) only what it allocated itself. */
+    /** Routes gradients into inputs' pending tensors, mutating only what it allocated itself. */
     private static final class Sink implements GradientSink {
         Variable[] inputs;
+        final IdentityHashMap<Variable, Pending> pending = new IdentityHashMap<>();
         final List<Variable> leaves = new ArrayList<>();
-        private final IdentityHashMap<Variable, Boolean> leafSet = new IdentityHashMap<>();
 
         @Override
         public boolean needs(int i) {
@@ -103,15 +113,15 @@ final class Backpropagation {
                 return;
             }
             Tensor g = reduceToShape(grad, v.value().shape());
-            track(v);
-            if (v.pending == null) {
-                v.pending = g;
-                v.pendingOwned = false;
-            } else if (v.pendingOwned) {
-                v.pending.addInPlace(g);
+            Pending p = pending.get(v);
+            if (p == null) {
+                track(v);
+                pending.put(v, new Pending(g, false));
+            } else if (p.owned) {
+                p.value.addInPlace(g);
             } else {
-                v.pending = v.pending.add(g);
-                v.pendingOwned = true;
+                p.value = p.value.add(g);
+                p.owned = true;
             }
         }
 
@@ -121,20 +131,21 @@ final class Backpropagation {
             if (!v.requiresGrad()) {
                 return;
             }
-            track(v);
-            if (v.pending == null) {
-                v.pending = Tensor.zeros(v.value().shape());
-                v.pendingOwned = true;
-            } else if (!v.pendingOwned) {
-                v.pending = v.pending.copy();
-                v.pendingOwned = true;
+            Pending p = pending.get(v);
+            if (p == null) {
+                track(v);
+                p = new Pending(Tensor.zeros(v.value().shape()), true);
+                pending.put(v, p);
+            } else if (!p.owned) {
+                p.value = p.value.copy();
+                p.owned = true;
             }
-            Tensor region = v.pending.narrow(axis, start, grad.size(axis));
+            Tensor region = p.value.narrow(axis, start, grad.size(axis));
             region.copyFrom(region.add(grad));
         }
 
         private void track(Variable v) {
-            if (v.node == null && leafSet.put(v, Boolean.TRUE) == null) {
+            if (v.node == null) {
                 leaves.add(v);
             }
         }

@@ -33,10 +33,6 @@ public final class Variable {
     private Tensor grad;
     private String name;
 
-    // Backward-pass scratch: the gradient flowing into this variable, and whether we may mutate it.
-    Tensor pending;
-    boolean pendingOwned;
-
     private Variable(Tensor value, boolean requiresGrad, Node node) {
         this.value = value;
         this.requiresGrad = requiresGrad;
@@ -183,6 +179,9 @@ public final class Variable {
 
     /** Called by the engine when a gradient reaches a leaf that requires one. */
     void accumulateLeafGradient(Tensor g) {
+        if (GradientSet.accumulateIfCaptured(this, g)) {
+            return;
+        }
         if (grad == null) {
             // Leaf gradients outlive any BufferPool scope of the step that produced them.
             grad = g.persistentCopy();

@@ -56,6 +56,15 @@ public final class QuantileLoss {
      * @param lengths    valid decoder steps per sample
      */
     public Variable forward(Variable prediction, Tensor target, int[] lengths) {
+        return forward(prediction, target, lengths, 0);
+    }
+
+    /**
+     * As {@link #forward(Variable, Tensor, int[])}, but averaged over {@code validSteps} steps instead
+     * of this batch's own count: shards of a batch pass the whole batch's count, so their losses
+     * (and gradients) add up to the batch's.
+     */
+    public Variable forward(Variable prediction, Tensor target, int[] lengths, long validSteps) {
         Tensor p = prediction.value().contiguous();
         int[] ps = p.shape();
         int nq = quantiles.length;
@@ -86,10 +95,11 @@ public final class QuantileLoss {
                 }
             }
         }
-        if (count == 0) {
+        long denominator = validSteps > 0 ? validSteps : count;
+        if (denominator == 0) {
             throw new IllegalArgumentException("quantile loss over a batch with no valid decoder step");
         }
-        float norm = 1f / (nq * (float) count);
+        float norm = 1f / (nq * (float) denominator);
         Tensor loss = Tensor.scalar((float) (total * norm));
         return Variable.fromOp(loss, (g, sink) -> {
             float scale = g.item() * norm;

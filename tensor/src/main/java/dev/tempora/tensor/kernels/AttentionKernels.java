@@ -118,7 +118,7 @@ public final class AttentionKernels {
         }
         double sum = 0;
         for (int j = 0; j < keys; j++) {
-            p[j] = Double.isNaN(p[j]) ? 0 : Math.exp(p[j] - max);
+            p[j] = Double.isNaN(p[j]) ? 0 : StrictMath.exp(p[j] - max);
             sum += p[j];
         }
         for (int j = 0; j < keys; j++) {

@@ -115,7 +115,7 @@ final class AttentionVector {
         FloatVector sum = FloatVector.zero(S);
         for (int j = from; j < to; j += L) {
             VectorMask<Float> m = S.indexInRange(j, to);
-            FloatVector e = FloatVector.fromArray(S, p, j, m).sub(max).lanewise(VectorOperators.EXP);
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(S, p, j, m).sub(max));
             e.intoArray(p, j, m);
             sum = sum.add(e, m);
         }

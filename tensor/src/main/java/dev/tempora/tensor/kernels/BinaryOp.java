@@ -10,7 +10,7 @@ public enum BinaryOp {
     SUB { public float apply(float a, float b) { return a - b; } },
     MUL { public float apply(float a, float b) { return a * b; } },
     DIV { public float apply(float a, float b) { return a / b; } },
-    POW { public float apply(float a, float b) { return (float) Math.pow(a, b); } },
+    POW { public float apply(float a, float b) { return FloatMath.pow(a, b); } },
     MAXIMUM { public float apply(float a, float b) { return Math.max(a, b); } },
     MINIMUM { public float apply(float a, float b) { return Math.min(a, b); } },
     EQ { public float apply(float a, float b) { return a == b ? 1f : 0f; } },

@@ -21,7 +21,7 @@ public final class GluKernels {
             int xs = xo + r * 2 * h;
             int os = oo + r * h;
             for (int j = 0; j < h; j++) {
-                float s = (float) (1.0 / (1.0 + Math.exp(-x[xs + h + j])));
+                float s = FloatMath.sigmoid(x[xs + h + j]);
                 out[os + j] = x[xs + j] * s;
             }
         }
@@ -43,7 +43,7 @@ public final class GluKernels {
             int os = gxo + r * 2 * h;
             for (int j = 0; j < h; j++) {
                 float a = x[xs + j];
-                float s = (float) (1.0 / (1.0 + Math.exp(-x[xs + h + j])));
+                float s = FloatMath.sigmoid(x[xs + h + j]);
                 gx[os + j] = g[gs + j] * s;
                 gx[os + h + j] = g[gs + j] * a * s * (1f - s);
             }

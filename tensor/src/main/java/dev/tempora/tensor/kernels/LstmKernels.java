@@ -29,11 +29,11 @@ public final class LstmKernels {
         for (int j = 0; j < hidden; j++) {
             float i = sigmoid(gates[go + j]);
             float f = sigmoid(gates[go + hidden + j]);
-            float g = (float) Math.tanh(gates[go + 2 * hidden + j]);
+            float g = FloatMath.tanh(gates[go + 2 * hidden + j]);
             float o = sigmoid(gates[go + 3 * hidden + j]);
             float cn = f * c[co + j] + i * g;
             cNew[cno + j] = cn;
-            hNew[hno + j] = o * (float) Math.tanh(cn);
+            hNew[hno + j] = o * FloatMath.tanh(cn);
             gates[go + j] = i;
             gates[go + hidden + j] = f;
             gates[go + 2 * hidden + j] = g;
@@ -62,7 +62,7 @@ public final class LstmKernels {
             float f = gates[go + hidden + j];
             float g = gates[go + 2 * hidden + j];
             float o = gates[go + 3 * hidden + j];
-            float tc = (float) Math.tanh(cNew[cno + j]);
+            float tc = FloatMath.tanh(cNew[cno + j]);
             float dhj = dh[dho + j];
             float dct = dc[dco + j] + dhj * o * (1f - tc * tc);
             gates[go + j] = dct * g * i * (1f - i);
@@ -74,6 +74,6 @@ public final class LstmKernels {
     }
 
     private static float sigmoid(float x) {
-        return (float) (1.0 / (1.0 + Math.exp(-x)));
+        return FloatMath.sigmoid(x);
     }
 }

@@ -2,7 +2,6 @@ package dev.tempora.tensor.kernels;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /** SIMD versions of {@link LstmKernels}: each gate segment of length H in full and lane-masked vectors. */
@@ -19,11 +18,11 @@ final class LstmVector {
             VectorMask<Float> m = S.indexInRange(j, hidden);
             FloatVector i = ElementwiseVector.sigmoid(FloatVector.fromArray(S, gates, go + j, m));
             FloatVector f = ElementwiseVector.sigmoid(FloatVector.fromArray(S, gates, go + hidden + j, m));
-            FloatVector g = FloatVector.fromArray(S, gates, go + 2 * hidden + j, m).lanewise(VectorOperators.TANH);
+            FloatVector g = VectorMath.tanh(FloatVector.fromArray(S, gates, go + 2 * hidden + j, m));
             FloatVector o = ElementwiseVector.sigmoid(FloatVector.fromArray(S, gates, go + 3 * hidden + j, m));
             FloatVector cn = f.mul(FloatVector.fromArray(S, c, co + j, m)).add(i.mul(g));
             cn.intoArray(cNew, cno + j, m);
-            o.mul(cn.lanewise(VectorOperators.TANH)).intoArray(hNew, hno + j, m);
+            o.mul(VectorMath.tanh(cn)).intoArray(hNew, hno + j, m);
             i.intoArray(gates, go + j, m);
             f.intoArray(gates, go + hidden + j, m);
             g.intoArray(gates, go + 2 * hidden + j, m);
@@ -39,7 +38,7 @@ final class LstmVector {
             FloatVector f = FloatVector.fromArray(S, gates, go + hidden + j, m);
             FloatVector g = FloatVector.fromArray(S, gates, go + 2 * hidden + j, m);
             FloatVector o = FloatVector.fromArray(S, gates, go + 3 * hidden + j, m);
-            FloatVector tc = FloatVector.fromArray(S, cNew, cno + j, m).lanewise(VectorOperators.TANH);
+            FloatVector tc = VectorMath.tanh(FloatVector.fromArray(S, cNew, cno + j, m));
             FloatVector dhv = FloatVector.fromArray(S, dh, dho + j, m);
             FloatVector dct = FloatVector.fromArray(S, dc, dco + j, m).add(dhv.mul(o).mul(tc.mul(tc).neg().add(1f)));
             dct.mul(g).mul(i).mul(i.neg().add(1f)).intoArray(gates, go + j, m);

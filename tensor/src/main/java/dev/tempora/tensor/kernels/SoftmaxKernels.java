@@ -28,16 +28,16 @@ public final class SoftmaxKernels {
             }
             double sum = 0;
             for (int i = 0; i < len; i++) {
-                sum += Math.exp(x[xs + i] - max);
+                sum += StrictMath.exp(x[xs + i] - max);
             }
             if (log) {
-                float logSum = (float) Math.log(sum);
+                float logSum = (float) StrictMath.log(sum);
                 for (int i = 0; i < len; i++) {
                     y[ys + i] = x[xs + i] - max - logSum;
                 }
             } else {
                 for (int i = 0; i < len; i++) {
-                    y[ys + i] = (float) (Math.exp(x[xs + i] - max) / sum);
+                    y[ys + i] = (float) (StrictMath.exp(x[xs + i] - max) / sum);
                 }
             }
         }
@@ -68,7 +68,7 @@ public final class SoftmaxKernels {
             }
             for (int i = 0; i < len; i++) {
                 gx[os + i] = log
-                        ? (float) (g[gs + i] - Math.exp(y[ys + i]) * dot)
+                        ? (float) (g[gs + i] - StrictMath.exp(y[ys + i]) * dot)
                         : (float) (y[ys + i] * (g[gs + i] - dot));
             }
         }

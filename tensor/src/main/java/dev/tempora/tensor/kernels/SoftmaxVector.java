@@ -23,7 +23,7 @@ final class SoftmaxVector {
         FloatVector vsum = FloatVector.zero(S);
         for (int i = 0; i < len; i += L) {
             VectorMask<Float> m = S.indexInRange(i, len);
-            FloatVector e = FloatVector.fromArray(S, x, xs + i, m).sub(max).lanewise(VectorOperators.EXP);
+            FloatVector e = VectorMath.exp(FloatVector.fromArray(S, x, xs + i, m).sub(max));
             vsum = vsum.add(e, m);
             if (!log) {
                 e.intoArray(y, ys + i, m);
@@ -31,7 +31,7 @@ final class SoftmaxVector {
         }
         float sum = vsum.reduceLanes(VectorOperators.ADD);
         if (log) {
-            float shift = max + (float) Math.log(sum);
+            float shift = max + FloatMath.log(sum);
             for (int i = 0; i < len; i += L) {
                 VectorMask<Float> m = S.indexInRange(i, len);
                 FloatVector.fromArray(S, x, xs + i, m).sub(shift).intoArray(y, ys + i, m);
@@ -58,7 +58,7 @@ final class SoftmaxVector {
             FloatVector gv = FloatVector.fromArray(S, g, gs + i, m);
             FloatVector yv = FloatVector.fromArray(S, y, ys + i, m);
             FloatVector out = log
-                    ? yv.lanewise(VectorOperators.EXP).mul(-dot).add(gv)
+                    ? VectorMath.exp(yv).mul(-dot).add(gv)
                     : yv.mul(gv.sub(dot));
             out.intoArray(gx, os + i, m);
         }

@@ -3,8 +3,9 @@ package dev.tempora.tensor.kernels;
 /**
  * Element-wise functions of one tensor. Each constant carries its own scalar reference: the value
  * {@link #apply} and the derivative {@link #derivative} (given the input {@code x} and the output
- * {@code y}, whichever is cheaper). The SIMD versions live in {@link ElementwiseVector}, one
- * {@code case} per constant, and are tested against these.
+ * {@code y}, whichever is cheaper). Transcendentals use {@link FloatMath}, so results are the same
+ * in every run. The SIMD versions live in {@link ElementwiseVector}, one {@code case} per constant,
+ * and are tested against these.
  *
  * <p>Parameters {@code p} and {@code q}: ELU's alpha; softplus's beta and threshold; clamp's min and
  * max; pow's exponent. Unused otherwise.
@@ -15,11 +16,11 @@ public enum UnaryOp {
         public float derivative(float x, float y, float p, float q) { return -1f; }
     },
     EXP {
-        public float apply(float x, float p, float q) { return (float) Math.exp(x); }
+        public float apply(float x, float p, float q) { return FloatMath.exp(x); }
         public float derivative(float x, float y, float p, float q) { return y; }
     },
     LOG {
-        public float apply(float x, float p, float q) { return (float) Math.log(x); }
+        public float apply(float x, float p, float q) { return FloatMath.log(x); }
         public float derivative(float x, float y, float p, float q) { return 1f / x; }
     },
     SQRT {
@@ -32,11 +33,11 @@ public enum UnaryOp {
         public float derivative(float x, float y, float p, float q) { return Math.signum(x); }
     },
     TANH {
-        public float apply(float x, float p, float q) { return (float) Math.tanh(x); }
+        public float apply(float x, float p, float q) { return FloatMath.tanh(x); }
         public float derivative(float x, float y, float p, float q) { return 1f - y * y; }
     },
     SIGMOID {
-        public float apply(float x, float p, float q) { return (float) (1.0 / (1.0 + Math.exp(-x))); }
+        public float apply(float x, float p, float q) { return FloatMath.sigmoid(x); }
         public float derivative(float x, float y, float p, float q) { return y * (1f - y); }
     },
     RELU {
@@ -45,16 +46,16 @@ public enum UnaryOp {
     },
     /** alpha = p. */
     ELU {
-        public float apply(float x, float p, float q) { return x > 0f ? x : (float) (p * Math.expm1(x)); }
+        public float apply(float x, float p, float q) { return x > 0f ? x : p * FloatMath.expm1(x); }
         public float derivative(float x, float y, float p, float q) { return x > 0f ? 1f : y + p; }
     },
     /** beta = p, threshold = q: log(1 + exp(beta x)) / beta, linear above the threshold (as torch). */
     SOFTPLUS {
         public float apply(float x, float p, float q) {
-            return x * p > q ? x : (float) (Math.log1p(Math.exp(p * x)) / p);
+            return FloatMath.softplus(x, p, q);
         }
         public float derivative(float x, float y, float p, float q) {
-            return x * p > q ? 1f : (float) (1.0 / (1.0 + Math.exp(-p * x)));
+            return x * p > q ? 1f : FloatMath.sigmoid(p * x);
         }
     },
     /** min = p, max = q; the gradient passes where min <= x <= max (as torch). */
@@ -64,9 +65,9 @@ public enum UnaryOp {
     },
     /** exponent = p. */
     POW {
-        public float apply(float x, float p, float q) { return (float) Math.pow(x, p); }
+        public float apply(float x, float p, float q) { return FloatMath.pow(x, p); }
         public float derivative(float x, float y, float p, float q) {
-            return p == 0f ? 0f : (float) (p * Math.pow(x, p - 1f));
+            return p == 0f ? 0f : p * FloatMath.pow(x, p - 1f);
         }
     },
     SQUARE {

@@ -1,0 +1,131 @@
+package dev.tempora.tensor.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+import static dev.tempora.tensor.kernels.FloatMath.EXP_MAX;
+import static dev.tempora.tensor.kernels.FloatMath.EXP_MIN;
+import static dev.tempora.tensor.kernels.FloatMath.LN2_HI;
+import static dev.tempora.tensor.kernels.FloatMath.LN2_LO;
+import static dev.tempora.tensor.kernels.FloatMath.LOG2E;
+import static dev.tempora.tensor.kernels.FloatMath.ROUND_MAGIC;
+import static dev.tempora.tensor.kernels.FloatMath.SQRT_HALF;
+
+/**
+ * {@link FloatMath} a vector at a time: the same IEEE operations in the same order per lane, so
+ * every lane equals the scalar function bit for bit, at any width and before or after JIT
+ * compilation (which the Vector API's own transcendental lanes do not guarantee).
+ */
+final class VectorMath {
+
+    private static final VectorSpecies<Float> S = Species.FLOAT;
+    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, S.vectorShape());
+
+    private VectorMath() {}
+
+    private static FloatVector bc(float v) {
+        return FloatVector.broadcast(S, v);
+    }
+
+    static FloatVector exp(FloatVector x) {
+        FloatVector xc = x.max(EXP_MIN).min(EXP_MAX);
+        FloatVector t = xc.fma(LOG2E, ROUND_MAGIC);
+        FloatVector n = t.sub(ROUND_MAGIC);
+        IntVector ni = t.reinterpretAsInts().sub(Float.floatToRawIntBits(ROUND_MAGIC));
+        FloatVector r = n.fma(bc(-LN2_HI), xc);
+        r = n.fma(bc(-LN2_LO), r);
+        FloatVector p = FloatVector.broadcast(S, 1.9875691500e-4f);
+        p = p.fma(r, bc(1.3981999507e-3f));
+        p = p.fma(r, bc(8.3334519073e-3f));
+        p = p.fma(r, bc(4.1665795894e-2f));
+        p = p.fma(r, bc(1.6666665459e-1f));
+        p = p.fma(r, bc(5.0000001201e-1f));
+        p = p.fma(r.mul(r), r).add(1f);
+        IntVector n1 = ni.lanewise(VectorOperators.ASHR, 1);
+        FloatVector a = n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector b = ni.sub(n1).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector result = p.mul(a).mul(b);
+        result = result.blend(0f, x.compare(VectorOperators.LT, EXP_MIN));
+        result = result.blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, EXP_MAX));
+        return result.blend(x, x.compare(VectorOperators.NE, x)); // NaN stays NaN
+    }
+
+    static FloatVector expm1(FloatVector x) {
+        FloatVector p = FloatVector.broadcast(S, 2.48015873e-5f);
+        p = p.fma(x, bc(1.98412698e-4f));
+        p = p.fma(x, bc(1.38888889e-3f));
+        p = p.fma(x, bc(8.33333333e-3f));
+        p = p.fma(x, bc(4.16666667e-2f));
+        p = p.fma(x, bc(1.66666667e-1f));
+        p = p.fma(x, bc(0.5f));
+        FloatVector small = p.fma(x.mul(x), x);
+        FloatVector large = exp(x).sub(1f);
+        return large.blend(small, x.abs().compare(VectorOperators.LT, 0.5f));
+    }
+
+    static FloatVector log(FloatVector x) {
+        IntVector bits = x.reinterpretAsInts();
+        IntVector e = bits.lanewise(VectorOperators.LSHR, 23).and(0xff).sub(126);
+        FloatVector m = bits.and(0x807fffff).or(0x3f000000).reinterpretAsFloats();
+        VectorMask<Float> low = m.compare(VectorOperators.LT, SQRT_HALF);
+        FloatVector fe = e.convert(VectorOperators.I2F, 0).reinterpretAsFloats();
+        fe = fe.blend(fe.sub(1f), low);
+        m = m.sub(1f).blend(m.add(m).sub(1f), low);
+        FloatVector z = m.mul(m);
+        FloatVector y = FloatVector.broadcast(S, 7.0376836292e-2f);
+        y = y.fma(m, bc(-1.1514610310e-1f));
+        y = y.fma(m, bc(1.1676998740e-1f));
+        y = y.fma(m, bc(-1.2420140846e-1f));
+        y = y.fma(m, bc(1.4249322787e-1f));
+        y = y.fma(m, bc(-1.6668057665e-1f));
+        y = y.fma(m, bc(2.0000714765e-1f));
+        y = y.fma(m, bc(-2.4999993993e-1f));
+        y = y.fma(m, bc(3.3333331174e-1f));
+        y = y.mul(m).mul(z);
+        y = fe.fma(bc(LN2_LO), y);
+        y = FloatVector.broadcast(S, -0.5f).fma(z, y);
+        FloatVector result = fe.fma(bc(LN2_HI), m.add(y));
+        result = result.blend(Float.NEGATIVE_INFINITY, x.compare(VectorOperators.LT, Float.MIN_NORMAL));
+        result = result.blend(Float.NaN, x.compare(VectorOperators.LT, 0f));
+        result = result.blend(x, x.compare(VectorOperators.EQ, Float.POSITIVE_INFINITY));
+        return result.blend(x, x.compare(VectorOperators.NE, x));
+    }
+
+    static FloatVector log1p(FloatVector x) {
+        FloatVector u = x.add(1f);
+        FloatVector d = u.sub(1f);
+        FloatVector general = log(u).mul(x.div(d));
+        return general.blend(x, d.compare(VectorOperators.EQ, 0f));
+    }
+
+    static FloatVector tanh(FloatVector x) {
+        FloatVector a = x.abs();
+        FloatVector z = x.mul(x);
+        FloatVector p = FloatVector.broadcast(S, -5.70498872745e-3f);
+        p = p.fma(z, bc(2.06390887954e-2f));
+        p = p.fma(z, bc(-5.37397155531e-2f));
+        p = p.fma(z, bc(1.33314422036e-1f));
+        p = p.fma(z, bc(-3.33332819422e-1f));
+        FloatVector small = p.mul(z).fma(x, x);
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        FloatVector large = one.sub(FloatVector.broadcast(S, 2f).div(exp(a.add(a)).add(1f)));
+        large = large.blend(1f, a.compare(VectorOperators.GT, 9f));
+        // copySign: the sign bit of x on the magnitude.
+        large = large.reinterpretAsInts().or(x.reinterpretAsInts().and(0x80000000)).reinterpretAsFloats();
+        return large.blend(small, a.compare(VectorOperators.LT, 0.625f)).blend(x, x.compare(VectorOperators.EQ, 0f));
+    }
+
+    static FloatVector sigmoid(FloatVector x) {
+        return FloatVector.broadcast(S, 1f).div(exp(x.neg()).add(1f));
+    }
+
+    static FloatVector softplus(FloatVector x, float beta, float threshold) {
+        FloatVector bx = x.mul(beta);
+        FloatVector soft = log1p(exp(bx)).div(beta);
+        return soft.blend(x, bx.compare(VectorOperators.GT, threshold));
+    }
+
+}
