@@ -18,6 +18,8 @@ public final class BatchLoader implements Iterable<Batch> {
     private final boolean shuffle;
     private final boolean dropLast;
     private final long seed;
+    private int cachedEpoch = -1;
+    private int[] cachedOrder;
 
     BatchLoader(TimeSeriesDataSet dataset, int batchSize, boolean shuffle, boolean dropLast, long seed) {
         if (batchSize < 1) {
@@ -59,9 +61,17 @@ public final class BatchLoader implements Iterable<Batch> {
         return order;
     }
 
-    /** The window indices of batch {@code batch} of {@code epoch}. */
+    /** The window indices of batch {@code batch} of {@code epoch} (the epoch's order is computed once and kept). */
     public int[] windows(int epoch, int batch) {
-        return slice(order(epoch), batch);
+        int[] order;
+        synchronized (this) {
+            if (cachedEpoch != epoch) {
+                cachedOrder = order(epoch);
+                cachedEpoch = epoch;
+            }
+            order = cachedOrder;
+        }
+        return slice(order, batch);
     }
 
     private int[] slice(int[] order, int batch) {
