@@ -149,6 +149,27 @@ class TimeSeriesDataSetTest {
     }
 
     @Test
+    void encoderNormalizerRefitsOnEveryWindow() {
+        TimeSeriesDataSet ds = TimeSeriesDataSet.create(series(range(10)), params(", \"min_encoder_length\": 2, "
+                + "\"max_encoder_length\": 4, \"max_prediction_length\": 2, \"add_target_scales\": true, "
+                + "\"target_normalizer\": {\"type\": \"EncoderNormalizer\"}"));
+        int w = -1;
+        for (int i = 0; i < ds.size(); i++) {
+            if (ds.window(i).firstTimeIdx() == 3 && ds.window(i).encoderLength() == 4) {
+                w = i;
+            }
+        }
+        Batch b = ds.collate(new int[] {w});
+        // encoder targets 13..16: mean 14.5, unbiased std sqrt(5/3) + float32 eps
+        float scale = (float) (Math.sqrt(5.0 / 3.0) + Transformation.EPS32);
+        assertEquals(14.5f, b.targetScale.get(0, 0), 1e-5);
+        assertEquals(scale, b.targetScale.get(0, 1), 1e-5);
+        int y = ds.description().reals().indexOf("y");
+        assertEquals((13 - 14.5f) / scale, b.encoderCont.get(0, 0, y), 1e-5);
+        assertEquals((18 - 14.5f) / scale, b.decoderCont.get(0, 1, y), 1e-5);
+    }
+
+    @Test
     void shufflingIsDeterministicAndDropsTheLastBatch() {
         TimeSeriesDataSet ds = TimeSeriesDataSet.create(series(range(40)), params(", \"max_encoder_length\": 3, \"max_prediction_length\": 2"));
         assertEquals(36, ds.size());
