@@ -1,0 +1,91 @@
+package dev.tempora.data;
+
+import dev.tempora.tensor.Tensor;
+
+/**
+ * One collated batch, laid out as PTF's {@code TimeSeriesDataSet._collate_fn} lays it out. Sequences are
+ * right-padded with zeros to the longest encoder (Te) and decoder (Td) in the batch; categorical codes
+ * are exact integers stored as floats. Shapes:
+ * <ul>
+ *   <li>{@code encoderCat} (B, Te, n_cat), {@code encoderCont} (B, Te, n_real), {@code encoderTarget} (B, Te)</li>
+ *   <li>{@code decoderCat} (B, Td, n_cat), {@code decoderCont} (B, Td, n_real), {@code decoderTarget} (B, Td)</li>
+ *   <li>{@code encoderLengths}, {@code decoderLengths} (B)</li>
+ *   <li>{@code decoderTimeIdx} (B, Td): the time index of every decoder step (padding continues the count)</li>
+ *   <li>{@code groups} (B, n_group_ids): the series' group-id codes</li>
+ *   <li>{@code targetScale} (B, 2): the target normaliser's center and scale for each sample</li>
+ * </ul>
+ * Targets are in target units (not normalised), as PTF's; the normalised target is one of the reals.
+ * {@link #seriesIndex} and {@link #windowIndex} give, per sample, the dataset's series and window, for
+ * writing forecasts ({@link TimeSeriesDataSet#seriesGroupValues}, {@link TimeSeriesDataSet#timestampOf}).
+ */
+public final class Batch {
+
+    public final Tensor encoderCat;
+    public final Tensor encoderCont;
+    public final Tensor encoderTarget;
+    public final Tensor encoderLengths;
+    public final Tensor decoderCat;
+    public final Tensor decoderCont;
+    public final Tensor decoderTarget;
+    public final Tensor decoderLengths;
+    public final Tensor decoderTimeIdx;
+    public final Tensor groups;
+    public final Tensor targetScale;
+    final int[] seriesIndex;
+    final int[] windowIndex;
+    final int[] encoderLength;
+    final int[] decoderLength;
+
+    Batch(Tensor encoderCat, Tensor encoderCont, Tensor encoderTarget, Tensor encoderLengths, Tensor decoderCat,
+          Tensor decoderCont, Tensor decoderTarget, Tensor decoderLengths, Tensor decoderTimeIdx, Tensor groups,
+          Tensor targetScale, int[] seriesIndex, int[] windowIndex, int[] encoderLength, int[] decoderLength) {
+        this.encoderCat = encoderCat;
+        this.encoderCont = encoderCont;
+        this.encoderTarget = encoderTarget;
+        this.encoderLengths = encoderLengths;
+        this.decoderCat = decoderCat;
+        this.decoderCont = decoderCont;
+        this.decoderTarget = decoderTarget;
+        this.decoderLengths = decoderLengths;
+        this.decoderTimeIdx = decoderTimeIdx;
+        this.groups = groups;
+        this.targetScale = targetScale;
+        this.seriesIndex = seriesIndex;
+        this.windowIndex = windowIndex;
+        this.encoderLength = encoderLength;
+        this.decoderLength = decoderLength;
+    }
+
+    /** Number of samples B. */
+    public int size() {
+        return seriesIndex.length;
+    }
+
+    /** Longest encoder in the batch (Te). */
+    public int maxEncoderLength() {
+        return encoderCont.size(1);
+    }
+
+    /** Longest decoder in the batch (Td). */
+    public int maxDecoderLength() {
+        return decoderCont.size(1);
+    }
+
+    public int encoderLength(int sample) {
+        return encoderLength[sample];
+    }
+
+    public int decoderLength(int sample) {
+        return decoderLength[sample];
+    }
+
+    /** The dataset's series index of a sample. */
+    public int seriesIndex(int sample) {
+        return seriesIndex[sample];
+    }
+
+    /** The dataset's window index of a sample. */
+    public int windowIndex(int sample) {
+        return windowIndex[sample];
+    }
+}

@@ -1,0 +1,226 @@
+package dev.tempora.data;
+
+import java.time.LocalDateTime;
+import java.time.temporal.IsoFields;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Declarative column derivations, applied in order to a frame read from a config's data file (the
+ * file itself is never touched). Each step is a JSON object with an "op":
+ * <ul>
+ *   <li>{@code {"op": "calendar", "name": "month", "column": "date", "field": "month", "as": "string"}}: a
+ *       calendar field of a timestamp column (month, hour, day_of_week (Monday 0), day_of_month, day_of_year,
+ *       hour_of_week (Monday 00:00 is 0), week_of_year, year), as a string (the default; for categoricals)
+ *       or an int</li>
+ *   <li>{@code {"op": "log", "name": "log_volume", "column": "volume", "offset": 1e-8}}: ln(x + offset)</li>
+ *   <li>{@code {"op": "group_mean", "name": "avg_volume_by_sku", "column": "volume", "by": ["date", "sku"]}}:
+ *       the mean of a column over the rows sharing the "by" values (pandas' groupby().transform("mean"))</li>
+ *   <li>{@code {"op": "flags_to_labels", "columns": [...], "zero": "-"}}: each 0/1 column becomes a string
+ *       column holding "zero" where 0 and the column's own name elsewhere (the stallion tutorial's
+ *       holiday columns)</li>
+ *   <li>{@code {"op": "to_string", "columns": [...]}}: numbers to text (integers without a fraction)</li>
+ *   <li>{@code {"op": "constant", "name": "series", "value": "all"}}: a constant column (one series)</li>
+ *   <li>{@code {"op": "melt", "id_columns": ["date"], "columns": ["HUFL", ...], "variable": "series",
+ *       "value": "value"}}: wide to long, one row per id row and listed column</li>
+ * </ul>
+ */
+public final class DerivedColumns {
+
+    private DerivedColumns() {}
+
+    @SuppressWarnings("unchecked")
+    public static Frame apply(Frame frame, List<Object> steps) {
+        Frame f = frame;
+        for (int i = 0; i < steps.size(); i++) {
+            if (!(steps.get(i) instanceof Map<?, ?> m)) {
+                throw new IllegalArgumentException("data.derived_columns[" + i + "] must be an object with an \"op\"");
+            }
+            f = applyStep(f, (Map<String, Object>) m, "data.derived_columns[" + i + "]");
+        }
+        return f;
+    }
+
+    private static Frame applyStep(Frame f, Map<String, Object> step, String where) {
+        String op = JsonValues.string(step, "op", where, null);
+        where = where + " (" + op + ")";
+        switch (op) {
+            case "calendar" -> {
+                String name = JsonValues.string(step, "name", where, null);
+                TimestampColumn c = timestamps(f, JsonValues.string(step, "column", where, null), where);
+                String field = JsonValues.string(step, "field", where, null);
+                String as = JsonValues.string(step, "as", where, "string");
+                int[] values = new int[c.size()];
+                for (int r = 0; r < values.length; r++) {
+                    values[r] = calendarField(c.dateTime(r), field, where);
+                }
+                if (as.equals("int")) {
+                    return f.with(new IntColumn(name, values, c.missing));
+                }
+                if (!as.equals("string")) {
+                    throw new IllegalArgumentException(where + ": \"as\" must be \"string\" or \"int\"");
+                }
+                StringColumn.Builder b = new StringColumn.Builder(name, values.length);
+                for (int r = 0; r < values.length; r++) {
+                    b.add(c.isMissing(r) ? null : Integer.toString(values[r]));
+                }
+                return f.with(b.build());
+            }
+            case "log" -> {
+                String name = JsonValues.string(step, "name", where, null);
+                Column c = f.numeric(JsonValues.string(step, "column", where, null), where);
+                double offset = step.containsKey("offset") ? JsonValues.number(step, "offset", where) : 0.0;
+                double[] out = new double[c.size()];
+                for (int r = 0; r < out.length; r++) {
+                    out[r] = Math.log(c.getDouble(r) + offset);
+                }
+                return f.with(new DoubleColumn(name, out));
+            }
+            case "group_mean" -> {
+                String name = JsonValues.string(step, "name", where, null);
+                Column c = f.numeric(JsonValues.string(step, "column", where, null), where);
+                List<String> by = JsonValues.strings(step, "by", where);
+                if (by.isEmpty()) {
+                    throw new IllegalArgumentException(where + ": \"by\" must name at least one column");
+                }
+                int[] group = groupRows(f, by);
+                int groups = 0;
+                for (int g : group) {
+                    groups = Math.max(groups, g + 1);
+                }
+                double[] sum = new double[groups];
+                int[] count = new int[groups];
+                for (int r = 0; r < group.length; r++) {
+                    double v = c.getDouble(r);
+                    if (!Double.isNaN(v)) {
+                        sum[group[r]] += v;
+                        count[group[r]]++;
+                    }
+                }
+                double[] out = new double[group.length];
+                for (int r = 0; r < out.length; r++) {
+                    out[r] = count[group[r]] == 0 ? Double.NaN : sum[group[r]] / count[group[r]];
+                }
+                return f.with(new DoubleColumn(name, out));
+            }
+            case "flags_to_labels" -> {
+                String zero = JsonValues.string(step, "zero", where, "-");
+                for (String column : JsonValues.strings(step, "columns", where)) {
+                    Column c = f.numeric(column, where);
+                    StringColumn.Builder b = new StringColumn.Builder(column, c.size());
+                    for (int r = 0; r < c.size(); r++) {
+                        b.add(c.isMissing(r) ? null : c.getDouble(r) == 0 ? zero : column);
+                    }
+                    f = f.with(b.build());
+                }
+                return f;
+            }
+            case "to_string" -> {
+                for (String column : JsonValues.strings(step, "columns", where)) {
+                    Column c = f.column(column);
+                    StringColumn.Builder b = new StringColumn.Builder(column, c.size());
+                    for (int r = 0; r < c.size(); r++) {
+                        String text = c.format(r);
+                        if (text != null && c.type().isNumeric() && (c.type() == ColumnType.FLOAT || c.type() == ColumnType.DOUBLE)) {
+                            double v = c.getDouble(r);
+                            if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+                                text = Long.toString((long) v);
+                            }
+                        }
+                        b.add(text);
+                    }
+                    f = f.with(b.build());
+                }
+                return f;
+            }
+            case "constant" -> {
+                String name = JsonValues.string(step, "name", where, null);
+                Object value = step.get("value");
+                if (value instanceof String s) {
+                    return f.with(new StringColumn(name, new int[f.rowCount()], new String[] {s}));
+                }
+                if (value instanceof Number n) {
+                    double[] out = new double[f.rowCount()];
+                    java.util.Arrays.fill(out, n.doubleValue());
+                    return f.with(new DoubleColumn(name, out));
+                }
+                throw new IllegalArgumentException(where + ": \"value\" must be a string or a number");
+            }
+            case "melt" -> {
+                List<String> ids = JsonValues.strings(step, "id_columns", where);
+                List<String> columns = JsonValues.strings(step, "columns", where);
+                String variable = JsonValues.string(step, "variable", where, "variable");
+                String value = JsonValues.string(step, "value", where, "value");
+                int n = f.rowCount();
+                int[] rows = new int[n * columns.size()];
+                int[] codes = new int[rows.length];
+                double[] out = new double[rows.length];
+                for (int k = 0; k < columns.size(); k++) {
+                    Column c = f.numeric(columns.get(k), where);
+                    for (int r = 0; r < n; r++) {
+                        rows[k * n + r] = r;
+                        codes[k * n + r] = k;
+                        out[k * n + r] = c.getDouble(r);
+                    }
+                }
+                List<Column> result = new ArrayList<>();
+                for (String id : ids) {
+                    result.add(f.column(id).gather(rows));
+                }
+                result.add(new StringColumn(variable, codes, columns.toArray(new String[0])));
+                result.add(new DoubleColumn(value, out));
+                return new Frame(f.source(), result);
+            }
+            default -> throw new IllegalArgumentException(where + ": unknown op \"" + op
+                    + "\"; expected calendar, log, group_mean, flags_to_labels, to_string, constant or melt");
+        }
+    }
+
+    private static TimestampColumn timestamps(Frame f, String name, String where) {
+        Column c = f.column(name);
+        if (!(c instanceof TimestampColumn t)) {
+            throw new IllegalArgumentException(where + ": column '" + name + "' holds " + c.type().label() + " values, expected timestamps");
+        }
+        return t;
+    }
+
+    private static int calendarField(LocalDateTime t, String field, String where) {
+        return switch (field) {
+            case "year" -> t.getYear();
+            case "month" -> t.getMonthValue();
+            case "day_of_month", "day" -> t.getDayOfMonth();
+            case "day_of_year" -> t.getDayOfYear();
+            case "day_of_week" -> t.getDayOfWeek().getValue() - 1;
+            case "hour" -> t.getHour();
+            case "hour_of_week" -> (t.getDayOfWeek().getValue() - 1) * 24 + t.getHour();
+            case "week_of_year" -> t.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR);
+            default -> throw new IllegalArgumentException(where + ": unknown calendar field \"" + field
+                    + "\"; expected year, month, day_of_month, day_of_year, day_of_week, hour, hour_of_week or week_of_year");
+        };
+    }
+
+    /** A dense group number per row for the combination of the "by" columns' values. */
+    private static int[] groupRows(Frame f, List<String> by) {
+        List<Column> columns = new ArrayList<>();
+        for (String b : by) {
+            columns.add(f.column(b));
+        }
+        Map<List<Object>, Integer> index = new HashMap<>();
+        int[] out = new int[f.rowCount()];
+        for (int r = 0; r < out.length; r++) {
+            List<Object> key = new ArrayList<>(columns.size());
+            for (Column c : columns) {
+                key.add(c instanceof StringColumn s ? (Object) s.codes[r] : (Object) c.getDouble(r));
+            }
+            Integer g = index.get(key);
+            if (g == null) {
+                g = index.size();
+                index.put(key, g);
+            }
+            out[r] = g;
+        }
+        return out;
+    }
+}

@@ -1,0 +1,430 @@
+package dev.tempora.data;
+
+import dev.tempora.tensor.Tensor;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * PyTorch Forecasting's {@code TimeSeriesDataSet} on the JVM: windows over a long-format table (one row
+ * per series and time step), with PTF's semantics for window lengths, training cutoff and predict mode,
+ * categorical encoding, target normalisation and real scaling, and batches collated as PTF's
+ * {@code _collate_fn} lays them out.
+ *
+ * <pre>{@code
+ * Frame frame = Frame.read(Path.of("stallion.parquet"));
+ * TimeSeriesDataSet training = TimeSeriesDataSet.create(frame.filter(...), parameters);
+ * TimeSeriesDataSet validation = TimeSeriesDataSet.fromDataset(training, frame, true);   // predict mode
+ * for (Batch batch : training.trainLoader(128, 42).epoch(0)) { ... }
+ * DatasetDescription description = training.description();                              // for the model
+ * training.preprocessing().save(path);                                                  // to forecast new data later
+ * }</pre>
+ *
+ * <p>Memory: windows are two ints each (first and last row); the inputs are precomputed once, normalised,
+ * as row-major float matrices (rows x reals, rows x categoricals) plus the raw target and time index, so
+ * collating copies contiguous runs. The source frame is not retained.
+ */
+public final class TimeSeriesDataSet {
+
+    private final DatasetParameters parameters;
+    private final Preprocessing preprocessing;
+    private final DatasetDescription description;
+    private final long minPredictionIdx;
+    private final int[] time;
+    private final float[] target;
+    private final float[] reals;
+    private final float[] categoricals;
+    private final int[] seriesStart;
+    private final String[][] seriesGroupValues;
+    private final float[][] seriesGroupCodes;
+    private final float[] seriesTargetScale;
+    private final WindowIndex windows;
+    private final List<String> warnings;
+    private final int nReal;
+    private final int nCat;
+    private final int relativeTimeColumn;
+    private final int encoderLengthColumn;
+    private final int targetColumn;
+    private final int targetCenterColumn;
+    private final int targetScaleColumn;
+    private final int timeIdxColumn;
+
+    private TimeSeriesDataSet(DatasetBuilder b, DatasetParameters parameters) {
+        this.parameters = parameters;
+        this.preprocessing = b.preprocessing;
+        this.minPredictionIdx = b.minPredictionIdx;
+        this.time = b.time;
+        this.target = b.target;
+        this.reals = b.reals;
+        this.categoricals = b.categoricals;
+        this.seriesStart = b.seriesStart;
+        this.seriesGroupValues = b.seriesGroupValues;
+        this.seriesGroupCodes = b.seriesGroupCodes;
+        this.seriesTargetScale = b.seriesTargetScale;
+        this.warnings = new ArrayList<>(b.warnings);
+        this.nReal = b.realNames.size();
+        this.nCat = b.flatCategoricalNames.size();
+        List<String> realNames = b.realNames;
+        this.relativeTimeColumn = parameters.addRelativeTimeIdx ? realNames.indexOf("relative_time_idx") : -1;
+        this.encoderLengthColumn = parameters.addEncoderLength ? realNames.indexOf("encoder_length") : -1;
+        this.targetColumn = realNames.indexOf(parameters.target);
+        this.targetCenterColumn = parameters.addTargetScales ? realNames.indexOf(parameters.target + "_center") : -1;
+        this.targetScaleColumn = parameters.addTargetScales ? realNames.indexOf(parameters.target + "_scale") : -1;
+        this.timeIdxColumn = realNames.indexOf(parameters.timeIdx);
+        this.description = describe(b);
+
+        this.windows = WindowIndex.build(time, seriesStart, parameters.minEncoderLength, parameters.maxEncoderLength,
+                parameters.minPredictionLength, parameters.maxPredictionLength, minPredictionIdx, parameters.predictMode);
+        int series = seriesStart.length - 1;
+        boolean[] covered = new boolean[series];
+        for (int w = 0; w < windows.size(); w++) {
+            covered[seriesOf(windows.start[w])] = true;
+        }
+        List<String> dropped = new ArrayList<>();
+        int longest = 0;
+        for (int s = 0; s < series; s++) {
+            longest = Math.max(longest, time[seriesStart[s + 1] - 1] - time[seriesStart[s]] + 1);
+            if (!covered[s]) {
+                dropped.add(b.seriesName(s));
+            }
+        }
+        int minimum = parameters.minEncoderLength + parameters.minPredictionLength;
+        if (windows.size() == 0) {
+            throw new IllegalArgumentException("no window fits: every series is shorter than min_encoder_length + min_prediction_length = "
+                    + minimum + " time steps, or ends before min_prediction_idx " + minPredictionIdx
+                    + " (the longest series spans " + longest + " steps)");
+        }
+        if (!dropped.isEmpty()) {
+            warnings.add(dropped.size() + " series have no window (shorter than min_encoder_length + min_prediction_length = "
+                    + minimum + ", or ending before min_prediction_idx " + minPredictionIdx + ") and are left out; the first: "
+                    + dropped.subList(0, Math.min(10, dropped.size())));
+        }
+    }
+
+    /** Fits encoders, the target normaliser and scalers on {@code frame} and indexes its windows. */
+    public static TimeSeriesDataSet create(Frame frame, DatasetParameters parameters) {
+        return new TimeSeriesDataSet(new DatasetBuilder(frame, parameters, null).build(), parameters);
+    }
+
+    /**
+     * PTF's {@code TimeSeriesDataSet.from_dataset(dataset, data, predict=...)}: new data, the same
+     * parameters and fitted preprocessing. With {@code predict}, min_prediction_length becomes
+     * max_prediction_length and each series gives only its last window (predict mode).
+     */
+    public static TimeSeriesDataSet fromDataset(TimeSeriesDataSet dataset, Frame frame, boolean predict) {
+        return fromPreprocessing(dataset.preprocessing, frame, predict);
+    }
+
+    /** As {@link #fromDataset}, from saved preprocessing (e.g. read back with a model). */
+    public static TimeSeriesDataSet fromPreprocessing(Preprocessing preprocessing, Frame frame, boolean predict) {
+        DatasetParameters p = preprocessing.parameters;
+        if (predict) {
+            p = p.with("min_prediction_length", (long) p.maxPredictionLength).with("predict_mode", true);
+        }
+        return fromPreprocessing(preprocessing, frame, p);
+    }
+
+    /** As {@link #fromPreprocessing(Preprocessing, Frame, boolean)} with parameters overridden (PTF's update_kwargs). */
+    public static TimeSeriesDataSet fromPreprocessing(Preprocessing preprocessing, Frame frame, DatasetParameters parameters) {
+        return new TimeSeriesDataSet(new DatasetBuilder(frame, parameters, preprocessing).build(), parameters);
+    }
+
+    // ------------------------------------------------------------------ what it holds
+
+    public DatasetParameters parameters() {
+        return parameters;
+    }
+
+    public Preprocessing preprocessing() {
+        return preprocessing;
+    }
+
+    public DatasetDescription description() {
+        return description;
+    }
+
+    /** Number of windows (samples). */
+    public int size() {
+        return windows.size();
+    }
+
+    public int seriesCount() {
+        return seriesStart.length - 1;
+    }
+
+    /** Number of (sorted, kept) rows. */
+    public int rowCount() {
+        return time.length;
+    }
+
+    /** Messages about series left out (PTF warns about them too). */
+    public List<String> warnings() {
+        return List.copyOf(warnings);
+    }
+
+    /** The minimum time index from which predictions start (PTF's min_prediction_idx). */
+    public long minPredictionIdx() {
+        return minPredictionIdx;
+    }
+
+    /** The group id values of a series, in the order of group_ids. */
+    public List<String> seriesGroupValues(int series) {
+        return List.of(seriesGroupValues[series]);
+    }
+
+    /** The timestamp of a time index when the index was derived from a timestamp column; otherwise an error. */
+    public long timestampOf(long timeIdx) {
+        if (preprocessing.timeOrigin == null) {
+            throw new IllegalStateException("this dataset's time index is the integer column '" + parameters.timeIdx
+                    + "', not derived from timestamps");
+        }
+        return parameters.frequency.advance(preprocessing.timeOrigin, timeIdx);
+    }
+
+    /** One window: its series, time index of the first encoder step, encoder and decoder lengths. */
+    public record Window(int series, int firstTimeIdx, int encoderLength, int decoderLength) {
+        public int firstPredictionTimeIdx() {
+            return firstTimeIdx + encoderLength;
+        }
+    }
+
+    public Window window(int index) {
+        int s = windows.start[index];
+        int e = windows.end[index];
+        int sequenceLength = time[e] - time[s] + 1;
+        int decoder = decoderLength(e, sequenceLength);
+        return new Window(seriesOf(s), time[s], sequenceLength - decoder, decoder);
+    }
+
+    /** Bytes held by the dataset's arrays (inputs, index, per-series tables). */
+    public long byteSize() {
+        return 4L * (time.length + target.length + reals.length + categoricals.length + seriesStart.length
+                + seriesTargetScale.length) + 8L * windows.size() + 64L * seriesCount();
+    }
+
+    // ------------------------------------------------------------------ batches
+
+    /** Batches of {@code batchSize} windows, optionally shuffled per epoch from {@code seed}. */
+    public BatchLoader loader(int batchSize, boolean shuffle, boolean dropLast, long seed) {
+        return new BatchLoader(this, batchSize, shuffle, dropLast, seed);
+    }
+
+    /** PTF's {@code to_dataloader(train=True)}: shuffled, dropping the last incomplete batch when there is more than one batch. */
+    public BatchLoader trainLoader(int batchSize, long seed) {
+        return loader(batchSize, true, size() > batchSize, seed);
+    }
+
+    /** PTF's {@code to_dataloader(train=False)}: in index order, every window. */
+    public BatchLoader predictLoader(int batchSize) {
+        return loader(batchSize, false, false, 0);
+    }
+
+    /** Collates the given windows into one batch (thread-safe: the dataset is immutable). */
+    public Batch collate(int[] windowIndices) {
+        int batch = windowIndices.length;
+        if (batch == 0) {
+            throw new IllegalArgumentException("cannot collate an empty batch");
+        }
+        int[] encoder = new int[batch];
+        int[] decoder = new int[batch];
+        int[] series = new int[batch];
+        int maxEncoder = 0;
+        int maxDecoder = 0;
+        for (int b = 0; b < batch; b++) {
+            int w = windowIndices[b];
+            if (w < 0 || w >= windows.size()) {
+                throw new IllegalArgumentException("window " + w + " is outside the dataset's " + windows.size() + " windows");
+            }
+            int s = windows.start[w];
+            int e = windows.end[w];
+            int sequenceLength = time[e] - time[s] + 1;
+            decoder[b] = decoderLength(e, sequenceLength);
+            encoder[b] = sequenceLength - decoder[b];
+            series[b] = seriesOf(s);
+            maxEncoder = Math.max(maxEncoder, encoder[b]);
+            maxDecoder = Math.max(maxDecoder, decoder[b]);
+        }
+        int groupCount = parameters.groupIds.size();
+        float[] encoderCat = new float[batch * maxEncoder * nCat];
+        float[] encoderCont = new float[batch * maxEncoder * nReal];
+        float[] encoderTarget = new float[batch * maxEncoder];
+        float[] decoderCat = new float[batch * maxDecoder * nCat];
+        float[] decoderCont = new float[batch * maxDecoder * nReal];
+        float[] decoderTarget = new float[batch * maxDecoder];
+        float[] encoderLengths = new float[batch];
+        float[] decoderLengths = new float[batch];
+        float[] decoderTime = new float[batch * maxDecoder];
+        float[] groups = new float[batch * groupCount];
+        float[] targetScale = new float[batch * 2];
+        boolean encoderNormalizer = preprocessing.targetNormalizer.kind() == TargetNormalizer.Kind.ENCODER;
+        float maxEncoderLength = parameters.maxEncoderLength;
+        for (int b = 0; b < batch; b++) {
+            int w = windowIndices[b];
+            int s = windows.start[w];
+            int e = windows.end[w];
+            int enc = encoder[b];
+            int dec = decoder[b];
+            int encoderBase = b * maxEncoder;
+            int decoderBase = b * maxDecoder;
+            if (e - s + 1 == enc + dec) { // no gaps: one contiguous run per block
+                System.arraycopy(reals, s * nReal, encoderCont, encoderBase * nReal, enc * nReal);
+                System.arraycopy(reals, (s + enc) * nReal, decoderCont, decoderBase * nReal, dec * nReal);
+                System.arraycopy(categoricals, s * nCat, encoderCat, encoderBase * nCat, enc * nCat);
+                System.arraycopy(categoricals, (s + enc) * nCat, decoderCat, decoderBase * nCat, dec * nCat);
+                System.arraycopy(target, s, encoderTarget, encoderBase, enc);
+                System.arraycopy(target, s + enc, decoderTarget, decoderBase, dec);
+            } else {
+                copyWithForwardFill(s, e, enc, dec, encoderBase, decoderBase, encoderCont, decoderCont, encoderCat, decoderCat,
+                        encoderTarget, decoderTarget);
+            }
+            if (relativeTimeColumn >= 0) { // torch.arange(-enc, dec) / max_encoder_length, in float32
+                for (int t = 0; t < enc; t++) {
+                    encoderCont[(encoderBase + t) * nReal + relativeTimeColumn] = (float) (t - enc) / maxEncoderLength;
+                }
+                for (int t = 0; t < dec; t++) {
+                    decoderCont[(decoderBase + t) * nReal + relativeTimeColumn] = (float) t / maxEncoderLength;
+                }
+            }
+            if (encoderLengthColumn >= 0) {
+                float value = (float) ((enc - 0.5 * parameters.maxEncoderLength) / parameters.maxEncoderLength * 2.0);
+                fillColumn(encoderCont, encoderBase, enc, encoderLengthColumn, value);
+                fillColumn(decoderCont, decoderBase, dec, encoderLengthColumn, value);
+            }
+            if (encoderNormalizer) {
+                applyEncoderNormalizer(b, enc, dec, encoderBase, decoderBase, encoderCont, decoderCont, encoderTarget,
+                        decoderTarget, targetScale);
+            } else {
+                targetScale[2 * b] = seriesTargetScale[2 * series[b]];
+                targetScale[2 * b + 1] = seriesTargetScale[2 * series[b] + 1];
+            }
+            encoderLengths[b] = enc;
+            decoderLengths[b] = dec;
+            float firstDecoderTime = time[s] + enc;
+            for (int t = 0; t < maxDecoder; t++) {
+                decoderTime[decoderBase + t] = firstDecoderTime + t;
+            }
+            System.arraycopy(seriesGroupCodes[series[b]], 0, groups, b * groupCount, groupCount);
+        }
+        return new Batch(
+                Tensor.wrap(encoderCat, batch, maxEncoder, nCat), Tensor.wrap(encoderCont, batch, maxEncoder, nReal),
+                Tensor.wrap(encoderTarget, batch, maxEncoder), Tensor.wrap(encoderLengths, batch),
+                Tensor.wrap(decoderCat, batch, maxDecoder, nCat), Tensor.wrap(decoderCont, batch, maxDecoder, nReal),
+                Tensor.wrap(decoderTarget, batch, maxDecoder), Tensor.wrap(decoderLengths, batch),
+                Tensor.wrap(decoderTime, batch, maxDecoder), Tensor.wrap(groups, batch, groupCount),
+                Tensor.wrap(targetScale, batch, 2), series, windowIndices.clone(), encoder, decoder);
+    }
+
+    private void fillColumn(float[] block, int base, int steps, int column, float value) {
+        for (int t = 0; t < steps; t++) {
+            block[(base + t) * nReal + column] = value;
+        }
+    }
+
+    /**
+     * A window over rows with gaps: each row repeats until the next row's time (PTF's forward fill), and a
+     * real time_idx input is re-laid as a straight line from the first to the last step.
+     */
+    private void copyWithForwardFill(int s, int e, int enc, int dec, int encoderBase, int decoderBase, float[] encoderCont,
+                                     float[] decoderCont, float[] encoderCat, float[] decoderCat, float[] encoderTarget,
+                                     float[] decoderTarget) {
+        int length = enc + dec;
+        int row = s;
+        float firstTime = timeIdxColumn >= 0 ? reals[s * nReal + timeIdxColumn] : 0f;
+        float lastTime = timeIdxColumn >= 0 ? reals[e * nReal + timeIdxColumn] : 0f;
+        for (int q = 0; q < length; q++) {
+            while (row < e && time[row + 1] <= time[s] + q) {
+                row++;
+            }
+            boolean inEncoder = q < enc;
+            int position = inEncoder ? encoderBase + q : decoderBase + q - enc;
+            float[] cont = inEncoder ? encoderCont : decoderCont;
+            System.arraycopy(reals, row * nReal, cont, position * nReal, nReal);
+            System.arraycopy(categoricals, row * nCat, inEncoder ? encoderCat : decoderCat, position * nCat, nCat);
+            (inEncoder ? encoderTarget : decoderTarget)[position] = target[row];
+            if (timeIdxColumn >= 0) {
+                cont[position * nReal + timeIdxColumn] = length == 1 ? firstTime
+                        : (float) (firstTime + (lastTime - (double) firstTime) * q / (length - 1));
+            }
+        }
+    }
+
+    /** EncoderNormalizer: refit on this window's encoder targets; rescale the target input and scale features. */
+    private void applyEncoderNormalizer(int b, int enc, int dec, int encoderBase, int decoderBase, float[] encoderCont,
+                                        float[] decoderCont, float[] encoderTarget, float[] decoderTarget, float[] targetScale) {
+        TargetNormalizer n = preprocessing.targetNormalizer;
+        double[] params = n.fitWindow(encoderTarget, encoderBase, enc);
+        targetScale[2 * b] = (float) params[0];
+        targetScale[2 * b + 1] = (float) params[1];
+        if (targetColumn >= 0) {
+            for (int t = 0; t < enc; t++) {
+                encoderCont[(encoderBase + t) * nReal + targetColumn] =
+                        (float) n.normalize(encoderTarget[encoderBase + t], params[0], params[1], Transformation.EPS32);
+            }
+            for (int t = 0; t < dec; t++) {
+                decoderCont[(decoderBase + t) * nReal + targetColumn] =
+                        (float) n.normalize(decoderTarget[decoderBase + t], params[0], params[1], Transformation.EPS32);
+            }
+        }
+        if (targetCenterColumn >= 0) {
+            float center = (float) preprocessing.scalers.get(parameters.target + "_center").transform(params[0]);
+            float scale = (float) preprocessing.scalers.get(parameters.target + "_scale").transform(params[1]);
+            fillColumn(encoderCont, encoderBase, enc, targetCenterColumn, center);
+            fillColumn(decoderCont, decoderBase, dec, targetCenterColumn, center);
+            fillColumn(encoderCont, encoderBase, enc, targetScaleColumn, scale);
+            fillColumn(decoderCont, decoderBase, dec, targetScaleColumn, scale);
+        }
+    }
+
+    /** PTF's calculate_decoder_length. */
+    private int decoderLength(int lastRow, int sequenceLength) {
+        long untilCutoff = time[lastRow] - (minPredictionIdx - 1);
+        return (int) Math.min(Math.min(untilCutoff, parameters.maxPredictionLength), sequenceLength - parameters.minEncoderLength);
+    }
+
+    private int seriesOf(int row) {
+        int s = java.util.Arrays.binarySearch(seriesStart, row);
+        if (s >= 0) {
+            while (s + 1 < seriesStart.length - 1 && seriesStart[s + 1] == row) {
+                s++;
+            }
+            return s;
+        }
+        return -s - 2;
+    }
+
+    private DatasetDescription describe(DatasetBuilder b) {
+        List<String> staticReals = new ArrayList<>(parameters.staticReals);
+        if (parameters.addEncoderLength) {
+            staticReals.add("encoder_length");
+        }
+        if (parameters.addTargetScales) {
+            staticReals.add(parameters.target + "_center");
+            staticReals.add(parameters.target + "_scale");
+        }
+        List<String> knownReals = new ArrayList<>(parameters.knownReals);
+        if (parameters.addRelativeTimeIdx) {
+            knownReals.add("relative_time_idx");
+        }
+        Map<String, Integer> cardinalities = new LinkedHashMap<>();
+        List<String> nan = new ArrayList<>();
+        for (String variable : parameters.categoricals()) {
+            LabelEncoder e = preprocessing.categoricalEncoders.get(variable);
+            cardinalities.put(variable, e.cardinality());
+            if (e.addNan()) {
+                nan.add(variable);
+            }
+        }
+        return new DatasetDescription(parameters.target, parameters.maxEncoderLength, parameters.maxPredictionLength,
+                parameters.staticCategoricals, List.copyOf(staticReals), parameters.knownCategoricals, List.copyOf(knownReals),
+                parameters.unknownCategoricals, parameters.unknownReals, parameters.variableGroups, cardinalities, nan,
+                List.copyOf(b.realNames), List.copyOf(b.flatCategoricalNames), preprocessing.targetNormalizer);
+    }
+
+    @Override
+    public String toString() {
+        return "TimeSeriesDataSet(" + size() + " windows over " + seriesCount() + " series, " + rowCount() + " rows"
+                + (parameters.predictMode ? ", predict mode" : "") + ")";
+    }
+}

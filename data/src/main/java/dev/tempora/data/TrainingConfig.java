@@ -1,0 +1,261 @@
+package dev.tempora.data;
+
+import dev.tempora.tensor.io.Json;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A training config file (JSON, PTF's parameter names in snake_case) with four sections:
+ * <pre>{@code
+ * {"data":     {"path": "../shared/data/stallion.parquet" | "builtin:taxi" | "builtin:taxi-small",
+ *               "dtypes": {"month": "string"}, "csv": {"delimiter": ",", "missing_values": [...]},
+ *               "generator": {"zones": 260, "days": 243, "seed": 42, "start": "2023-01-01"},
+ *               "derived_columns": [ {"op": ...}, ... ]},
+ *  "dataset":  {PTF TimeSeriesDataSet arguments..., "validation": {"training_cutoff": null, "predict": true}},
+ *  "model":    {...},      // read by the models module
+ *  "training": {...}}      // read by the trainer
+ * }</pre>
+ * Relative paths resolve against the config file's folder. The validation set is PTF's usual one: the
+ * training data keeps time_idx ≤ training_cutoff (by default the last time_idx minus
+ * max_prediction_length); validation is built from all rows with the training preprocessing, in predict
+ * mode (each series' last window, full prediction length), or with {@code "predict": false} every window
+ * predicting after the cutoff.
+ */
+public final class TrainingConfig {
+
+    private static final Set<String> SECTIONS = Set.of("data", "dataset", "model", "training");
+    private static final Set<String> DATA_KEYS = Set.of("path", "dtypes", "csv", "generator", "derived_columns", "columns");
+
+    private final Path file;
+    private final Map<String, Object> data;
+    private final DatasetParameters dataset;
+    private final Integer trainingCutoff;
+    private final boolean predictValidation;
+    private final Map<String, Object> model;
+    private final Map<String, Object> training;
+
+    private TrainingConfig(Path file, Map<String, Object> root) {
+        this.file = file;
+        for (String key : root.keySet()) {
+            if (!SECTIONS.contains(key)) {
+                throw new IllegalArgumentException(file + ": unknown section \"" + key + "\"; expected data, dataset, model, training");
+            }
+        }
+        Map<String, Object> d = JsonValues.object(root, "data", file.toString());
+        if (d == null) {
+            throw new IllegalArgumentException(file + ": the \"data\" section is required");
+        }
+        for (String key : d.keySet()) {
+            if (!DATA_KEYS.contains(key)) {
+                throw new IllegalArgumentException(file + ": data: unknown key \"" + key + "\"; expected " + DATA_KEYS);
+            }
+        }
+        this.data = d;
+        Map<String, Object> ds = JsonValues.object(root, "dataset", file.toString());
+        if (ds == null) {
+            throw new IllegalArgumentException(file + ": the \"dataset\" section is required");
+        }
+        ds = new LinkedHashMap<>(ds);
+        Object validation = ds.remove("validation");
+        Map<String, Object> v = validation == null ? Map.of() : JsonValues.object(Map.of("validation", validation), "validation", "dataset");
+        try {
+            this.trainingCutoff = JsonValues.optionalInteger(v, "training_cutoff", "dataset.validation");
+            this.predictValidation = JsonValues.bool(v, "predict", "dataset.validation", true);
+            for (String key : v.keySet()) {
+                if (!key.equals("training_cutoff") && !key.equals("predict")) {
+                    throw new IllegalArgumentException("dataset.validation: unknown key \"" + key + "\"; expected training_cutoff, predict");
+                }
+            }
+            this.dataset = DatasetParameters.fromJson(ds);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
+        Map<String, Object> m = JsonValues.object(root, "model", file.toString());
+        Map<String, Object> t = JsonValues.object(root, "training", file.toString());
+        this.model = m == null ? Map.of() : m;
+        this.training = t == null ? Map.of() : t;
+    }
+
+    public static TrainingConfig load(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException(file + ": no such config file");
+        }
+        try {
+            return new TrainingConfig(file, Json.parseObject(Files.readString(file)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith(file.toString())) {
+                throw e;
+            }
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public DatasetParameters dataset() {
+        return dataset;
+    }
+
+    /** The "model" section as parsed JSON (keys such as hidden_size, attention_head_size, dropout, learning_rate). */
+    public Map<String, Object> model() {
+        return model;
+    }
+
+    /** The "training" section as parsed JSON (batch_size, max_epochs, gradient_clip_val, limit_train_batches, seed). */
+    public Map<String, Object> training() {
+        return training;
+    }
+
+    /** The data source as written: a path (relative to the config) or "builtin:taxi" / "builtin:taxi-small". */
+    public String dataPath() {
+        return JsonValues.string(data, "path", file + ": data", null);
+    }
+
+    /** Reads (or generates) the table and applies the derived columns. */
+    public Frame loadFrame() {
+        String where = file + ": data";
+        String path = dataPath();
+        Frame frame;
+        if (path.startsWith("builtin:")) {
+            frame = TaxiDemand.generate(generatorOptions(path.substring("builtin:".length()), where));
+        } else {
+            Path resolved = resolve(path);
+            String name = resolved.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+            Map<String, ColumnType> dtypes = new HashMap<>();
+            Map<String, Object> dt = JsonValues.object(data, "dtypes", where);
+            if (dt != null) {
+                for (String k : dt.keySet()) {
+                    dtypes.put(k, ColumnType.parse(JsonValues.string(dt, k, where + ".dtypes", null)));
+                }
+            }
+            if (name.endsWith(".parquet") || name.endsWith(".pq")) {
+                List<String> columns = data.containsKey("columns") ? JsonValues.strings(data, "columns", where) : null;
+                frame = ParquetFiles.read(resolved, columns);
+                for (Map.Entry<String, ColumnType> e : dtypes.entrySet()) {
+                    frame = frame.with(cast(frame.column(e.getKey()), e.getValue(), where));
+                }
+            } else {
+                CsvOptions options = CsvOptions.defaults().withTypes(dtypes);
+                Map<String, Object> csv = JsonValues.object(data, "csv", where);
+                if (csv != null) {
+                    String delimiter = JsonValues.string(csv, "delimiter", where + ".csv", ",");
+                    if (delimiter.length() != 1) {
+                        throw new IllegalArgumentException(where + ".csv: \"delimiter\" must be one character");
+                    }
+                    options = options.withDelimiter(delimiter.charAt(0));
+                    if (csv.containsKey("missing_values")) {
+                        options = options.withMissingValues(Set.copyOf(JsonValues.strings(csv, "missing_values", where + ".csv")));
+                    }
+                    options = options.withHeader(JsonValues.bool(csv, "header", where + ".csv", true));
+                }
+                frame = CsvReader.read(resolved, options);
+            }
+        }
+        return DerivedColumns.apply(frame, JsonValues.list(data, "derived_columns", where));
+    }
+
+    private TaxiDemand.Options generatorOptions(String name, String where) {
+        TaxiDemand.Options base = switch (name) {
+            case "taxi" -> TaxiDemand.Options.defaults();
+            case "taxi-small" -> TaxiDemand.Options.small();
+            default -> throw new IllegalArgumentException(where + ": unknown built-in data \"builtin:" + name
+                    + "\"; expected builtin:taxi or builtin:taxi-small");
+        };
+        Map<String, Object> g = JsonValues.object(data, "generator", where);
+        if (g == null) {
+            return base;
+        }
+        String w = where + ".generator";
+        return new TaxiDemand.Options(JsonValues.integer(g, "zones", w, base.zones()), JsonValues.integer(g, "days", w, base.days()),
+                g.containsKey("start") ? java.time.LocalDate.parse(JsonValues.string(g, "start", w, null)) : base.start(),
+                g.containsKey("seed") ? (long) JsonValues.number(g, "seed", w) : base.seed());
+    }
+
+    private static Column cast(Column c, ColumnType type, String where) {
+        if (c.type() == type) {
+            return c;
+        }
+        if (type == ColumnType.STRING) {
+            StringColumn.Builder b = new StringColumn.Builder(c.name(), c.size());
+            for (int r = 0; r < c.size(); r++) {
+                b.add(c.format(r));
+            }
+            return b.build();
+        }
+        if (type == ColumnType.DOUBLE && c.type().isNumeric()) {
+            double[] out = new double[c.size()];
+            for (int r = 0; r < out.length; r++) {
+                out[r] = c.getDouble(r);
+            }
+            return new DoubleColumn(c.name(), out);
+        }
+        throw new IllegalArgumentException(where + ".dtypes: cannot turn column '" + c.name() + "' (" + c.type().label() + ") into "
+                + type.label() + " (a Parquet column can be cast to string or double)");
+    }
+
+    /** A path written in the config, resolved against the config's folder. */
+    public Path resolve(String path) {
+        Path p = Path.of(path);
+        return p.isAbsolute() ? p : file.toAbsolutePath().getParent().resolve(p).normalize();
+    }
+
+    /** The training and validation datasets as the config describes them. */
+    public record Datasets(TimeSeriesDataSet training, TimeSeriesDataSet validation, int trainingCutoff) { }
+
+    public Datasets datasets() {
+        return datasets(loadFrame());
+    }
+
+    public Datasets datasets(Frame frame) {
+        int[] time = timeIndex(frame);
+        int max = Integer.MIN_VALUE;
+        for (int t : time) {
+            max = Math.max(max, t);
+        }
+        int cutoff = trainingCutoff != null ? trainingCutoff : max - dataset.maxPredictionLength;
+        Frame trainingFrame = frame.filter(r -> time[r] <= cutoff);
+        if (trainingFrame.rowCount() == 0) {
+            throw new IllegalArgumentException(file + ": no row has time_idx <= training_cutoff " + cutoff);
+        }
+        TimeSeriesDataSet training = TimeSeriesDataSet.create(trainingFrame, dataset);
+        TimeSeriesDataSet validation = predictValidation
+                ? TimeSeriesDataSet.fromDataset(training, frame, true)
+                : TimeSeriesDataSet.fromPreprocessing(training.preprocessing(), frame,
+                        training.preprocessing().parameters().with("min_prediction_idx", (long) cutoff + 1));
+        return new Datasets(training, validation, cutoff);
+    }
+
+    /** The time index of every row, as the dataset will compute it. */
+    private int[] timeIndex(Frame frame) {
+        int[] out = new int[frame.rowCount()];
+        if (dataset.timestamp != null) {
+            Column c = frame.column(dataset.timestamp);
+            if (!(c instanceof TimestampColumn ts)) {
+                throw new IllegalArgumentException(frame.source() + ": column '" + dataset.timestamp + "' (timestamp) holds "
+                        + c.type().label() + " values, expected timestamps");
+            }
+            long origin = java.util.Arrays.stream(ts.micros).min().orElse(0);
+            for (int r = 0; r < out.length; r++) {
+                out[r] = (int) dataset.frequency.periods(origin, ts.micros[r]);
+            }
+            return out;
+        }
+        Column c = frame.column(dataset.timeIdx);
+        for (int r = 0; r < out.length; r++) {
+            out[r] = (int) c.getDouble(r);
+        }
+        return out;
+    }
+}
