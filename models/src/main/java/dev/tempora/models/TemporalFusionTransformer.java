@@ -174,17 +174,18 @@ public final class TemporalFusionTransformer extends Module {
         return new TftOutput(prediction, attn.weights(), te, staticWeights, enc.weights(), dec.weights());
     }
 
-    /** y·scale + center per sample, then the target normaliser's inverse transformation. */
+    /** y·scale + center per sample, then the target normaliser's reverse transformation (PTF's). */
     private Variable denormalise(Variable out, Tensor targetScale) {
         int b = targetScale.size(0);
         Variable center = Variable.constant(targetScale.narrow(1, 0, 1).reshape(b, 1, 1));
         Variable scale = Variable.constant(targetScale.narrow(1, 1, 1).reshape(b, 1, 1));
         Variable y = out.mul(scale).add(center);
         return switch (config.outputTransformation()) {
-            case "softplus" -> y.softplus();
-            case "log" -> y.exp();
-            case "log1p" -> y.exp().sub(1f);
+            case "softplus", "count" -> y.softplus();
+            case "log", "log1p" -> y.exp(); // PTF reverses log1p with exp too
+            case "logit" -> y.sigmoid().clamp(Float.MIN_NORMAL, 1f - 0x1.0p-23f);
             case "relu" -> y.relu();
+            case "sqrt" -> y.square();
             default -> y;
         };
     }

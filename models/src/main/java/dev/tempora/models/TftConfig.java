@@ -14,8 +14,10 @@ import java.util.Map;
  * @param categoricalCardinalities number of classes per categorical variable (group: its union of classes)
  * @param categoricalGroups        group name → its columns (PTF's variable_groups), empty when none
  * @param embeddingSizes           explicit embedding sizes; variables absent here use PTF's rule
- * @param outputTransformation     the target normaliser's inverse transform applied to the outputs:
- *                                 none, softplus, log (exp), log1p (expm1) or relu
+ * @param outputTransformation     the target normaliser's transformation, whose PTF "reverse" is applied
+ *                                 to the de-normalised outputs: none, softplus and count (softplus), log
+ *                                 and log1p (exp, PTF's choice for both), logit (sigmoid clamped to
+ *                                 (0, 1)), relu, sqrt (square)
  * @param seed                     initialisation seed
  */
 public record TftConfig(
@@ -86,9 +88,9 @@ public record TftConfig(
             }
         }
         switch (outputTransformation) {
-            case "none", "softplus", "log", "log1p", "relu" -> { }
+            case "none", "softplus", "log", "log1p", "logit", "count", "relu", "sqrt" -> { }
             default -> throw new IllegalArgumentException("unknown output transformation '" + outputTransformation
-                    + "' (expected none, softplus, log, log1p or relu)");
+                    + "' (expected none, softplus, log, log1p, logit, count, relu or sqrt)");
         }
     }
 

@@ -119,7 +119,7 @@ final class AttentionVector {
             e.intoArray(p, j, m);
             sum = sum.add(e, m);
         }
-        return sum.reduceLanes(VectorOperators.ADD);
+        return VectorMath.sum(sum);
     }
 
     private static void scaleRange(float[] p, int from, int to, float factor) {
@@ -135,7 +135,7 @@ final class AttentionVector {
             VectorMask<Float> m = S.indexInRange(j, n);
             acc = FloatVector.fromArray(S, a, ao + j, m).fma(FloatVector.fromArray(S, b, bo + j, m), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return VectorMath.sum(acc);
     }
 
     static void backward(AttentionKernels.Geometry geo, float[] q, float[] kt, float[] vt, float dropout, long seed,
@@ -208,7 +208,7 @@ final class AttentionVector {
             dpv.intoArray(dp, j, m);
             dotAcc = pv.fma(dpv, dotAcc);
         }
-        return dotAcc.reduceLanes(VectorOperators.ADD);
+        return VectorMath.sum(dotAcc);
     }
 
     /** ds_j = p_j·(dp_j − dot)·scale; dq_c += Σ ds_j·k[c][j]; dk[c][j] += ds_j·q_c, over [from, to). */
@@ -225,7 +225,7 @@ final class AttentionVector {
                 dqAcc = ds.fma(FloatVector.fromArray(S, kt, kRow + j, m), dqAcc);
                 ds.fma(qc, FloatVector.fromArray(S, dkt, kRow + j, m)).intoArray(dkt, kRow + j, m);
             }
-            dq[qOff + c] += dqAcc.reduceLanes(VectorOperators.ADD);
+            dq[qOff + c] += VectorMath.sum(dqAcc);
         }
     }
 }

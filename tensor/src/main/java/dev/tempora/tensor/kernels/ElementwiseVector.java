@@ -180,7 +180,7 @@ final class ElementwiseVector {
                 FloatVector v = load(x, xo + i);
                 acc = v.fma(v, acc);
             }
-            total += acc.reduceLanes(VectorOperators.ADD);
+            total += VectorMath.sum(acc);
         }
         return total + ElementwiseKernels.sumOfSquaresReference(x, xo + i, n - i);
     }

@@ -20,14 +20,14 @@ final class LayerNormVector {
             VectorMask<Float> m = S.indexInRange(i, len);
             vs = vs.add(FloatVector.fromArray(S, x, xs + i, m));
         }
-        float mu = vs.reduceLanes(VectorOperators.ADD) / len;
+        float mu = VectorMath.sum(vs) / len;
         FloatVector vv = FloatVector.zero(S);
         for (int i = 0; i < len; i += L) {
             VectorMask<Float> m = S.indexInRange(i, len);
             FloatVector d = FloatVector.fromArray(S, x, xs + i, m).sub(mu).blend(0f, m.not());
             vv = d.fma(d, vv);
         }
-        float rs = (float) (1.0 / Math.sqrt(vv.reduceLanes(VectorOperators.ADD) / len + eps));
+        float rs = (float) (1.0 / Math.sqrt(VectorMath.sum(vv) / len + eps));
         if (mean != null) {
             mean[row] = mu;
             rstd[row] = rs;
@@ -63,8 +63,8 @@ final class LayerNormVector {
                 gv.add(FloatVector.fromArray(S, gb, i, m)).intoArray(gb, i, m);
             }
         }
-        float meanH = vh.reduceLanes(VectorOperators.ADD) / len;
-        float meanHN = vhn.reduceLanes(VectorOperators.ADD) / len;
+        float meanH = VectorMath.sum(vh) / len;
+        float meanHN = VectorMath.sum(vhn) / len;
         for (int i = 0; i < len; i += L) {
             VectorMask<Float> m = S.indexInRange(i, len);
             FloatVector gv = FloatVector.fromArray(S, g, gs + i, m);

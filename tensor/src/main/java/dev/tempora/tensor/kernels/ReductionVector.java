@@ -62,7 +62,7 @@ final class ReductionVector {
         }
         FloatVector acc = combine(kind, combine(kind, acc0, acc1), combine(kind, acc2, acc3));
         float result = switch (kind) {
-            case SUM -> acc.reduceLanes(VectorOperators.ADD);
+            case SUM -> VectorMath.sum(acc);
             case MAX -> acc.reduceLanes(VectorOperators.MAX);
             case MIN -> acc.reduceLanes(VectorOperators.MIN);
         };

@@ -29,7 +29,7 @@ final class SoftmaxVector {
                 e.intoArray(y, ys + i, m);
             }
         }
-        float sum = vsum.reduceLanes(VectorOperators.ADD);
+        float sum = VectorMath.sum(vsum);
         if (log) {
             float shift = max + FloatMath.log(sum);
             for (int i = 0; i < len; i += L) {
@@ -52,7 +52,7 @@ final class SoftmaxVector {
             FloatVector gv = FloatVector.fromArray(S, g, gs + i, m);
             vdot = log ? vdot.add(gv) : gv.fma(FloatVector.fromArray(S, y, ys + i, m), vdot);
         }
-        float dot = vdot.reduceLanes(VectorOperators.ADD);
+        float dot = VectorMath.sum(vdot);
         for (int i = 0; i < len; i += L) {
             VectorMask<Float> m = S.indexInRange(i, len);
             FloatVector gv = FloatVector.fromArray(S, g, gs + i, m);

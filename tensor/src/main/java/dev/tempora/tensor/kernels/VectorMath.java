@@ -26,6 +26,33 @@ final class VectorMath {
 
     private VectorMath() {}
 
+    /** XOR-by-k lane permutations for the horizontal sum, k = L/2, L/4, ..., 1. */
+    private static final jdk.incubator.vector.VectorShuffle<Float>[] HALVES = halves();
+
+    @SuppressWarnings("unchecked")
+    private static jdk.incubator.vector.VectorShuffle<Float>[] halves() {
+        int lanes = S.length();
+        int steps = Integer.numberOfTrailingZeros(lanes);
+        jdk.incubator.vector.VectorShuffle<Float>[] out = new jdk.incubator.vector.VectorShuffle[steps];
+        for (int s = 0, k = lanes / 2; k >= 1; s++, k /= 2) {
+            int kk = k;
+            out[s] = jdk.incubator.vector.VectorShuffle.fromOp(S, i -> i ^ kk);
+        }
+        return out;
+    }
+
+    /**
+     * The sum of the lanes in a fixed pairwise order. {@code reduceLanes(ADD)} may add lanes in one
+     * order before C2 compiles the caller and in another after, changing the last bit; this one
+     * is a chain of exact permutations and lane-wise additions, the same in every run.
+     */
+    static float sum(FloatVector v) {
+        for (jdk.incubator.vector.VectorShuffle<Float> shuffle : HALVES) {
+            v = v.add(v.rearrange(shuffle));
+        }
+        return v.lane(0);
+    }
+
     private static FloatVector bc(float v) {
         return FloatVector.broadcast(S, v);
     }

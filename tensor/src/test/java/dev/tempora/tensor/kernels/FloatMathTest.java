@@ -115,6 +115,28 @@ class FloatMathTest {
         }
     }
 
+    @Test
+    void reductionsGiveTheSameBitsColdAndWarm() {
+        float[] x = samples(-1f, 1f, 1000, 14);
+        float first = ReductionVectorProbe.sum(x);
+        float firstNorm = (float) ElementwiseKernels.sumOfSquares(x, 0, x.length);
+        for (int i = 0; i < 20000; i++) {
+            ReductionVectorProbe.sum(x);
+            ElementwiseKernels.sumOfSquares(x, 0, x.length);
+        }
+        assertEquals(Float.floatToIntBits(first), Float.floatToIntBits(ReductionVectorProbe.sum(x)));
+        assertEquals(Float.floatToIntBits(firstNorm), Float.floatToIntBits((float) ElementwiseKernels.sumOfSquares(x, 0, x.length)));
+    }
+
+    /** A row sum through the reduction kernel. */
+    private static final class ReductionVectorProbe {
+        static float sum(float[] x) {
+            float[] out = new float[1];
+            ReductionKernels.reduce(ReductionKernels.Kind.SUM, x, 0, 1, x.length, 1, out, 0);
+            return out[0];
+        }
+    }
+
     private static void compare(UnaryOp op, float p, float q, float[] x) {
         float[] vector = new float[x.length];
         float[] scalar = new float[x.length];

@@ -1,0 +1,214 @@
+package dev.tempora.parallel;
+
+import dev.tempora.autograd.Variable;
+import dev.tempora.models.Adam;
+import dev.tempora.models.AdamW;
+import dev.tempora.models.Checkpoint;
+import dev.tempora.models.DropoutSeeds;
+import dev.tempora.models.GradientClipping;
+import dev.tempora.models.Optimizer;
+import dev.tempora.models.QuantileLoss;
+import dev.tempora.models.Ranger;
+import dev.tempora.models.ReduceLROnPlateau;
+import dev.tempora.models.TemporalFusionTransformer;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Trains a TFT as PyTorch Forecasting's Lightning set-up does: epochs of shuffled batches (limited
+ * by limit_train_batches), each step on the {@link DataParallelEngine}, global-norm gradient
+ * clipping, the optimiser; validation after every epoch, ReduceLROnPlateau and early stopping on
+ * the validation loss; the best model and the last training state saved, and a metrics CSV.
+ *
+ * <p>Everything that decides the result — the batches, each step's dropout seed, the shard layout
+ * — is a function of (seed, epoch, batch), and the last state holds the weights, optimiser and
+ * scheduler state and the position, so a run resumed from it ends with bitwise the same weights as
+ * one that never stopped.
+ */
+public final class Trainer {
+
+    /** Files in the output directory. */
+    public static final String METRICS_FILE = "metrics.csv";
+    public static final String LAST_STATE_FILE = "last-state.safetensors";
+
+    private final TemporalFusionTransformer model;
+    private final TrainingData data;
+    private final TrainerSettings settings;
+    private final TrainingListener listener;
+    private final QuantileLoss loss;
+    private final Optimizer optimizer;
+    private final ReduceLROnPlateau plateau;
+    private final DataParallelEngine engine;
+    private final List<Variable> parameters;
+    private TrainingState state = new TrainingState();
+
+    public Trainer(TemporalFusionTransformer model, TrainingData data, TrainerSettings settings, TrainingListener listener) {
+        this.model = model;
+        this.data = data;
+        this.settings = settings;
+        this.listener = listener == null ? new TrainingListener() { } : listener;
+        this.loss = new QuantileLoss(model.config.quantiles());
+        this.parameters = model.parameters();
+        this.optimizer = switch (settings.optimizer()) {
+            case "adam" -> new Adam(parameters, settings.learningRate(), 0.9, 0.999, 1e-8, settings.weightDecay(), false);
+            case "adamw" -> new AdamW(parameters, settings.learningRate(), settings.weightDecay());
+            default -> new Ranger(parameters, settings.learningRate(), settings.weightDecay());
+        };
+        this.plateau = settings.reduceOnPlateauPatience() > 0
+                ? new ReduceLROnPlateau(optimizer, settings.reduceOnPlateauFactor(), settings.reduceOnPlateauPatience(),
+                        settings.reduceOnPlateauPatience(), settings.reduceOnPlateauMinLr())
+                : null;
+        this.engine = new DataParallelEngine(model, loss, settings.workers(), settings.shards());
+    }
+
+    /** The outcome of {@link #fit}. */
+    public record Result(List<EpochResult> epochs, double bestValidationLoss, int bestEpoch, boolean stoppedEarly) {}
+
+    /** Restores the last state saved in {@code settings.outputDir()} so {@link #fit} continues from it. */
+    public Trainer resume() throws IOException {
+        if (settings.outputDir() == null) {
+            throw new IllegalStateException("resume needs an output directory holding " + LAST_STATE_FILE);
+        }
+        state = TrainingState.load(settings.outputDir().resolve(LAST_STATE_FILE), model, optimizer, plateau);
+        return this;
+    }
+
+    public Result fit() throws IOException {
+        int available = data.batchesPerEpoch();
+        int perEpoch = settings.batchesPerEpoch(available);
+        if (perEpoch == 0) {
+            throw new IllegalArgumentException("the training set has no full batch: fewer windows than the batch size");
+        }
+        List<TrainingBatch> validation = data.validationBatches();
+        listener.onStart(settings.maxEpochs(), perEpoch);
+        long started = System.nanoTime();
+        int doneAtStart = state.epoch * perEpoch + state.nextBatch;
+        while (state.epoch < settings.maxEpochs() && !state.stopped) {
+            int epoch = state.epoch;
+            long epochStart = System.nanoTime();
+            long samples = 0;
+            for (int b = state.nextBatch; b < perEpoch; b++) {
+                TrainingBatch batch = data.trainingBatch(epoch, b);
+                double batchLoss = step(batch, epoch, b);
+                samples += batch.size();
+                state.nextBatch = b + 1;
+                double seconds = (System.nanoTime() - epochStart) / 1e9;
+                int done = epoch * perEpoch + b + 1 - doneAtStart;
+                double eta = (System.nanoTime() - started) / 1e9 / done
+                        * ((long) settings.maxEpochs() * perEpoch - epoch * perEpoch - b - 1);
+                listener.onBatch(epoch, b, perEpoch, batchLoss, samples / Math.max(seconds, 1e-9), eta);
+                if (settings.checkpointEveryBatches() > 0 && (b + 1) % settings.checkpointEveryBatches() == 0
+                        && b + 1 < perEpoch) {
+                    saveLastState();
+                }
+            }
+            double seconds = (System.nanoTime() - epochStart) / 1e9;
+            double trainLoss = state.trainLossCount == 0 ? Double.NaN : state.trainLossSum / state.trainLossCount;
+            double valLoss = engine.validationLoss(validation);
+            double lr = optimizer.learningRate();
+            boolean improved = valLoss < state.bestValidationLoss;
+            if (improved) {
+                state.bestValidationLoss = valLoss;
+                state.bestEpoch = epoch;
+                saveBestModel();
+            }
+            // Lightning's EarlyStopping: an improvement must beat the best by more than min_delta.
+            if (valLoss < state.earlyStoppingBest - settings.earlyStoppingMinDelta()) {
+                state.earlyStoppingBest = valLoss;
+                state.earlyStoppingWait = 0;
+            } else {
+                state.earlyStoppingWait++;
+                if (settings.earlyStoppingPatience() > 0 && state.earlyStoppingWait >= settings.earlyStoppingPatience()) {
+                    state.stopped = true;
+                }
+            }
+            if (plateau != null) {
+                plateau.step(valLoss);
+            }
+            double eta = state.stopped ? 0 : (System.nanoTime() - started) / 1e9
+                    / ((epoch + 1) * perEpoch - doneAtStart) * (settings.maxEpochs() - epoch - 1) * perEpoch;
+            EpochResult row = new EpochResult(epoch, trainLoss, valLoss, lr, samples / Math.max(seconds, 1e-9), seconds,
+                    state.skippedBatches, improved, eta);
+            state.history.add(row);
+            state.epoch = epoch + 1;
+            state.nextBatch = 0;
+            state.trainLossSum = 0;
+            state.trainLossCount = 0;
+            state.skippedBatches = 0;
+            writeMetrics();
+            saveLastState();
+            listener.onEpoch(row);
+        }
+        return new Result(List.copyOf(state.history), state.bestValidationLoss, state.bestEpoch, state.stopped);
+    }
+
+    /** One optimisation step; returns the batch loss. */
+    private double step(TrainingBatch batch, int epoch, int index) {
+        long seed = DropoutSeeds.mix(DropoutSeeds.mix(settings.seed() * 1_000_003L + epoch) + index);
+        double batchLoss = engine.trainStep(batch, seed);
+        double norm = GradientClipping.clipByGlobalNorm(parameters,
+                settings.gradientClipVal() > 0 ? settings.gradientClipVal() : Double.POSITIVE_INFINITY);
+        if (!Double.isFinite(batchLoss) || !Double.isFinite(norm)) {
+            String what = !Double.isFinite(batchLoss) ? "the loss is " + batchLoss : "the gradient norm is " + norm;
+            String where = "epoch " + (epoch + 1) + ", batch " + (index + 1);
+            if (!settings.skipNonFiniteBatches()) {
+                throw new IllegalStateException("training diverged at " + where + ": " + what
+                        + " (lower the learning rate, check the data for extreme values, or set skip_non_finite_batches)");
+            }
+            listener.onWarning("skipping " + where + ": " + what);
+            state.skippedBatches++;
+            return batchLoss;
+        }
+        optimizer.step();
+        state.trainLossSum += batchLoss;
+        state.trainLossCount++;
+        return batchLoss;
+    }
+
+    private void saveBestModel() throws IOException {
+        if (settings.outputDir() != null) {
+            Checkpoint.save(settings.outputDir(), model, settings.checkpointSections());
+        }
+    }
+
+    private void saveLastState() throws IOException {
+        if (settings.outputDir() != null) {
+            state.save(settings.outputDir().resolve(LAST_STATE_FILE), model, optimizer, plateau);
+        }
+    }
+
+    private void writeMetrics() throws IOException {
+        if (settings.outputDir() == null) {
+            return;
+        }
+        StringBuilder csv = new StringBuilder(EpochResult.CSV_HEADER).append('\n');
+        for (EpochResult r : state.history) {
+            csv.append(r.toCsv()).append('\n');
+        }
+        Files.createDirectories(settings.outputDir());
+        dev.tempora.tensor.io.SafeTensors.writeAtomically(settings.outputDir().resolve(METRICS_FILE),
+                java.nio.ByteBuffer.wrap(csv.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    public Optimizer optimizer() {
+        return optimizer;
+    }
+
+    /** The epochs recorded so far (including those restored by {@link #resume}). */
+    public List<EpochResult> history() {
+        return new ArrayList<>(state.history);
+    }
+
+    /** Validation loss of the current weights. */
+    public double validationLoss() {
+        return engine.validationLoss(data.validationBatches());
+    }
+
+    static Path lastStatePath(Path dir) {
+        return dir.resolve(LAST_STATE_FILE);
+    }
+}

@@ -1,0 +1,158 @@
+package dev.tempora.parallel;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * How to train, with PyTorch Forecasting's / Lightning's names and defaults where they exist.
+ *
+ * @param maxEpochs              epochs to run (early stopping may end sooner)
+ * @param limitTrainBatches      batches per epoch: a fraction of the epoch when ≤ 1, a count above
+ *                               (Lightning's limit_train_batches); 1.0 for all
+ * @param gradientClipVal        clip the global gradient norm to this (0 = off); the seed used 0.1
+ * @param optimizer              "ranger", "adam" or "adamw"
+ * @param learningRate           initial learning rate
+ * @param weightDecay            L2 (adam, ranger) or decoupled (adamw) weight decay
+ * @param reduceOnPlateauPatience epochs without improvement before the lr is reduced (0 = off)
+ * @param reduceOnPlateauFactor  lr factor on a plateau (PTF: 0.2 in older versions, 0.5 now)
+ * @param reduceOnPlateauMinLr   lower bound of the lr
+ * @param earlyStoppingPatience  validations without improvement before stopping (0 = off)
+ * @param earlyStoppingMinDelta  improvement smaller than this does not count
+ * @param workers                data-parallel workers
+ * @param shards                 fixed shards per batch (results do not depend on workers)
+ * @param seed                   dropout seed base
+ * @param skipNonFiniteBatches   skip a batch whose loss or gradients are NaN/∞ (with a warning) instead of stopping
+ * @param outputDir              where model.*, metrics.csv and last-state files go (null: nowhere)
+ * @param checkpointEveryBatches also save the last state every this many batches (0 = at epoch ends only)
+ * @param checkpointSections     extra JSON sections stored in model.json (dataset description, config)
+ */
+public record TrainerSettings(
+        int maxEpochs,
+        double limitTrainBatches,
+        double gradientClipVal,
+        String optimizer,
+        double learningRate,
+        double weightDecay,
+        int reduceOnPlateauPatience,
+        double reduceOnPlateauFactor,
+        double reduceOnPlateauMinLr,
+        int earlyStoppingPatience,
+        double earlyStoppingMinDelta,
+        int workers,
+        int shards,
+        long seed,
+        boolean skipNonFiniteBatches,
+        Path outputDir,
+        int checkpointEveryBatches,
+        Map<String, Object> checkpointSections) {
+
+    public TrainerSettings {
+        if (maxEpochs < 1) {
+            throw new IllegalArgumentException("max_epochs must be at least 1, got " + maxEpochs);
+        }
+        if (!(limitTrainBatches > 0)) {
+            throw new IllegalArgumentException("limit_train_batches must be positive, got " + limitTrainBatches);
+        }
+        switch (optimizer) {
+            case "ranger", "adam", "adamw" -> { }
+            default -> throw new IllegalArgumentException("unknown optimizer '" + optimizer + "' (ranger, adam or adamw)");
+        }
+        checkpointSections = checkpointSections == null ? Map.of() : Map.copyOf(checkpointSections);
+    }
+
+    /** A builder starting from PTF's seed set-up defaults (see {@link Builder}). */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding these settings, to change some of them. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.maxEpochs = maxEpochs;
+        b.limitTrainBatches = limitTrainBatches;
+        b.gradientClipVal = gradientClipVal;
+        b.optimizer = optimizer;
+        b.learningRate = learningRate;
+        b.weightDecay = weightDecay;
+        b.reduceOnPlateauPatience = reduceOnPlateauPatience;
+        b.reduceOnPlateauFactor = reduceOnPlateauFactor;
+        b.reduceOnPlateauMinLr = reduceOnPlateauMinLr;
+        b.earlyStoppingPatience = earlyStoppingPatience;
+        b.earlyStoppingMinDelta = earlyStoppingMinDelta;
+        b.workers = workers;
+        b.shards = shards;
+        b.seed = seed;
+        b.skipNonFiniteBatches = skipNonFiniteBatches;
+        b.outputDir = outputDir;
+        b.checkpointEveryBatches = checkpointEveryBatches;
+        b.checkpointSections = checkpointSections;
+        return b;
+    }
+
+    /**
+     * Defaults: 30 epochs, all batches, clip 0.1, Ranger with lr 0.03, ReduceLROnPlateau patience 4
+     * (factor 0.2, min lr 1e-5), early stopping patience 10 / min delta 1e-4, one worker per core,
+     * 8 shards, seed 42.
+     */
+    public static final class Builder {
+        private int maxEpochs = 30;
+        private double limitTrainBatches = 1.0;
+        private double gradientClipVal = 0.1;
+        private String optimizer = "ranger";
+        private double learningRate = 0.03;
+        private double weightDecay;
+        private int reduceOnPlateauPatience = 4;
+        private double reduceOnPlateauFactor = 0.2;
+        private double reduceOnPlateauMinLr = 1e-5;
+        private int earlyStoppingPatience = 10;
+        private double earlyStoppingMinDelta = 1e-4;
+        private int workers = Math.min(8, Runtime.getRuntime().availableProcessors());
+        private int shards = 8;
+        private long seed = 42;
+        private boolean skipNonFiniteBatches;
+        private Path outputDir;
+        private int checkpointEveryBatches;
+        private Map<String, Object> checkpointSections = Map.of();
+
+        public Builder maxEpochs(int v) { maxEpochs = v; return this; }
+        public Builder limitTrainBatches(double v) { limitTrainBatches = v; return this; }
+        public Builder gradientClipVal(double v) { gradientClipVal = v; return this; }
+        public Builder optimizer(String v) { optimizer = v; return this; }
+        public Builder learningRate(double v) { learningRate = v; return this; }
+        public Builder weightDecay(double v) { weightDecay = v; return this; }
+        public Builder reduceOnPlateau(int patience, double factor, double minLr) {
+            reduceOnPlateauPatience = patience;
+            reduceOnPlateauFactor = factor;
+            reduceOnPlateauMinLr = minLr;
+            return this;
+        }
+        public Builder earlyStopping(int patience, double minDelta) {
+            earlyStoppingPatience = patience;
+            earlyStoppingMinDelta = minDelta;
+            return this;
+        }
+        /** Workers; the shard count grows to match if needed (it never shrinks, to keep results comparable). */
+        public Builder workers(int v) { workers = v; shards = Math.max(shards, v); return this; }
+        public Builder shards(int v) { shards = v; return this; }
+        public Builder seed(long v) { seed = v; return this; }
+        public Builder skipNonFiniteBatches(boolean v) { skipNonFiniteBatches = v; return this; }
+        public Builder outputDir(Path v) { outputDir = v; return this; }
+        public Builder checkpointEveryBatches(int v) { checkpointEveryBatches = v; return this; }
+        public Builder checkpointSections(Map<String, Object> v) { checkpointSections = v; return this; }
+
+        public TrainerSettings build() {
+            return new TrainerSettings(maxEpochs, limitTrainBatches, gradientClipVal, optimizer, learningRate,
+                    weightDecay, reduceOnPlateauPatience, reduceOnPlateauFactor, reduceOnPlateauMinLr,
+                    earlyStoppingPatience, earlyStoppingMinDelta, workers, shards, seed, skipNonFiniteBatches,
+                    outputDir, checkpointEveryBatches, checkpointSections);
+        }
+    }
+
+    /** Batches to run per epoch out of {@code available}. */
+    public int batchesPerEpoch(int available) {
+        if (limitTrainBatches <= 1.0) {
+            return Math.max(available == 0 ? 0 : 1, (int) (available * limitTrainBatches));
+        }
+        return Math.min(available, (int) limitTrainBatches);
+    }
+}

@@ -1,0 +1,19 @@
+package dev.tempora.parallel;
+
+/** Progress callbacks from the {@link Trainer} (the CLI's progress bar and log lines). */
+public interface TrainingListener {
+
+    default void onStart(int epochs, int batchesPerEpoch) {
+    }
+
+    /** After each batch: its loss, the epoch's running samples per second and the estimated seconds left. */
+    default void onBatch(int epoch, int batch, int batchesPerEpoch, double loss, double samplesPerSecond,
+                         double etaSeconds) {
+    }
+
+    default void onEpoch(EpochResult result) {
+    }
+
+    default void onWarning(String message) {
+    }
+}
