@@ -22,21 +22,15 @@ final class ElementwiseVector {
         int i = 0;
         switch (op) {
             case NEG -> { for (; i < bound; i += L) load(x, xo + i).neg().intoArray(out, oo + i); }
-            case EXP -> { for (; i < bound; i += L) VectorMath.exp(load(x, xo + i)).intoArray(out, oo + i); }
-            case LOG -> { for (; i < bound; i += L) VectorMath.log(load(x, xo + i)).intoArray(out, oo + i); }
+            case EXP -> i = expRange(x, xo, out, oo, bound);
+            case LOG -> i = logRange(x, xo, out, oo, bound);
             case SQRT -> { for (; i < bound; i += L) load(x, xo + i).sqrt().intoArray(out, oo + i); }
             case ABS -> { for (; i < bound; i += L) load(x, xo + i).abs().intoArray(out, oo + i); }
-            case TANH -> { for (; i < bound; i += L) VectorMath.tanh(load(x, xo + i)).intoArray(out, oo + i); }
-            case SIGMOID -> { for (; i < bound; i += L) sigmoid(load(x, xo + i)).intoArray(out, oo + i); }
+            case TANH -> i = tanhRange(x, xo, out, oo, bound);
+            case SIGMOID -> i = sigmoidRange(x, xo, out, oo, bound);
             case RELU -> { for (; i < bound; i += L) load(x, xo + i).max(0f).intoArray(out, oo + i); }
-            case ELU -> {
-                for (; i < bound; i += L) {
-                    FloatVector v = load(x, xo + i);
-                    FloatVector neg = VectorMath.expm1(v).mul(p);
-                    neg.blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(out, oo + i);
-                }
-            }
-            case SOFTPLUS -> { for (; i < bound; i += L) VectorMath.softplus(load(x, xo + i), p, q).intoArray(out, oo + i); }
+            case ELU -> i = eluRange(x, xo, out, oo, bound, p);
+            case SOFTPLUS -> i = softplusRange(x, xo, out, oo, bound, p, q);
             case CLAMP -> { for (; i < bound; i += L) load(x, xo + i).max(p).min(q).intoArray(out, oo + i); }
             case POW -> { } // rare: the scalar reference below does it, reproducibly
             case SQUARE -> { for (; i < bound; i += L) { FloatVector v = load(x, xo + i); v.mul(v).intoArray(out, oo + i); } }
@@ -46,6 +40,53 @@ final class ElementwiseVector {
             }
         }
         ElementwiseKernels.unaryReference(op, p, q, x, xo + i, 1, out, oo + i, n - i);
+    }
+
+    // One small method per transcendental op: each is its own compile unit, so C2 can inline the
+    // whole VectorMath body and keep every vector in registers (one big switch exceeded its limits).
+
+    private static int expRange(float[] x, int xo, float[] out, int oo, int bound) {
+        for (int i = 0; i < bound; i += L) {
+            VectorMath.exp(load(x, xo + i)).intoArray(out, oo + i);
+        }
+        return bound;
+    }
+
+    private static int logRange(float[] x, int xo, float[] out, int oo, int bound) {
+        for (int i = 0; i < bound; i += L) {
+            VectorMath.log(load(x, xo + i)).intoArray(out, oo + i);
+        }
+        return bound;
+    }
+
+    private static int tanhRange(float[] x, int xo, float[] out, int oo, int bound) {
+        for (int i = 0; i < bound; i += L) {
+            VectorMath.tanh(load(x, xo + i)).intoArray(out, oo + i);
+        }
+        return bound;
+    }
+
+    private static int sigmoidRange(float[] x, int xo, float[] out, int oo, int bound) {
+        for (int i = 0; i < bound; i += L) {
+            VectorMath.sigmoid(load(x, xo + i)).intoArray(out, oo + i);
+        }
+        return bound;
+    }
+
+    private static int eluRange(float[] x, int xo, float[] out, int oo, int bound, float alpha) {
+        for (int i = 0; i < bound; i += L) {
+            FloatVector v = load(x, xo + i);
+            FloatVector neg = VectorMath.expm1(v).mul(alpha);
+            neg.blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(out, oo + i);
+        }
+        return bound;
+    }
+
+    private static int softplusRange(float[] x, int xo, float[] out, int oo, int bound, float beta, float threshold) {
+        for (int i = 0; i < bound; i += L) {
+            VectorMath.softplus(load(x, xo + i), beta, threshold).intoArray(out, oo + i);
+        }
+        return bound;
     }
 
     static void unaryBackward(UnaryOp op, float p, float q, float[] g, int go, float[] x, int xo,
@@ -102,16 +143,35 @@ final class ElementwiseVector {
             return;
         }
         int bound = n - n % L;
-        int i = 0;
-        // A zero stride is a broadcast scalar: load it once as a vector and keep it in a register.
-        FloatVector av = as == 0 ? FloatVector.broadcast(S, a[ao]) : null;
-        FloatVector bv = bs == 0 ? FloatVector.broadcast(S, b[bo]) : null;
-        for (; i < bound; i += L) {
-            FloatVector va = av != null ? av : load(a, ao + i);
-            FloatVector vb = bv != null ? bv : load(b, bo + i);
-            apply(op, va, vb).intoArray(out, oo + i);
+        // One loop per stride pattern: a vector chosen by a conditional inside the loop would be boxed.
+        if (as == 1 && bs == 1) {
+            binaryDense(op, a, ao, b, bo, out, oo, bound);
+        } else if (as == 1) {
+            binaryScalarRight(op, a, ao, b[bo], out, oo, bound);
+        } else {
+            binaryScalarLeft(op, a[ao], b, bo, out, oo, bound);
         }
-        ElementwiseKernels.binaryReference(op, a, ao + i * as, as, b, bo + i * bs, bs, out, oo + i, n - i);
+        ElementwiseKernels.binaryReference(op, a, ao + bound * as, as, b, bo + bound * bs, bs, out, oo + bound, n - bound);
+    }
+
+    private static void binaryDense(BinaryOp op, float[] a, int ao, float[] b, int bo, float[] out, int oo, int bound) {
+        for (int i = 0; i < bound; i += L) {
+            apply(op, load(a, ao + i), load(b, bo + i)).intoArray(out, oo + i);
+        }
+    }
+
+    private static void binaryScalarRight(BinaryOp op, float[] a, int ao, float b, float[] out, int oo, int bound) {
+        FloatVector bv = FloatVector.broadcast(S, b);
+        for (int i = 0; i < bound; i += L) {
+            apply(op, load(a, ao + i), bv).intoArray(out, oo + i);
+        }
+    }
+
+    private static void binaryScalarLeft(BinaryOp op, float a, float[] b, int bo, float[] out, int oo, int bound) {
+        FloatVector av = FloatVector.broadcast(S, a);
+        for (int i = 0; i < bound; i += L) {
+            apply(op, av, load(b, bo + i)).intoArray(out, oo + i);
+        }
     }
 
     // Inlined into the loop above; C2 unswitches on the loop-invariant op.
@@ -136,15 +196,16 @@ final class ElementwiseVector {
     static void where(float[] c, int co, float[] a, int ao, int as, float[] b, int bo, int bs,
                       float[] out, int oo, int n) {
         int bound = n - n % L;
-        int i = 0;
-        FloatVector av = as == 0 ? FloatVector.broadcast(S, a[ao]) : null;
-        FloatVector bv = bs == 0 ? FloatVector.broadcast(S, b[bo]) : null;
-        for (; i < bound; i += L) {
-            FloatVector va = av != null ? av : load(a, ao + i);
-            FloatVector vb = bv != null ? bv : load(b, bo + i);
-            vb.blend(va, load(c, co + i).compare(VectorOperators.NE, 0f)).intoArray(out, oo + i);
+        if (as == 1 && bs == 1) {
+            for (int i = 0; i < bound; i += L) {
+                load(b, bo + i).blend(load(a, ao + i), load(c, co + i).compare(VectorOperators.NE, 0f)).intoArray(out, oo + i);
+            }
+        } else {
+            // At least one broadcast scalar: read both as scalars-or-vectors through the reference.
+            ElementwiseKernels.whereReference(c, co, 1, a, ao, as, b, bo, bs, out, oo, bound);
         }
-        ElementwiseKernels.whereReference(c, co + i, 1, a, ao + i * as, as, b, bo + i * bs, bs, out, oo + i, n - i);
+        ElementwiseKernels.whereReference(c, co + bound, 1, a, ao + bound * as, as, b, bo + bound * bs, bs, out,
+                oo + bound, n - bound);
     }
 
     static void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n) {

@@ -13,12 +13,18 @@ public final class LayerNormKernels {
     public static void forward(float[] x, int xo, float[] w, float[] b, float[] y, int yo,
                                float[] mean, float[] rstd, int rows, int len, float eps) {
         if (VectorSupport.ENABLED && len >= VectorSupport.LANES) {
-            for (int r = 0; r < rows; r++) {
-                LayerNormVector.forwardRow(x, xo + r * len, w, b, y, yo + r * len, mean, rstd, r, len, eps);
-            }
+            // The SIMD rows always apply an affine map: identity weights stand in for absent ones.
+            LayerNormRows.forward(x, xo, w == null ? ones(len) : w, b == null ? new float[len] : b, y, yo, mean, rstd,
+                    rows, len, eps);
         } else {
             forwardReference(x, xo, w, b, y, yo, mean, rstd, rows, len, eps);
         }
+    }
+
+    private static float[] ones(int n) {
+        float[] a = new float[n];
+        java.util.Arrays.fill(a, 1f);
+        return a;
     }
 
     public static void forwardReference(float[] x, int xo, float[] w, float[] b, float[] y, int yo,
@@ -56,10 +62,9 @@ public final class LayerNormKernels {
     public static void backward(float[] g, int go, float[] x, int xo, float[] mean, float[] rstd, float[] w,
                                 float[] gx, int gxo, float[] gw, float[] gb, int rows, int len) {
         if (VectorSupport.ENABLED && len >= VectorSupport.LANES) {
-            for (int r = 0; r < rows; r++) {
-                LayerNormVector.backwardRow(g, go + r * len, x, xo + r * len, mean[r], rstd[r], w,
-                        gx, gxo + r * len, gw, gb, len);
-            }
+            // Gradients of absent weight/bias go to scratch arrays that are then dropped.
+            LayerNormRows.backward(g, go, x, xo, mean, rstd, w == null ? ones(len) : w, gx, gxo,
+                    gw == null ? new float[len] : gw, gb == null ? new float[len] : gb, rows, len);
         } else {
             backwardReference(g, go, x, xo, mean, rstd, w, gx, gxo, gw, gb, rows, len);
         }

@@ -20,13 +20,17 @@ public final class LstmKernels {
         if (VectorSupport.ENABLED && hidden >= 4) {
             LstmVector.cellForward(gates, go, c, co, cNew, cno, hNew, hno, hidden);
         } else {
-            cellForwardReference(gates, go, c, co, cNew, cno, hNew, hno, hidden);
+            cellForwardReference(gates, go, c, co, cNew, cno, hNew, hno, hidden, hidden);
         }
     }
 
+    /**
+     * The reference for the first {@code columns} positions of each gate segment (gates are {@code
+     * hidden} apart); the SIMD version calls it for the positions after its last full vector.
+     */
     public static void cellForwardReference(float[] gates, int go, float[] c, int co, float[] cNew, int cno,
-                                            float[] hNew, int hno, int hidden) {
-        for (int j = 0; j < hidden; j++) {
+                                            float[] hNew, int hno, int hidden, int columns) {
+        for (int j = 0; j < columns; j++) {
             float i = sigmoid(gates[go + j]);
             float f = sigmoid(gates[go + hidden + j]);
             float g = FloatMath.tanh(gates[go + 2 * hidden + j]);
@@ -51,24 +55,26 @@ public final class LstmKernels {
         if (VectorSupport.ENABLED && hidden >= 4) {
             LstmVector.cellBackward(gates, go, cPrev, cpo, cNew, cno, dh, dho, dc, dco, hidden);
         } else {
-            cellBackwardReference(gates, go, cPrev, cpo, cNew, cno, dh, dho, dc, dco, hidden);
+            cellBackwardReference(gates, go, cPrev, cpo, cNew, cno, dh, dho, dc, dco, hidden, hidden);
         }
     }
 
+    /** The reference for the first {@code columns} positions of each gate segment. */
     public static void cellBackwardReference(float[] gates, int go, float[] cPrev, int cpo, float[] cNew, int cno,
-                                             float[] dh, int dho, float[] dc, int dco, int hidden) {
-        for (int j = 0; j < hidden; j++) {
+                                             float[] dh, int dho, float[] dc, int dco, int hidden, int columns) {
+        for (int j = 0; j < columns; j++) {
             float i = gates[go + j];
             float f = gates[go + hidden + j];
             float g = gates[go + 2 * hidden + j];
             float o = gates[go + 3 * hidden + j];
             float tc = FloatMath.tanh(cNew[cno + j]);
             float dhj = dh[dho + j];
-            float dct = dc[dco + j] + dhj * o * (1f - tc * tc);
-            gates[go + j] = dct * g * i * (1f - i);
-            gates[go + hidden + j] = dct * cPrev[cpo + j] * f * (1f - f);
-            gates[go + 2 * hidden + j] = dct * i * (1f - g * g);
-            gates[go + 3 * hidden + j] = dhj * tc * o * (1f - o);
+            // The same operations, in the same order, as the SIMD version: results match bit for bit.
+            float dct = dc[dco + j] + dhj * o * (-(tc * tc) + 1f);
+            gates[go + j] = dct * g * i * (-i + 1f);
+            gates[go + hidden + j] = dct * cPrev[cpo + j] * f * (-f + 1f);
+            gates[go + 2 * hidden + j] = dct * i * (-(g * g) + 1f);
+            gates[go + 3 * hidden + j] = dhj * tc * o * (-o + 1f);
             dc[dco + j] = dct * f;
         }
     }

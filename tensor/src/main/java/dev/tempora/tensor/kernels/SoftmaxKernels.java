@@ -10,9 +10,7 @@ public final class SoftmaxKernels {
 
     public static void forward(float[] x, int xo, float[] y, int yo, int rows, int len, boolean log) {
         if (VectorSupport.ENABLED && len >= VectorSupport.LANES) {
-            for (int r = 0; r < rows; r++) {
-                SoftmaxVector.forwardRow(x, xo + r * len, y, yo + r * len, len, log);
-            }
+            SoftmaxRows.forward(x, xo, y, yo, rows, len, log);
         } else {
             forwardReference(x, xo, y, yo, rows, len, log);
         }
@@ -49,9 +47,7 @@ public final class SoftmaxKernels {
      */
     public static void backward(float[] y, int yo, float[] g, int go, float[] gx, int gxo, int rows, int len, boolean log) {
         if (VectorSupport.ENABLED && len >= VectorSupport.LANES) {
-            for (int r = 0; r < rows; r++) {
-                SoftmaxVector.backwardRow(y, yo + r * len, g, go + r * len, gx, gxo + r * len, len, log);
-            }
+            SoftmaxRows.backward(y, yo, g, go, gx, gxo, rows, len, log);
         } else {
             backwardReference(y, yo, g, go, gx, gxo, rows, len, log);
         }

@@ -26,19 +26,14 @@ final class VectorMath {
 
     private VectorMath() {}
 
-    /** XOR-by-k lane permutations for the horizontal sum, k = L/2, L/4, ..., 1. */
-    private static final jdk.incubator.vector.VectorShuffle<Float>[] HALVES = halves();
+    // XOR-by-k lane permutations for the horizontal sum; constants, so C2 intrinsifies the rearranges.
+    private static final jdk.incubator.vector.VectorShuffle<Float> XOR_8 = xor(8);
+    private static final jdk.incubator.vector.VectorShuffle<Float> XOR_4 = xor(4);
+    private static final jdk.incubator.vector.VectorShuffle<Float> XOR_2 = xor(2);
+    private static final jdk.incubator.vector.VectorShuffle<Float> XOR_1 = xor(1);
 
-    @SuppressWarnings("unchecked")
-    private static jdk.incubator.vector.VectorShuffle<Float>[] halves() {
-        int lanes = S.length();
-        int steps = Integer.numberOfTrailingZeros(lanes);
-        jdk.incubator.vector.VectorShuffle<Float>[] out = new jdk.incubator.vector.VectorShuffle[steps];
-        for (int s = 0, k = lanes / 2; k >= 1; s++, k /= 2) {
-            int kk = k;
-            out[s] = jdk.incubator.vector.VectorShuffle.fromOp(S, i -> i ^ kk);
-        }
-        return out;
+    private static jdk.incubator.vector.VectorShuffle<Float> xor(int k) {
+        return jdk.incubator.vector.VectorShuffle.fromOp(S, i -> (i ^ k) % S.length());
     }
 
     /**
@@ -47,9 +42,17 @@ final class VectorMath {
      * is a chain of exact permutations and lane-wise additions, the same in every run.
      */
     static float sum(FloatVector v) {
-        for (jdk.incubator.vector.VectorShuffle<Float> shuffle : HALVES) {
-            v = v.add(v.rearrange(shuffle));
+        int lanes = Species.LANES;
+        if (lanes >= 16) {
+            v = v.add(v.rearrange(XOR_8));
         }
+        if (lanes >= 8) {
+            v = v.add(v.rearrange(XOR_4));
+        }
+        if (lanes >= 4) {
+            v = v.add(v.rearrange(XOR_2));
+        }
+        v = v.add(v.rearrange(XOR_1));
         return v.lane(0);
     }
 

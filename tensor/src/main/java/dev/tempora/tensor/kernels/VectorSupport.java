@@ -74,6 +74,9 @@ public final class VectorSupport {
         REASON = ENABLED
                 ? (forced.isEmpty() ? "preferred species of this CPU" : "width forced by -D" + BITS_PROPERTY + "=" + forced)
                 : problem;
+        if (ENABLED) {
+            CompilerHints.install();
+        }
         if (!ENABLED && !(forced.equals("0") || forced.equalsIgnoreCase("scalar"))) {
             System.getLogger("dev.tempora.tensor").log(System.Logger.Level.WARNING,
                     "Tempora SIMD kernels are off, using the scalar fallback (much slower): " + problem);
