@@ -39,9 +39,10 @@ public enum UnaryOp {
         public float apply(float x, float p, float q) { return (float) (1.0 / (1.0 + Math.exp(-x))); }
         public float derivative(float x, float y, float p, float q) { return y * (1f - y); }
     },
+    /** NaN propagates, and its gradient passes where x is NaN (as torch: clamp_min, threshold_backward). */
     RELU {
-        public float apply(float x, float p, float q) { return x > 0f ? x : 0f; }
-        public float derivative(float x, float y, float p, float q) { return x > 0f ? 1f : 0f; }
+        public float apply(float x, float p, float q) { return Math.max(x, 0f); }
+        public float derivative(float x, float y, float p, float q) { return x <= 0f ? 0f : 1f; }
     },
     /** alpha = p. */
     ELU {
