@@ -21,10 +21,13 @@ public enum UnaryOp {
     LOG {
         public float apply(float x, float p, float q) { return (float) Math.log(x); }
         public float derivative(float x, float y, float p, float q) { return 1f / x; }
+        // g/x, not g·(1/x): 1/x overflows for subnormal x and would turn a zero gradient into NaN.
+        public float backward(float g, float x, float y, float p, float q) { return g / x; }
     },
     SQRT {
         public float apply(float x, float p, float q) { return (float) Math.sqrt(x); }
         public float derivative(float x, float y, float p, float q) { return 0.5f / y; }
+        public float backward(float g, float x, float y, float p, float q) { return g * 0.5f / y; }
     },
     ABS {
         public float apply(float x, float p, float q) { return Math.abs(x); }
@@ -84,4 +87,12 @@ public enum UnaryOp {
 
     /** The scalar reference derivative f'(x), given x and y = f(x). */
     public abstract float derivative(float x, float y, float p, float q);
+
+    /**
+     * The scalar reference gradient g·f'(x), rounded exactly as the SIMD backward rounds it (and as
+     * torch computes it); {@code g * derivative(...)} unless an op says otherwise.
+     */
+    public float backward(float g, float x, float y, float p, float q) {
+        return g * derivative(x, y, p, q);
+    }
 }
