@@ -135,10 +135,16 @@ public final class Tensor {
     }
 
     public static Tensor uniform(RandomGenerator rng, float low, float high, int... shape) {
+        if (!(low <= high) || !Float.isFinite(high - low)) {
+            throw new IllegalArgumentException("uniform(" + low + ", " + high + "): need finite low <= high");
+        }
         Tensor t = empty(shape);
         float width = high - low;
         for (int i = 0; i < t.size; i++) {
-            t.data[i] = low + width * rng.nextFloat();
+            float v = low + width * rng.nextFloat();
+            // Rounding can carry low + width·u up to high itself; keep the range half-open, as
+            // RandomGenerator.nextFloat(origin, bound) does.
+            t.data[i] = v < high || low == high ? v : Math.nextDown(high);
         }
         return t;
     }
