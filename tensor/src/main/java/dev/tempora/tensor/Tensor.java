@@ -485,8 +485,11 @@ public final class Tensor {
     public Tensor gt(Tensor other) { return Elementwise.binary(BinaryOp.GT, this, other); }
     public Tensor ge(Tensor other) { return Elementwise.binary(BinaryOp.GE, this, other); }
     public Tensor eq(float c) { return eq(scalar(c)); }
+    public Tensor ne(float c) { return ne(scalar(c)); }
     public Tensor lt(float c) { return lt(scalar(c)); }
+    public Tensor le(float c) { return le(scalar(c)); }
     public Tensor gt(float c) { return gt(scalar(c)); }
+    public Tensor ge(float c) { return ge(scalar(c)); }
 
     /** Applies any {@link BinaryOp}, broadcasting. */
     public Tensor binary(BinaryOp op, Tensor other) {
