@@ -78,6 +78,9 @@ final class StridedLoop {
 
     /** Runs [firstRun, lastRun) in order; {@code base} holds each operand's storage offset. */
     void forEach(int[] base, long firstRun, long lastRun, RunBody body) {
+        if (firstRun >= lastRun) {
+            return; // also keeps an empty outer dimension out of the index arithmetic below
+        }
         int rank = shape.length;
         int[] inner = new int[operands];
         for (int o = 0; o < operands; o++) {
