@@ -192,6 +192,9 @@ public final class Tensor {
     }
 
     public boolean isContiguous() {
+        if (size == 0) {
+            return true; // as torch: no element is out of place (and contiguousStrides gives such shapes odd strides)
+        }
         int expected = 1;
         for (int i = shape.length - 1; i >= 0; i--) {
             if (shape[i] != 1 && strides[i] != expected) {
