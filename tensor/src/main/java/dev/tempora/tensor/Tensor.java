@@ -528,8 +528,13 @@ public final class Tensor {
         return Elementwise.where(condition, a, b);
     }
 
-    /** {@code value} where {@code mask != 0}, else this tensor's element; the mask broadcasts. */
+    /** {@code value} where {@code mask != 0}, else this tensor's element; the mask broadcasts to this shape. */
     public Tensor maskedFill(Tensor mask, float value) {
+        // As torch: the result keeps this tensor's shape, so a mask may not enlarge it.
+        if (!Arrays.equals(Shapes.broadcast(shape, mask.shape, "maskedFill"), shape)) {
+            throw new IllegalArgumentException("maskedFill: mask shape " + Arrays.toString(mask.shape)
+                    + " does not broadcast to tensor shape " + Arrays.toString(shape));
+        }
         return Elementwise.where(mask, scalar(value), this);
     }
 
