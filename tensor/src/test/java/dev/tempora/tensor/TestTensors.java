@@ -25,6 +25,16 @@ public final class TestTensors {
         return Tensor.uniform(seed, -2f, 2f, shape);
     }
 
+    /** Integers drawn uniformly from [lo, hi], stored as floats: ties are common. */
+    public static Tensor integers(long seed, int lo, int hi, int... shape) {
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(seed);
+        float[] v = new float[Shapes.numel(shape)];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = rng.nextInt(lo, hi + 1);
+        }
+        return Tensor.of(v, shape);
+    }
+
     /**
      * The same values in each layout an op may meet: contiguous, padded (every axis a narrow view
      * of a larger NaN-filled tensor, so reading outside the view shows), and axis-reversed storage
