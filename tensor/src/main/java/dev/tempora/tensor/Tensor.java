@@ -686,7 +686,10 @@ public final class Tensor {
         return Indexing.gather(this, axis, index);
     }
 
-    /** torch.scatter_add (out of place): a copy of this with src[i][j][k] added at [i][index[i][j][k]][k] for axis 1. */
+    /**
+     * torch.scatter_add (out of place): a copy of this with src[i][j][k] added at [i][index[i][j][k]][k]
+     * for axis 1, for every position (i, j, k) of index; src may be larger than index, as in torch.
+     */
     public Tensor scatterAdd(int axis, Tensor index, Tensor src) {
         return Indexing.scatterAdd(this, axis, index, src);
     }
