@@ -187,9 +187,13 @@ public final class Json {
         sb.append('"');
     }
 
+    /** Deeper documents are rejected: the recursive parser would otherwise end in a StackOverflowError. */
+    static final int MAX_DEPTH = 1000;
+
     private static final class Parser {
         private final String s;
         private int pos;
+        private int depth;
 
         Parser(String s) {
             this.s = s;
@@ -216,12 +220,20 @@ public final class Json {
             };
         }
 
+        private void enter() {
+            if (++depth > MAX_DEPTH) {
+                throw error("arrays and objects nest deeper than " + MAX_DEPTH + " levels");
+            }
+        }
+
         private Map<String, Object> object() {
+            enter();
             Map<String, Object> m = new LinkedHashMap<>();
             pos++;
             skipWhitespace();
             if (peek() == '}') {
                 pos++;
+                depth--;
                 return m;
             }
             while (true) {
@@ -242,6 +254,7 @@ public final class Json {
                 skipWhitespace();
                 char c = next("',' or '}'");
                 if (c == '}') {
+                    depth--;
                     return m;
                 }
                 if (c != ',') {
@@ -252,11 +265,13 @@ public final class Json {
         }
 
         private List<Object> array() {
+            enter();
             List<Object> l = new ArrayList<>();
             pos++;
             skipWhitespace();
             if (peek() == ']') {
                 pos++;
+                depth--;
                 return l;
             }
             while (true) {
@@ -265,6 +280,7 @@ public final class Json {
                 skipWhitespace();
                 char c = next("',' or ']'");
                 if (c == ']') {
+                    depth--;
                     return l;
                 }
                 if (c != ',') {
