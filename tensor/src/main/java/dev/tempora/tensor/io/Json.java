@@ -83,7 +83,8 @@ public final class Json {
             if (!Double.isFinite(d)) {
                 throw new IllegalArgumentException("JSON cannot represent " + d);
             }
-            if (d == Math.rint(d) && Math.abs(d) < 1e15) {
+            // Integral values print without an exponent, except −0, which (long) would turn into 0.
+            if (d == Math.rint(d) && Math.abs(d) < 1e15 && Double.doubleToRawLongBits(d) != Long.MIN_VALUE) {
                 sb.append((long) d).append(".0");
             } else {
                 sb.append(v instanceof Float ? Float.toString((Float) v) : Double.toString(d));
