@@ -17,11 +17,11 @@ class BufferPoolTest {
     void arraysReturnToThePoolWhenTheScopeCloses() {
         BufferPool pool = new BufferPool();
         float[] first;
-        try (BufferPool.Scope scope = pool.open()) {
+        try (BufferPool.Scope _ = pool.open()) {
             first = Tensor.full(7f, 100).storage();
         }
         assertEquals(100, pool.pooledFloats());
-        try (BufferPool.Scope scope = pool.open()) {
+        try (BufferPool.Scope _ = pool.open()) {
             Tensor zeros = Tensor.zeros(100);
             assertSame(first, zeros.storage(), "the same size is served from the pool");
             assertArrayEquals(new float[100], zeros.toFloatArray(), "zeros() clears a recycled array");
@@ -36,10 +36,10 @@ class BufferPoolTest {
         BufferPool pool = new BufferPool();
         Tensor a = Tensor.arange(64);
         float[] recycled;
-        try (BufferPool.Scope scope = pool.open()) {
+        try (BufferPool.Scope _ = pool.open()) {
             recycled = a.exp().add(a).sum(new int[] {0}, true).storage();
         }
-        try (BufferPool.Scope scope = pool.open()) {
+        try (BufferPool.Scope _ = pool.open()) {
             assertSame(recycled, Tensor.empty(1).storage());
         }
     }
@@ -47,10 +47,10 @@ class BufferPoolTest {
     @Test
     void nestedScopesReturnTheirOwnArrays() {
         BufferPool pool = new BufferPool();
-        try (BufferPool.Scope outer = pool.open()) {
+        try (BufferPool.Scope _ = pool.open()) {
             float[] held = Tensor.zeros(10).storage();
             float[] inner;
-            try (BufferPool.Scope nested = pool.open()) {
+            try (BufferPool.Scope _ = pool.open()) {
                 inner = Tensor.zeros(10).storage();
             }
             float[] again = Tensor.zeros(10).storage();
@@ -87,7 +87,7 @@ class BufferPoolTest {
         Tensor persistent;
         Tensor outside;
         float[] pooled;
-        try (BufferPool.Scope scope = pool.open()) {
+        try (BufferPool.Scope _ = pool.open()) {
             Tensor activation = Tensor.arange(50);
             pooled = activation.storage();
             persistent = activation.persistentCopy();
@@ -97,7 +97,7 @@ class BufferPoolTest {
             assertEquals(100, pool.pooledFloats(), "activation and after come from the pool, the others do not");
             assertNotSame(pooled, after.storage());
         }
-        try (BufferPool.Scope scope = pool.open()) {
+        try (BufferPool.Scope _ = pool.open()) {
             Tensor reuse1 = Tensor.full(-1f, 50);
             Tensor reuse2 = Tensor.full(-1f, 50);
             assertEquals(100, pool.pooledFloats(), "both reuse freed arrays");
@@ -115,10 +115,10 @@ class BufferPoolTest {
         BufferPool a = new BufferPool();
         BufferPool b = new BufferPool();
         float[] fromA;
-        try (BufferPool.Scope scope = a.open()) {
+        try (BufferPool.Scope _ = a.open()) {
             fromA = Tensor.zeros(8).storage();
         }
-        try (BufferPool.Scope scope = b.open()) {
+        try (BufferPool.Scope _ = b.open()) {
             assertNotSame(fromA, Tensor.zeros(8).storage());
         }
         assertEquals(8, a.pooledFloats());
