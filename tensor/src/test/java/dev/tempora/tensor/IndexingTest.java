@@ -132,9 +132,9 @@ class IndexingTest {
         assertTensorEquals(new int[] {2, 2}, new float[] {1, 4, 3, 2}, t.gather(0, Tensor.of(new float[] {0, 1, 1, 0}, 2, 2)));
         // The index may be smaller than the input in the other axes, and longer along its own.
         Tensor x = Tensor.arange(12).reshape(3, 4);
-        assertTensorEquals(new int[] {2, 3}, new float[] {3, 0, 3, 5, 5, 4}, x.gather(1, Tensor.of(new float[] {3, 0, 3, 1, 1, 0}, 2, 3)));
-        assertTensorEquals(new int[] {2, 3}, new float[] {3, 0, 3, 5, 5, 4},
-                x.t().gather(0, Tensor.of(new float[] {3, 0, 3, 1, 1, 0}, 2, 3).t()).t().contiguous());
+        Tensor index = Tensor.of(new float[] {3, 0, 3, 1, 1, 0}, 2, 3);
+        assertTensorEquals(new int[] {2, 3}, new float[] {3, 0, 3, 5, 5, 4}, x.gather(1, index));
+        assertTensorEquals(new int[] {2, 3}, new float[] {3, 0, 3, 5, 5, 4}, x.t().gather(0, index.t()).t().contiguous());
     }
 
     @Test
@@ -170,7 +170,8 @@ class IndexingTest {
         Tensor sums = Tensor.full(0.5f, 2, 3).scatterAdd(1, buckets, values);
         assertTensorEquals(new int[] {2, 3}, new float[] {4.5f, 4.5f, 2.5f, 40.5f, 60.5f, 0.5f}, sums);
         // Strided source and target give the same.
-        Tensor stridedSums = TestTensors.padded(Tensor.full(0.5f, 2, 3)).scatterAdd(1, buckets, TestTensors.reversedStorage(values));
+        Tensor stridedSums = TestTensors.padded(Tensor.full(0.5f, 2, 3))
+                .scatterAdd(1, buckets, TestTensors.reversedStorage(values));
         assertTensorEquals(sums, stridedSums);
     }
 

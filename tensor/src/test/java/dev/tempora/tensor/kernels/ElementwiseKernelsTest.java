@@ -237,7 +237,8 @@ class ElementwiseKernelsTest {
             assertClose(numeric, derivative, tolerance, c + " derivative at x=" + x);
             // backward(g, ...) is g·f'(x) with at most one extra rounding.
             float g = uniform(rng, -2, 2);
-            assertClose(g * numeric, c.op().backward(g, x, y, c.p(), c.q()), Math.abs(g) * tolerance + 2 * EPS * Math.abs(g * numeric),
+            double backwardTolerance = Math.abs(g) * tolerance + 2 * EPS * Math.abs(g * numeric);
+            assertClose(g * numeric, c.op().backward(g, x, y, c.p(), c.q()), backwardTolerance,
                     c + " backward at x=" + x + " g=" + g);
         }
     }
