@@ -287,6 +287,10 @@ public final class Tensor {
     public Tensor flatten(int from, int to) {
         int f = Shapes.axis(from, shape.length);
         int t = Shapes.axis(to, shape.length);
+        if (f > t) {
+            throw new IllegalArgumentException("flatten(" + from + ", " + to + "): axis " + f + " comes after axis " + t
+                    + " in shape " + Arrays.toString(shape));
+        }
         int[] s = new int[shape.length - (t - f)];
         int j = 0;
         for (int i = 0; i < f; i++) {
