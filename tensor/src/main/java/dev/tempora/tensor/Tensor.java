@@ -283,6 +283,11 @@ public final class Tensor {
         return new Tensor(c.data, c.offset, s, Shapes.contiguousStrides(s));
     }
 
+    /** All elements as a 1-d tensor (a 0-d tensor becomes shape [1]), as torch's {@code flatten()}. */
+    public Tensor flatten() {
+        return reshape(size);
+    }
+
     /** Flattens dimensions [from, to] into one. */
     public Tensor flatten(int from, int to) {
         int f = Shapes.axis(from, shape.length);
@@ -441,13 +446,22 @@ public final class Tensor {
         return select(a, 0);
     }
 
-    /** Broadcasts to a larger shape with stride 0 along the new or size-1 axes. A view. */
-    public Tensor expand(int... newShape) {
-        if (newShape.length < shape.length) {
+    /**
+     * Broadcasts to a larger shape with stride 0 along the new or size-1 axes; -1 keeps an existing
+     * axis's size, as in torch. A view.
+     */
+    public Tensor expand(int... sizes) {
+        if (sizes.length < shape.length) {
             throw new IllegalArgumentException("cannot expand shape " + Arrays.toString(shape) + " to "
-                    + Arrays.toString(newShape) + ": fewer dimensions");
+                    + Arrays.toString(sizes) + ": fewer dimensions");
         }
-        int lead = newShape.length - shape.length;
+        int lead = sizes.length - shape.length;
+        int[] newShape = sizes.clone();
+        for (int i = lead; i < newShape.length; i++) {
+            if (newShape[i] == -1) {
+                newShape[i] = shape[i - lead];
+            }
+        }
         int[] st = new int[newShape.length];
         for (int i = 0; i < newShape.length; i++) {
             if (i < lead) {
@@ -458,10 +472,10 @@ public final class Tensor {
                 st[i] = 0;
             } else {
                 throw new IllegalArgumentException("cannot expand shape " + Arrays.toString(shape) + " to "
-                        + Arrays.toString(newShape));
+                        + Arrays.toString(sizes));
             }
         }
-        return new Tensor(data, offset, newShape.clone(), st);
+        return new Tensor(data, offset, newShape, st);
     }
 
     /** Strides of this tensor as seen broadcast to {@code target} (0 along broadcast axes). */
