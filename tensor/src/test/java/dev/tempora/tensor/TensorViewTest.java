@@ -101,7 +101,12 @@ class TensorViewTest {
         assertArrayEquals(new int[] {2, 12}, t.flatten(1, -1).shape());
         assertArrayEquals(new int[] {24}, t.flatten(0, -1).shape());
         assertArrayEquals(t.toFloatArray(), t.flatten(0, 2).toFloatArray());
+        assertArrayEquals(new int[] {24}, t.flatten().shape());
+        assertArrayEquals(new float[] {0, 12, 4, 16, 8, 20}, t.select(2, 0).t().flatten().toFloatArray());
+        assertArrayEquals(new int[] {1}, Tensor.scalar(3f).flatten().shape());
         assertTrue(sharesStorage(t, t.flatten(0, 1)));
+        assertArrayEquals(new int[] {2, 3, 4}, t.flatten(1, 1).shape());
+        assertThrowsNaming(IllegalArgumentException.class, () -> t.flatten(2, 1), "flatten(2, 1)", "[2, 3, 4]");
         // A 0-d tensor gains and loses an axis.
         assertArrayEquals(new int[] {1}, Tensor.scalar(2f).unsqueeze(0).shape());
         assertEquals(2f, Tensor.scalar(2f).unsqueeze(0).squeeze(0).item());
@@ -117,6 +122,9 @@ class TensorViewTest {
         assertTrue(sharesStorage(col, e));
         assertArrayEquals(new float[] {1, 1, 2, 2, 3, 3}, col.expand(3, 2).toFloatArray());
         assertArrayEquals(new float[] {7, 7, 7}, Tensor.scalar(7f).expand(3).toFloatArray());
+        assertArrayEquals(new int[] {2, 3, 5}, col.expand(2, -1, 5).shape(), "-1 keeps the size");
+        assertArrayEquals(new float[] {1, 2, 3}, col.expand(-1, -1).toFloatArray());
+        assertThrowsNaming(IllegalArgumentException.class, () -> col.expand(-1, 3, 1), "[-1, 3, 1]");
         assertThrowsNaming(IllegalArgumentException.class, () -> col.expand(4, 4), "[3, 1]", "[4, 4]");
         assertThrowsNaming(IllegalArgumentException.class, () -> col.expand(3), "[3, 1]", "[3]");
     }
