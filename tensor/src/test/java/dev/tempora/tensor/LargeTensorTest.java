@@ -25,6 +25,12 @@ class LargeTensorTest {
     private static final int ROWS = 600;
     private static final int COLUMNS = 500; // 300,000 elements
 
+    @org.junit.jupiter.api.BeforeAll
+    static void poolHasSeveralThreads() {
+        assertTrue(Parallel.threads() >= 2, "the pool must have threads to split over (tensor/pom.xml sets"
+                + " -Dtempora.threads=4); it has " + Parallel.threads());
+    }
+
     private static Tensor serially(Supplier<Tensor> op) {
         Tensor[] out = new Tensor[1];
         Parallel.serial(() -> out[0] = op.get());

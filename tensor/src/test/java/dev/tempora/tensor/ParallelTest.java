@@ -77,7 +77,7 @@ class ParallelTest {
         for (Thread t : threads) {
             assertTrue(t.getName().startsWith("tempora-") && t.isDaemon(), t.getName());
         }
-        assertTrue(Parallel.threads() >= 1);
+        assertEquals(Integer.getInteger("tempora.threads", Runtime.getRuntime().availableProcessors()), Parallel.threads());
         assertEquals(Parallel.threads(), Parallel.pool().getParallelism());
     }
 
