@@ -13,7 +13,7 @@ final class Formatting {
     static String format(Tensor t) {
         StringBuilder sb = new StringBuilder("tensor(");
         if (t.dim() == 0) {
-            sb.append(number(t.item(), false));
+            sb.append(number(t.item(), needsScientific(t)));
         } else {
             boolean scientific = needsScientific(t);
             boolean summarise = t.numel() > SUMMARY_THRESHOLD;

@@ -98,20 +98,26 @@ final class Indexing {
     static Tensor scatterAdd(Tensor x, int axis, Tensor index, Tensor src) {
         int a = Shapes.axis(axis, x.dim());
         checkIndexShape("scatterAdd", x, index, a);
-        if (!index.sameShape(src)) {
+        // As torch: src may be larger than index; only its elements at index's positions are added.
+        boolean fits = src.dim() == index.dim();
+        for (int d = 0; fits && d < index.dim(); d++) {
+            fits = index.shape[d] <= src.shape[d];
+        }
+        if (!fits) {
             throw new IllegalArgumentException("scatterAdd: index shape " + Shapes.toString(index.shape)
-                    + " and source shape " + Shapes.toString(src.shape) + " differ");
+                    + " does not fit in source shape " + Shapes.toString(src.shape));
         }
         int[] idx = checkedIndices(index, x.shape[a], "scatterAdd", x.shape, a);
         Tensor out = x.copy();
-        float[] s = src.toFloatArray();
         int[] pos = new int[index.dim()];
         for (int flat = 0; flat < idx.length; flat++) {
             int off = 0;
+            int srcOff = src.offset;
             for (int d = 0; d < pos.length; d++) {
                 off += (d == a ? idx[flat] : pos[d]) * out.strides[d];
+                srcOff += pos[d] * src.strides[d];
             }
-            out.data[off] += s[flat];
+            out.data[off] += src.data[srcOff];
             increment(pos, index.shape);
         }
         return out;

@@ -26,7 +26,13 @@ final class MatMul {
         }
         int[] batchA = java.util.Arrays.copyOf(a2.shape, a2.dim() - 2);
         int[] batchB = java.util.Arrays.copyOf(b2.shape, b2.dim() - 2);
-        int[] batch = Shapes.broadcast(batchA, batchB, "matmul");
+        int[] batch;
+        try {
+            batch = Shapes.broadcast(batchA, batchB, "matmul");
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("matmul: the batch dimensions of shapes " + Shapes.toString(a.shape)
+                    + " and " + Shapes.toString(b.shape) + " cannot be broadcast together", e);
+        }
         int[] outShape = java.util.Arrays.copyOf(batch, batch.length + 2);
         outShape[batch.length] = m;
         outShape[batch.length + 1] = n;

@@ -17,10 +17,12 @@ final class StridedLoop {
     private final int[] shape;       // coalesced; the last dimension is the run
     private final int[][] strides;   // [operand][dim]
     private final int operands;
+    private final boolean empty;     // a zero-size dimension: there is nothing to visit
 
     /** @param strides one stride array per operand, each aligned with {@code shape} (0 where broadcast) */
     StridedLoop(int[] shape, int[]... strides) {
         this.operands = strides.length;
+        this.empty = Shapes.numel(shape) == 0;
         int rank = shape.length;
         int[] s = new int[Math.max(rank, 1)];
         int[][] st = new int[operands][Math.max(rank, 1)];
@@ -78,6 +80,10 @@ final class StridedLoop {
 
     /** Runs [firstRun, lastRun) in order; {@code base} holds each operand's storage offset. */
     void forEach(int[] base, long firstRun, long lastRun, RunBody body) {
+        if (empty || firstRun >= lastRun) {
+            // Zero-length runs of an empty shape may start past the end of storage: visit none of them.
+            return;
+        }
         int rank = shape.length;
         int[] inner = new int[operands];
         for (int o = 0; o < operands; o++) {

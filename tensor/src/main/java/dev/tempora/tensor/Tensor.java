@@ -135,10 +135,16 @@ public final class Tensor {
     }
 
     public static Tensor uniform(RandomGenerator rng, float low, float high, int... shape) {
+        if (!(low <= high) || !Float.isFinite(high - low)) {
+            throw new IllegalArgumentException("uniform(" + low + ", " + high + "): need finite low <= high");
+        }
         Tensor t = empty(shape);
         float width = high - low;
         for (int i = 0; i < t.size; i++) {
-            t.data[i] = low + width * rng.nextFloat();
+            float v = low + width * rng.nextFloat();
+            // Rounding can carry low + width·u up to high itself; keep the range half-open, as
+            // RandomGenerator.nextFloat(origin, bound) does.
+            t.data[i] = v < high || low == high ? v : Math.nextDown(high);
         }
         return t;
     }
@@ -186,6 +192,9 @@ public final class Tensor {
     }
 
     public boolean isContiguous() {
+        if (size == 0) {
+            return true; // as torch: no element is out of place (and contiguousStrides gives such shapes odd strides)
+        }
         int expected = 1;
         for (int i = shape.length - 1; i >= 0; i--) {
             if (shape[i] != 1 && strides[i] != expected) {
@@ -274,10 +283,19 @@ public final class Tensor {
         return new Tensor(c.data, c.offset, s, Shapes.contiguousStrides(s));
     }
 
+    /** All elements as a 1-d tensor (a 0-d tensor becomes shape [1]), as torch's {@code flatten()}. */
+    public Tensor flatten() {
+        return reshape(size);
+    }
+
     /** Flattens dimensions [from, to] into one. */
     public Tensor flatten(int from, int to) {
         int f = Shapes.axis(from, shape.length);
         int t = Shapes.axis(to, shape.length);
+        if (f > t) {
+            throw new IllegalArgumentException("flatten(" + from + ", " + to + "): axis " + f + " comes after axis " + t
+                    + " in shape " + Arrays.toString(shape));
+        }
         int[] s = new int[shape.length - (t - f)];
         int j = 0;
         for (int i = 0; i < f; i++) {
@@ -428,13 +446,22 @@ public final class Tensor {
         return select(a, 0);
     }
 
-    /** Broadcasts to a larger shape with stride 0 along the new or size-1 axes. A view. */
-    public Tensor expand(int... newShape) {
-        if (newShape.length < shape.length) {
+    /**
+     * Broadcasts to a larger shape with stride 0 along the new or size-1 axes; -1 keeps an existing
+     * axis's size, as in torch. A view.
+     */
+    public Tensor expand(int... sizes) {
+        if (sizes.length < shape.length) {
             throw new IllegalArgumentException("cannot expand shape " + Arrays.toString(shape) + " to "
-                    + Arrays.toString(newShape) + ": fewer dimensions");
+                    + Arrays.toString(sizes) + ": fewer dimensions");
         }
-        int lead = newShape.length - shape.length;
+        int lead = sizes.length - shape.length;
+        int[] newShape = sizes.clone();
+        for (int i = lead; i < newShape.length; i++) {
+            if (newShape[i] == -1) {
+                newShape[i] = shape[i - lead];
+            }
+        }
         int[] st = new int[newShape.length];
         for (int i = 0; i < newShape.length; i++) {
             if (i < lead) {
@@ -445,10 +472,10 @@ public final class Tensor {
                 st[i] = 0;
             } else {
                 throw new IllegalArgumentException("cannot expand shape " + Arrays.toString(shape) + " to "
-                        + Arrays.toString(newShape));
+                        + Arrays.toString(sizes));
             }
         }
-        return new Tensor(data, offset, newShape.clone(), st);
+        return new Tensor(data, offset, newShape, st);
     }
 
     /** Strides of this tensor as seen broadcast to {@code target} (0 along broadcast axes). */
@@ -479,8 +506,11 @@ public final class Tensor {
     public Tensor gt(Tensor other) { return Elementwise.binary(BinaryOp.GT, this, other); }
     public Tensor ge(Tensor other) { return Elementwise.binary(BinaryOp.GE, this, other); }
     public Tensor eq(float c) { return eq(scalar(c)); }
+    public Tensor ne(float c) { return ne(scalar(c)); }
     public Tensor lt(float c) { return lt(scalar(c)); }
+    public Tensor le(float c) { return le(scalar(c)); }
     public Tensor gt(float c) { return gt(scalar(c)); }
+    public Tensor ge(float c) { return ge(scalar(c)); }
 
     /** Applies any {@link BinaryOp}, broadcasting. */
     public Tensor binary(BinaryOp op, Tensor other) {
@@ -516,8 +546,13 @@ public final class Tensor {
         return Elementwise.where(condition, a, b);
     }
 
-    /** {@code value} where {@code mask != 0}, else this tensor's element; the mask broadcasts. */
+    /** {@code value} where {@code mask != 0}, else this tensor's element; the mask broadcasts to this shape. */
     public Tensor maskedFill(Tensor mask, float value) {
+        // As torch: the result keeps this tensor's shape, so a mask may not enlarge it.
+        if (!Arrays.equals(Shapes.broadcast(shape, mask.shape, "maskedFill"), shape)) {
+            throw new IllegalArgumentException("maskedFill: mask shape " + Arrays.toString(mask.shape)
+                    + " does not broadcast to tensor shape " + Arrays.toString(shape));
+        }
         return Elementwise.where(mask, scalar(value), this);
     }
 
@@ -669,7 +704,10 @@ public final class Tensor {
         return Indexing.gather(this, axis, index);
     }
 
-    /** torch.scatter_add (out of place): a copy of this with src[i][j][k] added at [i][index[i][j][k]][k] for axis 1. */
+    /**
+     * torch.scatter_add (out of place): a copy of this with src[i][j][k] added at [i][index[i][j][k]][k]
+     * for axis 1, for every position (i, j, k) of index; src may be larger than index, as in torch.
+     */
     public Tensor scatterAdd(int axis, Tensor index, Tensor src) {
         return Indexing.scatterAdd(this, axis, index, src);
     }

@@ -83,7 +83,8 @@ public final class Json {
             if (!Double.isFinite(d)) {
                 throw new IllegalArgumentException("JSON cannot represent " + d);
             }
-            if (d == Math.rint(d) && Math.abs(d) < 1e15) {
+            // Integral values print without an exponent, except −0, which (long) would turn into 0.
+            if (d == Math.rint(d) && Math.abs(d) < 1e15 && Double.doubleToRawLongBits(d) != Long.MIN_VALUE) {
                 sb.append((long) d).append(".0");
             } else {
                 sb.append(v instanceof Float ? Float.toString((Float) v) : Double.toString(d));
@@ -187,9 +188,13 @@ public final class Json {
         sb.append('"');
     }
 
+    /** Deeper documents are rejected: the recursive parser would otherwise end in a StackOverflowError. */
+    static final int MAX_DEPTH = 1000;
+
     private static final class Parser {
         private final String s;
         private int pos;
+        private int depth;
 
         Parser(String s) {
             this.s = s;
@@ -216,12 +221,20 @@ public final class Json {
             };
         }
 
+        private void enter() {
+            if (++depth > MAX_DEPTH) {
+                throw error("arrays and objects nest deeper than " + MAX_DEPTH + " levels");
+            }
+        }
+
         private Map<String, Object> object() {
+            enter();
             Map<String, Object> m = new LinkedHashMap<>();
             pos++;
             skipWhitespace();
             if (peek() == '}') {
                 pos++;
+                depth--;
                 return m;
             }
             while (true) {
@@ -242,6 +255,7 @@ public final class Json {
                 skipWhitespace();
                 char c = next("',' or '}'");
                 if (c == '}') {
+                    depth--;
                     return m;
                 }
                 if (c != ',') {
@@ -252,11 +266,13 @@ public final class Json {
         }
 
         private List<Object> array() {
+            enter();
             List<Object> l = new ArrayList<>();
             pos++;
             skipWhitespace();
             if (peek() == ']') {
                 pos++;
+                depth--;
                 return l;
             }
             while (true) {
@@ -265,6 +281,7 @@ public final class Json {
                 skipWhitespace();
                 char c = next("',' or ']'");
                 if (c == ']') {
+                    depth--;
                     return l;
                 }
                 if (c != ',') {
@@ -292,15 +309,16 @@ public final class Json {
                         case 'b' -> sb.append('\b');
                         case 'f' -> sb.append('\f');
                         case 'u' -> {
-                            if (pos + 4 > s.length()) {
-                                throw error("truncated \\u escape");
+                            int code = 0;
+                            for (int k = 0; k < 4; k++) {
+                                int digit = hexValue(peek());
+                                if (digit < 0) {
+                                    throw error("bad \\u escape: expected 4 hex digits");
+                                }
+                                code = code * 16 + digit;
+                                pos++;
                             }
-                            try {
-                                sb.append((char) Integer.parseInt(s.substring(pos, pos + 4), 16));
-                            } catch (NumberFormatException ex) {
-                                throw error("bad \\u escape");
-                            }
-                            pos += 4;
+                            sb.append((char) code);
                         }
                         default -> {
                             pos--;
@@ -316,33 +334,74 @@ public final class Json {
             }
         }
 
+        // The RFC 8259 grammar: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?. Double.parseDouble
+        // alone would also accept "01", "1." and "-.5".
         private Object number() {
             int start = pos;
             if (peek() == '-') {
                 pos++;
             }
-            boolean integral = true;
-            while (pos < s.length()) {
-                char c = s.charAt(pos);
-                if (c >= '0' && c <= '9') {
-                    pos++;
-                } else if (c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-') {
-                    integral = false;
-                    pos++;
-                } else {
-                    break;
+            if (peek() == '0') {
+                pos++;
+                if (isDigit(peek())) {
+                    throw error("bad number: leading zeros are not allowed");
                 }
+            } else {
+                digits("bad number: expected a digit");
+            }
+            boolean integral = true;
+            if (peek() == '.') {
+                integral = false;
+                pos++;
+                digits("bad number: expected a digit after '.'");
+            }
+            if (peek() == 'e' || peek() == 'E') {
+                integral = false;
+                pos++;
+                if (peek() == '+' || peek() == '-') {
+                    pos++;
+                }
+                digits("bad number: expected a digit in the exponent");
             }
             String t = s.substring(start, pos);
-            try {
-                if (integral) {
+            if (integral) {
+                try {
                     return Long.parseLong(t);
+                } catch (NumberFormatException e) {
+                    pos = start;
+                    throw error("integer " + t + " does not fit in a 64-bit long");
                 }
-                return Double.parseDouble(t);
-            } catch (NumberFormatException e) {
-                pos = start;
-                throw error("bad number '" + t + "'");
             }
+            double d = Double.parseDouble(t);
+            if (Double.isInfinite(d)) {
+                pos = start;
+                throw error("number " + t + " is out of the range of a double");
+            }
+            return d;
+        }
+
+        private void digits(String message) {
+            if (!isDigit(peek())) {
+                throw error(message);
+            }
+            while (isDigit(peek())) {
+                pos++;
+            }
+        }
+
+        // Not Integer.parseInt, which takes a sign ("\\u+123"), nor Character.digit, which takes non-ASCII digits.
+        private static int hexValue(char c) {
+            if (c >= '0' && c <= '9') {
+                return c - '0';
+            }
+            if (c >= 'a' && c <= 'f') {
+                return c - 'a' + 10;
+            }
+            return c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+        }
+
+        private static boolean isDigit(char c) {
+            return c >= '0' && c <= '9';
         }
 
         private Object literal(String word, Object value) {

@@ -27,7 +27,7 @@ public final class ElementwiseKernels {
         }
     }
 
-    /** out[i] = g[i] * op'(x[i], y[i]), all contiguous; used by every unary op's backward. */
+    /** out[i] = g[i]·op'(x[i], y[i]) as {@link UnaryOp#backward} rounds it, all contiguous; every unary op's backward. */
     public static void unaryBackward(UnaryOp op, float p, float q, float[] g, int go, float[] x, int xo,
                                      float[] y, int yo, float[] out, int oo, int n) {
         if (VectorSupport.ENABLED && n >= VectorSupport.LANES) {
@@ -40,7 +40,7 @@ public final class ElementwiseKernels {
     public static void unaryBackwardReference(UnaryOp op, float p, float q, float[] g, int go, float[] x, int xo,
                                               float[] y, int yo, float[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
-            out[oo + i] = g[go + i] * op.derivative(x[xo + i], y[yo + i], p, q);
+            out[oo + i] = op.backward(g[go + i], x[xo + i], y[yo + i], p, q);
         }
     }
 

@@ -125,7 +125,7 @@ final class ElementwiseVector {
                     gv.mul(load(y, yo + i).add(p)).blend(gv, pos).intoArray(out, oo + i);
                 }
             }
-            case SQUARE -> { for (; i < bound; i += L) load(g, go + i).mul(load(x, xo + i)).mul(2f).intoArray(out, oo + i); }
+            case SQUARE -> { for (; i < bound; i += L) load(g, go + i).mul(load(x, xo + i).mul(2f)).intoArray(out, oo + i); }
             case RECIPROCAL -> {
                 for (; i < bound; i += L) {
                     FloatVector yv = load(y, yo + i);

@@ -22,10 +22,13 @@ public enum UnaryOp {
     LOG {
         public float apply(float x, float p, float q) { return FloatMath.log(x); }
         public float derivative(float x, float y, float p, float q) { return 1f / x; }
+        // g/x, not g·(1/x): 1/x overflows for subnormal x and would turn a zero gradient into NaN.
+        public float backward(float g, float x, float y, float p, float q) { return g / x; }
     },
     SQRT {
         public float apply(float x, float p, float q) { return (float) Math.sqrt(x); }
         public float derivative(float x, float y, float p, float q) { return 0.5f / y; }
+        public float backward(float g, float x, float y, float p, float q) { return g * 0.5f / y; }
     },
     ABS {
         public float apply(float x, float p, float q) { return Math.abs(x); }
@@ -40,9 +43,10 @@ public enum UnaryOp {
         public float apply(float x, float p, float q) { return FloatMath.sigmoid(x); }
         public float derivative(float x, float y, float p, float q) { return y * (1f - y); }
     },
+    /** NaN propagates, and its gradient passes where x is NaN (as torch: clamp_min, threshold_backward). */
     RELU {
-        public float apply(float x, float p, float q) { return x > 0f ? x : 0f; }
-        public float derivative(float x, float y, float p, float q) { return x > 0f ? 1f : 0f; }
+        public float apply(float x, float p, float q) { return Math.max(x, 0f); }
+        public float derivative(float x, float y, float p, float q) { return x <= 0f ? 0f : 1f; }
     },
     /** alpha = p. */
     ELU {
@@ -84,4 +88,12 @@ public enum UnaryOp {
 
     /** The scalar reference derivative f'(x), given x and y = f(x). */
     public abstract float derivative(float x, float y, float p, float q);
+
+    /**
+     * The scalar reference gradient g·f'(x), rounded exactly as the SIMD backward rounds it (and as
+     * torch computes it); {@code g * derivative(...)} unless an op says otherwise.
+     */
+    public float backward(float g, float x, float y, float p, float q) {
+        return g * derivative(x, y, p, q);
+    }
 }

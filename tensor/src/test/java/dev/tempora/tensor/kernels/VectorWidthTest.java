@@ -1,0 +1,43 @@
+package dev.tempora.tensor.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import jdk.incubator.vector.FloatVector;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The surefire executions in tensor/pom.xml rerun this package at each forced width. This test
+ * makes a wiring mistake (property not reaching the JVM, the vector module missing, a width being
+ * silently clamped) fail instead of quietly testing the same width four times.
+ */
+class VectorWidthTest {
+
+    @Test
+    void forcedWidthIsInEffect() {
+        String forced = System.getProperty(VectorSupport.BITS_PROPERTY, "").trim();
+        int preferred = FloatVector.SPECIES_PREFERRED.vectorBitSize();
+        System.out.println("[tempora] kernels under test: " + VectorSupport.describe());
+        if (forced.isEmpty()) {
+            assertTrue(VectorSupport.ENABLED, VectorSupport.describe());
+            assertEquals(preferred, VectorSupport.BITS, "unforced runs use the preferred species");
+        } else if (forced.equals("scalar") || forced.equals("0")) {
+            assertFalse(VectorSupport.ENABLED, VectorSupport.describe());
+            assertEquals(0, VectorSupport.BITS);
+            assertEquals(1, VectorSupport.LANES);
+        } else {
+            int requested = Integer.parseInt(forced);
+            assumeTrue(requested <= preferred,
+                    "this CPU's widest float vector is " + preferred + " bits; cannot test " + requested);
+            assertTrue(VectorSupport.ENABLED, VectorSupport.describe());
+            assertEquals(requested, VectorSupport.BITS);
+        }
+        if (VectorSupport.ENABLED) {
+            assertEquals(VectorSupport.BITS / 32, VectorSupport.LANES);
+            assertEquals(VectorSupport.BITS, Species.FLOAT.vectorBitSize(), "the kernels' species");
+            assertEquals(VectorSupport.LANES, Species.LANES);
+        }
+    }
+}
