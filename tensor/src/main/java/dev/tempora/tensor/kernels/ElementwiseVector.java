@@ -148,8 +148,11 @@ final class ElementwiseVector {
             binaryDense(op, a, ao, b, bo, out, oo, bound);
         } else if (as == 1) {
             binaryScalarRight(op, a, ao, b[bo], out, oo, bound);
-        } else {
+        } else if (bs == 1) {
             binaryScalarLeft(op, a[ao], b, bo, out, oo, bound);
+        } else { // both broadcast: one value fills the run
+            java.util.Arrays.fill(out, oo, oo + n, op.apply(a[ao], b[bo]));
+            return;
         }
         ElementwiseKernels.binaryReference(op, a, ao + bound * as, as, b, bo + bound * bs, bs, out, oo + bound, n - bound);
     }

@@ -49,24 +49,37 @@ class ElementwiseKernelsTest {
         }
     }
 
+    /** Accuracy of the scalar reference against the exact function (FloatMath's bounds for transcendentals). */
+    static double referenceUlps(UnaryOp op) {
+        return switch (op) {
+            case EXP, LOG -> 2;
+            case TANH, SIGMOID, ELU, SOFTPLUS -> 3;
+            default -> 1;
+        };
+    }
+
+    /**
+     * Cases; {@code ulps} is how far the SIMD kernel may be from the scalar reference: 0 (bit for bit)
+     * for the exactly rounded operations and for FloatMath's functions, which the SIMD code mirrors.
+     */
     static Stream<UnaryCase> unaryCases() {
         return Stream.of(
                 new UnaryCase(UnaryOp.NEG, 0, 0, -100, 100, 0),
-                new UnaryCase(UnaryOp.EXP, 0, 0, -87, 88, 1),
-                new UnaryCase(UnaryOp.EXP, 0, 0, -2, 2, 1),
-                new UnaryCase(UnaryOp.LOG, 0, 0, 1e-6f, 1e6f, 1),
-                new UnaryCase(UnaryOp.LOG, 0, 0, 0.5f, 2f, 1),
+                new UnaryCase(UnaryOp.EXP, 0, 0, -87, 88, 0),
+                new UnaryCase(UnaryOp.EXP, 0, 0, -2, 2, 0),
+                new UnaryCase(UnaryOp.LOG, 0, 0, 1e-6f, 1e6f, 0),
+                new UnaryCase(UnaryOp.LOG, 0, 0, 0.5f, 2f, 0),
                 new UnaryCase(UnaryOp.SQRT, 0, 0, 0, 1e4f, 0),
                 new UnaryCase(UnaryOp.ABS, 0, 0, -100, 100, 0),
-                new UnaryCase(UnaryOp.TANH, 0, 0, -10, 10, 1),
-                new UnaryCase(UnaryOp.TANH, 0, 0, -1e-3f, 1e-3f, 1),
-                new UnaryCase(UnaryOp.SIGMOID, 0, 0, -20, 20, 2),
-                new UnaryCase(UnaryOp.SIGMOID, 0, 0, -100, -80, 2),
+                new UnaryCase(UnaryOp.TANH, 0, 0, -10, 10, 0),
+                new UnaryCase(UnaryOp.TANH, 0, 0, -1e-3f, 1e-3f, 0),
+                new UnaryCase(UnaryOp.SIGMOID, 0, 0, -20, 20, 0),
+                new UnaryCase(UnaryOp.SIGMOID, 0, 0, -100, -80, 0),
                 new UnaryCase(UnaryOp.RELU, 0, 0, -5, 5, 0),
-                new UnaryCase(UnaryOp.ELU, 1, 0, -10, 5, 2),
-                new UnaryCase(UnaryOp.ELU, 0.5f, 0, -3, 3, 2),
-                new UnaryCase(UnaryOp.SOFTPLUS, 1, 20, -30, 30, 3),
-                new UnaryCase(UnaryOp.SOFTPLUS, 2, 5, -10, 10, 3),
+                new UnaryCase(UnaryOp.ELU, 1, 0, -10, 5, 0),
+                new UnaryCase(UnaryOp.ELU, 0.5f, 0, -3, 3, 0),
+                new UnaryCase(UnaryOp.SOFTPLUS, 1, 20, -30, 30, 0),
+                new UnaryCase(UnaryOp.SOFTPLUS, 2, 5, -10, 10, 0),
                 new UnaryCase(UnaryOp.CLAMP, -0.5f, 0.75f, -2, 2, 0),
                 new UnaryCase(UnaryOp.POW, 2, 0, -10, 10, 1),
                 new UnaryCase(UnaryOp.POW, 3, 0, -10, 10, 1),
@@ -117,8 +130,9 @@ class ElementwiseKernelsTest {
         float[] x = uniform(rng, 4000, c.lo(), c.hi());
         for (float xi : x) {
             double exact = exact(c.op(), xi, c.p(), c.q());
-            // ½ ulp for the final rounding; composites in float (SQUARE, RECIPROCAL) are single IEEE ops.
-            assertWithinUlps((float) exact, c.op().apply(xi, c.p(), c.q()), 1, Float.MIN_NORMAL,
+            // ½ ulp for the final rounding; composites in float (SQUARE, RECIPROCAL) are single IEEE ops;
+            // the transcendentals are FloatMath's polynomials, within its documented 2-3 ulp.
+            assertWithinUlps((float) exact, c.op().apply(xi, c.p(), c.q()), referenceUlps(c.op()), Float.MIN_NORMAL,
                     c + " reference at x=" + xi + " (double gives " + exact + ")");
         }
     }
