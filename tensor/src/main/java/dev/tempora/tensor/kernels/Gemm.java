@@ -30,10 +30,29 @@ public final class Gemm {
     public static void sgemmSerial(boolean transA, boolean transB, int m, int n, int k, float alpha,
                                    float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                    float beta, float[] c, int cOff, int ldc) {
-        if (VectorSupport.ENABLED && n >= VectorSupport.LANES) {
-            GemmVector.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-        } else {
-            sgemmReference(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        if (m <= 0 || n <= 0) {
+            return;
+        }
+        if (k <= 0 || alpha == 0f) {
+            scale(beta, m, n, c, cOff, ldc);
+            return;
+        }
+        if (beta != 0f && beta != 1f) {
+            scale(beta, m, n, c, cOff, ldc);
+        }
+        GemmVector.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, beta != 0f);
+    }
+
+    private static void scale(float beta, int m, int n, float[] c, int cOff, int ldc) {
+        for (int i = 0; i < m; i++) {
+            int o = cOff + i * ldc;
+            if (beta == 0f) {
+                java.util.Arrays.fill(c, o, o + n, 0f);
+            } else if (beta != 1f) {
+                for (int j = 0; j < n; j++) {
+                    c[o + j] *= beta;
+                }
+            }
         }
     }
 
