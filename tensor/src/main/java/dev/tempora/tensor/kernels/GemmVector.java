@@ -1,79 +1,111 @@
 package dev.tempora.tensor.kernels;
 
-import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
 
-/** Blocked, packed SIMD GEMM (prototype). */
+/**
+ * The SIMD GEMM on one thread: B packed into panels, A read in place, register-tiled microkernels.
+ *
+ * <p>Loop nest, outermost first (in the manner of GotoBLAS/BLIS, with the roles chosen for a
+ * row-major C whose vectors run along n):
+ * <ol>
+ *   <li>columns of C in blocks of {@link #NC}; steps of k in blocks of at most {@link #KC}. The
+ *       block of op(B), KC × NC floats (512 KiB), is packed into panels of {@code nr} columns and
+ *       stays in L2 while every row of C streams past it;</li>
+ *   <li>rows of C in tiles of {@code mr}: the tile's rows of A, {@code mr × kc} floats (8 KiB),
+ *       stay in L1 while the loop below sweeps the B block;</li>
+ *   <li>the B panels: one microkernel call per {@code mr × nr} tile of C.</li>
+ * </ol>
+ * A is not packed: the microkernel reads it in place through a row and a step stride (transposed
+ * or not), which saves a copy of A per column block; this matters most for the skinny TFT shapes
+ * where k is 2 to 80 and the copy would cost as much as the arithmetic. A is packed (and scaled by
+ * alpha) only for the last, partial row tile, which the panel's zero padding then completes, and
+ * for every tile when alpha is not 1. Partial tiles of C go through a scratch tile and are merged
+ * with masks, so the microkernels only ever handle full tiles.
+ *
+ * <p>Buffers are per thread and grow to the largest block seen, so steady-state calls allocate
+ * nothing. Loaded only when {@link VectorSupport#ENABLED}.
+ */
 final class GemmVector {
 
-    static final int L = Species.LANES;
-    static final int NR = 2 * L;
-    static final int MR = 8;
-    static final int KC = Integer.getInteger("gemm.kc", 256);
-    static final int MC = Integer.getInteger("gemm.mc", 96) / MR * MR;
-    static final int NC = Integer.getInteger("gemm.nc", 4096) / NR * NR;
-    static final int DIRECT = Integer.getInteger("gemm.direct", 0); // 0 never, 1 always, 2 heuristic
+    private static final VectorSpecies<Float> S = Species.FLOAT;
+    private static final int L = Species.LANES;
 
-    private static final class Buffers {
-        float[] a = new float[0];
-        float[] b = new float[0];
-        final float[] tile = new float[MR * NR];
-    }
+    /** Steps of k per block: long enough to amortise loading and storing the C tile. */
+    static final int KC = 256;
+    /** Columns per block of packed B: KC × NC floats, 512 KiB, half of a 1 MiB L2. */
+    static final int NC = 512;
+
+    /** The tile for this CPU: 8 rows on 32 vector registers, 6 rows on AVX2's 16. */
+    static final GemmVector PREFERRED = new GemmVector(vectorRegisters() >= 32 ? 8 : 6);
 
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
 
-    private GemmVector() {}
+    /** Rows of a register tile (6 or 8). */
+    final int mr;
+    /** Columns of a register tile: two vectors. */
+    final int nr;
 
-    static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                      float[] c, int cOff, int ldc, boolean accumulate) {
-        Buffers buf = BUFFERS.get();
+    GemmVector(int mr) {
+        if (mr != 6 && mr != 8) {
+            throw new IllegalArgumentException("GEMM tile rows must be 6 or 8, got " + mr);
+        }
+        this.mr = mr;
+        this.nr = 2 * L;
+    }
+
+    /**
+     * C = alpha · op(A) · op(B) (+ C when {@code accumulate}) for m, n, k ≥ 1 and arguments already
+     * checked by {@link Gemm}.
+     */
+    void multiply(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                  float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                  float[] c, int cOff, int ldc, boolean accumulate) {
         int kBlocks = (k + KC - 1) / KC;
-        int kcMax = (k + kBlocks - 1) / kBlocks;
-        int mcMax = MR;
-        int ncMax = Math.min(NC, roundUp(n, NR));
-        if (buf.a.length < mcMax * kcMax) {
-            buf.a = new float[mcMax * kcMax];
-        }
-        if (buf.b.length < ncMax * kcMax) {
-            buf.b = new float[ncMax * kcMax];
-        }
-        boolean direct = alpha == 1f && (DIRECT == 1 || (DIRECT == 2 && (n <= 4 * NR || k <= 64)));
+        int kcMax = (k + kBlocks - 1) / kBlocks; // equal blocks: no short last block
+        Buffers buf = BUFFERS.get();
+        float[] bPacked = buf.packedB(kcMax * Math.min(NC, roundUp(n, nr)));
+        float[] aPacked = buf.packedA(mr * kcMax);
+        float[] tile = buf.tile;
+        boolean aInPlace = alpha == 1f;
         int rowStride = transA ? 1 : lda;
-        int kStride = transA ? lda : 1;
-        float[] ap = buf.a;
-        float[] bp = buf.b;
+        int stepStride = transA ? lda : 1;
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             for (int pc = 0; pc < k; pc += kcMax) {
                 int kc = Math.min(kcMax, k - pc);
-                boolean acc = accumulate || pc > 0;
-                packB(transB, b, bOff, ldb, pc, jc, kc, nc, bp);
-                for (int ir = 0; ir < m; ir += MR) {
-                    int rows = Math.min(MR, m - ir);
+                boolean add = accumulate || pc > 0;
+                GemmPacking.packB(transB, b, bOff, ldb, pc, jc, kc, nc, nr, L, bPacked);
+                for (int ic = 0; ic < m; ic += mr) {
+                    int rows = Math.min(mr, m - ic);
                     float[] as;
-                    int ao, rs, ks;
-                    if (direct && rows == MR) {
+                    int ao;
+                    int rs;
+                    int ks;
+                    if (aInPlace && rows == mr) {
                         as = a;
-                        ao = aOff + ir * rowStride + pc * kStride;
+                        ao = aOff + ic * rowStride + pc * stepStride;
                         rs = rowStride;
-                        ks = kStride;
+                        ks = stepStride;
                     } else {
-                        packA(transA, a, aOff, lda, ir, pc, rows, kc, alpha, ap, 0);
-                        as = ap;
+                        GemmPacking.packA(transA, alpha, a, aOff, lda, ic, rows, pc, kc, mr, aPacked);
+                        as = aPacked;
                         ao = 0;
                         rs = 1;
-                        ks = MR;
+                        ks = mr;
                     }
-                    for (int jr = 0; jr < nc; jr += NR) {
-                        int cols = Math.min(NR, nc - jr);
-                        int width = cols <= L ? L : NR;
+                    for (int jr = 0; jr < nc; jr += nr) {
+                        int cols = Math.min(nr, nc - jr);
+                        boolean narrow = cols <= L;
+                        int width = narrow ? L : nr;
                         int bo = jr * kc;
-                        int co = cOff + ir * ldc + jc + jr;
-                        if (rows == MR && cols == width) {
-                            tile(width, kc, as, ao, rs, ks, bp, bo, c, co, ldc, acc);
+                        int co = cOff + ic * ldc + jc + jr;
+                        if (rows == mr && cols == width) {
+                            tile(narrow, kc, as, ao, rs, ks, bPacked, bo, c, co, ldc, add);
                         } else {
-                            tile(width, kc, as, ao, rs, ks, bp, bo, buf.tile, 0, width, false);
-                            merge(buf.tile, width, c, co, ldc, rows, cols, acc);
+                            tile(narrow, kc, as, ao, rs, ks, bPacked, bo, tile, 0, width, false);
+                            merge(tile, width, c, co, ldc, rows, cols, add);
                         }
                     }
                 }
@@ -81,89 +113,68 @@ final class GemmVector {
         }
     }
 
-    private static void tile(int width, int kc, float[] a, int ao, int rs, int ks, float[] bp, int bo, float[] c, int co, int ldc, boolean acc) {
-        if (width == NR) {
-            GemmTiles.tile8x2s(kc, a, ao, rs, ks, bp, bo, c, co, ldc, acc);
+    private void tile(boolean narrow, int kc, float[] a, int ao, int rs, int ks, float[] b, int bo,
+                      float[] c, int co, int ldc, boolean add) {
+        if (mr == 8) {
+            if (narrow) {
+                GemmMicrokernels.tile8x1(kc, a, ao, rs, ks, b, bo, c, co, ldc, add);
+            } else {
+                GemmMicrokernels.tile8x2(kc, a, ao, rs, ks, b, bo, c, co, ldc, add);
+            }
         } else {
-            GemmTiles.tile8x1s(kc, a, ao, rs, ks, bp, bo, c, co, ldc, acc);
-        }
-    }
-
-    private static void merge(float[] tile, int width, float[] c, int co, int ldc, int rows, int cols, boolean acc) {
-        for (int r = 0; r < rows; r++) {
-            int t = r * width;
-            int o = co + r * ldc;
-            if (acc) {
-                for (int j = 0; j < cols; j++) {
-                    c[o + j] += tile[t + j];
-                }
+            if (narrow) {
+                GemmMicrokernels.tile6x1(kc, a, ao, rs, ks, b, bo, c, co, ldc, add);
             } else {
-                System.arraycopy(tile, t, c, o, cols);
+                GemmMicrokernels.tile6x2(kc, a, ao, rs, ks, b, bo, c, co, ldc, add);
             }
         }
     }
 
-    /** Packs op(B)[pc:pc+kc, jc:jc+nc] into column panels of width NR (the last L when it fits), zero padded. */
-    private static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int jc, int kc, int nc, float[] dst) {
-        for (int jr = 0; jr < nc; jr += NR) {
-            int cols = Math.min(NR, nc - jr);
-            int width = cols <= L ? L : NR;
-            int d = jr * kc;
-            int j0 = jc + jr;
-            if (!transB) {
-                int s = bOff + pc * ldb + j0;
-                for (int p = 0; p < kc; p++, s += ldb, d += width) {
-                    System.arraycopy(b, s, dst, d, cols);
-                    if (cols < width) {
-                        Arrays.fill(dst, d + cols, d + width, 0f);
-                    }
+    /** Writes (or adds) the leading rows × cols of a scratch tile, {@code width} floats a row, into C. */
+    private static void merge(float[] tile, int width, float[] c, int co, int ldc, int rows, int cols, boolean add) {
+        for (int r = 0; r < rows; r++, co += ldc) {
+            for (int j = 0; j < cols; j += L) {
+                VectorMask<Float> inside = S.indexInRange(j, cols);
+                FloatVector v = FloatVector.fromArray(S, tile, r * width + j);
+                if (add) {
+                    v = v.add(FloatVector.fromArray(S, c, co + j, inside));
                 }
-            } else {
-                for (int j = 0; j < cols; j++) {
-                    int s = bOff + (j0 + j) * ldb + pc;
-                    for (int p = 0, dd = d + j; p < kc; p++, dd += width) {
-                        dst[dd] = b[s + p];
-                    }
-                }
-                for (int j = cols; j < width; j++) {
-                    for (int p = 0, dd = d + j; p < kc; p++, dd += width) {
-                        dst[dd] = 0f;
-                    }
-                }
+                v.intoArray(c, co + j, inside);
             }
         }
     }
 
-    /** Packs alpha·op(A)[ic:ic+mc, pc:pc+kc] into row panels of MR, zero padded. */
-    private static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int pc, int mc, int kc, float alpha, float[] dst, int dOff) {
-        for (int ir = 0; ir < mc; ir += MR) {
-            int rows = Math.min(MR, mc - ir);
-            int d = dOff + ir * kc;
-            int i0 = ic + ir;
-            if (!transA) {
-                for (int r = 0; r < rows; r++) {
-                    int s = aOff + (i0 + r) * lda + pc;
-                    for (int p = 0, dd = d + r; p < kc; p++, dd += MR) {
-                        dst[dd] = alpha * a[s + p];
-                    }
-                }
-            } else {
-                int s = aOff + pc * lda + i0;
-                for (int p = 0, dd = d; p < kc; p++, s += lda, dd += MR) {
-                    for (int r = 0; r < rows; r++) {
-                        dst[dd + r] = alpha * a[s + r];
-                    }
-                }
-            }
-            for (int r = rows; r < MR; r++) {
-                for (int p = 0, dd = d + r; p < kc; p++, dd += MR) {
-                    dst[dd] = 0f;
-                }
-            }
+    /** Vector registers of this CPU, as far as Java lets us tell: AVX-512 and AArch64 have 32. */
+    private static int vectorRegisters() {
+        String arch = System.getProperty("os.arch", "");
+        if (arch.equals("aarch64") || FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512) {
+            return 32;
         }
+        return 16;
     }
 
-    private static int roundUp(int x, int q) {
-        return (x + q - 1) / q * q;
+    private static int roundUp(int x, int multiple) {
+        return (x + multiple - 1) / multiple * multiple;
+    }
+
+    /** One thread's packing buffers, grown on demand and kept for the thread's life. */
+    private static final class Buffers {
+        private float[] packedB = new float[0];
+        private float[] packedA = new float[0];
+        final float[] tile = new float[8 * 2 * L];
+
+        float[] packedB(int size) {
+            if (packedB.length < size) {
+                packedB = new float[size];
+            }
+            return packedB;
+        }
+
+        float[] packedA(int size) {
+            if (packedA.length < size) {
+                packedA = new float[size];
+            }
+            return packedA;
+        }
     }
 }
