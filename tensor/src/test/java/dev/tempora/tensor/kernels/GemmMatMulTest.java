@@ -53,6 +53,8 @@ class GemmMatMulTest {
         assertMatchesNaive(Tensor.randn(21, 20, 40), Tensor.randn(22, 6, 40, 17));
         // A weight shared by every batch item, as a TFT linear layer sees it.
         assertMatchesNaive(Tensor.randn(23, 8, 231, 20), Tensor.randn(24, 20, 80));
+        assertMatchesNaive(Tensor.randn(37, 2, 4, 9, 30).narrow(3, 5, 12), Tensor.randn(38, 12, 7));
+        assertMatchesNaive(Tensor.randn(39, 4, 9, 12), Tensor.randn(40, 7, 12).t());
         // Batched transposed views, and an expanded (stride 0) batch axis.
         assertMatchesNaive(Tensor.randn(25, 3, 12, 9).transpose(-1, -2), Tensor.randn(26, 3, 7, 12).transpose(1, 2));
         assertMatchesNaive(Tensor.randn(27, 1, 10, 5).expand(4, 10, 5), Tensor.randn(28, 4, 5, 3));
