@@ -23,12 +23,25 @@ public final class Gemm {
     public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                              float beta, float[] c, int cOff, int ldc) {
+        sgemm(Parallel.threads(), transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    /**
+     * GEMM on at most {@code maxThreads} threads of the shared pool (benchmarks use it to measure
+     * scaling); 1 runs on the calling thread only.
+     */
+    public static void sgemm(int maxThreads, boolean transA, boolean transB, int m, int n, int k, float alpha,
+                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                             float beta, float[] c, int cOff, int ldc) {
         checkArguments(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        if (maxThreads < 1) {
+            throw new IllegalArgumentException("sgemm: maxThreads must be at least 1, got " + maxThreads);
+        }
         if (!prepare(m, n, k, alpha, beta, c, cOff, ldc)) {
             return;
         }
         boolean accumulate = beta != 0f;
-        int threads = Parallel.threads();
+        int threads = Math.min(maxThreads, Parallel.threads());
         if (threads > 1 && (long) m * n * k >= PARALLEL_MIN_WORK) {
             int rowTiles = ceilDiv(m, tileRows());
             int colTiles = ceilDiv(n, tileColumns());
@@ -37,7 +50,7 @@ public final class Gemm {
             boolean byRows = 2L * n < m ? rowTiles >= threads : colTiles < threads;
             if (byRows && rowTiles >= threads) {
                 int step = tileRows();
-                Parallel.forRange(rowTiles, 1, (from, to) -> {
+                Parallel.forRange(rowTiles, 1, threads, (from, to) -> {
                     int i0 = from * step;
                     int rows = Math.min(m, to * step) - i0;
                     multiply(transA, transB, rows, n, k, alpha, a, aOff + (transA ? i0 : i0 * lda), lda,
@@ -47,7 +60,7 @@ public final class Gemm {
             }
             if (!byRows && colTiles >= threads) {
                 int step = tileColumns();
-                Parallel.forRange(colTiles, 1, (from, to) -> {
+                Parallel.forRange(colTiles, 1, threads, (from, to) -> {
                     int j0 = from * step;
                     int cols = Math.min(n, to * step) - j0;
                     multiply(transA, transB, m, cols, k, alpha, a, aOff, lda,
