@@ -48,6 +48,13 @@ final class MatMul {
             int[] full = outShape.clone();
             int[] aBatchStrides = batchStrides(oa.t, batch);
             int[] bBatchStrides = batchStrides(ob.t, batch);
+            if (!oa.transposed && isZero(bBatchStrides) && rowsRunOn(aBatchStrides, batch, (long) m * oa.ld)) {
+                // One B for every batch item and A's matrices stacked row after row (a linear layer
+                // on a (batch, time, features) tensor): one tall GEMM packs B once.
+                Gemm.sgemm(false, ob.transposed, batches * m, n, k, 1f, oa.t.data, oa.t.offset, oa.ld,
+                        ob.t.data, ob.t.offset, ob.ld, 0f, out.data, 0, n);
+                return squeezeVectors(out, vecA, vecB);
+            }
             Parallel.forRange(batches, 1, (from, to) -> {
                 for (int i = from; i < to; i++) {
                     int ao = oa.t.offset;
@@ -65,6 +72,11 @@ final class MatMul {
             });
             assert full.length == outShape.length;
         }
+        return squeezeVectors(out, vecA, vecB);
+    }
+
+    /** Drops the axes that promoted 1-d operands added. */
+    private static Tensor squeezeVectors(Tensor out, boolean vecA, boolean vecB) {
         Tensor result = out;
         if (vecA) {
             result = result.squeeze(-2);
@@ -73,6 +85,30 @@ final class MatMul {
             result = result.squeeze(-1);
         }
         return result;
+    }
+
+    private static boolean isZero(int[] strides) {
+        for (int s : strides) {
+            if (s != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether batch item after batch item (row-major over {@code batch}) starts {@code matrixSize}
+     * floats after the previous one, so the batch and row axes read as one axis of rows.
+     */
+    private static boolean rowsRunOn(int[] strides, int[] batch, long matrixSize) {
+        long expected = matrixSize;
+        for (int d = batch.length - 1; d >= 0; d--) {
+            if (batch[d] != 1 && strides[d] != expected) {
+                return false;
+            }
+            expected *= batch[d];
+        }
+        return expected <= Integer.MAX_VALUE;
     }
 
     /** The strides of a batched operand's batch axes, broadcast to {@code batch} (0 where broadcast). */

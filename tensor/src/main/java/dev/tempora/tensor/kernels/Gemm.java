@@ -6,9 +6,16 @@ import dev.tempora.tensor.Parallel;
  * Single-precision GEMM on row-major storage: {@code C = alpha · op(A) · op(B) + beta · C}, with
  * op(A) of m×k and op(B) of k×n. Element (i, p) of A is {@code a[aOff + i*lda + p]}, or
  * {@code a[aOff + p*lda + i]} when {@code transA}; likewise B. C's rows are {@code ldc} apart.
- * When beta is 0, C is overwritten (NaNs in it do not propagate), as BLAS.
+ * When beta is 0, C is overwritten (NaNs in it do not propagate), and when alpha is 0 or k is 0,
+ * A and B are not read, as in BLAS.
+ *
+ * <p>The SIMD path is {@link GemmVector}; without the Vector API, {@link #sgemmScalar} runs. Both
+ * give the same result for any number of threads: work is split by whole tiles of C, never along k.
  */
 public final class Gemm {
+
+    /** Below this many multiply-adds (m·n·k) a product runs on the calling thread. */
+    static final long PARALLEL_MIN_WORK = 1L << 19;
 
     private Gemm() {}
 
@@ -16,24 +23,62 @@ public final class Gemm {
     public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                              float beta, float[] c, int cOff, int ldc) {
-        long flops = 2L * m * n * k;
-        if (flops < 1 << 21 || m < 2) {
-            sgemmSerial(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        sgemm(Parallel.threads(), transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    /**
+     * GEMM on at most {@code maxThreads} threads of the shared pool (benchmarks use it to measure
+     * scaling); 1 runs on the calling thread only.
+     */
+    public static void sgemm(int maxThreads, boolean transA, boolean transB, int m, int n, int k, float alpha,
+                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                             float beta, float[] c, int cOff, int ldc) {
+        checkArguments(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        if (maxThreads < 1) {
+            throw new IllegalArgumentException("sgemm: maxThreads must be at least 1, got " + maxThreads);
+        }
+        if (!prepare(m, n, k, alpha, beta, c, cOff, ldc)) {
             return;
         }
-        // Split rows of C: each task owns disjoint rows, so the result does not depend on scheduling.
-        Parallel.forRange(m, 16, (from, to) -> sgemmSerial(transA, transB, to - from, n, k, alpha,
-                a, aOff + (transA ? from : from * lda), lda, b, bOff, ldb, beta, c, cOff + from * ldc, ldc));
+        boolean accumulate = beta != 0f;
+        int threads = Math.min(maxThreads, Parallel.threads());
+        if (threads > 1 && (long) m * n * k >= PARALLEL_MIN_WORK) {
+            int rowTiles = ceilDiv(m, tileRows());
+            int colTiles = ceilDiv(n, tileColumns());
+            // Splitting rows makes every task pack all of B (k·n floats); splitting columns makes
+            // every task read all of A (m·k, read in place). Duplicate the cheaper one.
+            boolean byRows = 2L * n < m ? rowTiles >= threads : colTiles < threads;
+            if (byRows && rowTiles >= threads) {
+                int step = tileRows();
+                Parallel.forRange(rowTiles, 1, threads, (from, to) -> {
+                    int i0 = from * step;
+                    int rows = Math.min(m, to * step) - i0;
+                    multiply(transA, transB, rows, n, k, alpha, a, aOff + (transA ? i0 : i0 * lda), lda,
+                            b, bOff, ldb, c, cOff + i0 * ldc, ldc, accumulate);
+                });
+                return;
+            }
+            if (!byRows && colTiles >= threads) {
+                int step = tileColumns();
+                Parallel.forRange(colTiles, 1, threads, (from, to) -> {
+                    int j0 = from * step;
+                    int cols = Math.min(n, to * step) - j0;
+                    multiply(transA, transB, m, cols, k, alpha, a, aOff, lda,
+                            b, bOff + (transB ? j0 * ldb : j0), ldb, c, cOff + j0, ldc, accumulate);
+                });
+                return;
+            }
+        }
+        multiply(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
     }
 
     /** GEMM on the calling thread only. */
     public static void sgemmSerial(boolean transA, boolean transB, int m, int n, int k, float alpha,
                                    float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                    float beta, float[] c, int cOff, int ldc) {
-        if (VectorSupport.ENABLED && n >= VectorSupport.LANES) {
-            GemmVector.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-        } else {
-            sgemmReference(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        checkArguments(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+        if (prepare(m, n, k, alpha, beta, c, cOff, ldc)) {
+            multiply(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, beta != 0f);
         }
     }
 
@@ -52,6 +97,113 @@ public final class Gemm {
                 int ci = cOff + i * ldc + j;
                 c[ci] = (float) (alpha * acc + (beta == 0f ? 0f : beta * c[ci]));
             }
+        }
+    }
+
+    /**
+     * The scalar fallback (no Vector API): C = alpha·op(A)·op(B), plus C when {@code accumulate}.
+     * Rows of C are accumulated from rows of op(B) so the inner loop runs along contiguous memory
+     * whenever B is not transposed; C2 vectorises that loop on its own.
+     */
+    static void sgemmScalar(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                            float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                            float[] c, int cOff, int ldc, boolean accumulate) {
+        for (int i = 0; i < m; i++) {
+            int ci = cOff + i * ldc;
+            if (!accumulate) {
+                java.util.Arrays.fill(c, ci, ci + n, 0f);
+            }
+            for (int p = 0; p < k; p++) {
+                float av = alpha * (transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p]);
+                if (transB) {
+                    for (int j = 0, bi = bOff + p; j < n; j++, bi += ldb) {
+                        c[ci + j] += av * b[bi];
+                    }
+                } else {
+                    for (int j = 0, bi = bOff + p * ldb; j < n; j++, bi++) {
+                        c[ci + j] += av * b[bi];
+                    }
+                }
+            }
+        }
+    }
+
+    /** C = alpha·op(A)·op(B) (+ C) on this thread, for m, n, k ≥ 1. */
+    private static void multiply(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                                 float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                 float[] c, int cOff, int ldc, boolean accumulate) {
+        if (VectorSupport.ENABLED) {
+            GemmVector.PREFERRED.multiply(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
+                    c, cOff, ldc, accumulate);
+        } else {
+            sgemmScalar(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+        }
+    }
+
+    /**
+     * Handles what needs no product: empty C, and k = 0 or alpha = 0 (C = beta·C). Otherwise scales
+     * C by beta when beta is neither 0 nor 1, so the kernels only overwrite or add, and returns true.
+     */
+    private static boolean prepare(int m, int n, int k, float alpha, float beta, float[] c, int cOff, int ldc) {
+        if (m == 0 || n == 0) {
+            return false;
+        }
+        boolean product = k > 0 && alpha != 0f;
+        if (beta != 1f && (!product || beta != 0f)) {
+            for (int i = 0; i < m; i++) {
+                int o = cOff + i * ldc;
+                if (beta == 0f) {
+                    java.util.Arrays.fill(c, o, o + n, 0f);
+                } else {
+                    for (int j = 0; j < n; j++) {
+                        c[o + j] *= beta;
+                    }
+                }
+            }
+        }
+        return product;
+    }
+
+    private static int tileRows() {
+        return VectorSupport.ENABLED ? GemmVector.PREFERRED.mr : 8;
+    }
+
+    private static int tileColumns() {
+        return VectorSupport.ENABLED ? GemmVector.PREFERRED.nr : 32;
+    }
+
+    private static int ceilDiv(int x, int y) {
+        return (x + y - 1) / y;
+    }
+
+    /** Rejects negative sizes, short leading dimensions and matrices that overrun their arrays. */
+    private static void checkArguments(boolean transA, boolean transB, int m, int n, int k,
+                                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                       float[] c, int cOff, int ldc) {
+        if (m < 0 || n < 0 || k < 0) {
+            throw new IllegalArgumentException("sgemm: sizes must be non-negative, got m=" + m + ", n=" + n + ", k=" + k);
+        }
+        checkMatrix("A", transA ? k : m, transA ? m : k, transA, a, aOff, lda, "lda");
+        checkMatrix("B", transB ? n : k, transB ? k : n, transB, b, bOff, ldb, "ldb");
+        checkMatrix("C", m, n, false, c, cOff, ldc, "ldc");
+    }
+
+    /** A stored rows×cols row-major matrix at off with leading dimension ld must fit its array. */
+    private static void checkMatrix(String name, int rows, int cols, boolean transposed, float[] x,
+                                    int off, int ld, String ldName) {
+        if (rows == 0 || cols == 0) {
+            return;
+        }
+        String what = name + (transposed ? " (stored transposed, " : " (stored ") + rows + "×" + cols + ")";
+        if (ld < cols) {
+            throw new IllegalArgumentException("sgemm: " + ldName + " = " + ld + " is less than the "
+                    + cols + " columns of " + what);
+        }
+        long last = off + (long) (rows - 1) * ld + cols - 1;
+        if (off < 0 || last >= x.length) {
+            throw new IllegalArgumentException("sgemm: " + what + " at offset " + off + " with "
+                    + ldName + " = " + ld + " needs elements up to index " + last + ", but the array has "
+                    + x.length);
         }
     }
 }

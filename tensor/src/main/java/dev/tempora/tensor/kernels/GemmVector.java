@@ -1,52 +1,180 @@
 package dev.tempora.tensor.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
-/** A straightforward SIMD GEMM: rows of C accumulated from broadcast A elements times rows of B. */
+/**
+ * The SIMD GEMM on one thread: B packed into panels, A read in place, register-tiled microkernels.
+ *
+ * <p>Loop nest, outermost first (in the manner of GotoBLAS/BLIS, with the roles chosen for a
+ * row-major C whose vectors run along n):
+ * <ol>
+ *   <li>columns of C in blocks of {@link #NC}; steps of k in blocks of at most {@link #KC}. The
+ *       block of op(B), KC × NC floats (512 KiB), is packed into panels of {@code nr} columns and
+ *       stays in L2 while every row of C streams past it;</li>
+ *   <li>rows of C in tiles of {@code mr}: the tile's rows of A, {@code mr × kc} floats (8 KiB),
+ *       stay in L1 while the loop below sweeps the B block;</li>
+ *   <li>the B panels: one microkernel call per {@code mr × nr} tile of C.</li>
+ * </ol>
+ * A is not packed: the microkernel reads it in place through a row and a step stride (transposed
+ * or not), which saves a copy of A per column block; this matters most for the skinny TFT shapes
+ * where k is 2 to 80 and the copy would cost as much as the arithmetic. A is packed (and scaled by
+ * alpha) only for the last, partial row tile, which the panel's zero padding then completes, and
+ * for every tile when alpha is not 1. Partial tiles of C go through a scratch tile and are merged
+ * with masks, so the microkernels only ever handle full tiles.
+ *
+ * <p>Buffers are per thread and grow to the largest block seen, so steady-state calls allocate
+ * nothing. Loaded only when {@link VectorSupport#ENABLED}.
+ */
 final class GemmVector {
 
     private static final VectorSpecies<Float> S = Species.FLOAT;
     private static final int L = Species.LANES;
 
-    private GemmVector() {}
+    /** Steps of k per block: long enough to amortise loading and storing the C tile. */
+    static final int KC = 256;
+    /** Columns per block of packed B: KC × NC floats, 512 KiB, half of a 1 MiB L2. */
+    static final int NC = 512;
 
-    static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                      float beta, float[] c, int cOff, int ldc) {
-        float[] bRows = b;
-        int bo = bOff;
-        int ld = ldb;
-        if (transB) { // pack op(B) row-major once
-            bRows = new float[k * n];
-            for (int p = 0; p < k; p++) {
-                for (int j = 0; j < n; j++) {
-                    bRows[p * n + j] = b[bOff + j * ldb + p];
-                }
-            }
-            bo = 0;
-            ld = n;
+    /** The tile for this CPU: 8 rows on 32 vector registers, 6 rows on AVX2's 16. */
+    static final GemmVector PREFERRED = new GemmVector(vectorRegisters() >= 32 ? 8 : 6);
+
+    private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
+
+    /** Rows of a register tile (6 or 8). */
+    final int mr;
+    /** Columns of a register tile: two vectors. */
+    final int nr;
+
+    GemmVector(int mr) {
+        if (mr != 6 && mr != 8) {
+            throw new IllegalArgumentException("GEMM tile rows must be 6 or 8, got " + mr);
         }
-        int bound = n - n % L;
-        float[] row = new float[n];
-        for (int i = 0; i < m; i++) {
-            java.util.Arrays.fill(row, 0f);
-            for (int p = 0; p < k; p++) {
-                float av = transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p];
-                FloatVector va = FloatVector.broadcast(S, av);
-                int brow = bo + p * ld;
-                int j = 0;
-                for (; j < bound; j += L) {
-                    FloatVector.fromArray(S, bRows, brow + j).fma(va, FloatVector.fromArray(S, row, j)).intoArray(row, j);
-                }
-                for (; j < n; j++) {
-                    row[j] += av * bRows[brow + j];
+        this.mr = mr;
+        this.nr = 2 * L;
+    }
+
+    /**
+     * C = alpha · op(A) · op(B) (+ C when {@code accumulate}) for m, n, k ≥ 1 and arguments already
+     * checked by {@link Gemm}.
+     */
+    void multiply(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                  float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                  float[] c, int cOff, int ldc, boolean accumulate) {
+        int kBlocks = (k + KC - 1) / KC;
+        int kcMax = (k + kBlocks - 1) / kBlocks; // equal blocks: no short last block
+        Buffers buf = BUFFERS.get();
+        float[] bPacked = buf.packedB(kcMax * Math.min(NC, roundUp(n, nr)));
+        float[] aPacked = buf.packedA(mr * kcMax);
+        float[] tile = buf.tile;
+        boolean aInPlace = alpha == 1f;
+        int rowStride = transA ? 1 : lda;
+        int stepStride = transA ? lda : 1;
+        for (int jc = 0; jc < n; jc += NC) {
+            int nc = Math.min(NC, n - jc);
+            for (int pc = 0; pc < k; pc += kcMax) {
+                int kc = Math.min(kcMax, k - pc);
+                boolean add = accumulate || pc > 0;
+                GemmPacking.packB(transB, b, bOff, ldb, pc, jc, kc, nc, nr, L, bPacked);
+                for (int ic = 0; ic < m; ic += mr) {
+                    int rows = Math.min(mr, m - ic);
+                    float[] as;
+                    int ao;
+                    int rs;
+                    int ks;
+                    if (aInPlace && rows == mr) {
+                        as = a;
+                        ao = aOff + ic * rowStride + pc * stepStride;
+                        rs = rowStride;
+                        ks = stepStride;
+                    } else {
+                        GemmPacking.packA(transA, alpha, a, aOff, lda, ic, rows, pc, kc, mr, aPacked);
+                        as = aPacked;
+                        ao = 0;
+                        rs = 1;
+                        ks = mr;
+                    }
+                    for (int jr = 0; jr < nc; jr += nr) {
+                        int cols = Math.min(nr, nc - jr);
+                        boolean narrow = cols <= L;
+                        int width = narrow ? L : nr;
+                        int bo = jr * kc;
+                        int co = cOff + ic * ldc + jc + jr;
+                        if (rows == mr && cols == width) {
+                            tile(narrow, kc, as, ao, rs, ks, bPacked, bo, c, co, ldc, add);
+                        } else {
+                            tile(narrow, kc, as, ao, rs, ks, bPacked, bo, tile, 0, width, false);
+                            merge(tile, width, c, co, ldc, rows, cols, add);
+                        }
+                    }
                 }
             }
-            int ci = cOff + i * ldc;
-            for (int j = 0; j < n; j++) {
-                c[ci + j] = alpha * row[j] + (beta == 0f ? 0f : beta * c[ci + j]);
+        }
+    }
+
+    private void tile(boolean narrow, int kc, float[] a, int ao, int rs, int ks, float[] b, int bo,
+                      float[] c, int co, int ldc, boolean add) {
+        if (mr == 8) {
+            if (narrow) {
+                GemmMicrokernels.tile8x1(kc, a, ao, rs, ks, b, bo, c, co, ldc, add);
+            } else {
+                GemmMicrokernels.tile8x2(kc, a, ao, rs, ks, b, bo, c, co, ldc, add);
             }
+        } else {
+            if (narrow) {
+                GemmMicrokernels.tile6x1(kc, a, ao, rs, ks, b, bo, c, co, ldc, add);
+            } else {
+                GemmMicrokernels.tile6x2(kc, a, ao, rs, ks, b, bo, c, co, ldc, add);
+            }
+        }
+    }
+
+    /** Writes (or adds) the leading rows × cols of a scratch tile, {@code width} floats a row, into C. */
+    private static void merge(float[] tile, int width, float[] c, int co, int ldc, int rows, int cols, boolean add) {
+        for (int r = 0; r < rows; r++, co += ldc) {
+            for (int j = 0; j < cols; j += L) {
+                VectorMask<Float> inside = S.indexInRange(j, cols);
+                FloatVector v = FloatVector.fromArray(S, tile, r * width + j);
+                if (add) {
+                    v = v.add(FloatVector.fromArray(S, c, co + j, inside));
+                }
+                v.intoArray(c, co + j, inside);
+            }
+        }
+    }
+
+    /** Vector registers of this CPU, as far as Java lets us tell: AVX-512 and AArch64 have 32. */
+    private static int vectorRegisters() {
+        String arch = System.getProperty("os.arch", "");
+        if (arch.equals("aarch64") || FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512) {
+            return 32;
+        }
+        return 16;
+    }
+
+    private static int roundUp(int x, int multiple) {
+        return (x + multiple - 1) / multiple * multiple;
+    }
+
+    /** One thread's packing buffers, grown on demand and kept for the thread's life. */
+    private static final class Buffers {
+        private float[] packedB = new float[0];
+        private float[] packedA = new float[0];
+        final float[] tile = new float[8 * 2 * L];
+
+        float[] packedB(int size) {
+            if (packedB.length < size) {
+                packedB = new float[size];
+            }
+            return packedB;
+        }
+
+        float[] packedA(int size) {
+            if (packedA.length < size) {
+                packedA = new float[size];
+            }
+            return packedA;
         }
     }
 }

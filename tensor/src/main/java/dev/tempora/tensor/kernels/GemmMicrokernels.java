@@ -1,0 +1,186 @@
+package dev.tempora.tensor.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * GEMM microkernels: one register tile of C, {@code rows × width}, computed over {@code kc} steps of
+ * the shared dimension, with every accumulator held in a vector register for the whole loop.
+ *
+ * <p>Each step loads one row of the packed B panel ({@code width} floats, one or two vectors),
+ * broadcasts one element of A per tile row, and issues one FMA per accumulator. A is read through
+ * two strides, so the same loop serves a packed A panel ({@code rs = 1, ks = rows}), row-major A
+ * read in place ({@code rs = lda, ks = 1}) and transposed A in place ({@code rs = 1, ks = lda}).
+ * At the end the tile is stored to C at {@code c[co + r*ldc + j]}, added to what C holds when
+ * {@code accumulate}, overwriting it otherwise (so NaN in an unwritten C never leaks in).
+ *
+ * <p>Sizes: 8 rows × 2 vectors keep 16 accumulators, 2 B vectors and 1 broadcast live, which fits
+ * the 32 vector registers of AVX-512 and NEON/SVE; 6 × 2 (15 live) is the tile for the 16
+ * registers of AVX2. The 1-vector variants serve a last panel no wider than one vector. The bodies
+ * are unrolled by hand, one line per tile row: C2 keeps unrolled locals in registers, while arrays
+ * of vectors or helper calls that fail to inline would box them. Loaded only when
+ * {@link VectorSupport#ENABLED}.
+ */
+final class GemmMicrokernels {
+
+    private static final VectorSpecies<Float> S = Species.FLOAT;
+    private static final int L = Species.LANES;
+
+    private GemmMicrokernels() {}
+
+    /** A 8×2L tile of C; see the class comment for the arguments. */
+    static void tile8x2(int kc, float[] a, int ao, int rs, int ks, float[] b, int bo,
+            float[] c, int co, int ldc, boolean accumulate) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++, ao += ks, bo += 2 * L) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bo), b1 = FloatVector.fromArray(S, b, bo + L);
+            FloatVector x;
+            x = FloatVector.broadcast(S, a[ao]); c00 = b0.fma(x, c00); c01 = b1.fma(x, c01);
+            x = FloatVector.broadcast(S, a[ao + rs]); c10 = b0.fma(x, c10); c11 = b1.fma(x, c11);
+            x = FloatVector.broadcast(S, a[ao + 2 * rs]); c20 = b0.fma(x, c20); c21 = b1.fma(x, c21);
+            x = FloatVector.broadcast(S, a[ao + 3 * rs]); c30 = b0.fma(x, c30); c31 = b1.fma(x, c31);
+            x = FloatVector.broadcast(S, a[ao + 4 * rs]); c40 = b0.fma(x, c40); c41 = b1.fma(x, c41);
+            x = FloatVector.broadcast(S, a[ao + 5 * rs]); c50 = b0.fma(x, c50); c51 = b1.fma(x, c51);
+            x = FloatVector.broadcast(S, a[ao + 6 * rs]); c60 = b0.fma(x, c60); c61 = b1.fma(x, c61);
+            x = FloatVector.broadcast(S, a[ao + 7 * rs]); c70 = b0.fma(x, c70); c71 = b1.fma(x, c71);
+        }
+        if (accumulate) {
+            c00 = c00.add(FloatVector.fromArray(S, c, co)); c01 = c01.add(FloatVector.fromArray(S, c, co + L));
+            c10 = c10.add(FloatVector.fromArray(S, c, co + ldc)); c11 = c11.add(FloatVector.fromArray(S, c, co + ldc + L));
+            c20 = c20.add(FloatVector.fromArray(S, c, co + 2 * ldc)); c21 = c21.add(FloatVector.fromArray(S, c, co + 2 * ldc + L));
+            c30 = c30.add(FloatVector.fromArray(S, c, co + 3 * ldc)); c31 = c31.add(FloatVector.fromArray(S, c, co + 3 * ldc + L));
+            c40 = c40.add(FloatVector.fromArray(S, c, co + 4 * ldc)); c41 = c41.add(FloatVector.fromArray(S, c, co + 4 * ldc + L));
+            c50 = c50.add(FloatVector.fromArray(S, c, co + 5 * ldc)); c51 = c51.add(FloatVector.fromArray(S, c, co + 5 * ldc + L));
+            c60 = c60.add(FloatVector.fromArray(S, c, co + 6 * ldc)); c61 = c61.add(FloatVector.fromArray(S, c, co + 6 * ldc + L));
+            c70 = c70.add(FloatVector.fromArray(S, c, co + 7 * ldc)); c71 = c71.add(FloatVector.fromArray(S, c, co + 7 * ldc + L));
+        }
+        c00.intoArray(c, co); c01.intoArray(c, co + L);
+        c10.intoArray(c, co + ldc); c11.intoArray(c, co + ldc + L);
+        c20.intoArray(c, co + 2 * ldc); c21.intoArray(c, co + 2 * ldc + L);
+        c30.intoArray(c, co + 3 * ldc); c31.intoArray(c, co + 3 * ldc + L);
+        c40.intoArray(c, co + 4 * ldc); c41.intoArray(c, co + 4 * ldc + L);
+        c50.intoArray(c, co + 5 * ldc); c51.intoArray(c, co + 5 * ldc + L);
+        c60.intoArray(c, co + 6 * ldc); c61.intoArray(c, co + 6 * ldc + L);
+        c70.intoArray(c, co + 7 * ldc); c71.intoArray(c, co + 7 * ldc + L);
+    }
+
+    /** A 8×L tile of C; see the class comment for the arguments. */
+    static void tile8x1(int kc, float[] a, int ao, int rs, int ks, float[] b, int bo,
+            float[] c, int co, int ldc, boolean accumulate) {
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S);
+        FloatVector c60 = FloatVector.zero(S);
+        FloatVector c70 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++, ao += ks, bo += L) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bo);
+            FloatVector x;
+            x = FloatVector.broadcast(S, a[ao]); c00 = b0.fma(x, c00);
+            x = FloatVector.broadcast(S, a[ao + rs]); c10 = b0.fma(x, c10);
+            x = FloatVector.broadcast(S, a[ao + 2 * rs]); c20 = b0.fma(x, c20);
+            x = FloatVector.broadcast(S, a[ao + 3 * rs]); c30 = b0.fma(x, c30);
+            x = FloatVector.broadcast(S, a[ao + 4 * rs]); c40 = b0.fma(x, c40);
+            x = FloatVector.broadcast(S, a[ao + 5 * rs]); c50 = b0.fma(x, c50);
+            x = FloatVector.broadcast(S, a[ao + 6 * rs]); c60 = b0.fma(x, c60);
+            x = FloatVector.broadcast(S, a[ao + 7 * rs]); c70 = b0.fma(x, c70);
+        }
+        if (accumulate) {
+            c00 = c00.add(FloatVector.fromArray(S, c, co));
+            c10 = c10.add(FloatVector.fromArray(S, c, co + ldc));
+            c20 = c20.add(FloatVector.fromArray(S, c, co + 2 * ldc));
+            c30 = c30.add(FloatVector.fromArray(S, c, co + 3 * ldc));
+            c40 = c40.add(FloatVector.fromArray(S, c, co + 4 * ldc));
+            c50 = c50.add(FloatVector.fromArray(S, c, co + 5 * ldc));
+            c60 = c60.add(FloatVector.fromArray(S, c, co + 6 * ldc));
+            c70 = c70.add(FloatVector.fromArray(S, c, co + 7 * ldc));
+        }
+        c00.intoArray(c, co);
+        c10.intoArray(c, co + ldc);
+        c20.intoArray(c, co + 2 * ldc);
+        c30.intoArray(c, co + 3 * ldc);
+        c40.intoArray(c, co + 4 * ldc);
+        c50.intoArray(c, co + 5 * ldc);
+        c60.intoArray(c, co + 6 * ldc);
+        c70.intoArray(c, co + 7 * ldc);
+    }
+
+    /** A 6×2L tile of C; see the class comment for the arguments. */
+    static void tile6x2(int kc, float[] a, int ao, int rs, int ks, float[] b, int bo,
+            float[] c, int co, int ldc, boolean accumulate) {
+        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++, ao += ks, bo += 2 * L) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bo), b1 = FloatVector.fromArray(S, b, bo + L);
+            FloatVector x;
+            x = FloatVector.broadcast(S, a[ao]); c00 = b0.fma(x, c00); c01 = b1.fma(x, c01);
+            x = FloatVector.broadcast(S, a[ao + rs]); c10 = b0.fma(x, c10); c11 = b1.fma(x, c11);
+            x = FloatVector.broadcast(S, a[ao + 2 * rs]); c20 = b0.fma(x, c20); c21 = b1.fma(x, c21);
+            x = FloatVector.broadcast(S, a[ao + 3 * rs]); c30 = b0.fma(x, c30); c31 = b1.fma(x, c31);
+            x = FloatVector.broadcast(S, a[ao + 4 * rs]); c40 = b0.fma(x, c40); c41 = b1.fma(x, c41);
+            x = FloatVector.broadcast(S, a[ao + 5 * rs]); c50 = b0.fma(x, c50); c51 = b1.fma(x, c51);
+        }
+        if (accumulate) {
+            c00 = c00.add(FloatVector.fromArray(S, c, co)); c01 = c01.add(FloatVector.fromArray(S, c, co + L));
+            c10 = c10.add(FloatVector.fromArray(S, c, co + ldc)); c11 = c11.add(FloatVector.fromArray(S, c, co + ldc + L));
+            c20 = c20.add(FloatVector.fromArray(S, c, co + 2 * ldc)); c21 = c21.add(FloatVector.fromArray(S, c, co + 2 * ldc + L));
+            c30 = c30.add(FloatVector.fromArray(S, c, co + 3 * ldc)); c31 = c31.add(FloatVector.fromArray(S, c, co + 3 * ldc + L));
+            c40 = c40.add(FloatVector.fromArray(S, c, co + 4 * ldc)); c41 = c41.add(FloatVector.fromArray(S, c, co + 4 * ldc + L));
+            c50 = c50.add(FloatVector.fromArray(S, c, co + 5 * ldc)); c51 = c51.add(FloatVector.fromArray(S, c, co + 5 * ldc + L));
+        }
+        c00.intoArray(c, co); c01.intoArray(c, co + L);
+        c10.intoArray(c, co + ldc); c11.intoArray(c, co + ldc + L);
+        c20.intoArray(c, co + 2 * ldc); c21.intoArray(c, co + 2 * ldc + L);
+        c30.intoArray(c, co + 3 * ldc); c31.intoArray(c, co + 3 * ldc + L);
+        c40.intoArray(c, co + 4 * ldc); c41.intoArray(c, co + 4 * ldc + L);
+        c50.intoArray(c, co + 5 * ldc); c51.intoArray(c, co + 5 * ldc + L);
+    }
+
+    /** A 6×L tile of C; see the class comment for the arguments. */
+    static void tile6x1(int kc, float[] a, int ao, int rs, int ks, float[] b, int bo,
+            float[] c, int co, int ldc, boolean accumulate) {
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S);
+        FloatVector c40 = FloatVector.zero(S);
+        FloatVector c50 = FloatVector.zero(S);
+        for (int p = 0; p < kc; p++, ao += ks, bo += L) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bo);
+            FloatVector x;
+            x = FloatVector.broadcast(S, a[ao]); c00 = b0.fma(x, c00);
+            x = FloatVector.broadcast(S, a[ao + rs]); c10 = b0.fma(x, c10);
+            x = FloatVector.broadcast(S, a[ao + 2 * rs]); c20 = b0.fma(x, c20);
+            x = FloatVector.broadcast(S, a[ao + 3 * rs]); c30 = b0.fma(x, c30);
+            x = FloatVector.broadcast(S, a[ao + 4 * rs]); c40 = b0.fma(x, c40);
+            x = FloatVector.broadcast(S, a[ao + 5 * rs]); c50 = b0.fma(x, c50);
+        }
+        if (accumulate) {
+            c00 = c00.add(FloatVector.fromArray(S, c, co));
+            c10 = c10.add(FloatVector.fromArray(S, c, co + ldc));
+            c20 = c20.add(FloatVector.fromArray(S, c, co + 2 * ldc));
+            c30 = c30.add(FloatVector.fromArray(S, c, co + 3 * ldc));
+            c40 = c40.add(FloatVector.fromArray(S, c, co + 4 * ldc));
+            c50 = c50.add(FloatVector.fromArray(S, c, co + 5 * ldc));
+        }
+        c00.intoArray(c, co);
+        c10.intoArray(c, co + ldc);
+        c20.intoArray(c, co + 2 * ldc);
+        c30.intoArray(c, co + 3 * ldc);
+        c40.intoArray(c, co + 4 * ldc);
+        c50.intoArray(c, co + 5 * ldc);
+    }
+}

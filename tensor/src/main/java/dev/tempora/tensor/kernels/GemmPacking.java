@@ -1,0 +1,81 @@
+package dev.tempora.tensor.kernels;
+
+import java.util.Arrays;
+
+/**
+ * Copies blocks of GEMM operands into the contiguous panel layouts the microkernels stream through,
+ * applying the transposition on the way so callers never copy a transposed operand themselves.
+ *
+ * <p>A B panel holds {@code width} columns of op(B) for {@code kc} consecutive steps, row after row:
+ * element (p, j) at {@code p*width + j}. An A panel holds {@code rows} rows of op(A), step after
+ * step: element (r, p) at {@code p*rows + r}. Both are zero padded to their full width or height,
+ * so a microkernel always runs its full tile and the padding contributes exact zeros.
+ */
+final class GemmPacking {
+
+    private GemmPacking() {}
+
+    /**
+     * Packs op(B)[pc : pc+kc, jc : jc+nc] into consecutive panels of {@code width} columns, except
+     * that a last panel of at most {@code narrowWidth} columns is packed {@code narrowWidth} wide.
+     * The panel starting at column {@code jr} of the block begins at {@code dst[jr * kc]}.
+     */
+    static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int jc, int kc, int nc,
+                      int width, int narrowWidth, float[] dst) {
+        for (int jr = 0; jr < nc; jr += width) {
+            int cols = Math.min(width, nc - jr);
+            int w = cols <= narrowWidth ? narrowWidth : width;
+            int d = jr * kc;
+            int j0 = jc + jr;
+            if (!transB) {
+                // Row p of the panel is a contiguous run of B's row pc + p.
+                for (int p = 0, s = bOff + pc * ldb + j0; p < kc; p++, s += ldb, d += w) {
+                    System.arraycopy(b, s, dst, d, cols);
+                    if (cols < w) {
+                        Arrays.fill(dst, d + cols, d + w, 0f);
+                    }
+                }
+            } else {
+                // Column j of the panel is a contiguous run of the stored B's row j0 + j.
+                for (int j = 0; j < cols; j++) {
+                    int s = bOff + (j0 + j) * ldb + pc;
+                    for (int p = 0, dd = d + j; p < kc; p++, dd += w) {
+                        dst[dd] = b[s + p];
+                    }
+                }
+                for (int j = cols; j < w; j++) {
+                    for (int p = 0, dd = d + j; p < kc; p++, dd += w) {
+                        dst[dd] = 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Packs alpha · op(A)[i0 : i0+rows, pc : pc+kc] into one panel of {@code panelRows} rows at
+     * {@code dst[0]}, rows beyond {@code rows} zero.
+     */
+    static void packA(boolean transA, float alpha, float[] a, int aOff, int lda, int i0, int rows,
+                      int pc, int kc, int panelRows, float[] dst) {
+        if (!transA) {
+            for (int r = 0; r < rows; r++) {
+                int s = aOff + (i0 + r) * lda + pc;
+                for (int p = 0, d = r; p < kc; p++, d += panelRows) {
+                    dst[d] = alpha * a[s + p];
+                }
+            }
+        } else {
+            for (int p = 0, s = aOff + pc * lda + i0, d = 0; p < kc; p++, s += lda, d += panelRows) {
+                for (int r = 0; r < rows; r++) {
+                    dst[d + r] = alpha * a[s + r];
+                }
+            }
+        }
+        for (int r = rows; r < panelRows; r++) {
+            for (int p = 0, d = r; p < kc; p++, d += panelRows) {
+                dst[d] = 0f;
+            }
+        }
+    }
+}
