@@ -99,14 +99,6 @@ public record DatasetDescription(
         return out;
     }
 
-    /** PTF's embedding size rule, min(round(1.6 n^0.56), 100), before a model caps it at its hidden size. */
-    public static int embeddingSize(int cardinality) {
-        if (cardinality <= 2) {
-            return 1;
-        }
-        return Math.min((int) Math.round(1.6 * Math.pow(cardinality, 0.56)), 100);
-    }
-
     public Map<String, Object> toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("target", target);
