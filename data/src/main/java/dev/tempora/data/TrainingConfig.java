@@ -123,47 +123,68 @@ public final class TrainingConfig {
         return JsonValues.string(data, "path", file + ": data", null);
     }
 
+    /** The "data" section as parsed JSON (path, dtypes, csv, columns, generator, derived_columns). */
+    public Map<String, Object> data() {
+        return data;
+    }
+
     /** Reads (or generates) the table and applies the derived columns. */
     public Frame loadFrame() {
         String where = file + ": data";
         String path = dataPath();
-        Frame frame;
         if (path.startsWith("builtin:")) {
-            frame = TaxiDemand.generate(generatorOptions(path.substring("builtin:".length()), where));
-        } else {
-            Path resolved = resolve(path);
-            String name = resolved.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
-            Map<String, ColumnType> dtypes = new HashMap<>();
-            Map<String, Object> dt = JsonValues.object(data, "dtypes", where);
-            if (dt != null) {
-                for (String k : dt.keySet()) {
-                    dtypes.put(k, ColumnType.parse(JsonValues.string(dt, k, where + ".dtypes", null)));
-                }
-            }
-            if (name.endsWith(".parquet") || name.endsWith(".pq")) {
-                List<String> columns = data.containsKey("columns") ? JsonValues.strings(data, "columns", where) : null;
-                frame = ParquetFiles.read(resolved, columns);
-                for (Map.Entry<String, ColumnType> e : dtypes.entrySet()) {
-                    frame = frame.with(cast(frame.column(e.getKey()), e.getValue(), where));
-                }
-            } else {
-                CsvOptions options = CsvOptions.defaults().withTypes(dtypes);
-                Map<String, Object> csv = JsonValues.object(data, "csv", where);
-                if (csv != null) {
-                    String delimiter = JsonValues.string(csv, "delimiter", where + ".csv", ",");
-                    if (delimiter.length() != 1) {
-                        throw new IllegalArgumentException(where + ".csv: \"delimiter\" must be one character");
-                    }
-                    options = options.withDelimiter(delimiter.charAt(0));
-                    if (csv.containsKey("missing_values")) {
-                        options = options.withMissingValues(Set.copyOf(JsonValues.strings(csv, "missing_values", where + ".csv")));
-                    }
-                    options = options.withHeader(JsonValues.bool(csv, "header", where + ".csv", true));
-                }
-                frame = CsvReader.read(resolved, options);
+            Frame frame = TaxiDemand.generate(generatorOptions(path.substring("builtin:".length()), where));
+            return DerivedColumns.apply(frame, JsonValues.list(data, "derived_columns", where));
+        }
+        return readTable(resolve(path), data, where);
+    }
+
+    /**
+     * Reads a Parquet or CSV table as a config's "data" section says to read its own (dtypes, csv
+     * options, columns) and applies its derived columns; the section's path and generator are not used.
+     * This prepares new data for a trained model exactly as its training data was prepared.
+     *
+     * @param where names the options in error messages (e.g. "model.json: config.data")
+     */
+    public static Frame readTable(Path table, Map<String, Object> options, String where) {
+        if (!Files.isRegularFile(table)) {
+            throw new IllegalArgumentException(table + ": no such file");
+        }
+        String name = table.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        Map<String, ColumnType> dtypes = new HashMap<>();
+        Map<String, Object> dt = JsonValues.object(options, "dtypes", where);
+        if (dt != null) {
+            for (String k : dt.keySet()) {
+                dtypes.put(k, ColumnType.parse(JsonValues.string(dt, k, where + ".dtypes", null)));
             }
         }
-        return DerivedColumns.apply(frame, JsonValues.list(data, "derived_columns", where));
+        Frame frame;
+        if (name.endsWith(".parquet") || name.endsWith(".pq")) {
+            List<String> columns = options.containsKey("columns") ? JsonValues.strings(options, "columns", where) : null;
+            frame = ParquetFiles.read(table, columns);
+            for (Map.Entry<String, ColumnType> e : dtypes.entrySet()) {
+                frame = frame.with(cast(frame.column(e.getKey()), e.getValue(), where));
+            }
+        } else {
+            CsvOptions csvOptions = CsvOptions.defaults().withTypes(dtypes);
+            if (name.endsWith(".tsv")) {
+                csvOptions = csvOptions.withDelimiter('\t');
+            }
+            Map<String, Object> csv = JsonValues.object(options, "csv", where);
+            if (csv != null) {
+                String delimiter = JsonValues.string(csv, "delimiter", where + ".csv", ",");
+                if (delimiter.length() != 1) {
+                    throw new IllegalArgumentException(where + ".csv: \"delimiter\" must be one character");
+                }
+                csvOptions = csvOptions.withDelimiter(delimiter.charAt(0));
+                if (csv.containsKey("missing_values")) {
+                    csvOptions = csvOptions.withMissingValues(Set.copyOf(JsonValues.strings(csv, "missing_values", where + ".csv")));
+                }
+                csvOptions = csvOptions.withHeader(JsonValues.bool(csv, "header", where + ".csv", true));
+            }
+            frame = CsvReader.read(table, csvOptions);
+        }
+        return DerivedColumns.apply(frame, JsonValues.list(options, "derived_columns", where));
     }
 
     private TaxiDemand.Options generatorOptions(String name, String where) {

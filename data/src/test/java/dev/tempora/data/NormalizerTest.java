@@ -119,25 +119,4 @@ class NormalizerTest {
         LabelEncoder extended = LabelEncoder.ofClasses(plain.classes(), false).extend(List.of("0", "d"));
         assertEquals(List.of("a", "b", "c", "0", "d"), extended.classes(), "new classes are appended, old codes kept");
     }
-
-    @Test
-    void metricsFollowPtfDefinitions() {
-        TimeSeriesDataSet ds = TimeSeriesDataSet.create(TimeSeriesDataSetTest.series(0, 1, 2, 3, 4),
-                TimeSeriesDataSetTest.params(", \"max_encoder_length\": 3, \"max_prediction_length\": 2"));
-        Batch b = ds.collate(new int[] {0});
-        // targets 10, 11, 12 | 13, 14; prediction 12 (the last value)
-        Metrics m = compute(b, BaselineEvaluation.lastValueForecast(b));
-        assertEquals((1 + 2) / 2.0, m.mae(), 1e-12);
-        assertEquals(Math.sqrt((1 + 4) / 2.0), m.rmse(), 1e-12);
-        assertEquals((2.0 * 1 / 25 + 2.0 * 2 / 26) / 2, m.smape(), 1e-9);
-        double scaling = 4.0 / 5 + 1e-6; // four steps of 1 over five values (PTF divides by the count)
-        assertEquals((1 / scaling + 2 / scaling) / 2, m.mase(), 1e-9);
-        assertTrue(m.points() == 2 && m.samples() == 1);
-    }
-
-    private static Metrics compute(Batch b, float[] prediction) {
-        Metrics.Accumulator a = new Metrics.Accumulator();
-        a.add(b, prediction);
-        return a.result();
-    }
 }

@@ -18,7 +18,7 @@ class StallionTest {
     }
 
     @Test
-    void lastValueBaselineScoresTheTutorialsMae() {
+    void validationIsTheTutorialsLastSixMonths() {
         TrainingConfig.Datasets sets = config().datasets();
         assertEquals(53, sets.trainingCutoff());
         assertEquals(350, sets.validation().size());
@@ -29,9 +29,7 @@ class StallionTest {
             assertEquals(6, window.decoderLength());
             assertEquals(54, window.firstPredictionTimeIdx());
         }
-        Metrics m = BaselineEvaluation.evaluate(sets.validation());
-        assertEquals(293.0089, m.mae(), 0.01);
-        assertEquals(2100, m.points());
+        // The last-value baseline's MAE on these windows (the tutorial's 293.0089) is checked in the cli module.
         // 350 series x (42 full windows + 17 shorter ones from each series' start), as PTF indexes them
         assertEquals(350 * 59, sets.training().size());
     }
