@@ -1,55 +1,253 @@
 package dev.tempora.cli;
 
-import dev.tempora.data.BaselineEvaluation;
-import dev.tempora.data.Metrics;
+import dev.tempora.data.Column;
+import dev.tempora.data.DatasetParameters;
+import dev.tempora.data.DoubleColumn;
+import dev.tempora.data.Frame;
+import dev.tempora.data.IntColumn;
+import dev.tempora.data.Preprocessing;
+import dev.tempora.data.StringColumn;
+import dev.tempora.data.TimeSeriesDataSet;
+import dev.tempora.data.TimestampColumn;
 import dev.tempora.data.TrainingConfig;
+import dev.tempora.models.Metrics;
+import dev.tempora.models.TftConfig;
 import dev.tempora.tensor.io.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
 
-/** {@code tempora evaluate}: scores a model on a config's validation set. */
+/** {@code tempora evaluate}: scores a trained model or a baseline on validation windows or in a rolling-origin backtest. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = {"Scores a model on the validation set of a training config (each series' last window, "
-                + "full prediction length, as PyTorch Forecasting's predict mode): MAE, RMSE, sMAPE and MASE, "
-                + "with PyTorch Forecasting's definitions.",
-                "Models: baseline (PTF's Baseline: repeat the last encoder target)."},
-        footer = {"", "Examples:", "  ./tempora evaluate --config examples/stallion.json --model baseline",
-                "  ./tempora evaluate --config examples/taxi.json --model baseline --json"})
+        description = {"Scores a forecaster: MAE, RMSE, sMAPE, MAPE and MASE of the point forecast (PyTorch Forecasting's "
+                + "definitions; MASE scales by the window's own one-step changes) and the weighted quantile loss wQL (GluonTS's: "
+                + "2·Σ pinball loss / Σ|actual|, averaged over the quantiles; for a point forecast, Σ|error| / Σ|actual|).",
+                "Windows: by default each series' last max_prediction_length steps, forecast from the history before them (the "
+                + "validation set in PyTorch Forecasting's predict mode). With --backtest: rolling-origin backtesting, the "
+                + "model fixed, a full-horizon forecast from every origin (the time index of the first forecast step) from "
+                + "--from to --to every --stride steps, for every series; metrics over all those windows.",
+                "Models: a model directory (from train or demo); baseline (repeat the last observed value, PyTorch "
+                + "Forecasting's Baseline); seasonal-naive with --season N (the value N steps earlier, from the whole history)."},
+        footer = {"", "Examples:", "  ./tempora evaluate --config examples/taxi-small.json --model baseline",
+                "  ./tempora evaluate --config examples/taxi-small.json --model seasonal-naive --season 168 --json",
+                "  ./tempora evaluate --config examples/taxi-small.json --model out/taxi-small",
+                "  ./tempora evaluate --model out/demo --data out/demo/history.csv --backtest --from 2000 --stride 24 "
+                        + "--windows-out windows.csv"})
 final class EvaluateCommand implements Runnable {
 
-    @Option(names = "--config", required = true, paramLabel = "FILE", description = "Training config (JSON).")
+    @Option(names = "--config", paramLabel = "FILE", description = "Training config whose data to evaluate on.")
     Path config;
 
-    @Option(names = "--model", required = true, paramLabel = "MODEL", description = "Which model to score: baseline.")
+    @Option(names = "--data", paramLabel = "FILE", description = "A table to evaluate a trained model on (read as its "
+            + "training data was), instead of --config.")
+    Path data;
+
+    @Option(names = "--model", required = true, paramLabel = "MODEL",
+            description = "A model directory, baseline, or seasonal-naive.")
     String model;
 
-    @Option(names = "--json", description = "Print one JSON object {\"mae\":..,\"rmse\":..,\"smape\":..,\"mase\":..}.")
+    @Option(names = "--season", paramLabel = "N", description = "Season length of seasonal-naive, in time steps (168: a week of hours).")
+    Integer season;
+
+    @Option(names = "--backtest", description = "Rolling-origin backtest instead of the last window of each series.")
+    boolean backtest;
+
+    @Option(names = "--from", paramLabel = "T", description = "First origin: time index of the first forecast step.")
+    Long from;
+
+    @Option(names = "--to", paramLabel = "T2", description = "Last origin (default: the last one with a full horizon).")
+    Long to;
+
+    @Option(names = "--stride", paramLabel = "S", description = "Steps between origins (default: 1).")
+    Integer stride;
+
+    @Option(names = "--windows-out", paramLabel = "FILE", description = "Also write each window's metrics (.csv or .parquet).")
+    Path windowsOut;
+
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "64", description = "Windows per batch (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--json", description = "Print one JSON object: the model, the windows and {\"metrics\": {\"mae\": ..., ...}}.")
     boolean json;
 
     @Override
     public void run() {
-        if (!model.equals("baseline")) {
-            throw new IllegalArgumentException("--model " + model + ": unknown model; this command scores: baseline");
+        checkOptions();
+        boolean isBaseline = model.equals("baseline") || model.equals("seasonal-naive");
+        TrainedModel trained = isBaseline ? null : TrainedModel.load(Path.of(model));
+        Frame frame;
+        DatasetParameters parameters;
+        Preprocessing preprocessing = null;
+        if (config != null) {
+            TrainingConfig cfg = TrainingConfig.load(config);
+            frame = cfg.loadFrame();
+            parameters = cfg.dataset();
+        } else {
+            frame = trained.readTable(data);
+            parameters = null;
         }
-        TrainingConfig cfg = TrainingConfig.load(config);
-        TrainingConfig.Datasets sets = cfg.datasets();
-        for (String warning : sets.training().warnings()) {
+        if (trained != null) {
+            preprocessing = trained.preprocessing();
+            parameters = preprocessing.parameters();
+        }
+        long horizon = parameters.maxPredictionLength;
+        DatasetParameters windowParameters = backtest ? Evaluation.backtestParameters(parameters, from)
+                : parameters.with("min_prediction_length", horizon).with("predict_mode", true);
+        TimeSeriesDataSet dataset = preprocessing != null
+                ? TimeSeriesDataSet.fromPreprocessing(preprocessing, frame, windowParameters)
+                : TimeSeriesDataSet.create(frame, windowParameters);
+        for (String warning : dataset.warnings()) {
             System.err.println("tempora evaluate: warning: " + warning);
         }
-        Metrics m = BaselineEvaluation.evaluate(sets.validation());
+        long last = to != null ? to : Long.MAX_VALUE;
+        int[] windows = backtest ? Evaluation.backtestWindows(dataset, from, last, stride != null ? stride : 1) : null;
+        List<Float> quantiles = trained != null ? trained.quantiles() : TftConfig.DEFAULT_QUANTILES;
+        Forecaster forecaster = switch (model) {
+            case "baseline" -> Forecaster.lastValue();
+            case "seasonal-naive" -> {
+                SeriesRows series = SeriesRows.of(frame, parameters, dataset.preprocessing().timeOrigin());
+                Column target = frame.numeric(parameters.target, "target");
+                double[] values = new double[frame.rowCount()];
+                for (int r = 0; r < values.length; r++) {
+                    values[r] = target.getDouble(r);
+                }
+                yield Forecaster.seasonalNaive(season, series, values, dataset);
+            }
+            default -> Forecaster.model(trained.model(), null);
+        };
+        Evaluation.Result result = Evaluation.run(dataset, windows, forecaster, quantiles, batchSize, windowsOut != null, null);
+        if (windowsOut != null) {
+            Tables.write(windowTable(dataset, result.windows()), windowsOut);
+        }
+        report(result, dataset, windows);
+    }
+
+    private void checkOptions() {
+        boolean seasonal = model.equals("seasonal-naive");
+        if (seasonal && season == null) {
+            throw new IllegalArgumentException("--model seasonal-naive needs --season N (the season length in time steps)");
+        }
+        if (!seasonal && season != null) {
+            throw new IllegalArgumentException("--season applies to --model seasonal-naive only");
+        }
+        if (seasonal && season < 1) {
+            throw new IllegalArgumentException("--season must be at least 1, got " + season);
+        }
+        if (!backtest && (from != null || to != null || stride != null)) {
+            throw new IllegalArgumentException("--from, --to and --stride apply to --backtest only");
+        }
+        if (backtest && from == null) {
+            throw new IllegalArgumentException("--backtest needs --from T (the time index of the first origin)");
+        }
+        if (backtest && to != null && to < from) {
+            throw new IllegalArgumentException("--to " + to + " is before --from " + from);
+        }
+        if (stride != null && stride < 1) {
+            throw new IllegalArgumentException("--stride must be at least 1, got " + stride);
+        }
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("--batch-size must be at least 1, got " + batchSize);
+        }
+        boolean isBaseline = seasonal || model.equals("baseline");
+        if (config == null && data == null) {
+            throw new IllegalArgumentException("give the data to evaluate on: --config FILE (a training config)"
+                    + (isBaseline ? "" : " or --data FILE"));
+        }
+        if (config != null && data != null) {
+            throw new IllegalArgumentException("give --config or --data, not both");
+        }
+        if (data != null && isBaseline) {
+            throw new IllegalArgumentException("--data needs a trained --model (its saved dataset parameters say how to read the "
+                    + "table); for a baseline give --config FILE");
+        }
+        if (windowsOut != null) {
+            Tables.checkExtension(windowsOut, "--windows-out");
+        }
+    }
+
+    private void report(Evaluation.Result result, TimeSeriesDataSet dataset, int[] windows) {
+        Metrics m = result.metrics();
+        int windowCount = windows != null ? windows.length : dataset.size();
+        long origins = windows == null ? 1 : java.util.Arrays.stream(windows)
+                .mapToLong(w -> dataset.window(w).firstPredictionTimeIdx()).distinct().count();
         if (json) {
-            System.out.println(Json.write(m.toJson()));
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("model", model.equals("seasonal-naive") ? result.forecaster() : model);
+            out.put("evaluation", backtest ? "backtest" : "validation");
+            if (backtest) {
+                out.put("from", from);
+                out.put("to", windows == null ? null : java.util.Arrays.stream(windows)
+                        .mapToLong(w -> dataset.window(w).firstPredictionTimeIdx()).max().orElse(from));
+                out.put("stride", stride != null ? stride : 1);
+                out.put("origins", origins);
+            }
+            out.put("windows", windowCount);
+            out.put("points", m.points());
+            out.put("metrics", m.toJson());
+            if (windowsOut != null) {
+                out.put("windows_out", windowsOut.toString());
+            }
+            System.out.println(Json.write(out));
             return;
         }
-        System.out.printf(Locale.ROOT, "Baseline (last value) on %s%n", cfg.file());
-        System.out.printf(Locale.ROOT, "  validation: %d series, %d forecast points (training cutoff time_idx %d)%n",
-                m.samples(), m.points(), sets.trainingCutoff());
-        System.out.printf(Locale.ROOT, "  MAE    %.4f%n", m.mae());
-        System.out.printf(Locale.ROOT, "  RMSE   %.4f%n", m.rmse());
-        System.out.printf(Locale.ROOT, "  sMAPE  %.4f%n", m.smape());
-        System.out.printf(Locale.ROOT, "  MASE   %.4f%n", m.mase());
+        String what = switch (model) {
+            case "baseline" -> "Baseline (last value)";
+            case "seasonal-naive" -> "Seasonal naive (season " + season + ")";
+            default -> "Model " + model;
+        };
+        System.out.printf(Locale.ROOT, "%s on %s%n", what, config != null ? config : data);
+        if (backtest) {
+            System.out.printf(Locale.ROOT, "  backtest: %d origins from time_idx %d every %d steps, %,d windows, %,d forecast points%n",
+                    origins, from, stride != null ? stride : 1, windowCount, m.points());
+        } else {
+            System.out.printf(Locale.ROOT, "  validation: each series' last %d steps, %d series, %,d forecast points%n",
+                    dataset.parameters().maxPredictionLength, windowCount, m.points());
+        }
+        System.out.printf(Locale.ROOT, "  MAE    %.4f%n  RMSE   %.4f%n  sMAPE  %.4f%n  MAPE   %.4f%n  MASE   %.4f%n  wQL    %.4f%n",
+                m.mae(), m.rmse(), m.smape(), m.mape(), m.mase(), m.wql());
+        if (windowsOut != null) {
+            System.out.printf(Locale.ROOT, "  per-window metrics: %s%n", windowsOut);
+        }
+    }
+
+    /** One row per window: series ids, origin (and its timestamp), points, metrics. */
+    static Frame windowTable(TimeSeriesDataSet dataset, List<Evaluation.WindowScore> scores) {
+        List<Column> columns = new ArrayList<>();
+        List<String> groupIds = dataset.parameters().groupIds;
+        for (int g = 0; g < groupIds.size(); g++) {
+            StringColumn.Builder c = new StringColumn.Builder(groupIds.get(g), scores.size());
+            for (Evaluation.WindowScore s : scores) {
+                c.add(dataset.seriesGroupValues(dataset.window(s.window()).series()).get(g));
+            }
+            columns.add(c.build());
+        }
+        int[] origin = scores.stream().mapToInt(s -> dataset.window(s.window()).firstPredictionTimeIdx()).toArray();
+        columns.add(new IntColumn("origin", origin));
+        if (dataset.parameters().timestamp != null) {
+            long[] micros = new long[origin.length];
+            for (int i = 0; i < origin.length; i++) {
+                micros[i] = dataset.timestampOf(origin[i]);
+            }
+            columns.add(new TimestampColumn("origin_" + dataset.parameters().timestamp, micros));
+        }
+        columns.add(new IntColumn("points", scores.stream().mapToInt(s -> (int) s.metrics().points()).toArray()));
+        Map<String, ToDoubleFunction<Metrics>> metrics = new LinkedHashMap<>();
+        metrics.put("mae", Metrics::mae);
+        metrics.put("rmse", Metrics::rmse);
+        metrics.put("smape", Metrics::smape);
+        metrics.put("mape", Metrics::mape);
+        metrics.put("mase", Metrics::mase);
+        metrics.put("wql", Metrics::wql);
+        for (Map.Entry<String, ToDoubleFunction<Metrics>> e : metrics.entrySet()) {
+            columns.add(new DoubleColumn(e.getKey(), scores.stream().mapToDouble(s -> e.getValue().applyAsDouble(s.metrics())).toArray()));
+        }
+        return new Frame("per-window metrics", columns);
     }
 }

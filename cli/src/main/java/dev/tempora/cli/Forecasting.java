@@ -137,7 +137,8 @@ final class Forecasting {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("dataset", training.description().toJson());
         s.put("preprocessing", training.preprocessing().toJson());
-        s.put("config", Map.of("file", config.file().toString(), "data", config.dataPath(),
+        // the whole data section: predict reads new tables with the same dtypes, CSV options and derived columns
+        s.put("config", Map.of("file", config.file().toString(), "data", config.data(),
                 "model", config.model(), "training", config.training()));
         return s;
     }

@@ -8,8 +8,9 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "Tempora 0.1.0",
         description = "Temporal Fusion Transformer forecasting on the JVM.",
-        subcommands = {TrainCommand.class, EvaluateCommand.class, SummaryCommand.class, BenchCommand.class,
-                InfoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, TrainCommand.class, PredictCommand.class, EvaluateCommand.class,
+                InspectCommand.class, SummaryCommand.class, BenchCommand.class, InfoCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -14,7 +14,7 @@ final class ProgressBar implements TrainingListener {
 
     private final PrintStream out;
     private final boolean live;
-    private final int epochs;
+    private int epochs;
     private long lastDraw;
     private double lastValidation = Double.NaN;
 
@@ -22,6 +22,11 @@ final class ProgressBar implements TrainingListener {
         this.out = out;
         this.epochs = epochs;
         this.live = System.console() != null && !"dumb".equals(System.getenv("TERM"));
+    }
+
+    /** Changes the expected number of epochs (a time budget revises it as the speed becomes known). */
+    void expectEpochs(int epochs) {
+        this.epochs = epochs;
     }
 
     @Override

@@ -1,0 +1,75 @@
+package dev.tempora.cli;
+
+import dev.tempora.parallel.EpochResult;
+import dev.tempora.parallel.TrainingListener;
+
+/**
+ * Fits training into a wall-clock budget by reading the speed as it trains, not by guessing it: after
+ * every epoch, training stops when one more epoch (timed on the last one, validation included) would
+ * end past the deadline. Meanwhile the progress bar shows how many epochs are expected to fit and the
+ * time left until then. Stopping works by throwing {@link Spent} from the epoch callback, after the
+ * trainer has saved that epoch's checkpoint, metrics and last state (the trainer has no stop request).
+ */
+final class TimeBudget implements TrainingListener {
+
+    /** Thrown at an epoch boundary when the budget allows no further epoch. */
+    static final class Spent extends RuntimeException {
+        Spent(int epochs) {
+            super("the time budget allows no epoch after epoch " + epochs, null, false, false);
+        }
+    }
+
+    private final ProgressBar bar;
+    private final long deadline;
+    private final int maxEpochs;
+    private long epochStart;
+    private double epochSeconds = Double.NaN;
+
+    /** @param deadline {@link System#nanoTime()} by which training must have ended */
+    TimeBudget(ProgressBar bar, long deadline, int maxEpochs) {
+        this.bar = bar;
+        this.deadline = deadline;
+        this.maxEpochs = maxEpochs;
+    }
+
+    @Override
+    public void onStart(int epochs, int batchesPerEpoch) {
+        epochStart = System.nanoTime();
+        bar.onStart(epochs, batchesPerEpoch);
+    }
+
+    @Override
+    public void onBatch(int epoch, int batch, int batchesPerEpoch, double loss, double samplesPerSecond, double etaSeconds) {
+        long now = System.nanoTime();
+        double perBatch = (now - epochStart) / 1e9 / (batch + 1);
+        double restOfEpoch = perBatch * (batchesPerEpoch - batch - 1);
+        double epochEstimate = Double.isNaN(epochSeconds) ? perBatch * batchesPerEpoch : epochSeconds;
+        int more = epochsThatFit((deadline - now) / 1e9 - restOfEpoch, epochEstimate, epoch + 1);
+        bar.expectEpochs(epoch + 1 + more);
+        bar.onBatch(epoch, batch, batchesPerEpoch, loss, samplesPerSecond, restOfEpoch + more * epochEstimate);
+    }
+
+    @Override
+    public void onEpoch(EpochResult r) {
+        long now = System.nanoTime();
+        epochSeconds = (now - epochStart) / 1e9;
+        epochStart = now;
+        int more = epochsThatFit((deadline - now) / 1e9, epochSeconds, r.epoch() + 1);
+        bar.expectEpochs(r.epoch() + 1 + more);
+        bar.onEpoch(new EpochResult(r.epoch(), r.trainLoss(), r.validationLoss(), r.learningRate(), r.samplesPerSecond(),
+                r.seconds(), r.skippedBatches(), r.improved(), more * epochSeconds));
+        if (more == 0 && r.epoch() + 1 < maxEpochs) {
+            throw new Spent(r.epoch() + 1);
+        }
+    }
+
+    @Override
+    public void onWarning(String message) {
+        bar.onWarning(message);
+    }
+
+    private int epochsThatFit(double secondsLeft, double secondsPerEpoch, int done) {
+        int fit = secondsLeft <= 0 ? 0 : (int) Math.floor(secondsLeft / secondsPerEpoch);
+        return Math.max(0, Math.min(maxEpochs - done, fit));
+    }
+}
