@@ -39,8 +39,8 @@ import java.util.Map;
         description = {"Trains a Temporal Fusion Transformer on built-in NYC-taxi-like hourly pickups (one global model for "
                 + "all zones) with the seed's set-up: 63 hours of history, 168 hours (a week) ahead, hidden size 20, 8 attention "
                 + "heads, hidden_continuous_size 4, 7 quantiles, dropout 0.1, gradient clipping 0.1, Ranger at lr 0.05. It then "
-                + "compares the TFT with the last-value baseline on every zone's last week (MAE, RMSE, sMAPE, weighted quantile "
-                + "loss) and writes to --out: metrics.json, forecasts.csv, the model (model.safetensors, model.json), the "
+                + "compares the TFT with the last-value baseline (and with the seasonal naive forecast, the same hour a week "
+                + "earlier) on every zone's last week (MAE, RMSE, sMAPE, weighted quantile loss) and writes to --out: metrics.json, forecasts.csv, the model (model.safetensors, model.json), the "
                 + "training log (metrics.csv), config.json (to retrain with tempora train), history.csv (the data, to try "
                 + "tempora predict and evaluate) and PNG plots (forecasts of a few zones with their attention; variable "
                 + "importance).",
@@ -59,6 +59,9 @@ final class DemoCommand implements Runnable {
         static final double MINUTES = 5;
         static final int PLOTS = 4;
     }
+
+    /** The seasonal-naive comparison's season: the same hour one week earlier. */
+    private static final int WEEK = 168;
 
     /** Seconds kept for the work after training: the interpreted validation pass, forecasts.csv, the plots. */
     private static final double RESERVE_SECONDS = 10;
@@ -133,6 +136,8 @@ final class DemoCommand implements Runnable {
         int perEpoch = settings.batchesPerEpoch(available);
         List<Float> quantiles = modelConfig.quantiles();
         Evaluation.Result baseline = Evaluation.run(validation, null, Forecaster.lastValue(), quantiles, 64, true, null);
+        Evaluation.Result weekly = Evaluation.run(validation, null, Forecaster.seasonalNaive(WEEK, frame, validation), quantiles,
+                64, false, null);
         log.printf(Locale.ROOT, "%,d training windows in %d zones; validation: each zone's last %d hours (%,d points). "
                         + "Last-value baseline MAE %.2f%n", sets.training().size(), sets.training().seriesCount(),
                 validation.parameters().maxPredictionLength, baseline.metrics().points(), baseline.metrics().mae());
@@ -178,6 +183,7 @@ final class DemoCommand implements Runnable {
         Tables.write(forecasts.toFrame("demo forecasts"), out.resolve("forecasts.csv"));
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("baseline", baseline.metrics().toJson());
+        metrics.put("seasonal_naive", weekly.metrics().toJson());
         metrics.put("tft", tft.metrics().toJson());
         metrics.put("data", Map.of("zones", zones, "days", days, "training_windows", sets.training().size(),
                 "validation_points", tft.metrics().points()));
@@ -196,7 +202,7 @@ final class DemoCommand implements Runnable {
         metrics.put("seconds", total);
         AtomicFiles.writeString(out.resolve("metrics.json"), Json.writePretty(metrics) + "\n");
 
-        report(log, baseline.metrics(), tft.metrics(), history.size(), budgetSpent, trainSeconds, total, pngs);
+        report(log, baseline.metrics(), weekly.metrics(), tft.metrics(), history.size(), budgetSpent, trainSeconds, total, pngs);
         if (json) {
             System.out.println(Json.write(metrics));
         }
@@ -369,16 +375,18 @@ final class DemoCommand implements Runnable {
         return written;
     }
 
-    private void report(PrintStream log, Metrics baseline, Metrics tft, int epochsRun, boolean budgetSpent, double trainSeconds,
-                        double total, List<Path> pngs) {
+    private void report(PrintStream log, Metrics baseline, Metrics weekly, Metrics tft, int epochsRun, boolean budgetSpent,
+                        double trainSeconds, double total, List<Path> pngs) {
         log.println();
         log.printf(Locale.ROOT, "Validation: each zone's last week, %,d hourly points%n", tft.points());
-        log.printf(Locale.ROOT, "  %-8s %12s %12s%n", "", "last value", "TFT");
-        log.printf(Locale.ROOT, "  %-8s %12.3f %12.3f%n", "MAE", baseline.mae(), tft.mae());
-        log.printf(Locale.ROOT, "  %-8s %12.3f %12.3f%n", "RMSE", baseline.rmse(), tft.rmse());
-        log.printf(Locale.ROOT, "  %-8s %12.3f %12.3f%n", "sMAPE", baseline.smape(), tft.smape());
-        log.printf(Locale.ROOT, "  %-8s %12.3f %12.3f%n", "wQL", baseline.wql(), tft.wql());
-        log.printf(Locale.ROOT, "  %-8s %12.3f %12.3f%n", "MASE", baseline.mase(), tft.mase());
+        log.printf(Locale.ROOT, "  %-8s %12s %14s %12s%n", "", "last value", "same hour of", "TFT");
+        log.printf(Locale.ROOT, "  %-8s %12s %14s %12s%n", "", "(baseline)", "last week", "");
+        String row = "  %-8s %12.3f %14.3f %12.3f%n";
+        log.printf(Locale.ROOT, row, "MAE", baseline.mae(), weekly.mae(), tft.mae());
+        log.printf(Locale.ROOT, row, "RMSE", baseline.rmse(), weekly.rmse(), tft.rmse());
+        log.printf(Locale.ROOT, row, "sMAPE", baseline.smape(), weekly.smape(), tft.smape());
+        log.printf(Locale.ROOT, row, "wQL", baseline.wql(), weekly.wql(), tft.wql());
+        log.printf(Locale.ROOT, row, "MASE", baseline.mase(), weekly.mase(), tft.mase());
         double gain = 100 * (1 - tft.mae() / baseline.mae());
         log.printf(Locale.ROOT, "The TFT's MAE is %.0f%% %s the last-value baseline's (%d epochs%s, %.0f s of training, %.0f s in all).%n",
                 Math.abs(gain), gain >= 0 ? "below" : "ABOVE", epochsRun, budgetSpent ? ", as many as the budget allowed" : "",

@@ -111,15 +111,7 @@ final class EvaluateCommand implements Runnable {
         List<Float> quantiles = trained != null ? trained.quantiles() : TftConfig.DEFAULT_QUANTILES;
         Forecaster forecaster = switch (model) {
             case "baseline" -> Forecaster.lastValue();
-            case "seasonal-naive" -> {
-                SeriesRows series = SeriesRows.of(frame, parameters, dataset.preprocessing().timeOrigin());
-                Column target = frame.numeric(parameters.target, "target");
-                double[] values = new double[frame.rowCount()];
-                for (int r = 0; r < values.length; r++) {
-                    values[r] = target.getDouble(r);
-                }
-                yield Forecaster.seasonalNaive(season, series, values, dataset);
-            }
+            case "seasonal-naive" -> Forecaster.seasonalNaive(season, frame, dataset);
             default -> Forecaster.model(trained.model(), null);
         };
         Evaluation.Result result = Evaluation.run(dataset, windows, forecaster, quantiles, batchSize, windowsOut != null, null);

@@ -2,6 +2,9 @@ package dev.tempora.cli;
 
 import dev.tempora.autograd.GradMode;
 import dev.tempora.data.Batch;
+import dev.tempora.data.Column;
+import dev.tempora.data.DatasetParameters;
+import dev.tempora.data.Frame;
 import dev.tempora.data.TimeSeriesDataSet;
 import dev.tempora.models.TemporalFusionTransformer;
 import dev.tempora.models.TftOutput;
@@ -58,9 +61,16 @@ interface Forecaster {
      * taxi set-up's 63-step encoder); a time step missing in the history takes the value before it, as
      * the dataset fills gaps.
      */
-    static Forecaster seasonalNaive(int season, SeriesRows series, double[] target, TimeSeriesDataSet dataset) {
+    static Forecaster seasonalNaive(int season, Frame frame, TimeSeriesDataSet dataset) {
         if (season < 1) {
             throw new IllegalArgumentException("--season must be at least 1, got " + season);
+        }
+        DatasetParameters p = dataset.parameters();
+        SeriesRows series = SeriesRows.of(frame, p, dataset.preprocessing().timeOrigin());
+        Column column = frame.numeric(p.target, "target");
+        double[] target = new double[frame.rowCount()];
+        for (int r = 0; r < target.length; r++) {
+            target[r] = column.getDouble(r);
         }
         return new Forecaster() {
             @Override

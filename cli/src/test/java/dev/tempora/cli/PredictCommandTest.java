@@ -1,0 +1,165 @@
+package dev.tempora.cli;
+
+import dev.tempora.data.Column;
+import dev.tempora.data.DoubleColumn;
+import dev.tempora.data.Frame;
+import dev.tempora.data.TaxiDemand;
+import dev.tempora.data.TimeSeriesDataSet;
+import dev.tempora.data.TrainingConfig;
+import dev.tempora.models.Checkpoint;
+import dev.tempora.models.TemporalFusionTransformer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.function.IntPredicate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * predict against the model run directly on the same windows: a table whose last 12 hours per zone
+ * have empty counts must give exactly the forecasts of the predict-mode validation windows of the
+ * complete table (the target never enters the decoder).
+ */
+class PredictCommandTest {
+
+    private static final int HORIZON = 12;
+
+    @TempDir
+    static Path dir;
+    static Frame full;
+    static int last;
+
+    @BeforeAll
+    static void writeData() {
+        full = TaxiDemand.generate(new TaxiDemand.Options(3, 10, LocalDate.of(2023, 3, 6), 5));
+        Tables.writeCsv(full, dir.resolve("history.csv"));
+        last = 10 * 24 - 1;
+    }
+
+    /** A model (untrained: its weights are as good as any for comparing two routes to its forecasts) saved as train saves one. */
+    private static Path model(String name, String knownCategoricals) throws Exception {
+        Path config = dir.resolve(name + ".json");
+        Files.writeString(config, """
+                {"data": {"path": "history.csv", "dtypes": {"pulocationid": "string", "day_hour": "string"}},
+                 "dataset": {"time_idx": "time_idx", "target": "trip_quantity", "group_ids": ["pulocationid"],
+                   "min_encoder_length": 5, "max_encoder_length": 24, "max_prediction_length": %d,
+                   "static_categoricals": ["pulocationid"], "time_varying_known_categoricals": %s,
+                   "time_varying_known_reals": ["time_idx"], "time_varying_unknown_reals": ["trip_quantity"],
+                   "target_normalizer": {"type": "GroupNormalizer", "groups": ["pulocationid"], "transformation": "softplus"},
+                   "add_relative_time_idx": true, "add_target_scales": true, "add_encoder_length": true},
+                 "model": {"hidden_size": 8, "attention_head_size": 2, "hidden_continuous_size": 4}}
+                """.formatted(HORIZON, knownCategoricals));
+        TrainingConfig cfg = TrainingConfig.load(config);
+        TrainingConfig.Datasets sets = cfg.datasets();
+        TemporalFusionTransformer tft = new TemporalFusionTransformer(
+                Forecasting.modelConfig(sets.training().description(), cfg.model(), 11));
+        Path out = dir.resolve(name);
+        Checkpoint.save(out, tft, Forecasting.checkpointSections(cfg, sets.training()));
+        return out;
+    }
+
+    /** The model's forecasts of each zone's last 12 hours, computed on the complete table. */
+    private static Frame expected(Path modelDir) {
+        TrainedModel trained = TrainedModel.load(modelDir);
+        Frame table = trained.readTable(dir.resolve("history.csv"));
+        TimeSeriesDataSet ds = TimeSeriesDataSet.fromPreprocessing(trained.preprocessing(), table, true);
+        ForecastTable forecasts = ForecastTable.of(ds, trained.quantiles(), false);
+        Evaluation.run(ds, null, Forecaster.model(trained.model(), null), trained.quantiles(), 64, false, forecasts::add);
+        return forecasts.toFrame("expected");
+    }
+
+    /** The rows kept, with the target emptied after {@code lastObserved}. */
+    private static Path input(String name, IntPredicate keepTime, int lastObserved) {
+        int[] time = ((dev.tempora.data.IntColumn) full.column("time_idx")).toArray();
+        Frame kept = full.filter(r -> keepTime.test(time[r]));
+        int[] t = ((dev.tempora.data.IntColumn) kept.column("time_idx")).toArray();
+        double[] y = ((DoubleColumn) kept.column("trip_quantity")).toArray();
+        for (int r = 0; r < y.length; r++) {
+            if (t[r] > lastObserved) {
+                y[r] = Double.NaN;
+            }
+        }
+        Path path = dir.resolve(name);
+        Tables.write(kept.with(new DoubleColumn("trip_quantity", y)), path);
+        return path;
+    }
+
+    private static void assertSameForecasts(Frame expected, Frame actual) {
+        assertEquals(expected.rowCount(), actual.rowCount());
+        assertEquals(List.of("pulocationid", "time_idx", "horizon", "q0.02", "q0.1", "q0.25", "q0.5", "q0.75", "q0.9", "q0.98"),
+                actual.names());
+        for (String name : expected.names()) {
+            Column e = expected.column(name);
+            Column a = actual.column(name);
+            for (int r = 0; r < expected.rowCount(); r++) {
+                assertEquals(e.format(r), a.format(r), name + " row " + r);
+            }
+        }
+    }
+
+    @Test
+    void forecastsAfterTheLastObservationAsTheModelDoesOnTheCompleteTable() throws Exception {
+        Path model = model("calendar", "[\"day_hour\"]");
+        Path in = input("input.csv", t -> t > last - HORIZON - 30, last - HORIZON);
+        Path out = dir.resolve("forecasts.csv");
+        Cli.Result r = Cli.run("predict", "--model", model.toString(), "--data", in.toString(), "--out", out.toString());
+        assertEquals(0, r.status(), r.toString());
+        assertTrue(r.out().contains("Forecast 3 series, 12 steps each"), r.toString());
+        assertSameForecasts(expected(model), Frame.read(out));
+
+        Path parquet = dir.resolve("forecasts.parquet");
+        Cli.Result p = Cli.run("predict", "--model", model.toString(), "--data", in.toString(), "--out", parquet.toString(), "--json");
+        assertEquals(0, p.status(), p.toString());
+        assertEquals(36L, p.json().get("rows"));
+        assertSameForecasts(expected(model), Frame.read(parquet));
+
+        Cli.Result inline = Cli.run("predict", "--model", model.toString(), "--data", in.toString(), "--json");
+        assertEquals(36, ((List<?>) inline.json().get("forecasts")).size(), inline.toString());
+    }
+
+    @Test
+    void addsTheHorizonWhenTheModelNeedsNoKnownFutureInput() throws Exception {
+        Path model = model("plain", "[]");
+        Path history = input("history-only.csv", t -> t <= last - HORIZON, last - HORIZON);
+        Path out = dir.resolve("plain.csv");
+        Cli.Result r = Cli.run("predict", "--model", model.toString(), "--data", history.toString(), "--out", out.toString());
+        assertEquals(0, r.status(), r.toString());
+        assertTrue(r.err().contains("36 horizon rows were added"), r.toString());
+        assertSameForecasts(expected(model), Frame.read(out));
+    }
+
+    @Test
+    void missingFutureRowsAndEmptyHistoryAreErrors() throws Exception {
+        Path model = model("strict", "[\"day_hour\"]");
+        Path short_ = input("short.csv", t -> t <= last - 3, last - HORIZON);
+        Cli.Result r = Cli.run("predict", "--model", model.toString(), "--data", short_.toString());
+        assertEquals(1, r.status(), r.toString());
+        assertTrue(r.err().contains("series pulocationid=1 has 9 future rows") && r.err().contains("[day_hour]")
+                && r.err().contains("add rows for time_idx 228 to 239"), r.toString());
+
+        Frame table = Frame.read(input("hole.csv", t -> true, last - HORIZON));
+        double[] y = ((DoubleColumn) table.column("trip_quantity")).toArray();
+        y[5] = Double.NaN;
+        Path hole = dir.resolve("hole.csv");
+        Tables.write(table.with(new DoubleColumn("trip_quantity", y)), hole);
+        Cli.Result h = Cli.run("predict", "--model", model.toString(), "--data", hole.toString());
+        assertEquals(1, h.status());
+        assertTrue(h.err().contains("is empty at time_idx 5, inside the history"), h.toString());
+
+        Cli.Result noModel = Cli.run("predict", "--model", dir.resolve("nothing").toString(), "--data", hole.toString());
+        assertEquals(1, noModel.status());
+        assertTrue(noModel.err().contains("nothing") && noModel.err().contains("--model takes a directory"), noModel.toString());
+        Cli.Result badOut = Cli.run("predict", "--model", model.toString(), "--data", hole.toString(), "--out", "f.xlsx");
+        assertEquals(1, badOut.status());
+        assertTrue(badOut.err().contains("expected a .csv or .parquet"), badOut.toString());
+        Cli.Result noData = Cli.run("predict", "--model", model.toString(), "--data", dir.resolve("none.csv").toString());
+        assertEquals(1, noData.status());
+        assertTrue(noData.err().contains("none.csv: no such file"), noData.toString());
+    }
+}
