@@ -36,18 +36,21 @@ import java.util.Map;
  * last-value baseline on each zone's last week; forecasts, metrics, the model and plots land in a folder.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Trains a Temporal Fusion Transformer on built-in NYC-taxi-like hourly pickups (one global model for "
+        description = {"The main job: trains a TFT on built-in taxi-like data, beats the baselines, writes forecasts and plots.",
+                "",
+                "Trains a Temporal Fusion Transformer on built-in NYC-taxi-like hourly pickups (one global model for "
                 + "all zones) with the seed's set-up: 63 hours of history, 168 hours (a week) ahead, hidden size 20, 8 attention "
                 + "heads, hidden_continuous_size 4, 7 quantiles, dropout 0.1, gradient clipping 0.1, Ranger at lr 0.05. It then "
                 + "compares the TFT with the last-value baseline (and with the seasonal naive forecast, the same hour a week "
                 + "earlier) on every zone's last week (MAE, RMSE, sMAPE, weighted quantile loss) and writes to --out: metrics.json, forecasts.csv, the model (model.safetensors, model.json), the "
-                + "training log (metrics.csv), config.json (to retrain with tempora train), history.csv (the data, to try "
-                + "tempora predict and evaluate) and PNG plots (forecasts of a few zones with their attention; variable "
+                + "training log (metrics.csv), config.json (to retrain with tempora train), history.csv (the data, for tempora "
+                + "evaluate), predict-input.csv (each zone's recent hours with the last week's counts left empty, for tempora "
+                + "predict) and PNG plots (forecasts of a few zones with their attention; variable "
                 + "importance).",
                 "Time: the run fits a budget (--minutes). Before training it times a few steps on this machine and takes as many "
                 + "epochs of --batches-per-epoch batches as fit, up to --epochs; a faster machine or engine simply trains longer."},
         footer = {"", "Examples:", "  ./tempora demo", "  ./tempora demo --minutes 2 --zones 40 --out out/quick",
-                "  ./tempora demo --minutes 0 --epochs 10 --batches-per-epoch 100   (no budget: exactly 10 epochs)"})
+                "  ./tempora demo --minutes 0 --epochs 10     (no budget: exactly 10 epochs)"})
 final class DemoCommand implements Runnable {
 
     /** The demo's scale, in one place: sized so that today's engine finishes in about 5 minutes on 2 cores. */

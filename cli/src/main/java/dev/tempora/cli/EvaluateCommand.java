@@ -26,7 +26,9 @@ import java.util.function.ToDoubleFunction;
 
 /** {@code tempora evaluate}: scores a trained model or a baseline on validation windows or in a rolling-origin backtest. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = {"Scores a forecaster: MAE, RMSE, sMAPE, MAPE and MASE of the point forecast (PyTorch Forecasting's "
+        description = {"Scores a trained model or a baseline on validation windows or in a backtest.",
+                "",
+                "Scores a forecaster: MAE, RMSE, sMAPE, MAPE and MASE of the point forecast (PyTorch Forecasting's "
                 + "definitions; MASE scales by the window's own one-step changes) and the weighted quantile loss wQL (GluonTS's: "
                 + "2·Σ pinball loss / Σ|actual|, averaged over the quantiles; for a point forecast, Σ|error| / Σ|actual|).",
                 "Windows: by default each series' last max_prediction_length steps, forecast from the history before them (the "
@@ -35,11 +37,13 @@ import java.util.function.ToDoubleFunction;
                 + "--from to --to every --stride steps, for every series; metrics over all those windows.",
                 "Models: a model directory (from train or demo); baseline (repeat the last observed value, PyTorch "
                 + "Forecasting's Baseline); seasonal-naive with --season N (the value N steps earlier, from the whole history)."},
-        footer = {"", "Examples:", "  ./tempora evaluate --config examples/taxi-small.json --model baseline",
-                "  ./tempora evaluate --config examples/taxi-small.json --model seasonal-naive --season 168 --json",
+        footer = {"", "Examples:",
+                "  ./tempora evaluate --config examples/taxi-small.json --model baseline",
+                "  ./tempora evaluate --config examples/taxi-small.json \\",
+                "      --model seasonal-naive --season 168 --json",
                 "  ./tempora evaluate --config examples/taxi-small.json --model out/taxi-small",
-                "  ./tempora evaluate --model out/demo --data out/demo/history.csv --backtest --from 2000 --stride 24 "
-                        + "--windows-out windows.csv"})
+                "  ./tempora evaluate --model out/demo --data out/demo/history.csv \\",
+                "      --backtest --from 1500 --stride 24 --windows-out windows.csv"})
 final class EvaluateCommand implements Runnable {
 
     @Option(names = "--config", paramLabel = "FILE", description = "Training config whose data to evaluate on.")

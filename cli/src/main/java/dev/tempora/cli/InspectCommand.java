@@ -21,7 +21,9 @@ import java.util.concurrent.Callable;
 
 /** {@code tempora inspect}: what a config's data holds and how the dataset will use it. */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = {"Reads the data a training config names (with its derived columns) and reports: the series (count, "
+        description = {"Reports what a config's data holds and what each column will be used as.",
+                "",
+                "Reads the data a training config names (with its derived columns) and reports: the series (count, "
                 + "lengths, time span), gaps and duplicate time steps, each column's type, missing values and range, what "
                 + "each column will be used as (group id, time index, target, static/known/unknown categorical or real, "
                 + "unused), and the training and validation windows the config gives. Exits with status 1 when the dataset "
@@ -57,6 +59,10 @@ final class InspectCommand implements Callable<Integer> {
         }
         if (p.addTargetScales) {
             added.add(p.target + "_center, " + p.target + "_scale (static reals)");
+        }
+        if (p.timestamp != null) {
+            added.add((p.timeIdx != null ? p.timeIdx : "time_idx") + " (the time index: periods of " + p.frequency + " since the earliest '" + p.timestamp + "'"
+                    + (p.knownReals.contains(p.timeIdx) ? ", a known real)" : ")"));
         }
         if (p.addRelativeTimeIdx) {
             added.add("relative_time_idx (known real)");
@@ -226,6 +232,12 @@ final class InspectCommand implements Callable<Integer> {
         return out;
     }
 
+    /** Whole numbers as they are, others to 4 significant digits. */
+    private static String number(Object value) {
+        double v = ((Number) value).doubleValue();
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : String.format(Locale.ROOT, "%.4g", v);
+    }
+
     @SuppressWarnings("unchecked")
     private static void print(Map<String, Object> r, Frame frame, DatasetParameters p) {
         Map<String, Object> s = (Map<String, Object>) r.get("series");
@@ -242,12 +254,20 @@ final class InspectCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "Repeats  %s%n", duplicates == 0 ? "none" : duplicates + " repeated time steps (first: "
                 + s.get("first_duplicate") + "); each series needs one row per time step");
         System.out.println("Columns");
-        System.out.printf(Locale.ROOT, "  %-24s %-9s %-36s %8s  %s%n", "name", "type", "used as", "missing", "values");
-        for (Map<String, Object> c : (List<Map<String, Object>>) r.get("columns")) {
+        List<Map<String, Object>> columns = (List<Map<String, Object>>) r.get("columns");
+        int nameWidth = 4;
+        int roleWidth = 7;
+        for (Map<String, Object> c : columns) {
+            nameWidth = Math.max(nameWidth, ((String) c.get("name")).length());
+            roleWidth = Math.max(roleWidth, String.join(", ", (List<String>) c.get("used_as")).length());
+        }
+        String format = "  %-" + nameWidth + "s  %-9s  %-" + roleWidth + "s  %7s  %s%n";
+        System.out.printf(Locale.ROOT, format, "name", "type", "used as", "missing", "values");
+        for (Map<String, Object> c : columns) {
             String values = c.containsKey("distinct") ? c.get("distinct") + " distinct"
-                    : c.containsKey("mean") ? String.format(Locale.ROOT, "%.6g .. %.6g (mean %.6g)", c.get("min"), c.get("max"), c.get("mean"))
+                    : c.containsKey("mean") ? number(c.get("min")) + " .. " + number(c.get("max")) + " (mean " + number(c.get("mean")) + ")"
                     : c.containsKey("min") ? c.get("min") + " .. " + c.get("max") : "-";
-            System.out.printf(Locale.ROOT, "  %-24s %-9s %-36s %8s  %s%n", c.get("name"), c.get("type"),
+            System.out.printf(Locale.ROOT, format, c.get("name"), c.get("type"),
                     String.join(", ", (List<String>) c.get("used_as")), c.get("missing"), values);
         }
         System.out.printf(Locale.ROOT, "Added    %s%n", ((List<String>) r.get("added_features")).isEmpty() ? "none"

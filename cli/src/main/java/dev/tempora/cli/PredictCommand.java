@@ -17,15 +17,19 @@ import java.util.Map;
 
 /** {@code tempora predict}: forecasts after the last observation of every series with a trained model. */
 @Command(name = "predict", mixinStandardHelpOptions = true,
-        description = {"Forecasts every series of a table with a trained model: the max_prediction_length steps after each "
+        description = {"Forecasts every series of a table after its last observation, with a trained model.",
+                "",
+                "Forecasts every series of a table with a trained model: the max_prediction_length steps after each "
                 + "series' last observed value, every quantile. The table holds the history and, when the model reads known "
                 + "future inputs (a calendar column, a planned price), the rows of the forecast horizon with those inputs "
                 + "filled and the target left empty. It is read and prepared as the model's training data was (the "
                 + "preprocessing saved in DIR/model.json).",
                 "Output columns: the series ids, the time index (and timestamp), horizon (1 = the first step after the last "
                 + "observation) and one column per quantile (q0.02 ... q0.98; q0.5 is the point forecast)."},
-        footer = {"", "Examples:", "  ./tempora predict --model out/demo --data out/demo/history.csv --out forecasts.csv",
-                "  ./tempora predict --model out/stallion --data sales.parquet --out forecasts.parquet --json"})
+        footer = {"", "Examples:",
+                "  ./tempora predict --model out/demo --data out/demo/predict-input.csv",
+                "  ./tempora predict --model out/my --data recent.parquet --out forecasts.csv",
+                "  ./tempora predict --model out/my --data recent.csv --out f.parquet --json"})
 final class PredictCommand implements Runnable {
 
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model directory (from train or demo).")

@@ -33,12 +33,10 @@ final class SeriesRows {
     }
 
     private final Map<List<String>, Series> series;
-    private final long[] timeOfRow;
     final List<String> groupIds;
 
-    private SeriesRows(Map<List<String>, Series> series, long[] timeOfRow, List<String> groupIds) {
+    private SeriesRows(Map<List<String>, Series> series, List<String> groupIds) {
         this.series = series;
-        this.timeOfRow = timeOfRow;
         this.groupIds = groupIds;
     }
 
@@ -85,7 +83,7 @@ final class SeriesRows {
             }
             out.put(e.getKey(), new Series(e.getKey(), sortedRows, sortedTime));
         }
-        return new SeriesRows(out, time, List.copyOf(p.groupIds));
+        return new SeriesRows(out, List.copyOf(p.groupIds));
     }
 
     List<Series> all() {
@@ -98,10 +96,6 @@ final class SeriesRows {
 
     int count() {
         return series.size();
-    }
-
-    long timeOf(int row) {
-        return timeOfRow[row];
     }
 
     /** The time index of every row, as the data module computes it. */

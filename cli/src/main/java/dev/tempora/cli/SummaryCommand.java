@@ -14,8 +14,9 @@ import java.util.Map;
 
 /** {@code tempora summary}: the model a config describes, module by module with parameter counts. */
 @Command(name = "summary", mixinStandardHelpOptions = true,
-        description = "Builds the Temporal Fusion Transformer that a training config describes (variables from its "
-                + "data set, hyper-parameters from its \"model\" section) and prints its modules and parameter counts.",
+        description = {"Prints the model a config describes, module by module, with parameter counts.", "",
+                "Builds the Temporal Fusion Transformer that a training config describes (variables from its "
+                + "data set, hyper-parameters from its \"model\" section) and prints its modules and parameter counts."},
         footer = {"", "Examples:", "  ./tempora summary --config examples/stallion.json",
                 "  ./tempora summary --config examples/taxi.json --json"})
 final class SummaryCommand implements Runnable {

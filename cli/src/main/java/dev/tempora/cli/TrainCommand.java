@@ -15,7 +15,9 @@ import java.util.Locale;
 
 /** {@code tempora train}: trains a TFT as a config describes and saves it. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Trains a Temporal Fusion Transformer as a training config describes, on all cores, and writes "
+        description = {"Trains a TFT as a training config describes and saves the model.",
+                "",
+                "Trains a Temporal Fusion Transformer as a training config describes, on all cores, and writes "
                 + "DIR/model.safetensors and DIR/model.json (the best model by validation loss), DIR/metrics.csv and "
                 + "DIR/last-state.safetensors (to resume with --resume)."},
         footer = {"", "Examples:", "  ./tempora train --config examples/taxi-small.json --out out/taxi-small",
