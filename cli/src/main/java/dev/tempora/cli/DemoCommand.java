@@ -145,7 +145,68 @@ final class DemoCommand implements Runnable {
                         + "Last-value baseline MAE %.2f%n", sets.training().size(), sets.training().seriesCount(),
                 validation.parameters().maxPredictionLength, baseline.metrics().points(), baseline.metrics().mae());
 
-        // The budget covers the whole run; after training come the interpreted validation pass, the CSVs and plots.
+        Training training = train(log, start, model, data, settings, perEpoch);
+
+        TrainedModel best = TrainedModel.load(out);
+        Interpretation interpretation = new Interpretation(best.model().config);
+        ForecastTable forecasts = new ForecastTable(validation, quantiles, true, "time", t -> hourMicros(firstDay, t));
+        Map<Integer, float[]> forecastByWindow = new HashMap<>();
+        Evaluation.Result tft = Evaluation.run(validation, null, Forecaster.model(best.model(), interpretation), quantiles, 32,
+                true, (batch, forecast) -> {
+                    forecasts.add(batch, forecast);
+                    keep(batch, forecast, forecastByWindow);
+                });
+        Tables.write(forecasts.toFrame("demo forecasts"), out.resolve("forecasts.csv"));
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("baseline", baseline.metrics().toJson());
+        metrics.put("seasonal_naive", weekly.metrics().toJson());
+        metrics.put("tft", tft.metrics().toJson());
+        metrics.put("data", Map.of("zones", zones, "days", days, "training_windows", sets.training().size(),
+                "validation_points", tft.metrics().points()));
+        metrics.put("training", training.toJson(perEpoch, batchSize));
+        List<Path> pngs = plot(validation, quantiles, baseline, tft, interpretation, forecastByWindow, firstDay);
+        double total = (System.nanoTime() - start) / 1e9;
+        metrics.put("seconds", total);
+        AtomicFiles.writeString(out.resolve("metrics.json"), Json.writePretty(metrics) + "\n");
+
+        report(log, baseline.metrics(), weekly.metrics(), tft.metrics(), training, total, pngs);
+        if (json) {
+            System.out.println(Json.write(metrics));
+        }
+    }
+
+    /** How training went: the epochs run, whether the budget ended it, and its wall time. */
+    record Training(List<EpochResult> history, boolean budgetSpent, double seconds) {
+        int bestEpoch() {
+            int best = 0;
+            for (int e = 1; e < history.size(); e++) {
+                if (history.get(e).validationLoss() < history.get(best).validationLoss()) {
+                    best = e;
+                }
+            }
+            return best;
+        }
+
+        Map<String, Object> toJson(int batchesPerEpoch, int batchSize) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("epochs", history.size());
+            m.put("stopped_by_budget", budgetSpent);
+            m.put("batches_per_epoch", batchesPerEpoch);
+            m.put("batch_size", batchSize);
+            m.put("best_epoch", bestEpoch() + 1);
+            m.put("best_validation_loss", history.get(bestEpoch()).validationLoss());
+            m.put("seconds", seconds);
+            m.put("samples_per_second", history.getLast().samplesPerSecond());
+            return m;
+        }
+    }
+
+    /**
+     * Trains with the live progress bar: up to --epochs, or as many as fit the budget, which covers the
+     * whole run (after training come the interpreted validation pass, the CSVs and the plots).
+     */
+    private Training train(PrintStream log, long start, TemporalFusionTransformer model, Forecasting.DatasetTrainingData data,
+                           TrainerSettings settings, int perEpoch) {
         double budget = minutes * 60;
         long deadline = start + (long) ((budget - RESERVE_SECONDS - 0.05 * budget) * 1e9);
         log.printf(Locale.ROOT, "Training a TFT with %,d parameters: %s lr %.3g, gradient clip %.2g, %d batches of %d per epoch, "
@@ -165,50 +226,7 @@ final class DemoCommand implements Runnable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        double trainSeconds = (System.nanoTime() - trainStart) / 1e9;
-        List<EpochResult> history = trainer.history();
-        int bestEpoch = 0;
-        for (int e = 0; e < history.size(); e++) {
-            if (history.get(e).validationLoss() < history.get(bestEpoch).validationLoss()) {
-                bestEpoch = e;
-            }
-        }
-
-        TrainedModel best = TrainedModel.load(out);
-        Interpretation interpretation = new Interpretation(best.model().config);
-        ForecastTable forecasts = new ForecastTable(validation, quantiles, true, "time", t -> hourMicros(firstDay, t));
-        Map<Integer, float[]> forecastByWindow = new HashMap<>();
-        Evaluation.Result tft = Evaluation.run(validation, null, Forecaster.model(best.model(), interpretation), quantiles, 32,
-                true, (batch, forecast) -> {
-                    forecasts.add(batch, forecast);
-                    keep(batch, forecast, forecastByWindow);
-                });
-        Tables.write(forecasts.toFrame("demo forecasts"), out.resolve("forecasts.csv"));
-        Map<String, Object> metrics = new LinkedHashMap<>();
-        metrics.put("baseline", baseline.metrics().toJson());
-        metrics.put("seasonal_naive", weekly.metrics().toJson());
-        metrics.put("tft", tft.metrics().toJson());
-        metrics.put("data", Map.of("zones", zones, "days", days, "training_windows", sets.training().size(),
-                "validation_points", tft.metrics().points()));
-        Map<String, Object> training = new LinkedHashMap<>();
-        training.put("epochs", history.size());
-        training.put("stopped_by_budget", budgetSpent);
-        training.put("batches_per_epoch", perEpoch);
-        training.put("batch_size", batchSize);
-        training.put("best_epoch", bestEpoch + 1);
-        training.put("best_validation_loss", history.get(bestEpoch).validationLoss());
-        training.put("seconds", trainSeconds);
-        training.put("samples_per_second", history.getLast().samplesPerSecond());
-        metrics.put("training", training);
-        List<Path> pngs = plot(validation, quantiles, baseline, tft, interpretation, forecastByWindow, firstDay);
-        double total = (System.nanoTime() - start) / 1e9;
-        metrics.put("seconds", total);
-        AtomicFiles.writeString(out.resolve("metrics.json"), Json.writePretty(metrics) + "\n");
-
-        report(log, baseline.metrics(), weekly.metrics(), tft.metrics(), history.size(), budgetSpent, trainSeconds, total, pngs);
-        if (json) {
-            System.out.println(Json.write(metrics));
-        }
+        return new Training(trainer.history(), budgetSpent, (System.nanoTime() - trainStart) / 1e9);
     }
 
     private void checkOptions() {
@@ -219,10 +237,15 @@ final class DemoCommand implements Runnable {
             throw new IllegalArgumentException("--days " + days + " is too short: the demo needs 168 hours to validate on and "
                     + "63 + 168 before them for a training window (at least 12 days)");
         }
-        for (int[] v : new int[][] {{epochs}, {batchesPerEpoch}, {batchSize}}) {
-            if (v[0] < 1) {
-                throw new IllegalArgumentException("--epochs, --batches-per-epoch and --batch-size must be at least 1");
-            }
+        if (epochs < 1 || batchesPerEpoch < 1 || batchSize < 1) {
+            throw new IllegalArgumentException("--epochs, --batches-per-epoch and --batch-size must be at least 1, got "
+                    + epochs + ", " + batchesPerEpoch + " and " + batchSize);
+        }
+        if (!List.of("ranger", "adam", "adamw").contains(optimizer.toLowerCase(Locale.ROOT))) {
+            throw new IllegalArgumentException("--optimizer " + optimizer + ": expected ranger, adam or adamw");
+        }
+        if (!(learningRate > 0)) {
+            throw new IllegalArgumentException("--learning-rate must be positive, got " + learningRate);
         }
         if (minutes < 0 || plots < 0) {
             throw new IllegalArgumentException("--minutes and --plots must not be negative");
@@ -378,8 +401,8 @@ final class DemoCommand implements Runnable {
         return written;
     }
 
-    private void report(PrintStream log, Metrics baseline, Metrics weekly, Metrics tft, int epochsRun, boolean budgetSpent,
-                        double trainSeconds, double total, List<Path> pngs) {
+    private void report(PrintStream log, Metrics baseline, Metrics weekly, Metrics tft, Training training, double total,
+                        List<Path> pngs) {
         log.println();
         log.printf(Locale.ROOT, "Validation: each zone's last week, %,d hourly points%n", tft.points());
         log.printf(Locale.ROOT, "  %-8s %12s %14s %12s%n", "", "last value", "same hour of", "TFT");
@@ -392,8 +415,8 @@ final class DemoCommand implements Runnable {
         log.printf(Locale.ROOT, row, "MASE", baseline.mase(), weekly.mase(), tft.mase());
         double gain = 100 * (1 - tft.mae() / baseline.mae());
         log.printf(Locale.ROOT, "The TFT's MAE is %.0f%% %s the last-value baseline's (%d epochs%s, %.0f s of training, %.0f s in all).%n",
-                Math.abs(gain), gain >= 0 ? "below" : "ABOVE", epochsRun, budgetSpent ? ", as many as the budget allowed" : "",
-                trainSeconds, total);
+                Math.abs(gain), gain >= 0 ? "below" : "ABOVE", training.history().size(),
+                training.budgetSpent() ? ", as many as the budget allowed" : "", training.seconds(), total);
         log.printf(Locale.ROOT, "Wrote %s: metrics.json, forecasts.csv, model.safetensors, model.json, metrics.csv, config.json, "
                 + "history.csv, predict-input.csv, %s%n", out, String.join(", ", pngs.stream().map(p -> p.getFileName().toString()).toList()));
     }

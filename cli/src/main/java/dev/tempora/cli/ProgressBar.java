@@ -24,6 +24,10 @@ final class ProgressBar implements TrainingListener {
         this.live = System.console() != null && !"dumb".equals(System.getenv("TERM"));
     }
 
+    int expectedEpochs() {
+        return epochs;
+    }
+
     /** Changes the expected number of epochs (a time budget revises it as the speed becomes known). */
     void expectEpochs(int epochs) {
         this.epochs = epochs;

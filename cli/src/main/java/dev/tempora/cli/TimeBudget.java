@@ -3,6 +3,8 @@ package dev.tempora.cli;
 import dev.tempora.parallel.EpochResult;
 import dev.tempora.parallel.TrainingListener;
 
+import java.util.function.LongSupplier;
+
 /**
  * Fits training into a wall-clock budget by reading the speed as it trains, not by guessing it: after
  * every epoch, training stops when one more epoch (timed on the last one, validation included) would
@@ -22,25 +24,32 @@ final class TimeBudget implements TrainingListener {
     private final ProgressBar bar;
     private final long deadline;
     private final int maxEpochs;
+    private final LongSupplier clock;
     private long epochStart;
     private double epochSeconds = Double.NaN;
 
     /** @param deadline {@link System#nanoTime()} by which training must have ended */
     TimeBudget(ProgressBar bar, long deadline, int maxEpochs) {
+        this(bar, deadline, maxEpochs, System::nanoTime);
+    }
+
+    /** With a clock in nanoseconds (tests pass their own). */
+    TimeBudget(ProgressBar bar, long deadline, int maxEpochs, LongSupplier clock) {
         this.bar = bar;
         this.deadline = deadline;
         this.maxEpochs = maxEpochs;
+        this.clock = clock;
     }
 
     @Override
     public void onStart(int epochs, int batchesPerEpoch) {
-        epochStart = System.nanoTime();
+        epochStart = clock.getAsLong();
         bar.onStart(epochs, batchesPerEpoch);
     }
 
     @Override
     public void onBatch(int epoch, int batch, int batchesPerEpoch, double loss, double samplesPerSecond, double etaSeconds) {
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         double perBatch = (now - epochStart) / 1e9 / (batch + 1);
         double restOfEpoch = perBatch * (batchesPerEpoch - batch - 1);
         double epochEstimate = Double.isNaN(epochSeconds) ? perBatch * batchesPerEpoch : epochSeconds;
@@ -51,7 +60,7 @@ final class TimeBudget implements TrainingListener {
 
     @Override
     public void onEpoch(EpochResult r) {
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         epochSeconds = (now - epochStart) / 1e9;
         epochStart = now;
         int more = epochsThatFit((deadline - now) / 1e9, epochSeconds, r.epoch() + 1);
