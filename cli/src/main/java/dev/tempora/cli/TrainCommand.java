@@ -21,7 +21,8 @@ import java.util.Locale;
                 + "DIR/model.safetensors and DIR/model.json (the best model by validation loss), DIR/metrics.csv and "
                 + "DIR/last-state.safetensors (to resume with --resume)."},
         footer = {"", "Examples:", "  ./tempora train --config examples/taxi-small.json --out out/taxi-small",
-                "  ./tempora train --config examples/stallion.json --epochs 10 --workers 2 --seed 7"})
+                "  ./tempora train --config examples/stallion.json --epochs 10 --workers 2 --seed 7",
+                "  ./tempora train --config examples/taxi-small.json --epochs 1 --json"})
 final class TrainCommand implements Runnable {
 
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "Training config (JSON).")
@@ -41,6 +42,10 @@ final class TrainCommand implements Runnable {
 
     @Option(names = "--resume", description = "Continue from DIR/last-state.safetensors.")
     boolean resume;
+
+    @Option(names = "--json", description = "Print one JSON object at the end (best validation loss and epoch, epochs run, "
+            + "output directory); progress goes to standard error.")
+    boolean json;
 
     @Override
     public void run() {
@@ -63,7 +68,8 @@ final class TrainCommand implements Runnable {
             settings.maxEpochs(epochs);
         }
         TrainerSettings built = settings.build();
-        System.out.printf(Locale.ROOT, "Loading %s ...%n", cfg.dataPath());
+        java.io.PrintStream log = json ? System.err : System.out;
+        log.printf(Locale.ROOT, "Loading %s ...%n", cfg.dataPath());
         TrainingConfig.Datasets sets = cfg.datasets();
         for (String w : sets.training().warnings()) {
             System.err.println("tempora train: warning: " + w);
@@ -73,19 +79,28 @@ final class TrainCommand implements Runnable {
         Forecasting.DatasetTrainingData data = new Forecasting.DatasetTrainingData(sets, Forecasting.batchSize(cfg), built.seed());
         TrainerSettings finalSettings = built.toBuilder().outputDir(dir)
                 .checkpointSections(Forecasting.checkpointSections(cfg, sets.training())).build();
-        System.out.printf(Locale.ROOT, "Training a TFT with %,d parameters on %,d windows (%d series), %d batches of %d per epoch, "
+        log.printf(Locale.ROOT, "Training a TFT with %,d parameters on %,d windows (%d series), %d batches of %d per epoch, "
                         + "%d workers, %s lr %.3g%n", model.parameterCount(), sets.training().size(),
                 sets.training().seriesCount(), finalSettings.batchesPerEpoch(data.batchesPerEpoch()),
                 Forecasting.batchSize(cfg), finalSettings.workers(), finalSettings.optimizer(), finalSettings.learningRate());
         try {
             Files.createDirectories(dir);
-            Trainer trainer = new Trainer(model, data, finalSettings, new ProgressBar(System.out, finalSettings.maxEpochs()));
+            Trainer trainer = new Trainer(model, data, finalSettings, new ProgressBar(log, finalSettings.maxEpochs()));
             if (resume) {
                 trainer.resume();
             }
             Trainer.Result r = trainer.fit();
-            System.out.printf(Locale.ROOT, "Best validation loss %.4f (epoch %d)%s. Wrote %s/model.safetensors, model.json, metrics.csv%n",
+            log.printf(Locale.ROOT, "Best validation loss %.4f (epoch %d)%s. Wrote %s/model.safetensors, model.json, metrics.csv%n",
                     r.bestValidationLoss(), r.bestEpoch() + 1, r.stoppedEarly() ? ", stopped early" : "", dir);
+            if (json) {
+                java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+                out.put("out", dir.toString());
+                out.put("epochs", r.epochs().size());
+                out.put("best_epoch", r.bestEpoch() + 1);
+                out.put("best_validation_loss", r.bestValidationLoss());
+                out.put("stopped_early", r.stoppedEarly());
+                System.out.println(dev.tempora.tensor.io.Json.write(out));
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,0 +1,43 @@
+package dev.tempora.cli;
+
+import dev.tempora.data.TaxiDemand;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TrainCommandTest {
+
+    @Test
+    void jsonReportsTheRunAndTheModelSavesItsDataOptions(@TempDir Path dir) throws Exception {
+        Tables.writeCsv(TaxiDemand.generate(new TaxiDemand.Options(3, 9, LocalDate.of(2023, 3, 6), 5)), dir.resolve("taxi.csv"));
+        Path config = dir.resolve("tiny.json");
+        Files.writeString(config, """
+                {"data": {"path": "taxi.csv", "dtypes": {"pulocationid": "string", "day_hour": "string"}},
+                 "dataset": {"time_idx": "time_idx", "target": "trip_quantity", "group_ids": ["pulocationid"],
+                   "min_encoder_length": 4, "max_encoder_length": 12, "max_prediction_length": 6,
+                   "static_categoricals": ["pulocationid"], "time_varying_known_categoricals": ["day_hour"],
+                   "time_varying_unknown_reals": ["trip_quantity"]},
+                 "model": {"hidden_size": 8, "attention_head_size": 2, "hidden_continuous_size": 4},
+                 "training": {"batch_size": 16, "max_epochs": 1, "limit_train_batches": 3}}
+                """);
+        Path out = dir.resolve("model");
+        Cli.Result r = Cli.run("train", "--config", config.toString(), "--out", out.toString(), "--json");
+        assertEquals(0, r.status(), r.toString());
+        Map<String, Object> json = r.json();
+        assertEquals(1L, json.get("epochs"));
+        assertEquals(1L, json.get("best_epoch"));
+        assertEquals(out.toString(), json.get("out"));
+        assertTrue(r.err().contains("epoch 1/1"), "progress goes to standard error: " + r);
+        Map<String, Object> model = dev.tempora.tensor.io.Json.parseObject(Files.readString(out.resolve("model.json")));
+        Map<String, Object> data = Cli.object(Cli.object(model, "config"), "data");
+        assertEquals(Map.of("pulocationid", "string", "day_hour", "string"), data.get("dtypes"),
+                "predict reads new tables with the training data's options");
+    }
+}
