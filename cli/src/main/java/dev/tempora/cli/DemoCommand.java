@@ -1,5 +1,6 @@
 package dev.tempora.cli;
 
+import dev.tempora.tensor.io.AtomicFiles;
 import dev.tempora.cli.plots.ForecastPlot;
 import dev.tempora.cli.plots.ImportancePlot;
 import dev.tempora.data.Batch;

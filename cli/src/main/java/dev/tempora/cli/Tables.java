@@ -1,5 +1,6 @@
 package dev.tempora.cli;
 
+import dev.tempora.tensor.io.AtomicFiles;
 import dev.tempora.data.Column;
 import dev.tempora.data.Frame;
 import dev.tempora.data.ParquetFiles;

@@ -34,7 +34,8 @@ class DemoCommandTest {
     static void runDemo() {
         out = dir.resolve("demo");
         demo = Cli.run("demo", "--zones", "20", "--days", "16", "--batch-size", "32", "--batches-per-epoch", "20",
-                "--epochs", "4", "--learning-rate", "0.02", "--minutes", "0", "--plots", "2", "--out", out.toString(), "--json");
+                "--epochs", "4", "--optimizer", "adam", "--learning-rate", "0.03", "--minutes", "0", "--plots", "2",
+                "--out", out.toString(), "--json");
     }
 
     @Test

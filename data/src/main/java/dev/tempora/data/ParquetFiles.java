@@ -34,7 +34,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
@@ -144,12 +143,8 @@ public final class ParquetFiles {
 
     /** Writes with the given page codec (UNCOMPRESSED, SNAPPY or GZIP). */
     public static void write(Frame frame, Path path, CompressionCodecName codec) {
-        Path dir = path.toAbsolutePath().getParent();
-        Path temp = null;
-        try {
-            Files.createDirectories(dir);
-            temp = Files.createTempFile(dir, "." + path.getFileName() + ".", ".tmp");
-            FrameWriteSupport support = new FrameWriteSupport(frame);
+        FrameWriteSupport support = new FrameWriteSupport(frame);
+        dev.tempora.tensor.io.AtomicFiles.writeFile(path, temp -> {
             try (ParquetWriter<Integer> writer = new FrameWriterBuilder(new LocalOutputFile(temp), support)
                     .withConf(new PlainParquetConfiguration())
                     .withCodecFactory(new PureJavaCodecs(path.toString()))
@@ -160,20 +155,9 @@ public final class ParquetFiles {
                     writer.write(r);
                 }
             }
-            Files.move(temp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            temp = null;
-        } catch (IOException e) {
-            throw new UncheckedIOException(path + ": cannot write Parquet: " + e.getMessage(), e);
-        } finally {
-            if (temp != null) {
-                try {
-                    Files.deleteIfExists(temp);
-                } catch (IOException ignored) {
-                    // the temporary file is only litter; the original error matters
-                }
-            }
-        }
+        });
     }
+
 
     // ------------------------------------------------------------------ reading
 

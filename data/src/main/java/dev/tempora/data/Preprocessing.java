@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -129,15 +128,7 @@ public final class Preprocessing {
 
     /** Writes the JSON form atomically. */
     public void save(Path path) {
-        try {
-            Path dir = path.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            Path temp = Files.createTempFile(dir, "." + path.getFileName() + ".", ".tmp");
-            Files.writeString(temp, Json.writePretty(toJson()));
-            Files.move(temp, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException(path + ": cannot write the preprocessing: " + e.getMessage(), e);
-        }
+        dev.tempora.tensor.io.AtomicFiles.writeString(path, Json.writePretty(toJson()));
     }
 
     public static Preprocessing load(Path path) {

@@ -2,12 +2,11 @@ package dev.tempora.models;
 
 import dev.tempora.autograd.Variable;
 import dev.tempora.tensor.Tensor;
+import dev.tempora.tensor.io.AtomicFiles;
 import dev.tempora.tensor.io.Json;
 import dev.tempora.tensor.io.SafeTensors;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -59,8 +58,11 @@ public final class Checkpoint {
             }
             json.put(e.getKey(), e.getValue());
         }
-        SafeTensors.writeAtomically(directory.resolve(METADATA_FILE),
-                ByteBuffer.wrap(Json.writePretty(json).getBytes(StandardCharsets.UTF_8)));
+        try {
+            AtomicFiles.writeString(directory.resolve(METADATA_FILE), Json.writePretty(json));
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
     }
 
     /** Loads a checkpoint directory written by {@link #save}. */

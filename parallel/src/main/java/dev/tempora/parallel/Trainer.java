@@ -189,9 +189,7 @@ public final class Trainer {
         for (EpochResult r : state.history) {
             csv.append(r.toCsv()).append('\n');
         }
-        Files.createDirectories(settings.outputDir());
-        dev.tempora.tensor.io.SafeTensors.writeAtomically(settings.outputDir().resolve(METRICS_FILE),
-                java.nio.ByteBuffer.wrap(csv.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        dev.tempora.tensor.io.AtomicFiles.writeString(settings.outputDir().resolve(METRICS_FILE), csv.toString());
     }
 
     public Optimizer optimizer() {

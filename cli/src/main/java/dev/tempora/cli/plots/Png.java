@@ -1,6 +1,6 @@
 package dev.tempora.cli.plots;
 
-import dev.tempora.cli.AtomicFiles;
+import dev.tempora.tensor.io.AtomicFiles;
 import org.jfree.chart.ChartUtils;
 
 import java.awt.Color;

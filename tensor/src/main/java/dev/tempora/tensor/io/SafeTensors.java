@@ -5,14 +5,10 @@ import dev.tempora.tensor.Tensor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -74,30 +70,10 @@ public final class SafeTensors {
             head.put((byte) ' ');
         }
         head.flip();
-        writeAtomically(path, head, body);
-    }
-
-    /** Writes buffers to a temporary sibling, forces it to disk, then renames it over {@code path}. */
-    public static void writeAtomically(Path path, ByteBuffer... parts) throws IOException {
-        Path dir = path.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + path.getFileName() + ".", ".tmp");
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                for (ByteBuffer b : parts) {
-                    while (b.hasRemaining()) {
-                        ch.write(b);
-                    }
-                }
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
+            AtomicFiles.write(path, head, body);
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
         }
     }
 

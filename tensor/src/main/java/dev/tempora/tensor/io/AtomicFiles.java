@@ -1,4 +1,4 @@
-package dev.tempora.cli;
+package dev.tempora.tensor.io;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -10,7 +10,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
-/** Output files written whole or not at all: a temporary sibling, then a rename over the target. */
+/**
+ * Output files written whole or not at all: a temporary sibling, forced to disk, then renamed over
+ * the target, so a crash or an error never leaves a half-written file under the real name (and an
+ * existing file is only replaced by a complete one). The one place every writer of the project
+ * (checkpoints, Parquet, CSV, plots, configs) goes through.
+ */
 public final class AtomicFiles {
 
     /** Writes the body of a file to a stream. */
@@ -18,16 +23,33 @@ public final class AtomicFiles {
         void writeTo(OutputStream out) throws IOException;
     }
 
+    /** Writes a whole file at the given (temporary) path, for writers that want a path of their own. */
+    public interface FileBody {
+        void writeTo(Path temporary) throws IOException;
+    }
+
     private AtomicFiles() {}
 
+    /** Writes {@code path} from a stream; errors are {@link UncheckedIOException}s naming the path. */
     public static void write(Path path, Body body) {
+        writeFile(path, temp -> {
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp), 1 << 16)) {
+                body.writeTo(out);
+            }
+        });
+    }
+
+    /** Writes {@code path} through a writer that creates the file at the temporary path it is given. */
+    public static void writeFile(Path path, FileBody body) {
         Path dir = path.toAbsolutePath().getParent();
         Path temp = null;
         try {
             Files.createDirectories(dir);
             temp = Files.createTempFile(dir, "." + path.getFileName() + ".", ".tmp");
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(temp), 1 << 16)) {
-                body.writeTo(out);
+            body.writeTo(temp);
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(temp,
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                ch.force(true);
             }
             readableByAll(temp);
             try {
@@ -61,5 +83,20 @@ public final class AtomicFiles {
 
     public static void writeString(Path path, String text) {
         write(path, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Writes byte buffers one after the other. */
+    public static void write(Path path, java.nio.ByteBuffer... parts) {
+        write(path, out -> {
+            for (java.nio.ByteBuffer b : parts) {
+                java.nio.ByteBuffer d = b.duplicate();
+                byte[] chunk = new byte[Math.min(d.remaining(), 1 << 16)];
+                while (d.hasRemaining()) {
+                    int n = Math.min(chunk.length, d.remaining());
+                    d.get(chunk, 0, n);
+                    out.write(chunk, 0, n);
+                }
+            }
+        });
     }
 }
