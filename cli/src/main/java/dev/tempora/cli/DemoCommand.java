@@ -131,7 +131,7 @@ final class DemoCommand implements Runnable {
         Forecasting.DatasetTrainingData data = new Forecasting.DatasetTrainingData(sets, batchSize, seed);
         int available = data.batchesPerEpoch();
         TrainerSettings.Builder builder = Forecasting.trainerSettings(cfg)
-                .limitTrainBatches(batchesPerEpoch >= available ? 1.0 : batchesPerEpoch == 1 ? 1.0 / available : batchesPerEpoch)
+                .limitTrainBatchCount(batchesPerEpoch)
                 .outputDir(out).checkpointSections(Forecasting.checkpointSections(cfg, sets.training()));
         if (workers != null) {
             builder.workers(workers);
@@ -219,15 +219,13 @@ final class DemoCommand implements Runnable {
         Trainer trainer = new Trainer(model, data, settings.toBuilder().maxEpochs(epochs).build(),
                 budget > 0 ? new TimeBudget(bar, deadline, epochs) : bar);
         long trainStart = System.nanoTime();
-        boolean budgetSpent = false;
+        Trainer.Result result;
         try {
-            trainer.fit();
-        } catch (TimeBudget.Spent e) {
-            budgetSpent = true;
+            result = trainer.fit();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new Training(trainer.history(), budgetSpent, (System.nanoTime() - trainStart) / 1e9);
+        return new Training(result.epochs(), result.stoppedOnRequest(), (System.nanoTime() - trainStart) / 1e9);
     }
 
     private void checkOptions() {

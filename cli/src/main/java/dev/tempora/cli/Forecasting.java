@@ -74,7 +74,13 @@ final class Forecasting {
                 .seed(t.integer("seed", 42))
                 .skipNonFiniteBatches(t.bool("skip_non_finite_batches", false));
         if (t.has("limit_train_batches")) {
-            b.limitTrainBatches(t.number("limit_train_batches"));
+            // Lightning's rule: an integer is a number of batches, a float a fraction of the epoch.
+            Object limit = config.training().get("limit_train_batches");
+            if (limit instanceof Long count) {
+                b.limitTrainBatchCount(Math.toIntExact(count));
+            } else {
+                b.limitTrainBatches(t.number("limit_train_batches"));
+            }
         }
         if (t.has("workers")) {
             b.workers(t.integer("workers"));

@@ -14,19 +14,13 @@ import java.util.function.LongSupplier;
  */
 final class TimeBudget implements TrainingListener {
 
-    /** Thrown at an epoch boundary when the budget allows no further epoch. */
-    static final class Spent extends RuntimeException {
-        Spent(int epochs) {
-            super("the time budget allows no epoch after epoch " + epochs, null, false, false);
-        }
-    }
-
     private final ProgressBar bar;
     private final long deadline;
     private final int maxEpochs;
     private final LongSupplier clock;
     private long epochStart;
     private double epochSeconds = Double.NaN;
+    private boolean spent;
 
     /** @param deadline {@link System#nanoTime()} by which training must have ended */
     TimeBudget(ProgressBar bar, long deadline, int maxEpochs) {
@@ -67,9 +61,13 @@ final class TimeBudget implements TrainingListener {
         bar.expectEpochs(r.epoch() + 1 + more);
         bar.onEpoch(new EpochResult(r.epoch(), r.trainLoss(), r.validationLoss(), r.learningRate(), r.samplesPerSecond(),
                 r.seconds(), r.skippedBatches(), r.improved(), more * epochSeconds));
-        if (more == 0 && r.epoch() + 1 < maxEpochs) {
-            throw new Spent(r.epoch() + 1);
-        }
+        spent = more == 0 && r.epoch() + 1 < maxEpochs;
+    }
+
+    /** True once the budget allows no further epoch: the trainer stops after the current one. */
+    @Override
+    public boolean stopRequested() {
+        return spent;
     }
 
     @Override

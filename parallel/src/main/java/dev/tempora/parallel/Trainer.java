@@ -65,8 +65,12 @@ public final class Trainer {
         this.engine = new DataParallelEngine(model, loss, settings.workers(), settings.shards());
     }
 
-    /** The outcome of {@link #fit}. */
-    public record Result(List<EpochResult> epochs, double bestValidationLoss, int bestEpoch, boolean stoppedEarly) {}
+    /**
+     * The outcome of {@link #fit}: {@code stoppedEarly} by early stopping, {@code stoppedOnRequest}
+     * by the listener.
+     */
+    public record Result(List<EpochResult> epochs, double bestValidationLoss, int bestEpoch, boolean stoppedEarly,
+                         boolean stoppedOnRequest) {}
 
     /** Restores the last state saved in {@code settings.outputDir()} so {@link #fit} continues from it. */
     public Trainer resume() throws IOException {
@@ -87,7 +91,8 @@ public final class Trainer {
         listener.onStart(settings.maxEpochs(), perEpoch);
         long started = System.nanoTime();
         int doneAtStart = state.epoch * perEpoch + state.nextBatch;
-        while (state.epoch < settings.maxEpochs() && !state.stopped) {
+        boolean requested = false;
+        while (state.epoch < settings.maxEpochs() && !state.stopped && !requested) {
             int epoch = state.epoch;
             long epochStart = System.nanoTime();
             long samples = 0;
@@ -142,8 +147,10 @@ public final class Trainer {
             writeMetrics();
             saveLastState();
             listener.onEpoch(row);
+            requested = listener.stopRequested();
         }
-        return new Result(List.copyOf(state.history), state.bestValidationLoss, state.bestEpoch, state.stopped);
+        return new Result(List.copyOf(state.history), state.bestValidationLoss, state.bestEpoch, state.stopped,
+                requested && state.epoch < settings.maxEpochs() && !state.stopped);
     }
 
     /** One optimisation step; returns the batch loss. */

@@ -7,8 +7,10 @@ import java.util.Map;
  * How to train, with PyTorch Forecasting's / Lightning's names and defaults where they exist.
  *
  * @param maxEpochs              epochs to run (early stopping may end sooner)
- * @param limitTrainBatches      batches per epoch: a fraction of the epoch when ≤ 1, a count above
- *                               (Lightning's limit_train_batches); 1.0 for all
+ * @param limitTrainBatches      the fraction of each epoch's batches to run, in (0, 1] (Lightning's
+ *                               limit_train_batches given as a float); 1.0 for all
+ * @param limitTrainBatchCount   a number of batches per epoch instead (Lightning's limit_train_batches
+ *                               given as an integer); 0 to use the fraction
  * @param gradientClipVal        clip the global gradient norm to this (0 = off); the seed used 0.1
  * @param optimizer              "ranger", "adam" or "adamw"
  * @param learningRate           initial learning rate
@@ -29,6 +31,7 @@ import java.util.Map;
 public record TrainerSettings(
         int maxEpochs,
         double limitTrainBatches,
+        int limitTrainBatchCount,
         double gradientClipVal,
         String optimizer,
         double learningRate,
@@ -50,8 +53,11 @@ public record TrainerSettings(
         if (maxEpochs < 1) {
             throw new IllegalArgumentException("max_epochs must be at least 1, got " + maxEpochs);
         }
-        if (!(limitTrainBatches > 0)) {
-            throw new IllegalArgumentException("limit_train_batches must be positive, got " + limitTrainBatches);
+        if (!(limitTrainBatches > 0 && limitTrainBatches <= 1)) {
+            throw new IllegalArgumentException("limit_train_batches as a fraction must be in (0, 1], got " + limitTrainBatches);
+        }
+        if (limitTrainBatchCount < 0) {
+            throw new IllegalArgumentException("limit_train_batches as a count must be positive, got " + limitTrainBatchCount);
         }
         switch (optimizer) {
             case "ranger", "adam", "adamw" -> { }
@@ -70,6 +76,7 @@ public record TrainerSettings(
         Builder b = new Builder();
         b.maxEpochs = maxEpochs;
         b.limitTrainBatches = limitTrainBatches;
+        b.limitTrainBatchCount = limitTrainBatchCount;
         b.gradientClipVal = gradientClipVal;
         b.optimizer = optimizer;
         b.learningRate = learningRate;
@@ -97,6 +104,7 @@ public record TrainerSettings(
     public static final class Builder {
         private int maxEpochs = 30;
         private double limitTrainBatches = 1.0;
+        private int limitTrainBatchCount;
         private double gradientClipVal = 0.1;
         private String optimizer = "ranger";
         private double learningRate = 0.03;
@@ -115,7 +123,10 @@ public record TrainerSettings(
         private Map<String, Object> checkpointSections = Map.of();
 
         public Builder maxEpochs(int v) { maxEpochs = v; return this; }
-        public Builder limitTrainBatches(double v) { limitTrainBatches = v; return this; }
+        /** A fraction of each epoch, in (0, 1]. */
+        public Builder limitTrainBatches(double fraction) { limitTrainBatches = fraction; limitTrainBatchCount = 0; return this; }
+        /** A number of batches per epoch. */
+        public Builder limitTrainBatchCount(int count) { limitTrainBatchCount = count; limitTrainBatches = 1.0; return this; }
         public Builder gradientClipVal(double v) { gradientClipVal = v; return this; }
         public Builder optimizer(String v) { optimizer = v; return this; }
         public Builder learningRate(double v) { learningRate = v; return this; }
@@ -141,7 +152,7 @@ public record TrainerSettings(
         public Builder checkpointSections(Map<String, Object> v) { checkpointSections = v; return this; }
 
         public TrainerSettings build() {
-            return new TrainerSettings(maxEpochs, limitTrainBatches, gradientClipVal, optimizer, learningRate,
+            return new TrainerSettings(maxEpochs, limitTrainBatches, limitTrainBatchCount, gradientClipVal, optimizer, learningRate,
                     weightDecay, reduceOnPlateauPatience, reduceOnPlateauFactor, reduceOnPlateauMinLr,
                     earlyStoppingPatience, earlyStoppingMinDelta, workers, shards, seed, skipNonFiniteBatches,
                     outputDir, checkpointEveryBatches, checkpointSections);
@@ -150,9 +161,9 @@ public record TrainerSettings(
 
     /** Batches to run per epoch out of {@code available}. */
     public int batchesPerEpoch(int available) {
-        if (limitTrainBatches <= 1.0) {
-            return Math.max(available == 0 ? 0 : 1, (int) (available * limitTrainBatches));
+        if (limitTrainBatchCount > 0) {
+            return Math.min(available, limitTrainBatchCount);
         }
-        return Math.min(available, (int) limitTrainBatches);
+        return Math.max(available == 0 ? 0 : 1, (int) (available * limitTrainBatches));
     }
 }

@@ -16,4 +16,12 @@ public interface TrainingListener {
 
     default void onWarning(String message) {
     }
+
+    /**
+     * Asked after each epoch (once it is validated and saved): true ends training there, as a time
+     * budget or a user's interrupt wants. The result says the run was stopped on request.
+     */
+    default boolean stopRequested() {
+        return false;
+    }
 }
