@@ -25,7 +25,10 @@ final class CompilerHints {
                         "+dev/tempora/tensor/kernels/ElementwiseVector.apply",
                         "+dev/tempora/tensor/kernels/ElementwiseVector.mask",
                         "+dev/tempora/tensor/kernels/ElementwiseVector.sigmoid",
-                        "+dev/tempora/tensor/kernels/ReductionVector.combine"] }]
+                        "+dev/tempora/tensor/kernels/ReductionVector.combine",
+                        "+dev/tempora/tensor/kernels/DropoutVector.uniform",
+                        "+dev/tempora/tensor/kernels/DropoutVector.mix",
+                        "+dev/tempora/tensor/kernels/AttentionVector.queryIndices"] }]
             """;
 
     private CompilerHints() {}
