@@ -9,7 +9,7 @@ public final class GluKernels {
     private GluKernels() {}
 
     public static void forward(float[] x, int xo, float[] out, int oo, int rows, int h) {
-        if (VectorSupport.ENABLED && h >= 4) {
+        if (VectorSupport.ENABLED && h >= VectorSupport.LANES) {
             GluVector.forward(x, xo, out, oo, rows, h);
         } else {
             forwardReference(x, xo, out, oo, rows, h);
@@ -29,7 +29,7 @@ public final class GluKernels {
 
     /** gx[r, j] = g·σ(b); gx[r, h+j] = g·a·σ(b)(1 − σ(b)). */
     public static void backward(float[] x, int xo, float[] g, int go, float[] gx, int gxo, int rows, int h) {
-        if (VectorSupport.ENABLED && h >= 4) {
+        if (VectorSupport.ENABLED && h >= VectorSupport.LANES) {
             GluVector.backward(x, xo, g, go, gx, gxo, rows, h);
         } else {
             backwardReference(x, xo, g, go, gx, gxo, rows, h);

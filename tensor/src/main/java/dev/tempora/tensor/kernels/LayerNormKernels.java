@@ -14,7 +14,7 @@ public final class LayerNormKernels {
                                float[] mean, float[] rstd, int rows, int len, float eps) {
         if (VectorSupport.ENABLED && len >= VectorSupport.LANES) {
             // The SIMD rows always apply an affine map: identity weights stand in for absent ones.
-            LayerNormRows.forward(x, xo, w == null ? ones(len) : w, b == null ? new float[len] : b, y, yo, mean, rstd,
+            LayerNormVector.forward(x, xo, w == null ? ones(len) : w, b == null ? new float[len] : b, y, yo, mean, rstd,
                     rows, len, eps);
         } else {
             forwardReference(x, xo, w, b, y, yo, mean, rstd, rows, len, eps);
@@ -63,7 +63,7 @@ public final class LayerNormKernels {
                                 float[] gx, int gxo, float[] gw, float[] gb, int rows, int len) {
         if (VectorSupport.ENABLED && len >= VectorSupport.LANES) {
             // Gradients of absent weight/bias go to scratch arrays that are then dropped.
-            LayerNormRows.backward(g, go, x, xo, mean, rstd, w == null ? ones(len) : w, gx, gxo,
+            LayerNormVector.backward(g, go, x, xo, mean, rstd, w == null ? ones(len) : w, gx, gxo,
                     gw == null ? new float[len] : gw, gb == null ? new float[len] : gb, rows, len);
         } else {
             backwardReference(g, go, x, xo, mean, rstd, w, gx, gxo, gw, gb, rows, len);

@@ -4,8 +4,14 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * SIMD versions of {@link LstmKernels}: each gate segment of length H in full vectors, the rest in
- * scalar code with the same {@link FloatMath} functions (every element equals the reference).
+ * SIMD versions of {@link LstmKernels}, for hidden sizes of at least one vector. Each gate segment
+ * is covered by its full vectors and one more ending exactly at the segment's end, overlapping the
+ * one before (hidden 20 with 16 lanes: vectors at 0 and 4); outputs never alias inputs, so the
+ * overlapping lanes are simply computed and written twice. No scalar tail, no mask.
+ *
+ * <p>One vector of one row per call: the cell's five transcendentals, inlined more than once into
+ * a loop, push C2 past its node budget (and its vectors would then be boxed); a call that passes
+ * only arrays and offsets costs little.
  */
 final class LstmVector {
 
@@ -14,44 +20,67 @@ final class LstmVector {
 
     private LstmVector() {}
 
-    static void cellForward(float[] gates, int go, float[] c, int co, float[] cNew, int cno,
-                            float[] hNew, int hno, int hidden) {
-        int bound = hidden - hidden % L;
-        for (int j = 0; j < bound; j += L) {
-            FloatVector i = VectorMath.sigmoid(FloatVector.fromArray(S, gates, go + j));
-            FloatVector f = VectorMath.sigmoid(FloatVector.fromArray(S, gates, go + hidden + j));
-            FloatVector g = VectorMath.tanh(FloatVector.fromArray(S, gates, go + 2 * hidden + j));
-            FloatVector o = VectorMath.sigmoid(FloatVector.fromArray(S, gates, go + 3 * hidden + j));
-            FloatVector cn = f.mul(FloatVector.fromArray(S, c, co + j)).add(i.mul(g));
-            cn.intoArray(cNew, cno + j);
-            o.mul(VectorMath.tanh(cn)).intoArray(hNew, hno + j);
-            i.intoArray(gates, go + j);
-            f.intoArray(gates, go + hidden + j);
-            g.intoArray(gates, go + 2 * hidden + j);
-            o.intoArray(gates, go + 3 * hidden + j);
+    static void cellForward(float[] z, int zo, float[] cPrev, int cpo, float[] act, int ao,
+                            float[] cNew, int cno, float[] hNew, int hno, int rows, int hidden) {
+        int last = hidden - L;
+        for (int r = 0; r < rows; r++) {
+            int zr = zo + r * 4 * hidden;
+            int ar = ao + r * 4 * hidden;
+            int s = r * hidden;
+            for (int j = 0; j < last; j += L) {
+                forwardVector(z, zr + j, cPrev, cpo + s + j, act, ar + j, cNew, cno + s + j, hNew, hno + s + j, hidden);
+            }
+            forwardVector(z, zr + last, cPrev, cpo + s + last, act, ar + last, cNew, cno + s + last, hNew,
+                    hno + s + last, hidden);
         }
-        LstmKernels.cellForwardReference(gates, go + bound, c, co + bound, cNew, cno + bound, hNew, hno + bound,
-                hidden, hidden - bound);
     }
 
-    static void cellBackward(float[] gates, int go, float[] cPrev, int cpo, float[] cNew, int cno,
-                             float[] dh, int dho, float[] dc, int dco, int hidden) {
-        int bound = hidden - hidden % L;
-        for (int j = 0; j < bound; j += L) {
-            FloatVector i = FloatVector.fromArray(S, gates, go + j);
-            FloatVector f = FloatVector.fromArray(S, gates, go + hidden + j);
-            FloatVector g = FloatVector.fromArray(S, gates, go + 2 * hidden + j);
-            FloatVector o = FloatVector.fromArray(S, gates, go + 3 * hidden + j);
-            FloatVector tc = VectorMath.tanh(FloatVector.fromArray(S, cNew, cno + j));
-            FloatVector dhv = FloatVector.fromArray(S, dh, dho + j);
-            FloatVector dct = FloatVector.fromArray(S, dc, dco + j).add(dhv.mul(o).mul(tc.mul(tc).neg().add(1f)));
-            dct.mul(g).mul(i).mul(i.neg().add(1f)).intoArray(gates, go + j);
-            dct.mul(FloatVector.fromArray(S, cPrev, cpo + j)).mul(f).mul(f.neg().add(1f)).intoArray(gates, go + hidden + j);
-            dct.mul(i).mul(g.mul(g).neg().add(1f)).intoArray(gates, go + 2 * hidden + j);
-            dhv.mul(tc).mul(o).mul(o.neg().add(1f)).intoArray(gates, go + 3 * hidden + j);
-            dct.mul(f).intoArray(dc, dco + j);
+    private static void forwardVector(float[] z, int zo, float[] cPrev, int cpo, float[] act, int ao,
+                                      float[] cNew, int cno, float[] hNew, int hno, int hidden) {
+        FloatVector i = VectorMath.sigmoid(FloatVector.fromArray(S, z, zo));
+        FloatVector f = VectorMath.sigmoid(FloatVector.fromArray(S, z, zo + hidden));
+        FloatVector g = VectorMath.tanh(FloatVector.fromArray(S, z, zo + 2 * hidden));
+        FloatVector o = VectorMath.sigmoid(FloatVector.fromArray(S, z, zo + 3 * hidden));
+        FloatVector cn = f.mul(FloatVector.fromArray(S, cPrev, cpo)).add(i.mul(g));
+        cn.intoArray(cNew, cno);
+        o.mul(VectorMath.tanh(cn)).intoArray(hNew, hno);
+        i.intoArray(act, ao);
+        f.intoArray(act, ao + hidden);
+        g.intoArray(act, ao + 2 * hidden);
+        o.intoArray(act, ao + 3 * hidden);
+    }
+
+    static void cellBackward(float[] act, int ao, float[] cPrev, int cpo, float[] cNew, int cno,
+                             float[] dh, int dho, float[] dcIn, int dci, float[] dz, int dzo,
+                             float[] dcOut, int dco, int rows, int hidden) {
+        int last = hidden - L;
+        for (int r = 0; r < rows; r++) {
+            int ar = ao + r * 4 * hidden;
+            int dr = dzo + r * 4 * hidden;
+            int s = r * hidden;
+            for (int j = 0; j < last; j += L) {
+                backwardVector(act, ar + j, cPrev, cpo + s + j, cNew, cno + s + j, dh, dho + s + j, dcIn, dci + s + j,
+                        dz, dr + j, dcOut, dco + s + j, hidden);
+            }
+            backwardVector(act, ar + last, cPrev, cpo + s + last, cNew, cno + s + last, dh, dho + s + last, dcIn,
+                    dci + s + last, dz, dr + last, dcOut, dco + s + last, hidden);
         }
-        LstmKernels.cellBackwardReference(gates, go + bound, cPrev, cpo + bound, cNew, cno + bound, dh, dho + bound,
-                dc, dco + bound, hidden, hidden - bound);
+    }
+
+    private static void backwardVector(float[] act, int ao, float[] cPrev, int cpo, float[] cNew, int cno,
+                                       float[] dh, int dho, float[] dcIn, int dci, float[] dz, int dzo,
+                                       float[] dcOut, int dco, int hidden) {
+        FloatVector i = FloatVector.fromArray(S, act, ao);
+        FloatVector f = FloatVector.fromArray(S, act, ao + hidden);
+        FloatVector g = FloatVector.fromArray(S, act, ao + 2 * hidden);
+        FloatVector o = FloatVector.fromArray(S, act, ao + 3 * hidden);
+        FloatVector tc = VectorMath.tanh(FloatVector.fromArray(S, cNew, cno));
+        FloatVector dhv = FloatVector.fromArray(S, dh, dho);
+        FloatVector dct = FloatVector.fromArray(S, dcIn, dci).add(dhv.mul(o).mul(tc.mul(tc).neg().add(1f)));
+        dct.mul(g).mul(i).mul(i.neg().add(1f)).intoArray(dz, dzo);
+        dct.mul(FloatVector.fromArray(S, cPrev, cpo)).mul(f).mul(f.neg().add(1f)).intoArray(dz, dzo + hidden);
+        dct.mul(i).mul(g.mul(g).neg().add(1f)).intoArray(dz, dzo + 2 * hidden);
+        dhv.mul(tc).mul(o).mul(o.neg().add(1f)).intoArray(dz, dzo + 3 * hidden);
+        dct.mul(f).intoArray(dcOut, dco);
     }
 }
