@@ -9,9 +9,10 @@ import jdk.incubator.vector.VectorSpecies;
  * one before (hidden 20 with 16 lanes: vectors at 0 and 4); outputs never alias inputs, so the
  * overlapping lanes are simply computed and written twice. No scalar tail, no mask.
  *
- * <p>One vector of one row per call: the cell's five transcendentals, inlined more than once into
- * a loop, push C2 past its node budget (and its vectors would then be boxed); a call that passes
- * only arrays and offsets costs little.
+ * <p>The vector bodies are methods that {@link CompilerHints} keeps out of line, each with at most
+ * one or two transcendentals: the cell's five inlined into a loop leave C2 past its node budget or
+ * with vector constants live across a safepoint, and the vectors are then boxed. A call that
+ * passes only arrays and offsets costs little.
  */
 final class LstmVector {
 
@@ -28,26 +29,42 @@ final class LstmVector {
             int ar = ao + r * 4 * hidden;
             int s = r * hidden;
             for (int j = 0; j < last; j += L) {
-                forwardVector(z, zr + j, cPrev, cpo + s + j, act, ar + j, cNew, cno + s + j, hNew, hno + s + j, hidden);
+                gatesVector(z, zr + j, act, ar + j, hidden);
             }
-            forwardVector(z, zr + last, cPrev, cpo + s + last, act, ar + last, cNew, cno + s + last, hNew,
-                    hno + s + last, hidden);
+            gatesVector(z, zr + last, act, ar + last, hidden);
+            for (int j = 0; j < last; j += L) {
+                cellVector(act, ar + j, cPrev, cpo + s + j, cNew, cno + s + j, hNew, hno + s + j, hidden);
+            }
+            cellVector(act, ar + last, cPrev, cpo + s + last, cNew, cno + s + last, hNew, hno + s + last, hidden);
         }
     }
 
-    private static void forwardVector(float[] z, int zo, float[] cPrev, int cpo, float[] act, int ao,
-                                      float[] cNew, int cno, float[] hNew, int hno, int hidden) {
-        FloatVector i = VectorMath.sigmoid(FloatVector.fromArray(S, z, zo));
-        FloatVector f = VectorMath.sigmoid(FloatVector.fromArray(S, z, zo + hidden));
-        FloatVector g = VectorMath.tanh(FloatVector.fromArray(S, z, zo + 2 * hidden));
-        FloatVector o = VectorMath.sigmoid(FloatVector.fromArray(S, z, zo + 3 * hidden));
+    /** The four gate activations of one vector of columns. */
+    static void gatesVector(float[] z, int zo, float[] act, int ao, int hidden) {
+        sigmoidVector(z, zo, act, ao);
+        sigmoidVector(z, zo + hidden, act, ao + hidden);
+        tanhVector(z, zo + 2 * hidden, act, ao + 2 * hidden);
+        sigmoidVector(z, zo + 3 * hidden, act, ao + 3 * hidden);
+    }
+
+    static void sigmoidVector(float[] x, int xo, float[] out, int oo) {
+        VectorMath.sigmoid(FloatVector.fromArray(S, x, xo)).intoArray(out, oo);
+    }
+
+    static void tanhVector(float[] x, int xo, float[] out, int oo) {
+        VectorMath.tanh(FloatVector.fromArray(S, x, xo)).intoArray(out, oo);
+    }
+
+    /** c' = f·c + i·g and h' = o·tanh(c') for one vector of columns. */
+    static void cellVector(float[] act, int ao, float[] cPrev, int cpo, float[] cNew, int cno,
+                           float[] hNew, int hno, int hidden) {
+        FloatVector i = FloatVector.fromArray(S, act, ao);
+        FloatVector f = FloatVector.fromArray(S, act, ao + hidden);
+        FloatVector g = FloatVector.fromArray(S, act, ao + 2 * hidden);
+        FloatVector o = FloatVector.fromArray(S, act, ao + 3 * hidden);
         FloatVector cn = f.mul(FloatVector.fromArray(S, cPrev, cpo)).add(i.mul(g));
         cn.intoArray(cNew, cno);
         o.mul(VectorMath.tanh(cn)).intoArray(hNew, hno);
-        i.intoArray(act, ao);
-        f.intoArray(act, ao + hidden);
-        g.intoArray(act, ao + 2 * hidden);
-        o.intoArray(act, ao + 3 * hidden);
     }
 
     static void cellBackward(float[] act, int ao, float[] cPrev, int cpo, float[] cNew, int cno,
@@ -59,15 +76,15 @@ final class LstmVector {
             int dr = dzo + r * 4 * hidden;
             int s = r * hidden;
             for (int j = 0; j < last; j += L) {
-                backwardVector(act, ar + j, cPrev, cpo + s + j, cNew, cno + s + j, dh, dho + s + j, dcIn, dci + s + j,
-                        dz, dr + j, dcOut, dco + s + j, hidden);
+                backwardVector(act, ar + j, cPrev, cpo + s + j, cNew, cno + s + j, dh, dho + s + j, dcIn,
+                        dci + s + j, dz, dr + j, dcOut, dco + s + j, hidden);
             }
             backwardVector(act, ar + last, cPrev, cpo + s + last, cNew, cno + s + last, dh, dho + s + last, dcIn,
                     dci + s + last, dz, dr + last, dcOut, dco + s + last, hidden);
         }
     }
 
-    private static void backwardVector(float[] act, int ao, float[] cPrev, int cpo, float[] cNew, int cno,
+    static void backwardVector(float[] act, int ao, float[] cPrev, int cpo, float[] cNew, int cno,
                                        float[] dh, int dho, float[] dcIn, int dci, float[] dz, int dzo,
                                        float[] dcOut, int dco, int hidden) {
         FloatVector i = FloatVector.fromArray(S, act, ao);
