@@ -6,16 +6,14 @@ import java.nio.file.Path;
 
 /**
  * Asks HotSpot to always inline the kernels' small vector helpers ({@link VectorMath}'s functions,
- * loads and combinators) into their callers, and never to inline the per-vector bodies that hold
- * transcendentals into the loops that call them.
+ * loads and combinators) into their callers.
  *
  * <p>The Vector API is fast only when a vector never crosses a call that C2 did not inline: there it
  * becomes a heap object, and every lane operation falls back to a slow path. A helper such as
  * {@code VectorMath.exp} is too big for HotSpot's default inlining limits, so without this each call
- * would box its argument and result. The other way round, a transcendental inlined into a loop, or
- * several into one method, leaves C2 past its node budget or with vector constants live across a
- * safepoint, and the vectors are boxed: those bodies stay separate methods taking only arrays and
- * offsets. The hint is a compiler directive added at run time through the
+ * would box its argument and result. The other way round, several transcendentals inlined into one
+ * method push C2 past its node budget, which boxes too: the loops that hold one are kept out of
+ * line (they take only arrays and offsets, so the call itself costs little). The hint is a compiler directive added at run time through the
  * DiagnosticCommand MBean, the same as {@code -XX:CompileCommand=inline,...} but with no flag for
  * the user to pass. If the JVM refuses (no java.management in a jlink'ed runtime, a security
  * manager), the kernels still compute the same results, only slower.
@@ -33,12 +31,9 @@ final class CompilerHints {
                         "+dev/tempora/tensor/kernels/DropoutVector.uniform",
                         "+dev/tempora/tensor/kernels/DropoutVector.mix",
                         "+dev/tempora/tensor/kernels/AttentionVector.queryIndices",
-                        "-dev/tempora/tensor/kernels/GluVector.forwardVector",
-                        "-dev/tempora/tensor/kernels/GluVector.backwardVector",
-                        "-dev/tempora/tensor/kernels/LstmVector.sigmoidVector",
-                        "-dev/tempora/tensor/kernels/LstmVector.tanhVector",
-                        "-dev/tempora/tensor/kernels/LstmVector.cellVector",
-                        "-dev/tempora/tensor/kernels/LstmVector.backwardVector"] }]
+                        "-dev/tempora/tensor/kernels/LstmVector.sigmoidRows",
+                        "-dev/tempora/tensor/kernels/LstmVector.tanhRows",
+                        "-dev/tempora/tensor/kernels/LstmVector.cellRows"] }]
             """;
 
     private CompilerHints() {}
