@@ -42,9 +42,7 @@ public final class Functional {
         float beta = 0f;
         if (bias != null) {
             Tensor b = bias.value().contiguous();
-            for (int r = 0; r < rows; r++) {
-                System.arraycopy(b.storage(), b.storageOffset(), yd, r * out, out);
-            }
+            repeatRows(b.storage(), b.storageOffset(), yd, rows, out);
             beta = 1f;
         }
         Gemm.sgemm(false, true, rows, out, in, 1f, x2.storage(), x2.storageOffset(), in,
@@ -93,5 +91,24 @@ public final class Functional {
             GluKernels.backward(xv.storage(), xv.storageOffset(), gc.storage(), gc.storageOffset(), gx.storage(), 0, rows, h);
             sink.accumulate(0, gx);
         }, x);
+    }
+
+    /**
+     * Writes {@code rows} copies of the row {@code src[so .. so+width)} into {@code dst[0 ..)}: one
+     * copy, then the filled part copied after itself, so large fills are a few long copies instead
+     * of one short copy per row.
+     */
+    static void repeatRows(float[] src, int so, float[] dst, int rows, int width) {
+        if (rows == 0 || width == 0) {
+            return;
+        }
+        System.arraycopy(src, so, dst, 0, width);
+        int filled = width;
+        int total = rows * width;
+        while (filled < total) {
+            int n = Math.min(filled, total - filled);
+            System.arraycopy(dst, 0, dst, filled, n);
+            filled += n;
+        }
     }
 }

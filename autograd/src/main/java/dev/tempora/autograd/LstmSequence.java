@@ -70,9 +70,7 @@ public final class LstmSequence {
         Tensor pre = Tensor.empty(steps, batch, g4);
         float[] z = pre.storage();
         Tensor biasSum = biasIh.value().add(biasHh.value()).contiguous();
-        for (int r = 0; r < maxLen * batch; r++) {
-            System.arraycopy(biasSum.storage(), biasSum.storageOffset(), z, r * g4, g4);
-        }
+        Functional.repeatRows(biasSum.storage(), biasSum.storageOffset(), z, maxLen * batch, g4);
         Gemm.sgemm(false, true, maxLen * batch, g4, in, 1f, xt.storage(), 0, in,
                 wIh.storage(), wIh.storageOffset(), in, 1f, z, 0, g4);
 

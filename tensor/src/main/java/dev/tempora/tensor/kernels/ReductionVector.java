@@ -12,10 +12,41 @@ final class ReductionVector {
 
     private ReductionVector() {}
 
+    /** Most vectors in one chunk of whole rows (see {@link #reduceInChunks}). */
+    private static final int MAX_CHUNK_VECTORS = 8;
+
+    /** Per-thread accumulators for {@link #reduceInChunks}. */
+    private static final ThreadLocal<float[]> CHUNK_ACCUMULATORS =
+            ThreadLocal.withInitial(() -> new float[MAX_CHUNK_VECTORS * L]);
+
+    /** Whether (r, inner) blocks are reduced by {@link #reduceInChunks}. */
+    static boolean chunked(int r, int inner) {
+        int chunk = chunkLength(inner);
+        return inner > 1 && chunk <= MAX_CHUNK_VECTORS * L && r * inner >= chunk;
+    }
+
+    /** lcm(inner, L): the fewest floats that are whole rows and whole vectors. */
+    private static int chunkLength(int inner) {
+        int a = inner;
+        int b = L;
+        while (b != 0) {
+            int t = a % b;
+            a = b;
+            b = t;
+        }
+        return inner / a * L;
+    }
+
     static void reduce(ReductionKernels.Kind kind, float[] a, int ao, int outer, int r, int inner, float[] out, int oo) {
         if (inner == 1) {
             for (int o = 0; o < outer; o++) {
                 out[oo + o] = reduceRow(kind, a, ao + o * r, r);
+            }
+            return;
+        }
+        if (chunked(r, inner)) {
+            for (int o = 0; o < outer; o++) {
+                reduceInChunks(kind, a, ao + o * r * inner, r, inner, out, oo + o * inner);
             }
             return;
         }
@@ -38,6 +69,40 @@ final class ReductionVector {
                 }
                 out[dst + j] = acc;
             }
+        }
+    }
+
+    /**
+     * Columns of a contiguous (r, inner) block whose rows are narrower than a few vectors (a bias
+     * gradient: thousands of rows of 2 to 80): the block is read as consecutive chunks of
+     * lcm(inner, L) floats, whole rows and whole vectors at once, each vector of a chunk added to
+     * its own accumulator; lane p of the chunk then belongs to column p mod inner, and the lanes of
+     * a column are combined in lane order, then the rows after the last whole chunk. No strided or
+     * scalar column walks, and the order is fixed, so the result never depends on threads.
+     */
+    static void reduceInChunks(ReductionKernels.Kind kind, float[] a, int start, int r, int inner, float[] out, int oo) {
+        int chunk = chunkLength(inner);
+        int vectors = chunk / L;
+        int rowsPerChunk = chunk / inner;
+        int chunks = r / rowsPerChunk;
+        float[] acc = CHUNK_ACCUMULATORS.get();
+        java.util.Arrays.fill(acc, 0, chunk, ReductionKernels.identity(kind));
+        for (int c = 0; c < chunks; c++) {
+            int base = start + c * chunk;
+            for (int v = 0; v < vectors; v++) {
+                combine(kind, FloatVector.fromArray(S, acc, v * L), FloatVector.fromArray(S, a, base + v * L))
+                        .intoArray(acc, v * L);
+            }
+        }
+        for (int j = 0; j < inner; j++) {
+            float result = acc[j];
+            for (int p = j + inner; p < chunk; p += inner) {
+                result = ReductionKernels.combine(kind, result, acc[p]);
+            }
+            for (int k = chunks * rowsPerChunk; k < r; k++) {
+                result = ReductionKernels.combine(kind, result, a[start + k * inner + j]);
+            }
+            out[oo + j] = result;
         }
     }
 
