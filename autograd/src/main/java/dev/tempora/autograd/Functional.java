@@ -4,6 +4,7 @@ import dev.tempora.tensor.Tensor;
 import dev.tempora.tensor.kernels.Gemm;
 import dev.tempora.tensor.kernels.GluKernels;
 import dev.tempora.tensor.kernels.ReductionKernels;
+import dev.tempora.tensor.kernels.WeightedSumKernels;
 
 import java.util.Arrays;
 
@@ -91,6 +92,61 @@ public final class Functional {
             GluKernels.backward(xv.storage(), xv.storageOffset(), gc.storage(), gc.storageOffset(), gx.storage(), 0, rows, h);
             sink.accumulate(0, gx);
         }, x);
+    }
+
+    /**
+     * Σ_v weights[..., v]·inputs[v] over the last axis: n inputs of one shape (..., len) and weights
+     * holding n per leading position ((..., n), or (..., 1, n) as the variable selection network
+     * keeps them), giving (..., len). The same as stacking the inputs on a new last axis, multiplying
+     * by the weights and summing that axis, in one pass each way and without the stacked tensor.
+     */
+    public static Variable weightedSum(Variable[] inputs, Variable weights) {
+        int n = inputs.length;
+        if (n == 0) {
+            throw new IllegalArgumentException("weightedSum needs at least one input");
+        }
+        int[] shape = inputs[0].shape();
+        for (Variable v : inputs) {
+            if (!Arrays.equals(v.shape(), shape)) {
+                throw new IllegalArgumentException("weightedSum: input shapes " + Arrays.toString(shape) + " and "
+                        + Arrays.toString(v.shape()) + " differ");
+            }
+        }
+        int len = shape.length == 0 ? 1 : shape[shape.length - 1];
+        int rows = len == 0 ? 0 : inputs[0].value().numel() / len;
+        if (weights.value().numel() != rows * n || weights.size(-1) != n) {
+            throw new IllegalArgumentException("weightedSum: weights of shape " + Arrays.toString(weights.shape())
+                    + " do not hold " + n + " weights for each of the " + rows + " rows of inputs " + Arrays.toString(shape));
+        }
+        float[][] x = new float[n][];
+        int[] xo = new int[n];
+        Tensor[] values = new Tensor[n];
+        for (int v = 0; v < n; v++) {
+            values[v] = inputs[v].value().contiguous();
+            x[v] = values[v].storage();
+            xo[v] = values[v].storageOffset();
+        }
+        Tensor w = weights.value().contiguous();
+        Tensor out = Tensor.empty(shape);
+        WeightedSumKernels.forward(x, xo, w.storage(), w.storageOffset(), out.storage(), 0, rows, len);
+        Variable[] all = Arrays.copyOf(inputs, n + 1);
+        all[n] = weights;
+        return Variable.fromOp(out, (g, sink) -> {
+            Tensor gc = g.contiguous();
+            float[][] gx = new float[n][];
+            Tensor[] gradients = new Tensor[n];
+            for (int v = 0; v < n; v++) {
+                gradients[v] = Tensor.empty(shape);
+                gx[v] = gradients[v].storage();
+            }
+            Tensor gw = Tensor.empty(weights.shape());
+            WeightedSumKernels.backward(x, xo, w.storage(), w.storageOffset(), gc.storage(), gc.storageOffset(),
+                    gx, new int[n], gw.storage(), 0, rows, len);
+            for (int v = 0; v < n; v++) {
+                sink.accumulate(v, gradients[v]);
+            }
+            sink.accumulate(n, gw);
+        }, all);
     }
 
     /**

@@ -49,6 +49,23 @@ class FusedOpsTest {
         checker.assertGradientsMatch(in -> Functional.glu(in[0]), Tensor.randn(6, 4, 6)); // h below a vector
     }
 
+    @Test
+    void weightedSumMatchesStackMultiplySum() {
+        Tensor[] inputs = {Tensor.randn(60, 2, 3, 21), Tensor.randn(61, 2, 3, 21), Tensor.randn(62, 2, 3, 21)};
+        Tensor weights = Tensor.randn(63, 2, 3, 1, 3).softmax(-1);
+        Variable[] in = new Variable[3];
+        for (int i = 0; i < 3; i++) {
+            in[i] = Variable.constant(inputs[i]);
+        }
+        Tensor expected = Tensor.stack(-1, inputs).mul(weights).sum(new int[] {-1}, false);
+        assertClose(expected, Functional.weightedSum(in, Variable.constant(weights)).value(), 1e-6f);
+        checker.assertGradientsMatch(v -> Functional.weightedSum(new Variable[] {v[0], v[1], v[2]}, v[3]),
+                inputs[0], inputs[1], inputs[2], weights);
+        // Rows shorter than a vector, weights without the unit axis.
+        checker.assertGradientsMatch(v -> Functional.weightedSum(new Variable[] {v[0], v[1]}, v[2]),
+                Tensor.randn(64, 4, 3), Tensor.randn(65, 4, 3), Tensor.randn(66, 4, 2));
+    }
+
     // ---------------------------------------------------------------- LSTM
 
     /** torch's LSTM step by step from elementary ops, honouring per-sample lengths. */
