@@ -3,6 +3,7 @@ package dev.tempora.autograd;
 import dev.tempora.tensor.Tensor;
 import dev.tempora.tensor.kernels.Gemm;
 import dev.tempora.tensor.kernels.GluKernels;
+import dev.tempora.tensor.kernels.LayerNormKernels;
 import dev.tempora.tensor.kernels.ReductionKernels;
 import dev.tempora.tensor.kernels.WeightedSumKernels;
 
@@ -92,6 +93,67 @@ public final class Functional {
             GluKernels.backward(xv.storage(), xv.storageOffset(), gc.storage(), gc.storageOffset(), gx.storage(), 0, rows, h);
             sink.accumulate(0, gx);
         }, x);
+    }
+
+    /** Rows per chunk of {@link #gateAddNorm}: its intermediate stays in the first-level cache. */
+    private static final int GATE_NORM_CHUNK = 64;
+
+    /**
+     * {@code layerNorm(glu(z) + skip)} over the last axis, as PyTorch Forecasting's GateAddNorm ends:
+     * z (..., 2h) is the gate layer's output, skip (..., h), weight and bias (h). One op, run in
+     * chunks of rows so that the sum glu(z) + skip, the only intermediate (kept for the backward),
+     * is normalised while it is still in cache; the backward is layer norm's, whose input gradient
+     * is also the skip's, then the GLU's.
+     */
+    public static Variable gateAddNorm(Variable z, Variable skip, Variable weight, Variable bias, float eps) {
+        Tensor zv = z.value().contiguous();
+        Tensor sv = skip.value().contiguous();
+        int h = sv.size(-1);
+        if (zv.size(-1) != 2 * h || zv.numel() != 2 * sv.numel() || weight.value().numel() != h
+                || bias.value().numel() != h) {
+            throw new IllegalArgumentException("gateAddNorm: gate input " + Arrays.toString(zv.shape()) + ", skip "
+                    + Arrays.toString(sv.shape()) + ", weight " + Arrays.toString(weight.shape()) + " and bias "
+                    + Arrays.toString(bias.shape()) + " do not fit (..., 2h), (..., h), (h), (h)");
+        }
+        int rows = h == 0 ? 0 : sv.numel() / h;
+        float[] w = dense(weight.value());
+        float[] b = dense(bias.value());
+        Tensor sum = Tensor.empty(sv.shape());
+        Tensor y = Tensor.empty(sv.shape());
+        float[] mean = Tensor.empty(rows).storage();
+        float[] rstd = Tensor.empty(rows).storage();
+        float[] zd = zv.storage();
+        float[] sd = sum.storage();
+        for (int r0 = 0; r0 < rows; r0 += GATE_NORM_CHUNK) {
+            int n = Math.min(GATE_NORM_CHUNK, rows - r0);
+            GluKernels.forwardAdd(zd, zv.storageOffset() + r0 * 2 * h, sv.storage(), sv.storageOffset() + r0 * h,
+                    sd, r0 * h, n, h);
+            LayerNormKernels.forward(sd, r0 * h, w, b, y.storage(), r0 * h, mean, rstd, r0, n, h, eps);
+        }
+        return Variable.fromOp(y, (g, sink) -> {
+            Tensor gc = g.contiguous();
+            Tensor gs = Tensor.empty(sv.shape());
+            Tensor gz = Tensor.empty(zv.shape());
+            Tensor gw = Tensor.zeros(h);
+            Tensor gb = Tensor.zeros(h);
+            for (int r0 = 0; r0 < rows; r0 += GATE_NORM_CHUNK) {
+                int n = Math.min(GATE_NORM_CHUNK, rows - r0);
+                LayerNormKernels.backward(gc.storage(), gc.storageOffset() + r0 * h, sd, r0 * h, mean, rstd, r0, w,
+                        gs.storage(), r0 * h, gw.storage(), gb.storage(), n, h);
+                GluKernels.backward(zd, zv.storageOffset() + r0 * 2 * h, gs.storage(), r0 * h, gz.storage(),
+                        r0 * 2 * h, n, h);
+            }
+            sink.accumulate(0, gz);
+            sink.accumulate(1, gs);
+            sink.accumulate(2, gw.reshape(weight.shape()));
+            sink.accumulate(3, gb.reshape(bias.shape()));
+        }, z, skip, weight, bias);
+    }
+
+    /** The elements as an array indexed from 0: the tensor's own storage when it already is that. */
+    private static float[] dense(Tensor t) {
+        Tensor c = t.contiguous();
+        return c.storageOffset() == 0 ? c.storage() : c.copy().storage();
     }
 
     /**

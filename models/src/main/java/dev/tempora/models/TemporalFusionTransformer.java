@@ -156,8 +156,8 @@ public final class TemporalFusionTransformer extends Module {
         Lstm.Output decoderOut = lstmDecoder.forward(dec.output(), encoderOut.hidden(), encoderOut.cell(),
                 batch.decoderLengths());
 
-        Variable lstmEncoderOut = postLstmAddNorm.forward(postLstmGate.forward(encoderOut.output()), enc.output());
-        Variable lstmDecoderOut = postLstmAddNorm.forward(postLstmGate.forward(decoderOut.output()), dec.output());
+        Variable lstmEncoderOut = postLstmAddNorm.forwardGated(postLstmGate.gateInput(encoderOut.output()), enc.output());
+        Variable lstmDecoderOut = postLstmAddNorm.forwardGated(postLstmGate.gateInput(decoderOut.output()), dec.output());
         Variable lstmOut = Variable.concat(1, lstmEncoderOut, lstmDecoderOut);
 
         Variable enrichmentContext = staticContextEnrichment.forward(staticEmbedding).unsqueeze(1);

@@ -34,6 +34,21 @@ final class GluVector {
         }
     }
 
+    static void forwardAdd(float[] x, int xo, float[] skip, int so, float[] out, int oo, int rows, int h) {
+        int last = h - L;
+        int vectors = (h + L - 1) / L;
+        for (int r = 0; r < rows; r++) {
+            int xs = xo + r * 2 * h;
+            int row = r * h;
+            for (int k = 0; k < vectors; k++) {
+                int j = Math.min(k * L, last);
+                FloatVector a = FloatVector.fromArray(S, x, xs + j);
+                a.mul(VectorMath.sigmoid(FloatVector.fromArray(S, x, xs + h + j)))
+                        .add(FloatVector.fromArray(S, skip, so + row + j)).intoArray(out, oo + row + j);
+            }
+        }
+    }
+
     static void backward(float[] x, int xo, float[] g, int go, float[] gx, int gxo, int rows, int h) {
         int last = h - L;
         int vectors = (h + L - 1) / L;

@@ -32,7 +32,7 @@ final class LayerNormVector {
     }
 
     static void forward(float[] x, int xo, float[] w, float[] b, float[] y, int yo, float[] mean, float[] rstd,
-                        int rows, int len, float eps) {
+                        int so, int rows, int len, float eps) {
         VectorMask<Float> overlap = overlap(len);
         int bound = len - len % L;
         int last = len - L;
@@ -57,8 +57,8 @@ final class LayerNormVector {
             }
             float rs = (float) (1.0 / Math.sqrt(VectorMath.sum(vv) * inverseLength + eps));
             if (mean != null) {
-                mean[r] = mu;
-                rstd[r] = rs;
+                mean[so + r] = mu;
+                rstd[so + r] = rs;
             }
             for (int i = 0; i < bound; i += L) {
                 FloatVector n = FloatVector.fromArray(S, x, xs + i).sub(mu).mul(rs);
@@ -68,10 +68,10 @@ final class LayerNormVector {
         }
     }
 
-    static void backward(float[] g, int go, float[] x, int xo, float[] mean, float[] rstd, float[] w,
+    static void backward(float[] g, int go, float[] x, int xo, float[] mean, float[] rstd, int so, float[] w,
                          float[] gx, int gxo, float[] gw, float[] gb, int rows, int len) {
         if (len <= 2 * L) {
-            backwardShort(g, go, x, xo, mean, rstd, w, gx, gxo, gw, gb, rows, len);
+            backwardShort(g, go, x, xo, mean, rstd, so, w, gx, gxo, gw, gb, rows, len);
             return;
         }
         VectorMask<Float> overlap = overlap(len);
@@ -83,8 +83,8 @@ final class LayerNormVector {
             int gs = go + r * len;
             int xs = xo + r * len;
             int os = gxo + r * len;
-            float mu = mean[r];
-            float rs = rstd[r];
+            float mu = mean[so + r];
+            float rs = rstd[so + r];
             FloatVector gLast = FloatVector.fromArray(S, g, gs + last).blend(0f, overlap);
             FloatVector nLast = FloatVector.fromArray(S, x, xs + last).sub(mu).mul(rs);
             FloatVector vh = gLast.mul(wLast);
@@ -117,8 +117,8 @@ final class LayerNormVector {
      * L − (len − L) lanes; the weight and bias gradients accumulate in four registers, loaded from
      * and stored to gw and gb once.
      */
-    private static void backwardShort(float[] g, int go, float[] x, int xo, float[] mean, float[] rstd, float[] w,
-                                      float[] gx, int gxo, float[] gw, float[] gb, int rows, int len) {
+    private static void backwardShort(float[] g, int go, float[] x, int xo, float[] mean, float[] rstd, int so,
+                                      float[] w, float[] gx, int gxo, float[] gw, float[] gb, int rows, int len) {
         int last = len - L;
         VectorMask<Float> overlap = S.indexInRange(0, L - last);
         float inverseLength = 1f / len;
@@ -133,8 +133,8 @@ final class LayerNormVector {
             int gs = go + r * len;
             int xs = xo + r * len;
             int os = gxo + r * len;
-            float mu = mean[r];
-            float rs = rstd[r];
+            float mu = mean[so + r];
+            float rs = rstd[so + r];
             FloatVector gv = FloatVector.fromArray(S, g, gs);
             FloatVector gvLast = FloatVector.fromArray(S, g, gs + last);
             FloatVector gvLastMasked = gvLast.blend(0f, overlap);

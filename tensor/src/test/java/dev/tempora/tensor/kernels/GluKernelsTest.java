@@ -33,6 +33,16 @@ class GluKernelsTest {
             for (int i = 0; i < rows * h; i++) {
                 assertSame(expected[i], out[3 + i], "glu[" + i + "] " + at);
             }
+            float[] skip = gaussian(rng, rows * h + 1, 0, 1);
+            float[] expectedSum = new float[rows * h];
+            GluKernels.forwardAddReference(x, 2, skip, 1, expectedSum, 0, rows, h);
+            float[] sum = sentinels(rows * h + 1);
+            GluKernels.forwardAdd(x, 2, skip, 1, sum, 0, rows, h);
+            assertUntouchedOutside(sum, 0, rows * h, "glu + skip " + at);
+            for (int i = 0; i < rows * h; i++) {
+                assertSame(expectedSum[i], sum[i], "glu + skip[" + i + "] " + at);
+                assertSame(expected[i] + skip[1 + i], sum[i], "glu + skip is glu, then + skip [" + i + "] " + at);
+            }
             float[] gxRef = new float[rows * 2 * h];
             GluKernels.backwardReference(x, 2, g, 1, gxRef, 0, rows, h);
             float[] gx = sentinels(rows * 2 * h + 2);
