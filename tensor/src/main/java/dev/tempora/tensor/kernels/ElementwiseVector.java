@@ -76,7 +76,8 @@ final class ElementwiseVector {
     private static int eluRange(float[] x, int xo, float[] out, int oo, int bound, float alpha) {
         for (int i = 0; i < bound; i += L) {
             FloatVector v = load(x, xo + i);
-            FloatVector neg = VectorMath.expm1(v).mul(alpha);
+            // Only lanes with x ≤ 0 keep the exponential branch, so the cheaper non-positive expm1 serves.
+            FloatVector neg = VectorMath.expm1NonPositive(v).mul(alpha);
             neg.blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(out, oo + i);
         }
         return bound;

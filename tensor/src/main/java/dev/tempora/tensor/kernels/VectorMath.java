@@ -107,7 +107,11 @@ final class VectorMath {
         return p.mul(scale).blend(0f, x.compare(VectorOperators.LT, EXP_MIN));
     }
 
-    static FloatVector expm1(FloatVector x) {
+    /**
+     * eˣ − 1 for x ≤ 0 (ELU's negative branch), bit for bit {@link FloatMath#expm1} there, on
+     * {@link #expNonPositive}; lanes with x > 0 hold garbage (ELU takes x there).
+     */
+    static FloatVector expm1NonPositive(FloatVector x) {
         FloatVector p = FloatVector.broadcast(S, 2.48015873e-5f);
         p = p.fma(x, bc(1.98412698e-4f));
         p = p.fma(x, bc(1.38888889e-3f));
@@ -116,7 +120,7 @@ final class VectorMath {
         p = p.fma(x, bc(1.66666667e-1f));
         p = p.fma(x, bc(0.5f));
         FloatVector small = p.fma(x.mul(x), x);
-        FloatVector large = exp(x).sub(1f);
+        FloatVector large = expNonPositive(x).sub(1f);
         return large.blend(small, x.abs().compare(VectorOperators.LT, 0.5f));
     }
 

@@ -132,9 +132,12 @@ class FloatMathTest {
         x[8] = -87f; // results near the bottom of the normal range
         for (int round = 0; round < 3; round++) {
             float[] vector = NonPositiveExpProbe.apply(x);
+            float[] vectorExpm1 = NonPositiveExpProbe.expm1(x);
             for (int i = 0; i < x.length; i++) {
                 assertEquals(Float.floatToIntBits(FloatMath.exp(x[i])), Float.floatToIntBits(vector[i]),
                         "exp(" + x[i] + ")");
+                assertEquals(Float.floatToIntBits(FloatMath.expm1(x[i])), Float.floatToIntBits(vectorExpm1[i]),
+                        "expm1(" + x[i] + ")");
             }
             for (int i = 0; i < 3000; i++) {
                 NonPositiveExpProbe.apply(x);
@@ -149,6 +152,15 @@ class FloatMathTest {
             int lanes = VectorSupport.LANES;
             for (int i = 0; i < x.length; i += lanes) {
                 VectorMath.expNonPositive(jdk.incubator.vector.FloatVector.fromArray(Species.FLOAT, x, i)).intoArray(out, i);
+            }
+            return out;
+        }
+
+        static float[] expm1(float[] x) {
+            float[] out = new float[x.length];
+            int lanes = VectorSupport.LANES;
+            for (int i = 0; i < x.length; i += lanes) {
+                VectorMath.expm1NonPositive(jdk.incubator.vector.FloatVector.fromArray(Species.FLOAT, x, i)).intoArray(out, i);
             }
             return out;
         }
