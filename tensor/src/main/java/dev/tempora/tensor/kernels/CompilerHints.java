@@ -37,7 +37,6 @@ final class CompilerHints {
                         "+dev/tempora/tensor/kernels/DropoutVector.mix",
                         "+dev/tempora/tensor/kernels/AttentionVector.queryIndices",
                         "+dev/tempora/tensor/kernels/LayerNormVector.overlap",
-                        "+dev/tempora/tensor/kernels/SoftmaxVector.tailMask",
                         "-dev/tempora/tensor/kernels/AttentionVector.*",
                         "-dev/tempora/tensor/kernels/DropoutVector.*",
                         "-dev/tempora/tensor/kernels/ElementwiseVector.*",

@@ -178,6 +178,26 @@ final class ElementwiseVector {
         }
     }
 
+    /**
+     * Rows of at least one vector: vectors at 0, L, ... and a last one clamped to end at the row's
+     * end, overlapping the one before (the output is another array, so the overlap is written twice
+     * with the same value).
+     */
+    static void binaryRows(BinaryOp op, float[] a, int ao, int aRows, float[] b, int bo, int bRows,
+                           float[] out, int oo, int rows, int n) {
+        int last = n - L;
+        int vectors = (n + L - 1) / L;
+        for (int r = 0; r < rows; r++) {
+            int ar = ao + r * aRows;
+            int br = bo + r * bRows;
+            int or = oo + r * n;
+            for (int k = 0; k < vectors; k++) {
+                int j = Math.min(k * L, last);
+                apply(op, load(a, ar + j), load(b, br + j)).intoArray(out, or + j);
+            }
+        }
+    }
+
     // Inlined into the loop above; C2 unswitches on the loop-invariant op.
     private static FloatVector apply(BinaryOp op, FloatVector a, FloatVector b) {
         return switch (op) {

@@ -86,13 +86,8 @@ final class ReductionVector {
         int rowsPerChunk = chunk / inner;
         int chunks = r / rowsPerChunk;
         float[] acc = CHUNK_ACCUMULATORS.get();
-        java.util.Arrays.fill(acc, 0, chunk, ReductionKernels.identity(kind));
-        for (int c = 0; c < chunks; c++) {
-            int base = start + c * chunk;
-            for (int v = 0; v < vectors; v++) {
-                combine(kind, FloatVector.fromArray(S, acc, v * L), FloatVector.fromArray(S, a, base + v * L))
-                        .intoArray(acc, v * L);
-            }
+        for (int v = 0; v < vectors; v++) {
+            accumulateColumn(kind, a, start + v * L, chunk, chunks, acc, v * L);
         }
         for (int j = 0; j < inner; j++) {
             float result = acc[j];
@@ -104,6 +99,30 @@ final class ReductionVector {
             }
             out[oo + j] = result;
         }
+    }
+
+    /**
+     * Vector v of every chunk (a stride of {@code chunk} floats apart) combined into acc[ao ..],
+     * with four independent accumulators to hide the FP latency, joined in a fixed order.
+     */
+    private static void accumulateColumn(ReductionKernels.Kind kind, float[] a, int start, int chunk, int chunks,
+                                         float[] acc, int ao) {
+        FloatVector acc0 = FloatVector.broadcast(S, ReductionKernels.identity(kind));
+        FloatVector acc1 = acc0;
+        FloatVector acc2 = acc0;
+        FloatVector acc3 = acc0;
+        int c = 0;
+        for (; c + 4 <= chunks; c += 4) {
+            int at = start + c * chunk;
+            acc0 = combine(kind, acc0, FloatVector.fromArray(S, a, at));
+            acc1 = combine(kind, acc1, FloatVector.fromArray(S, a, at + chunk));
+            acc2 = combine(kind, acc2, FloatVector.fromArray(S, a, at + 2 * chunk));
+            acc3 = combine(kind, acc3, FloatVector.fromArray(S, a, at + 3 * chunk));
+        }
+        for (; c < chunks; c++) {
+            acc0 = combine(kind, acc0, FloatVector.fromArray(S, a, start + c * chunk));
+        }
+        combine(kind, combine(kind, acc0, acc1), combine(kind, acc2, acc3)).intoArray(acc, ao);
     }
 
     /** A contiguous row reduced with four independent accumulators to hide FP latency. */
