@@ -33,6 +33,10 @@ final class LayerNormVector {
 
     static void forward(float[] x, int xo, float[] w, float[] b, float[] y, int yo, float[] mean, float[] rstd,
                         int so, int rows, int len, float eps) {
+        if (len <= 2 * L) {
+            forwardShort(x, xo, w, b, y, yo, mean, rstd, so, rows, len, eps);
+            return;
+        }
         VectorMask<Float> overlap = overlap(len);
         int bound = len - len % L;
         int last = len - L;
@@ -65,6 +69,70 @@ final class LayerNormVector {
                 n.fma(FloatVector.fromArray(S, w, i), FloatVector.fromArray(S, b, i)).intoArray(y, ys + i);
             }
             dLast.mul(rs).fma(wLast, bLast).intoArray(y, ys + last);
+        }
+    }
+
+    /**
+     * Rows of L to 2L floats: a first vector at 0 and a last at len − L, two rows per trip so that
+     * one row's chain of dependent sums (mean, then variance, then 1/√) overlaps the other's. Each
+     * row's operations are exactly those of the general loop.
+     */
+    private static void forwardShort(float[] x, int xo, float[] w, float[] b, float[] y, int yo, float[] mean,
+                                     float[] rstd, int so, int rows, int len, float eps) {
+        int last = len - L;
+        VectorMask<Float> overlap = S.indexInRange(0, L - last);
+        float inverseLength = 1f / len;
+        FloatVector wFirst = FloatVector.fromArray(S, w, 0);
+        FloatVector bFirst = FloatVector.fromArray(S, b, 0);
+        FloatVector wLast = FloatVector.fromArray(S, w, last);
+        FloatVector bLast = FloatVector.fromArray(S, b, last);
+        int r = 0;
+        for (; r + 1 < rows; r += 2) {
+            int xa = xo + r * len;
+            int xb = xa + len;
+            FloatVector a0 = FloatVector.fromArray(S, x, xa);
+            FloatVector a1 = FloatVector.fromArray(S, x, xa + last);
+            FloatVector b0 = FloatVector.fromArray(S, x, xb);
+            FloatVector b1 = FloatVector.fromArray(S, x, xb + last);
+            float muA = VectorMath.sum(a1.blend(0f, overlap).add(a0)) * inverseLength;
+            float muB = VectorMath.sum(b1.blend(0f, overlap).add(b0)) * inverseLength;
+            FloatVector da0 = a0.sub(muA);
+            FloatVector da1 = a1.sub(muA);
+            FloatVector db0 = b0.sub(muB);
+            FloatVector db1 = b1.sub(muB);
+            FloatVector ma = da1.blend(0f, overlap);
+            FloatVector mb = db1.blend(0f, overlap);
+            float rsA = (float) (1.0 / Math.sqrt(VectorMath.sum(da0.fma(da0, ma.mul(ma))) * inverseLength + eps));
+            float rsB = (float) (1.0 / Math.sqrt(VectorMath.sum(db0.fma(db0, mb.mul(mb))) * inverseLength + eps));
+            if (mean != null) {
+                mean[so + r] = muA;
+                rstd[so + r] = rsA;
+                mean[so + r + 1] = muB;
+                rstd[so + r + 1] = rsB;
+            }
+            int ya = yo + r * len;
+            int yb = ya + len;
+            da0.mul(rsA).fma(wFirst, bFirst).intoArray(y, ya);
+            da1.mul(rsA).fma(wLast, bLast).intoArray(y, ya + last);
+            db0.mul(rsB).fma(wFirst, bFirst).intoArray(y, yb);
+            db1.mul(rsB).fma(wLast, bLast).intoArray(y, yb + last);
+        }
+        if (r < rows) {
+            int xa = xo + r * len;
+            FloatVector a0 = FloatVector.fromArray(S, x, xa);
+            FloatVector a1 = FloatVector.fromArray(S, x, xa + last);
+            float muA = VectorMath.sum(a1.blend(0f, overlap).add(a0)) * inverseLength;
+            FloatVector da0 = a0.sub(muA);
+            FloatVector da1 = a1.sub(muA);
+            FloatVector ma = da1.blend(0f, overlap);
+            float rsA = (float) (1.0 / Math.sqrt(VectorMath.sum(da0.fma(da0, ma.mul(ma))) * inverseLength + eps));
+            if (mean != null) {
+                mean[so + r] = muA;
+                rstd[so + r] = rsA;
+            }
+            int ya = yo + r * len;
+            da0.mul(rsA).fma(wFirst, bFirst).intoArray(y, ya);
+            da1.mul(rsA).fma(wLast, bLast).intoArray(y, ya + last);
         }
     }
 

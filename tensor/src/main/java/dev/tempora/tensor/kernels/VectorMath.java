@@ -168,8 +168,9 @@ final class VectorMath {
         p = p.fma(z, bc(1.33314422036e-1f));
         p = p.fma(z, bc(-3.33332819422e-1f));
         FloatVector small = p.mul(z).fma(x, x);
+        FloatVector e = expNonPositive(a.add(a).neg());
         FloatVector one = FloatVector.broadcast(S, 1f);
-        FloatVector large = one.sub(FloatVector.broadcast(S, 2f).div(exp(a.add(a)).add(1f)));
+        FloatVector large = one.sub(e).div(one.add(e));
         large = large.blend(1f, a.compare(VectorOperators.GT, 9f));
         // copySign: the sign bit of x on the magnitude.
         large = large.reinterpretAsInts().or(x.reinterpretAsInts().and(0x80000000)).reinterpretAsFloats();
@@ -177,7 +178,9 @@ final class VectorMath {
     }
 
     static FloatVector sigmoid(FloatVector x) {
-        return FloatVector.broadcast(S, 1f).div(exp(x.neg()).add(1f));
+        FloatVector z = expNonPositive(x.abs().neg());
+        FloatVector r = FloatVector.broadcast(S, 1f).div(z.add(1f));
+        return z.mul(r).blend(r, x.compare(VectorOperators.GE, 0f));
     }
 
     static FloatVector softplus(FloatVector x, float beta, float threshold) {
