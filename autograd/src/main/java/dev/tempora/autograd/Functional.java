@@ -1,6 +1,7 @@
 package dev.tempora.autograd;
 
 import dev.tempora.tensor.Tensor;
+import dev.tempora.tensor.kernels.ElementwiseKernels;
 import dev.tempora.tensor.kernels.Gemm;
 import dev.tempora.tensor.kernels.GluKernels;
 import dev.tempora.tensor.kernels.LayerNormKernels;
@@ -19,8 +20,8 @@ public final class Functional {
 
     /**
      * {@code x · weightᵀ + bias} over the last axis of x (any leading shape), as torch's
-     * {@code F.linear}: weight (out, in), bias (out) or null. One GEMM per direction, the bias folded
-     * into the output before the GEMM accumulates onto it.
+     * {@code F.linear}: weight (out, in), bias (out) or null. One GEMM per direction, the bias added
+     * to the product's rows in place.
      */
     public static Variable linear(Variable x, Variable weight, Variable bias) {
         Tensor xv = x.value();
@@ -41,14 +42,13 @@ public final class Functional {
         int rows = in == 0 ? 0 : x2.numel() / in;
         Tensor y = Tensor.empty(outShape);
         float[] yd = y.storage();
-        float beta = 0f;
-        if (bias != null) {
-            Tensor b = bias.value().contiguous();
-            repeatRows(b.storage(), b.storageOffset(), yd, rows, out);
-            beta = 1f;
-        }
         Gemm.sgemm(false, true, rows, out, in, 1f, x2.storage(), x2.storageOffset(), in,
-                w.storage(), w.storageOffset(), in, beta, yd, 0, out);
+                w.storage(), w.storageOffset(), in, 0f, yd, 0, out);
+        if (bias != null) {
+            // Added after the product: a GEMM that overwrites C is cheaper than one that adds to it.
+            Tensor b = bias.value().contiguous();
+            ElementwiseKernels.addRowInPlace(yd, 0, b.storage(), b.storageOffset(), rows, out);
+        }
         Variable[] inputs = bias == null ? new Variable[] {x, weight} : new Variable[] {x, weight, bias};
         return Variable.fromOp(y, (g, sink) -> {
             Tensor gc = g.contiguous();
@@ -209,24 +209,5 @@ public final class Functional {
             }
             sink.accumulate(n, gw);
         }, all);
-    }
-
-    /**
-     * Writes {@code rows} copies of the row {@code src[so .. so+width)} into {@code dst[0 ..)}: one
-     * copy, then the filled part copied after itself, so large fills are a few long copies instead
-     * of one short copy per row.
-     */
-    static void repeatRows(float[] src, int so, float[] dst, int rows, int width) {
-        if (rows == 0 || width == 0) {
-            return;
-        }
-        System.arraycopy(src, so, dst, 0, width);
-        int filled = width;
-        int total = rows * width;
-        while (filled < total) {
-            int n = Math.min(filled, total - filled);
-            System.arraycopy(dst, 0, dst, filled, n);
-            filled += n;
-        }
     }
 }

@@ -69,10 +69,10 @@ public final class LstmSequence {
         transpose(xc.storage(), xc.storageOffset(), xt.storage(), 0, batch, steps, in);
         Tensor pre = Tensor.empty(steps, batch, g4);
         float[] z = pre.storage();
-        Tensor biasSum = biasIh.value().add(biasHh.value()).contiguous();
-        Functional.repeatRows(biasSum.storage(), biasSum.storageOffset(), z, maxLen * batch, g4);
         Gemm.sgemm(false, true, maxLen * batch, g4, in, 1f, xt.storage(), 0, in,
-                wIh.storage(), wIh.storageOffset(), in, 1f, z, 0, g4);
+                wIh.storage(), wIh.storageOffset(), in, 0f, z, 0, g4);
+        Tensor biasSum = biasIh.value().add(biasHh.value()).contiguous();
+        ElementwiseKernels.addRowInPlace(z, 0, biasSum.storage(), biasSum.storageOffset(), maxLen * batch, g4);
 
         // States after each step, the initial ones first: (T + 1, B, H).
         Tensor hs = Tensor.empty(steps + 1, batch, hidden);

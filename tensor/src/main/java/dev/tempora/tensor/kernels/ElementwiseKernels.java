@@ -79,6 +79,26 @@ public final class ElementwiseKernels {
         }
     }
 
+    /**
+     * y[yo + r*n + i] += row[ro + i] for r in [0, rows), i in [0, n), in place: a bias added to
+     * every row of a layer's output.
+     */
+    public static void addRowInPlace(float[] y, int yo, float[] row, int ro, int rows, int n) {
+        if (VectorSupport.ENABLED && n >= VectorSupport.LANES) {
+            ElementwiseVector.addRowInPlace(y, yo, row, ro, rows, n);
+        } else {
+            addRowInPlaceReference(y, yo, row, ro, rows, n);
+        }
+    }
+
+    public static void addRowInPlaceReference(float[] y, int yo, float[] row, int ro, int rows, int n) {
+        for (int r = 0; r < rows; r++) {
+            for (int i = 0; i < n; i++) {
+                y[yo + r * n + i] += row[ro + i];
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- select
 
     /** out[oo+i] = c[co + i*cs] != 0 ? a[ao + i*as] : b[bo + i*bs]. */

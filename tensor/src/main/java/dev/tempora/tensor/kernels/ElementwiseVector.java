@@ -15,6 +15,14 @@ final class ElementwiseVector {
     private static final VectorSpecies<Float> S = Species.FLOAT;
     private static final int L = Species.LANES;
 
+    private static final float[] LANE_FLOATS = new float[L];
+
+    static {
+        for (int i = 0; i < L; i++) {
+            LANE_FLOATS[i] = i;
+        }
+    }
+
     private ElementwiseVector() {}
 
     static void unary(UnaryOp op, float p, float q, float[] x, int xo, float[] out, int oo, int n) {
@@ -194,6 +202,26 @@ final class ElementwiseVector {
             for (int k = 0; k < vectors; k++) {
                 int j = Math.min(k * L, last);
                 apply(op, load(a, ar + j), load(b, br + j)).intoArray(out, or + j);
+            }
+        }
+    }
+
+    /**
+     * In place, so the row's last vector, clamped to end at the row's end, adds the row with the
+     * lanes the vector before already covered set to 0 (x + 0 is x): no lane is added twice.
+     */
+    static void addRowInPlace(float[] y, int yo, float[] row, int ro, int rows, int n) {
+        int last = n - L;
+        int full = n / L;
+        FloatVector tail = load(row, ro + last).blend(0f, FloatVector.fromArray(S, LANE_FLOATS, 0)
+                .compare(VectorOperators.LT, full * L - last));
+        for (int r = 0; r < rows; r++) {
+            int yr = yo + r * n;
+            for (int k = 0; k < full; k++) {
+                load(y, yr + k * L).add(load(row, ro + k * L)).intoArray(y, yr + k * L);
+            }
+            if (full * L < n) {
+                load(y, yr + last).add(tail).intoArray(y, yr + last);
             }
         }
     }

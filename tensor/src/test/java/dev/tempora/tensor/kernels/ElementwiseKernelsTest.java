@@ -330,6 +330,22 @@ class ElementwiseKernelsTest {
         }
     }
 
+    @Test
+    void addRowInPlaceAddsTheRowOnceToEveryRow() {
+        SplittableRandom rng = KernelTestData.rng(370);
+        int rows = 4;
+        for (int n : new int[] {1, 3, 4, 5, 8, 9, 15, 16, 17, 20, 32, 33, 40, 80}) {
+            float[] y = strided(KernelTestData.gaussian(rng, rows * n, 0, 3), 2, 1);
+            float[] row = strided(KernelTestData.gaussian(rng, n, 0, 1), 1, 1);
+            float[] expected = y.clone();
+            ElementwiseKernels.addRowInPlaceReference(expected, 2, row, 1, rows, n);
+            ElementwiseKernels.addRowInPlace(y, 2, row, 1, rows, n);
+            for (int i = 0; i < y.length; i++) {
+                KernelTestData.assertSame(expected[i], y[i], where("addRowInPlace", n, i));
+            }
+        }
+    }
+
     /** Values with many ties (for the comparisons) and, for POW, bases and exponents in range. */
     private static float[] operands(SplittableRandom rng, BinaryOp op, int n, boolean base) {
         float[] v = new float[n];
