@@ -151,7 +151,7 @@ public final class Functional {
     }
 
     /** The elements as an array indexed from 0: the tensor's own storage when it already is that. */
-    private static float[] dense(Tensor t) {
+    static float[] dense(Tensor t) {
         Tensor c = t.contiguous();
         return c.storageOffset() == 0 ? c.storage() : c.copy().storage();
     }

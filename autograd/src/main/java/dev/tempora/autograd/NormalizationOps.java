@@ -42,8 +42,8 @@ final class NormalizationOps {
         float[] mean = Tensor.empty(rows).storage(); // saved for the backward, with 1/std
         float[] rstd = Tensor.empty(rows).storage();
         Tensor y = Tensor.empty(xv.shape());
-        float[] w = weight == null ? null : dense(weight.value());
-        float[] b = bias == null ? null : dense(bias.value());
+        float[] w = weight == null ? null : Functional.dense(weight.value());
+        float[] b = bias == null ? null : Functional.dense(bias.value());
         LayerNormKernels.forward(xv.storage(), xv.storageOffset(), w, b, y.storage(), 0, mean, rstd, rows, len, eps);
         Variable[] inputs = weight == null
                 ? (bias == null ? new Variable[] {x} : new Variable[] {x, bias})
@@ -68,11 +68,5 @@ final class NormalizationOps {
                 sink.accumulate(bi, gbTensor.reshape(bias.shape()));
             }
         }, inputs);
-    }
-
-    /** The elements as an array indexed from 0: the tensor's own storage when it already is that. */
-    private static float[] dense(Tensor t) {
-        Tensor c = t.contiguous();
-        return c.storageOffset() == 0 ? c.storage() : c.copy().storage();
     }
 }
