@@ -12,9 +12,10 @@ import java.util.Locale;
 
 /** {@code tempora bench tft-step}: the TFT training and inference step of the PyTorch peer, timed here. */
 @Command(name = "tft-step", mixinStandardHelpOptions = true,
-        description = {"The TFT training step (forward, quantile loss, backward, clip 0.1, Adam) and inference of a batch",
-                "of 128 series, encoder 63, decoder 168, as the PyTorch peer measures it; prints median samples/s."},
-        footer = {"", "Threads are data-parallel workers over fixed shards (as 'tempora train --workers')." ,
+        description = "The TFT training step (forward, quantile loss, backward, clip 0.1, Adam) and inference of a"
+                + " batch of 128 series, encoder 63, decoder 168, as the PyTorch peer measures them; prints median"
+                + " samples/s.",
+        footer = {"", "Threads are data-parallel workers over fixed shards (as 'tempora train --workers').",
                 "Examples:",
                 "  ./tempora bench tft-step --preset seed",
                 "  ./tempora bench tft-step --preset seed --threads 2 --json"})
