@@ -1,9 +1,12 @@
 package dev.tempora.autograd;
 
 import dev.tempora.tensor.Tensor;
+import dev.tempora.tensor.kernels.ElementwiseKernels;
 import dev.tempora.tensor.kernels.Gemm;
 import dev.tempora.tensor.kernels.GluKernels;
+import dev.tempora.tensor.kernels.LayerNormKernels;
 import dev.tempora.tensor.kernels.ReductionKernels;
+import dev.tempora.tensor.kernels.WeightedSumKernels;
 
 import java.util.Arrays;
 
@@ -17,8 +20,8 @@ public final class Functional {
 
     /**
      * {@code x · weightᵀ + bias} over the last axis of x (any leading shape), as torch's
-     * {@code F.linear}: weight (out, in), bias (out) or null. One GEMM per direction, the bias folded
-     * into the output before the GEMM accumulates onto it.
+     * {@code F.linear}: weight (out, in), bias (out) or null. One GEMM per direction, the bias added
+     * to the product's rows in place.
      */
     public static Variable linear(Variable x, Variable weight, Variable bias) {
         Tensor xv = x.value();
@@ -39,16 +42,13 @@ public final class Functional {
         int rows = in == 0 ? 0 : x2.numel() / in;
         Tensor y = Tensor.empty(outShape);
         float[] yd = y.storage();
-        float beta = 0f;
-        if (bias != null) {
-            Tensor b = bias.value().contiguous();
-            for (int r = 0; r < rows; r++) {
-                System.arraycopy(b.storage(), b.storageOffset(), yd, r * out, out);
-            }
-            beta = 1f;
-        }
         Gemm.sgemm(false, true, rows, out, in, 1f, x2.storage(), x2.storageOffset(), in,
-                w.storage(), w.storageOffset(), in, beta, yd, 0, out);
+                w.storage(), w.storageOffset(), in, 0f, yd, 0, out);
+        if (bias != null) {
+            // Added after the product: a GEMM that overwrites C is cheaper than one that adds to it.
+            Tensor b = bias.value().contiguous();
+            ElementwiseKernels.addRowInPlace(yd, 0, b.storage(), b.storageOffset(), rows, out);
+        }
         Variable[] inputs = bias == null ? new Variable[] {x, weight} : new Variable[] {x, weight, bias};
         return Variable.fromOp(y, (g, sink) -> {
             Tensor gc = g.contiguous();
@@ -93,5 +93,121 @@ public final class Functional {
             GluKernels.backward(xv.storage(), xv.storageOffset(), gc.storage(), gc.storageOffset(), gx.storage(), 0, rows, h);
             sink.accumulate(0, gx);
         }, x);
+    }
+
+    /** Rows per chunk of {@link #gateAddNorm}: its intermediate stays in the first-level cache. */
+    private static final int GATE_NORM_CHUNK = 64;
+
+    /**
+     * {@code layerNorm(glu(z) + skip)} over the last axis, as PyTorch Forecasting's GateAddNorm ends:
+     * z (..., 2h) is the gate layer's output, skip (..., h), weight and bias (h). One op, run in
+     * chunks of rows so that the sum glu(z) + skip, the only intermediate (kept for the backward),
+     * is normalised while it is still in cache; the backward is layer norm's, whose input gradient
+     * is also the skip's, then the GLU's.
+     */
+    public static Variable gateAddNorm(Variable z, Variable skip, Variable weight, Variable bias, float eps) {
+        Tensor zv = z.value().contiguous();
+        Tensor sv = skip.value().contiguous();
+        int h = sv.size(-1);
+        if (zv.size(-1) != 2 * h || zv.numel() != 2 * sv.numel() || weight.value().numel() != h
+                || bias.value().numel() != h) {
+            throw new IllegalArgumentException("gateAddNorm: gate input " + Arrays.toString(zv.shape()) + ", skip "
+                    + Arrays.toString(sv.shape()) + ", weight " + Arrays.toString(weight.shape()) + " and bias "
+                    + Arrays.toString(bias.shape()) + " do not fit (..., 2h), (..., h), (h), (h)");
+        }
+        int rows = h == 0 ? 0 : sv.numel() / h;
+        float[] w = dense(weight.value());
+        float[] b = dense(bias.value());
+        Tensor sum = Tensor.empty(sv.shape());
+        Tensor y = Tensor.empty(sv.shape());
+        float[] mean = Tensor.empty(rows).storage();
+        float[] rstd = Tensor.empty(rows).storage();
+        float[] zd = zv.storage();
+        float[] sd = sum.storage();
+        for (int r0 = 0; r0 < rows; r0 += GATE_NORM_CHUNK) {
+            int n = Math.min(GATE_NORM_CHUNK, rows - r0);
+            GluKernels.forwardAdd(zd, zv.storageOffset() + r0 * 2 * h, sv.storage(), sv.storageOffset() + r0 * h,
+                    sd, r0 * h, n, h);
+            LayerNormKernels.forward(sd, r0 * h, w, b, y.storage(), r0 * h, mean, rstd, r0, n, h, eps);
+        }
+        return Variable.fromOp(y, (g, sink) -> {
+            Tensor gc = g.contiguous();
+            Tensor gs = Tensor.empty(sv.shape());
+            Tensor gz = Tensor.empty(zv.shape());
+            Tensor gw = Tensor.zeros(h);
+            Tensor gb = Tensor.zeros(h);
+            for (int r0 = 0; r0 < rows; r0 += GATE_NORM_CHUNK) {
+                int n = Math.min(GATE_NORM_CHUNK, rows - r0);
+                LayerNormKernels.backward(gc.storage(), gc.storageOffset() + r0 * h, sd, r0 * h, mean, rstd, r0, w,
+                        gs.storage(), r0 * h, gw.storage(), gb.storage(), n, h);
+                GluKernels.backward(zd, zv.storageOffset() + r0 * 2 * h, gs.storage(), r0 * h, gz.storage(),
+                        r0 * 2 * h, n, h);
+            }
+            sink.accumulate(0, gz);
+            sink.accumulate(1, gs);
+            sink.accumulate(2, gw.reshape(weight.shape()));
+            sink.accumulate(3, gb.reshape(bias.shape()));
+        }, z, skip, weight, bias);
+    }
+
+    /** The elements as an array indexed from 0: the tensor's own storage when it already is that. */
+    static float[] dense(Tensor t) {
+        Tensor c = t.contiguous();
+        return c.storageOffset() == 0 ? c.storage() : c.copy().storage();
+    }
+
+    /**
+     * Σ_v weights[..., v]·inputs[v] over the last axis: n inputs of one shape (..., len) and weights
+     * holding n per leading position ((..., n), or (..., 1, n) as the variable selection network
+     * keeps them), giving (..., len). The same as stacking the inputs on a new last axis, multiplying
+     * by the weights and summing that axis, in one pass each way and without the stacked tensor.
+     */
+    public static Variable weightedSum(Variable[] inputs, Variable weights) {
+        int n = inputs.length;
+        if (n == 0) {
+            throw new IllegalArgumentException("weightedSum needs at least one input");
+        }
+        int[] shape = inputs[0].shape();
+        for (Variable v : inputs) {
+            if (!Arrays.equals(v.shape(), shape)) {
+                throw new IllegalArgumentException("weightedSum: input shapes " + Arrays.toString(shape) + " and "
+                        + Arrays.toString(v.shape()) + " differ");
+            }
+        }
+        int len = shape.length == 0 ? 1 : shape[shape.length - 1];
+        int rows = len == 0 ? 0 : inputs[0].value().numel() / len;
+        if (weights.value().numel() != rows * n || weights.size(-1) != n) {
+            throw new IllegalArgumentException("weightedSum: weights of shape " + Arrays.toString(weights.shape())
+                    + " do not hold " + n + " weights for each of the " + rows + " rows of inputs " + Arrays.toString(shape));
+        }
+        float[][] x = new float[n][];
+        int[] xo = new int[n];
+        Tensor[] values = new Tensor[n];
+        for (int v = 0; v < n; v++) {
+            values[v] = inputs[v].value().contiguous();
+            x[v] = values[v].storage();
+            xo[v] = values[v].storageOffset();
+        }
+        Tensor w = weights.value().contiguous();
+        Tensor out = Tensor.empty(shape);
+        WeightedSumKernels.forward(x, xo, w.storage(), w.storageOffset(), out.storage(), 0, rows, len);
+        Variable[] all = Arrays.copyOf(inputs, n + 1);
+        all[n] = weights;
+        return Variable.fromOp(out, (g, sink) -> {
+            Tensor gc = g.contiguous();
+            float[][] gx = new float[n][];
+            Tensor[] gradients = new Tensor[n];
+            for (int v = 0; v < n; v++) {
+                gradients[v] = Tensor.empty(shape);
+                gx[v] = gradients[v].storage();
+            }
+            Tensor gw = Tensor.empty(weights.shape());
+            WeightedSumKernels.backward(x, xo, w.storage(), w.storageOffset(), gc.storage(), gc.storageOffset(),
+                    gx, new int[n], gw.storage(), 0, rows, len);
+            for (int v = 0; v < n; v++) {
+                sink.accumulate(v, gradients[v]);
+            }
+            sink.accumulate(n, gw);
+        }, all);
     }
 }

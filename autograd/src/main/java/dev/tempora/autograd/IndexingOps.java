@@ -22,7 +22,10 @@ final class IndexingOps {
             for (int d = a + 1; d < in.length; d++) {
                 inner *= in[d];
             }
-            float[] idx = indices.toFloatArray();
+            Tensor ids = indices.contiguous();
+            float[] idx = ids.storage();
+            int io = ids.storageOffset();
+            int count = ids.numel();
             Tensor gc = g.contiguous();
             float[] gd = gc.storage();
             int go = gc.storageOffset();
@@ -30,9 +33,9 @@ final class IndexingOps {
             float[] out = gx.storage();
             int rows = in[a];
             for (int o = 0; o < outer; o++) {
-                for (int i = 0; i < idx.length; i++) {
-                    int dst = (o * rows + (int) idx[i]) * inner;
-                    int src = go + (o * idx.length + i) * inner;
+                for (int i = 0; i < count; i++) {
+                    int dst = (o * rows + (int) idx[io + i]) * inner;
+                    int src = go + (o * count + i) * inner;
                     for (int j = 0; j < inner; j++) {
                         out[dst + j] += gd[src + j];
                     }

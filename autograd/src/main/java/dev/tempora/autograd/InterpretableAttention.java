@@ -53,26 +53,33 @@ public final class InterpretableAttention {
         }
         Geometry geo = new Geometry(batch, te, td, heads, d, encoderLengths.clone(), decoderLengths.clone(), causal);
         float p = training ? dropout : 0f;
-        Tensor q = queries.value().contiguous();
-        Tensor kt = keys.value().permute(0, 2, 3, 1).contiguous();   // (B, heads, d, T)
-        Tensor vt = values.value().permute(0, 2, 1).contiguous();    // (B, d, T)
+        // The projections' own layouts: nothing is transposed or copied around the kernels.
+        Tensor q = dense(queries.value());
+        Tensor k = dense(keys.value());
+        Tensor v = dense(values.value());
         Tensor out = Tensor.empty(batch, td, d);
+        Tensor stats = Tensor.empty(geo.statsSize());
         Tensor weights = keepWeights ? Tensor.empty(batch, td, heads, te + td) : null;
         float[] w = weights == null ? null : weights.storage();
-        Parallel.forRange(batch, 1, (from, to) -> AttentionKernels.forward(geo, q.storage(), kt.storage(),
-                vt.storage(), p, seed, out.storage(), w, from, to));
+        Parallel.forRange(batch, 1, (from, to) -> AttentionKernels.forward(geo, q.storage(), k.storage(),
+                v.storage(), p, seed, out.storage(), w, stats.storage(), from, to));
         Variable result = Variable.fromOp(out, (g, sink) -> {
-            Tensor gc = g.contiguous();
-            float[] go = gc.storageOffset() == 0 ? gc.storage() : gc.toFloatArray();
+            float[] go = dense(g).storage();
             Tensor dq = Tensor.empty(q.shape());
-            Tensor dkt = Tensor.empty(kt.shape());
-            Tensor dvt = Tensor.empty(vt.shape());
-            Parallel.forRange(batch, 1, (from, to) -> AttentionKernels.backward(geo, q.storage(), kt.storage(),
-                    vt.storage(), p, seed, go, dq.storage(), dkt.storage(), dvt.storage(), from, to));
+            Tensor dk = Tensor.empty(k.shape());
+            Tensor dv = Tensor.empty(v.shape());
+            Parallel.forRange(batch, 1, (from, to) -> AttentionKernels.backward(geo, q.storage(), k.storage(),
+                    v.storage(), p, seed, stats.storage(), go, dq.storage(), dk.storage(), dv.storage(), from, to));
             sink.accumulate(0, dq);
-            sink.accumulate(1, dkt.permute(0, 3, 1, 2));
-            sink.accumulate(2, dvt.permute(0, 2, 1));
+            sink.accumulate(1, dk);
+            sink.accumulate(2, dv);
         }, queries, keys, values);
         return new Result(result, weights);
+    }
+
+    /** The tensor as a contiguous array starting at index 0, as the kernels index it. */
+    private static Tensor dense(Tensor t) {
+        Tensor c = t.contiguous();
+        return c.storageOffset() == 0 ? c : c.copy();
     }
 }

@@ -1,6 +1,7 @@
 package dev.tempora.autograd;
 
 import dev.tempora.tensor.Tensor;
+import dev.tempora.tensor.kernels.ElementwiseKernels;
 import dev.tempora.tensor.kernels.Gemm;
 import dev.tempora.tensor.kernels.LstmKernels;
 import dev.tempora.tensor.kernels.ReductionKernels;
@@ -13,8 +14,11 @@ import java.util.Arrays;
  * for its own {@code lengths[b]} steps; its outputs after that are 0 and its final state is the
  * state after its last step (the initial state when its length is 0).
  *
- * <p>The input projection of every step is one GEMM up front (and one each for dX and dW_ih in the
- * backward); only the small recurrent GEMM h·W_hhᵀ and the pointwise cell run per step.
+ * <p>Inside, everything is time-major ((T, B, ·)): a step's pre-activations, activations and
+ * states for the whole batch are contiguous blocks, so each step is one recurrent GEMM and one
+ * cell-kernel call over all running samples. The input projection of every step is one GEMM up
+ * front (and one each for dX and dW_ih in the backward). States are kept for every step,
+ * h₀/c₀ first, so the previous hidden states of the whole sequence are one block for dW_hh.
  *
  * <p>The result is packed in one tensor (B, T + 2, H): steps [0, T) are the outputs, step T the
  * final h and step T + 1 the final c. {@link Result} unpacks it into views.
@@ -54,144 +58,201 @@ public final class LstmSequence {
         checkState("h0", h0, batch, hidden);
         checkState("c0", c0, batch, hidden);
         int[] len = lengths == null ? full(batch, steps) : checkLengths(lengths, batch, steps);
-
-        // Pre-activations of every step: bias_ih + bias_hh + x·W_ihᵀ, as (B, T, 4H).
-        Tensor gates = Tensor.empty(batch, steps, g4);
-        float[] gd = gates.storage();
-        float[] biasSum = biasIh.value().add(biasHh.value()).toFloatArray();
-        for (int r = 0; r < batch * steps; r++) {
-            System.arraycopy(biasSum, 0, gd, r * g4, g4);
-        }
-        Gemm.sgemm(false, true, batch * steps, g4, in, 1f, xc.storage(), xc.storageOffset(), in,
-                wIh.storage(), wIh.storageOffset(), in, 1f, gd, 0, g4);
-
-        Tensor packed = Tensor.zeros(batch, steps + 2, hidden);
-        float[] out = packed.storage();
-        Tensor cells = Tensor.empty(batch, steps, hidden);
-        float[] cd = cells.storage();
-        float[] h = h0.value().contiguous().toFloatArray();
-        float[] c = c0.value().contiguous().toFloatArray();
-        float[] hInit = h.clone();
-        float[] cInit = c.clone();
         int maxLen = 0;
         for (int l : len) {
             maxLen = Math.max(maxLen, l);
         }
+        Shape sh = new Shape(batch, steps, in, hidden, maxLen, len);
+
+        // Pre-activations of every step: bias_ih + bias_hh + x·W_ihᵀ, time-major (T, B, 4H).
+        Tensor xt = Tensor.empty(steps, batch, in);
+        transpose(xc.storage(), xc.storageOffset(), xt.storage(), 0, batch, steps, in);
+        Tensor pre = Tensor.empty(steps, batch, g4);
+        float[] z = pre.storage();
+        Gemm.sgemm(false, true, maxLen * batch, g4, in, 1f, xt.storage(), 0, in,
+                wIh.storage(), wIh.storageOffset(), in, 0f, z, 0, g4);
+        Tensor biasSum = biasIh.value().add(biasHh.value()).contiguous();
+        ElementwiseKernels.addRowInPlace(z, 0, biasSum.storage(), biasSum.storageOffset(), maxLen * batch, g4);
+
+        // States after each step, the initial ones first: (T + 1, B, H).
+        Tensor hs = Tensor.empty(steps + 1, batch, hidden);
+        Tensor cs = Tensor.empty(steps + 1, batch, hidden);
+        float[] h = hs.storage();
+        float[] c = cs.storage();
+        copyInto(h0.value(), h);
+        copyInto(c0.value(), c);
+        Tensor act = Tensor.empty(steps, batch, g4);
+        float[] a = act.storage();
+        int block = batch * hidden;
         for (int t = 0; t < maxLen; t++) {
-            // Recurrent part for every sample at once: gates[:, t, :] += h · W_hhᵀ.
-            Gemm.sgemmSerial(false, true, batch, g4, hidden, 1f, h, 0, hidden, wHh.storage(), wHh.storageOffset(),
-                    hidden, 1f, gd, t * g4, steps * g4);
-            for (int b = 0; b < batch; b++) {
-                if (t >= len[b]) {
+            // Recurrent part for every sample at once: z[t] += h[t-1]·W_hhᵀ.
+            Gemm.sgemmSerial(false, true, batch, g4, hidden, 1f, h, t * block, hidden, wHh.storage(),
+                    wHh.storageOffset(), hidden, 1f, z, t * batch * g4, g4);
+            int b = 0;
+            while (b < batch) {
+                if (t >= len[b]) { // finished: the state carries over
+                    System.arraycopy(h, t * block + b * hidden, h, (t + 1) * block + b * hidden, hidden);
+                    System.arraycopy(c, t * block + b * hidden, c, (t + 1) * block + b * hidden, hidden);
+                    b++;
                     continue;
                 }
-                int cell = (b * steps + t) * hidden;
-                int o = (b * (steps + 2) + t) * hidden;
-                LstmKernels.cellForward(gd, (b * steps + t) * g4, c, b * hidden, cd, cell, out, o, hidden);
-                System.arraycopy(cd, cell, c, b * hidden, hidden);
-                System.arraycopy(out, o, h, b * hidden, hidden);
+                int end = b + 1;
+                while (end < batch && t < len[end]) {
+                    end++;
+                }
+                LstmKernels.cellForward(z, (t * batch + b) * g4, c, t * block + b * hidden, a, (t * batch + b) * g4,
+                        c, (t + 1) * block + b * hidden, h, (t + 1) * block + b * hidden, end - b, hidden);
+                b = end;
             }
         }
+
+        Tensor packed = Tensor.empty(batch, steps + 2, hidden);
+        float[] out = packed.storage();
         for (int b = 0; b < batch; b++) {
-            System.arraycopy(h, b * hidden, out, (b * (steps + 2) + steps) * hidden, hidden);
-            System.arraycopy(c, b * hidden, out, (b * (steps + 2) + steps + 1) * hidden, hidden);
+            int row = b * (steps + 2) * hidden;
+            for (int t = 0; t < steps; t++) {
+                if (t < len[b]) {
+                    System.arraycopy(h, (t + 1) * block + b * hidden, out, row + t * hidden, hidden);
+                } else {
+                    Arrays.fill(out, row + t * hidden, row + (t + 1) * hidden, 0f);
+                }
+            }
+            System.arraycopy(h, maxLen * block + b * hidden, out, row + steps * hidden, hidden);
+            System.arraycopy(c, maxLen * block + b * hidden, out, row + (steps + 1) * hidden, hidden);
         }
 
-        Variable result = Variable.fromOp(packed, (gp, sink) -> backward(gp, sink, xc, wIh, wHh, gates, cells,
-                packed, hInit, cInit, len, batch, steps, in, hidden), x, h0, c0, weightIh, weightHh, biasIh, biasHh);
+        Variable result = Variable.fromOp(packed, (gp, sink) -> backward(gp, sink, sh, xt, wIh, wHh, act, hs, cs),
+                x, h0, c0, weightIh, weightHh, biasIh, biasHh);
         return new Result(result.narrow(1, 0, steps), result.select(1, steps), result.select(1, steps + 1));
     }
 
-    private static void backward(Tensor gp, GradientSink sink, Tensor xc, Tensor wIh, Tensor wHh, Tensor gates,
-                                 Tensor cells, Tensor packed, float[] h0, float[] c0, int[] len,
-                                 int batch, int steps, int in, int hidden) {
+    /** The sizes of one call. */
+    private record Shape(int batch, int steps, int in, int hidden, int maxLen, int[] len) {}
+
+    private static void backward(Tensor gp, GradientSink sink, Shape sh, Tensor xt, Tensor wIh, Tensor wHh,
+                                 Tensor act, Tensor hs, Tensor cs) {
+        int batch = sh.batch();
+        int steps = sh.steps();
+        int in = sh.in();
+        int hidden = sh.hidden();
+        int maxLen = sh.maxLen();
+        int[] len = sh.len();
         int g4 = 4 * hidden;
+        int block = batch * hidden;
+        Tensor gc = gp.contiguous();
+        float[] g = gc.storage();
+        int go = gc.storageOffset();
         int stride = (steps + 2) * hidden;
-        float[] g = gp.contiguous().toFloatArray();
-        float[] out = packed.storage();
-        float[] cd = cells.storage();
-        // The gate activations become the pre-activation gradients in place; work on a copy so the
-        // saved activations survive (a retained graph may run backward again).
-        Tensor dGates = gates.copy();
-        float[] dg = dGates.storage();
-        float[] dh = new float[batch * hidden];
-        float[] dc = new float[batch * hidden];
+        float[] a = act.storage();
+        float[] c = cs.storage();
+
+        // Running gradients of h and c, per sample (B, H); the outputs' gradients time-major.
+        Tensor dhState = Tensor.empty(batch, hidden);
+        Tensor dcState = Tensor.empty(batch, hidden);
+        Tensor dcOther = Tensor.empty(batch, hidden);
+        float[] dh = dhState.storage();
+        float[] dc = dcState.storage();
+        float[] dcNext = dcOther.storage();
         for (int b = 0; b < batch; b++) {
-            System.arraycopy(g, b * stride + steps * hidden, dh, b * hidden, hidden);
-            System.arraycopy(g, b * stride + (steps + 1) * hidden, dc, b * hidden, hidden);
+            System.arraycopy(g, go + b * stride + steps * hidden, dh, b * hidden, hidden);
+            System.arraycopy(g, go + b * stride + (steps + 1) * hidden, dc, b * hidden, hidden);
         }
-        float[] dhStep = new float[batch * hidden];
-        float[] dhPrev = new float[batch * hidden];
-        for (int t = steps - 1; t >= 0; t--) {
-            boolean any = false;
-            for (int b = 0; b < batch; b++) {
-                int row = (b * steps + t) * g4;
-                if (t >= len[b]) {
-                    Arrays.fill(dg, row, row + g4, 0f);
+        Tensor gOut = Tensor.empty(maxLen, batch, hidden);
+        float[] gt = gOut.storage();
+        for (int b = 0; b < batch; b++) {
+            for (int t = 0; t < maxLen; t++) {
+                System.arraycopy(g, go + b * stride + t * hidden, gt, (t * batch + b) * hidden, hidden);
+            }
+        }
+        Tensor dGates = Tensor.empty(maxLen, batch, g4);
+        float[] dz = dGates.storage();
+        float[] dhStep = Tensor.empty(batch, hidden).storage();
+        float[] dhPrev = Tensor.empty(batch, hidden).storage();
+        for (int t = maxLen - 1; t >= 0; t--) {
+            // dh of step t's output: what flows back from step t+1 plus the output's own gradient.
+            ElementwiseKernels.binary(dev.tempora.tensor.kernels.BinaryOp.ADD, dh, 0, 1, gt, t * block, 1,
+                    dhStep, 0, block);
+            int b = 0;
+            while (b < batch) {
+                if (t >= len[b]) { // not running at t: no gradient to its gates, dc carries over
+                    Arrays.fill(dz, (t * batch + b) * g4, (t * batch + b + 1) * g4, 0f);
+                    System.arraycopy(dc, b * hidden, dcNext, b * hidden, hidden);
+                    b++;
                     continue;
                 }
-                any = true;
-                int gOut = b * stride + t * hidden;
-                for (int j = 0; j < hidden; j++) {
-                    dhStep[b * hidden + j] = dh[b * hidden + j] + g[gOut + j];
+                int end = b + 1;
+                while (end < batch && t < len[end]) {
+                    end++;
                 }
-                float[] cPrev = t == 0 ? c0 : cd;
-                int cPrevOffset = t == 0 ? b * hidden : (b * steps + t - 1) * hidden;
-                LstmKernels.cellBackward(dg, row, cPrev, cPrevOffset, cd, (b * steps + t) * hidden,
-                        dhStep, b * hidden, dc, b * hidden, hidden);
+                LstmKernels.cellBackward(a, (t * batch + b) * g4, c, t * block + b * hidden, c,
+                        (t + 1) * block + b * hidden, dhStep, b * hidden, dc, b * hidden, dz, (t * batch + b) * g4,
+                        dcNext, b * hidden, end - b, hidden);
+                b = end;
             }
-            if (!any) {
-                continue;
-            }
-            // dh_{t-1} = dGates_t · W_hh for the samples still running at t.
-            Gemm.sgemmSerial(false, false, batch, hidden, g4, 1f, dg, t * g4, steps * g4,
+            float[] swap = dc;
+            dc = dcNext;
+            dcNext = swap;
+            Tensor swapTensor = dcState;
+            dcState = dcOther;
+            dcOther = swapTensor;
+            // dh of h[t-1] = dz[t]·W_hh for the samples running at t; the others keep theirs.
+            Gemm.sgemmSerial(false, false, batch, hidden, g4, 1f, dz, t * batch * g4, g4,
                     wHh.storage(), wHh.storageOffset(), hidden, 0f, dhPrev, 0, hidden);
-            for (int b = 0; b < batch; b++) {
+            for (b = 0; b < batch; b++) {
                 if (t < len[b]) {
                     System.arraycopy(dhPrev, b * hidden, dh, b * hidden, hidden);
                 }
             }
         }
-        int rows = batch * steps;
+        int rows = maxLen * batch;
         if (sink.needs(0)) {
+            Tensor dxt = Tensor.empty(steps, batch, in);
+            float[] dxtData = dxt.storage();
+            Gemm.sgemm(false, false, rows, in, g4, 1f, dz, 0, g4, wIh.storage(), wIh.storageOffset(), in,
+                    0f, dxtData, 0, in);
+            Arrays.fill(dxtData, rows * in, steps * batch * in, 0f); // steps no sample reaches
             Tensor dx = Tensor.empty(batch, steps, in);
-            Gemm.sgemm(false, false, rows, in, g4, 1f, dg, 0, g4, wIh.storage(), wIh.storageOffset(), in,
-                    0f, dx.storage(), 0, in);
+            transpose(dxtData, 0, dx.storage(), 0, steps, batch, in);
             sink.accumulate(0, dx);
         }
         if (sink.needs(1)) {
-            sink.accumulate(1, Tensor.wrap(dh, batch, hidden));
+            sink.accumulate(1, dhState);
         }
         if (sink.needs(2)) {
-            sink.accumulate(2, Tensor.wrap(dc, batch, hidden));
+            sink.accumulate(2, dcState);
         }
         if (sink.needs(3)) {
             Tensor dwIh = Tensor.empty(g4, in);
-            Gemm.sgemm(true, false, g4, in, rows, 1f, dg, 0, g4, xc.storage(), xc.storageOffset(), in,
-                    0f, dwIh.storage(), 0, in);
+            Gemm.sgemm(true, false, g4, in, rows, 1f, dz, 0, g4, xt.storage(), 0, in, 0f, dwIh.storage(), 0, in);
             sink.accumulate(3, dwIh);
         }
         if (sink.needs(4)) {
-            // h_{t-1} for every (b, t): h0 at t = 0, else the previous output (zero rows of dGates
-            // make the values at padded steps irrelevant).
-            Tensor hPrev = Tensor.empty(batch, steps, hidden);
-            float[] hp = hPrev.storage();
-            for (int b = 0; b < batch; b++) {
-                System.arraycopy(h0, b * hidden, hp, b * steps * hidden, hidden);
-                if (steps > 1) {
-                    System.arraycopy(out, b * stride, hp, (b * steps + 1) * hidden, (steps - 1) * hidden);
-                }
-            }
+            // The previous hidden states of steps [0, maxLen) are one block: h0 then h[0..maxLen-2].
             Tensor dwHh = Tensor.empty(g4, hidden);
-            Gemm.sgemm(true, false, g4, hidden, rows, 1f, dg, 0, g4, hp, 0, hidden, 0f, dwHh.storage(), 0, hidden);
+            Gemm.sgemm(true, false, g4, hidden, rows, 1f, dz, 0, g4, hs.storage(), 0, hidden, 0f,
+                    dwHh.storage(), 0, hidden);
             sink.accumulate(4, dwHh);
         }
         if (sink.needs(5) || sink.needs(6)) {
             Tensor db = Tensor.empty(g4);
-            ReductionKernels.reduce(ReductionKernels.Kind.SUM, dg, 0, 1, rows, g4, db.storage(), 0);
+            ReductionKernels.reduce(ReductionKernels.Kind.SUM, dz, 0, 1, rows, g4, db.storage(), 0);
             sink.accumulate(5, db);
             sink.accumulate(6, db);
         }
+    }
+
+    /** (outer, inner, width) → (inner, outer, width): rows of {@code width} floats change order. */
+    private static void transpose(float[] src, int so, float[] dst, int dOff, int outer, int inner, int width) {
+        for (int o = 0; o < outer; o++) {
+            for (int i = 0; i < inner; i++) {
+                System.arraycopy(src, so + (o * inner + i) * width, dst, dOff + (i * outer + o) * width, width);
+            }
+        }
+    }
+
+    private static void copyInto(Tensor state, float[] dst) {
+        Tensor s = state.contiguous();
+        System.arraycopy(s.storage(), s.storageOffset(), dst, 0, s.numel());
     }
 
     private static void checkState(String name, Variable s, int batch, int hidden) {
@@ -217,6 +278,6 @@ public final class LstmSequence {
                 throw new IllegalArgumentException("lstm: length " + l + " outside [0, " + steps + "]");
             }
         }
-        return lengths;
+        return lengths.clone();
     }
 }

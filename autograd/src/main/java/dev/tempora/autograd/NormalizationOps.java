@@ -39,11 +39,11 @@ final class NormalizationOps {
                         + " of input shape " + java.util.Arrays.toString(xv.shape()));
             }
         }
-        float[] mean = new float[rows]; // saved for the backward, with 1/std
-        float[] rstd = new float[rows];
+        float[] mean = Tensor.empty(rows).storage(); // saved for the backward, with 1/std
+        float[] rstd = Tensor.empty(rows).storage();
         Tensor y = Tensor.empty(xv.shape());
-        float[] w = weight == null ? null : weight.value().contiguous().toFloatArray();
-        float[] b = bias == null ? null : bias.value().contiguous().toFloatArray();
+        float[] w = weight == null ? null : Functional.dense(weight.value());
+        float[] b = bias == null ? null : Functional.dense(bias.value());
         LayerNormKernels.forward(xv.storage(), xv.storageOffset(), w, b, y.storage(), 0, mean, rstd, rows, len, eps);
         Variable[] inputs = weight == null
                 ? (bias == null ? new Variable[] {x} : new Variable[] {x, bias})
@@ -54,16 +54,18 @@ final class NormalizationOps {
             Tensor gx = Tensor.empty(xv.shape());
             int wi = weight == null ? -1 : 1;
             int bi = bias == null ? -1 : (weight == null ? 1 : 2);
-            float[] gw = wi >= 0 && sink.needs(wi) ? new float[n] : null;
-            float[] gb = bi >= 0 && sink.needs(bi) ? new float[n] : null;
+            Tensor gwTensor = wi >= 0 && sink.needs(wi) ? Tensor.zeros(n) : null;
+            Tensor gbTensor = bi >= 0 && sink.needs(bi) ? Tensor.zeros(n) : null;
+            float[] gw = gwTensor == null ? null : gwTensor.storage();
+            float[] gb = gbTensor == null ? null : gbTensor.storage();
             LayerNormKernels.backward(gc.storage(), gc.storageOffset(), xv.storage(), xv.storageOffset(), mean, rstd,
                     w, gx.storage(), 0, gw, gb, rows, n);
             sink.accumulate(0, gx);
-            if (gw != null) {
-                sink.accumulate(wi, Tensor.wrap(gw, weight.shape()));
+            if (gwTensor != null) {
+                sink.accumulate(wi, gwTensor.reshape(weight.shape()));
             }
-            if (gb != null) {
-                sink.accumulate(bi, Tensor.wrap(gb, bias.shape()));
+            if (gbTensor != null) {
+                sink.accumulate(bi, gbTensor.reshape(bias.shape()));
             }
         }, inputs);
     }

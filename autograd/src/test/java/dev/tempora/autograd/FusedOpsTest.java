@@ -49,6 +49,41 @@ class FusedOpsTest {
         checker.assertGradientsMatch(in -> Functional.glu(in[0]), Tensor.randn(6, 4, 6)); // h below a vector
     }
 
+    @Test
+    void gateAddNormMatchesGluAddLayerNorm() {
+        // 150 rows cross the op's row chunks; 21 and 3 are above and below a vector.
+        for (int h : new int[] {21, 3}) {
+            Tensor z = Tensor.randn(70, 3, 50, 2 * h);
+            Tensor skip = Tensor.randn(71, 3, 50, h);
+            Tensor w = Tensor.randn(72, h);
+            Tensor b = Tensor.randn(73, h);
+            Variable expected = Functional.glu(Variable.constant(z)).add(Variable.constant(skip))
+                    .layerNorm(1, Variable.constant(w), Variable.constant(b), 1e-5f);
+            Variable fused = Functional.gateAddNorm(Variable.constant(z), Variable.constant(skip), Variable.constant(w),
+                    Variable.constant(b), 1e-5f);
+            assertClose(expected.value(), fused.value(), 1e-5f);
+        }
+        checker.assertGradientsMatch(in -> Functional.gateAddNorm(in[0], in[1], in[2], in[3], 1e-5f),
+                Tensor.randn(74, 2, 70, 2 * 17), Tensor.randn(75, 2, 70, 17), Tensor.randn(76, 17), Tensor.randn(77, 17));
+    }
+
+    @Test
+    void weightedSumMatchesStackMultiplySum() {
+        Tensor[] inputs = {Tensor.randn(60, 2, 3, 21), Tensor.randn(61, 2, 3, 21), Tensor.randn(62, 2, 3, 21)};
+        Tensor weights = Tensor.randn(63, 2, 3, 1, 3).softmax(-1);
+        Variable[] in = new Variable[3];
+        for (int i = 0; i < 3; i++) {
+            in[i] = Variable.constant(inputs[i]);
+        }
+        Tensor expected = Tensor.stack(-1, inputs).mul(weights).sum(new int[] {-1}, false);
+        assertClose(expected, Functional.weightedSum(in, Variable.constant(weights)).value(), 1e-6f);
+        checker.assertGradientsMatch(v -> Functional.weightedSum(new Variable[] {v[0], v[1], v[2]}, v[3]),
+                inputs[0], inputs[1], inputs[2], weights);
+        // Rows shorter than a vector, weights without the unit axis.
+        checker.assertGradientsMatch(v -> Functional.weightedSum(new Variable[] {v[0], v[1]}, v[2]),
+                Tensor.randn(64, 4, 3), Tensor.randn(65, 4, 3), Tensor.randn(66, 4, 2));
+    }
+
     // ---------------------------------------------------------------- LSTM
 
     /** torch's LSTM step by step from elementary ops, honouring per-sample lengths. */

@@ -1,5 +1,6 @@
 package dev.tempora.models;
 
+import dev.tempora.autograd.Functional;
 import dev.tempora.autograd.Variable;
 import dev.tempora.tensor.Tensor;
 
@@ -28,6 +29,17 @@ public final class AddNorm extends Module {
             skip = skip.mul(mask.sigmoid().mul(2f));
         }
         return norm.forward(x.add(skip));
+    }
+
+    /**
+     * {@code forward(glu(gateInput), skip)}, with the gate, the addition and the normalisation
+     * fused into one op when the skip needs no resampling or gating (always so in the TFT).
+     */
+    Variable forwardGated(Variable gateInput, Variable skip) {
+        if (resample != null || mask != null) {
+            return forward(Functional.glu(gateInput), skip);
+        }
+        return Functional.gateAddNorm(gateInput, skip, norm.weight, norm.bias, norm.eps());
     }
 
     @Override

@@ -18,7 +18,7 @@ public final class GateAddNorm extends Module {
     }
 
     public Variable forward(Variable x, Variable skip) {
-        return addNorm.forward(glu.forward(x), skip);
+        return addNorm.forwardGated(glu.gateInput(x), skip);
     }
 
     GatedLinearUnit glu() {

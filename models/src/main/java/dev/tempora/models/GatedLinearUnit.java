@@ -24,10 +24,15 @@ public final class GatedLinearUnit extends Module {
     }
 
     public Variable forward(Variable x) {
+        return Functional.glu(gateInput(x));
+    }
+
+    /** [dropout] → fc: the (…, 2·hidden) input of the gate, for layers that fuse the gate with what follows. */
+    Variable gateInput(Variable x) {
         if (dropout != null) {
             x = dropout.forward(x);
         }
-        return Functional.glu(fc.forward(x));
+        return fc.forward(x);
     }
 
     Linear fc() {

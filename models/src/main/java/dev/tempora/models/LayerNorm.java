@@ -18,6 +18,10 @@ public final class LayerNorm extends Module {
         this.bias = parameter("bias", Tensor.zeros(size));
     }
 
+    public float eps() {
+        return eps;
+    }
+
     public Variable forward(Variable x) {
         return x.layerNorm(1, weight, bias, eps);
     }

@@ -30,8 +30,12 @@ public abstract class Optimizer {
         steps++;
         for (int i = 0; i < parameters.size(); i++) {
             Variable p = parameters.get(i);
-            if (p.grad() != null) {
-                update(i, p.value().storage(), p.value().storageOffset(), p.grad().contiguous().toFloatArray());
+            Tensor g = p.grad();
+            if (g != null) {
+                // The gradient's own storage when it is a whole array (as leaf gradients are).
+                float[] values = g.isContiguous() && g.storageOffset() == 0 && g.storage().length == g.numel()
+                        ? g.storage() : g.contiguous().toFloatArray();
+                update(i, p.value().storage(), p.value().storageOffset(), values);
             }
         }
         afterStep();

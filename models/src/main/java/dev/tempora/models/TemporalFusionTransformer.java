@@ -116,9 +116,12 @@ public final class TemporalFusionTransformer extends Module {
 
         Map<String, Variable> inputs = new LinkedHashMap<>();
         for (Map.Entry<String, Embedding> e : embeddings.entrySet()) {
+            // A static variable is read at the first step only (below), so only that step is looked up.
+            boolean staticOnly = isStaticOnly(e.getKey());
             Variable sum = null;
             for (String column : config.columnsOf(e.getKey())) {
-                Variable looked = e.getValue().forward(cat.select(2, config.xCategoricals().indexOf(column)));
+                Tensor ids = cat.select(2, config.xCategoricals().indexOf(column));
+                Variable looked = e.getValue().forward(staticOnly ? ids.narrow(1, 0, 1) : ids);
                 sum = sum == null ? looked : sum.add(looked);
             }
             inputs.put(e.getKey(), sum);
@@ -156,8 +159,8 @@ public final class TemporalFusionTransformer extends Module {
         Lstm.Output decoderOut = lstmDecoder.forward(dec.output(), encoderOut.hidden(), encoderOut.cell(),
                 batch.decoderLengths());
 
-        Variable lstmEncoderOut = postLstmAddNorm.forward(postLstmGate.forward(encoderOut.output()), enc.output());
-        Variable lstmDecoderOut = postLstmAddNorm.forward(postLstmGate.forward(decoderOut.output()), dec.output());
+        Variable lstmEncoderOut = postLstmAddNorm.forwardGated(postLstmGate.gateInput(encoderOut.output()), enc.output());
+        Variable lstmDecoderOut = postLstmAddNorm.forwardGated(postLstmGate.gateInput(decoderOut.output()), dec.output());
         Variable lstmOut = Variable.concat(1, lstmEncoderOut, lstmDecoderOut);
 
         Variable enrichmentContext = staticContextEnrichment.forward(staticEmbedding).unsqueeze(1);
@@ -172,6 +175,13 @@ public final class TemporalFusionTransformer extends Module {
 
         Variable prediction = denormalise(out, batch.targetScale());
         return new TftOutput(prediction, attn.weights(), te, staticWeights, enc.weights(), dec.weights());
+    }
+
+    /** Whether a categorical variable is static and not also time-varying. */
+    private boolean isStaticOnly(String variable) {
+        return config.staticCategoricals().contains(variable)
+                && !config.timeVaryingCategoricalsEncoder().contains(variable)
+                && !config.timeVaryingCategoricalsDecoder().contains(variable);
     }
 
     /** y·scale + center per sample, then the target normaliser's reverse transformation (PTF's). */

@@ -1,5 +1,6 @@
 package dev.tempora.models;
 
+import dev.tempora.autograd.Functional;
 import dev.tempora.autograd.Variable;
 
 import java.util.ArrayList;
@@ -90,8 +91,9 @@ public final class VariableSelectionNetwork extends Module {
         }
         Variable weights = flattenedGrn.forward(Variable.concat(-1, flat.toArray(Variable[]::new)), context)
                 .softmax(-1).unsqueeze(-2);
-        Variable stacked = Variable.stack(-1, transformed.toArray(Variable[]::new));
-        return new Output(stacked.mul(weights).sum(new int[] {-1}, false), weights);
+        // PTF stacks the transformed variables on a last axis, multiplies by the weights and sums
+        // that axis; one fused op does the same without the stacked tensor.
+        return new Output(Functional.weightedSum(transformed.toArray(Variable[]::new), weights), weights);
     }
 
     /** Variable name → prescaler, for building networks that share them. */

@@ -3,9 +3,7 @@ package dev.tempora.tensor;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Recycles the float arrays behind tensors across training steps, so a steady-state step allocates
@@ -30,7 +28,7 @@ public final class BufferPool {
 
     private static final ThreadLocal<Scope> CURRENT = new ThreadLocal<>();
 
-    private final Map<Integer, ArrayDeque<float[]>> free = new HashMap<>();
+    private final Buckets free = new Buckets();
     private long pooledFloats;
 
     /** Opens a scope on the calling thread; scopes nest, the innermost one receives allocations. */
@@ -75,6 +73,72 @@ public final class BufferPool {
         }
     }
 
+    /**
+     * Free arrays by length: an open-addressing table keyed by the int length, so that looking a
+     * size up does not box it (a HashMap<Integer, ...> allocates an Integer per lookup above 127).
+     */
+    private static final class Buckets {
+        private int[] keys = new int[64];
+        private ArrayDeque<float[]>[] values = newArray(64);
+        private int size;
+
+        @SuppressWarnings("unchecked")
+        private static ArrayDeque<float[]>[] newArray(int n) {
+            return (ArrayDeque<float[]>[]) new ArrayDeque<?>[n];
+        }
+
+        private static int slot(int key, int mask) {
+            return (key * 0x9E3779B9 >>> 7) & mask;
+        }
+
+        ArrayDeque<float[]> find(int length) {
+            int mask = keys.length - 1;
+            for (int i = slot(length, mask); values[i] != null; i = (i + 1) & mask) {
+                if (keys[i] == length) {
+                    return values[i];
+                }
+            }
+            return null;
+        }
+
+        ArrayDeque<float[]> bucket(int length) {
+            ArrayDeque<float[]> found = find(length);
+            if (found != null) {
+                return found;
+            }
+            if (2 * (size + 1) > keys.length) {
+                grow();
+            }
+            ArrayDeque<float[]> created = new ArrayDeque<>();
+            put(length, created);
+            return created;
+        }
+
+        private void put(int length, ArrayDeque<float[]> bucket) {
+            int mask = keys.length - 1;
+            int i = slot(length, mask);
+            while (values[i] != null) {
+                i = (i + 1) & mask;
+            }
+            keys[i] = length;
+            values[i] = bucket;
+            size++;
+        }
+
+        private void grow() {
+            int[] oldKeys = keys;
+            ArrayDeque<float[]>[] oldValues = values;
+            keys = new int[oldKeys.length * 2];
+            values = newArray(oldKeys.length * 2);
+            size = 0;
+            for (int i = 0; i < oldKeys.length; i++) {
+                if (oldValues[i] != null) {
+                    put(oldKeys[i], oldValues[i]);
+                }
+            }
+        }
+    }
+
     /** The arrays handed out while open return to the pool on {@link #close()}. */
     public static final class Scope implements AutoCloseable {
         private final BufferPool pool;
@@ -90,7 +154,7 @@ public final class BufferPool {
         }
 
         private float[] take(int n) {
-            ArrayDeque<float[]> bucket = pool.free.get(n);
+            ArrayDeque<float[]> bucket = pool.free.find(n);
             float[] a = bucket == null ? null : bucket.pollLast();
             if (a == null) {
                 a = new float[n];
@@ -113,7 +177,7 @@ public final class BufferPool {
             }
             closed = true;
             for (float[] a : taken) {
-                pool.free.computeIfAbsent(a.length, k -> new ArrayDeque<>()).addLast(a);
+                pool.free.bucket(a.length).addLast(a);
             }
             taken.clear();
             if (parent == null) {

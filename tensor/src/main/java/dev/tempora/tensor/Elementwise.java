@@ -30,9 +30,22 @@ final class Elementwise {
                     b.data, b.offset + from, 1, out.data, from, to - from));
             return out;
         }
-        new StridedLoop(shape, out.strides, a.stridesBroadcastTo(shape), b.stridesBroadcastTo(shape))
-                .forEachParallel(new int[] {0, a.offset, b.offset}, (off, st, n) -> ElementwiseKernels.binary(
-                        op, a.data, off[1], st[1], b.data, off[2], st[2], out.data, off[0], n));
+        StridedLoop loop = new StridedLoop(shape, out.strides, a.stridesBroadcastTo(shape), b.stridesBroadcastTo(shape));
+        if (loop.isRowBroadcast()) {
+            // (rows, n) with (n), or (B, T, n) with (B, 1, n): blocks of rows per kernel call, not a
+            // call per row; a large block is split across threads by rows.
+            int rows = loop.rowsPerBlock();
+            int n = loop.runLength();
+            int aRows = loop.rowStride(1);
+            int bRows = loop.rowStride(2);
+            int grain = (int) Math.max(1, StridedLoop.PARALLEL_THRESHOLD / Math.max(1, n));
+            loop.forEachRowBlock(new int[] {0, a.offset, b.offset}, off -> Parallel.forRange(rows, grain,
+                    (from, to) -> ElementwiseKernels.binaryRows(op, a.data, off[1] + from * aRows, aRows, b.data,
+                            off[2] + from * bRows, bRows, out.data, off[0] + from * n, to - from, n)));
+            return out;
+        }
+        loop.forEachParallel(new int[] {0, a.offset, b.offset}, (off, st, n) -> ElementwiseKernels.binary(
+                op, a.data, off[1], st[1], b.data, off[2], st[2], out.data, off[0], n));
         return out;
     }
 

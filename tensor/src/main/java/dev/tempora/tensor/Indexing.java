@@ -46,7 +46,12 @@ final class Indexing {
     /** The axis is replaced by the index tensor's shape: table (V, E) with ids (B, T) gives (B, T, E). */
     static Tensor indexSelect(Tensor x, int axis, Tensor indices) {
         int a = Shapes.axis(axis, x.dim());
-        int[] idx = checkedIndices(indices, x.shape[a], "indexSelect", x.shape, a);
+        // Read the ids where they are (a contiguous copy only for strided ids), checked in one pass.
+        Tensor ids = indices.contiguous();
+        int count = ids.numel();
+        for (int i = 0; i < count; i++) {
+            checkIndex(ids.data[ids.offset + i], x.shape[a], "indexSelect", x.shape, a);
+        }
         int outer = 1;
         for (int d = 0; d < a; d++) {
             outer *= x.shape[d];
@@ -71,8 +76,9 @@ final class Indexing {
         int rows = x.shape[a];
         int n = inner;
         for (int o = 0; o < outer; o++) {
-            for (int i = 0; i < idx.length; i++) {
-                System.arraycopy(src.data, src.offset + (o * rows + idx[i]) * n, out.data, (o * idx.length + i) * n, n);
+            for (int i = 0; i < count; i++) {
+                int id = (int) ids.data[ids.offset + i];
+                System.arraycopy(src.data, src.offset + (o * rows + id) * n, out.data, (o * count + i) * n, n);
             }
         }
         return out;
@@ -140,14 +146,18 @@ final class Indexing {
         float[] f = indices.toFloatArray();
         int[] out = new int[f.length];
         for (int i = 0; i < f.length; i++) {
-            int v = (int) f[i];
-            if (v != f[i] || v < 0 || v >= bound) {
-                throw new IndexOutOfBoundsException(op + ": index " + f[i] + " is not an integer in [0, " + bound
-                        + ") for axis " + axis + " of shape " + Arrays.toString(shape));
-            }
-            out[i] = v;
+            out[i] = checkIndex(f[i], bound, op, shape, axis);
         }
         return out;
+    }
+
+    private static int checkIndex(float f, int bound, String op, int[] shape, int axis) {
+        int v = (int) f;
+        if (v != f || v < 0 || v >= bound) {
+            throw new IndexOutOfBoundsException(op + ": index " + f + " is not an integer in [0, " + bound
+                    + ") for axis " + axis + " of shape " + Arrays.toString(shape));
+        }
+        return v;
     }
 
     private static void increment(int[] pos, int[] shape) {

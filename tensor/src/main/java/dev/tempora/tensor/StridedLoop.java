@@ -124,6 +124,70 @@ final class StridedLoop {
         }
     }
 
+    /** Receives one block of rows: each operand's start offset; rows of {@link #runLength()} elements. */
+    @FunctionalInterface
+    interface RowBlockBody {
+        void run(int[] offsets);
+    }
+
+    /**
+     * Whether the two innermost coalesced dimensions are rows of unit-stride runs, operand 0 (the
+     * output) dense, and every other operand either dense the same way or repeating one row (row
+     * stride 0): a row broadcast, such as (rows, n) + (n), which kernels run row after row without
+     * a call per run.
+     */
+    boolean isRowBroadcast() {
+        int rank = shape.length;
+        if (empty || rank < 2) {
+            return false;
+        }
+        int run = shape[rank - 1];
+        for (int o = 0; o < operands; o++) {
+            int rowStride = strides[o][rank - 2];
+            if (strides[o][rank - 1] != 1 || (rowStride != run && (o == 0 || rowStride != 0))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Rows per block of a row broadcast. */
+    int rowsPerBlock() {
+        return shape[shape.length - 2];
+    }
+
+    /** Row stride of an operand in a row broadcast: the run length, or 0 where it repeats a row. */
+    int rowStride(int operand) {
+        return strides[operand][shape.length - 2];
+    }
+
+    /** Runs every block of rows of a row broadcast, in order (the dimensions outside the rows). */
+    void forEachRowBlock(int[] base, RowBlockBody body) {
+        int outerRank = shape.length - 2;
+        int[] index = new int[Math.max(outerRank, 1)];
+        int[] offsets = base.clone();
+        long blocks = 1;
+        for (int d = 0; d < outerRank; d++) {
+            blocks *= shape[d];
+        }
+        for (long blk = 0; blk < blocks; blk++) {
+            body.run(offsets);
+            for (int d = outerRank - 1; d >= 0; d--) {
+                index[d]++;
+                if (index[d] < shape[d]) {
+                    for (int o = 0; o < operands; o++) {
+                        offsets[o] += strides[o][d];
+                    }
+                    break;
+                }
+                index[d] = 0;
+                for (int o = 0; o < operands; o++) {
+                    offsets[o] -= strides[o][d] * (shape[d] - 1);
+                }
+            }
+        }
+    }
+
     /** Runs every run, in parallel chunks of runs when there is enough work. */
     void forEachParallel(int[] base, RunBody body) {
         long runs = runs();

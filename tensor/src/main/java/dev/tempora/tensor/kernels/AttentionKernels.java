@@ -12,9 +12,12 @@ package dev.tempora.tensor.kernels;
  * itself) or, without causality, decoder steps below the sample's decoder length. If none is open,
  * PyTorch Forecasting's masked softmax of all −1e9 scores gives every key 1/T, and so do we.
  *
- * <p>Layouts: q (B, Td, heads, d); kt (B, heads, d, T) and vt (B, d, T), i.e. keys and values
- * transposed so one coordinate of all keys is contiguous; out (B, Td, d); attention weights, when
- * requested, (B, Td, heads, T). SIMD version in {@link AttentionVector}.
+ * <p>Layouts are those the projections produce, so nothing is transposed or copied around the
+ * call: q (B, Td, heads, d); k (B, T, heads, d); v (B, T, d), shared by the heads; out (B, Td, d);
+ * attention weights, when requested, (B, Td, heads, T). The gradients dq, dk, dv have the layouts
+ * of q, k, v. {@code stats} ({@link Geometry#statsSize()} floats) is where the forward leaves, per
+ * query and head, what the backward needs besides the inputs; its content belongs to the kernel.
+ * SIMD version in {@link AttentionVector}; the references below define the results.
  */
 public final class AttentionKernels {
 
@@ -27,40 +30,54 @@ public final class AttentionKernels {
             return encoderSteps + decoderSteps;
         }
 
+        /** Decoder steps rounded up to whole vectors: the vector kernels run queries a vector at a time. */
+        int paddedDecoderSteps() {
+            int lanes = VectorSupport.LANES;
+            return (decoderSteps + lanes - 1) / lanes * lanes;
+        }
+
+        /** Floats of the buffer the forward fills for the backward. */
+        public int statsSize() {
+            return batch * heads * (2 + headSize) * paddedDecoderSteps();
+        }
+
+        /** Open encoder keys of sample b. */
+        int encoderOpen(int b) {
+            return Math.min(encoderLengths[b], encoderSteps);
+        }
+
         /** End of the open decoder keys for query p of sample b (relative to the decoder start). */
         int decoderOpen(int b, int p) {
-            return causal ? p : decoderLengths[b];
+            return Math.min(causal ? p : decoderLengths[b], decoderSteps);
         }
     }
 
-    public static void forward(Geometry geo, float[] q, float[] kt, float[] vt, float dropout, long seed,
-                               float[] out, float[] weights, int bFrom, int bTo) {
+    public static void forward(Geometry geo, float[] q, float[] k, float[] v, float dropout, long seed,
+                               float[] out, float[] weights, float[] stats, int bFrom, int bTo) {
         if (VectorSupport.ENABLED) {
-            AttentionVector.forward(geo, q, kt, vt, dropout, seed, out, weights, bFrom, bTo);
+            AttentionVector.forward(geo, q, k, v, dropout, seed, out, weights, stats, bFrom, bTo);
         } else {
-            forwardReference(geo, q, kt, vt, dropout, seed, out, weights, bFrom, bTo);
+            forwardReference(geo, q, k, v, dropout, seed, out, weights, bFrom, bTo);
         }
     }
 
-    public static void forwardReference(Geometry geo, float[] q, float[] kt, float[] vt, float dropout, long seed,
+    /** The reference forward, in double; it needs no stats (its backward recomputes everything). */
+    public static void forwardReference(Geometry geo, float[] q, float[] k, float[] v, float dropout, long seed,
                                         float[] out, float[] weights, int bFrom, int bTo) {
-        int te = geo.encoderSteps();
         int td = geo.decoderSteps();
         int heads = geo.heads();
         int d = geo.headSize();
         int keys = geo.keys();
-        float scale = (float) (1.0 / Math.sqrt(d));
         float keep = 1f / (1f - dropout);
         int k1 = DropoutKernels.key1(seed);
         int k2 = DropoutKernels.key2(seed);
         double[] p = new double[keys];
+        float[] acc = new float[d];
         for (int b = bFrom; b < bTo; b++) {
-            int encOpen = geo.encoderLengths()[b];
             for (int qi = 0; qi < td; qi++) {
-                int decOpen = geo.decoderOpen(b, qi);
-                float[] acc = new float[d];
+                java.util.Arrays.fill(acc, 0f);
                 for (int h = 0; h < heads; h++) {
-                    probabilities(q, kt, b, qi, h, geo, encOpen, decOpen, scale, p);
+                    probabilities(geo, q, k, b, qi, h, p);
                     if (weights != null) {
                         int w = ((b * td + qi) * heads + h) * keys;
                         for (int j = 0; j < keys; j++) {
@@ -69,9 +86,8 @@ public final class AttentionKernels {
                     }
                     for (int c = 0; c < d; c++) {
                         double o = 0;
-                        int vRow = (b * d + c) * keys;
                         for (int j = 0; j < keys; j++) {
-                            o += p[j] * vt[vRow + j];
+                            o += p[j] * v[(b * keys + j) * d + c];
                         }
                         float head = (float) o;
                         if (dropout > 0f) {
@@ -88,33 +104,32 @@ public final class AttentionKernels {
         }
     }
 
-    /** Masked softmax of one query against all keys, in double (the reference). */
-    static void probabilities(float[] q, float[] kt, int b, int qi, int h, Geometry geo, int encOpen, int decOpen,
-                              float scale, double[] p) {
+    /** Masked softmax of one query against all keys, in double; 0 at masked keys. */
+    static void probabilities(Geometry geo, float[] q, float[] k, int b, int qi, int h, double[] p) {
         int te = geo.encoderSteps();
         int keys = geo.keys();
+        int heads = geo.heads();
         int d = geo.headSize();
-        int qOff = ((b * geo.decoderSteps() + qi) * geo.heads() + h) * d;
+        int encOpen = geo.encoderOpen(b);
+        int decOpen = geo.decoderOpen(b, qi);
+        if (encOpen + decOpen == 0) {
+            java.util.Arrays.fill(p, 0, keys, 1.0 / keys);
+            return;
+        }
+        double scale = 1.0 / Math.sqrt(d);
+        int qOff = ((b * geo.decoderSteps() + qi) * heads + h) * d;
         double max = Double.NEGATIVE_INFINITY;
-        boolean anyOpen = false;
         for (int j = 0; j < keys; j++) {
-            boolean open = j < te ? j < encOpen : j - te < decOpen;
-            if (!open) {
+            if (!(j < te ? j < encOpen : j - te < decOpen)) {
                 p[j] = Double.NaN;
                 continue;
             }
             double s = 0;
             for (int c = 0; c < d; c++) {
-                s += q[qOff + c] * kt[((b * geo.heads() + h) * d + c) * keys + j];
+                s += (double) q[qOff + c] * k[((b * keys + j) * heads + h) * d + c];
             }
-            s *= scale;
-            p[j] = s;
-            max = Math.max(max, s);
-            anyOpen = true;
-        }
-        if (!anyOpen) {
-            java.util.Arrays.fill(p, 0, keys, 1.0 / keys);
-            return;
+            p[j] = s * scale;
+            max = Math.max(max, p[j]);
         }
         double sum = 0;
         for (int j = 0; j < keys; j++) {
@@ -127,42 +142,42 @@ public final class AttentionKernels {
     }
 
     /**
-     * Gradients of q, kt and vt from the output gradient gOut (B, Td, d). dq, dkt, dvt are
-     * overwritten for samples [bFrom, bTo).
+     * Gradients of q, k and v from the output gradient gOut (B, Td, d), given the stats the forward
+     * left. dq, dk, dv are overwritten for samples [bFrom, bTo).
      */
-    public static void backward(Geometry geo, float[] q, float[] kt, float[] vt, float dropout, long seed,
-                                float[] gOut, float[] dq, float[] dkt, float[] dvt, int bFrom, int bTo) {
+    public static void backward(Geometry geo, float[] q, float[] k, float[] v, float dropout, long seed,
+                                float[] stats, float[] gOut, float[] dq, float[] dk, float[] dv, int bFrom, int bTo) {
         if (VectorSupport.ENABLED) {
-            AttentionVector.backward(geo, q, kt, vt, dropout, seed, gOut, dq, dkt, dvt, bFrom, bTo);
+            AttentionVector.backward(geo, q, k, v, dropout, seed, stats, gOut, dq, dk, dv, bFrom, bTo);
         } else {
-            backwardReference(geo, q, kt, vt, dropout, seed, gOut, dq, dkt, dvt, bFrom, bTo);
+            backwardReference(geo, q, k, v, dropout, seed, gOut, dq, dk, dv, bFrom, bTo);
         }
     }
 
-    public static void backwardReference(Geometry geo, float[] q, float[] kt, float[] vt, float dropout, long seed,
-                                         float[] gOut, float[] dq, float[] dkt, float[] dvt, int bFrom, int bTo) {
+    /** The reference backward, in double, recomputing the probabilities. */
+    public static void backwardReference(Geometry geo, float[] q, float[] k, float[] v, float dropout, long seed,
+                                         float[] gOut, float[] dq, float[] dk, float[] dv, int bFrom, int bTo) {
         int td = geo.decoderSteps();
         int heads = geo.heads();
         int d = geo.headSize();
         int keys = geo.keys();
-        float scale = (float) (1.0 / Math.sqrt(d));
+        double scale = 1.0 / Math.sqrt(d);
         float keep = 1f / (1f - dropout);
         int k1 = DropoutKernels.key1(seed);
         int k2 = DropoutKernels.key2(seed);
         double[] p = new double[keys];
         double[] dp = new double[keys];
-        clear(dq, (long) bFrom * td * heads * d, (long) bTo * td * heads * d);
-        clear(dkt, (long) bFrom * heads * d * keys, (long) bTo * heads * d * keys);
-        clear(dvt, (long) bFrom * d * keys, (long) bTo * d * keys);
+        double[] gHead = new double[d];
+        double[] dqAcc = new double[d];
+        double[] dkAcc = new double[(bTo - bFrom) * keys * heads * d];
+        double[] dvAcc = new double[(bTo - bFrom) * keys * d];
         for (int b = bFrom; b < bTo; b++) {
-            int encOpen = geo.encoderLengths()[b];
+            int kBase = (b - bFrom) * keys;
             for (int qi = 0; qi < td; qi++) {
-                int decOpen = geo.decoderOpen(b, qi);
+                boolean uniform = geo.encoderOpen(b) + geo.decoderOpen(b, qi) == 0;
                 for (int h = 0; h < heads; h++) {
-                    probabilities(q, kt, b, qi, h, geo, encOpen, decOpen, scale, p);
-                    boolean uniform = isUniformFallback(geo, encOpen, decOpen);
+                    probabilities(geo, q, k, b, qi, h, p);
                     // Gradient of this head's output: mean over heads, then its dropout mask.
-                    float[] gHead = new float[d];
                     for (int c = 0; c < d; c++) {
                         float gv = gOut[(b * td + qi) * d + c] / heads;
                         if (dropout > 0f) {
@@ -175,38 +190,34 @@ public final class AttentionKernels {
                     for (int j = 0; j < keys; j++) {
                         double s = 0;
                         for (int c = 0; c < d; c++) {
-                            int vRow = (b * d + c) * keys;
-                            dvt[vRow + j] += (float) (p[j] * gHead[c]);
-                            s += (double) gHead[c] * vt[vRow + j];
+                            dvAcc[(kBase + j) * d + c] += p[j] * gHead[c];
+                            s += gHead[c] * v[(b * keys + j) * d + c];
                         }
                         dp[j] = s;
                         dot += p[j] * s;
                     }
-                    if (uniform) {
-                        continue; // constant probabilities: no gradient to the scores
-                    }
                     int qOff = ((b * td + qi) * heads + h) * d;
-                    for (int j = 0; j < keys; j++) {
-                        double ds = p[j] * (dp[j] - dot) * scale;
-                        if (ds == 0) {
-                            continue;
+                    java.util.Arrays.fill(dqAcc, 0);
+                    if (!uniform) { // constant probabilities pass no gradient to the scores
+                        for (int j = 0; j < keys; j++) {
+                            double ds = p[j] * (dp[j] - dot) * scale;
+                            for (int c = 0; c < d; c++) {
+                                dqAcc[c] += ds * k[((b * keys + j) * heads + h) * d + c];
+                                dkAcc[((kBase + j) * heads + h) * d + c] += ds * q[qOff + c];
+                            }
                         }
-                        for (int c = 0; c < d; c++) {
-                            int kRow = ((b * heads + h) * d + c) * keys;
-                            dq[qOff + c] += (float) (ds * kt[kRow + j]);
-                            dkt[kRow + j] += (float) (ds * q[qOff + c]);
-                        }
+                    }
+                    for (int c = 0; c < d; c++) {
+                        dq[qOff + c] = (float) dqAcc[c];
                     }
                 }
             }
         }
-    }
-
-    static boolean isUniformFallback(Geometry geo, int encOpen, int decOpen) {
-        return Math.min(encOpen, geo.encoderSteps()) + Math.min(decOpen, geo.decoderSteps()) == 0;
-    }
-
-    private static void clear(float[] a, long from, long to) {
-        java.util.Arrays.fill(a, (int) from, (int) to, 0f);
+        for (int i = 0; i < dkAcc.length; i++) {
+            dk[bFrom * keys * heads * d + i] = (float) dkAcc[i];
+        }
+        for (int i = 0; i < dvAcc.length; i++) {
+            dv[bFrom * keys * d + i] = (float) dvAcc[i];
+        }
     }
 }

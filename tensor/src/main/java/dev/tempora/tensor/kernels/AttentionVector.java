@@ -1,147 +1,317 @@
 package dev.tempora.tensor.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * SIMD version of {@link AttentionKernels}. For one (sample, query, head), the open keys are two
- * contiguous ranges (encoder prefix, decoder prefix), so every loop runs over key ranges a vector
- * at a time, with a lane mask for the last partial vector.
+ * SIMD version of {@link AttentionKernels}, vectorised across queries: a vector holds one head's
+ * scores for {@code L} consecutive decoder queries against one key. The TFT's head size is tiny
+ * (d = 2 in the demo), so vectorising across keys or components would leave lanes idle or need
+ * lane-masked memory access at every range end; across queries every loop runs full vectors, each
+ * lane's softmax statistics stay in its own lane (no horizontal sums in the inner loops), and the
+ * causal mask is one register compare per key.
+ *
+ * <p>Per sample, the keys any query may see are listed once: the open encoder steps, then the
+ * decoder steps, with the query index from which each is visible ({@code -1}: all). A block of
+ * queries runs over the prefix of that list its last query may see, in two passes: the lane-wise
+ * maximum, then exp, sum and the value products. The forward leaves each lane's maximum, 1/sum and
+ * head output in the stats buffer; the backward recomputes the probabilities from them in one pass
+ * (FlashAttention-2's order: the softmax gradient's Σ p·dp is g·o) and accumulates key and value
+ * gradients in per-key vectors that are summed across lanes once per head.
  */
 final class AttentionVector {
 
     private static final VectorSpecies<Float> S = Species.FLOAT;
+    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, S.vectorShape());
     private static final int L = Species.LANES;
+
+    // Lane numbers, loaded as vectors (addIndex is not intrinsified and would box).
+    private static final float[] LANE_FLOATS = new float[L];
+
+    static {
+        for (int i = 0; i < L; i++) {
+            LANE_FLOATS[i] = i;
+        }
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private AttentionVector() {}
 
-    static void forward(AttentionKernels.Geometry geo, float[] q, float[] kt, float[] vt, float dropout, long seed,
-                        float[] out, float[] weights, int bFrom, int bTo) {
+    /** Per-thread work arrays, grown on demand, so steady-state calls allocate nothing. */
+    private static final class Scratch {
+        float[] queries = new float[0];     // (d, tdPad): one head's queries times 1/√d
+        float[] keys = new float[0];        // (listed keys, d): one head's keys
+        float[] values = new float[0];      // (listed keys, d)
+        float[] visibleFrom = new float[0]; // (listed keys): a key is open for query index > this
+        float[] headSum = new float[0];     // (d, tdPad): heads' outputs summed, or the head gradients
+        float[] accumulators = new float[0];   // (d, L)
+        float[] keyGradients = new float[0];   // (listed keys, d, L)
+        float[] valueGradients = new float[0]; // (listed keys, d, L)
+        int[] keyIndex = new int[0];        // listed key -> key position in [0, T)
+
+        void ensure(int keys, int d, int tdPad) {
+            queries = grow(queries, d * tdPad);
+            headSum = grow(headSum, d * tdPad);
+            this.keys = grow(this.keys, keys * d);
+            values = grow(values, keys * d);
+            visibleFrom = grow(visibleFrom, keys);
+            accumulators = grow(accumulators, d * L);
+            keyGradients = grow(keyGradients, keys * d * L);
+            valueGradients = grow(valueGradients, keys * d * L);
+            if (keyIndex.length < keys) {
+                keyIndex = new int[keys];
+            }
+        }
+
+        private static float[] grow(float[] a, int n) {
+            return a.length >= n ? a : new float[n];
+        }
+    }
+
+    /**
+     * Lists the keys of sample b that some query may see (open encoder steps, then decoder steps)
+     * with their values; returns how many.
+     */
+    private static int listKeys(AttentionKernels.Geometry geo, float[] v, int b, Scratch sc) {
         int te = geo.encoderSteps();
+        int keys = geo.keys();
+        int d = geo.headSize();
+        int encOpen = geo.encoderOpen(b);
+        int decoder = geo.causal() ? geo.decoderSteps() : geo.decoderOpen(b, 0);
+        int n = 0;
+        for (int j = 0; j < encOpen + decoder; j++) {
+            int key = j < encOpen ? j : te + j - encOpen;
+            sc.keyIndex[n] = key;
+            sc.visibleFrom[n] = j < encOpen || !geo.causal() ? -1f : key - te;
+            System.arraycopy(v, (b * keys + key) * d, sc.values, n * d, d);
+            n++;
+        }
+        return n;
+    }
+
+    /** Gathers one head's queries (scaled by 1/√d, padded with zeros) and listed keys into the scratch. */
+    private static void loadHead(AttentionKernels.Geometry geo, float[] q, float[] k, int b, int h, int listed,
+                                 float scale, Scratch sc) {
         int td = geo.decoderSteps();
+        int tdPad = geo.paddedDecoderSteps();
         int heads = geo.heads();
         int d = geo.headSize();
-        int keys = geo.keys();
-        float scale = (float) (1.0 / Math.sqrt(d));
-        float keep = 1f / (1f - dropout);
-        int k1 = DropoutKernels.key1(seed);
-        int k2 = DropoutKernels.key2(seed);
-        float[] p = new float[keys];
-        float[] acc = new float[d];
-        for (int b = bFrom; b < bTo; b++) {
-            int encOpen = Math.min(geo.encoderLengths()[b], te);
-            int vBase = b * d * keys;
+        for (int c = 0; c < d; c++) {
+            int row = c * tdPad;
             for (int qi = 0; qi < td; qi++) {
-                int decOpen = Math.min(geo.decoderOpen(b, qi), td);
-                java.util.Arrays.fill(acc, 0f);
-                for (int h = 0; h < heads; h++) {
-                    int qOff = ((b * td + qi) * heads + h) * d;
-                    int kBase = (b * heads + h) * d * keys;
-                    boolean uniform = encOpen + decOpen == 0;
-                    if (uniform) {
-                        java.util.Arrays.fill(p, 1f / keys);
+                sc.queries[row + qi] = q[((b * td + qi) * heads + h) * d + c] * scale;
+            }
+            java.util.Arrays.fill(sc.queries, row + td, row + tdPad, 0f);
+        }
+        for (int n = 0; n < listed; n++) {
+            System.arraycopy(k, ((b * geo.keys() + sc.keyIndex[n]) * heads + h) * d, sc.keys, n * d, d);
+        }
+    }
+
+    /** Keys block q0's last query may see: a prefix of the list. */
+    private static int visibleCount(AttentionKernels.Geometry geo, int b, int q0, int listed) {
+        if (!geo.causal()) {
+            return listed;
+        }
+        return geo.encoderOpen(b) + Math.min(q0 + L - 1, geo.decoderSteps());
+    }
+
+    private static FloatVector queryIndices(int q0) {
+        return FloatVector.fromArray(S, LANE_FLOATS, 0).add(q0);
+    }
+
+    static void forward(AttentionKernels.Geometry geo, float[] q, float[] k, float[] v, float dropout, long seed,
+                        float[] out, float[] weights, float[] stats, int bFrom, int bTo) {
+        int td = geo.decoderSteps();
+        int tdPad = geo.paddedDecoderSteps();
+        int heads = geo.heads();
+        int d = geo.headSize();
+        float scale = (float) (1.0 / Math.sqrt(d));
+        Scratch sc = SCRATCH.get();
+        sc.ensure(geo.keys(), d, tdPad);
+        for (int b = bFrom; b < bTo; b++) {
+            int listed = listKeys(geo, v, b, sc);
+            java.util.Arrays.fill(sc.headSum, 0, d * tdPad, 0f);
+            for (int h = 0; h < heads; h++) {
+                loadHead(geo, q, k, b, h, listed, scale, sc);
+                int statsBase = (b * heads + h) * (2 + d) * tdPad;
+                for (int q0 = 0; q0 < td; q0 += L) {
+                    if (d == 2) {
+                        forwardBlock2(geo, q0, visibleCount(geo, b, q0, listed), stats, statsBase, sc);
                     } else {
-                        softmax(q, qOff, kt, kBase, keys, d, scale, encOpen, te, te + decOpen, p);
+                        forwardBlock(geo, q0, visibleCount(geo, b, q0, listed), stats, statsBase, sc);
                     }
+                    finishBlock(geo, v, b, h, q0, dropout, seed, stats, statsBase, sc);
                     if (weights != null) {
-                        int w = ((b * td + qi) * heads + h) * keys;
-                        if (uniform) {
-                            System.arraycopy(p, 0, weights, w, keys);
-                        } else {
-                            java.util.Arrays.fill(weights, w, w + keys, 0f);
-                            System.arraycopy(p, 0, weights, w, encOpen);
-                            System.arraycopy(p, te, weights, w + te, decOpen);
-                        }
-                    }
-                    for (int c = 0; c < d; c++) {
-                        int vRow = vBase + c * keys;
-                        float head = uniform
-                                ? dot(p, 0, vt, vRow, keys)
-                                : dot(p, 0, vt, vRow, encOpen) + dot(p, te, vt, vRow + te, decOpen);
-                        if (dropout > 0f) {
-                            int index = qOff + c;
-                            head = DropoutKernels.uniform(index, k1, k2) >= dropout ? head * keep : 0f;
-                        }
-                        acc[c] += head;
+                        writeWeights(geo, b, h, q0, listed, stats, statsBase, weights, sc);
                     }
                 }
-                int o = (b * td + qi) * d;
-                for (int c = 0; c < d; c++) {
-                    out[o + c] = acc[c] / heads;
+            }
+            for (int c = 0; c < d; c++) {
+                for (int qi = 0; qi < td; qi++) {
+                    out[(b * td + qi) * d + c] = sc.headSum[c * tdPad + qi] / heads;
                 }
             }
         }
     }
 
     /**
-     * p[j] for j in [0, encEnd) ∪ [decStart, decEnd): the masked softmax of q·k_j·scale. Other
-     * entries of p are left as they are (callers only read the open ranges).
+     * One head's softmax over the visible keys for queries [q0, q0 + L): each lane's maximum and
+     * sum into the stats, its unnormalised value products into the accumulators.
      */
-    private static void softmax(float[] q, int qOff, float[] kt, int kBase, int keys, int d, float scale,
-                                int encEnd, int decStart, int decEnd, float[] p) {
-        scores(q, qOff, kt, kBase, keys, d, scale, 0, encEnd, p);
-        scores(q, qOff, kt, kBase, keys, d, scale, decStart, decEnd, p);
-        float max = Math.max(max(p, 0, encEnd), max(p, decStart, decEnd));
-        float sum = expShift(p, 0, encEnd, max) + expShift(p, decStart, decEnd, max);
-        float inv = 1f / sum;
-        scaleRange(p, 0, encEnd, inv);
-        scaleRange(p, decStart, decEnd, inv);
-    }
-
-    private static void scores(float[] q, int qOff, float[] kt, int kBase, int keys, int d, float scale,
-                               int from, int to, float[] p) {
-        for (int j = from; j < to; j += L) {
-            VectorMask<Float> m = S.indexInRange(j, to);
+    private static void forwardBlock(AttentionKernels.Geometry geo, int q0, int count, float[] stats, int statsBase,
+                                     Scratch sc) {
+        int d = geo.headSize();
+        int tdPad = geo.paddedDecoderSteps();
+        float[] queries = sc.queries;
+        float[] keys = sc.keys;
+        float[] values = sc.values;
+        float[] visibleFrom = sc.visibleFrom;
+        float[] acc = sc.accumulators;
+        float[] scores = sc.keyGradients; // free in the forward: the masked scores, (listed keys, L)
+        FloatVector minusInf = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        FloatVector limit = queryIndices(q0);
+        // Pass 1: the scores and each lane's maximum over its open keys.
+        FloatVector max = minusInf;
+        for (int n = 0; n < count; n++) {
             FloatVector s = FloatVector.zero(S);
             for (int c = 0; c < d; c++) {
-                s = FloatVector.fromArray(S, kt, kBase + c * keys + j, m).fma(FloatVector.broadcast(S, q[qOff + c]), s);
+                s = FloatVector.fromArray(S, queries, c * tdPad + q0).fma(FloatVector.broadcast(S, keys[n * d + c]), s);
             }
-            s.mul(scale).intoArray(p, j, m);
+            s = minusInf.blend(s, limit.compare(VectorOperators.GT, visibleFrom[n]));
+            s.intoArray(scores, n * L);
+            max = max.blend(s, s.compare(VectorOperators.GT, max));
         }
-    }
-
-    private static float max(float[] p, int from, int to) {
-        FloatVector mv = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-        for (int j = from; j < to; j += L) {
-            VectorMask<Float> m = S.indexInRange(j, to);
-            mv = mv.lanewise(VectorOperators.MAX, FloatVector.fromArray(S, p, j, m), m);
-        }
-        return mv.reduceLanes(VectorOperators.MAX);
-    }
-
-    private static float expShift(float[] p, int from, int to, float max) {
+        // A lane with no open key (all scores −∞) gets the uniform fallback; shift it by 0.
+        max = max.blend(0f, max.compare(VectorOperators.EQ, Float.NEGATIVE_INFINITY));
+        // Pass 2: exp, its sum and the value products.
+        java.util.Arrays.fill(acc, 0, d * L, 0f);
         FloatVector sum = FloatVector.zero(S);
-        for (int j = from; j < to; j += L) {
-            VectorMask<Float> m = S.indexInRange(j, to);
-            FloatVector e = VectorMath.exp(FloatVector.fromArray(S, p, j, m).sub(max));
-            e.intoArray(p, j, m);
-            sum = sum.add(e, m);
+        for (int n = 0; n < count; n++) {
+            FloatVector e = VectorMath.expNonPositive(FloatVector.fromArray(S, scores, n * L).sub(max));
+            sum = sum.add(e);
+            for (int c = 0; c < d; c++) {
+                e.fma(FloatVector.broadcast(S, values[n * d + c]), FloatVector.fromArray(S, acc, c * L))
+                        .intoArray(acc, c * L);
+            }
         }
-        return VectorMath.sum(sum);
+        max.intoArray(stats, statsBase + q0);
+        sum.intoArray(stats, statsBase + tdPad + q0);
     }
 
-    private static void scaleRange(float[] p, int from, int to, float factor) {
-        for (int j = from; j < to; j += L) {
-            VectorMask<Float> m = S.indexInRange(j, to);
-            FloatVector.fromArray(S, p, j, m).mul(factor).intoArray(p, j, m);
+    /** {@link #forwardBlock} for head size 2 (the TFT demo's 20/8), the components in registers. */
+    private static void forwardBlock2(AttentionKernels.Geometry geo, int q0, int count, float[] stats, int statsBase,
+                                      Scratch sc) {
+        int tdPad = geo.paddedDecoderSteps();
+        float[] keys = sc.keys;
+        float[] values = sc.values;
+        float[] visibleFrom = sc.visibleFrom;
+        float[] scores = sc.keyGradients; // free in the forward: the masked scores, (listed keys, L)
+        FloatVector q0v = FloatVector.fromArray(S, sc.queries, q0);
+        FloatVector q1v = FloatVector.fromArray(S, sc.queries, tdPad + q0);
+        FloatVector minusInf = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        FloatVector limit = queryIndices(q0);
+        FloatVector max = minusInf;
+        for (int n = 0; n < count; n++) {
+            FloatVector s = q1v.fma(FloatVector.broadcast(S, keys[2 * n + 1]), q0v.mul(FloatVector.broadcast(S, keys[2 * n])));
+            s = minusInf.blend(s, limit.compare(VectorOperators.GT, visibleFrom[n]));
+            s.intoArray(scores, n * L);
+            max = max.blend(s, s.compare(VectorOperators.GT, max));
+        }
+        max = max.blend(0f, max.compare(VectorOperators.EQ, Float.NEGATIVE_INFINITY));
+        FloatVector sum = FloatVector.zero(S);
+        FloatVector a0 = FloatVector.zero(S);
+        FloatVector a1 = FloatVector.zero(S);
+        for (int n = 0; n < count; n++) {
+            FloatVector e = VectorMath.expNonPositive(FloatVector.fromArray(S, scores, n * L).sub(max));
+            sum = sum.add(e);
+            a0 = e.fma(FloatVector.broadcast(S, values[2 * n]), a0);
+            a1 = e.fma(FloatVector.broadcast(S, values[2 * n + 1]), a1);
+        }
+        a0.intoArray(sc.accumulators, 0);
+        a1.intoArray(sc.accumulators, L);
+        max.intoArray(stats, statsBase + q0);
+        sum.intoArray(stats, statsBase + tdPad + q0);
+    }
+
+    /**
+     * The end of a forward block, its own compile unit (inlined into the key loops it would push
+     * C2 past its node budget, and the dropout hash would be boxed): 1/sum into the stats, the
+     * head output into the stats and, after dropout, into the head sum.
+     */
+    private static void finishBlock(AttentionKernels.Geometry geo, float[] v, int b, int h, int q0, float dropout,
+                                    long seed, float[] stats, int statsBase, Scratch sc) {
+        int d = geo.headSize();
+        int tdPad = geo.paddedDecoderSteps();
+        FloatVector sum = FloatVector.fromArray(S, stats, statsBase + tdPad + q0);
+        VectorMask<Float> none = sum.compare(VectorOperators.EQ, 0f);
+        FloatVector inv = FloatVector.broadcast(S, 1f).div(sum).blend(0f, none);
+        inv.intoArray(stats, statsBase + tdPad + q0);
+        boolean anyUniform = none.anyTrue();
+        int k1 = DropoutKernels.key1(seed);
+        int k2 = DropoutKernels.key2(seed);
+        float keep = 1f / (1f - dropout);
+        IntVector lane = IntVector.fromArray(I, DropoutVector.LANE_INTS, 0);
+        for (int c = 0; c < d; c++) {
+            // Unconditional blends: a vector chosen by a branch would be boxed.
+            float mean = anyUniform ? meanValue(v, b, c, geo.keys(), d) : 0f;
+            FloatVector o = FloatVector.fromArray(S, sc.accumulators, c * L).mul(inv).blend(mean, none);
+            o.intoArray(stats, statsBase + (2 + c) * tdPad + q0);
+            // Dropout on the head output (with p = 0 no lane is dropped and keep is 1).
+            int base = ((b * geo.decoderSteps() + q0) * geo.heads() + h) * d + c;
+            FloatVector u = DropoutVector.uniform(lane.mul(geo.heads() * d).add(base), k1, k2);
+            o = o.mul(keep).blend(0f, u.compare(VectorOperators.LT, dropout));
+            o.add(FloatVector.fromArray(S, sc.headSum, c * tdPad + q0)).intoArray(sc.headSum, c * tdPad + q0);
         }
     }
 
-    private static float dot(float[] a, int ao, float[] b, int bo, int n) {
-        FloatVector acc = FloatVector.zero(S);
-        for (int j = 0; j < n; j += L) {
-            VectorMask<Float> m = S.indexInRange(j, n);
-            acc = FloatVector.fromArray(S, a, ao + j, m).fma(FloatVector.fromArray(S, b, bo + j, m), acc);
+    /** The uniform fallback's output: the mean of all T values (as the reference's p = 1/T sum). */
+    private static float meanValue(float[] v, int b, int c, int keys, int d) {
+        double s = 0;
+        for (int j = 0; j < keys; j++) {
+            s += (1.0 / keys) * v[(b * keys + j) * d + c];
         }
-        return VectorMath.sum(acc);
+        return (float) s;
     }
 
-    static void backward(AttentionKernels.Geometry geo, float[] q, float[] kt, float[] vt, float dropout, long seed,
-                         float[] gOut, float[] dq, float[] dkt, float[] dvt, int bFrom, int bTo) {
-        int te = geo.encoderSteps();
+    /** Attention weights of queries [q0, q0 + L), recomputed per lane with the same operations. */
+    private static void writeWeights(AttentionKernels.Geometry geo, int b, int h, int q0, int listed, float[] stats,
+                                     int statsBase, float[] weights, Scratch sc) {
         int td = geo.decoderSteps();
+        int tdPad = geo.paddedDecoderSteps();
+        int keys = geo.keys();
+        int heads = geo.heads();
+        int d = geo.headSize();
+        for (int qi = q0; qi < Math.min(q0 + L, td); qi++) {
+            int w = ((b * td + qi) * heads + h) * keys;
+            float max = stats[statsBase + qi];
+            float inv = stats[statsBase + tdPad + qi];
+            if (inv == 0f) { // no open key: uniform
+                java.util.Arrays.fill(weights, w, w + keys, 1f / keys);
+                continue;
+            }
+            java.util.Arrays.fill(weights, w, w + keys, 0f);
+            for (int n = 0; n < listed; n++) {
+                if (!(qi > sc.visibleFrom[n])) {
+                    continue;
+                }
+                float s = 0f;
+                for (int c = 0; c < d; c++) {
+                    s = Math.fma(sc.queries[c * tdPad + qi], sc.keys[n * d + c], s);
+                }
+                weights[w + sc.keyIndex[n]] = FloatMath.exp(s - max) * inv;
+            }
+        }
+    }
+
+    static void backward(AttentionKernels.Geometry geo, float[] q, float[] k, float[] v, float dropout, long seed,
+                         float[] stats, float[] gOut, float[] dq, float[] dk, float[] dv, int bFrom, int bTo) {
+        int td = geo.decoderSteps();
+        int tdPad = geo.paddedDecoderSteps();
         int heads = geo.heads();
         int d = geo.headSize();
         int keys = geo.keys();
@@ -149,83 +319,169 @@ final class AttentionVector {
         float keep = 1f / (1f - dropout);
         int k1 = DropoutKernels.key1(seed);
         int k2 = DropoutKernels.key2(seed);
-        float[] p = new float[keys];
-        float[] dp = new float[keys];
-        float[] gHead = new float[d];
-        java.util.Arrays.fill(dq, bFrom * td * heads * d, bTo * td * heads * d, 0f);
-        java.util.Arrays.fill(dkt, bFrom * heads * d * keys, bTo * heads * d * keys, 0f);
-        java.util.Arrays.fill(dvt, bFrom * d * keys, bTo * d * keys, 0f);
+        Scratch sc = SCRATCH.get();
+        sc.ensure(keys, d, tdPad);
+        java.util.Arrays.fill(dk, bFrom * keys * heads * d, bTo * keys * heads * d, 0f);
+        java.util.Arrays.fill(dv, bFrom * keys * d, bTo * keys * d, 0f);
         for (int b = bFrom; b < bTo; b++) {
-            int encOpen = Math.min(geo.encoderLengths()[b], te);
-            int vBase = b * d * keys;
-            for (int qi = 0; qi < td; qi++) {
-                int decOpen = Math.min(geo.decoderOpen(b, qi), td);
-                for (int h = 0; h < heads; h++) {
-                    int qOff = ((b * td + qi) * heads + h) * d;
-                    int kBase = (b * heads + h) * d * keys;
-                    for (int c = 0; c < d; c++) {
-                        float gv = gOut[(b * td + qi) * d + c] / heads;
+            int listed = listKeys(geo, v, b, sc);
+            java.util.Arrays.fill(sc.valueGradients, 0, listed * d * L, 0f);
+            for (int h = 0; h < heads; h++) {
+                loadHead(geo, q, k, b, h, listed, scale, sc);
+                // Each query's gradient of this head's output: the mean over heads, then the dropout mask.
+                float[] gHead = sc.headSum;
+                for (int c = 0; c < d; c++) {
+                    for (int qi = 0; qi < td; qi++) {
+                        float g = gOut[(b * td + qi) * d + c] / heads;
                         if (dropout > 0f) {
-                            gv = DropoutKernels.uniform(qOff + c, k1, k2) >= dropout ? gv * keep : 0f;
+                            int index = ((b * td + qi) * heads + h) * d + c;
+                            g = DropoutKernels.uniform(index, k1, k2) >= dropout ? g * keep : 0f;
                         }
-                        gHead[c] = gv;
+                        gHead[c * tdPad + qi] = g;
                     }
-                    if (encOpen + decOpen == 0) {
-                        // Uniform fallback: every value gets 1/T of the head gradient, scores get none.
-                        for (int c = 0; c < d; c++) {
-                            float share = gHead[c] / keys;
-                            int vRow = vBase + c * keys;
-                            for (int j = 0; j < keys; j++) {
-                                dvt[vRow + j] += share;
-                            }
+                    java.util.Arrays.fill(gHead, c * tdPad + td, (c + 1) * tdPad, 0f);
+                }
+                java.util.Arrays.fill(sc.keyGradients, 0, listed * d * L, 0f);
+                int statsBase = (b * heads + h) * (2 + d) * tdPad;
+                for (int q0 = 0; q0 < td; q0 += L) {
+                    if (d == 2) {
+                        backwardBlock2(geo, q0, visibleCount(geo, b, q0, listed), stats, statsBase, sc);
+                    } else {
+                        backwardBlock(geo, q0, visibleCount(geo, b, q0, listed), stats, statsBase, sc);
+                    }
+                    for (int c = 0; c < d; c++) {
+                        for (int lane = 0; lane < Math.min(L, td - q0); lane++) {
+                            dq[((b * td + q0 + lane) * heads + h) * d + c] = sc.accumulators[c * L + lane] * scale;
                         }
-                        continue;
                     }
-                    softmax(q, qOff, kt, kBase, keys, d, scale, encOpen, te, te + decOpen, p);
-                    float dot = valueGradients(p, dp, gHead, vt, dvt, vBase, keys, d, 0, encOpen)
-                            + valueGradients(p, dp, gHead, vt, dvt, vBase, keys, d, te, te + decOpen);
-                    scoreGradients(p, dp, dot, scale, q, qOff, kt, dkt, kBase, keys, d, dq, 0, encOpen);
-                    scoreGradients(p, dp, dot, scale, q, qOff, kt, dkt, kBase, keys, d, dq, te, te + decOpen);
+                }
+                for (int n = 0; n < listed; n++) {
+                    for (int c = 0; c < d; c++) {
+                        dk[((b * keys + sc.keyIndex[n]) * heads + h) * d + c] =
+                                VectorMath.sum(FloatVector.fromArray(S, sc.keyGradients, (n * d + c) * L));
+                    }
+                }
+                addUniformShares(geo, b, h, stats, statsBase, dv, sc);
+            }
+            for (int n = 0; n < listed; n++) {
+                for (int c = 0; c < d; c++) {
+                    dv[(b * keys + sc.keyIndex[n]) * d + c] +=
+                            VectorMath.sum(FloatVector.fromArray(S, sc.valueGradients, (n * d + c) * L));
                 }
             }
         }
     }
 
-    /** dv[c][j] += p_j·g_c and dp_j = Σ_c g_c·v[c][j] over [from, to); returns Σ p_j·dp_j. */
-    private static float valueGradients(float[] p, float[] dp, float[] gHead, float[] vt, float[] dvt, int vBase,
-                                        int keys, int d, int from, int to) {
-        FloatVector dotAcc = FloatVector.zero(S);
-        for (int j = from; j < to; j += L) {
-            VectorMask<Float> m = S.indexInRange(j, to);
-            FloatVector pv = FloatVector.fromArray(S, p, j, m);
-            FloatVector dpv = FloatVector.zero(S);
-            for (int c = 0; c < d; c++) {
-                int vRow = vBase + c * keys + j;
-                FloatVector g = FloatVector.broadcast(S, gHead[c]);
-                pv.fma(g, FloatVector.fromArray(S, dvt, vRow, m)).intoArray(dvt, vRow, m);
-                dpv = FloatVector.fromArray(S, vt, vRow, m).fma(g, dpv);
-            }
-            dpv.intoArray(dp, j, m);
-            dotAcc = pv.fma(dpv, dotAcc);
+    /**
+     * One head's gradients for queries [q0, q0 + L): dq (left, unscaled, in the accumulators), and
+     * the lane-wise key and value gradients added to the per-key vectors.
+     */
+    private static void backwardBlock(AttentionKernels.Geometry geo, int q0, int count, float[] stats, int statsBase,
+                                      Scratch sc) {
+        int d = geo.headSize();
+        int tdPad = geo.paddedDecoderSteps();
+        float[] queries = sc.queries;
+        float[] keys = sc.keys;
+        float[] values = sc.values;
+        float[] visibleFrom = sc.visibleFrom;
+        float[] gHead = sc.headSum;
+        float[] dqAcc = sc.accumulators;
+        float[] keyGradients = sc.keyGradients;
+        float[] valueGradients = sc.valueGradients;
+        FloatVector minusInf = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        FloatVector limit = queryIndices(q0);
+        FloatVector max = FloatVector.fromArray(S, stats, statsBase + q0);
+        FloatVector inv = FloatVector.fromArray(S, stats, statsBase + tdPad + q0);
+        // Σ_j p_j·dp_j = g·o: the head output the forward kept.
+        FloatVector dot = FloatVector.zero(S);
+        for (int c = 0; c < d; c++) {
+            dot = FloatVector.fromArray(S, gHead, c * tdPad + q0)
+                    .fma(FloatVector.fromArray(S, stats, statsBase + (2 + c) * tdPad + q0), dot);
         }
-        return VectorMath.sum(dotAcc);
+        java.util.Arrays.fill(dqAcc, 0, d * L, 0f);
+        for (int n = 0; n < count; n++) {
+            FloatVector s = FloatVector.zero(S);
+            FloatVector dp = FloatVector.zero(S);
+            for (int c = 0; c < d; c++) {
+                s = FloatVector.fromArray(S, queries, c * tdPad + q0).fma(FloatVector.broadcast(S, keys[n * d + c]), s);
+                dp = FloatVector.fromArray(S, gHead, c * tdPad + q0).fma(FloatVector.broadcast(S, values[n * d + c]), dp);
+            }
+            s = minusInf.blend(s, limit.compare(VectorOperators.GT, visibleFrom[n]));
+            FloatVector p = VectorMath.expNonPositive(s.sub(max)).mul(inv);
+            FloatVector ds = dp.sub(dot).mul(p);
+            for (int c = 0; c < d; c++) {
+                int at = (n * d + c) * L;
+                ds.fma(FloatVector.broadcast(S, keys[n * d + c]), FloatVector.fromArray(S, dqAcc, c * L)).intoArray(dqAcc, c * L);
+                ds.fma(FloatVector.fromArray(S, queries, c * tdPad + q0), FloatVector.fromArray(S, keyGradients, at))
+                        .intoArray(keyGradients, at);
+                p.fma(FloatVector.fromArray(S, gHead, c * tdPad + q0), FloatVector.fromArray(S, valueGradients, at))
+                        .intoArray(valueGradients, at);
+            }
+        }
     }
 
-    /** ds_j = p_j·(dp_j − dot)·scale; dq_c += Σ ds_j·k[c][j]; dk[c][j] += ds_j·q_c, over [from, to). */
-    private static void scoreGradients(float[] p, float[] dp, float dot, float scale, float[] q, int qOff,
-                                       float[] kt, float[] dkt, int kBase, int keys, int d, float[] dq,
-                                       int from, int to) {
-        for (int c = 0; c < d; c++) {
-            FloatVector qc = FloatVector.broadcast(S, q[qOff + c]);
-            FloatVector dqAcc = FloatVector.zero(S);
-            int kRow = kBase + c * keys;
-            for (int j = from; j < to; j += L) {
-                VectorMask<Float> m = S.indexInRange(j, to);
-                FloatVector ds = FloatVector.fromArray(S, dp, j, m).sub(dot).mul(FloatVector.fromArray(S, p, j, m)).mul(scale);
-                dqAcc = ds.fma(FloatVector.fromArray(S, kt, kRow + j, m), dqAcc);
-                ds.fma(qc, FloatVector.fromArray(S, dkt, kRow + j, m)).intoArray(dkt, kRow + j, m);
+    /** {@link #backwardBlock} for head size 2, the components in registers. */
+    private static void backwardBlock2(AttentionKernels.Geometry geo, int q0, int count, float[] stats, int statsBase,
+                                       Scratch sc) {
+        int tdPad = geo.paddedDecoderSteps();
+        float[] keys = sc.keys;
+        float[] values = sc.values;
+        float[] visibleFrom = sc.visibleFrom;
+        float[] keyGradients = sc.keyGradients;
+        float[] valueGradients = sc.valueGradients;
+        FloatVector q0v = FloatVector.fromArray(S, sc.queries, q0);
+        FloatVector q1v = FloatVector.fromArray(S, sc.queries, tdPad + q0);
+        FloatVector g0 = FloatVector.fromArray(S, sc.headSum, q0);
+        FloatVector g1 = FloatVector.fromArray(S, sc.headSum, tdPad + q0);
+        FloatVector minusInf = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        FloatVector limit = queryIndices(q0);
+        FloatVector max = FloatVector.fromArray(S, stats, statsBase + q0);
+        FloatVector inv = FloatVector.fromArray(S, stats, statsBase + tdPad + q0);
+        FloatVector dot = g1.fma(FloatVector.fromArray(S, stats, statsBase + 3 * tdPad + q0),
+                g0.mul(FloatVector.fromArray(S, stats, statsBase + 2 * tdPad + q0)));
+        FloatVector dq0 = FloatVector.zero(S);
+        FloatVector dq1 = FloatVector.zero(S);
+        for (int n = 0; n < count; n++) {
+            FloatVector k0 = FloatVector.broadcast(S, keys[2 * n]);
+            FloatVector k1 = FloatVector.broadcast(S, keys[2 * n + 1]);
+            FloatVector s = q1v.fma(k1, q0v.mul(k0));
+            s = minusInf.blend(s, limit.compare(VectorOperators.GT, visibleFrom[n]));
+            FloatVector p = VectorMath.expNonPositive(s.sub(max)).mul(inv);
+            FloatVector dp = g1.fma(FloatVector.broadcast(S, values[2 * n + 1]),
+                    g0.mul(FloatVector.broadcast(S, values[2 * n])));
+            FloatVector ds = dp.sub(dot).mul(p);
+            dq0 = ds.fma(k0, dq0);
+            dq1 = ds.fma(k1, dq1);
+            int at = 2 * n * L;
+            ds.fma(q0v, FloatVector.fromArray(S, keyGradients, at)).intoArray(keyGradients, at);
+            ds.fma(q1v, FloatVector.fromArray(S, keyGradients, at + L)).intoArray(keyGradients, at + L);
+            p.fma(g0, FloatVector.fromArray(S, valueGradients, at)).intoArray(valueGradients, at);
+            p.fma(g1, FloatVector.fromArray(S, valueGradients, at + L)).intoArray(valueGradients, at + L);
+        }
+        dq0.intoArray(sc.accumulators, 0);
+        dq1.intoArray(sc.accumulators, L);
+    }
+
+    /** Queries with no open key (uniform weights 1/T) pass g/T to every value. */
+    private static void addUniformShares(AttentionKernels.Geometry geo, int b, int h, float[] stats, int statsBase,
+                                         float[] dv, Scratch sc) {
+        if (geo.encoderOpen(b) > 0) {
+            return;
+        }
+        int td = geo.decoderSteps();
+        int tdPad = geo.paddedDecoderSteps();
+        int keys = geo.keys();
+        int d = geo.headSize();
+        for (int qi = 0; qi < td; qi++) {
+            if (geo.decoderOpen(b, qi) > 0) {
+                continue;
             }
-            dq[qOff + c] += VectorMath.sum(dqAcc);
+            for (int c = 0; c < d; c++) {
+                float share = sc.headSum[c * tdPad + qi] / keys;
+                for (int j = 0; j < keys; j++) {
+                    dv[(b * keys + j) * d + c] += share;
+                }
+            }
         }
     }
 }

@@ -12,13 +12,22 @@ final class DropoutVector {
     private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, S.vectorShape());
     private static final int L = Species.LANES;
 
+    /** Lane numbers, loaded as a vector (addIndex is not intrinsified and would box). */
+    static final int[] LANE_INTS = new int[L];
+
+    static {
+        for (int i = 0; i < L; i++) {
+            LANE_INTS[i] = i;
+        }
+    }
+
     private DropoutVector() {}
 
     static void forward(float[] x, int xo, float[] out, int oo, int n, float p, long seed) {
         float scale = 1f / (1f - p);
         int k1 = DropoutKernels.key1(seed);
         int k2 = DropoutKernels.key2(seed);
-        IntVector lane = IntVector.zero(I).addIndex(1);
+        IntVector lane = IntVector.fromArray(I, LANE_INTS, 0);
         int bound = n - n % L;
         int i = 0;
         for (; i < bound; i += L) {
@@ -29,6 +38,12 @@ final class DropoutVector {
             v.blend(0f, u.compare(VectorOperators.LT, p)).intoArray(out, oo + i);
         }
         DropoutKernels.forwardReference(x, xo, out, oo, i, n, p, seed);
+    }
+
+    /** {@link DropoutKernels#uniform} of each lane's index. */
+    static FloatVector uniform(IntVector index, int k1, int k2) {
+        IntVector h = mix(mix(index.add(k1)).lanewise(VectorOperators.XOR, k2));
+        return h.lanewise(VectorOperators.LSHR, 8).convert(VectorOperators.I2F, 0).reinterpretAsFloats().mul(0x1.0p-24f);
     }
 
     private static IntVector mix(IntVector x) {

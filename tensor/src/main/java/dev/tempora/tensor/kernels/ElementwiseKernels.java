@@ -63,6 +63,42 @@ public final class ElementwiseKernels {
         }
     }
 
+    /**
+     * Rows of a row broadcast: {@code out[oo + r*n + i] = op(a[ao + r*aRows + i], b[bo + r*bRows + i])}
+     * for r in [0, rows), i in [0, n), where an operand's row stride is n (its own rows) or 0 (one
+     * row repeated), as in (rows, n) + (n). {@code out} must not overlap a or b.
+     */
+    public static void binaryRows(BinaryOp op, float[] a, int ao, int aRows, float[] b, int bo, int bRows,
+                                  float[] out, int oo, int rows, int n) {
+        if (VectorSupport.ENABLED && n >= VectorSupport.LANES && op != BinaryOp.POW) {
+            ElementwiseVector.binaryRows(op, a, ao, aRows, b, bo, bRows, out, oo, rows, n);
+        } else {
+            for (int r = 0; r < rows; r++) {
+                binaryReference(op, a, ao + r * aRows, 1, b, bo + r * bRows, 1, out, oo + r * n, n);
+            }
+        }
+    }
+
+    /**
+     * y[yo + r*n + i] += row[ro + i] for r in [0, rows), i in [0, n), in place: a bias added to
+     * every row of a layer's output.
+     */
+    public static void addRowInPlace(float[] y, int yo, float[] row, int ro, int rows, int n) {
+        if (VectorSupport.ENABLED && n >= VectorSupport.LANES) {
+            ElementwiseVector.addRowInPlace(y, yo, row, ro, rows, n);
+        } else {
+            addRowInPlaceReference(y, yo, row, ro, rows, n);
+        }
+    }
+
+    public static void addRowInPlaceReference(float[] y, int yo, float[] row, int ro, int rows, int n) {
+        for (int r = 0; r < rows; r++) {
+            for (int i = 0; i < n; i++) {
+                y[yo + r * n + i] += row[ro + i];
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- select
 
     /** out[oo+i] = c[co + i*cs] != 0 ? a[ao + i*as] : b[bo + i*bs]. */

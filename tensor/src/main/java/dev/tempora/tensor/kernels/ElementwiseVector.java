@@ -15,6 +15,14 @@ final class ElementwiseVector {
     private static final VectorSpecies<Float> S = Species.FLOAT;
     private static final int L = Species.LANES;
 
+    private static final float[] LANE_FLOATS = new float[L];
+
+    static {
+        for (int i = 0; i < L; i++) {
+            LANE_FLOATS[i] = i;
+        }
+    }
+
     private ElementwiseVector() {}
 
     static void unary(UnaryOp op, float p, float q, float[] x, int xo, float[] out, int oo, int n) {
@@ -76,7 +84,8 @@ final class ElementwiseVector {
     private static int eluRange(float[] x, int xo, float[] out, int oo, int bound, float alpha) {
         for (int i = 0; i < bound; i += L) {
             FloatVector v = load(x, xo + i);
-            FloatVector neg = VectorMath.expm1(v).mul(alpha);
+            // Only lanes with x ≤ 0 keep the exponential branch, so the cheaper non-positive expm1 serves.
+            FloatVector neg = VectorMath.expm1NonPositive(v).mul(alpha);
             neg.blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(out, oo + i);
         }
         return bound;
@@ -174,6 +183,46 @@ final class ElementwiseVector {
         FloatVector av = FloatVector.broadcast(S, a);
         for (int i = 0; i < bound; i += L) {
             apply(op, av, load(b, bo + i)).intoArray(out, oo + i);
+        }
+    }
+
+    /**
+     * Rows of at least one vector: vectors at 0, L, ... and a last one clamped to end at the row's
+     * end, overlapping the one before (the output is another array, so the overlap is written twice
+     * with the same value).
+     */
+    static void binaryRows(BinaryOp op, float[] a, int ao, int aRows, float[] b, int bo, int bRows,
+                           float[] out, int oo, int rows, int n) {
+        int last = n - L;
+        int vectors = (n + L - 1) / L;
+        for (int r = 0; r < rows; r++) {
+            int ar = ao + r * aRows;
+            int br = bo + r * bRows;
+            int or = oo + r * n;
+            for (int k = 0; k < vectors; k++) {
+                int j = Math.min(k * L, last);
+                apply(op, load(a, ar + j), load(b, br + j)).intoArray(out, or + j);
+            }
+        }
+    }
+
+    /**
+     * In place, so the row's last vector, clamped to end at the row's end, adds the row with the
+     * lanes the vector before already covered set to 0 (x + 0 is x): no lane is added twice.
+     */
+    static void addRowInPlace(float[] y, int yo, float[] row, int ro, int rows, int n) {
+        int last = n - L;
+        int full = n / L;
+        FloatVector tail = load(row, ro + last).blend(0f, FloatVector.fromArray(S, LANE_FLOATS, 0)
+                .compare(VectorOperators.LT, full * L - last));
+        for (int r = 0; r < rows; r++) {
+            int yr = yo + r * n;
+            for (int k = 0; k < full; k++) {
+                load(y, yr + k * L).add(load(row, ro + k * L)).intoArray(y, yr + k * L);
+            }
+            if (full * L < n) {
+                load(y, yr + last).add(tail).intoArray(y, yr + last);
+            }
         }
     }
 

@@ -114,7 +114,10 @@ public final class FloatMath {
         return log(u) * (x / d);
     }
 
-    /** tanh: an odd polynomial below |x| = 0.625, 1 − 2/(e^{2|x|} + 1) above, ±1 beyond 9. */
+    /**
+     * tanh: an odd polynomial below |x| = 0.625, (1 − e^{−2|x|})/(1 + e^{−2|x|}) above (an exponential
+     * of a non-positive argument, as {@link VectorMath} computes it cheaply), ±1 beyond 9.
+     */
     public static float tanh(float x) {
         if (x == 0f) {
             return x; // keeps the sign of zero
@@ -129,13 +132,19 @@ public final class FloatMath {
             p = Math.fma(p, z, -3.33332819422e-1f);
             return Math.fma(p * z, x, x);
         }
-        float y = a > 9f ? 1f : 1f - 2f / (exp(a + a) + 1f);
+        float e = exp(-(a + a));
+        float y = a > 9f ? 1f : (1f - e) / (1f + e);
         return Math.copySign(y, x);
     }
 
-    /** 1 / (1 + e⁻ˣ). */
+    /**
+     * 1 / (1 + e⁻ˣ), from z = e^{−|x|} ≤ 1 (an exponential of a non-positive argument): 1/(1 + z)
+     * for x ≥ 0, z/(1 + z) below.
+     */
     public static float sigmoid(float x) {
-        return 1f / (1f + exp(-x));
+        float z = exp(-Math.abs(x));
+        float r = 1f / (1f + z);
+        return x >= 0f ? r : z * r;
     }
 
     /** log(1 + e^(βx))/β, and x where βx exceeds the threshold (torch's softplus). */

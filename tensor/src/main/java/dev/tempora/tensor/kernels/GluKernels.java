@@ -9,7 +9,7 @@ public final class GluKernels {
     private GluKernels() {}
 
     public static void forward(float[] x, int xo, float[] out, int oo, int rows, int h) {
-        if (VectorSupport.ENABLED && h >= 4) {
+        if (VectorSupport.ENABLED && h >= VectorSupport.LANES) {
             GluVector.forward(x, xo, out, oo, rows, h);
         } else {
             forwardReference(x, xo, out, oo, rows, h);
@@ -27,9 +27,27 @@ public final class GluKernels {
         }
     }
 
+    /** out[r, j] = a·σ(b) + skip[r, j]: the gate of a gated residual, its skip added in the same pass. */
+    public static void forwardAdd(float[] x, int xo, float[] skip, int so, float[] out, int oo, int rows, int h) {
+        if (VectorSupport.ENABLED && h >= VectorSupport.LANES) {
+            GluVector.forwardAdd(x, xo, skip, so, out, oo, rows, h);
+        } else {
+            forwardAddReference(x, xo, skip, so, out, oo, rows, h);
+        }
+    }
+
+    public static void forwardAddReference(float[] x, int xo, float[] skip, int so, float[] out, int oo, int rows, int h) {
+        for (int r = 0; r < rows; r++) {
+            int xs = xo + r * 2 * h;
+            for (int j = 0; j < h; j++) {
+                out[oo + r * h + j] = x[xs + j] * FloatMath.sigmoid(x[xs + h + j]) + skip[so + r * h + j];
+            }
+        }
+    }
+
     /** gx[r, j] = g·σ(b); gx[r, h+j] = g·a·σ(b)(1 − σ(b)). */
     public static void backward(float[] x, int xo, float[] g, int go, float[] gx, int gxo, int rows, int h) {
-        if (VectorSupport.ENABLED && h >= 4) {
+        if (VectorSupport.ENABLED && h >= VectorSupport.LANES) {
             GluVector.backward(x, xo, g, go, gx, gxo, rows, h);
         } else {
             backwardReference(x, xo, g, go, gx, gxo, rows, h);

@@ -14,7 +14,8 @@ public final class ReductionKernels {
     private ReductionKernels() {}
 
     public static void reduce(Kind kind, float[] a, int ao, int outer, int r, int inner, float[] out, int oo) {
-        if (VectorSupport.ENABLED && r > 0 && (inner >= VectorSupport.LANES || (inner == 1 && r >= VectorSupport.LANES))) {
+        if (VectorSupport.ENABLED && r > 0 && (inner >= VectorSupport.LANES || (inner == 1 && r >= VectorSupport.LANES)
+                || ReductionVector.chunked(r, inner))) {
             ReductionVector.reduce(kind, a, ao, outer, r, inner, out, oo);
         } else {
             reduceReference(kind, a, ao, outer, r, inner, out, oo);

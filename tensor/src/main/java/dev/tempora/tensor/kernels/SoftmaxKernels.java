@@ -10,9 +10,41 @@ public final class SoftmaxKernels {
 
     public static void forward(float[] x, int xo, float[] y, int yo, int rows, int len, boolean log) {
         if (VectorSupport.ENABLED && len >= VectorSupport.LANES) {
-            SoftmaxRows.forward(x, xo, y, yo, rows, len, log);
+            if (log) {
+                SoftmaxVector.logSoftmaxRows(x, xo, y, yo, rows, len);
+            } else {
+                SoftmaxVector.softmaxRows(x, xo, y, yo, rows, len);
+            }
+        } else if (VectorSupport.ENABLED && !log) {
+            narrowRows(x, xo, y, yo, rows, len);
         } else {
             forwardReference(x, xo, y, yo, rows, len, log);
+        }
+    }
+
+    /**
+     * Softmax rows narrower than a vector (a variable selection's few weights): in float with
+     * {@link FloatMath#exp}, as each lane of the SIMD rows computes it, rather than the reference's
+     * double precision, which costs several times more for the same float result.
+     */
+    static void narrowRows(float[] x, int xo, float[] y, int yo, int rows, int len) {
+        for (int r = 0; r < rows; r++) {
+            int xs = xo + r * len;
+            int ys = yo + r * len;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int i = 0; i < len; i++) {
+                max = Math.max(max, x[xs + i]);
+            }
+            float sum = 0f;
+            for (int i = 0; i < len; i++) {
+                float e = FloatMath.exp(x[xs + i] - max);
+                y[ys + i] = e;
+                sum += e;
+            }
+            float inv = 1f / sum;
+            for (int i = 0; i < len; i++) {
+                y[ys + i] *= inv;
+            }
         }
     }
 
@@ -47,9 +79,31 @@ public final class SoftmaxKernels {
      */
     public static void backward(float[] y, int yo, float[] g, int go, float[] gx, int gxo, int rows, int len, boolean log) {
         if (VectorSupport.ENABLED && len >= VectorSupport.LANES) {
-            SoftmaxRows.backward(y, yo, g, go, gx, gxo, rows, len, log);
+            if (log) {
+                SoftmaxVector.logSoftmaxBackwardRows(y, yo, g, go, gx, gxo, rows, len);
+            } else {
+                SoftmaxVector.softmaxBackwardRows(y, yo, g, go, gx, gxo, rows, len);
+            }
+        } else if (VectorSupport.ENABLED && !log) {
+            narrowBackwardRows(y, yo, g, go, gx, gxo, rows, len);
         } else {
             backwardReference(y, yo, g, go, gx, gxo, rows, len, log);
+        }
+    }
+
+    /** The softmax backward of {@link #narrowRows}, in float. */
+    static void narrowBackwardRows(float[] y, int yo, float[] g, int go, float[] gx, int gxo, int rows, int len) {
+        for (int r = 0; r < rows; r++) {
+            int ys = yo + r * len;
+            int gs = go + r * len;
+            int os = gxo + r * len;
+            float dot = 0f;
+            for (int i = 0; i < len; i++) {
+                dot = Math.fma(g[gs + i], y[ys + i], dot);
+            }
+            for (int i = 0; i < len; i++) {
+                gx[os + i] = y[ys + i] * (g[gs + i] - dot);
+            }
         }
     }
 

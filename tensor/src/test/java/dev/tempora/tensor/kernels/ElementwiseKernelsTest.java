@@ -303,6 +303,49 @@ class ElementwiseKernelsTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(BinaryOp.class)
+    void binaryRowsRepeatEitherOperandsRow(BinaryOp op) {
+        double ulps = op == BinaryOp.POW ? 1 : 0;
+        SplittableRandom rng = KernelTestData.rng(350 + op.ordinal());
+        int rows = 3;
+        for (int n : new int[] {1, 3, 4, 5, 8, 9, 15, 16, 17, 20, 33, 40}) {
+            for (boolean repeatA : new boolean[] {false, true}) {
+                int aRows = repeatA ? 0 : n;
+                int bRows = repeatA ? n : 0;
+                float[] a = strided(operands(rng, op, repeatA ? n : rows * n, true), 1, 1);
+                float[] b = strided(operands(rng, op, repeatA ? rows * n : n, false), 2, 1);
+                float[] out = sentinels(3 + rows * n + 2);
+                ElementwiseKernels.binaryRows(op, a, 1, aRows, b, 2, bRows, out, 3, rows, n);
+                assertUntouchedOutside(out, 3, rows * n, "binaryRows " + op);
+                for (int r = 0; r < rows; r++) {
+                    for (int i = 0; i < n; i++) {
+                        float ai = a[1 + r * aRows + i];
+                        float bi = b[2 + r * bRows + i];
+                        assertWithinUlps(op.apply(ai, bi), out[3 + r * n + i], ulps, Float.MIN_NORMAL * ulps,
+                                where(op + " rows, repeating " + (repeatA ? "a" : "b") + ", row " + r, n, i));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void addRowInPlaceAddsTheRowOnceToEveryRow() {
+        SplittableRandom rng = KernelTestData.rng(370);
+        int rows = 4;
+        for (int n : new int[] {1, 3, 4, 5, 8, 9, 15, 16, 17, 20, 32, 33, 40, 80}) {
+            float[] y = strided(KernelTestData.gaussian(rng, rows * n, 0, 3), 2, 1);
+            float[] row = strided(KernelTestData.gaussian(rng, n, 0, 1), 1, 1);
+            float[] expected = y.clone();
+            ElementwiseKernels.addRowInPlaceReference(expected, 2, row, 1, rows, n);
+            ElementwiseKernels.addRowInPlace(y, 2, row, 1, rows, n);
+            for (int i = 0; i < y.length; i++) {
+                KernelTestData.assertSame(expected[i], y[i], where("addRowInPlace", n, i));
+            }
+        }
+    }
+
     /** Values with many ties (for the comparisons) and, for POW, bases and exponents in range. */
     private static float[] operands(SplittableRandom rng, BinaryOp op, int n, boolean base) {
         float[] v = new float[n];

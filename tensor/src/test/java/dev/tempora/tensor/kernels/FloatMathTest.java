@@ -116,6 +116,57 @@ class FloatMathTest {
     }
 
     @Test
+    void nonPositiveExpLanesEqualTheScalarExpBitForBit() {
+        if (!VectorSupport.ENABLED) {
+            return;
+        }
+        float[] x = samples(-110f, 0f, 4096, 15);
+        x[0] = Float.NaN;
+        x[1] = 0f;
+        x[2] = -0f;
+        x[3] = Float.NEGATIVE_INFINITY;
+        x[4] = FloatMath.EXP_MIN;
+        x[5] = Math.nextDown(FloatMath.EXP_MIN);
+        x[6] = Math.nextUp(FloatMath.EXP_MIN);
+        x[7] = -1e-30f;
+        x[8] = -87f; // results near the bottom of the normal range
+        for (int round = 0; round < 3; round++) {
+            float[] vector = NonPositiveExpProbe.apply(x);
+            float[] vectorExpm1 = NonPositiveExpProbe.expm1(x);
+            for (int i = 0; i < x.length; i++) {
+                assertEquals(Float.floatToIntBits(FloatMath.exp(x[i])), Float.floatToIntBits(vector[i]),
+                        "exp(" + x[i] + ")");
+                assertEquals(Float.floatToIntBits(FloatMath.expm1(x[i])), Float.floatToIntBits(vectorExpm1[i]),
+                        "expm1(" + x[i] + ")");
+            }
+            for (int i = 0; i < 3000; i++) {
+                NonPositiveExpProbe.apply(x);
+            }
+        }
+    }
+
+    /** Runs {@link VectorMath#expNonPositive} over an array (a multiple of every vector length). */
+    private static final class NonPositiveExpProbe {
+        static float[] apply(float[] x) {
+            float[] out = new float[x.length];
+            int lanes = VectorSupport.LANES;
+            for (int i = 0; i < x.length; i += lanes) {
+                VectorMath.expNonPositive(jdk.incubator.vector.FloatVector.fromArray(Species.FLOAT, x, i)).intoArray(out, i);
+            }
+            return out;
+        }
+
+        static float[] expm1(float[] x) {
+            float[] out = new float[x.length];
+            int lanes = VectorSupport.LANES;
+            for (int i = 0; i < x.length; i += lanes) {
+                VectorMath.expm1NonPositive(jdk.incubator.vector.FloatVector.fromArray(Species.FLOAT, x, i)).intoArray(out, i);
+            }
+            return out;
+        }
+    }
+
+    @Test
     void reductionsGiveTheSameBitsColdAndWarm() {
         float[] x = samples(-1f, 1f, 1000, 14);
         float first = ReductionVectorProbe.sum(x);
