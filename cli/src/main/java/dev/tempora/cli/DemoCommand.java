@@ -56,10 +56,10 @@ final class DemoCommand implements Runnable {
 
     /** The demo's scale, in one place: sized so that today's engine finishes in about 5 minutes on 2 cores. */
     static final class Defaults {
-        static final int ZONES = 100;
+        static final int ZONES = 260;
         static final int DAYS = 91;
         static final int EPOCHS = 100;
-        static final int BATCHES_PER_EPOCH = 25;
+        static final int BATCHES_PER_EPOCH = 50;
         static final double MINUTES = 5;
         static final int PLOTS = 4;
     }
