@@ -14,8 +14,12 @@ import dev.tempora.tensor.Parallel;
  */
 public final class Gemm {
 
-    /** Below this many multiply-adds (m·n·k) a product runs on the calling thread. */
-    static final long PARALLEL_MIN_WORK = 1L << 19;
+    /**
+     * Below this much work, m·n·(k + 8), a product runs on the calling thread: handing work to the
+     * pool and waiting for it costs 20-40 µs (two thread wake-ups), about what 2^23 multiply-adds
+     * take on one core. The 8 per element of C stands for writing C, which dominates when k is tiny.
+     */
+    static final long PARALLEL_MIN_WORK = 1L << 23;
 
     private Gemm() {}
 
@@ -42,34 +46,47 @@ public final class Gemm {
         }
         boolean accumulate = beta != 0f;
         int threads = Math.min(maxThreads, Parallel.threads());
-        if (threads > 1 && (long) m * n * k >= PARALLEL_MIN_WORK) {
-            int rowTiles = ceilDiv(m, tileRows());
-            int colTiles = ceilDiv(n, tileColumns());
-            // Splitting rows makes every task pack all of B (k·n floats); splitting columns makes
-            // every task read all of A (m·k, read in place). Duplicate the cheaper one.
-            boolean byRows = 2L * n < m ? rowTiles >= threads : colTiles < threads;
-            if (byRows && rowTiles >= threads) {
+        switch (split(m, n, k, threads)) {
+            case ROWS -> {
                 int step = tileRows();
-                Parallel.forRange(rowTiles, 1, threads, (from, to) -> {
+                Parallel.forRange(ceilDiv(m, step), 1, threads, (from, to) -> {
                     int i0 = from * step;
                     int rows = Math.min(m, to * step) - i0;
                     multiply(transA, transB, rows, n, k, alpha, a, aOff + (transA ? i0 : i0 * lda), lda,
                             b, bOff, ldb, c, cOff + i0 * ldc, ldc, accumulate);
                 });
-                return;
             }
-            if (!byRows && colTiles >= threads) {
+            case COLUMNS -> {
                 int step = tileColumns();
-                Parallel.forRange(colTiles, 1, threads, (from, to) -> {
+                Parallel.forRange(ceilDiv(n, step), 1, threads, (from, to) -> {
                     int j0 = from * step;
                     int cols = Math.min(n, to * step) - j0;
                     multiply(transA, transB, m, cols, k, alpha, a, aOff, lda,
                             b, bOff + (transB ? j0 * ldb : j0), ldb, c, cOff + j0, ldc, accumulate);
                 });
-                return;
             }
+            case NONE -> multiply(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
         }
-        multiply(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+    }
+
+    /** How a product is shared among threads: not at all, or in whole tiles along one axis of C. */
+    enum Split { NONE, ROWS, COLUMNS }
+
+    /**
+     * The split for an m×n×k product on {@code threads} threads. Splitting rows makes every task
+     * pack all of B (k·n floats); splitting columns makes every task read all of A (m·k, read in
+     * place): the cheaper duplicate wins, provided that axis has a tile for every thread.
+     */
+    static Split split(int m, int n, int k, int threads) {
+        if (threads < 2 || (long) m * n * (k + 8) < PARALLEL_MIN_WORK) {
+            return Split.NONE;
+        }
+        boolean rowsPossible = ceilDiv(m, tileRows()) >= threads;
+        boolean columnsPossible = ceilDiv(n, tileColumns()) >= threads;
+        if (2L * n < m) {
+            return rowsPossible ? Split.ROWS : columnsPossible ? Split.COLUMNS : Split.NONE;
+        }
+        return columnsPossible ? Split.COLUMNS : rowsPossible ? Split.ROWS : Split.NONE;
     }
 
     /** GEMM on the calling thread only. */

@@ -29,8 +29,8 @@ final class GemmMicrokernels {
     private GemmMicrokernels() {}
 
     /** A 8×2L tile of C; see the class comment for the arguments. */
-    static void tile8x2(int kc, float[] a, int ao, int rs, int ks, float[] b, int bo,
-            float[] c, int co, int ldc, boolean accumulate) {
+    static void tile8x2(int kc, float[] a, int ao, int rs, int ks, float[] b, int bo, int bs,
+                          float[] c, int co, int ldc, boolean accumulate) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -39,7 +39,7 @@ final class GemmMicrokernels {
         FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
         FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
         FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++, ao += ks, bo += 2 * L) {
+        for (int p = 0; p < kc; p++, ao += ks, bo += bs) {
             FloatVector b0 = FloatVector.fromArray(S, b, bo), b1 = FloatVector.fromArray(S, b, bo + L);
             FloatVector x;
             x = FloatVector.broadcast(S, a[ao]); c00 = b0.fma(x, c00); c01 = b1.fma(x, c01);
@@ -72,8 +72,8 @@ final class GemmMicrokernels {
     }
 
     /** A 8×L tile of C; see the class comment for the arguments. */
-    static void tile8x1(int kc, float[] a, int ao, int rs, int ks, float[] b, int bo,
-            float[] c, int co, int ldc, boolean accumulate) {
+    static void tile8x1(int kc, float[] a, int ao, int rs, int ks, float[] b, int bo, int bs,
+                          float[] c, int co, int ldc, boolean accumulate) {
         FloatVector c00 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S);
@@ -82,7 +82,7 @@ final class GemmMicrokernels {
         FloatVector c50 = FloatVector.zero(S);
         FloatVector c60 = FloatVector.zero(S);
         FloatVector c70 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++, ao += ks, bo += L) {
+        for (int p = 0; p < kc; p++, ao += ks, bo += bs) {
             FloatVector b0 = FloatVector.fromArray(S, b, bo);
             FloatVector x;
             x = FloatVector.broadcast(S, a[ao]); c00 = b0.fma(x, c00);
@@ -115,15 +115,15 @@ final class GemmMicrokernels {
     }
 
     /** A 6×2L tile of C; see the class comment for the arguments. */
-    static void tile6x2(int kc, float[] a, int ao, int rs, int ks, float[] b, int bo,
-            float[] c, int co, int ldc, boolean accumulate) {
+    static void tile6x2(int kc, float[] a, int ao, int rs, int ks, float[] b, int bo, int bs,
+                          float[] c, int co, int ldc, boolean accumulate) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
         FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
         FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++, ao += ks, bo += 2 * L) {
+        for (int p = 0; p < kc; p++, ao += ks, bo += bs) {
             FloatVector b0 = FloatVector.fromArray(S, b, bo), b1 = FloatVector.fromArray(S, b, bo + L);
             FloatVector x;
             x = FloatVector.broadcast(S, a[ao]); c00 = b0.fma(x, c00); c01 = b1.fma(x, c01);
@@ -150,15 +150,15 @@ final class GemmMicrokernels {
     }
 
     /** A 6×L tile of C; see the class comment for the arguments. */
-    static void tile6x1(int kc, float[] a, int ao, int rs, int ks, float[] b, int bo,
-            float[] c, int co, int ldc, boolean accumulate) {
+    static void tile6x1(int kc, float[] a, int ao, int rs, int ks, float[] b, int bo, int bs,
+                          float[] c, int co, int ldc, boolean accumulate) {
         FloatVector c00 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S);
         FloatVector c40 = FloatVector.zero(S);
         FloatVector c50 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++, ao += ks, bo += L) {
+        for (int p = 0; p < kc; p++, ao += ks, bo += bs) {
             FloatVector b0 = FloatVector.fromArray(S, b, bo);
             FloatVector x;
             x = FloatVector.broadcast(S, a[ao]); c00 = b0.fma(x, c00);

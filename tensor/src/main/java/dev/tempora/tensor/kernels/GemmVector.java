@@ -15,16 +15,23 @@ import jdk.incubator.vector.VectorSpecies;
  *       stays in L2 while every row of C streams past it;</li>
  *   <li>rows of C in tiles of {@code mr}: the tile's rows of A, {@code mr × kc} floats (8 KiB),
  *       stay in L1 while the loop below sweeps the B block;</li>
- *   <li>the B panels: one microkernel call per {@code mr × nr} tile of C.</li>
+ *   <li>the B panels: one microkernel call per {@code mr × nr} tile of C, which streams its
+ *       panel from L2 in order (the access the hardware prefetcher follows best).</li>
  * </ol>
- * A is not packed: the microkernel reads it in place through a row and a step stride (transposed
- * or not), which saves a copy of A per column block; this matters most for the skinny TFT shapes
- * where k is 2 to 80 and the copy would cost as much as the arithmetic. A is packed (and scaled by
- * alpha) only for the last, partial row tile, which the panel's zero padding then completes, and
- * for every tile when alpha is not 1. Partial tiles of C go through a scratch tile and are merged
- * with masks, so the microkernels only ever handle full tiles.
  *
- * <p>Buffers are per thread and grow to the largest block seen, so steady-state calls allocate
+ * <p>A is not packed: the microkernel reads it in place through a row and a step stride
+ * (transposed or not), which saves a copy of A per column block. That copy would cost as much as
+ * the arithmetic for the TFT's skinny products (k = 2 to 80), and measured no faster for large
+ * squares either. A is packed (and scaled by alpha) only for a last, partial row tile, which the
+ * panel's zero padding then completes, and for every tile when alpha is not 1.
+ *
+ * <p>B is packed unless few row tiles share it: with {@link #B_IN_PLACE_MAX_ROW_TILES} tiles or
+ * fewer (m ≤ 128 for 8-row tiles) and B not transposed, full panels are read in place too, since
+ * packing a panel for a handful of uses costs more than reading B's rows directly.
+ *
+ * <p>Partial tiles of C go through a scratch tile and are merged with masks, so the microkernels
+ * only ever handle full tiles. A last panel no wider than one vector is computed one vector wide.
+ * Buffers are per thread and grow to the largest block seen, so steady-state calls allocate
  * nothing. Loaded only when {@link VectorSupport#ENABLED}.
  */
 final class GemmVector {
@@ -36,6 +43,8 @@ final class GemmVector {
     static final int KC = 256;
     /** Columns per block of packed B: KC × NC floats, 512 KiB, half of a 1 MiB L2. */
     static final int NC = 512;
+    /** Up to this many row tiles share B, it is read in place rather than packed (see above). */
+    static final int B_IN_PLACE_MAX_ROW_TILES = 16;
 
     /** The tile for this CPU: 8 rows on 32 vector registers, 6 rows on AVX2's 16. */
     static final GemmVector PREFERRED = new GemmVector(vectorRegisters() >= 32 ? 8 : 6);
@@ -71,12 +80,17 @@ final class GemmVector {
         boolean aInPlace = alpha == 1f;
         int rowStride = transA ? 1 : lda;
         int stepStride = transA ? lda : 1;
+        boolean bInPlace = !transB && (m + mr - 1) / mr <= B_IN_PLACE_MAX_ROW_TILES;
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
+            // In place, only a partial last panel is packed (at the start of the buffer).
+            int packedFrom = bInPlace ? nc - partialPanelColumns(nc) : 0;
             for (int pc = 0; pc < k; pc += kcMax) {
                 int kc = Math.min(kcMax, k - pc);
                 boolean add = accumulate || pc > 0;
-                GemmPacking.packB(transB, b, bOff, ldb, pc, jc, kc, nc, nr, L, bPacked);
+                if (packedFrom < nc) {
+                    GemmPacking.packB(transB, b, bOff, ldb, pc, jc + packedFrom, kc, nc - packedFrom, nr, L, bPacked);
+                }
                 for (int ic = 0; ic < m; ic += mr) {
                     int rows = Math.min(mr, m - ic);
                     float[] as;
@@ -99,12 +113,23 @@ final class GemmVector {
                         int cols = Math.min(nr, nc - jr);
                         boolean narrow = cols <= L;
                         int width = narrow ? L : nr;
-                        int bo = jr * kc;
+                        float[] bs;
+                        int bo;
+                        int step;
+                        if (jr < packedFrom) {
+                            bs = b;
+                            bo = bOff + pc * ldb + jc + jr;
+                            step = ldb;
+                        } else {
+                            bs = bPacked;
+                            bo = (jr - packedFrom) * kc;
+                            step = width;
+                        }
                         int co = cOff + ic * ldc + jc + jr;
                         if (rows == mr && cols == width) {
-                            tile(narrow, kc, as, ao, rs, ks, bPacked, bo, c, co, ldc, add);
+                            tile(narrow, kc, as, ao, rs, ks, bs, bo, step, c, co, ldc, add);
                         } else {
-                            tile(narrow, kc, as, ao, rs, ks, bPacked, bo, tile, 0, width, false);
+                            tile(narrow, kc, as, ao, rs, ks, bs, bo, step, tile, 0, width, false);
                             merge(tile, width, c, co, ldc, rows, cols, add);
                         }
                     }
@@ -113,19 +138,25 @@ final class GemmVector {
         }
     }
 
-    private void tile(boolean narrow, int kc, float[] a, int ao, int rs, int ks, float[] b, int bo,
+    /** Columns of the last panel of a block of nc columns when it is not a full panel (its width), else 0. */
+    private int partialPanelColumns(int nc) {
+        int rest = nc % nr;
+        return rest == 0 || rest == L ? 0 : rest;
+    }
+
+    private void tile(boolean narrow, int kc, float[] a, int ao, int rs, int ks, float[] b, int bo, int bs,
                       float[] c, int co, int ldc, boolean add) {
         if (mr == 8) {
             if (narrow) {
-                GemmMicrokernels.tile8x1(kc, a, ao, rs, ks, b, bo, c, co, ldc, add);
+                GemmMicrokernels.tile8x1(kc, a, ao, rs, ks, b, bo, bs, c, co, ldc, add);
             } else {
-                GemmMicrokernels.tile8x2(kc, a, ao, rs, ks, b, bo, c, co, ldc, add);
+                GemmMicrokernels.tile8x2(kc, a, ao, rs, ks, b, bo, bs, c, co, ldc, add);
             }
         } else {
             if (narrow) {
-                GemmMicrokernels.tile6x1(kc, a, ao, rs, ks, b, bo, c, co, ldc, add);
+                GemmMicrokernels.tile6x1(kc, a, ao, rs, ks, b, bo, bs, c, co, ldc, add);
             } else {
-                GemmMicrokernels.tile6x2(kc, a, ao, rs, ks, b, bo, c, co, ldc, add);
+                GemmMicrokernels.tile6x2(kc, a, ao, rs, ks, b, bo, bs, c, co, ldc, add);
             }
         }
     }

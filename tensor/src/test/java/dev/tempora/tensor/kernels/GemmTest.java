@@ -148,8 +148,11 @@ class GemmTest {
     void blocksOfKAndNBeyondOneCacheBlock() {
         SplittableRandom rnd = new SplittableRandom(5);
         // k = 600 runs three k-blocks of 200 (the first overwrites, the rest add); n = 1100 spans three
-        // column blocks; m = 67 is prime, so the last row tile is partial.
+        // column blocks; m = 67 is prime, so the last row tile is partial (B is read in place).
         check(SERIAL, rnd, false, false, 67, 1100, 600, 1f, 0f, 0, 3, 5, 1);
+        // More rows than GemmVector reads B in place for: B packed, with padding and offsets.
+        check(SERIAL, rnd, false, false, 150, 1100, 600, 1f, 0f, 1, 3, 5, 2);
+        check(SERIAL, rnd, true, false, 203, 77, 300, 1f, 1f, 4, 2, 0, 9);
         check(SERIAL, rnd, true, true, 67, 1100, 600, 1f, 1f, 2, 0, 0, 7);
         check(SERIAL, rnd, true, false, 41, 71, 2000, -1f, 0.5f, 0, 0, 0, 0);
         check(SERIAL, rnd, false, true, 41, 71, 2000, 1f, 0f, 0, 0, 0, 0);
@@ -158,8 +161,14 @@ class GemmTest {
     @Test
     void parallelSplitsGiveTheSerialResultBitForBit() {
         SplittableRandom rnd = new SplittableRandom(6);
-        // Tall (split by rows), wide (split by columns), and square, each transposition.
-        int[][] shapes = {{1003, 40, 50}, {40, 1003, 50}, {257, 263, 129}, {29568 / 8, 80, 20}};
+        // Tall (split by rows), wide (split by columns), square, and the TFT's tall k = 20 product.
+        int[][] shapes = {{4001, 40, 50}, {40, 4001, 50}, {257, 263, 129}, {29568 / 4, 80, 20}};
+        assertEquals(Gemm.Split.ROWS, Gemm.split(4001, 40, 50, 2));
+        assertEquals(Gemm.Split.COLUMNS, Gemm.split(40, 4001, 50, 2));
+        assertEquals(Gemm.Split.COLUMNS, Gemm.split(257, 263, 129, 2));
+        assertEquals(Gemm.Split.ROWS, Gemm.split(29568 / 4, 80, 20, 2));
+        assertEquals(Gemm.Split.NONE, Gemm.split(128, 231, 20, 2));
+        assertEquals(Gemm.Split.NONE, Gemm.split(4001, 40, 50, 1));
         for (int[] s : shapes) {
             for (boolean ta : new boolean[] {false, true}) {
                 for (boolean tb : new boolean[] {false, true}) {
@@ -194,7 +203,7 @@ class GemmTest {
             }
         };
         for (int trial = 0; trial < 80; trial++) {
-            int m = 1 + rnd.nextInt(40);
+            int m = 1 + rnd.nextInt(trial % 4 == 0 ? 200 : 40);
             int n = 1 + rnd.nextInt(80);
             int k = 1 + rnd.nextInt(300);
             check(path, rnd, rnd.nextBoolean(), rnd.nextBoolean(), m, n, k,
