@@ -9,8 +9,10 @@ import dev.tempora.tensor.Parallel;
  * When beta is 0, C is overwritten (NaNs in it do not propagate), and when alpha is 0 or k is 0,
  * A and B are not read, as in BLAS.
  *
- * <p>The SIMD path is {@link GemmVector}; without the Vector API, {@link #sgemmScalar} runs. Both
- * give the same result for any number of threads: work is split by whole tiles of C, never along k.
+ * <p>The SIMD paths are {@link GemmVector} (register-tiled, packed panels) and, when C is a single
+ * row or column, {@link GemmMatrixVector}; without the Vector API, {@link #sgemmScalar} runs. Every
+ * path gives the same result for any number of threads: work is split by whole tiles of C, never
+ * along k, so each element is summed in the same order.
  */
 public final class Gemm {
 
@@ -149,7 +151,9 @@ public final class Gemm {
     private static void multiply(boolean transA, boolean transB, int m, int n, int k, float alpha,
                                  float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                  float[] c, int cOff, int ldc, boolean accumulate) {
-        if (VectorSupport.ENABLED) {
+        if (VectorSupport.ENABLED && (m == 1 || n == 1)) {
+            GemmMatrixVector.multiply(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+        } else if (VectorSupport.ENABLED) {
             GemmVector.PREFERRED.multiply(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
                     c, cOff, ldc, accumulate);
         } else {

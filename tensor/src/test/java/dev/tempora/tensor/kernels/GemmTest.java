@@ -213,6 +213,28 @@ class GemmTest {
     }
 
     @Test
+    void aSingleRowOrColumnOfC() {
+        SplittableRandom rnd = new SplittableRandom(10);
+        int[] lengths = {1, 2, 3, 4, 5, 15, 16, 17, 63, 64, 65, 67, 300};
+        for (Gemm3 path : List.of(SERIAL, PARALLEL)) {
+            for (boolean ta : new boolean[] {false, true}) {
+                for (boolean tb : new boolean[] {false, true}) {
+                    for (int length : lengths) {
+                        int k = lengths[rnd.nextInt(lengths.length)];
+                        float beta = rnd.nextBoolean() ? 0f : 1f;
+                        float alpha = rnd.nextBoolean() ? 1f : -1.5f;
+                        check(path, rnd, ta, tb, length, 1, k, alpha, beta, rnd.nextInt(3), rnd.nextInt(3), rnd.nextInt(3), rnd.nextInt(5));
+                        check(path, rnd, ta, tb, 1, length, k, alpha, beta, rnd.nextInt(3), rnd.nextInt(3), rnd.nextInt(3), rnd.nextInt(5));
+                    }
+                }
+            }
+        }
+        // Long enough to be split among threads (by rows for n = 1, by columns for m = 1).
+        check(PARALLEL, rnd, false, false, 300_000, 1, 40, 1f, 1f, 0, 2, 3, 0);
+        check(PARALLEL, rnd, true, true, 1, 300_000, 40, 1f, 0f, 0, 0, 0, 0);
+    }
+
+    @Test
     void theScalarFallbackMatchesTheReference() {
         SplittableRandom rnd = new SplittableRandom(8);
         for (boolean ta : new boolean[] {false, true}) {
