@@ -4,6 +4,8 @@
 #
 #   bench/scripts/gemm-vs-openblas.sh                 every shape of GemmBenchmark, 1 and 2 threads
 #   bench/scripts/gemm-vs-openblas.sh 1024x1024x1024 29568x80x20     chosen shapes only
+#   bench/scripts/gemm-vs-openblas.sh --runs 3 ...    repeat everything 3 times (a shared machine):
+#                                                     the table gives medians over all runs
 #
 # Installs python3-numpy and OpenBLAS with apt-get when missing (Debian's numpy is linked against
 # the generic libblas.so.3, which is the slow reference BLAS unless OpenBLAS provides it). OpenBLAS
@@ -12,7 +14,13 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 out="$root/bench/target/gemm"
+rm -rf "$out"
 mkdir -p "$out"
+runs=1
+if [ "${1:-}" = "--runs" ]; then
+  runs="${2:?--runs needs a count}"
+  shift 2
+fi
 
 if [ -z "${JAVA_HOME:-}" ] || ! "$JAVA_HOME/bin/java" -version 2>&1 | grep -q 'version "2[5-9]'; then
   for d in /usr/lib/jvm/temurin-25* /usr/lib/jvm/temurin-2[6-9]*; do
@@ -50,14 +58,16 @@ fi
 # Shape by shape, Tempora then OpenBLAS, so both see the same machine load (it may be shared).
 : >"$out/openblas.jsonl"
 jsons=()
-for shape in "${shapes[@]}"; do
-  echo "$shape: Tempora (JMH)..." >&2
-  jmh GemmBenchmark -p shape="$shape" -p threads=1,2 -rf json -rff "$out/tempora-$shape.json" >>"$out/jmh.log"
-  jsons+=("$out/tempora-$shape.json")
-  echo "$shape: OpenBLAS (numpy)..." >&2
-  for threads in 1 2; do
-    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=$threads \
-      "$python" "$root/bench/scripts/numpy_gemm.py" "$threads" "$shape" >>"$out/openblas.jsonl"
+for run in $(seq "$runs"); do
+  for shape in "${shapes[@]}"; do
+    echo "run $run/$runs, $shape: Tempora (JMH)..." >&2
+    jmh GemmBenchmark -p shape="$shape" -p threads=1,2 -rf json -rff "$out/tempora-$run-$shape.json" >>"$out/jmh.log"
+    jsons+=("$out/tempora-$run-$shape.json")
+    echo "run $run/$runs, $shape: OpenBLAS (numpy)..." >&2
+    for threads in 1 2; do
+      env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=$threads \
+        "$python" "$root/bench/scripts/numpy_gemm.py" "$threads" "$shape" >>"$out/openblas.jsonl"
+    done
   done
 done
 "$python" -c 'import json, sys
