@@ -7,6 +7,9 @@
 #   bench/scripts/gemm-vs-openblas.sh --runs 3 ...    repeat everything 3 times (a shared machine):
 #                                                     the table gives medians over all runs
 #
+# Each measurement first waits (up to 2 minutes) for the CPUs to be idle, as other jobs on a
+# shared machine would otherwise set the figures.
+#
 # Installs python3-numpy and OpenBLAS with apt-get when missing (Debian's numpy is linked against
 # the generic libblas.so.3, which is the slow reference BLAS unless OpenBLAS provides it). OpenBLAS
 # runs with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset (its own CPU detection) and
@@ -55,16 +58,34 @@ if [ ${#shapes[@]} -eq 0 ]; then
   shapes=($(jmh GemmBenchmark -lp | sed -n 's/.*param "shape" = {\(.*\)}/\1/p' | tr -d ','))
 fi
 
+# On a shared machine, waits (up to 2 minutes) for the CPUs to be at least 90% idle over 2 s.
+wait_for_idle_cpus() {
+  local start=$SECONDS u1 n1 s1 i1 w1 x1 y1 z1 u2 n2 s2 i2 w2 x2 y2 z2 rest busy idle
+  while [ $((SECONDS - start)) -lt 120 ]; do
+    read -r _ u1 n1 s1 i1 w1 x1 y1 z1 rest </proc/stat
+    sleep 2
+    read -r _ u2 n2 s2 i2 w2 x2 y2 z2 rest </proc/stat
+    busy=$(( (u2 + n2 + s2 + x2 + y2 + z2) - (u1 + n1 + s1 + x1 + y1 + z1) ))
+    idle=$(( (i2 + w2) - (i1 + w1) ))
+    if [ $((100 * idle)) -ge $((90 * (busy + idle))) ]; then
+      return
+    fi
+  done
+  echo "  (the CPUs stayed busy; measuring anyway)" >&2
+}
+
 # Shape by shape, Tempora then OpenBLAS, so both see the same machine load (it may be shared).
 : >"$out/openblas.jsonl"
 jsons=()
 for run in $(seq "$runs"); do
   for shape in "${shapes[@]}"; do
     echo "run $run/$runs, $shape: Tempora (JMH)..." >&2
+    wait_for_idle_cpus
     jmh GemmBenchmark -p shape="$shape" -p threads=1,2 -rf json -rff "$out/tempora-$run-$shape.json" >>"$out/jmh.log"
     jsons+=("$out/tempora-$run-$shape.json")
     echo "run $run/$runs, $shape: OpenBLAS (numpy)..." >&2
     for threads in 1 2; do
+      wait_for_idle_cpus
       env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=$threads \
         "$python" "$root/bench/scripts/numpy_gemm.py" "$threads" "$shape" >>"$out/openblas.jsonl"
     done
