@@ -81,7 +81,20 @@ for run in $(seq "$runs"); do
   for shape in "${shapes[@]}"; do
     echo "run $run/$runs, $shape: Tempora (JMH)..." >&2
     wait_for_idle_cpus
-    jmh GemmBenchmark -p shape="$shape" -p threads=1,2 -rf json -rff "$out/tempora-$run-$shape.json" >>"$out/jmh.log"
+    # JMH refuses to start while another JMH run holds /tmp/jmh.lock: wait for it (up to 30 min).
+    for attempt in $(seq 180); do
+      if jmh GemmBenchmark -p shape="$shape" -p threads=1,2 -rf json -rff "$out/tempora-$run-$shape.json" \
+           >"$out/jmh-last.log" 2>&1; then
+        cat "$out/jmh-last.log" >>"$out/jmh.log"
+        break
+      fi
+      if ! grep -q "Unable to acquire the JMH lock" "$out/jmh-last.log" || [ "$attempt" -eq 180 ]; then
+        tail -20 "$out/jmh-last.log" >&2
+        exit 1
+      fi
+      [ "$attempt" -gt 1 ] || echo "  (another JMH run holds /tmp/jmh.lock; waiting for it)" >&2
+      sleep 10
+    done
     jsons+=("$out/tempora-$run-$shape.json")
     echo "run $run/$runs, $shape: OpenBLAS (numpy)..." >&2
     for threads in 1 2; do

@@ -17,9 +17,10 @@ import dev.tempora.tensor.Parallel;
 public final class Gemm {
 
     /**
-     * Below this much work, m·n·(k + 8), a product runs on the calling thread: handing work to the
-     * pool and waiting for it costs 20-40 µs (two thread wake-ups), about what 2^23 multiply-adds
-     * take on one core. The 8 per element of C stands for writing C, which dominates when k is tiny.
+     * Below this much work, m·n·(k + 8), a product runs on the calling thread. Handing work to the
+     * pool and waiting for it costs 20-40 µs (two thread wake-ups), which ate the gain below about
+     * 2^23 (170 µs on one core): 200³ broke even on two threads, 256³ ran 1.35× faster. The 8 per
+     * element of C stands for writing C, which dominates when k is tiny.
      */
     static final long PARALLEL_MIN_WORK = 1L << 23;
 
@@ -47,6 +48,7 @@ public final class Gemm {
             return;
         }
         boolean accumulate = beta != 0f;
+        boolean matrixVector = m == 1 || n == 1; // decided for the whole product, not per task
         int threads = Math.min(maxThreads, Parallel.threads());
         switch (split(m, n, k, threads)) {
             case ROWS -> {
@@ -54,8 +56,8 @@ public final class Gemm {
                 Parallel.forRange(ceilDiv(m, step), 1, threads, (from, to) -> {
                     int i0 = from * step;
                     int rows = Math.min(m, to * step) - i0;
-                    multiply(transA, transB, rows, n, k, alpha, a, aOff + (transA ? i0 : i0 * lda), lda,
-                            b, bOff, ldb, c, cOff + i0 * ldc, ldc, accumulate);
+                    multiply(matrixVector, transA, transB, rows, n, k, alpha, a, aOff + (transA ? i0 : i0 * lda),
+                            lda, b, bOff, ldb, c, cOff + i0 * ldc, ldc, accumulate);
                 });
             }
             case COLUMNS -> {
@@ -63,11 +65,12 @@ public final class Gemm {
                 Parallel.forRange(ceilDiv(n, step), 1, threads, (from, to) -> {
                     int j0 = from * step;
                     int cols = Math.min(n, to * step) - j0;
-                    multiply(transA, transB, m, cols, k, alpha, a, aOff, lda,
+                    multiply(matrixVector, transA, transB, m, cols, k, alpha, a, aOff, lda,
                             b, bOff + (transB ? j0 * ldb : j0), ldb, c, cOff + j0, ldc, accumulate);
                 });
             }
-            case NONE -> multiply(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+            case NONE -> multiply(matrixVector, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
+                    c, cOff, ldc, accumulate);
         }
     }
 
@@ -97,7 +100,8 @@ public final class Gemm {
                                    float beta, float[] c, int cOff, int ldc) {
         checkArguments(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
         if (prepare(m, n, k, alpha, beta, c, cOff, ldc)) {
-            multiply(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, beta != 0f);
+            multiply(m == 1 || n == 1, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc,
+                    beta != 0f);
         }
     }
 
@@ -147,12 +151,16 @@ public final class Gemm {
         }
     }
 
-    /** C = alpha·op(A)·op(B) (+ C) on this thread, for m, n, k ≥ 1. */
-    private static void multiply(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                                 float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+    /**
+     * C = alpha·op(A)·op(B) (+ C) on this thread, for m, n, k ≥ 1; {@code matrixVector} when the
+     * whole product (not just this task's part of it) has a single row or column.
+     */
+    private static void multiply(boolean matrixVector, boolean transA, boolean transB, int m, int n, int k,
+                                 float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                  float[] c, int cOff, int ldc, boolean accumulate) {
-        if (VectorSupport.ENABLED && (m == 1 || n == 1)) {
-            GemmMatrixVector.multiply(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+        if (VectorSupport.ENABLED && matrixVector) {
+            GemmMatrixVector.multiply(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
+                    c, cOff, ldc, accumulate);
         } else if (VectorSupport.ENABLED) {
             GemmVector.PREFERRED.multiply(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
                     c, cOff, ldc, accumulate);
@@ -202,7 +210,8 @@ public final class Gemm {
                                        float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                        float[] c, int cOff, int ldc) {
         if (m < 0 || n < 0 || k < 0) {
-            throw new IllegalArgumentException("sgemm: sizes must be non-negative, got m=" + m + ", n=" + n + ", k=" + k);
+            throw new IllegalArgumentException("sgemm: sizes must be non-negative, got m=" + m + ", n=" + n
+                    + ", k=" + k);
         }
         checkMatrix("A", transA ? k : m, transA ? m : k, transA, a, aOff, lda, "lda");
         checkMatrix("B", transB ? n : k, transB ? k : n, transB, b, bOff, ldb, "ldb");

@@ -76,7 +76,7 @@ final class GemmVector {
         Buffers buf = BUFFERS.get();
         float[] bPacked = buf.packedB(kcMax * Math.min(NC, roundUp(n, nr)));
         float[] aPacked = buf.packedA(mr * kcMax);
-        float[] tile = buf.tile;
+        float[] scratch = buf.scratchTile;
         boolean aInPlace = alpha == 1f;
         int rowStride = transA ? 1 : lda;
         int stepStride = transA ? lda : 1;
@@ -129,8 +129,8 @@ final class GemmVector {
                         if (rows == mr && cols == width) {
                             tile(narrow, kc, as, ao, rs, ks, bs, bo, step, c, co, ldc, add);
                         } else {
-                            tile(narrow, kc, as, ao, rs, ks, bs, bo, step, tile, 0, width, false);
-                            merge(tile, width, c, co, ldc, rows, cols, add);
+                            tile(narrow, kc, as, ao, rs, ks, bs, bo, step, scratch, 0, width, false);
+                            merge(scratch, width, c, co, ldc, rows, cols, add);
                         }
                     }
                 }
@@ -138,7 +138,7 @@ final class GemmVector {
         }
     }
 
-    /** Columns of the last panel of a block of nc columns when it is not a full panel (its width), else 0. */
+    /** Columns of a block's last panel when it is partial (and so must be packed), else 0. */
     private int partialPanelColumns(int nc) {
         int rest = nc % nr;
         return rest == 0 || rest == L ? 0 : rest;
@@ -162,11 +162,11 @@ final class GemmVector {
     }
 
     /** Writes (or adds) the leading rows × cols of a scratch tile, {@code width} floats a row, into C. */
-    private static void merge(float[] tile, int width, float[] c, int co, int ldc, int rows, int cols, boolean add) {
+    private static void merge(float[] scratch, int width, float[] c, int co, int ldc, int rows, int cols, boolean add) {
         for (int r = 0; r < rows; r++, co += ldc) {
             for (int j = 0; j < cols; j += L) {
                 VectorMask<Float> inside = S.indexInRange(j, cols);
-                FloatVector v = FloatVector.fromArray(S, tile, r * width + j);
+                FloatVector v = FloatVector.fromArray(S, scratch, r * width + j);
                 if (add) {
                     v = v.add(FloatVector.fromArray(S, c, co + j, inside));
                 }
@@ -192,7 +192,7 @@ final class GemmVector {
     private static final class Buffers {
         private float[] packedB = new float[0];
         private float[] packedA = new float[0];
-        final float[] tile = new float[8 * 2 * L];
+        final float[] scratchTile = new float[8 * 2 * L];
 
         float[] packedB(int size) {
             if (packedB.length < size) {

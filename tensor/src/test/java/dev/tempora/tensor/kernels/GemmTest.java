@@ -75,7 +75,8 @@ class GemmTest {
         for (int m : around) {
             for (int n : around) {
                 if (m > 0 && n > 0) {
-                    check(SERIAL, rnd, rnd.nextBoolean(), rnd.nextBoolean(), m, n, 1 + rnd.nextInt(40), 1f, 0f, 0, 0, 0, 0);
+                    int k = 1 + rnd.nextInt(40);
+                    check(SERIAL, rnd, rnd.nextBoolean(), rnd.nextBoolean(), m, n, k, 1f, 0f, 0, 0, 0, 0);
                 }
             }
         }
@@ -161,8 +162,10 @@ class GemmTest {
     @Test
     void parallelSplitsGiveTheSerialResultBitForBit() {
         SplittableRandom rnd = new SplittableRandom(6);
-        // Tall (split by rows), wide (split by columns), square, and the TFT's tall k = 20 product.
-        int[][] shapes = {{4001, 40, 50}, {40, 4001, 50}, {257, 263, 129}, {29568 / 4, 80, 20}};
+        // Tall (split by rows), wide (split by columns), square, the TFT's tall k = 20 product, and
+        // one whose second task gets a single row (it must still run the tiled path, as serially).
+        int[][] shapes = {{4001, 40, 50}, {40, 4001, 50}, {257, 263, 129}, {29568 / 4, 80, 20}, {9, 4, 300_000}};
+        assertEquals(Gemm.Split.ROWS, Gemm.split(9, 4, 300_000, 2));
         assertEquals(Gemm.Split.ROWS, Gemm.split(4001, 40, 50, 2));
         assertEquals(Gemm.Split.COLUMNS, Gemm.split(40, 4001, 50, 2));
         assertEquals(Gemm.Split.COLUMNS, Gemm.split(257, 263, 129, 2));
@@ -206,8 +209,10 @@ class GemmTest {
             int m = 1 + rnd.nextInt(trial % 4 == 0 ? 200 : 40);
             int n = 1 + rnd.nextInt(80);
             int k = 1 + rnd.nextInt(300);
-            check(path, rnd, rnd.nextBoolean(), rnd.nextBoolean(), m, n, k,
-                    rnd.nextBoolean() ? 1f : 0.75f, rnd.nextBoolean() ? 0f : 1f, rnd.nextInt(3), rnd.nextInt(3), rnd.nextInt(3), rnd.nextInt(3));
+            float alpha = rnd.nextBoolean() ? 1f : 0.75f;
+            float beta = rnd.nextBoolean() ? 0f : 1f;
+            check(path, rnd, rnd.nextBoolean(), rnd.nextBoolean(), m, n, k, alpha, beta,
+                    rnd.nextInt(3), rnd.nextInt(3), rnd.nextInt(3), rnd.nextInt(3));
         }
         assertThrows(IllegalArgumentException.class, () -> new GemmVector(7));
     }
@@ -223,8 +228,10 @@ class GemmTest {
                         int k = lengths[rnd.nextInt(lengths.length)];
                         float beta = rnd.nextBoolean() ? 0f : 1f;
                         float alpha = rnd.nextBoolean() ? 1f : -1.5f;
-                        check(path, rnd, ta, tb, length, 1, k, alpha, beta, rnd.nextInt(3), rnd.nextInt(3), rnd.nextInt(3), rnd.nextInt(5));
-                        check(path, rnd, ta, tb, 1, length, k, alpha, beta, rnd.nextInt(3), rnd.nextInt(3), rnd.nextInt(3), rnd.nextInt(5));
+                        check(path, rnd, ta, tb, length, 1, k, alpha, beta,
+                                rnd.nextInt(3), rnd.nextInt(3), rnd.nextInt(3), rnd.nextInt(5));
+                        check(path, rnd, ta, tb, 1, length, k, alpha, beta,
+                                rnd.nextInt(3), rnd.nextInt(3), rnd.nextInt(3), rnd.nextInt(5));
                     }
                 }
             }
@@ -316,7 +323,8 @@ class GemmTest {
             if (!(Math.abs(c[idx] - expected[idx]) <= tolerance)) {
                 fail(describe(ta, tb, m, n, k) + " alpha=" + alpha + " beta=" + beta + " lda=" + lda + " ldb=" + ldb
                         + " ldc=" + ldc + " offset=" + offset + ": C[" + rel / ldc + "," + rel % ldc + "] = " + c[idx]
-                        + ", reference " + expected[idx] + " (tolerance " + tolerance + ", " + VectorSupport.describe() + ")");
+                        + ", reference " + expected[idx] + " (tolerance " + tolerance + ", "
+                        + VectorSupport.describe() + ")");
             }
         }
     }
