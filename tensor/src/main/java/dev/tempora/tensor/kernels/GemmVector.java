@@ -29,8 +29,9 @@ import jdk.incubator.vector.VectorSpecies;
  * fewer (m ≤ 128 for 8-row tiles) and B not transposed, full panels are read in place too, since
  * packing a panel for a handful of uses costs more than reading B's rows directly.
  *
- * <p>Partial tiles of C go through a scratch tile and are merged with masks, so the microkernels
- * only ever handle full tiles. A last panel no wider than one vector is computed one vector wide.
+ * <p>Columns left over after the full panels get the narrowest panel that covers them (see
+ * {@link #panelWidth}). Partial tiles of C go through a scratch tile and are merged with masks, so
+ * the microkernels only ever handle full tiles.
  * Buffers are per thread and grow to the largest block seen, so steady-state calls allocate
  * nothing. Loaded only when {@link VectorSupport#ENABLED}.
  */
@@ -83,13 +84,17 @@ final class GemmVector {
         boolean bInPlace = !transB && (m + mr - 1) / mr <= B_IN_PLACE_MAX_ROW_TILES;
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
-            // In place, only a partial last panel is packed (at the start of the buffer).
-            int packedFrom = bInPlace ? nc - partialPanelColumns(nc) : 0;
             for (int pc = 0; pc < k; pc += kcMax) {
                 int kc = Math.min(kcMax, k - pc);
                 boolean add = accumulate || pc > 0;
-                if (packedFrom < nc) {
-                    GemmPacking.packB(transB, b, bOff, ldb, pc, jc + packedFrom, kc, nc - packedFrom, nr, L, bPacked);
+                // Pack the block's panels; in place, only a partial last panel, at the buffer's start.
+                for (int jr = 0, width; jr < nc; jr += width) {
+                    width = panelWidth(nc - jr);
+                    int cols = Math.min(width, nc - jr);
+                    if (!bInPlace || cols < width) {
+                        GemmPacking.packB(transB, b, bOff, ldb, pc, jc + jr, kc, cols, width, bPacked,
+                                bInPlace ? 0 : jr * kc);
+                    }
                 }
                 for (int ic = 0; ic < m; ic += mr) {
                     int rows = Math.min(mr, m - ic);
@@ -109,27 +114,26 @@ final class GemmVector {
                         rs = 1;
                         ks = mr;
                     }
-                    for (int jr = 0; jr < nc; jr += nr) {
-                        int cols = Math.min(nr, nc - jr);
-                        boolean narrow = cols <= L;
-                        int width = narrow ? L : nr;
+                    for (int jr = 0, width; jr < nc; jr += width) {
+                        width = panelWidth(nc - jr);
+                        int cols = Math.min(width, nc - jr);
                         float[] bs;
                         int bo;
                         int step;
-                        if (jr < packedFrom) {
+                        if (bInPlace && cols == width) {
                             bs = b;
                             bo = bOff + pc * ldb + jc + jr;
                             step = ldb;
                         } else {
                             bs = bPacked;
-                            bo = (jr - packedFrom) * kc;
+                            bo = bInPlace ? 0 : jr * kc;
                             step = width;
                         }
                         int co = cOff + ic * ldc + jc + jr;
                         if (rows == mr && cols == width) {
-                            tile(narrow, kc, as, ao, rs, ks, bs, bo, step, c, co, ldc, add);
+                            tile(width, kc, as, ao, rs, ks, bs, bo, step, c, co, ldc, add);
                         } else {
-                            tile(narrow, kc, as, ao, rs, ks, bs, bo, step, scratch, 0, width, false);
+                            tile(width, kc, as, ao, rs, ks, bs, bo, step, scratch, 0, width, false);
                             merge(scratch, width, c, co, ldc, rows, cols, add);
                         }
                     }
@@ -138,25 +142,47 @@ final class GemmVector {
         }
     }
 
-    /** Columns of a block's last panel when it is partial (and so must be packed), else 0. */
-    private int partialPanelColumns(int nc) {
-        int rest = nc % nr;
-        return rest == 0 || rest == L ? 0 : rest;
+    /**
+     * The width of the next panel when {@code remaining} columns are left: a full tile of two
+     * vectors while they last, then one (partial) panel: two vectors, or, when one vector is
+     * enough, the narrowest of one, a half or a quarter vector (of at least 4 lanes) that covers the
+     * rest. So n = 80 on 16 lanes is 32 + 32 + 16, and n = 7 is one 8-lane panel.
+     *
+     * <p>Narrow panels are bound by the broadcasts of A (one per FMA), so a narrower vector helps
+     * only where it saves a whole pass: 7 columns in 8 lanes ran 45% faster than in 16, but 20
+     * columns as 16 + 4 ran slower than one 32-wide pass, which broadcasts A once for both vectors.
+     */
+    int panelWidth(int remaining) {
+        if (remaining > L) {
+            return nr;
+        }
+        if (L >= 16 && remaining <= L / 4) {
+            return L / 4;
+        }
+        return L >= 8 && remaining <= L / 2 ? L / 2 : L;
     }
 
-    private void tile(boolean narrow, int kc, float[] a, int ao, int rs, int ks, float[] b, int bo, int bs,
+    private void tile(int width, int kc, float[] a, int ao, int rs, int ks, float[] b, int bo, int bs,
                       float[] c, int co, int ldc, boolean add) {
         if (mr == 8) {
-            if (narrow) {
-                GemmMicrokernels.tile8x1(kc, a, ao, rs, ks, b, bo, bs, c, co, ldc, add);
-            } else {
+            if (width == nr) {
                 GemmMicrokernels.tile8x2(kc, a, ao, rs, ks, b, bo, bs, c, co, ldc, add);
+            } else if (width == L) {
+                GemmMicrokernels.tile8x1(kc, a, ao, rs, ks, b, bo, bs, c, co, ldc, add);
+            } else if (width == L / 2) {
+                GemmMicrokernels.tile8xHalf(kc, a, ao, rs, ks, b, bo, bs, c, co, ldc, add);
+            } else {
+                GemmMicrokernels.tile8xQuarter(kc, a, ao, rs, ks, b, bo, bs, c, co, ldc, add);
             }
         } else {
-            if (narrow) {
-                GemmMicrokernels.tile6x1(kc, a, ao, rs, ks, b, bo, bs, c, co, ldc, add);
-            } else {
+            if (width == nr) {
                 GemmMicrokernels.tile6x2(kc, a, ao, rs, ks, b, bo, bs, c, co, ldc, add);
+            } else if (width == L) {
+                GemmMicrokernels.tile6x1(kc, a, ao, rs, ks, b, bo, bs, c, co, ldc, add);
+            } else if (width == L / 2) {
+                GemmMicrokernels.tile6xHalf(kc, a, ao, rs, ks, b, bo, bs, c, co, ldc, add);
+            } else {
+                GemmMicrokernels.tile6xQuarter(kc, a, ao, rs, ks, b, bo, bs, c, co, ldc, add);
             }
         }
     }

@@ -242,6 +242,45 @@ class GemmTest {
     }
 
     @Test
+    void panelsCoverEveryColumnOnceWithTheNarrowestFit() {
+        assumeTrue(VectorSupport.ENABLED, "no SIMD in this JVM: " + VectorSupport.describe());
+        GemmVector gemm = GemmVector.PREFERRED;
+        int lanes = VectorSupport.LANES;
+        for (int n = 1; n <= 8 * lanes + 3; n++) {
+            int covered = 0;
+            while (covered < n) {
+                int width = gemm.panelWidth(n - covered);
+                int cols = Math.min(width, n - covered);
+                assertTrue(width == gemm.nr || width == lanes || width == lanes / 2 || width == lanes / 4,
+                        "n = " + n + ": width " + width);
+                assertTrue(width >= 4, "n = " + n + ": width " + width);
+                covered += cols;
+                // Only the last panel may be partial, and it wastes less than one vector.
+                assertTrue(cols == width || (covered == n && width - cols < lanes),
+                        "n = " + n + ": panel of width " + width + " holds " + cols + " columns");
+            }
+        }
+        if (lanes == 16) {
+            assertEquals(List.of(32), panels(gemm, 20));
+            assertEquals(List.of(32, 32, 16), panels(gemm, 80));
+            assertEquals(List.of(8), panels(gemm, 7));
+            assertEquals(List.of(32, 4), panels(gemm, 35));
+            assertEquals(List.of(32, 8), panels(gemm, 39));
+            assertEquals(List.of(32, 32), panels(gemm, 63));
+        }
+    }
+
+    private static List<Integer> panels(GemmVector gemm, int n) {
+        List<Integer> widths = new java.util.ArrayList<>();
+        for (int covered = 0; covered < n; ) {
+            int width = gemm.panelWidth(n - covered);
+            widths.add(width);
+            covered += Math.min(width, n - covered);
+        }
+        return widths;
+    }
+
+    @Test
     void theScalarFallbackMatchesTheReference() {
         SplittableRandom rnd = new SplittableRandom(8);
         for (boolean ta : new boolean[] {false, true}) {
