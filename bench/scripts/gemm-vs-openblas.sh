@@ -4,6 +4,11 @@
 #
 #   bench/scripts/gemm-vs-openblas.sh                 every shape of GemmBenchmark, 1 and 2 threads
 #   bench/scripts/gemm-vs-openblas.sh 1024x1024x1024 29568x80x20     chosen shapes only
+#   bench/scripts/gemm-vs-openblas.sh --runs 3 ...    repeat everything 3 times (a shared machine):
+#                                                     the table gives medians over all runs
+#
+# Each measurement first waits (up to 2 minutes) for the CPUs to be idle, as other jobs on a
+# shared machine would otherwise set the figures.
 #
 # Installs python3-numpy and OpenBLAS with apt-get when missing (Debian's numpy is linked against
 # the generic libblas.so.3, which is the slow reference BLAS unless OpenBLAS provides it). OpenBLAS
@@ -12,7 +17,13 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 out="$root/bench/target/gemm"
+rm -rf "$out"
 mkdir -p "$out"
+runs=1
+if [ "${1:-}" = "--runs" ]; then
+  runs="${2:?--runs needs a count}"
+  shift 2
+fi
 
 if [ -z "${JAVA_HOME:-}" ] || ! "$JAVA_HOME/bin/java" -version 2>&1 | grep -q 'version "2[5-9]'; then
   for d in /usr/lib/jvm/temurin-25* /usr/lib/jvm/temurin-2[6-9]*; do
@@ -47,17 +58,50 @@ if [ ${#shapes[@]} -eq 0 ]; then
   shapes=($(jmh GemmBenchmark -lp | sed -n 's/.*param "shape" = {\(.*\)}/\1/p' | tr -d ','))
 fi
 
+# On a shared machine, waits (up to 2 minutes) for the CPUs to be at least 90% idle over 2 s.
+wait_for_idle_cpus() {
+  local start=$SECONDS u1 n1 s1 i1 w1 x1 y1 z1 u2 n2 s2 i2 w2 x2 y2 z2 rest busy idle
+  while [ $((SECONDS - start)) -lt 120 ]; do
+    read -r _ u1 n1 s1 i1 w1 x1 y1 z1 rest </proc/stat
+    sleep 2
+    read -r _ u2 n2 s2 i2 w2 x2 y2 z2 rest </proc/stat
+    busy=$(( (u2 + n2 + s2 + x2 + y2 + z2) - (u1 + n1 + s1 + x1 + y1 + z1) ))
+    idle=$(( (i2 + w2) - (i1 + w1) ))
+    if [ $((100 * idle)) -ge $((90 * (busy + idle))) ]; then
+      return
+    fi
+  done
+  echo "  (the CPUs stayed busy; measuring anyway)" >&2
+}
+
 # Shape by shape, Tempora then OpenBLAS, so both see the same machine load (it may be shared).
 : >"$out/openblas.jsonl"
 jsons=()
-for shape in "${shapes[@]}"; do
-  echo "$shape: Tempora (JMH)..." >&2
-  jmh GemmBenchmark -p shape="$shape" -p threads=1,2 -rf json -rff "$out/tempora-$shape.json" >>"$out/jmh.log"
-  jsons+=("$out/tempora-$shape.json")
-  echo "$shape: OpenBLAS (numpy)..." >&2
-  for threads in 1 2; do
-    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=$threads \
-      "$python" "$root/bench/scripts/numpy_gemm.py" "$threads" "$shape" >>"$out/openblas.jsonl"
+for run in $(seq "$runs"); do
+  for shape in "${shapes[@]}"; do
+    echo "run $run/$runs, $shape: Tempora (JMH)..." >&2
+    wait_for_idle_cpus
+    # JMH refuses to start while another JMH run holds /tmp/jmh.lock: wait for it (up to 30 min).
+    for attempt in $(seq 180); do
+      if jmh GemmBenchmark -p shape="$shape" -p threads=1,2 -rf json -rff "$out/tempora-$run-$shape.json" \
+           >"$out/jmh-last.log" 2>&1; then
+        cat "$out/jmh-last.log" >>"$out/jmh.log"
+        break
+      fi
+      if ! grep -q "Unable to acquire the JMH lock" "$out/jmh-last.log" || [ "$attempt" -eq 180 ]; then
+        tail -20 "$out/jmh-last.log" >&2
+        exit 1
+      fi
+      [ "$attempt" -gt 1 ] || echo "  (another JMH run holds /tmp/jmh.lock; waiting for it)" >&2
+      sleep 10
+    done
+    jsons+=("$out/tempora-$run-$shape.json")
+    echo "run $run/$runs, $shape: OpenBLAS (numpy)..." >&2
+    for threads in 1 2; do
+      wait_for_idle_cpus
+      env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=$threads \
+        "$python" "$root/bench/scripts/numpy_gemm.py" "$threads" "$shape" >>"$out/openblas.jsonl"
+    done
   done
 done
 "$python" -c 'import json, sys

@@ -4,6 +4,7 @@
 Usage: gemm_table.py JMH_JSON NUMPY_JSONL BLAS_INFO_JSON
 """
 import json
+import os
 import platform
 import re
 import subprocess
@@ -42,39 +43,51 @@ def caches():
     return ", ".join(f"{name} {size}" for name, size in found.items())
 
 
+def median(values):
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
 def main():
     jmh_path, numpy_path, info_path = sys.argv[1:4]
     jmh = json.load(open(jmh_path))
     blas = json.load(open(info_path))
-    openblas = {}
+    # Every measurement window of every run, in GFLOP/s: JMH iterations (products per second
+    # times flops) and numpy's timing windows. The table gives their medians and ranges.
+    ours = {}
+    jdks = set()
+    for result in jmh:
+        key = (result["params"]["shape"], int(result["params"]["threads"]))
+        flops = shape_flops(key[0])
+        for fork in result["primaryMetric"]["rawData"]:
+            ours.setdefault(key, []).extend(score * flops / 1e9 for score in fork)
+        jdks.add(result.get("jdkVersion", "?") + " " + result.get("vmName", ""))
+    theirs = {}
     for line in open(numpy_path):
         if line.strip():
             row = json.loads(line)
-            openblas[(row["shape"], int(row["threads"]))] = row["gflops"]
-    flags = set()
-    rows = []
-    for result in jmh:
-        shape = result["params"]["shape"]
-        threads = int(result["params"]["threads"])
-        ops_per_second = result["primaryMetric"]["score"]
-        error = result["primaryMetric"].get("scoreError")
-        ours = ops_per_second * shape_flops(shape) / 1e9
-        spread = error * shape_flops(shape) / 1e9 if isinstance(error, (int, float)) and error == error else None
-        theirs = openblas.get((shape, threads))
-        rows.append((shape, threads, ours, spread, theirs))
-        flags.add(result.get("jdkVersion", "?") + " " + result.get("vmName", ""))
-    print(f"Machine: {cpu_model()}, {len(open('/proc/cpuinfo').read().split('processor')) - 1} cores"
-          + (f" ({caches()})" if caches() else ""))
-    print(f"JDK: {', '.join(sorted(flags))}")
+            theirs.setdefault((row["shape"], int(row["threads"])), []).extend(row["windows"])
+    print(f"Machine: {cpu_model()}, {os.cpu_count()} cores" + (f" ({caches()})" if caches() else ""))
+    print(f"JDK: {', '.join(sorted(jdks))}")
     print(f"OpenBLAS: {blas.get('openblas', 'not found')} (core {blas.get('corename', '?')}), numpy {blas['numpy']}")
+    windows = max(len(v) for v in ours.values())
+    print(f"Medians over {windows} one-second windows per figure (range in brackets).")
     print()
     print("| Shape (m×n×k) | Threads | Tempora GFLOP/s | OpenBLAS GFLOP/s | Ratio |")
     print("|---|---:|---:|---:|---:|")
-    for shape, threads, ours, spread, theirs in rows:
-        ours_text = f"{ours:.1f}" + (f" ± {spread:.1f}" if spread is not None else "")
-        theirs_text = f"{theirs:.1f}" if theirs else "–"
-        ratio = f"{ours / theirs:.2f}" if theirs else "–"
-        print(f"| {pretty(shape)} | {threads} | {ours_text} | {theirs_text} | {ratio} |")
+    for key, values in ours.items():
+        shape, threads = key
+        mine = median(values)
+        mine_text = f"{mine:.1f} [{min(values):.0f}–{max(values):.0f}]"
+        other = theirs.get(key)
+        if other:
+            reference = median(other)
+            other_text = f"{reference:.1f} [{min(other):.0f}–{max(other):.0f}]"
+            ratio = f"{mine / reference:.2f}"
+        else:
+            other_text, ratio = "–", "–"
+        print(f"| {pretty(shape)} | {threads} | {mine_text} | {other_text} | {ratio} |")
 
 
 if __name__ == "__main__":

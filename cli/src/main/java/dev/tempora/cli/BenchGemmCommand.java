@@ -25,7 +25,8 @@ final class BenchGemmCommand implements Runnable {
 
     private static final int[] DEFAULT_SIZES = {256, 512, 1024, 2048};
 
-    @Option(names = "--size", paramLabel = "N", description = "A square n×n·n×n product; repeatable (default: 256 512 1024 2048).")
+    @Option(names = "--size", paramLabel = "N",
+            description = "A square n×n·n×n product; repeatable (default: 256 512 1024 2048).")
     List<Integer> sizes = new ArrayList<>();
 
     @Option(names = "--shape", paramLabel = "MxNxK",
@@ -36,7 +37,8 @@ final class BenchGemmCommand implements Runnable {
             description = "Threads; repeatable (default: 1 and the shared pool's size).")
     List<Integer> threads = new ArrayList<>();
 
-    @Option(names = "--json", description = "Print one JSON object: {\"results\":[{\"m\":..,\"n\":..,\"k\":..,\"threads\":..,\"gflops\":..}]}.")
+    @Option(names = "--json",
+            description = "Print one JSON object: {\"results\":[{\"m\":..,\"n\":..,\"k\":..,\"threads\":..,\"gflops\":..}]}.")
     boolean json;
 
     @Override

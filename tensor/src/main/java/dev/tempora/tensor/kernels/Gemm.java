@@ -9,13 +9,20 @@ import dev.tempora.tensor.Parallel;
  * When beta is 0, C is overwritten (NaNs in it do not propagate), and when alpha is 0 or k is 0,
  * A and B are not read, as in BLAS.
  *
- * <p>The SIMD path is {@link GemmVector}; without the Vector API, {@link #sgemmScalar} runs. Both
- * give the same result for any number of threads: work is split by whole tiles of C, never along k.
+ * <p>The SIMD paths are {@link GemmVector} (register-tiled, packed panels) and, when C is a single
+ * row or column, {@link GemmMatrixVector}; without the Vector API, {@link #sgemmScalar} runs. Every
+ * path gives the same result for any number of threads: work is split by whole tiles of C, never
+ * along k, so each element is summed in the same order.
  */
 public final class Gemm {
 
-    /** Below this many multiply-adds (m·n·k) a product runs on the calling thread. */
-    static final long PARALLEL_MIN_WORK = 1L << 19;
+    /**
+     * Below this much work, m·n·(k + 8), a product runs on the calling thread. Handing work to the
+     * pool and waiting for it costs 20-40 µs (two thread wake-ups), which ate the gain below about
+     * 2^23 (170 µs on one core): 200³ broke even on two threads, 256³ ran 1.35× faster. The 8 per
+     * element of C stands for writing C, which dominates when k is tiny.
+     */
+    static final long PARALLEL_MIN_WORK = 1L << 23;
 
     private Gemm() {}
 
@@ -41,35 +48,50 @@ public final class Gemm {
             return;
         }
         boolean accumulate = beta != 0f;
+        boolean matrixVector = m == 1 || n == 1; // decided for the whole product, not per task
         int threads = Math.min(maxThreads, Parallel.threads());
-        if (threads > 1 && (long) m * n * k >= PARALLEL_MIN_WORK) {
-            int rowTiles = ceilDiv(m, tileRows());
-            int colTiles = ceilDiv(n, tileColumns());
-            // Splitting rows makes every task pack all of B (k·n floats); splitting columns makes
-            // every task read all of A (m·k, read in place). Duplicate the cheaper one.
-            boolean byRows = 2L * n < m ? rowTiles >= threads : colTiles < threads;
-            if (byRows && rowTiles >= threads) {
+        switch (split(m, n, k, threads)) {
+            case ROWS -> {
                 int step = tileRows();
-                Parallel.forRange(rowTiles, 1, threads, (from, to) -> {
+                Parallel.forRange(ceilDiv(m, step), 1, threads, (from, to) -> {
                     int i0 = from * step;
                     int rows = Math.min(m, to * step) - i0;
-                    multiply(transA, transB, rows, n, k, alpha, a, aOff + (transA ? i0 : i0 * lda), lda,
-                            b, bOff, ldb, c, cOff + i0 * ldc, ldc, accumulate);
+                    multiply(matrixVector, transA, transB, rows, n, k, alpha, a, aOff + (transA ? i0 : i0 * lda),
+                            lda, b, bOff, ldb, c, cOff + i0 * ldc, ldc, accumulate);
                 });
-                return;
             }
-            if (!byRows && colTiles >= threads) {
+            case COLUMNS -> {
                 int step = tileColumns();
-                Parallel.forRange(colTiles, 1, threads, (from, to) -> {
+                Parallel.forRange(ceilDiv(n, step), 1, threads, (from, to) -> {
                     int j0 = from * step;
                     int cols = Math.min(n, to * step) - j0;
-                    multiply(transA, transB, m, cols, k, alpha, a, aOff, lda,
+                    multiply(matrixVector, transA, transB, m, cols, k, alpha, a, aOff, lda,
                             b, bOff + (transB ? j0 * ldb : j0), ldb, c, cOff + j0, ldc, accumulate);
                 });
-                return;
             }
+            case NONE -> multiply(matrixVector, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
+                    c, cOff, ldc, accumulate);
         }
-        multiply(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+    }
+
+    /** How a product is shared among threads: not at all, or in whole tiles along one axis of C. */
+    enum Split { NONE, ROWS, COLUMNS }
+
+    /**
+     * The split for an m×n×k product on {@code threads} threads. Splitting rows makes every task
+     * pack all of B (k·n floats); splitting columns makes every task read all of A (m·k, read in
+     * place): the cheaper duplicate wins, provided that axis has a tile for every thread.
+     */
+    static Split split(int m, int n, int k, int threads) {
+        if (threads < 2 || (long) m * n * (k + 8) < PARALLEL_MIN_WORK) {
+            return Split.NONE;
+        }
+        boolean rowsPossible = ceilDiv(m, tileRows()) >= threads;
+        boolean columnsPossible = ceilDiv(n, tileColumns()) >= threads;
+        if (2L * n < m) {
+            return rowsPossible ? Split.ROWS : columnsPossible ? Split.COLUMNS : Split.NONE;
+        }
+        return columnsPossible ? Split.COLUMNS : rowsPossible ? Split.ROWS : Split.NONE;
     }
 
     /** GEMM on the calling thread only. */
@@ -78,7 +100,8 @@ public final class Gemm {
                                    float beta, float[] c, int cOff, int ldc) {
         checkArguments(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
         if (prepare(m, n, k, alpha, beta, c, cOff, ldc)) {
-            multiply(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, beta != 0f);
+            multiply(m == 1 || n == 1, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc,
+                    beta != 0f);
         }
     }
 
@@ -128,11 +151,17 @@ public final class Gemm {
         }
     }
 
-    /** C = alpha·op(A)·op(B) (+ C) on this thread, for m, n, k ≥ 1. */
-    private static void multiply(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                                 float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+    /**
+     * C = alpha·op(A)·op(B) (+ C) on this thread, for m, n, k ≥ 1; {@code matrixVector} when the
+     * whole product (not just this task's part of it) has a single row or column.
+     */
+    private static void multiply(boolean matrixVector, boolean transA, boolean transB, int m, int n, int k,
+                                 float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                  float[] c, int cOff, int ldc, boolean accumulate) {
-        if (VectorSupport.ENABLED) {
+        if (VectorSupport.ENABLED && matrixVector) {
+            GemmMatrixVector.multiply(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
+                    c, cOff, ldc, accumulate);
+        } else if (VectorSupport.ENABLED) {
             GemmVector.PREFERRED.multiply(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
                     c, cOff, ldc, accumulate);
         } else {
@@ -181,7 +210,8 @@ public final class Gemm {
                                        float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                        float[] c, int cOff, int ldc) {
         if (m < 0 || n < 0 || k < 0) {
-            throw new IllegalArgumentException("sgemm: sizes must be non-negative, got m=" + m + ", n=" + n + ", k=" + k);
+            throw new IllegalArgumentException("sgemm: sizes must be non-negative, got m=" + m + ", n=" + n
+                    + ", k=" + k);
         }
         checkMatrix("A", transA ? k : m, transA ? m : k, transA, a, aOff, lda, "lda");
         checkMatrix("B", transB ? n : k, transB ? k : n, transB, b, bOff, ldb, "ldb");

@@ -1,6 +1,7 @@
 package dev.tempora.tensor.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -16,7 +17,9 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Sizes: 8 rows × 2 vectors keep 16 accumulators, 2 B vectors and 1 broadcast live, which fits
  * the 32 vector registers of AVX-512 and NEON/SVE; 6 × 2 (15 live) is the tile for the 16
- * registers of AVX2. The 1-vector variants serve a last panel no wider than one vector. The bodies
+ * registers of AVX2. A last panel no wider than one vector runs a 1-vector variant, in a half- or
+ * quarter-width vector when that covers it (Zen 4 issues two 256- or 128-bit FMAs per cycle, one
+ * 512-bit FMA). The bodies
  * are unrolled by hand, one line per tile row: C2 keeps unrolled locals in registers, while arrays
  * of vectors or helper calls that fail to inline would box them. Loaded only when
  * {@link VectorSupport#ENABLED}.
@@ -25,11 +28,19 @@ final class GemmMicrokernels {
 
     private static final VectorSpecies<Float> S = Species.FLOAT;
     private static final int L = Species.LANES;
+    /** Vectors of L/2 and L/4 lanes, where they have at least 4 (else the full species, unused). */
+    private static final VectorSpecies<Float> HALF = narrower(2);
+    private static final VectorSpecies<Float> QUARTER = narrower(4);
 
     private GemmMicrokernels() {}
 
+    private static VectorSpecies<Float> narrower(int divisor) {
+        int bits = S.vectorBitSize() / divisor;
+        return bits >= 128 ? VectorSpecies.of(float.class, VectorShape.forBitSize(bits)) : S;
+    }
+
     /** A 8×2L tile of C; see the class comment for the arguments. */
-    static void tile8x2(int kc, float[] a, int ao, int rs, int ks, float[] b, int bo,
+    static void tile8x2(int kc, float[] a, int ao, int rs, int ks, float[] b, int bo, int bs,
             float[] c, int co, int ldc, boolean accumulate) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
@@ -39,7 +50,7 @@ final class GemmMicrokernels {
         FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
         FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
         FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++, ao += ks, bo += 2 * L) {
+        for (int p = 0; p < kc; p++, ao += ks, bo += bs) {
             FloatVector b0 = FloatVector.fromArray(S, b, bo), b1 = FloatVector.fromArray(S, b, bo + L);
             FloatVector x;
             x = FloatVector.broadcast(S, a[ao]); c00 = b0.fma(x, c00); c01 = b1.fma(x, c01);
@@ -72,7 +83,7 @@ final class GemmMicrokernels {
     }
 
     /** A 8×L tile of C; see the class comment for the arguments. */
-    static void tile8x1(int kc, float[] a, int ao, int rs, int ks, float[] b, int bo,
+    static void tile8x1(int kc, float[] a, int ao, int rs, int ks, float[] b, int bo, int bs,
             float[] c, int co, int ldc, boolean accumulate) {
         FloatVector c00 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S);
@@ -82,7 +93,7 @@ final class GemmMicrokernels {
         FloatVector c50 = FloatVector.zero(S);
         FloatVector c60 = FloatVector.zero(S);
         FloatVector c70 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++, ao += ks, bo += L) {
+        for (int p = 0; p < kc; p++, ao += ks, bo += bs) {
             FloatVector b0 = FloatVector.fromArray(S, b, bo);
             FloatVector x;
             x = FloatVector.broadcast(S, a[ao]); c00 = b0.fma(x, c00);
@@ -114,8 +125,94 @@ final class GemmMicrokernels {
         c70.intoArray(c, co + 7 * ldc);
     }
 
+    /** A 8×L/2 tile of C; see the class comment for the arguments. */
+    static void tile8xHalf(int kc, float[] a, int ao, int rs, int ks, float[] b, int bo, int bs,
+            float[] c, int co, int ldc, boolean accumulate) {
+        FloatVector c00 = FloatVector.zero(HALF);
+        FloatVector c10 = FloatVector.zero(HALF);
+        FloatVector c20 = FloatVector.zero(HALF);
+        FloatVector c30 = FloatVector.zero(HALF);
+        FloatVector c40 = FloatVector.zero(HALF);
+        FloatVector c50 = FloatVector.zero(HALF);
+        FloatVector c60 = FloatVector.zero(HALF);
+        FloatVector c70 = FloatVector.zero(HALF);
+        for (int p = 0; p < kc; p++, ao += ks, bo += bs) {
+            FloatVector b0 = FloatVector.fromArray(HALF, b, bo);
+            FloatVector x;
+            x = FloatVector.broadcast(HALF, a[ao]); c00 = b0.fma(x, c00);
+            x = FloatVector.broadcast(HALF, a[ao + rs]); c10 = b0.fma(x, c10);
+            x = FloatVector.broadcast(HALF, a[ao + 2 * rs]); c20 = b0.fma(x, c20);
+            x = FloatVector.broadcast(HALF, a[ao + 3 * rs]); c30 = b0.fma(x, c30);
+            x = FloatVector.broadcast(HALF, a[ao + 4 * rs]); c40 = b0.fma(x, c40);
+            x = FloatVector.broadcast(HALF, a[ao + 5 * rs]); c50 = b0.fma(x, c50);
+            x = FloatVector.broadcast(HALF, a[ao + 6 * rs]); c60 = b0.fma(x, c60);
+            x = FloatVector.broadcast(HALF, a[ao + 7 * rs]); c70 = b0.fma(x, c70);
+        }
+        if (accumulate) {
+            c00 = c00.add(FloatVector.fromArray(HALF, c, co));
+            c10 = c10.add(FloatVector.fromArray(HALF, c, co + ldc));
+            c20 = c20.add(FloatVector.fromArray(HALF, c, co + 2 * ldc));
+            c30 = c30.add(FloatVector.fromArray(HALF, c, co + 3 * ldc));
+            c40 = c40.add(FloatVector.fromArray(HALF, c, co + 4 * ldc));
+            c50 = c50.add(FloatVector.fromArray(HALF, c, co + 5 * ldc));
+            c60 = c60.add(FloatVector.fromArray(HALF, c, co + 6 * ldc));
+            c70 = c70.add(FloatVector.fromArray(HALF, c, co + 7 * ldc));
+        }
+        c00.intoArray(c, co);
+        c10.intoArray(c, co + ldc);
+        c20.intoArray(c, co + 2 * ldc);
+        c30.intoArray(c, co + 3 * ldc);
+        c40.intoArray(c, co + 4 * ldc);
+        c50.intoArray(c, co + 5 * ldc);
+        c60.intoArray(c, co + 6 * ldc);
+        c70.intoArray(c, co + 7 * ldc);
+    }
+
+    /** A 8×L/4 tile of C; see the class comment for the arguments. */
+    static void tile8xQuarter(int kc, float[] a, int ao, int rs, int ks, float[] b, int bo, int bs,
+            float[] c, int co, int ldc, boolean accumulate) {
+        FloatVector c00 = FloatVector.zero(QUARTER);
+        FloatVector c10 = FloatVector.zero(QUARTER);
+        FloatVector c20 = FloatVector.zero(QUARTER);
+        FloatVector c30 = FloatVector.zero(QUARTER);
+        FloatVector c40 = FloatVector.zero(QUARTER);
+        FloatVector c50 = FloatVector.zero(QUARTER);
+        FloatVector c60 = FloatVector.zero(QUARTER);
+        FloatVector c70 = FloatVector.zero(QUARTER);
+        for (int p = 0; p < kc; p++, ao += ks, bo += bs) {
+            FloatVector b0 = FloatVector.fromArray(QUARTER, b, bo);
+            FloatVector x;
+            x = FloatVector.broadcast(QUARTER, a[ao]); c00 = b0.fma(x, c00);
+            x = FloatVector.broadcast(QUARTER, a[ao + rs]); c10 = b0.fma(x, c10);
+            x = FloatVector.broadcast(QUARTER, a[ao + 2 * rs]); c20 = b0.fma(x, c20);
+            x = FloatVector.broadcast(QUARTER, a[ao + 3 * rs]); c30 = b0.fma(x, c30);
+            x = FloatVector.broadcast(QUARTER, a[ao + 4 * rs]); c40 = b0.fma(x, c40);
+            x = FloatVector.broadcast(QUARTER, a[ao + 5 * rs]); c50 = b0.fma(x, c50);
+            x = FloatVector.broadcast(QUARTER, a[ao + 6 * rs]); c60 = b0.fma(x, c60);
+            x = FloatVector.broadcast(QUARTER, a[ao + 7 * rs]); c70 = b0.fma(x, c70);
+        }
+        if (accumulate) {
+            c00 = c00.add(FloatVector.fromArray(QUARTER, c, co));
+            c10 = c10.add(FloatVector.fromArray(QUARTER, c, co + ldc));
+            c20 = c20.add(FloatVector.fromArray(QUARTER, c, co + 2 * ldc));
+            c30 = c30.add(FloatVector.fromArray(QUARTER, c, co + 3 * ldc));
+            c40 = c40.add(FloatVector.fromArray(QUARTER, c, co + 4 * ldc));
+            c50 = c50.add(FloatVector.fromArray(QUARTER, c, co + 5 * ldc));
+            c60 = c60.add(FloatVector.fromArray(QUARTER, c, co + 6 * ldc));
+            c70 = c70.add(FloatVector.fromArray(QUARTER, c, co + 7 * ldc));
+        }
+        c00.intoArray(c, co);
+        c10.intoArray(c, co + ldc);
+        c20.intoArray(c, co + 2 * ldc);
+        c30.intoArray(c, co + 3 * ldc);
+        c40.intoArray(c, co + 4 * ldc);
+        c50.intoArray(c, co + 5 * ldc);
+        c60.intoArray(c, co + 6 * ldc);
+        c70.intoArray(c, co + 7 * ldc);
+    }
+
     /** A 6×2L tile of C; see the class comment for the arguments. */
-    static void tile6x2(int kc, float[] a, int ao, int rs, int ks, float[] b, int bo,
+    static void tile6x2(int kc, float[] a, int ao, int rs, int ks, float[] b, int bo, int bs,
             float[] c, int co, int ldc, boolean accumulate) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
@@ -123,7 +220,7 @@ final class GemmMicrokernels {
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
         FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
         FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++, ao += ks, bo += 2 * L) {
+        for (int p = 0; p < kc; p++, ao += ks, bo += bs) {
             FloatVector b0 = FloatVector.fromArray(S, b, bo), b1 = FloatVector.fromArray(S, b, bo + L);
             FloatVector x;
             x = FloatVector.broadcast(S, a[ao]); c00 = b0.fma(x, c00); c01 = b1.fma(x, c01);
@@ -150,7 +247,7 @@ final class GemmMicrokernels {
     }
 
     /** A 6×L tile of C; see the class comment for the arguments. */
-    static void tile6x1(int kc, float[] a, int ao, int rs, int ks, float[] b, int bo,
+    static void tile6x1(int kc, float[] a, int ao, int rs, int ks, float[] b, int bo, int bs,
             float[] c, int co, int ldc, boolean accumulate) {
         FloatVector c00 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S);
@@ -158,7 +255,7 @@ final class GemmMicrokernels {
         FloatVector c30 = FloatVector.zero(S);
         FloatVector c40 = FloatVector.zero(S);
         FloatVector c50 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++, ao += ks, bo += L) {
+        for (int p = 0; p < kc; p++, ao += ks, bo += bs) {
             FloatVector b0 = FloatVector.fromArray(S, b, bo);
             FloatVector x;
             x = FloatVector.broadcast(S, a[ao]); c00 = b0.fma(x, c00);
@@ -183,4 +280,75 @@ final class GemmMicrokernels {
         c40.intoArray(c, co + 4 * ldc);
         c50.intoArray(c, co + 5 * ldc);
     }
+
+    /** A 6×L/2 tile of C; see the class comment for the arguments. */
+    static void tile6xHalf(int kc, float[] a, int ao, int rs, int ks, float[] b, int bo, int bs,
+            float[] c, int co, int ldc, boolean accumulate) {
+        FloatVector c00 = FloatVector.zero(HALF);
+        FloatVector c10 = FloatVector.zero(HALF);
+        FloatVector c20 = FloatVector.zero(HALF);
+        FloatVector c30 = FloatVector.zero(HALF);
+        FloatVector c40 = FloatVector.zero(HALF);
+        FloatVector c50 = FloatVector.zero(HALF);
+        for (int p = 0; p < kc; p++, ao += ks, bo += bs) {
+            FloatVector b0 = FloatVector.fromArray(HALF, b, bo);
+            FloatVector x;
+            x = FloatVector.broadcast(HALF, a[ao]); c00 = b0.fma(x, c00);
+            x = FloatVector.broadcast(HALF, a[ao + rs]); c10 = b0.fma(x, c10);
+            x = FloatVector.broadcast(HALF, a[ao + 2 * rs]); c20 = b0.fma(x, c20);
+            x = FloatVector.broadcast(HALF, a[ao + 3 * rs]); c30 = b0.fma(x, c30);
+            x = FloatVector.broadcast(HALF, a[ao + 4 * rs]); c40 = b0.fma(x, c40);
+            x = FloatVector.broadcast(HALF, a[ao + 5 * rs]); c50 = b0.fma(x, c50);
+        }
+        if (accumulate) {
+            c00 = c00.add(FloatVector.fromArray(HALF, c, co));
+            c10 = c10.add(FloatVector.fromArray(HALF, c, co + ldc));
+            c20 = c20.add(FloatVector.fromArray(HALF, c, co + 2 * ldc));
+            c30 = c30.add(FloatVector.fromArray(HALF, c, co + 3 * ldc));
+            c40 = c40.add(FloatVector.fromArray(HALF, c, co + 4 * ldc));
+            c50 = c50.add(FloatVector.fromArray(HALF, c, co + 5 * ldc));
+        }
+        c00.intoArray(c, co);
+        c10.intoArray(c, co + ldc);
+        c20.intoArray(c, co + 2 * ldc);
+        c30.intoArray(c, co + 3 * ldc);
+        c40.intoArray(c, co + 4 * ldc);
+        c50.intoArray(c, co + 5 * ldc);
+    }
+
+    /** A 6×L/4 tile of C; see the class comment for the arguments. */
+    static void tile6xQuarter(int kc, float[] a, int ao, int rs, int ks, float[] b, int bo, int bs,
+            float[] c, int co, int ldc, boolean accumulate) {
+        FloatVector c00 = FloatVector.zero(QUARTER);
+        FloatVector c10 = FloatVector.zero(QUARTER);
+        FloatVector c20 = FloatVector.zero(QUARTER);
+        FloatVector c30 = FloatVector.zero(QUARTER);
+        FloatVector c40 = FloatVector.zero(QUARTER);
+        FloatVector c50 = FloatVector.zero(QUARTER);
+        for (int p = 0; p < kc; p++, ao += ks, bo += bs) {
+            FloatVector b0 = FloatVector.fromArray(QUARTER, b, bo);
+            FloatVector x;
+            x = FloatVector.broadcast(QUARTER, a[ao]); c00 = b0.fma(x, c00);
+            x = FloatVector.broadcast(QUARTER, a[ao + rs]); c10 = b0.fma(x, c10);
+            x = FloatVector.broadcast(QUARTER, a[ao + 2 * rs]); c20 = b0.fma(x, c20);
+            x = FloatVector.broadcast(QUARTER, a[ao + 3 * rs]); c30 = b0.fma(x, c30);
+            x = FloatVector.broadcast(QUARTER, a[ao + 4 * rs]); c40 = b0.fma(x, c40);
+            x = FloatVector.broadcast(QUARTER, a[ao + 5 * rs]); c50 = b0.fma(x, c50);
+        }
+        if (accumulate) {
+            c00 = c00.add(FloatVector.fromArray(QUARTER, c, co));
+            c10 = c10.add(FloatVector.fromArray(QUARTER, c, co + ldc));
+            c20 = c20.add(FloatVector.fromArray(QUARTER, c, co + 2 * ldc));
+            c30 = c30.add(FloatVector.fromArray(QUARTER, c, co + 3 * ldc));
+            c40 = c40.add(FloatVector.fromArray(QUARTER, c, co + 4 * ldc));
+            c50 = c50.add(FloatVector.fromArray(QUARTER, c, co + 5 * ldc));
+        }
+        c00.intoArray(c, co);
+        c10.intoArray(c, co + ldc);
+        c20.intoArray(c, co + 2 * ldc);
+        c30.intoArray(c, co + 3 * ldc);
+        c40.intoArray(c, co + 4 * ldc);
+        c50.intoArray(c, co + 5 * ldc);
+    }
+
 }

@@ -16,37 +16,30 @@ final class GemmPacking {
     private GemmPacking() {}
 
     /**
-     * Packs op(B)[pc : pc+kc, jc : jc+nc] into consecutive panels of {@code width} columns, except
-     * that a last panel of at most {@code narrowWidth} columns is packed {@code narrowWidth} wide.
-     * The panel starting at column {@code jr} of the block begins at {@code dst[jr * kc]}.
+     * Packs op(B)[pc : pc+kc, j0 : j0+cols] into one panel {@code width} ≥ cols columns wide at
+     * {@code dst[dOff]}, columns beyond {@code cols} zero.
      */
-    static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int jc, int kc, int nc,
-                      int width, int narrowWidth, float[] dst) {
-        for (int jr = 0; jr < nc; jr += width) {
-            int cols = Math.min(width, nc - jr);
-            int w = cols <= narrowWidth ? narrowWidth : width;
-            int d = jr * kc;
-            int j0 = jc + jr;
-            if (!transB) {
-                // Row p of the panel is a contiguous run of B's row pc + p.
-                for (int p = 0, s = bOff + pc * ldb + j0; p < kc; p++, s += ldb, d += w) {
-                    System.arraycopy(b, s, dst, d, cols);
-                    if (cols < w) {
-                        Arrays.fill(dst, d + cols, d + w, 0f);
-                    }
+    static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int j0, int kc, int cols, int width,
+                      float[] dst, int dOff) {
+        if (!transB) {
+            // Row p of the panel is a contiguous run of B's row pc + p.
+            for (int p = 0, s = bOff + pc * ldb + j0, d = dOff; p < kc; p++, s += ldb, d += width) {
+                System.arraycopy(b, s, dst, d, cols);
+                if (cols < width) {
+                    Arrays.fill(dst, d + cols, d + width, 0f);
                 }
-            } else {
-                // Column j of the panel is a contiguous run of the stored B's row j0 + j.
-                for (int j = 0; j < cols; j++) {
-                    int s = bOff + (j0 + j) * ldb + pc;
-                    for (int p = 0, dd = d + j; p < kc; p++, dd += w) {
-                        dst[dd] = b[s + p];
-                    }
+            }
+        } else {
+            // Column j of the panel is a contiguous run of the stored B's row j0 + j.
+            for (int j = 0; j < cols; j++) {
+                int s = bOff + (j0 + j) * ldb + pc;
+                for (int p = 0, d = dOff + j; p < kc; p++, d += width) {
+                    dst[d] = b[s + p];
                 }
-                for (int j = cols; j < w; j++) {
-                    for (int p = 0, dd = d + j; p < kc; p++, dd += w) {
-                        dst[dd] = 0f;
-                    }
+            }
+            for (int j = cols; j < width; j++) {
+                for (int p = 0, d = dOff + j; p < kc; p++, d += width) {
+                    dst[d] = 0f;
                 }
             }
         }

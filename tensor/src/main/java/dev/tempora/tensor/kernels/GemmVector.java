@@ -15,16 +15,24 @@ import jdk.incubator.vector.VectorSpecies;
  *       stays in L2 while every row of C streams past it;</li>
  *   <li>rows of C in tiles of {@code mr}: the tile's rows of A, {@code mr × kc} floats (8 KiB),
  *       stay in L1 while the loop below sweeps the B block;</li>
- *   <li>the B panels: one microkernel call per {@code mr × nr} tile of C.</li>
+ *   <li>the B panels: one microkernel call per {@code mr × nr} tile of C, which streams its
+ *       panel from L2 in order (the access the hardware prefetcher follows best).</li>
  * </ol>
- * A is not packed: the microkernel reads it in place through a row and a step stride (transposed
- * or not), which saves a copy of A per column block; this matters most for the skinny TFT shapes
- * where k is 2 to 80 and the copy would cost as much as the arithmetic. A is packed (and scaled by
- * alpha) only for the last, partial row tile, which the panel's zero padding then completes, and
- * for every tile when alpha is not 1. Partial tiles of C go through a scratch tile and are merged
- * with masks, so the microkernels only ever handle full tiles.
  *
- * <p>Buffers are per thread and grow to the largest block seen, so steady-state calls allocate
+ * <p>A is not packed: the microkernel reads it in place through a row and a step stride
+ * (transposed or not), which saves a copy of A per column block. That copy would cost as much as
+ * the arithmetic for the TFT's skinny products (k = 2 to 80), and measured no faster for large
+ * squares either. A is packed (and scaled by alpha) only for a last, partial row tile, which the
+ * panel's zero padding then completes, and for every tile when alpha is not 1.
+ *
+ * <p>B is packed unless few row tiles share it: with {@link #B_IN_PLACE_MAX_ROW_TILES} tiles or
+ * fewer (m ≤ 128 for 8-row tiles) and B not transposed, full panels are read in place too, since
+ * packing a panel for a handful of uses costs more than reading B's rows directly.
+ *
+ * <p>Columns left over after the full panels get the narrowest panel that covers them (see
+ * {@link #panelWidth}). Partial tiles of C go through a scratch tile and are merged with masks, so
+ * the microkernels only ever handle full tiles.
+ * Buffers are per thread and grow to the largest block seen, so steady-state calls allocate
  * nothing. Loaded only when {@link VectorSupport#ENABLED}.
  */
 final class GemmVector {
@@ -36,6 +44,8 @@ final class GemmVector {
     static final int KC = 256;
     /** Columns per block of packed B: KC × NC floats, 512 KiB, half of a 1 MiB L2. */
     static final int NC = 512;
+    /** Up to this many row tiles share B, it is read in place rather than packed (see above). */
+    static final int B_IN_PLACE_MAX_ROW_TILES = 16;
 
     /** The tile for this CPU: 8 rows on 32 vector registers, 6 rows on AVX2's 16. */
     static final GemmVector PREFERRED = new GemmVector(vectorRegisters() >= 32 ? 8 : 6);
@@ -67,16 +77,25 @@ final class GemmVector {
         Buffers buf = BUFFERS.get();
         float[] bPacked = buf.packedB(kcMax * Math.min(NC, roundUp(n, nr)));
         float[] aPacked = buf.packedA(mr * kcMax);
-        float[] tile = buf.tile;
+        float[] scratch = buf.scratchTile;
         boolean aInPlace = alpha == 1f;
         int rowStride = transA ? 1 : lda;
         int stepStride = transA ? lda : 1;
+        boolean bInPlace = !transB && (m + mr - 1) / mr <= B_IN_PLACE_MAX_ROW_TILES;
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             for (int pc = 0; pc < k; pc += kcMax) {
                 int kc = Math.min(kcMax, k - pc);
                 boolean add = accumulate || pc > 0;
-                GemmPacking.packB(transB, b, bOff, ldb, pc, jc, kc, nc, nr, L, bPacked);
+                // Pack the block's panels; in place, only a partial last panel, at the buffer's start.
+                for (int jr = 0, width; jr < nc; jr += width) {
+                    width = panelWidth(nc - jr);
+                    int cols = Math.min(width, nc - jr);
+                    if (!bInPlace || cols < width) {
+                        GemmPacking.packB(transB, b, bOff, ldb, pc, jc + jr, kc, cols, width, bPacked,
+                                bInPlace ? 0 : jr * kc);
+                    }
+                }
                 for (int ic = 0; ic < m; ic += mr) {
                     int rows = Math.min(mr, m - ic);
                     float[] as;
@@ -95,17 +114,27 @@ final class GemmVector {
                         rs = 1;
                         ks = mr;
                     }
-                    for (int jr = 0; jr < nc; jr += nr) {
-                        int cols = Math.min(nr, nc - jr);
-                        boolean narrow = cols <= L;
-                        int width = narrow ? L : nr;
-                        int bo = jr * kc;
+                    for (int jr = 0, width; jr < nc; jr += width) {
+                        width = panelWidth(nc - jr);
+                        int cols = Math.min(width, nc - jr);
+                        float[] bs;
+                        int bo;
+                        int step;
+                        if (bInPlace && cols == width) {
+                            bs = b;
+                            bo = bOff + pc * ldb + jc + jr;
+                            step = ldb;
+                        } else {
+                            bs = bPacked;
+                            bo = bInPlace ? 0 : jr * kc;
+                            step = width;
+                        }
                         int co = cOff + ic * ldc + jc + jr;
                         if (rows == mr && cols == width) {
-                            tile(narrow, kc, as, ao, rs, ks, bPacked, bo, c, co, ldc, add);
+                            tile(width, kc, as, ao, rs, ks, bs, bo, step, c, co, ldc, add);
                         } else {
-                            tile(narrow, kc, as, ao, rs, ks, bPacked, bo, tile, 0, width, false);
-                            merge(tile, width, c, co, ldc, rows, cols, add);
+                            tile(width, kc, as, ao, rs, ks, bs, bo, step, scratch, 0, width, false);
+                            merge(scratch, width, c, co, ldc, rows, cols, add);
                         }
                     }
                 }
@@ -113,29 +142,57 @@ final class GemmVector {
         }
     }
 
-    private void tile(boolean narrow, int kc, float[] a, int ao, int rs, int ks, float[] b, int bo,
+    /**
+     * The width of the next panel when {@code remaining} columns are left: a full tile of two
+     * vectors while they last, then one (partial) panel: two vectors, or, when one vector is
+     * enough, the narrowest of one, a half or a quarter vector (of at least 4 lanes) that covers the
+     * rest. So n = 80 on 16 lanes is 32 + 32 + 16, and n = 7 is one 8-lane panel.
+     *
+     * <p>Narrow panels are bound by the broadcasts of A (one per FMA), so a narrower vector helps
+     * only where it saves a whole pass: 7 columns in 8 lanes ran 45% faster than in 16, but 20
+     * columns as 16 + 4 ran slower than one 32-wide pass, which broadcasts A once for both vectors.
+     */
+    int panelWidth(int remaining) {
+        if (remaining > L) {
+            return nr;
+        }
+        if (L >= 16 && remaining <= L / 4) {
+            return L / 4;
+        }
+        return L >= 8 && remaining <= L / 2 ? L / 2 : L;
+    }
+
+    private void tile(int width, int kc, float[] a, int ao, int rs, int ks, float[] b, int bo, int bs,
                       float[] c, int co, int ldc, boolean add) {
         if (mr == 8) {
-            if (narrow) {
-                GemmMicrokernels.tile8x1(kc, a, ao, rs, ks, b, bo, c, co, ldc, add);
+            if (width == nr) {
+                GemmMicrokernels.tile8x2(kc, a, ao, rs, ks, b, bo, bs, c, co, ldc, add);
+            } else if (width == L) {
+                GemmMicrokernels.tile8x1(kc, a, ao, rs, ks, b, bo, bs, c, co, ldc, add);
+            } else if (width == L / 2) {
+                GemmMicrokernels.tile8xHalf(kc, a, ao, rs, ks, b, bo, bs, c, co, ldc, add);
             } else {
-                GemmMicrokernels.tile8x2(kc, a, ao, rs, ks, b, bo, c, co, ldc, add);
+                GemmMicrokernels.tile8xQuarter(kc, a, ao, rs, ks, b, bo, bs, c, co, ldc, add);
             }
         } else {
-            if (narrow) {
-                GemmMicrokernels.tile6x1(kc, a, ao, rs, ks, b, bo, c, co, ldc, add);
+            if (width == nr) {
+                GemmMicrokernels.tile6x2(kc, a, ao, rs, ks, b, bo, bs, c, co, ldc, add);
+            } else if (width == L) {
+                GemmMicrokernels.tile6x1(kc, a, ao, rs, ks, b, bo, bs, c, co, ldc, add);
+            } else if (width == L / 2) {
+                GemmMicrokernels.tile6xHalf(kc, a, ao, rs, ks, b, bo, bs, c, co, ldc, add);
             } else {
-                GemmMicrokernels.tile6x2(kc, a, ao, rs, ks, b, bo, c, co, ldc, add);
+                GemmMicrokernels.tile6xQuarter(kc, a, ao, rs, ks, b, bo, bs, c, co, ldc, add);
             }
         }
     }
 
     /** Writes (or adds) the leading rows × cols of a scratch tile, {@code width} floats a row, into C. */
-    private static void merge(float[] tile, int width, float[] c, int co, int ldc, int rows, int cols, boolean add) {
+    private static void merge(float[] scratch, int width, float[] c, int co, int ldc, int rows, int cols, boolean add) {
         for (int r = 0; r < rows; r++, co += ldc) {
             for (int j = 0; j < cols; j += L) {
                 VectorMask<Float> inside = S.indexInRange(j, cols);
-                FloatVector v = FloatVector.fromArray(S, tile, r * width + j);
+                FloatVector v = FloatVector.fromArray(S, scratch, r * width + j);
                 if (add) {
                     v = v.add(FloatVector.fromArray(S, c, co + j, inside));
                 }
@@ -161,7 +218,7 @@ final class GemmVector {
     private static final class Buffers {
         private float[] packedB = new float[0];
         private float[] packedA = new float[0];
-        final float[] tile = new float[8 * 2 * L];
+        final float[] scratchTile = new float[8 * 2 * L];
 
         float[] packedB(int size) {
             if (packedB.length < size) {

@@ -75,7 +75,8 @@ class GemmTest {
         for (int m : around) {
             for (int n : around) {
                 if (m > 0 && n > 0) {
-                    check(SERIAL, rnd, rnd.nextBoolean(), rnd.nextBoolean(), m, n, 1 + rnd.nextInt(40), 1f, 0f, 0, 0, 0, 0);
+                    int k = 1 + rnd.nextInt(40);
+                    check(SERIAL, rnd, rnd.nextBoolean(), rnd.nextBoolean(), m, n, k, 1f, 0f, 0, 0, 0, 0);
                 }
             }
         }
@@ -148,8 +149,11 @@ class GemmTest {
     void blocksOfKAndNBeyondOneCacheBlock() {
         SplittableRandom rnd = new SplittableRandom(5);
         // k = 600 runs three k-blocks of 200 (the first overwrites, the rest add); n = 1100 spans three
-        // column blocks; m = 67 is prime, so the last row tile is partial.
+        // column blocks; m = 67 is prime, so the last row tile is partial (B is read in place).
         check(SERIAL, rnd, false, false, 67, 1100, 600, 1f, 0f, 0, 3, 5, 1);
+        // More rows than GemmVector reads B in place for: B packed, with padding and offsets.
+        check(SERIAL, rnd, false, false, 150, 1100, 600, 1f, 0f, 1, 3, 5, 2);
+        check(SERIAL, rnd, true, false, 203, 77, 300, 1f, 1f, 4, 2, 0, 9);
         check(SERIAL, rnd, true, true, 67, 1100, 600, 1f, 1f, 2, 0, 0, 7);
         check(SERIAL, rnd, true, false, 41, 71, 2000, -1f, 0.5f, 0, 0, 0, 0);
         check(SERIAL, rnd, false, true, 41, 71, 2000, 1f, 0f, 0, 0, 0, 0);
@@ -158,8 +162,16 @@ class GemmTest {
     @Test
     void parallelSplitsGiveTheSerialResultBitForBit() {
         SplittableRandom rnd = new SplittableRandom(6);
-        // Tall (split by rows), wide (split by columns), and square, each transposition.
-        int[][] shapes = {{1003, 40, 50}, {40, 1003, 50}, {257, 263, 129}, {29568 / 8, 80, 20}};
+        // Tall (split by rows), wide (split by columns), square, the TFT's tall k = 20 product, and
+        // one whose second task gets a single row (it must still run the tiled path, as serially).
+        int[][] shapes = {{4001, 40, 50}, {40, 4001, 50}, {257, 263, 129}, {29568 / 4, 80, 20}, {9, 4, 300_000}};
+        assertEquals(Gemm.Split.ROWS, Gemm.split(9, 4, 300_000, 2));
+        assertEquals(Gemm.Split.ROWS, Gemm.split(4001, 40, 50, 2));
+        assertEquals(Gemm.Split.COLUMNS, Gemm.split(40, 4001, 50, 2));
+        assertEquals(Gemm.Split.COLUMNS, Gemm.split(257, 263, 129, 2));
+        assertEquals(Gemm.Split.ROWS, Gemm.split(29568 / 4, 80, 20, 2));
+        assertEquals(Gemm.Split.NONE, Gemm.split(128, 231, 20, 2));
+        assertEquals(Gemm.Split.NONE, Gemm.split(4001, 40, 50, 1));
         for (int[] s : shapes) {
             for (boolean ta : new boolean[] {false, true}) {
                 for (boolean tb : new boolean[] {false, true}) {
@@ -194,13 +206,78 @@ class GemmTest {
             }
         };
         for (int trial = 0; trial < 80; trial++) {
-            int m = 1 + rnd.nextInt(40);
+            int m = 1 + rnd.nextInt(trial % 4 == 0 ? 200 : 40);
             int n = 1 + rnd.nextInt(80);
             int k = 1 + rnd.nextInt(300);
-            check(path, rnd, rnd.nextBoolean(), rnd.nextBoolean(), m, n, k,
-                    rnd.nextBoolean() ? 1f : 0.75f, rnd.nextBoolean() ? 0f : 1f, rnd.nextInt(3), rnd.nextInt(3), rnd.nextInt(3), rnd.nextInt(3));
+            float alpha = rnd.nextBoolean() ? 1f : 0.75f;
+            float beta = rnd.nextBoolean() ? 0f : 1f;
+            check(path, rnd, rnd.nextBoolean(), rnd.nextBoolean(), m, n, k, alpha, beta,
+                    rnd.nextInt(3), rnd.nextInt(3), rnd.nextInt(3), rnd.nextInt(3));
         }
         assertThrows(IllegalArgumentException.class, () -> new GemmVector(7));
+    }
+
+    @Test
+    void aSingleRowOrColumnOfC() {
+        SplittableRandom rnd = new SplittableRandom(10);
+        int[] lengths = {1, 2, 3, 4, 5, 15, 16, 17, 63, 64, 65, 67, 300};
+        for (Gemm3 path : List.of(SERIAL, PARALLEL)) {
+            for (boolean ta : new boolean[] {false, true}) {
+                for (boolean tb : new boolean[] {false, true}) {
+                    for (int length : lengths) {
+                        int k = lengths[rnd.nextInt(lengths.length)];
+                        float beta = rnd.nextBoolean() ? 0f : 1f;
+                        float alpha = rnd.nextBoolean() ? 1f : -1.5f;
+                        check(path, rnd, ta, tb, length, 1, k, alpha, beta,
+                                rnd.nextInt(3), rnd.nextInt(3), rnd.nextInt(3), rnd.nextInt(5));
+                        check(path, rnd, ta, tb, 1, length, k, alpha, beta,
+                                rnd.nextInt(3), rnd.nextInt(3), rnd.nextInt(3), rnd.nextInt(5));
+                    }
+                }
+            }
+        }
+        // Long enough to be split among threads (by rows for n = 1, by columns for m = 1).
+        check(PARALLEL, rnd, false, false, 300_000, 1, 40, 1f, 1f, 0, 2, 3, 0);
+        check(PARALLEL, rnd, true, true, 1, 300_000, 40, 1f, 0f, 0, 0, 0, 0);
+    }
+
+    @Test
+    void panelsCoverEveryColumnOnceWithTheNarrowestFit() {
+        assumeTrue(VectorSupport.ENABLED, "no SIMD in this JVM: " + VectorSupport.describe());
+        GemmVector gemm = GemmVector.PREFERRED;
+        int lanes = VectorSupport.LANES;
+        for (int n = 1; n <= 8 * lanes + 3; n++) {
+            int covered = 0;
+            while (covered < n) {
+                int width = gemm.panelWidth(n - covered);
+                int cols = Math.min(width, n - covered);
+                assertTrue(width == gemm.nr || width == lanes || width == lanes / 2 || width == lanes / 4,
+                        "n = " + n + ": width " + width);
+                assertTrue(width >= 4, "n = " + n + ": width " + width);
+                covered += cols;
+                // Only the last panel may be partial, and it wastes less than one vector.
+                assertTrue(cols == width || (covered == n && width - cols < lanes),
+                        "n = " + n + ": panel of width " + width + " holds " + cols + " columns");
+            }
+        }
+        if (lanes == 16) {
+            assertEquals(List.of(32), panels(gemm, 20));
+            assertEquals(List.of(32, 32, 16), panels(gemm, 80));
+            assertEquals(List.of(8), panels(gemm, 7));
+            assertEquals(List.of(32, 4), panels(gemm, 35));
+            assertEquals(List.of(32, 8), panels(gemm, 39));
+            assertEquals(List.of(32, 32), panels(gemm, 63));
+        }
+    }
+
+    private static List<Integer> panels(GemmVector gemm, int n) {
+        List<Integer> widths = new java.util.ArrayList<>();
+        for (int covered = 0; covered < n; ) {
+            int width = gemm.panelWidth(n - covered);
+            widths.add(width);
+            covered += Math.min(width, n - covered);
+        }
+        return widths;
     }
 
     @Test
@@ -285,7 +362,8 @@ class GemmTest {
             if (!(Math.abs(c[idx] - expected[idx]) <= tolerance)) {
                 fail(describe(ta, tb, m, n, k) + " alpha=" + alpha + " beta=" + beta + " lda=" + lda + " ldb=" + ldb
                         + " ldc=" + ldc + " offset=" + offset + ": C[" + rel / ldc + "," + rel % ldc + "] = " + c[idx]
-                        + ", reference " + expected[idx] + " (tolerance " + tolerance + ", " + VectorSupport.describe() + ")");
+                        + ", reference " + expected[idx] + " (tolerance " + tolerance + ", "
+                        + VectorSupport.describe() + ")");
             }
         }
     }
