@@ -2,7 +2,6 @@ package dev.tempora.tensor.kernels;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -98,10 +97,10 @@ final class GemmMatrixVector {
             s2 = FloatVector.fromArray(S, mat, r2 + full, tail).fma(xv, s2);
             s3 = FloatVector.fromArray(S, mat, r3 + full, tail).fma(xv, s3);
         }
-        put(y, yo, alpha * s0.reduceLanes(VectorOperators.ADD), add);
-        put(y, yo + ys, alpha * s1.reduceLanes(VectorOperators.ADD), add);
-        put(y, yo + 2 * ys, alpha * s2.reduceLanes(VectorOperators.ADD), add);
-        put(y, yo + 3 * ys, alpha * s3.reduceLanes(VectorOperators.ADD), add);
+        put(y, yo, alpha * VectorMath.sum(s0), add);
+        put(y, yo + ys, alpha * VectorMath.sum(s1), add);
+        put(y, yo + 2 * ys, alpha * VectorMath.sum(s2), add);
+        put(y, yo + 3 * ys, alpha * VectorMath.sum(s3), add);
     }
 
     private static float dot(int k, float[] mat, int r, float[] x, int xo) {
@@ -114,7 +113,7 @@ final class GemmMatrixVector {
             VectorMask<Float> tail = S.indexInRange(full, k);
             s = FloatVector.fromArray(S, mat, r + full, tail).fma(FloatVector.fromArray(S, x, xo + full, tail), s);
         }
-        return s.reduceLanes(VectorOperators.ADD);
+        return VectorMath.sum(s);
     }
 
     /**
