@@ -218,21 +218,25 @@ public final class Gemm {
         checkMatrix("C", m, n, false, c, cOff, ldc, "ldc");
     }
 
+    private static String describe(String name, int rows, int cols, boolean transposed) {
+        return name + (transposed ? " (stored transposed, " : " (stored ") + rows + "×" + cols + ")";
+    }
+
     /** A stored rows×cols row-major matrix at off with leading dimension ld must fit its array. */
     private static void checkMatrix(String name, int rows, int cols, boolean transposed, float[] x,
                                     int off, int ld, String ldName) {
         if (rows == 0 || cols == 0) {
             return;
         }
-        String what = name + (transposed ? " (stored transposed, " : " (stored ") + rows + "×" + cols + ")";
+        // The message is built only on failure: this check runs on every product of a training step.
         if (ld < cols) {
             throw new IllegalArgumentException("sgemm: " + ldName + " = " + ld + " is less than the "
-                    + cols + " columns of " + what);
+                    + cols + " columns of " + describe(name, rows, cols, transposed));
         }
         long last = off + (long) (rows - 1) * ld + cols - 1;
         if (off < 0 || last >= x.length) {
-            throw new IllegalArgumentException("sgemm: " + what + " at offset " + off + " with "
-                    + ldName + " = " + ld + " needs elements up to index " + last + ", but the array has "
+            throw new IllegalArgumentException("sgemm: " + describe(name, rows, cols, transposed) + " at offset " + off
+                    + " with " + ldName + " = " + ld + " needs elements up to index " + last + ", but the array has "
                     + x.length);
         }
     }
