@@ -45,7 +45,6 @@ final class MatMul {
             Gemm.sgemm(oa.transposed, ob.transposed, m, n, k, 1f, oa.t.data, oa.t.offset, oa.ld,
                     ob.t.data, ob.t.offset, ob.ld, 0f, out.data, 0, n);
         } else {
-            int[] full = outShape.clone();
             int[] aBatchStrides = batchStrides(oa.t, batch);
             int[] bBatchStrides = batchStrides(ob.t, batch);
             if (!oa.transposed && isZero(bBatchStrides) && rowsRunOn(aBatchStrides, batch, (long) m * oa.ld)) {
@@ -70,7 +69,6 @@ final class MatMul {
                             ob.t.data, bo, ob.ld, 0f, out.data, i * m * n, n);
                 }
             });
-            assert full.length == outShape.length;
         }
         return squeezeVectors(out, vecA, vecB);
     }
