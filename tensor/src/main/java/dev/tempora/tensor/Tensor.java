@@ -19,6 +19,11 @@ import java.util.random.RandomGeneratorFactory;
  * {@link #addInPlace}, {@link #mulInPlace}, {@link #set}), which optimisers and gradient
  * accumulation use. Axes may be negative (-1 is the last). Integer data (class indices, lengths)
  * are stored as exact floats, as every value below 2^24 is.
+ *
+ * <p>This class is the tensor API's one facade, longer than our usual file for that reason: the
+ * operations themselves live in package-private classes ({@code Elementwise}, {@code Reductions},
+ * {@code Normalization}, {@code MatMul}, {@code Indexing}) and the kernels below them; here each
+ * is one documented line, so the whole API reads in one place, as torch.Tensor's does.
  */
 public final class Tensor {
 
