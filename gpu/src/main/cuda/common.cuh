@@ -1,0 +1,140 @@
+// Shared definitions of Tempora's CUDA kernels.
+//
+// Every kernel is `KERNEL void name(...)`: extern "C" so that its PTX entry keeps its plain name (the
+// Java side looks kernels up by name and checks its argument list against the PTX's .entry).
+// The same sources compile for the GPU with nvcc and, with TEMPORA_EMULATION, for the CPU with g++
+// against src/emulator/emulator.h, which runs blocks as fibers so the parity tests run without a GPU.
+#pragma once
+
+#ifdef TEMPORA_EMULATION
+#include "emulator.h"
+#else
+#define KERNEL extern "C" __global__
+// Dynamic shared memory, sized at launch.
+#define DYNAMIC_SHARED(type, name) extern __shared__ __align__(16) unsigned char tempora_dynamic_shared_[]; \
+    type* name = reinterpret_cast<type*>(tempora_dynamic_shared_)
+#endif
+
+#include <stdint.h>
+
+// At most this many tensors in one list argument (weighted sums, concatenation).
+#define MAX_LIST 16
+
+// Up to MAX_LIST device pointers, passed by value (a kernel argument of 128 bytes).
+struct PointerList {
+    float* p[MAX_LIST];
+};
+
+// Up to MAX_LIST integers, passed by value (64 bytes).
+struct IntList {
+    int v[MAX_LIST];
+};
+
+// A dense 4-d index space and the strides of one or two operands over it (0 for a broadcast axis).
+struct Strides4 {
+    int size[4];
+    int a[4];
+    int b[4];
+};
+
+// ---------------------------------------------------------------- dropout's counter hash
+// Bit for bit dev.tempora.tensor.kernels.DropoutKernels: element i survives when
+// uniform(i) >= p, the uniform number being a hash of (seed, i). Unsigned arithmetic wraps as Java's int
+// and long do.
+
+__device__ __forceinline__ unsigned int dropout_mix32(unsigned int x) {
+    x ^= x >> 16;
+    x *= 0x7feb352du;
+    x ^= x >> 15;
+    x *= 0x846ca68bu;
+    x ^= x >> 16;
+    return x;
+}
+
+__device__ __forceinline__ unsigned long long dropout_mix64(unsigned long long z) {
+    z += 0x9E3779B97F4A7C15ull;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+struct DropoutKeys {
+    unsigned int k1;
+    unsigned int k2;
+};
+
+__device__ __forceinline__ DropoutKeys dropout_keys(unsigned long long seed) {
+    unsigned long long m = dropout_mix64(seed);
+    DropoutKeys k;
+    k.k1 = (unsigned int) m;
+    k.k2 = (unsigned int) (m >> 32);
+    return k;
+}
+
+__device__ __forceinline__ float dropout_uniform(unsigned int i, DropoutKeys k) {
+    unsigned int h = dropout_mix32(dropout_mix32(i + k.k1) ^ k.k2);
+    return (float) (h >> 8) * 5.9604644775390625e-8f; // 2^-24
+}
+
+// ---------------------------------------------------------------- small helpers
+
+__device__ __forceinline__ float sigmoidf_(float x) {
+    return 1.0f / (1.0f + expf(-x));
+}
+
+__device__ __forceinline__ float warp_sum(float v) {
+    for (int offset = 16; offset > 0; offset >>= 1) {
+        v += __shfl_xor_sync(0xffffffffu, v, offset);
+    }
+    return v;
+}
+
+__device__ __forceinline__ float warp_max(float v) {
+    for (int offset = 16; offset > 0; offset >>= 1) {
+        v = fmaxf(v, __shfl_xor_sync(0xffffffffu, v, offset));
+    }
+    return v;
+}
+
+__device__ __forceinline__ double warp_sum_double(double v) {
+    for (int offset = 16; offset > 0; offset >>= 1) {
+        v += __shfl_xor_sync(0xffffffffu, v, offset);
+    }
+    return v;
+}
+
+// Sum over a block of blockDim.x threads (a multiple of 32, at most 1024); every thread gets the result.
+// `scratch` holds 32 floats of shared memory.
+__device__ __forceinline__ float block_sum(float v, float* scratch) {
+    int lane = threadIdx.x & 31;
+    int warp = threadIdx.x >> 5;
+    int warps = blockDim.x >> 5;
+    v = warp_sum(v);
+    __syncthreads(); // scratch may still be read by an earlier call
+    if (lane == 0) {
+        scratch[warp] = v;
+    }
+    __syncthreads();
+    float total = 0.0f;
+    for (int w = 0; w < warps; w++) { // the same order in every thread: every thread gets the same bits
+        total += scratch[w];
+    }
+    return total;
+}
+
+__device__ __forceinline__ double block_sum_double(double v, double* scratch) {
+    int lane = threadIdx.x & 31;
+    int warp = threadIdx.x >> 5;
+    int warps = blockDim.x >> 5;
+    v = warp_sum_double(v);
+    __syncthreads();
+    if (lane == 0) {
+        scratch[warp] = v;
+    }
+    __syncthreads();
+    double total = 0.0;
+    for (int w = 0; w < warps; w++) {
+        total += scratch[w];
+    }
+    return total;
+}

@@ -1,0 +1,252 @@
+// Element-wise kernels: unary functions and their gradients, broadcasting binary ops, dropout, the
+// ResampleNorm gate, per-sample affine maps, embedding lookups, strided copies and concatenation.
+// One thread per output element; grids are 1-d over the element count (the Java side picks the size).
+#pragma once
+#include "common.cuh"
+
+// Unary ops; the codes are dev.tempora.gpu.device.UnaryFunction's ordinals. p, q: ELU's alpha; softplus's
+// beta and threshold; clamp's min and max.
+#define UNARY_ELU 0
+#define UNARY_SIGMOID 1
+#define UNARY_TANH 2
+#define UNARY_EXP 3
+#define UNARY_RELU 4
+#define UNARY_SOFTPLUS 5
+#define UNARY_SQUARE 6
+#define UNARY_CLAMP 7
+
+__device__ __forceinline__ float unary_apply(int op, float x, float p, float q) {
+    switch (op) {
+        case UNARY_ELU: return x > 0.0f ? x : p * expm1f(x);
+        case UNARY_SIGMOID: return sigmoidf_(x);
+        case UNARY_TANH: return tanhf(x);
+        case UNARY_EXP: return expf(x);
+        case UNARY_RELU: return x <= 0.0f ? 0.0f : x; // NaN passes through, as Math.max(x, 0)
+        case UNARY_SOFTPLUS: return x * p > q ? x : log1pf(expf(p * x)) / p;
+        case UNARY_SQUARE: return x * x;
+        default: return fminf(fmaxf(x, p), q);
+    }
+}
+
+// The derivative given the input x and the output y (whichever is cheaper), as UnaryOp.derivative.
+__device__ __forceinline__ float unary_derivative(int op, float x, float y, float p, float q) {
+    switch (op) {
+        case UNARY_ELU: return x > 0.0f ? 1.0f : y + p;
+        case UNARY_SIGMOID: return y * (1.0f - y);
+        case UNARY_TANH: return 1.0f - y * y;
+        case UNARY_EXP: return y;
+        case UNARY_RELU: return x <= 0.0f ? 0.0f : 1.0f;
+        case UNARY_SOFTPLUS: return x * p > q ? 1.0f : sigmoidf_(p * x);
+        case UNARY_SQUARE: return 2.0f * x;
+        default: return x >= p && x <= q ? 1.0f : 0.0f;
+    }
+}
+
+KERNEL void unary_forward(int op, float p, float q, const float* __restrict__ x, float* __restrict__ y, int n) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n) {
+        y[i] = unary_apply(op, x[i], p, q);
+    }
+}
+
+KERNEL void unary_backward(int op, float p, float q, const float* __restrict__ g, const float* __restrict__ x,
+                           const float* __restrict__ y, float* __restrict__ gx, int n) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n) {
+        gx[i] = g[i] * unary_derivative(op, x[i], y[i], p, q);
+    }
+}
+
+// out = a op b over a 4-d index space; operands address it through their own strides (0 where broadcast).
+#define BINARY_ADD 0
+#define BINARY_SUB 1
+#define BINARY_MUL 2
+#define BINARY_DIV 3
+
+KERNEL void binary_broadcast(int op, const float* __restrict__ a, const float* __restrict__ b,
+                             float* __restrict__ out, Strides4 s, int n) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i >= n) {
+        return;
+    }
+    int r = i;
+    int i3 = r % s.size[3]; r /= s.size[3];
+    int i2 = r % s.size[2]; r /= s.size[2];
+    int i1 = r % s.size[1];
+    int i0 = r / s.size[1];
+    float x = a[i0 * s.a[0] + i1 * s.a[1] + i2 * s.a[2] + i3 * s.a[3]];
+    float y = b[i0 * s.b[0] + i1 * s.b[1] + i2 * s.b[2] + i3 * s.b[3]];
+    float v;
+    switch (op) {
+        case BINARY_ADD: v = x + y; break;
+        case BINARY_SUB: v = x - y; break;
+        case BINARY_MUL: v = x * y; break;
+        default: v = x / y; break;
+    }
+    out[i] = v;
+}
+
+// y = x * alpha (a gradient's scaling, a negation).
+KERNEL void scale(const float* __restrict__ x, float alpha, float* __restrict__ y, int n) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n) {
+        y[i] = x[i] * alpha;
+    }
+}
+
+// y += x (gradient accumulation).
+KERNEL void accumulate(const float* __restrict__ x, float* __restrict__ y, int n) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < n) {
+        y[i] += x[i];
+    }
+}
+
+// Inverted dropout with DropoutKernels' counter hash; the seed is read from device memory (seeds[seedIndex])
+// so that a captured CUDA graph replays with each step's own seeds. The backward is this kernel on the gradient.
+KERNEL void dropout_forward(const float* __restrict__ x, float* __restrict__ y, int n, float p,
+                            const unsigned long long* __restrict__ seeds, int seedIndex) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i >= n) {
+        return;
+    }
+    DropoutKeys keys = dropout_keys(seeds[seedIndex]);
+    float keep = 1.0f / (1.0f - p);
+    y[i] = dropout_uniform((unsigned int) i, keys) >= p ? x[i] * keep : 0.0f;
+}
+
+// ResampleNorm's trainable gate: y[r, j] = x[r, j] * 2σ(mask[j]).
+KERNEL void mask_gate_forward(const float* __restrict__ x, const float* __restrict__ mask, float* __restrict__ y,
+                              int rows, int len) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < rows * len) {
+        float gate = sigmoidf_(mask[i % len]) * 2.0f;
+        y[i] = x[i] * gate;
+    }
+}
+
+KERNEL void mask_gate_backward_input(const float* __restrict__ g, const float* __restrict__ mask,
+                                     float* __restrict__ gx, int rows, int len) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < rows * len) {
+        float gate = sigmoidf_(mask[i % len]) * 2.0f;
+        gx[i] = g[i] * gate;
+    }
+}
+
+// gmask[j] = Σ_r g·x (already summed into sums) · 2σ'(mask[j]).
+KERNEL void mask_gate_backward_mask(const float* __restrict__ sums, const float* __restrict__ mask,
+                                    float* __restrict__ gmask, int len) {
+    int j = blockIdx.x * blockDim.x + threadIdx.x;
+    if (j < len) {
+        float s = sigmoidf_(mask[j]);
+        gmask[j] = sums[j] * 2.0f * (s * (1.0f - s));
+    }
+}
+
+// The TFT's de-normalisation: y = x·scale_b + center_b for sample b, with (center, scale) pairs in
+// targetScale (B, 2) and `per` elements per sample. Two roundings, as the CPU's mul then add.
+KERNEL void sample_affine_forward(const float* __restrict__ x, const float* __restrict__ targetScale,
+                                  float* __restrict__ y, int samples, int per) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < samples * per) {
+        int b = i / per;
+        y[i] = __fadd_rn(__fmul_rn(x[i], targetScale[2 * b + 1]), targetScale[2 * b]);
+    }
+}
+
+KERNEL void sample_affine_backward(const float* __restrict__ g, const float* __restrict__ targetScale,
+                                   float* __restrict__ gx, int samples, int per) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < samples * per) {
+        gx[i] = g[i] * targetScale[2 * (i / per) + 1];
+    }
+}
+
+// Embedding lookup: row r = (b, t) of the output is table row ids[b·sampleStride + t·stepStride]
+// (class ids are exact floats, read straight from the batch's categorical tensor).
+KERNEL void embedding_forward(const float* __restrict__ table, const float* __restrict__ ids, int sampleStride,
+                              int stepStride, int steps, int rows, int dim, float* __restrict__ out) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < rows * dim) {
+        int r = i / dim;
+        int id = (int) ids[(r / steps) * sampleStride + (r % steps) * stepStride];
+        out[i] = table[id * dim + (i % dim)];
+    }
+}
+
+// gtable (zeroed by the caller) += the rows' gradients, scattered by id.
+KERNEL void embedding_backward(const float* __restrict__ g, const float* __restrict__ ids, int sampleStride,
+                               int stepStride, int steps, int rows, int dim, float* __restrict__ gtable) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < rows * dim) {
+        int r = i / dim;
+        int id = (int) ids[(r / steps) * sampleStride + (r % steps) * stepStride];
+        atomicAdd(&gtable[id * dim + (i % dim)], g[i]);
+    }
+}
+
+// dst (contiguous, s.size) = src read through strides s.a: narrow, select, column extraction, permutes.
+KERNEL void strided_copy(const float* __restrict__ src, float* __restrict__ dst, Strides4 s, int n) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i >= n) {
+        return;
+    }
+    int r = i;
+    int i3 = r % s.size[3]; r /= s.size[3];
+    int i2 = r % s.size[2]; r /= s.size[2];
+    int i1 = r % s.size[1];
+    int i0 = r / s.size[1];
+    dst[i] = src[i0 * s.a[0] + i1 * s.a[1] + i2 * s.a[2] + i3 * s.a[3]];
+}
+
+// dst, addressed through strides s.a (no two elements alias), += src (contiguous): the gradient of a
+// narrow or select flowing back into its input's region.
+KERNEL void strided_accumulate(const float* __restrict__ src, float* __restrict__ dst, Strides4 s, int n) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i >= n) {
+        return;
+    }
+    int r = i;
+    int i3 = r % s.size[3]; r /= s.size[3];
+    int i2 = r % s.size[2]; r /= s.size[2];
+    int i1 = r % s.size[1];
+    int i0 = r / s.size[1];
+    dst[i0 * s.a[0] + i1 * s.a[1] + i2 * s.a[2] + i3 * s.a[3]] += src[i];
+}
+
+// Concatenation of inputs along an axis, seen as (outer, width_i) blocks: dst row o is the inputs'
+// rows o side by side, `total` = Σ width_i wide.
+KERNEL void concat_forward(PointerList src, IntList widths, int outer, int total,
+                           float* __restrict__ dst) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i >= outer * total) {
+        return;
+    }
+    int o = i / total;
+    int c = i % total;
+    int k = 0;
+    while (c >= widths.v[k]) {
+        c -= widths.v[k];
+        k++;
+    }
+    dst[i] = src.p[k][o * widths.v[k] + c];
+}
+
+// The split back: each input's gradient (a null pointer where none is needed) from the concatenation's.
+KERNEL void concat_backward(const float* __restrict__ g, PointerList dst, IntList widths, int outer, int total) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i >= outer * total) {
+        return;
+    }
+    int o = i / total;
+    int c = i % total;
+    int k = 0;
+    while (c >= widths.v[k]) {
+        c -= widths.v[k];
+        k++;
+    }
+    if (dst.p[k] != nullptr) {
+        dst.p[k][o * widths.v[k] + c] = g[i];
+    }
+}

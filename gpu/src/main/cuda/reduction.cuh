@@ -1,0 +1,84 @@
+// Reductions. Sums run in a fixed order (no atomics), so every run gives the same bits.
+#pragma once
+#include "common.cuh"
+
+// Sums over the middle axis of a contiguous (outer, r, inner) block, of a or of a·b (b not null):
+// out[o, j] = Σ_k a[o, k, j]·b[o, k, j]. Blocks are 32 × 8 threads: x over 32 columns j, y over rows k.
+// grid = (ceil(inner / 32), outer, chunks): the rows are cut into chunks of `rowsPerChunk`, and chunk z
+// writes its sums to out + z·outer·inner (with one chunk, out is the result; with more, sum_chunks adds them).
+KERNEL void reduce_middle(const float* __restrict__ a, const float* __restrict__ b, float* __restrict__ out,
+                          int outer, int r, int inner, int rowsPerChunk) {
+    __shared__ float partial[8][33];
+    int j = blockIdx.x * 32 + threadIdx.x;
+    int o = blockIdx.y;
+    int k0 = blockIdx.z * rowsPerChunk;
+    int k1 = min(r, k0 + rowsPerChunk);
+    float acc = 0.0f;
+    if (j < inner) {
+        for (int k = k0 + (int) threadIdx.y; k < k1; k += 8) {
+            size_t index = ((size_t) o * r + k) * inner + j;
+            acc += b == nullptr ? a[index] : a[index] * b[index];
+        }
+    }
+    partial[threadIdx.y][threadIdx.x] = acc;
+    __syncthreads();
+    if (threadIdx.y == 0 && j < inner) {
+        float total = 0.0f;
+        for (int y = 0; y < 8; y++) {
+            total += partial[y][threadIdx.x];
+        }
+        out[((size_t) blockIdx.z * outer + o) * inner + j] = total;
+    }
+}
+
+// out[i] = alpha · Σ_c partial[c·count + i], plus out[i] when accumulate: the chunks of reduce_middle, in order.
+KERNEL void sum_chunks(const float* __restrict__ partial, float* __restrict__ out, int chunks, int count, float alpha,
+                       int accumulate) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < count) {
+        float total = 0.0f;
+        for (int c = 0; c < chunks; c++) {
+            total += partial[(size_t) c * count + i];
+        }
+        total *= alpha;
+        out[i] = accumulate ? out[i] + total : total;
+    }
+}
+
+// Per block, the sum of squares of its slice of x in double: partial[blockIdx.x]. blockDim 256.
+KERNEL void sum_squares_partial(const float* __restrict__ x, int n, int perBlock, double* __restrict__ partial) {
+    __shared__ double scratch[32];
+    int begin = blockIdx.x * perBlock;
+    int end = min(n, begin + perBlock);
+    double acc = 0.0;
+    for (int i = begin + (int) threadIdx.x; i < end; i += blockDim.x) {
+        double v = x[i];
+        acc += v * v;
+    }
+    double total = block_sum_double(acc, scratch);
+    if (threadIdx.x == 0) {
+        partial[blockIdx.x] = total;
+    }
+}
+
+// Gradient clipping by global norm (torch's clip_grad_norm_): every block adds the partial sums of
+// squares in the same order, so all agree on norm = √Σ; the gradients are scaled by maxNorm / (norm + 1e-6)
+// when that is below 1 and the norm finite. Block 0 writes the norm (before clipping) to normOut.
+KERNEL void clip_by_global_norm(float* __restrict__ g, int n, const double* __restrict__ partial, int partials,
+                                float maxNorm, float* __restrict__ normOut) {
+    double sum = 0.0;
+    for (int c = 0; c < partials; c++) {
+        sum += partial[c];
+    }
+    double norm = sqrt(sum);
+    double coefficient = maxNorm / (norm + 1e-6);
+    if (blockIdx.x == 0 && threadIdx.x == 0) {
+        *normOut = (float) norm;
+    }
+    if (coefficient < 1.0 && isfinite(norm)) {
+        float c = (float) coefficient;
+        for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += gridDim.x * blockDim.x) {
+            g[i] *= c;
+        }
+    }
+}

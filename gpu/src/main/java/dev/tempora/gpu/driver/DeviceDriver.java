@@ -1,0 +1,56 @@
+package dev.tempora.gpu.driver;
+
+/**
+ * What the GPU backend needs from a device: memory, copies, kernel launches by name, and ordering. Two
+ * implementations: {@link CudaDriver} (an NVIDIA GPU through JCuda's driver API, kernels from the PTX built
+ * out of {@code src/main/cuda}) and {@link EmulatedDriver} (the very same kernel sources compiled for the
+ * CPU, so parity tests run without a GPU). Addresses are plain 64-bit device addresses.
+ *
+ * <p>A driver is used from one thread at a time; work is issued in order on one stream, so a download sees
+ * every launch issued before it.
+ */
+public interface DeviceDriver extends AutoCloseable {
+
+    /** The device in words: name, memory, driver version. */
+    String description();
+
+    long allocate(long bytes);
+
+    void free(long address);
+
+    void upload(long destination, float[] source, int offset, int count);
+
+    void download(long source, float[] destination, int offset, int count);
+
+    /** Sets {@code count} 32-bit words at {@code destination} to {@code bits}. */
+    void fill(long destination, int bits, long count);
+
+    void copy(long destination, long source, long bytes);
+
+    /**
+     * Launches the kernel named {@code kernel}; {@code grid} and {@code block} are (x, y, z). Throws when
+     * the kernel does not exist or the launch is refused.
+     */
+    void launch(String kernel, int[] grid, int[] block, int sharedBytes, KernelArguments arguments);
+
+    /** Waits until every issued operation has finished (and reports an asynchronous fault, if any). */
+    void synchronize();
+
+    /** Records the whole sequence of launches {@code body} issues as one replayable graph (CUDA graphs). */
+    default Graph capture(Runnable body) {
+        body.run();
+        return () -> body.run();
+    }
+
+    /** A captured sequence of launches, replayed with the same addresses and arguments. */
+    interface Graph extends AutoCloseable {
+        void launch();
+
+        @Override
+        default void close() {
+        }
+    }
+
+    @Override
+    void close();
+}

@@ -1,0 +1,56 @@
+package dev.tempora.gpu;
+
+import dev.tempora.gpu.driver.DeviceDriver;
+import dev.tempora.gpu.driver.KernelArguments;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The device check's timings: launch overhead, our SGEMM and the TFT seed-preset step on the GPU. */
+final class GpuTimings {
+    private GpuTimings() {
+    }
+
+    static Map<String, Object> run(GpuDevice device, Path out) {
+        Map<String, Object> results = new LinkedHashMap<>();
+        results.put("launch_us", launchOverhead(device, false));
+        results.put("graph_launch_us", launchOverhead(device, true));
+        return results;
+    }
+
+    /** Microseconds per launch of a tiny kernel, issued one by one from Java or replayed from a graph. */
+    static double launchOverhead(GpuDevice device, boolean graph) {
+        int launches = 2000;
+        try (DeviceTensor x = device.zeros(256); DeviceTensor y = device.zeros(256)) {
+            KernelArguments args = new KernelArguments().i32(2).f32(0).f32(0).pointer(x.address()).pointer(y.address()).i32(256);
+            Runnable body = () -> {
+                for (int i = 0; i < launches; i++) {
+                    device.launch("unary_forward", 256, args);
+                }
+            };
+            double[] times = new double[7];
+            if (graph) {
+                try (DeviceDriver.Graph g = device.driver().capture(body)) {
+                    for (int r = 0; r < times.length; r++) {
+                        device.synchronize();
+                        long t0 = System.nanoTime();
+                        g.launch();
+                        device.synchronize();
+                        times[r] = (System.nanoTime() - t0) / 1e3 / launches;
+                    }
+                }
+            } else {
+                for (int r = 0; r < times.length; r++) {
+                    device.synchronize();
+                    long t0 = System.nanoTime();
+                    body.run();
+                    device.synchronize();
+                    times[r] = (System.nanoTime() - t0) / 1e3 / launches;
+                }
+            }
+            Arrays.sort(times);
+            return times[times.length / 2];
+        }
+    }
+}
