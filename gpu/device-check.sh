@@ -32,7 +32,7 @@ prepare() {
   (cd "$stage" && mkdir -p natives && cd natives && unzip -q "$natives" 'lib/libJCudaDriver-*' 'META-INF/MANIFEST.MF' \
      && rm "$natives" && "$java_home/bin/jar" --create --file "$natives" --manifest META-INF/MANIFEST.MF lib) && rm -rf "$stage/natives"
   cp -r "$root/gpu/target/test-classes" "$stage/test-classes"
-  "$java_home/bin/jlink" --add-modules java.base,java.logging,java.management,jdk.incubator.vector,jdk.unsupported \
+  "$java_home/bin/jlink" --add-modules java.base,java.logging,java.management,jdk.incubator.vector,jdk.unsupported,jdk.zipfs \
     --strip-debug --no-header-files --no-man-pages --compress=zip-9 --output "$stage/jdk"
   # libjvm.so ships with its symbol table (30 MB); the check needs none of it.
   if command -v strip >/dev/null; then strip --strip-unneeded "$stage/jdk/lib/server/libjvm.so"; fi
@@ -50,7 +50,7 @@ run() {
   echo "== Tempora: parity tests and timings on the GPU"
   set -o pipefail
   "$stage/jdk/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xss8m \
-    -cp "$stage/test-classes:$stage/lib/*" dev.tempora.gpu.DeviceCheck "$out" "$@" 2>&1 | tee "$out/device-check.log"
+    -cp "$stage/test-classes:$stage/lib/*" dev.tempora.gpu.DeviceCheck "$out" "$stage/test-classes" "$@" 2>&1 | tee "$out/device-check.log"
 }
 
 case "${1:-}" in

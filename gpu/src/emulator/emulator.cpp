@@ -42,7 +42,6 @@ ucontext_t scheduler_context;
 std::vector<Fiber> fibers(MAX_THREADS);
 unsigned char* stacks = nullptr;
 int current = 0;
-int live_threads = 0;
 void (*body)(void**) = nullptr;
 void** parameters = nullptr;
 std::vector<unsigned char> dynamic_shared_memory;

@@ -5,3 +5,4 @@
 #include "reduction.cuh"
 #include "norm.cuh"
 #include "lstm.cuh"
+#include "gemm.cuh"

@@ -22,8 +22,9 @@ import java.util.Optional;
  *
  * <p>Find the GPU with {@link #probe()}: it opens the first CUDA device once and caches either the device
  * or the reason there is none (a missing driver throws {@link UnsatisfiedLinkError} only the first time).
+ * A device lives as long as the process (it is shared, so nobody closes it).
  */
-public final class GpuDevice implements AutoCloseable {
+public final class GpuDevice {
     /** Threads per block of the 1-d element-wise launches. */
     public static final int BLOCK = 256;
     private static final long ALIGNMENT = 256;
@@ -209,10 +210,5 @@ public final class GpuDevice implements AutoCloseable {
             }
             owned.clear();
         }
-    }
-
-    @Override
-    public void close() {
-        driver.close();
     }
 }

@@ -1,6 +1,6 @@
 package dev.tempora.gpu;
 
-import static org.junit.platform.engine.discovery.DiscoverySelectors.selectPackage;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClasspathRoots;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -16,7 +16,8 @@ import org.junit.platform.launcher.listeners.TestExecutionSummary;
 
 /**
  * The GPU machine's one-call check (gpu/device-check.sh runs it there, with no Maven): this module's parity
- * tests on the CUDA device, then the timings (GpuTimings). Exits non-zero when there is no CUDA device,
+ * tests on the CUDA device, then the timings (GpuTimings). Arguments: the output folder, the folder of
+ * this module's test classes, and optionally {@code --tests-only}. Exits non-zero when there is no CUDA device,
  * when any test fails or is skipped, or when a timing cannot run.
  */
 public final class DeviceCheck {
@@ -24,7 +25,7 @@ public final class DeviceCheck {
     }
 
     public static void main(String[] args) throws Exception {
-        Path out = Path.of(args.length > 0 ? args[0] : ".");
+        Path out = Path.of(args[0]);
         Files.createDirectories(out);
         GpuDevice.Availability cuda = GpuDevice.probe();
         if (!cuda.available()) {
@@ -34,7 +35,7 @@ public final class DeviceCheck {
         System.out.println("device check: " + cuda.device().description());
 
         LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
-                .selectors(selectPackage("dev.tempora.gpu")).build();
+                .selectors(selectClasspathRoots(java.util.Set.of(Path.of(args[1])))).build();
         Launcher launcher = LauncherFactory.create();
         SummaryGeneratingListener listener = new SummaryGeneratingListener();
         long start = System.nanoTime();
@@ -48,7 +49,7 @@ public final class DeviceCheck {
             boolean passed = summary.getTotalFailureCount() == 0 && summary.getTestsSkippedCount() == 0
                     && summary.getTestsAbortedCount() == 0 && summary.getTestsSucceededCount() > 0;
             Map<String, Object> timings = new LinkedHashMap<>();
-            if (args.length < 2 || !args[1].equals("--tests-only")) {
+            if (args.length < 3 || !args[2].equals("--tests-only")) {
                 timings = GpuTimings.run(cuda.device(), out);
             }
             System.out.println("device check: " + (passed ? "PASSED" : "FAILED") + " " + timings);
