@@ -32,7 +32,7 @@ prepare() {
   (cd "$stage" && mkdir -p natives && cd natives && unzip -q "$natives" 'lib/libJCudaDriver-*' 'META-INF/MANIFEST.MF' \
      && rm "$natives" && "$java_home/bin/jar" --create --file "$natives" --manifest META-INF/MANIFEST.MF lib) && rm -rf "$stage/natives"
   cp -r "$root/gpu/target/test-classes" "$stage/test-classes"
-  "$java_home/bin/jlink" --add-modules java.base,java.logging,java.management,jdk.incubator.vector,jdk.unsupported,jdk.zipfs \
+  "$java_home/bin/jlink" --add-modules java.base,java.logging,java.management,jdk.incubator.vector,jdk.unsupported,jdk.zipfs,jdk.management \
     --strip-debug --no-header-files --no-man-pages --compress=zip-9 --output "$stage/jdk"
   # libjvm.so ships with its symbol table (30 MB); the check needs none of it.
   if command -v strip >/dev/null; then strip --strip-unneeded "$stage/jdk/lib/server/libjvm.so"; fi
@@ -44,7 +44,8 @@ run() {
   local out="${OUT:-$root/device-out}"
   mkdir -p "$out"
   [ -x "$stage/jdk/bin/java" ] || { echo "device-check: no $stage/jdk: run 'bash gpu/device-check.sh prepare' here and carry .device" >&2; exit 2; }
-  nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv,noheader | tee "$out/gpu.txt" || true
+  { nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv,noheader
+    grep -m1 'model name' /proc/cpuinfo; echo "cpus: $(nproc)"; date -u +%F; } | tee "$out/machine.txt" || true
   echo "== torch.matmul (cuBLAS SGEMM, TF32 off)"
   PYTHONUNBUFFERED=1 timeout 120 python3 "$root/gpu/tools/torch_matmul.py" 1024 2048 4096 | tee "$out/torch_matmul.jsonl" || true
   echo "== Tempora: parity tests and timings on the GPU"
