@@ -1,0 +1,50 @@
+package dev.tempora.parallel;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.ServiceLoader;
+
+/**
+ * A device beside the CPU that can train and run the TFT (the CUDA backend of the {@code gpu} module).
+ * Accelerators are found at run time with {@link ServiceLoader}, so this module, and every core module,
+ * depends on the JDK alone: the {@code gpu} module registers its implementation and the launcher puts it
+ * on the class path when it was built.
+ */
+public interface Accelerator {
+
+    /** A short name, as the command line takes it ({@code cuda}). */
+    String name();
+
+    /** Empty when the device can be used; otherwise why not, in one line (no driver, no device, ...). */
+    Optional<String> unavailableReason();
+
+    /** The device in words (name, memory, driver), or the reason it is unavailable. */
+    String description();
+
+    /** Every accelerator on the class path, in class-path order. */
+    static List<Accelerator> installed() {
+        List<Accelerator> found = new ArrayList<>();
+        ServiceLoader.load(Accelerator.class).forEach(found::add);
+        return found;
+    }
+
+    /**
+     * The one line that says which backend runs and why: the CPU is the default; an accelerator runs only
+     * when asked for ({@code requested}), and then only when it is available.
+     */
+    static String describeChoice(String requested, List<Accelerator> installed) {
+        if (requested == null || requested.equals("cpu")) {
+            Optional<Accelerator> usable = installed.stream().filter(a -> a.unavailableReason().isEmpty()).findFirst();
+            return usable.map(a -> "backend: CPU (the default; " + a.name() + " is available: " + a.description()
+                            + "; --device " + a.name() + " uses it)")
+                    .orElse("backend: CPU" + (installed.isEmpty() ? " (no accelerator module on the class path)"
+                            : " (" + installed.getFirst().name() + " unavailable: "
+                                    + installed.getFirst().unavailableReason().orElse("") + ")"));
+        }
+        return installed.stream().filter(a -> a.name().equals(requested)).findFirst()
+                .map(a -> a.unavailableReason().map(r -> "backend: " + requested + " requested but unavailable: " + r)
+                        .orElse("backend: " + a.name() + " (" + a.description() + ")"))
+                .orElse("backend: " + requested + " requested but no such accelerator is installed");
+    }
+}

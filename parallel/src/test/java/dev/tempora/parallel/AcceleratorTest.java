@@ -1,0 +1,48 @@
+package dev.tempora.parallel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class AcceleratorTest {
+
+    private static Accelerator fake(String reason) {
+        return new Accelerator() {
+            public String name() {
+                return "cuda";
+            }
+
+            public Optional<String> unavailableReason() {
+                return Optional.ofNullable(reason);
+            }
+
+            public String description() {
+                return reason == null ? "Test GPU" : "unavailable: " + reason;
+            }
+        };
+    }
+
+    @Test
+    void theCpuIsTheDefaultAndTheLineSaysWhatElseThereIs() {
+        assertEquals("backend: CPU (no accelerator module on the class path)", Accelerator.describeChoice(null, List.of()));
+        assertEquals("backend: CPU (cuda unavailable: no driver)", Accelerator.describeChoice(null, List.of(fake("no driver"))));
+        assertEquals("backend: CPU (the default; cuda is available: Test GPU; --device cuda uses it)",
+                Accelerator.describeChoice("cpu", List.of(fake(null))));
+    }
+
+    @Test
+    void aRequestedAcceleratorRunsOnlyWhenAvailable() {
+        assertEquals("backend: cuda (Test GPU)", Accelerator.describeChoice("cuda", List.of(fake(null))));
+        assertEquals("backend: cuda requested but unavailable: no driver",
+                Accelerator.describeChoice("cuda", List.of(fake("no driver"))));
+        assertEquals("backend: rocm requested but no such accelerator is installed",
+                Accelerator.describeChoice("rocm", List.of(fake(null))));
+    }
+
+    @Test
+    void noAcceleratorIsRegisteredInTheCoreModules() {
+        assertEquals(List.of(), Accelerator.installed());
+    }
+}
