@@ -110,7 +110,8 @@ public final class DeviceBlas {
         }
         // Each split writes its partial tile to its own slice; the reduction adds them in split order
         // (deterministic, unlike atomics). The workspace returns to the pool afterwards: later work on the
-        // stream is ordered after the reduction, so reusing the memory right away is safe.
+        // stream is ordered after the reduction, so reusing the memory right away is safe. (Under graph capture,
+        // as for any temporary, an eager run of the same sequence must have filled the pool first.)
         try (GpuDevice.Scope scope = device.scope()) {
             long slice = (long) m * n;
             DeviceTensor partials = device.empty(plan.splits(), m, n);
