@@ -22,6 +22,8 @@ final class GpuTimings {
         System.out.printf("launch overhead: %.2f us one by one, %.2f us replayed from a graph%n",
                 results.get("launch_us"), results.get("graph_launch_us"));
         write(out, results);
+        results.putAll(SgemmTiming.run(device));
+        write(out, results);
         results.put("cpu_scaling", CpuScalingTiming.run());
         write(out, results);
         return results;
