@@ -32,7 +32,9 @@ prepare() {
   (cd "$stage" && mkdir -p natives && cd natives && unzip -q "$natives" 'lib/libJCudaDriver-*' 'META-INF/MANIFEST.MF' \
      && rm "$natives" && "$java_home/bin/jar" --create --file "$natives" --manifest META-INF/MANIFEST.MF lib) && rm -rf "$stage/natives"
   cp -r "$root/gpu/target/test-classes" "$stage/test-classes"
-  "$java_home/bin/jlink" --add-modules java.base,java.logging,java.management,jdk.incubator.vector,jdk.unsupported,jdk.zipfs,jdk.management \
+  # jdk.management + jdk.jfr: the DiagnosticCommand MBean lists its compiler commands only with both, and
+  # the CPU kernels install their inlining directives through it (tensor.kernels.CompilerHints).
+  "$java_home/bin/jlink" --add-modules java.base,java.logging,java.management,jdk.incubator.vector,jdk.unsupported,jdk.zipfs,jdk.management,jdk.jfr \
     --strip-debug --no-header-files --no-man-pages --compress=zip-9 --output "$stage/jdk"
   # libjvm.so ships with its symbol table (30 MB); the check needs none of it.
   if command -v strip >/dev/null; then strip --strip-unneeded "$stage/jdk/lib/server/libjvm.so"; fi
