@@ -6,3 +6,4 @@
 #include "norm.cuh"
 #include "lstm.cuh"
 #include "gemm.cuh"
+#include "attention.cuh"
