@@ -7,3 +7,4 @@
 #include "lstm.cuh"
 #include "gemm.cuh"
 #include "attention.cuh"
+#include "loss.cuh"
