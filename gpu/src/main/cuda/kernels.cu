@@ -8,3 +8,4 @@
 #include "gemm.cuh"
 #include "attention.cuh"
 #include "loss.cuh"
+#include "optimizer.cuh"
