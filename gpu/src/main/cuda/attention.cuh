@@ -5,7 +5,9 @@
 //
 // Layouts (T = Te + Td keys: the encoder steps, then the decoder steps): q (B, Td, H, d); k (B, T, H, d);
 // v (B, T, d); out (B, Td, d); weights (B, Td, H, T), the probabilities, which the backward reads instead of
-// recomputing them. Lengths are floats holding small integers (so a captured step needs no host array).
+// recomputing them. Lengths are floats holding small integers (so a captured step needs no host array). The
+// dropout seed is the argument `seed`, or seeds[seedIndex] in device memory when `seeds` is not null (a captured
+// step replays with each step's own seed).
 //
 // Open keys of (b, p): encoder steps below min(encLen[b], Te), decoder steps below
 // min(causal ? p : decLen[b], Td) (causal: a step never sees itself). With no open key every key weighs 1/T,
@@ -101,7 +103,8 @@ __device__ __forceinline__ void attention_weighted_rows(const float* w, const fl
 KERNEL void attention_forward(const float* __restrict__ q, const float* __restrict__ k, const float* __restrict__ v,
                               const float* __restrict__ encLen, const float* __restrict__ decLen,
                               float* __restrict__ out, float* __restrict__ weights, int te, int td, int heads, int d,
-                              int tile, int causal, float dropout, unsigned long long seed) {
+                              int tile, int causal, float dropout, unsigned long long seed,
+                              const unsigned long long* __restrict__ seeds, int seedIndex) {
     DYNAMIC_SHARED(float, shared);
     const int keysN = te + td;
     const int warp = threadIdx.x >> 5;
@@ -114,7 +117,7 @@ KERNEL void attention_forward(const float* __restrict__ q, const float* __restri
     const int queries = min(tile, td - p0);
     const float scale = 1.0f / sqrtf((float) d);
     const float keep = 1.0f / (1.0f - dropout);
-    const DropoutKeys dropoutKeys = dropout_keys(seed);
+    const DropoutKeys dropoutKeys = dropout_keys(seeds != nullptr ? seeds[seedIndex] : seed);
     const float* vb = v + (size_t) b * keysN * d;
     for (int r = warp; r < queries * heads; r += ATTENTION_WARPS) {
         const int p = p0 + r / heads;
@@ -195,7 +198,8 @@ KERNEL void attention_backward_queries(const float* __restrict__ gOut, const flo
                                        const float* __restrict__ v, const float* __restrict__ weights,
                                        const float* __restrict__ encLen, const float* __restrict__ decLen,
                                        float* __restrict__ dq, float* __restrict__ dots, int te, int td, int heads,
-                                       int d, int tile, int causal, float dropout, unsigned long long seed) {
+                                       int d, int tile, int causal, float dropout, unsigned long long seed,
+                                       const unsigned long long* __restrict__ seeds, int seedIndex) {
     DYNAMIC_SHARED(float, shared);
     const int keysN = te + td;
     const int warp = threadIdx.x >> 5;
@@ -208,7 +212,7 @@ KERNEL void attention_backward_queries(const float* __restrict__ gOut, const flo
     const int queries = min(tile, td - p0);
     const float scale = 1.0f / sqrtf((float) d);
     const float keep = 1.0f / (1.0f - dropout);
-    const DropoutKeys dropoutKeys = dropout_keys(seed);
+    const DropoutKeys dropoutKeys = dropout_keys(seeds != nullptr ? seeds[seedIndex] : seed);
     const float* vb = v + (size_t) b * keysN * d;
     for (int r = warp; r < queries * heads; r += ATTENTION_WARPS) {
         const int p = p0 + r / heads;
@@ -265,7 +269,8 @@ KERNEL void attention_backward_keys(const float* __restrict__ gOut, const float*
                                     const float* __restrict__ dots, const float* __restrict__ encLen,
                                     const float* __restrict__ decLen, float* __restrict__ dk, float* __restrict__ dv,
                                     int te, int td, int heads, int d, int keyTile, int chunk, int causal,
-                                    float dropout, unsigned long long seed) {
+                                    float dropout, unsigned long long seed,
+                                    const unsigned long long* __restrict__ seeds, int seedIndex) {
     DYNAMIC_SHARED(float, shared);
     const int keysN = te + td;
     const int hd = heads * d;
@@ -283,7 +288,7 @@ KERNEL void attention_backward_keys(const float* __restrict__ gOut, const float*
     const int nV = nk * d;
     const float scale = 1.0f / sqrtf((float) d);
     const float keep = 1.0f / (1.0f - dropout);
-    const DropoutKeys dropoutKeys = dropout_keys(seed);
+    const DropoutKeys dropoutKeys = dropout_keys(seeds != nullptr ? seeds[seedIndex] : seed);
     float acc[ATTENTION_OWNED];
 #pragma unroll
     for (int s = 0; s < ATTENTION_OWNED; s++) {

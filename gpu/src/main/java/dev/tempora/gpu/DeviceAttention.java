@@ -28,11 +28,36 @@ public final class DeviceAttention {
     }
 
     /**
+     * @param seed    the dropout mask's seed, as the CPU op takes it
      * @param weights receives the probabilities; may be null when nothing needs them (inference)
      */
     public static void forward(DeviceTensor queries, DeviceTensor keys, DeviceTensor values,
                                DeviceTensor encoderLengths, DeviceTensor decoderLengths, boolean causal, float dropout,
                                boolean training, long seed, DeviceTensor output, DeviceTensor weights) {
+        forward(queries, keys, values, encoderLengths, decoderLengths, causal, dropout, training, seed, 0, 0, output,
+                weights);
+    }
+
+    /**
+     * As {@link #forward(DeviceTensor, DeviceTensor, DeviceTensor, DeviceTensor, DeviceTensor, boolean, float,
+     * boolean, long, DeviceTensor, DeviceTensor)} with the seed read from device memory when the kernel runs, so
+     * that a captured step replays with each step's seed.
+     *
+     * @param seedsAddress device address of 64-bit seeds
+     * @param seedSlot     which of them
+     */
+    public static void forward(DeviceTensor queries, DeviceTensor keys, DeviceTensor values,
+                               DeviceTensor encoderLengths, DeviceTensor decoderLengths, boolean causal, float dropout,
+                               boolean training, long seedsAddress, int seedSlot, DeviceTensor output,
+                               DeviceTensor weights) {
+        forward(queries, keys, values, encoderLengths, decoderLengths, causal, dropout, training, 0L, seedsAddress,
+                seedSlot, output, weights);
+    }
+
+    private static void forward(DeviceTensor queries, DeviceTensor keys, DeviceTensor values,
+                                DeviceTensor encoderLengths, DeviceTensor decoderLengths, boolean causal, float dropout,
+                                boolean training, long seed, long seedsAddress, int seedSlot, DeviceTensor output,
+                                DeviceTensor weights) {
         Geometry g = Geometry.of(queries, keys, values, encoderLengths, decoderLengths);
         g.expect("output", output, g.batch, g.td, g.d);
         if (weights != null) {
@@ -50,7 +75,7 @@ public final class DeviceAttention {
                         .pointer(encoderLengths.address()).pointer(decoderLengths.address()).pointer(output.address())
                         .pointer(weights == null ? 0 : weights.address())
                         .i32(g.te).i32(g.td).i32(g.heads).i32(g.d).i32(tile).i32(causal ? 1 : 0)
-                        .f32(training ? dropout : 0f).i64(seed));
+                        .f32(training ? dropout : 0f).i64(seed).pointer(seedsAddress).i32(seedSlot));
     }
 
     /** Overwrites gradQueries, gradKeys and gradValues with the gradients of the forward's output. */
@@ -58,6 +83,23 @@ public final class DeviceAttention {
                                 DeviceTensor weights, DeviceTensor encoderLengths, DeviceTensor decoderLengths,
                                 boolean causal, float dropout, boolean training, long seed, DeviceTensor gradQueries,
                                 DeviceTensor gradKeys, DeviceTensor gradValues) {
+        backward(gradOutput, queries, keys, values, weights, encoderLengths, decoderLengths, causal, dropout, training,
+                seed, 0, 0, gradQueries, gradKeys, gradValues);
+    }
+
+    /** The backward of the forward that read its seed from {@code seedsAddress[seedSlot]}. */
+    public static void backward(DeviceTensor gradOutput, DeviceTensor queries, DeviceTensor keys, DeviceTensor values,
+                                DeviceTensor weights, DeviceTensor encoderLengths, DeviceTensor decoderLengths,
+                                boolean causal, float dropout, boolean training, long seedsAddress, int seedSlot,
+                                DeviceTensor gradQueries, DeviceTensor gradKeys, DeviceTensor gradValues) {
+        backward(gradOutput, queries, keys, values, weights, encoderLengths, decoderLengths, causal, dropout, training,
+                0L, seedsAddress, seedSlot, gradQueries, gradKeys, gradValues);
+    }
+
+    private static void backward(DeviceTensor gradOutput, DeviceTensor queries, DeviceTensor keys, DeviceTensor values,
+                                 DeviceTensor weights, DeviceTensor encoderLengths, DeviceTensor decoderLengths,
+                                 boolean causal, float dropout, boolean training, long seed, long seedsAddress,
+                                 int seedSlot, DeviceTensor gradQueries, DeviceTensor gradKeys, DeviceTensor gradValues) {
         Geometry g = Geometry.of(queries, keys, values, encoderLengths, decoderLengths);
         g.expect("gradOutput", gradOutput, g.batch, g.td, g.d);
         g.expect("weights", weights, g.batch, g.td, g.heads, g.keys());
@@ -89,14 +131,15 @@ public final class DeviceAttention {
                             .pointer(gradOutput.address()).pointer(keys.address()).pointer(values.address())
                             .pointer(weights.address()).pointer(encoderLengths.address())
                             .pointer(decoderLengths.address()).pointer(gradQueries.address()).pointer(dots.address())
-                            .i32(g.te).i32(g.td).i32(g.heads).i32(g.d).i32(tile).i32(causal ? 1 : 0).f32(p).i64(seed));
+                            .i32(g.te).i32(g.td).i32(g.heads).i32(g.d).i32(tile).i32(causal ? 1 : 0).f32(p).i64(seed)
+                            .pointer(seedsAddress).i32(seedSlot));
             device.launch("attention_backward_keys", new int[] {(g.keys() + keyTile - 1) / keyTile, g.batch, 1}, block,
                     4 * keyShared, new KernelArguments()
                             .pointer(gradOutput.address()).pointer(queries.address()).pointer(values.address())
                             .pointer(weights.address()).pointer(dots.address()).pointer(encoderLengths.address())
                             .pointer(decoderLengths.address()).pointer(gradKeys.address()).pointer(gradValues.address())
                             .i32(g.te).i32(g.td).i32(g.heads).i32(g.d).i32(keyTile).i32(chunk).i32(causal ? 1 : 0)
-                            .f32(p).i64(seed));
+                            .f32(p).i64(seed).pointer(seedsAddress).i32(seedSlot));
         }
     }
 

@@ -65,6 +65,44 @@ class DeviceAttentionTest {
         }
     }
 
+    /** A seed read from device memory makes the same masks as the same seed passed as an argument. */
+    @ParameterizedTest
+    @MethodSource("devices")
+    void seedInDeviceMemoryMatchesTheArgument(GpuDevice device) {
+        Shape s = new Shape(2, 4, 3, 2, 2, new int[] {3, 4}, new int[] {3, 2});
+        long seed = 0x9E3779B97F4A7C15L;
+        try (GpuDevice.Scope scope = device.scope()) {
+            DeviceTensor q = device.upload(Tensor.randn(1, s.batch, s.td, s.heads, s.d));
+            DeviceTensor k = device.upload(Tensor.randn(2, s.batch, s.keys(), s.heads, s.d));
+            DeviceTensor v = device.upload(Tensor.randn(3, s.batch, s.keys(), s.d));
+            DeviceTensor gradOut = device.upload(Tensor.randn(4, s.batch, s.td, s.d));
+            DeviceTensor enc = device.upload(floats(s.encoderLengths), s.batch);
+            DeviceTensor dec = device.upload(floats(s.decoderLengths), s.batch);
+            DeviceTensor seeds = device.empty(4); // two 64-bit seeds; slot 1 holds ours
+            ChunkTable.uploadWords(device, seeds.address(), new int[] {7, 7, (int) seed, (int) (seed >>> 32)});
+            DeviceTensor[][] results = new DeviceTensor[2][];
+            for (int run = 0; run < 2; run++) {
+                DeviceTensor out = device.empty(s.batch, s.td, s.d);
+                DeviceTensor weights = device.empty(s.batch, s.td, s.heads, s.keys());
+                DeviceTensor gq = device.empty(q.shape());
+                DeviceTensor gk = device.empty(k.shape());
+                DeviceTensor gv = device.empty(v.shape());
+                if (run == 0) {
+                    DeviceAttention.forward(q, k, v, enc, dec, false, 0.4f, true, seed, out, weights);
+                    DeviceAttention.backward(gradOut, q, k, v, weights, enc, dec, false, 0.4f, true, seed, gq, gk, gv);
+                } else {
+                    DeviceAttention.forward(q, k, v, enc, dec, false, 0.4f, true, seeds.address(), 1, out, weights);
+                    DeviceAttention.backward(gradOut, q, k, v, weights, enc, dec, false, 0.4f, true, seeds.address(), 1,
+                            gq, gk, gv);
+                }
+                results[run] = new DeviceTensor[] {out, gq, gk, gv};
+            }
+            for (int i = 0; i < results[0].length; i++) {
+                assertArrayEquals(results[0][i].toFloatArray(), results[1][i].toFloatArray(), "result " + i);
+            }
+        }
+    }
+
     private record Shape(int batch, int te, int td, int heads, int d, int[] encoderLengths, int[] decoderLengths) {
         int keys() {
             return te + td;
