@@ -11,6 +11,9 @@ import dev.tempora.gpu.driver.KernelArguments;
  * <p>The moments live on the device, allocated here (zero) outside the device's pool and scopes, as does the
  * table of the parameters' and gradients' addresses: those addresses must stay valid and fixed for the life of
  * the optimiser. Every parameter is updated at every step (there is no "parameter without a gradient").
+ *
+ * <p>The learning rate and bias corrections are kernel arguments: a CUDA graph that captured {@link #step()}
+ * would replay the first step's values, so launch the step outside the captured graph.
  */
 public final class DeviceAdam implements AutoCloseable {
     private final GpuDevice device;

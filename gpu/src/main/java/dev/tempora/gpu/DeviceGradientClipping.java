@@ -13,7 +13,8 @@ import java.util.Map;
  * synchronisation: the norm stays on the device.
  *
  * <p>An instance owns the device table of the gradients' addresses. The static methods keep the tables of the
- * last few gradient lists they saw, so a training loop whose gradients stay put uploads its table once.
+ * last few gradient lists they saw, so a training loop whose gradients stay put uploads its table once (a
+ * first call uploads, which a graph capture forbids: call once before capturing, or hold an instance).
  */
 public final class DeviceGradientClipping implements AutoCloseable {
     private static final int CACHED_TABLES = 4;
