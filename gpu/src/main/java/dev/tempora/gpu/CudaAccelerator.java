@@ -1,6 +1,10 @@
 package dev.tempora.gpu;
 
+import dev.tempora.models.Optimizer;
+import dev.tempora.models.TemporalFusionTransformer;
 import dev.tempora.parallel.Accelerator;
+import dev.tempora.parallel.TrainerSettings;
+import dev.tempora.parallel.TrainingBackend;
 import java.util.Optional;
 
 /** The CUDA backend as the engine finds it ({@link java.util.ServiceLoader}; registered in META-INF/services). */
@@ -21,5 +25,10 @@ public final class CudaAccelerator implements Accelerator {
     public String description() {
         GpuDevice.Availability a = GpuDevice.probe();
         return a.available() ? a.device().description() : "unavailable: " + a.reason();
+    }
+
+    @Override
+    public TrainingBackend trainingBackend(TemporalFusionTransformer model, Optimizer optimizer, TrainerSettings settings) {
+        throw new UnsupportedOperationException("training on the GPU lands with the device TFT");
     }
 }

@@ -1,5 +1,7 @@
 package dev.tempora.parallel;
 
+import dev.tempora.models.Optimizer;
+import dev.tempora.models.TemporalFusionTransformer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -21,6 +23,27 @@ public interface Accelerator {
 
     /** The device in words (name, memory, driver), or the reason it is unavailable. */
     String description();
+
+    /**
+     * A training backend on this device for {@code model}, which it starts from. {@code optimizer} is the
+     * CPU optimiser the trainer schedules (its learning rate is the one to use at each update) and saves in
+     * checkpoints: the backend copies its own state into it in {@link TrainingBackend#copyToHost}.
+     * Throws {@link IllegalArgumentException} for settings the device cannot run, saying which.
+     */
+    TrainingBackend trainingBackend(TemporalFusionTransformer model, Optimizer optimizer, TrainerSettings settings);
+
+    /** The installed accelerator named {@code name}, usable, or an exception that says why not. */
+    static Accelerator require(String name) {
+        List<Accelerator> all = installed();
+        Accelerator a = all.stream().filter(x -> x.name().equals(name)).findFirst().orElseThrow(() ->
+                new IllegalArgumentException("device '" + name + "': no such accelerator is installed ("
+                        + (all.isEmpty() ? "none is; build the gpu module" : "installed: "
+                        + all.stream().map(Accelerator::name).toList()) + ")"));
+        a.unavailableReason().ifPresent(r -> {
+            throw new IllegalStateException("device '" + name + "' is unavailable: " + r);
+        });
+        return a;
+    }
 
     /** Every accelerator on the class path, in class-path order. */
     static List<Accelerator> installed() {

@@ -5,7 +5,6 @@ import dev.tempora.models.Adam;
 import dev.tempora.models.AdamW;
 import dev.tempora.models.Checkpoint;
 import dev.tempora.models.DropoutSeeds;
-import dev.tempora.models.GradientClipping;
 import dev.tempora.models.Optimizer;
 import dev.tempora.models.QuantileLoss;
 import dev.tempora.models.Ranger;
@@ -20,7 +19,8 @@ import java.util.List;
 
 /**
  * Trains a TFT as PyTorch Forecasting's Lightning set-up does: epochs of shuffled batches (limited
- * by limit_train_batches), each step on the {@link DataParallelEngine}, global-norm gradient
+ * by limit_train_batches), each step on the {@link DataParallelEngine} (or an {@link Accelerator}'s
+ * {@link TrainingBackend} when the settings name a device), global-norm gradient
  * clipping, the optimiser; validation after every epoch, ReduceLROnPlateau and early stopping on
  * the validation loss; the best model and the last training state saved, and a metrics CSV.
  *
@@ -42,7 +42,7 @@ public final class Trainer {
     private final QuantileLoss loss;
     private final Optimizer optimizer;
     private final ReduceLROnPlateau plateau;
-    private final DataParallelEngine engine;
+    private final TrainingBackend backend;
     private final List<Variable> parameters;
     private TrainingState state = new TrainingState();
 
@@ -62,7 +62,10 @@ public final class Trainer {
                 ? new ReduceLROnPlateau(optimizer, settings.reduceOnPlateauFactor(), settings.reduceOnPlateauPatience(),
                         settings.reduceOnPlateauPatience(), settings.reduceOnPlateauMinLr())
                 : null;
-        this.engine = new DataParallelEngine(model, loss, settings.workers(), settings.shards());
+        this.backend = settings.device().equals("cpu")
+                ? TrainingBackend.cpu(new DataParallelEngine(model, loss, settings.workers(), settings.shards()), parameters,
+                        optimizer)
+                : Accelerator.require(settings.device()).trainingBackend(model, optimizer, settings);
     }
 
     /**
@@ -78,6 +81,7 @@ public final class Trainer {
             throw new IllegalStateException("resume needs an output directory holding " + LAST_STATE_FILE);
         }
         state = TrainingState.load(settings.outputDir().resolve(LAST_STATE_FILE), model, optimizer, plateau);
+        backend.copyFromHost();
         return this;
     }
 
@@ -113,7 +117,7 @@ public final class Trainer {
             }
             double seconds = (System.nanoTime() - epochStart) / 1e9;
             double trainLoss = state.trainLossCount == 0 ? Double.NaN : state.trainLossSum / state.trainLossCount;
-            double valLoss = engine.validationLoss(validation);
+            double valLoss = backend.validationLoss(validation);
             double lr = optimizer.learningRate();
             boolean improved = valLoss < state.bestValidationLoss;
             if (improved) {
@@ -156,9 +160,10 @@ public final class Trainer {
     /** One optimisation step; returns the batch loss. */
     private double step(TrainingBatch batch, int epoch, int index) {
         long seed = DropoutSeeds.mix(DropoutSeeds.mix(settings.seed() * 1_000_003L + epoch) + index);
-        double batchLoss = engine.trainStep(batch, seed);
-        double norm = GradientClipping.clipByGlobalNorm(parameters,
+        TrainingBackend.Step computed = backend.computeGradients(batch, seed,
                 settings.gradientClipVal() > 0 ? settings.gradientClipVal() : Double.POSITIVE_INFINITY);
+        double batchLoss = computed.loss();
+        double norm = computed.gradientNorm();
         if (!Double.isFinite(batchLoss) || !Double.isFinite(norm)) {
             String what = !Double.isFinite(batchLoss) ? "the loss is " + batchLoss : "the gradient norm is " + norm;
             String where = "epoch " + (epoch + 1) + ", batch " + (index + 1);
@@ -170,7 +175,7 @@ public final class Trainer {
             state.skippedBatches++;
             return batchLoss;
         }
-        optimizer.step();
+        backend.applyUpdate();
         state.trainLossSum += batchLoss;
         state.trainLossCount++;
         return batchLoss;
@@ -178,12 +183,14 @@ public final class Trainer {
 
     private void saveBestModel() throws IOException {
         if (settings.outputDir() != null) {
+            backend.copyToHost();
             Checkpoint.save(settings.outputDir(), model, settings.checkpointSections());
         }
     }
 
     private void saveLastState() throws IOException {
         if (settings.outputDir() != null) {
+            backend.copyToHost();
             state.save(settings.outputDir().resolve(LAST_STATE_FILE), model, optimizer, plateau);
         }
     }
@@ -199,6 +206,14 @@ public final class Trainer {
         dev.tempora.tensor.io.AtomicFiles.writeString(settings.outputDir().resolve(METRICS_FILE), csv.toString());
     }
 
+    /**
+     * Makes the model hold the trained weights (a no-op on the CPU; an accelerator copies them back). Call it
+     * after {@link #fit} before using the model object directly.
+     */
+    public void copyWeightsToModel() {
+        backend.copyToHost();
+    }
+
     public Optimizer optimizer() {
         return optimizer;
     }
@@ -210,7 +225,7 @@ public final class Trainer {
 
     /** Validation loss of the current weights. */
     public double validationLoss() {
-        return engine.validationLoss(data.validationBatches());
+        return backend.validationLoss(data.validationBatches());
     }
 
     static Path lastStatePath(Path dir) {

@@ -27,6 +27,7 @@ import java.util.Map;
  * @param outputDir              where model.*, metrics.csv and last-state files go (null: nowhere)
  * @param checkpointEveryBatches also save the last state every this many batches (0 = at epoch ends only)
  * @param checkpointSections     extra JSON sections stored in model.json (dataset description, config)
+ * @param device                 where steps run: {@code cpu} (the default) or an {@link Accelerator}'s name
  */
 public record TrainerSettings(
         int maxEpochs,
@@ -47,7 +48,8 @@ public record TrainerSettings(
         boolean skipNonFiniteBatches,
         Path outputDir,
         int checkpointEveryBatches,
-        Map<String, Object> checkpointSections) {
+        Map<String, Object> checkpointSections,
+        String device) {
 
     public TrainerSettings {
         if (maxEpochs < 1) {
@@ -64,6 +66,7 @@ public record TrainerSettings(
             default -> throw new IllegalArgumentException("unknown optimizer '" + optimizer + "' (ranger, adam or adamw)");
         }
         checkpointSections = checkpointSections == null ? Map.of() : Map.copyOf(checkpointSections);
+        device = device == null ? "cpu" : device;
     }
 
     /** A builder starting from PTF's seed set-up defaults (see {@link Builder}). */
@@ -93,6 +96,7 @@ public record TrainerSettings(
         b.outputDir = outputDir;
         b.checkpointEveryBatches = checkpointEveryBatches;
         b.checkpointSections = checkpointSections;
+        b.device = device;
         return b;
     }
 
@@ -121,6 +125,7 @@ public record TrainerSettings(
         private Path outputDir;
         private int checkpointEveryBatches;
         private Map<String, Object> checkpointSections = Map.of();
+        private String device = "cpu";
 
         public Builder maxEpochs(int v) { maxEpochs = v; return this; }
         /** A fraction of each epoch, in (0, 1]. */
@@ -150,12 +155,14 @@ public record TrainerSettings(
         public Builder outputDir(Path v) { outputDir = v; return this; }
         public Builder checkpointEveryBatches(int v) { checkpointEveryBatches = v; return this; }
         public Builder checkpointSections(Map<String, Object> v) { checkpointSections = v; return this; }
+        /** {@code cpu}, or the name of an installed {@link Accelerator} ({@code cuda}). */
+        public Builder device(String v) { device = v; return this; }
 
         public TrainerSettings build() {
             return new TrainerSettings(maxEpochs, limitTrainBatches, limitTrainBatchCount, gradientClipVal, optimizer, learningRate,
                     weightDecay, reduceOnPlateauPatience, reduceOnPlateauFactor, reduceOnPlateauMinLr,
                     earlyStoppingPatience, earlyStoppingMinDelta, workers, shards, seed, skipNonFiniteBatches,
-                    outputDir, checkpointEveryBatches, checkpointSections);
+                    outputDir, checkpointEveryBatches, checkpointSections, device);
         }
     }
 

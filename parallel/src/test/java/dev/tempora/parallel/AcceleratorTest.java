@@ -21,6 +21,11 @@ class AcceleratorTest {
             public String description() {
                 return reason == null ? "Test GPU" : "unavailable: " + reason;
             }
+
+            public TrainingBackend trainingBackend(dev.tempora.models.TemporalFusionTransformer model,
+                                                   dev.tempora.models.Optimizer optimizer, TrainerSettings settings) {
+                throw new AssertionError("not used");
+            }
         };
     }
 
@@ -44,5 +49,12 @@ class AcceleratorTest {
     @Test
     void noAcceleratorIsRegisteredInTheCoreModules() {
         assertEquals(List.of(), Accelerator.installed());
+    }
+
+    @Test
+    void askingForAMissingDeviceNamesIt() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Accelerator.require("cuda"));
+        assertEquals("device 'cuda': no such accelerator is installed (none is; build the gpu module)", e.getMessage());
     }
 }

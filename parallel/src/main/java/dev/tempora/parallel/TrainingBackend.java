@@ -1,0 +1,71 @@
+package dev.tempora.parallel;
+
+import dev.tempora.autograd.Variable;
+import dev.tempora.models.GradientClipping;
+import dev.tempora.models.Optimizer;
+import java.util.List;
+
+/**
+ * Where the {@link Trainer}'s steps run. The trainer keeps the schedule (epochs, batches, seeds), the
+ * decisions (skip or stop on a non-finite step, early stopping, the learning rate) and the files; a
+ * backend computes. {@link #cpu} is the data-parallel engine on this machine's cores; an
+ * {@link Accelerator} supplies another (the CUDA backend keeps the weights and the optimiser's state on the
+ * GPU and hands them back through {@link #copyToHost} before every checkpoint).
+ */
+public interface TrainingBackend extends AutoCloseable {
+
+    /** The loss of a step and the gradients' global norm before clipping. */
+    record Step(double loss, double gradientNorm) {}
+
+    /**
+     * Forward, loss and backward on {@code batch} with the dropout seed {@code seed}, then clipping to
+     * {@code maxNorm} (infinite: none). The optimiser has not moved yet.
+     */
+    Step computeGradients(TrainingBatch batch, long seed, double maxNorm);
+
+    /** Applies the optimiser's update to the gradients of the last step. */
+    void applyUpdate();
+
+    /** The mean validation loss of the current weights (eval mode). */
+    double validationLoss(List<TrainingBatch> batches);
+
+    /** Makes the CPU model and optimiser hold the backend's weights and state (before a checkpoint). */
+    void copyToHost();
+
+    /** Loads the CPU model's and optimiser's weights and state into the backend (after a resume). */
+    void copyFromHost();
+
+    @Override
+    default void close() {
+    }
+
+    /** The CPU backend: {@link DataParallelEngine}, {@code GradientClipping}, the CPU optimiser. */
+    static TrainingBackend cpu(DataParallelEngine engine, List<Variable> parameters, Optimizer optimizer) {
+        return new TrainingBackend() {
+            @Override
+            public Step computeGradients(TrainingBatch batch, long seed, double maxNorm) {
+                double loss = engine.trainStep(batch, seed);
+                double norm = GradientClipping.clipByGlobalNorm(parameters, maxNorm);
+                return new Step(loss, norm);
+            }
+
+            @Override
+            public void applyUpdate() {
+                optimizer.step();
+            }
+
+            @Override
+            public double validationLoss(List<TrainingBatch> batches) {
+                return engine.validationLoss(batches);
+            }
+
+            @Override
+            public void copyToHost() {
+            }
+
+            @Override
+            public void copyFromHost() {
+            }
+        };
+    }
+}
