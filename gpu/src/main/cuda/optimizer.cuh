@@ -1,5 +1,6 @@
 // The optimiser step over every parameter in one launch: Adam (reference: dev.tempora.models.Adam; Java entry:
-// dev.tempora.gpu.DeviceAdam) and gradient clipping by global norm (reference:
+// dev.tempora.gpu.DeviceAdam), Ranger (reference: dev.tempora.models.Ranger; Java entry:
+// dev.tempora.gpu.DeviceRanger) and gradient clipping by global norm (reference:
 // dev.tempora.models.GradientClipping; Java entry: dev.tempora.gpu.DeviceGradientClipping).
 //
 // The parameters are a list of tensors cut into chunks of at most `chunkSize` elements, one block per chunk,
@@ -9,10 +10,10 @@
 #include "common.cuh"
 
 struct ChunkTable {
-    const long long* first;  // per tensor: the parameter (Adam) or gradient (clipping) address
-    const long long* second; // per tensor: the gradient address (Adam); unused by clipping
+    const long long* first;  // per tensor: the parameter (Adam, Ranger) or gradient (clipping) address
+    const long long* second; // per tensor: the gradient address (Adam, Ranger); unused by clipping
     const int* sizes;        // per tensor: element count
-    const int* offsets;      // per tensor: first element in the concatenation of all tensors (Adam's moments)
+    const int* offsets;      // per tensor: first element in the concatenation of all tensors (the optimisers' state)
     const int* chunkTensor;  // per chunk: its tensor
     const int* chunkStart;   // per chunk: its first element within the tensor
 };
@@ -46,6 +47,44 @@ KERNEL void adam_step(ChunkTable table, int chunkSize, float* __restrict__ m, fl
         v[offset + i] = vi;
         const float denom = __fadd_rn(__fdiv_rn(__fsqrt_rn(vi), sqrtCorrection2), eps);
         w[i] = __fsub_rn(wi, __fdiv_rn(__fmul_rn(stepSize, mi), denom));
+    }
+}
+
+// Ranger (RAdam + Lookahead), as the CPU computes it element by element in float, no fused multiply-adds: the
+// moments; decoupled weight decay w −= (decay·lr)·w; then w −= lrStep·m / (√v + eps) once rectified, or
+// w −= lrStep·m (plain momentum) before; on a Lookahead step the slow weight moves alpha of the way to w and w
+// restarts from it, in the same pass (the element is already in registers). The host decides the step's scalars
+// in double (rectified, lrStep = the RAdam step size·lr, lookahead). m, v and slow are concatenated like Adam's
+// moments. grid = chunks, 256 threads.
+KERNEL void ranger_step(ChunkTable table, int chunkSize, float* __restrict__ m, float* __restrict__ v,
+                        float* __restrict__ slow, float beta1, float beta2, float oneMinusBeta1, float oneMinusBeta2,
+                        float eps, float lrStep, int rectified, int decay, float decayStep, int lookahead,
+                        float alpha) {
+    const int tensor = table.chunkTensor[blockIdx.x];
+    const int start = table.chunkStart[blockIdx.x];
+    const int end = min(table.sizes[tensor], start + chunkSize);
+    float* w = (float*) table.first[tensor];
+    const float* g = (const float*) table.second[tensor];
+    const int offset = table.offsets[tensor];
+    for (int i = start + (int) threadIdx.x; i < end; i += blockDim.x) {
+        const float grad = g[i];
+        const float vi = __fadd_rn(__fmul_rn(beta2, v[offset + i]), __fmul_rn(__fmul_rn(oneMinusBeta2, grad), grad));
+        const float mi = __fadd_rn(__fmul_rn(beta1, m[offset + i]), __fmul_rn(oneMinusBeta1, grad));
+        v[offset + i] = vi;
+        m[offset + i] = mi;
+        float p = w[i];
+        if (decay) {
+            p = __fsub_rn(p, __fmul_rn(decayStep, p));
+        }
+        const float update = rectified ? __fdiv_rn(__fmul_rn(lrStep, mi), __fadd_rn(__fsqrt_rn(vi), eps))
+                                       : __fmul_rn(lrStep, mi);
+        p = __fsub_rn(p, update);
+        if (lookahead) {
+            const float s = slow[offset + i];
+            p = __fadd_rn(s, __fmul_rn(alpha, __fsub_rn(p, s)));
+            slow[offset + i] = p;
+        }
+        w[i] = p;
     }
 }
 

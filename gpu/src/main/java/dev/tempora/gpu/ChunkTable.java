@@ -24,8 +24,8 @@ final class ChunkTable implements AutoCloseable {
     private boolean closed;
 
     /**
-     * @param first  per tensor, the address the kernels update (parameters for Adam, gradients for clipping)
-     * @param second per tensor, a second address (gradients for Adam), or null
+     * @param first  per tensor, the address the kernels update (parameters for the optimisers, gradients for clipping)
+     * @param second per tensor, a second address (gradients for the optimisers), or null
      * @param sizes  per tensor, its element count
      */
     ChunkTable(GpuDevice device, long[] first, long[] second, int[] sizes) {

@@ -1,5 +1,6 @@
 package dev.tempora.gpu;
 
+import static dev.tempora.gpu.OptimizerBuffers.concatenated;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -72,22 +73,5 @@ class DeviceAdamTest {
                 }
             }
         }
-    }
-
-    private static float[] concatenated(Adam adam, String kind, int count) {
-        List<float[]> parts = new ArrayList<>();
-        int total = 0;
-        for (int i = 0; i < count; i++) {
-            float[] part = adam.state().buffers().get(kind + "." + i).toFloatArray();
-            parts.add(part);
-            total += part.length;
-        }
-        float[] all = new float[total];
-        int at = 0;
-        for (float[] part : parts) {
-            System.arraycopy(part, 0, all, at, part.length);
-            at += part.length;
-        }
-        return all;
     }
 }

@@ -15,13 +15,18 @@ import java.util.Map;
  */
 public final class Ranger extends Optimizer {
 
-    private final double beta1 = 0.95;
-    private final double beta2 = 0.999;
-    private final double eps = 1e-5;
+    // The hyper-parameters PTF's Ranger fixes; public so that the device Ranger (gpu module) uses the same ones.
+    public static final double BETA1 = 0.95;
+    public static final double BETA2 = 0.999;
+    public static final double EPS = 1e-5;
+    /** RAdam rectifies once the approximated SMA's length N_sma exceeds this. */
+    public static final int SMA_THRESHOLD = 5;
+    /** Lookahead's k: the slow weights synchronise at every k-th step. */
+    public static final int LOOKAHEAD_STEPS = 6;
+    /** Lookahead's alpha: how far the slow weights move towards the fast ones at a synchronisation. */
+    public static final float LOOKAHEAD_ALPHA = 0.5f;
+
     private final double weightDecay;
-    private final int smaThreshold = 5;
-    private final int k = 6;
-    private final float alpha = 0.5f;
     private final float[][] expAvg;
     private final float[][] expAvgSq;
     private final float[][] slow;
@@ -45,19 +50,13 @@ public final class Ranger extends Optimizer {
     protected void update(int i, float[] w, int offset, float[] g) {
         float[] m = expAvg[i];
         float[] v = expAvgSq[i];
-        double beta2t = Math.pow(beta2, steps);
-        double smaMax = 2 / (1 - beta2) - 1;
-        double sma = smaMax - 2 * steps * beta2t / (1 - beta2t);
-        boolean rectified = sma > smaThreshold;
-        double stepSize = rectified
-                ? Math.sqrt((1 - beta2t) * (sma - 4) / (smaMax - 4) * (sma - 2) / sma * smaMax / (smaMax - 2))
-                  / (1 - Math.pow(beta1, steps))
-                : 1.0 / (1 - Math.pow(beta1, steps));
-        float lrStep = (float) (stepSize * learningRate);
-        float b1 = (float) beta1;
-        float b2 = (float) beta2;
-        float c1 = (float) (1 - beta1);
-        float c2 = (float) (1 - beta2);
+        RAdamStep radam = RAdamStep.at(steps);
+        boolean rectified = radam.rectified();
+        float lrStep = (float) (radam.stepSize() * learningRate);
+        float b1 = (float) BETA1;
+        float b2 = (float) BETA2;
+        float c1 = (float) (1 - BETA1);
+        float c2 = (float) (1 - BETA2);
         for (int j = 0; j < g.length; j++) {
             float grad = g[j];
             v[j] = b2 * v[j] + c2 * grad * grad;
@@ -66,16 +65,40 @@ public final class Ranger extends Optimizer {
             if (weightDecay != 0) {
                 p -= (float) (weightDecay * learningRate) * p;
             }
-            p -= rectified ? lrStep * m[j] / ((float) Math.sqrt(v[j]) + (float) eps) : lrStep * m[j];
+            p -= rectified ? lrStep * m[j] / ((float) Math.sqrt(v[j]) + (float) EPS) : lrStep * m[j];
             w[offset + j] = p;
         }
-        if (steps % k == 0) {
+        if (isLookaheadStep(steps)) {
             float[] s = slow[i];
             for (int j = 0; j < g.length; j++) {
-                s[j] += alpha * (w[offset + j] - s[j]);
+                s[j] += LOOKAHEAD_ALPHA * (w[offset + j] - s[j]);
                 w[offset + j] = s[j];
             }
         }
+    }
+
+    /**
+     * RAdam's per-step scalars at step {@code t} (from 1), decided in double: whether the update is rectified
+     * (N_sma above {@link #SMA_THRESHOLD}: the momentum is divided by √v + eps) and the step size that multiplies
+     * the learning rate (the rectification term over β1's bias correction, or the bias correction alone while
+     * the variance estimate is unreliable and the step is plain momentum).
+     */
+    public record RAdamStep(boolean rectified, double stepSize) {
+        public static RAdamStep at(long t) {
+            double beta2t = Math.pow(BETA2, t);
+            double smaMax = 2 / (1 - BETA2) - 1;
+            double sma = smaMax - 2 * t * beta2t / (1 - beta2t);
+            double correction1 = 1 - Math.pow(BETA1, t);
+            return sma > SMA_THRESHOLD
+                    ? new RAdamStep(true, Math.sqrt((1 - beta2t) * (sma - 4) / (smaMax - 4) * (sma - 2) / sma * smaMax
+                            / (smaMax - 2)) / correction1)
+                    : new RAdamStep(false, 1.0 / correction1);
+        }
+    }
+
+    /** Whether step {@code t} (from 1) ends with Lookahead's synchronisation. */
+    public static boolean isLookaheadStep(long t) {
+        return t % LOOKAHEAD_STEPS == 0;
     }
 
     @Override
