@@ -13,6 +13,6 @@ if [ -f "$library" ] && [ -z "$(find "$sources" "$here/src/emulator" -newer "$li
 fi
 # The registry: every KERNEL's name, in source order.
 grep -ho '^KERNEL void [A-Za-z0-9_]*' "$sources"/*.cuh "$sources"/*.cu | sed 's/KERNEL void \(.*\)/TEMPORA_KERNEL(\1)/' >"$out/registry.inc"
-g++ -O1 -g -std=c++17 -fPIC -shared -DTEMPORA_EMULATION -Wall -Wno-unused-function \
+g++ -O1 -g -std=c++17 -fPIC -shared -DTEMPORA_EMULATION -Wall -Wno-unused-function -Wno-unknown-pragmas \
   -I"$here/src/emulator" -I"$out" -o "$library.tmp" "$here/src/emulator/emulator.cpp"
 mv -f "$library.tmp" "$library"

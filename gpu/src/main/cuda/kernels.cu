@@ -6,3 +6,6 @@
 #include "norm.cuh"
 #include "lstm.cuh"
 #include "gemm.cuh"
+#include "attention.cuh"
+#include "loss.cuh"
+#include "optimizer.cuh"
