@@ -35,6 +35,7 @@ public final class GpuDevice {
     private final Map<Long, ArrayDeque<Long>> freeBlocks = new HashMap<>();
     private final ArrayDeque<Scope> scopes = new ArrayDeque<>();
     private long bytesAllocated;
+    private long launches;
     /** While a graph is being captured: the blocks its body freed, kept from reuse until the graph closes. */
     private List<long[]> captureReserve;
 
@@ -192,15 +193,22 @@ public final class GpuDevice {
         return bytesAllocated;
     }
 
+    /** Kernel launches issued so far (a captured graph's count once, when captured). */
+    public long launchCount() {
+        return launches;
+    }
+
     /** Launches {@code kernel} over {@code n} elements, one thread each, {@link #BLOCK} threads a block. */
     public void launch(String kernel, int n, KernelArguments arguments) {
         if (n == 0) {
             return;
         }
+        launches++;
         driver.launch(kernel, new int[] {(n + BLOCK - 1) / BLOCK, 1, 1}, new int[] {BLOCK, 1, 1}, 0, arguments);
     }
 
     public void launch(String kernel, int[] grid, int[] block, int sharedBytes, KernelArguments arguments) {
+        launches++;
         driver.launch(kernel, grid, block, sharedBytes, arguments);
     }
 
