@@ -11,8 +11,9 @@ mkdir -p "$out"
 if [ -f "$library" ] && [ -z "$(find "$sources" "$here/src/emulator" -newer "$library" -print -quit)" ]; then
   exit 0
 fi
-# The registry: every KERNEL's name, in source order.
-grep -ho '^KERNEL void [A-Za-z0-9_]*' "$sources"/*.cuh "$sources"/*.cu | sed 's/KERNEL void \(.*\)/TEMPORA_KERNEL(\1)/' >"$out/registry.inc"
+# The registry: every KERNEL's name, in source order (a kernel may declare __launch_bounds__ before its name).
+grep -ho '^KERNEL void \(__launch_bounds__([0-9, ]*) \)\?[A-Za-z0-9_]*' "$sources"/*.cuh "$sources"/*.cu |
+  sed 's/KERNEL void \(__launch_bounds__([0-9, ]*) \)\?\(.*\)/TEMPORA_KERNEL(\2)/' >"$out/registry.inc"
 g++ -O1 -g -std=c++17 -fPIC -shared -DTEMPORA_EMULATION -Wall -Wno-unused-function -Wno-unknown-pragmas \
   -I"$here/src/emulator" -I"$out" -o "$library.tmp" "$here/src/emulator/emulator.cpp"
 mv -f "$library.tmp" "$library"

@@ -47,6 +47,7 @@ void** parameters = nullptr;
 std::vector<unsigned char> dynamic_shared_memory;
 uint64_t warp_slots[MAX_THREADS];
 std::string error;
+std::string fault_message; // the first fault of the running launch
 
 void fiber_entry() {
     body(parameters);
@@ -193,6 +194,15 @@ unsigned char* dynamic_shared() {
     return dynamic_shared_memory.data();
 }
 
+void fault(const char* what) {
+    if (fault_message.empty()) {
+        char message[200];
+        std::snprintf(message, sizeof message, "%s in block (%u, %u, %u), thread (%u, %u, %u)", what, block_index.x,
+                      block_index.y, block_index.z, thread_index.x, thread_index.y, thread_index.z);
+        fault_message = message;
+    }
+}
+
 } // namespace tempora_emulator
 
 // ------------------------------------------------------------------ the kernels and their registry
@@ -301,7 +311,13 @@ int tempora_emu_launch(const char* name, int gx, int gy, int gz, int bx, int by,
                 block_index = dim3{(unsigned) x, (unsigned) y, (unsigned) z};
                 if (!run_block(threads)) {
                     error = std::string(name) + ": " + error;
+                    fault_message.clear();
                     return 4;
+                }
+                if (!fault_message.empty()) {
+                    error = std::string(name) + ": " + fault_message;
+                    fault_message.clear();
+                    return 5;
                 }
             }
         }

@@ -59,6 +59,8 @@ void sync_warp();
 uint64_t warp_exchange(uint64_t bits, int source_of_lane_xor, int mode);
 int lane();
 unsigned char* dynamic_shared();
+// Records a fault of the running kernel (its launch then fails, as it would on the GPU).
+void fault(const char* what);
 } // namespace tempora_emulator
 
 #define threadIdx (::tempora_emulator::thread_index)
@@ -124,6 +126,22 @@ inline int atomicAdd(int* address, int value) {
     int old = *address;
     *address = old + value;
     return old;
+}
+
+// A float4 view of 4 floats for one 16-byte access. The GPU faults ("misaligned address") unless the address
+// is a multiple of 16 bytes; x86 would not, so the check is made here.
+inline const float4* as_float4(const float* p) {
+    if (reinterpret_cast<uintptr_t>(p) % 16 != 0) {
+        tempora_emulator::fault("misaligned 16-byte access");
+    }
+    return reinterpret_cast<const float4*>(p);
+}
+
+inline float4* as_float4(float* p) {
+    if (reinterpret_cast<uintptr_t>(p) % 16 != 0) {
+        tempora_emulator::fault("misaligned 16-byte access");
+    }
+    return reinterpret_cast<float4*>(p);
 }
 
 template <typename T>

@@ -13,6 +13,14 @@
 // Dynamic shared memory, sized at launch.
 #define DYNAMIC_SHARED(type, name) extern __shared__ __align__(16) unsigned char tempora_dynamic_shared_[]; \
     type* name = reinterpret_cast<type*>(tempora_dynamic_shared_)
+// A float4 view of 4 floats for one 16-byte access; the address must be a multiple of 16 bytes (the
+// emulator checks that).
+__device__ __forceinline__ const float4* as_float4(const float* p) {
+    return reinterpret_cast<const float4*>(p);
+}
+__device__ __forceinline__ float4* as_float4(float* p) {
+    return reinterpret_cast<float4*>(p);
+}
 #endif
 
 #include <stdint.h>

@@ -1,34 +1,261 @@
-// SGEMM: C = alpha * op(A) * op(B) + beta * C, row-major, op(X) = X or X^T.
-// The first version: 16x16 shared-memory tiles, one output per thread (correct for every shape; the
-// performance kernel replaces it behind the same entry point).
+// SGEMM: C = alpha * op(A) * op(B) + beta * C, row-major, op(X) = X or X^T. The design is in gpu/README.md
+// ("SGEMM"); DeviceBlas picks the kernel and the K split from the shape.
+//
+// A is (m, k), stored (k, m) when transposed; B is (k, n), stored (n, k) when transposed. A block computes a
+// BM x BN tile of C over the K range [blockIdx.z * kPerSplit, +kPerSplit): with one split that is all of K
+// and the tile goes to C; with several, each split writes alpha-free partial sums to its own slice of a
+// workspace (C + z * splitStride, ldc = n, beta = 0) and sgemm_splitk_reduce adds them in split order, so the
+// result does not depend on block scheduling.
 #pragma once
 #include "common.cuh"
 
-#define GEMM_TILE 16
+// Shared-memory tiles are k-major: As[kk][i] = op(A)(m0 + i, k0 + kk), Bs[kk][j] = op(B)(k0 + kk, n0 + j),
+// so the inner loop reads a thread's rows (columns) of one k step as float4s. The padding keeps rows 16-byte
+// aligned and makes the transposing stores (operands stored with k contiguous) free of bank conflicts.
+#define SGEMM_PAD 4
 
-// A is (m, k) when !transA, else stored (k, m); B is (k, n) when !transB, else stored (n, k).
-KERNEL void sgemm(int transA, int transB, int m, int n, int k, float alpha, const float* __restrict__ A, int lda,
-                  const float* __restrict__ B, int ldb, float beta, float* __restrict__ C, int ldc) {
-    __shared__ float tileA[GEMM_TILE][GEMM_TILE + 1];
-    __shared__ float tileB[GEMM_TILE][GEMM_TILE + 1];
-    int row = blockIdx.y * GEMM_TILE + threadIdx.y;
-    int col = blockIdx.x * GEMM_TILE + threadIdx.x;
-    float acc = 0.0f;
-    for (int k0 = 0; k0 < k; k0 += GEMM_TILE) {
-        int ka = k0 + threadIdx.x; // A(row, ka)
-        tileA[threadIdx.y][threadIdx.x] =
-            row < m && ka < k ? (transA ? A[(size_t) ka * lda + row] : A[(size_t) row * lda + ka]) : 0.0f;
-        int kb = k0 + threadIdx.y; // B(kb, col)
-        tileB[threadIdx.y][threadIdx.x] =
-            kb < k && col < n ? (transB ? B[(size_t) col * ldb + kb] : B[(size_t) kb * ldb + col]) : 0.0f;
-        __syncthreads();
-        for (int i = 0; i < GEMM_TILE; i++) {
-            acc += tileA[threadIdx.y][i] * tileB[i][threadIdx.x];
+__device__ __forceinline__ bool sgemm_aligned(const float* p, int ld) {
+    return (reinterpret_cast<uintptr_t>(p) & 15) == 0 && (ld & 3) == 0;
+}
+
+// Elements (r, c .. c+3) of a row-major matrix (rows x cols, row stride ld), zero outside it. One 16-byte
+// load when all four are inside and `vec` (base and ld are multiples of 4 floats; callers keep c one too).
+__device__ __forceinline__ float4 sgemm_load4(const float* __restrict__ p, int ld, int r, int c, int rows, int cols,
+                                              bool vec) {
+    float4 v = make_float4(0.0f, 0.0f, 0.0f, 0.0f);
+    if (r < rows) {
+        const float* q = p + (size_t) r * ld + c;
+        if (vec && c + 4 <= cols) {
+            v = *as_float4(q);
+        } else {
+            if (c < cols) v.x = q[0];
+            if (c + 1 < cols) v.y = q[1];
+            if (c + 2 < cols) v.z = q[2];
+            if (c + 3 < cols) v.w = q[3];
+        }
+    }
+    return v;
+}
+
+// One operand's share of a BK-deep slice: EXTENT rows of the tile (BM of A, BN of B) times BK. K_ROWS: the
+// operand is stored with k as its row index (A transposed, B plain), so global memory and shared memory
+// agree and float4s go straight across; otherwise k is contiguous in memory and each float4 is scattered
+// into four shared rows.
+template <int EXTENT, int BK, int THREADS, bool K_ROWS>
+struct SgemmOperand {
+    static constexpr int VECTORS = EXTENT * BK / 4;
+    static constexpr int PER_THREAD = (VECTORS + THREADS - 1) / THREADS;
+    static constexpr int STRIDE = EXTENT + SGEMM_PAD;
+
+    // Loads the slice at k0 (tile origin x0 along m or n) into registers; k beyond kEnd and rows beyond
+    // `extent` read as zero.
+    __device__ __forceinline__ static void fetch(float4 (&r)[PER_THREAD], const float* __restrict__ p, int ld, int x0,
+                                                 int extent, int k0, int kEnd, bool vec) {
+#pragma unroll
+        for (int i = 0; i < PER_THREAD; i++) {
+            int l = threadIdx.x + i * THREADS;
+            if (VECTORS % THREADS == 0 || l < VECTORS) {
+                if (K_ROWS) {
+                    r[i] = sgemm_load4(p, ld, k0 + l / (EXTENT / 4), x0 + l % (EXTENT / 4) * 4, kEnd, extent, vec);
+                } else {
+                    r[i] = sgemm_load4(p, ld, x0 + l / (BK / 4), k0 + l % (BK / 4) * 4, extent, kEnd, vec);
+                }
+            }
+        }
+    }
+
+    __device__ __forceinline__ static void store(const float4 (&r)[PER_THREAD], float* s) {
+#pragma unroll
+        for (int i = 0; i < PER_THREAD; i++) {
+            int l = threadIdx.x + i * THREADS;
+            if (VECTORS % THREADS == 0 || l < VECTORS) {
+                if (K_ROWS) {
+                    *as_float4(&s[l / (EXTENT / 4) * STRIDE + l % (EXTENT / 4) * 4]) = r[i];
+                } else {
+                    int x = l / (BK / 4);
+                    int kk = l % (BK / 4) * 4;
+                    s[(kk + 0) * STRIDE + x] = r[i].x;
+                    s[(kk + 1) * STRIDE + x] = r[i].y;
+                    s[(kk + 2) * STRIDE + x] = r[i].z;
+                    s[(kk + 3) * STRIDE + x] = r[i].w;
+                }
+            }
+        }
+    }
+};
+
+// BM x BN tile per block, BK deep per step, TM x TN outputs per thread (multiples of 4). A thread's outputs
+// are TM/4 x TN/4 groups of 4 x 4, the groups BM/(TM/4) rows (BN/(TN/4) columns) apart, so that the float4
+// reads of a warp from one shared row are contiguous (conflict-free) rather than TN floats apart.
+template <int BM, int BN, int BK, int TM, int TN, bool TRANS_A, bool TRANS_B>
+__device__ __forceinline__ void sgemm_tile(int m, int n, int k, int kPerSplit, float alpha,
+                                           const float* __restrict__ A, int lda, const float* __restrict__ B, int ldb,
+                                           float beta, float* __restrict__ C, int ldc, long long splitStride) {
+    constexpr int THREADS_N = BN / TN;
+    constexpr int THREADS = (BM / TM) * THREADS_N;
+    constexpr int GM = TM / 4; // float4 groups per thread along m
+    constexpr int GN = TN / 4;
+    typedef SgemmOperand<BM, BK, THREADS, TRANS_A> OperandA;
+    typedef SgemmOperand<BN, BK, THREADS, !TRANS_B> OperandB;
+    __align__(16) __shared__ float As[2][BK * OperandA::STRIDE];
+    __align__(16) __shared__ float Bs[2][BK * OperandB::STRIDE];
+
+    const int tx = threadIdx.x % THREADS_N;
+    const int ty = threadIdx.x / THREADS_N;
+    const int m0 = blockIdx.x * BM;
+    const int n0 = blockIdx.y * BN;
+    const int kStart = blockIdx.z * kPerSplit;
+    const int kEnd = min(k, kStart + kPerSplit);
+    C += blockIdx.z * splitStride;
+    const bool vecA = sgemm_aligned(A, lda);
+    const bool vecB = sgemm_aligned(B, ldb);
+
+    float acc[TM][TN];
+#pragma unroll
+    for (int i = 0; i < TM; i++) {
+#pragma unroll
+        for (int j = 0; j < TN; j++) {
+            acc[i][j] = 0.0f;
+        }
+    }
+
+    float4 nextA[OperandA::PER_THREAD];
+    float4 nextB[OperandB::PER_THREAD];
+    OperandA::fetch(nextA, A, lda, m0, m, kStart, kEnd, vecA);
+    OperandB::fetch(nextB, B, ldb, n0, n, kStart, kEnd, vecB);
+    OperandA::store(nextA, As[0]);
+    OperandB::store(nextB, Bs[0]);
+    __syncthreads();
+
+    // Double buffering: the next slice travels from global memory into registers while this one is
+    // multiplied, then goes to the other buffer; one barrier per slice (the buffer written in step t was last
+    // read in step t - 1, before the previous barrier).
+    int buffer = 0;
+    for (int k0 = kStart; k0 < kEnd; k0 += BK) {
+        const bool more = k0 + BK < kEnd;
+        if (more) {
+            OperandA::fetch(nextA, A, lda, m0, m, k0 + BK, kEnd, vecA);
+            OperandB::fetch(nextB, B, ldb, n0, n, k0 + BK, kEnd, vecB);
+        }
+        const float* as = As[buffer];
+        const float* bs = Bs[buffer];
+#pragma unroll
+        for (int kk = 0; kk < BK; kk++) {
+            float a[TM];
+            float b[TN];
+#pragma unroll
+            for (int g = 0; g < GM; g++) {
+                float4 v = *as_float4(&as[kk * OperandA::STRIDE + g * (BM / GM) + ty * 4]);
+                a[g * 4 + 0] = v.x;
+                a[g * 4 + 1] = v.y;
+                a[g * 4 + 2] = v.z;
+                a[g * 4 + 3] = v.w;
+            }
+#pragma unroll
+            for (int g = 0; g < GN; g++) {
+                float4 v = *as_float4(&bs[kk * OperandB::STRIDE + g * (BN / GN) + tx * 4]);
+                b[g * 4 + 0] = v.x;
+                b[g * 4 + 1] = v.y;
+                b[g * 4 + 2] = v.z;
+                b[g * 4 + 3] = v.w;
+            }
+#pragma unroll
+            for (int i = 0; i < TM; i++) {
+#pragma unroll
+                for (int j = 0; j < TN; j++) {
+                    acc[i][j] += a[i] * b[j];
+                }
+            }
+        }
+        if (more) {
+            OperandA::store(nextA, As[buffer ^ 1]);
+            OperandB::store(nextB, Bs[buffer ^ 1]);
         }
         __syncthreads();
+        buffer ^= 1;
     }
-    if (row < m && col < n) {
-        float* c = C + (size_t) row * ldc + col;
-        *c = beta == 0.0f ? alpha * acc : alpha * acc + beta * *c;
+
+    const bool vecC = sgemm_aligned(C, ldc);
+#pragma unroll
+    for (int i = 0; i < TM; i++) {
+        const int row = m0 + i / 4 * (BM / GM) + ty * 4 + i % 4;
+        if (row >= m) {
+            continue;
+        }
+        float* c = C + (size_t) row * ldc;
+#pragma unroll
+        for (int g = 0; g < GN; g++) {
+            const int col = n0 + g * (BN / GN) + tx * 4;
+            float4 v = make_float4(alpha * acc[i][g * 4], alpha * acc[i][g * 4 + 1], alpha * acc[i][g * 4 + 2],
+                                   alpha * acc[i][g * 4 + 3]);
+            if (vecC && col + 4 <= n) {
+                float4* out = as_float4(c + col);
+                if (beta != 0.0f) { // beta == 0 must not read C: it may hold NaN
+                    float4 old = *out;
+                    v.x += beta * old.x;
+                    v.y += beta * old.y;
+                    v.z += beta * old.z;
+                    v.w += beta * old.w;
+                }
+                *out = v;
+            } else {
+                const float values[4] = {v.x, v.y, v.z, v.w};
+#pragma unroll
+                for (int j = 0; j < 4; j++) {
+                    if (col + j < n) {
+                        c[col + j] = beta == 0.0f ? values[j] : values[j] + beta * c[col + j];
+                    }
+                }
+            }
+        }
     }
+}
+
+#define SGEMM_ARGS int m, int n, int k, int kPerSplit, float alpha, const float* __restrict__ A, int lda, \
+    const float* __restrict__ B, int ldb, float beta, float* __restrict__ C, int ldc, long long splitStride
+#define SGEMM_PASS m, n, k, kPerSplit, alpha, A, lda, B, ldb, beta, C, ldc, splitStride
+
+// The large tile, for big products: 256 threads of 8 x 8 outputs; 2 blocks per SM keeps it at <= 128 registers.
+// Suffix: transposition of A and B (n: as stored, t: transposed).
+KERNEL void __launch_bounds__(256, 2) sgemm_128x128_nn(SGEMM_ARGS) {
+    sgemm_tile<128, 128, 8, 8, 8, false, false>(SGEMM_PASS);
+}
+KERNEL void __launch_bounds__(256, 2) sgemm_128x128_nt(SGEMM_ARGS) {
+    sgemm_tile<128, 128, 8, 8, 8, false, true>(SGEMM_PASS);
+}
+KERNEL void __launch_bounds__(256, 2) sgemm_128x128_tn(SGEMM_ARGS) {
+    sgemm_tile<128, 128, 8, 8, 8, true, false>(SGEMM_PASS);
+}
+KERNEL void __launch_bounds__(256, 2) sgemm_128x128_tt(SGEMM_ARGS) {
+    sgemm_tile<128, 128, 8, 8, 8, true, true>(SGEMM_PASS);
+}
+
+// The small tile, for the skinny products of the model (n or m of a few dozen): 128 threads of 4 x 4 outputs.
+KERNEL void __launch_bounds__(128) sgemm_64x32_nn(SGEMM_ARGS) {
+    sgemm_tile<64, 32, 8, 4, 4, false, false>(SGEMM_PASS);
+}
+KERNEL void __launch_bounds__(128) sgemm_64x32_nt(SGEMM_ARGS) {
+    sgemm_tile<64, 32, 8, 4, 4, false, true>(SGEMM_PASS);
+}
+KERNEL void __launch_bounds__(128) sgemm_64x32_tn(SGEMM_ARGS) {
+    sgemm_tile<64, 32, 8, 4, 4, true, false>(SGEMM_PASS);
+}
+KERNEL void __launch_bounds__(128) sgemm_64x32_tt(SGEMM_ARGS) {
+    sgemm_tile<64, 32, 8, 4, 4, true, true>(SGEMM_PASS);
+}
+
+// C = alpha * (sum of the m x n partial products, split 0 first) + beta * C; one thread per element.
+KERNEL void sgemm_splitk_reduce(int m, int n, int splits, const float* __restrict__ partials, float alpha, float beta,
+                                float* __restrict__ C, int ldc) {
+    const size_t total = (size_t) m * n;
+    const size_t i = (size_t) blockIdx.x * blockDim.x + threadIdx.x;
+    if (i >= total) {
+        return;
+    }
+    float sum = 0.0f;
+    for (int z = 0; z < splits; z++) {
+        sum += partials[z * total + i];
+    }
+    float* c = C + (i / n) * ldc + i % n;
+    *c = beta == 0.0f ? alpha * sum : alpha * sum + beta * *c;
 }
