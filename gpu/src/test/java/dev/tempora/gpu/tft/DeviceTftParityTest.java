@@ -133,7 +133,9 @@ class DeviceTftParityTest {
      * Three steps (clipping by norm 0.1, Adam) on the CPU model and on a device model built from an identical
      * one; the device's parameters, copied back into its CPU model, then match the CPU-trained ones. Adam's
      * first steps are nearly the gradient's sign times lr, so a gradient element within rounding of zero may
-     * move a parameter by up to 2·lr more on one side: the tolerance allows that on a few elements.
+     * move a parameter by up to 2·lr more on one side: the tolerance allows that on a few elements. The key
+     * biases are left out: they shift all of a query's scores alike, so their gradient is rounding noise on
+     * both sides, which Adam's normalisation turns into steps of any sign.
      */
     private void trainAndCompare(GpuDevice device, boolean capture) {
         TftConfig config = config(1, "none");
@@ -161,6 +163,9 @@ class DeviceTftParityTest {
         Map<String, Variable> trained = twin.namedParameters();
         int moved = 0;
         for (Map.Entry<String, Variable> e : model.namedParameters().entrySet()) {
+            if (e.getKey().startsWith("multihead_attn.k_layers.") && e.getKey().endsWith(".bias")) {
+                continue;
+            }
             float[] want = e.getValue().value().contiguous().toFloatArray();
             float[] got = trained.get(e.getKey()).value().contiguous().toFloatArray();
             for (int i = 0; i < want.length; i++) {
