@@ -86,8 +86,17 @@ __device__ __forceinline__ float dropout_uniform(unsigned int i, DropoutKeys k) 
 
 // ---------------------------------------------------------------- small helpers
 
+// σ(x) from e^(−|x|), as FloatMath.sigmoid: no overflow for large |x|, and small outputs keep their precision.
 __device__ __forceinline__ float sigmoidf_(float x) {
-    return 1.0f / (1.0f + expf(-x));
+    float z = expf(-fabsf(x));
+    float r = 1.0f / (1.0f + z);
+    return x >= 0.0f ? r : z * r;
+}
+
+// Backward kernels write an input's gradient, or add to it when `accumulate` is set (the input already
+// received a gradient from another consumer in this backward pass).
+__device__ __forceinline__ void store_gradient(float* g, size_t i, float v, int accumulate) {
+    g[i] = accumulate ? g[i] + v : v;
 }
 
 __device__ __forceinline__ float warp_sum(float v) {

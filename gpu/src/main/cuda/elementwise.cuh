@@ -4,7 +4,7 @@
 #pragma once
 #include "common.cuh"
 
-// Unary ops; the codes are dev.tempora.gpu.device.UnaryFunction's ordinals. p, q: ELU's alpha; softplus's
+// Unary ops; the codes are dev.tempora.gpu.autograd.DeviceUnary's. p, q: ELU's alpha; softplus's
 // beta and threshold; clamp's min and max.
 #define UNARY_ELU 0
 #define UNARY_SIGMOID 1
@@ -24,7 +24,7 @@ __device__ __forceinline__ float unary_apply(int op, float x, float p, float q) 
         case UNARY_RELU: return x <= 0.0f ? 0.0f : x; // NaN passes through, as Math.max(x, 0)
         case UNARY_SOFTPLUS: return x * p > q ? x : log1pf(expf(p * x)) / p;
         case UNARY_SQUARE: return x * x;
-        default: return fminf(fmaxf(x, p), q);
+        default: return x != x ? x : fminf(fmaxf(x, p), q); // NaN passes, as Math.min(Math.max(x, p), q)
     }
 }
 
@@ -50,10 +50,10 @@ KERNEL void unary_forward(int op, float p, float q, const float* __restrict__ x,
 }
 
 KERNEL void unary_backward(int op, float p, float q, const float* __restrict__ g, const float* __restrict__ x,
-                           const float* __restrict__ y, float* __restrict__ gx, int n) {
+                           const float* __restrict__ y, float* __restrict__ gx, int n, int accumulate) {
     int i = blockIdx.x * blockDim.x + threadIdx.x;
     if (i < n) {
-        gx[i] = g[i] * unary_derivative(op, x[i], y[i], p, q);
+        store_gradient(gx, i, g[i] * unary_derivative(op, x[i], y[i], p, q), accumulate);
     }
 }
 
@@ -86,33 +86,34 @@ KERNEL void binary_broadcast(int op, const float* __restrict__ a, const float* _
     out[i] = v;
 }
 
-// y = x * alpha (a gradient's scaling, a negation).
-KERNEL void scale(const float* __restrict__ x, float alpha, float* __restrict__ y, int n) {
+// y = x * alpha, or y += x * alpha when accumulating (a gradient passed on, scaled or not).
+KERNEL void scale(const float* __restrict__ x, float alpha, float* __restrict__ y, int n, int accumulate) {
     int i = blockIdx.x * blockDim.x + threadIdx.x;
     if (i < n) {
-        y[i] = x[i] * alpha;
+        store_gradient(y, i, x[i] * alpha, accumulate);
     }
 }
 
-// y += x (gradient accumulation).
-KERNEL void accumulate(const float* __restrict__ x, float* __restrict__ y, int n) {
+// y[r, j] += bias[j] over rows of n: a Linear layer's bias, added after the GEMM that wrote y.
+KERNEL void add_bias(float* __restrict__ y, const float* __restrict__ bias, int rows, int n) {
     int i = blockIdx.x * blockDim.x + threadIdx.x;
-    if (i < n) {
-        y[i] += x[i];
+    if (i < rows * n) {
+        y[i] += bias[i % n];
     }
 }
 
 // Inverted dropout with DropoutKernels' counter hash; the seed is read from device memory (seeds[seedIndex])
-// so that a captured CUDA graph replays with each step's own seeds. The backward is this kernel on the gradient.
-KERNEL void dropout_forward(const float* __restrict__ x, float* __restrict__ y, int n, float p,
-                            const unsigned long long* __restrict__ seeds, int seedIndex) {
+// so that a captured CUDA graph replays with each step's own seeds. The backward is this kernel on the
+// gradient (accumulate set when the input's gradient already holds another consumer's part).
+KERNEL void dropout(const float* __restrict__ x, float* __restrict__ y, int n, float p,
+                    const unsigned long long* __restrict__ seeds, int seedIndex, int accumulate) {
     int i = blockIdx.x * blockDim.x + threadIdx.x;
     if (i >= n) {
         return;
     }
     DropoutKeys keys = dropout_keys(seeds[seedIndex]);
     float keep = 1.0f / (1.0f - p);
-    y[i] = dropout_uniform((unsigned int) i, keys) >= p ? x[i] * keep : 0.0f;
+    store_gradient(y, i, dropout_uniform((unsigned int) i, keys) >= p ? x[i] * keep : 0.0f, accumulate);
 }
 
 // ResampleNorm's trainable gate: y[r, j] = x[r, j] * 2σ(mask[j]).
@@ -126,21 +127,21 @@ KERNEL void mask_gate_forward(const float* __restrict__ x, const float* __restri
 }
 
 KERNEL void mask_gate_backward_input(const float* __restrict__ g, const float* __restrict__ mask,
-                                     float* __restrict__ gx, int rows, int len) {
+                                     float* __restrict__ gx, int rows, int len, int accumulate) {
     int i = blockIdx.x * blockDim.x + threadIdx.x;
     if (i < rows * len) {
         float gate = sigmoidf_(mask[i % len]) * 2.0f;
-        gx[i] = g[i] * gate;
+        store_gradient(gx, i, g[i] * gate, accumulate);
     }
 }
 
 // gmask[j] = Σ_r g·x (already summed into sums) · 2σ'(mask[j]).
 KERNEL void mask_gate_backward_mask(const float* __restrict__ sums, const float* __restrict__ mask,
-                                    float* __restrict__ gmask, int len) {
+                                    float* __restrict__ gmask, int len, int accumulate) {
     int j = blockIdx.x * blockDim.x + threadIdx.x;
     if (j < len) {
         float s = sigmoidf_(mask[j]);
-        gmask[j] = sums[j] * 2.0f * (s * (1.0f - s));
+        store_gradient(gmask, j, sums[j] * 2.0f * (s * (1.0f - s)), accumulate);
     }
 }
 
@@ -156,10 +157,10 @@ KERNEL void sample_affine_forward(const float* __restrict__ x, const float* __re
 }
 
 KERNEL void sample_affine_backward(const float* __restrict__ g, const float* __restrict__ targetScale,
-                                   float* __restrict__ gx, int samples, int per) {
+                                   float* __restrict__ gx, int samples, int per, int accumulate) {
     int i = blockIdx.x * blockDim.x + threadIdx.x;
     if (i < samples * per) {
-        gx[i] = g[i] * targetScale[2 * (i / per) + 1];
+        store_gradient(gx, i, g[i] * targetScale[2 * (i / per) + 1], accumulate);
     }
 }
 
@@ -233,8 +234,10 @@ KERNEL void concat_forward(PointerList src, IntList widths, int outer, int total
     dst[i] = src.p[k][o * widths.v[k] + c];
 }
 
-// The split back: each input's gradient (a null pointer where none is needed) from the concatenation's.
-KERNEL void concat_backward(const float* __restrict__ g, PointerList dst, IntList widths, int outer, int total) {
+// The split back: each input's gradient (a null pointer where none is needed) from the concatenation's,
+// added to what it holds where accumulate.v[k] is set.
+KERNEL void concat_backward(const float* __restrict__ g, PointerList dst, IntList widths, IntList accumulate, int outer,
+                            int total) {
     int i = blockIdx.x * blockDim.x + threadIdx.x;
     if (i >= outer * total) {
         return;
@@ -247,6 +250,6 @@ KERNEL void concat_backward(const float* __restrict__ g, PointerList dst, IntLis
         k++;
     }
     if (dst.p[k] != nullptr) {
-        dst.p[k][o * widths.v[k] + c] = g[i];
+        store_gradient(dst.p[k], (size_t) o * widths.v[k] + c, g[i], accumulate.v[k]);
     }
 }

@@ -44,12 +44,16 @@ KERNEL void layer_norm_forward(const float* __restrict__ x, const float* __restr
     layer_norm_row(x + o, w, b, y + o, mean + row, rstd + row, len, eps, threadIdx.x & 31);
 }
 
-// gx = rstd·(h − mean(h) − n·mean(h·n)) with n = (x − mean)·rstd, h = g·w. When gn is not null it receives
-// g·n, whose column sums are the weight's gradient (the bias's are those of g).
-__device__ __forceinline__ void layer_norm_backward_row(const float* __restrict__ g, const float* __restrict__ x,
-                                                        float mu, float rs, const float* __restrict__ w,
-                                                        float* __restrict__ gx, float* __restrict__ gn, int len,
-                                                        int lane) {
+// Layer norm's backward for one row, in two parts: the row means of h = g·w and of h·n (n = (x − mean)·rstd),
+// then each input's gradient gx = rstd·(h − mean(h) − n·mean(h·n)).
+struct NormBackwardMeans {
+    float h;
+    float hn;
+};
+
+__device__ __forceinline__ NormBackwardMeans layer_norm_backward_means(const float* __restrict__ g,
+                                                                       const float* __restrict__ x, float mu, float rs,
+                                                                       const float* __restrict__ w, int len, int lane) {
     float sumH = 0.0f;
     float sumHN = 0.0f;
     for (int i = lane; i < len; i += 32) {
@@ -58,29 +62,38 @@ __device__ __forceinline__ void layer_norm_backward_row(const float* __restrict_
         sumH += h;
         sumHN += h * n;
     }
-    float meanH = warp_sum(sumH) / (float) len;
-    float meanHN = warp_sum(sumHN) / (float) len;
-    for (int i = lane; i < len; i += 32) {
-        float n = (x[i] - mu) * rs;
-        float h = g[i] * (w == nullptr ? 1.0f : w[i]);
-        gx[i] = rs * (h - meanH - n * meanHN);
-        if (gn != nullptr) {
-            gn[i] = g[i] * n;
-        }
-    }
+    NormBackwardMeans m;
+    m.h = warp_sum(sumH) / (float) len;
+    m.hn = warp_sum(sumHN) / (float) len;
+    return m;
 }
 
+__device__ __forceinline__ float layer_norm_input_gradient(float g, float n, float w, float rs, NormBackwardMeans m) {
+    return rs * (g * w - m.h - n * m.hn);
+}
+
+// gx (written, or added to when accumulate) from g; when gn is not null it receives g·n, whose column sums
+// are the weight's gradient (the bias's are those of g).
 KERNEL void layer_norm_backward(const float* __restrict__ g, const float* __restrict__ x,
                                 const float* __restrict__ mean, const float* __restrict__ rstd,
                                 const float* __restrict__ w, float* __restrict__ gx, float* __restrict__ gn, int rows,
-                                int len) {
+                                int len, int accumulate) {
     int row = blockIdx.x * ROWS_PER_BLOCK + (threadIdx.x >> 5);
     if (row >= rows) {
         return;
     }
+    int lane = threadIdx.x & 31;
     size_t o = (size_t) row * len;
-    layer_norm_backward_row(g + o, x + o, mean[row], rstd[row], w, gx + o, gn == nullptr ? nullptr : gn + o, len,
-                            threadIdx.x & 31);
+    float mu = mean[row];
+    float rs = rstd[row];
+    NormBackwardMeans m = layer_norm_backward_means(g + o, x + o, mu, rs, w, len, lane);
+    for (int i = lane; i < len; i += 32) {
+        float n = (x[o + i] - mu) * rs;
+        store_gradient(gx, o + i, layer_norm_input_gradient(g[o + i], n, w == nullptr ? 1.0f : w[i], rs, m), accumulate);
+        if (gn != nullptr) {
+            gn[o + i] = g[o + i] * n;
+        }
+    }
 }
 
 // The gated linear unit over rows of 2h: out[r, j] = x[r, j]·σ(x[r, h + j]).
@@ -95,7 +108,7 @@ KERNEL void glu_forward(const float* __restrict__ x, float* __restrict__ y, int 
 }
 
 KERNEL void glu_backward(const float* __restrict__ x, const float* __restrict__ g, float* __restrict__ gx, int rows,
-                         int h) {
+                         int h, int accumulate) {
     int i = blockIdx.x * blockDim.x + threadIdx.x;
     if (i < rows * h) {
         int r = i / h;
@@ -103,8 +116,8 @@ KERNEL void glu_backward(const float* __restrict__ x, const float* __restrict__ 
         const float* xr = x + (size_t) r * 2 * h;
         float a = xr[j];
         float s = sigmoidf_(xr[h + j]);
-        gx[(size_t) r * 2 * h + j] = g[i] * s;
-        gx[(size_t) r * 2 * h + h + j] = g[i] * a * s * (1.0f - s);
+        store_gradient(gx, (size_t) r * 2 * h + j, g[i] * s, accumulate);
+        store_gradient(gx, (size_t) r * 2 * h + h + j, g[i] * a * s * (1.0f - s), accumulate);
     }
 }
 
@@ -128,43 +141,54 @@ KERNEL void gate_add_norm_forward(const float* __restrict__ z, const float* __re
     layer_norm_row(sum + o, w, b, y + o, mean + row, rstd + row, h, eps, lane);
 }
 
-// From the output gradient g: the skip's gradient gskip (layer norm's input gradient), z's gradient gz
-// through the GLU, and g·n in gn for the weight's gradient (the bias's is Σ g).
+// From the output gradient g: the skip's gradient (layer norm's input gradient; written to gskip, or added
+// when accumulateSkip), z's gradient gz through the GLU (written, or added when accumulateZ), and g·n in gn
+// for the weight's gradient (the bias's is Σ g); any of the three may be null.
 KERNEL void gate_add_norm_backward(const float* __restrict__ g, const float* __restrict__ z,
                                    const float* __restrict__ sum, const float* __restrict__ mean,
                                    const float* __restrict__ rstd, const float* __restrict__ w,
                                    float* __restrict__ gskip, float* __restrict__ gz, float* __restrict__ gn,
-                                   int rows, int h) {
+                                   int rows, int h, int accumulateSkip, int accumulateZ) {
     int row = blockIdx.x * ROWS_PER_BLOCK + (threadIdx.x >> 5);
     if (row >= rows) {
         return;
     }
     int lane = threadIdx.x & 31;
     size_t o = (size_t) row * h;
-    layer_norm_backward_row(g + o, sum + o, mean[row], rstd[row], w, gskip + o, gn == nullptr ? nullptr : gn + o, h,
-                            lane);
-    __syncwarp();
+    float mu = mean[row];
+    float rs = rstd[row];
+    NormBackwardMeans m = layer_norm_backward_means(g + o, sum + o, mu, rs, w, h, lane);
     const float* zr = z + (size_t) row * 2 * h;
-    float* gzr = gz + (size_t) row * 2 * h;
+    float* gzr = gz == nullptr ? nullptr : gz + (size_t) row * 2 * h;
     for (int i = lane; i < h; i += 32) {
-        float a = zr[i];
-        float s = sigmoidf_(zr[h + i]);
-        float gs = gskip[o + i];
-        gzr[i] = gs * s;
-        gzr[h + i] = gs * a * s * (1.0f - s);
+        float n = (sum[o + i] - mu) * rs;
+        float gs = layer_norm_input_gradient(g[o + i], n, w == nullptr ? 1.0f : w[i], rs, m);
+        if (gskip != nullptr) {
+            store_gradient(gskip, o + i, gs, accumulateSkip);
+        }
+        if (gn != nullptr) {
+            gn[o + i] = g[o + i] * n;
+        }
+        if (gz != nullptr) {
+            float a = zr[i];
+            float s = sigmoidf_(zr[h + i]);
+            store_gradient(gzr, i, gs * s, accumulateZ);
+            store_gradient(gzr, h + i, gs * a * s * (1.0f - s), accumulateZ);
+        }
     }
 }
 
 // Softmax over rows of `len`, max-subtracted. With lengths (not null), row r keeps only its first
-// lengths[r / rowsPerLength] entries (the rest, and rows with none, are 0): a masked softmax.
+// lengths[r / rowsPerLength] entries (the rest, and rows with none, are 0): a masked softmax. Lengths are
+// floats holding whole numbers, as every length tensor on the device.
 KERNEL void softmax_forward(const float* __restrict__ x, float* __restrict__ y, int rows, int len,
-                            const int* __restrict__ lengths, int rowsPerLength) {
+                            const float* __restrict__ lengths, int rowsPerLength) {
     int row = blockIdx.x * ROWS_PER_BLOCK + (threadIdx.x >> 5);
     if (row >= rows) {
         return;
     }
     int lane = threadIdx.x & 31;
-    int valid = lengths == nullptr ? len : min(len, lengths[row / rowsPerLength]);
+    int valid = lengths == nullptr ? len : min(len, (int) lengths[row / rowsPerLength]);
     const float* xr = x + (size_t) row * len;
     float* yr = y + (size_t) row * len;
     float m = -INFINITY;
@@ -176,7 +200,8 @@ KERNEL void softmax_forward(const float* __restrict__ x, float* __restrict__ y, 
     for (int i = lane; i < valid; i += 32) {
         s += expf(xr[i] - m);
     }
-    float inverse = 1.0f / warp_sum(s);
+    s = warp_sum(s);
+    float inverse = s > 0.0f ? 1.0f / s : 0.0f; // no valid entry: a row of zeros
     for (int i = lane; i < len; i += 32) {
         yr[i] = i < valid ? expf(xr[i] - m) * inverse : 0.0f;
     }
@@ -184,7 +209,7 @@ KERNEL void softmax_forward(const float* __restrict__ x, float* __restrict__ y, 
 
 // gx = y ⊙ (g − Σ g⊙y) (masked entries have y = 0 and get 0).
 KERNEL void softmax_backward(const float* __restrict__ y, const float* __restrict__ g, float* __restrict__ gx,
-                             int rows, int len) {
+                             int rows, int len, int accumulate) {
     int row = blockIdx.x * ROWS_PER_BLOCK + (threadIdx.x >> 5);
     if (row >= rows) {
         return;
@@ -197,7 +222,7 @@ KERNEL void softmax_backward(const float* __restrict__ y, const float* __restric
     }
     dot = warp_sum(dot);
     for (int i = lane; i < len; i += 32) {
-        gx[o + i] = y[o + i] * (g[o + i] - dot);
+        store_gradient(gx, o + i, y[o + i] * (g[o + i] - dot), accumulate);
     }
 }
 
@@ -218,9 +243,11 @@ KERNEL void weighted_sum_forward(PointerList x, int n, const float* __restrict__
     out[i] = acc;
 }
 
-// gx_v = w[r, v]·g (gx.p[v] null: not needed) and gw[r, v] = Σ_i g[r, i]·x_v[r, i]; one warp per row.
+// gx_v = w[r, v]·g (gx.p[v] null: not needed; added to it where accumulate.v[v]) and gw[r, v] =
+// Σ_i g[r, i]·x_v[r, i] (added to it when accumulateWeights); one warp per row.
 KERNEL void weighted_sum_backward(PointerList x, int n, const float* __restrict__ w, const float* __restrict__ g,
-                                  PointerList gx, float* __restrict__ gw, int rows, int len) {
+                                  PointerList gx, IntList accumulate, float* __restrict__ gw, int accumulateWeights,
+                                  int rows, int len) {
     int row = blockIdx.x * ROWS_PER_BLOCK + (threadIdx.x >> 5);
     if (row >= rows) {
         return;
@@ -233,13 +260,13 @@ KERNEL void weighted_sum_backward(PointerList x, int n, const float* __restrict_
         for (int i = lane; i < len; i += 32) {
             float gi = g[o + i];
             if (gx.p[v] != nullptr) {
-                gx.p[v][o + i] = gi * wv;
+                store_gradient(gx.p[v], o + i, gi * wv, accumulate.v[v]);
             }
             dot += gi * x.p[v][o + i];
         }
         dot = warp_sum(dot);
         if (lane == 0 && gw != nullptr) {
-            gw[(size_t) row * n + v] = dot;
+            store_gradient(gw, (size_t) row * n + v, dot, accumulateWeights);
         }
     }
 }

@@ -5,9 +5,10 @@
 // Sums over the middle axis of a contiguous (outer, r, inner) block, of a or of a·b (b not null):
 // out[o, j] = Σ_k a[o, k, j]·b[o, k, j]. Blocks are 32 × 8 threads: x over 32 columns j, y over rows k.
 // grid = (ceil(inner / 32), outer, chunks): the rows are cut into chunks of `rowsPerChunk`, and chunk z
-// writes its sums to out + z·outer·inner (with one chunk, out is the result; with more, sum_chunks adds them).
+// writes its sums to out + z·outer·inner (with one chunk, out is the result, added to when accumulate; with
+// more, sum_chunks adds them).
 KERNEL void reduce_middle(const float* __restrict__ a, const float* __restrict__ b, float* __restrict__ out,
-                          int outer, int r, int inner, int rowsPerChunk) {
+                          int outer, int r, int inner, int rowsPerChunk, int accumulate) {
     __shared__ float partial[8][33];
     int j = blockIdx.x * 32 + threadIdx.x;
     int o = blockIdx.y;
@@ -27,7 +28,7 @@ KERNEL void reduce_middle(const float* __restrict__ a, const float* __restrict__
         for (int y = 0; y < 8; y++) {
             total += partial[y][threadIdx.x];
         }
-        out[((size_t) blockIdx.z * outer + o) * inner + j] = total;
+        store_gradient(out, ((size_t) blockIdx.z * outer + o) * inner + j, total, accumulate);
     }
 }
 

@@ -64,6 +64,18 @@ public final class DeviceTensor implements AutoCloseable {
         return new DeviceTensor(device, address(), newShape, owner == null ? this : owner);
     }
 
+    /**
+     * Elements [offset, offset + numel(shape)) of this tensor's memory seen as a tensor of {@code shape} (no
+     * copy): a parameter in a flat buffer of them, say.
+     */
+    public DeviceTensor slice(long offset, int... shape) {
+        if (offset < 0 || offset + GpuDevice.numel(shape) > numel) {
+            throw new IllegalArgumentException("slice of " + GpuDevice.numel(shape) + " elements at " + offset + " of "
+                    + Arrays.toString(this.shape));
+        }
+        return new DeviceTensor(device, address(offset), shape, owner == null ? this : owner);
+    }
+
     /** Copies the values back to a CPU tensor (waits for the device). */
     public Tensor toTensor() {
         float[] values = new float[numel];

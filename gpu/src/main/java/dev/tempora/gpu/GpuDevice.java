@@ -35,6 +35,9 @@ public final class GpuDevice {
     private final Map<Long, ArrayDeque<Long>> freeBlocks = new HashMap<>();
     private final ArrayDeque<Scope> scopes = new ArrayDeque<>();
     private long bytesAllocated;
+    private long launches;
+    /** While a graph is being captured: the blocks its body freed, kept from reuse until the graph closes. */
+    private List<long[]> captureReserve;
 
     /** Either a device or the reason there is none. */
     public record Availability(GpuDevice device, String reason) {
@@ -143,7 +146,46 @@ public final class GpuDevice {
     }
 
     void release(long address, int numel) {
+        if (captureReserve != null) {
+            captureReserve.add(new long[] {address, numel});
+            return;
+        }
         freeBlocks.computeIfAbsent(blockBytes(numel), b -> new ArrayDeque<>()).push(address);
+    }
+
+    /**
+     * Records the launches {@code body} issues as one replayable graph ({@link DeviceDriver#capture}). Memory
+     * the body frees is not reused until the graph closes: its replays write to those addresses again, so
+     * nothing else may hold them meanwhile (and within the body no two buffers share an address). The body
+     * must not copy between host and device or synchronise.
+     */
+    public DeviceDriver.Graph capture(Runnable body) {
+        if (captureReserve != null) {
+            throw new IllegalStateException("captures do not nest");
+        }
+        List<long[]> reserved = new ArrayList<>();
+        captureReserve = reserved;
+        DeviceDriver.Graph graph;
+        try {
+            graph = driver.capture(body);
+        } finally {
+            captureReserve = null;
+        }
+        return new DeviceDriver.Graph() {
+            @Override
+            public void launch() {
+                graph.launch();
+            }
+
+            @Override
+            public void close() {
+                graph.close();
+                for (long[] block : reserved) {
+                    release(block[0], (int) block[1]);
+                }
+                reserved.clear();
+            }
+        };
     }
 
     /** Bytes taken from the driver so far (the pool's high-water mark). */
@@ -151,15 +193,22 @@ public final class GpuDevice {
         return bytesAllocated;
     }
 
+    /** Kernel launches issued so far (a captured graph's count once, when captured). */
+    public long launchCount() {
+        return launches;
+    }
+
     /** Launches {@code kernel} over {@code n} elements, one thread each, {@link #BLOCK} threads a block. */
     public void launch(String kernel, int n, KernelArguments arguments) {
         if (n == 0) {
             return;
         }
+        launches++;
         driver.launch(kernel, new int[] {(n + BLOCK - 1) / BLOCK, 1, 1}, new int[] {BLOCK, 1, 1}, 0, arguments);
     }
 
     public void launch(String kernel, int[] grid, int[] block, int sharedBytes, KernelArguments arguments) {
+        launches++;
         driver.launch(kernel, grid, block, sharedBytes, arguments);
     }
 

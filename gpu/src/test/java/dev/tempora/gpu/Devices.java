@@ -10,13 +10,13 @@ import org.junit.jupiter.api.Assumptions;
  * when its library was built. Tests take them as a parameter source and skip, saying why, when neither
  * exists.
  */
-final class Devices {
+public final class Devices {
     private static List<GpuDevice> devices;
 
     private Devices() {
     }
 
-    static synchronized List<GpuDevice> all() {
+    public static synchronized List<GpuDevice> all() {
         if (devices == null) {
             devices = new ArrayList<>();
             GpuDevice.Availability cuda = GpuDevice.probe();
@@ -33,7 +33,7 @@ final class Devices {
     }
 
     /** For {@code @MethodSource}: every device, or a skip with the reasons when there is none. */
-    static Stream<GpuDevice> each() {
+    public static Stream<GpuDevice> each() {
         Assumptions.assumeFalse(all().isEmpty(), "no CUDA device and no emulator library: GPU parity tests skipped");
         return all().stream();
     }

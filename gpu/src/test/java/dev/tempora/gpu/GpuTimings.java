@@ -24,6 +24,8 @@ final class GpuTimings {
         write(out, results);
         results.putAll(SgemmTiming.run(device));
         write(out, results);
+        results.put("tft_step", TftStepTiming.run(device));
+        write(out, results);
         results.put("cpu_scaling", CpuScalingTiming.run());
         write(out, results);
         return results;

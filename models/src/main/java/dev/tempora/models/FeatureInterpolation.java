@@ -9,11 +9,16 @@ import dev.tempora.tensor.Tensor;
  * j·(in−1)/(out−1). Being linear, it is one product with a fixed (in × out) matrix, which also
  * gives its gradient.
  */
-final class FeatureInterpolation {
+public final class FeatureInterpolation {
 
     private final Variable matrix;
 
     FeatureInterpolation(int in, int out) {
+        this.matrix = Variable.constant(matrix(in, out));
+    }
+
+    /** The (in, out) matrix whose product with a row interpolates it (other backends multiply by it too). */
+    public static Tensor matrix(int in, int out) {
         float[] m = new float[in * out];
         float scale = out > 1 ? (float) (in - 1) / (out - 1) : 0f;
         for (int j = 0; j < out; j++) {
@@ -24,7 +29,7 @@ final class FeatureInterpolation {
             m[i0 * out + j] += 1f - lambda;
             m[i1 * out + j] += lambda;
         }
-        this.matrix = Variable.constant(Tensor.wrap(m, in, out));
+        return Tensor.wrap(m, in, out);
     }
 
     Variable apply(Variable x) {

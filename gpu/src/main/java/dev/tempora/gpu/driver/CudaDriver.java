@@ -137,7 +137,16 @@ public final class CudaDriver implements DeviceDriver {
     public long allocate(long bytes) {
         makeCurrent();
         Allocation a = new Allocation();
-        cuMemAlloc(a, Math.max(bytes, 1));
+        // A capturing thread may not call cuMemAlloc in the thread-local capture mode: the pool grows during a
+        // capture (GpuDevice.capture keeps the body's blocks for its replays), so allocate in relaxed mode, as
+        // PyTorch's caching allocator does. The allocation is not part of the graph.
+        int[] mode = {CUstreamCaptureMode.CU_STREAM_CAPTURE_MODE_RELAXED};
+        cuThreadExchangeStreamCaptureMode(mode);
+        try {
+            cuMemAlloc(a, Math.max(bytes, 1));
+        } finally {
+            cuThreadExchangeStreamCaptureMode(mode);
+        }
         return a.address();
     }
 
@@ -153,6 +162,13 @@ public final class CudaDriver implements DeviceDriver {
         // Synchronous with respect to the host array; ordered after earlier work by the stream sync.
         cuStreamSynchronize(stream);
         cuMemcpyHtoD(at(destination), Pointer.to(source).withByteOffset(4L * offset), 4L * count);
+    }
+
+    @Override
+    public void upload(long destination, long[] source, int offset, int count) {
+        makeCurrent();
+        cuStreamSynchronize(stream);
+        cuMemcpyHtoD(at(destination), Pointer.to(source).withByteOffset(8L * offset), 8L * count);
     }
 
     @Override

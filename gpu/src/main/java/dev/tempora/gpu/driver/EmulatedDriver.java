@@ -87,6 +87,11 @@ public final class EmulatedDriver implements DeviceDriver {
     }
 
     @Override
+    public void upload(long destination, long[] source, int offset, int count) {
+        MemorySegment.copy(source, offset, memory(destination, 8L * count), ValueLayout.JAVA_LONG, 0, count);
+    }
+
+    @Override
     public void download(long source, float[] destination, int offset, int count) {
         MemorySegment.copy(memory(source, 4L * count), ValueLayout.JAVA_FLOAT, 0, destination, offset, count);
     }

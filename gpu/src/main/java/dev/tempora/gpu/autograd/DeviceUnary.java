@@ -1,0 +1,23 @@
+package dev.tempora.gpu.autograd;
+
+/** The element-wise functions of the {@code unary_forward}/{@code unary_backward} kernels, by their op codes. */
+public enum DeviceUnary {
+    /** alpha = p. */
+    ELU(0),
+    SIGMOID(1),
+    TANH(2),
+    EXP(3),
+    RELU(4),
+    /** beta = p, threshold = q. */
+    SOFTPLUS(5),
+    SQUARE(6),
+    /** min = p, max = q. */
+    CLAMP(7);
+
+    /** The kernels' {@code UNARY_*} code (elementwise.cuh). */
+    final int code;
+
+    DeviceUnary(int code) {
+        this.code = code;
+    }
+}

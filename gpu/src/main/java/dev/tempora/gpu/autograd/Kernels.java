@@ -1,0 +1,69 @@
+package dev.tempora.gpu.autograd;
+
+import dev.tempora.gpu.DeviceTensor;
+import dev.tempora.gpu.GpuDevice;
+import dev.tempora.gpu.driver.KernelArguments;
+
+/** Launches of the small kernels several ops share: scaled copies, bias rows, sums over an axis, strided copies. */
+final class Kernels {
+    /** Rows one block of {@code reduce_middle} sums when a sum is split over blocks. */
+    private static final int ROWS_PER_CHUNK = 256;
+    /** Below this many rows one block sums a column alone (no second pass). */
+    private static final int SINGLE_CHUNK_ROWS = 2048;
+
+    private Kernels() {
+    }
+
+    /** y = alpha·x, or y += alpha·x when accumulating. */
+    static void scale(GpuDevice device, long x, float alpha, long y, int n, boolean accumulate) {
+        device.launch("scale", n, new KernelArguments().pointer(x).f32(alpha).pointer(y).i32(n).i32(accumulate ? 1 : 0));
+    }
+
+    /** y[r, j] += bias[j] over {@code rows} rows of {@code n}. */
+    static void addBias(GpuDevice device, long y, long bias, int rows, int n) {
+        device.launch("add_bias", rows * n, new KernelArguments().pointer(y).pointer(bias).i32(rows).i32(n));
+    }
+
+    /**
+     * out[o, j] (+)= Σ_k a[o, k, j]·b[o, k, j] over a contiguous (outer, r, inner) block; b is 0 for plain sums.
+     * Long sums are cut into chunks summed by separate blocks, then added in chunk order (the same bits
+     * every run).
+     */
+    static void sumMiddle(GpuDevice device, long a, long b, long out, boolean accumulate, int outer, int r, int inner) {
+        int columnBlocks = (inner + 31) / 32;
+        int chunks = r <= SINGLE_CHUNK_ROWS ? 1 : Math.min((r + ROWS_PER_CHUNK - 1) / ROWS_PER_CHUNK, 65535);
+        int rowsPerChunk = (r + chunks - 1) / chunks;
+        if (outer > 65535) {
+            throw new IllegalArgumentException("sumMiddle: " + outer + " outer rows exceed a grid's y limit");
+        }
+        if (chunks == 1) {
+            device.launch("reduce_middle", new int[] {columnBlocks, outer, 1}, new int[] {32, 8, 1}, 0,
+                    new KernelArguments().pointer(a).pointer(b).pointer(out).i32(outer).i32(r).i32(inner)
+                            .i32(Math.max(r, 1)).i32(accumulate ? 1 : 0));
+            return;
+        }
+        try (DeviceTensor partial = device.empty(chunks, outer * inner)) {
+            device.launch("reduce_middle", new int[] {columnBlocks, outer, chunks}, new int[] {32, 8, 1}, 0,
+                    new KernelArguments().pointer(a).pointer(b).pointer(partial.address()).i32(outer).i32(r).i32(inner)
+                            .i32(rowsPerChunk).i32(0));
+            device.launch("sum_chunks", outer * inner, new KernelArguments().pointer(partial.address()).pointer(out)
+                    .i32(chunks).i32(outer * inner).f32(1f).i32(accumulate ? 1 : 0));
+        }
+    }
+
+    /** Column sums of a (rows, n) matrix into out (n), added to it when accumulating. */
+    static void columnSums(GpuDevice device, long a, long out, boolean accumulate, int rows, int n) {
+        sumMiddle(device, a, 0L, out, accumulate, 1, rows, n);
+    }
+
+    /**
+     * dst = src read through {@code strides} over the 4-d index space {@code sizes} (dst contiguous), or, with
+     * {@code accumulate}, dst addressed through the strides += src contiguous (the same map run backwards).
+     */
+    static void strided(GpuDevice device, boolean accumulate, long src, long dst, int[] sizes, int[] strides) {
+        int n = sizes[0] * sizes[1] * sizes[2] * sizes[3];
+        device.launch(accumulate ? "strided_accumulate" : "strided_copy", n, new KernelArguments().pointer(src)
+                .pointer(dst).ints(sizes[0], sizes[1], sizes[2], sizes[3], strides[0], strides[1], strides[2], strides[3],
+                        0, 0, 0, 0).i32(n));
+    }
+}

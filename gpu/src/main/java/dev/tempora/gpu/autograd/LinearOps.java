@@ -1,0 +1,78 @@
+package dev.tempora.gpu.autograd;
+
+import dev.tempora.gpu.DeviceBlas;
+import dev.tempora.gpu.DeviceTensor;
+import dev.tempora.gpu.GpuDevice;
+import java.util.Arrays;
+
+/** Products: torch's {@code F.linear} and a plain matrix product over the last axis. */
+public final class LinearOps {
+    private LinearOps() {
+    }
+
+    /**
+     * {@code x · weightᵀ + bias} over the last axis of x (any leading shape): weight (out, in), bias (out) or
+     * null. One GEMM each way (the weight's gradient added straight into its buffer), the bias added after
+     * the product and its gradient a column sum.
+     */
+    public static DeviceVariable linear(Tape tape, DeviceVariable x, DeviceVariable weight, DeviceVariable bias) {
+        int out = weight.size(0);
+        int in = weight.size(1);
+        if (x.size(-1) != in || (bias != null && bias.numel() != out)) {
+            throw new IllegalArgumentException("linear: input " + Arrays.toString(x.shape()) + ", weight "
+                    + Arrays.toString(weight.shape()) + (bias == null ? "" : ", bias " + Arrays.toString(bias.shape())));
+        }
+        GpuDevice device = tape.device();
+        int rows = x.numel() / in;
+        int[] shape = x.shape();
+        shape[shape.length - 1] = out;
+        DeviceTensor y = tape.empty(shape);
+        DeviceBlas.gemm(device, false, true, rows, out, in, 1f, x.address(), in, weight.address(), in, 0f, y.address(), out);
+        if (bias != null) {
+            Kernels.addBias(device, y.address(), bias.address(), rows, out);
+        }
+        return tape.result(y, g -> {
+            if (weight.requiresGrad()) {
+                DeviceVariable.Gradient gw = weight.gradientTarget();
+                DeviceBlas.gemm(device, true, false, out, in, rows, 1f, g.address(), out, x.address(), in,
+                        gw.flag(), gw.address(), in);
+            }
+            if (bias != null && bias.requiresGrad()) {
+                DeviceVariable.Gradient gb = bias.gradientTarget();
+                Kernels.columnSums(device, g.address(), gb.address(), gb.accumulate(), rows, out);
+            }
+            if (x.requiresGrad()) {
+                DeviceVariable.Gradient gx = x.gradientTarget();
+                DeviceBlas.gemm(device, false, false, rows, in, out, 1f, g.address(), out, weight.address(), in,
+                        gx.flag(), gx.address(), in);
+            }
+        }, x, weight, bias);
+    }
+
+    /** {@code x · m} over the last axis of x: m (in, out), e.g. PTF's feature interpolation matrix. */
+    public static DeviceVariable matmul(Tape tape, DeviceVariable x, DeviceVariable m) {
+        int in = m.size(0);
+        int out = m.size(1);
+        if (x.size(-1) != in) {
+            throw new IllegalArgumentException("matmul: " + Arrays.toString(x.shape()) + " · " + Arrays.toString(m.shape()));
+        }
+        GpuDevice device = tape.device();
+        int rows = x.numel() / in;
+        int[] shape = x.shape();
+        shape[shape.length - 1] = out;
+        DeviceTensor y = tape.empty(shape);
+        DeviceBlas.gemm(device, false, false, rows, out, in, 1f, x.address(), in, m.address(), out, 0f, y.address(), out);
+        return tape.result(y, g -> {
+            if (m.requiresGrad()) {
+                DeviceVariable.Gradient gm = m.gradientTarget();
+                DeviceBlas.gemm(device, true, false, in, out, rows, 1f, x.address(), in, g.address(), out,
+                        gm.flag(), gm.address(), out);
+            }
+            if (x.requiresGrad()) {
+                DeviceVariable.Gradient gx = x.gradientTarget();
+                DeviceBlas.gemm(device, false, true, rows, in, out, 1f, g.address(), out, m.address(), out,
+                        gx.flag(), gx.address(), in);
+            }
+        }, x, m);
+    }
+}

@@ -1,0 +1,106 @@
+package dev.tempora.gpu.autograd;
+
+import dev.tempora.gpu.DeviceBlas;
+import dev.tempora.gpu.DeviceTensor;
+import dev.tempora.gpu.GpuDevice;
+import dev.tempora.gpu.driver.KernelArguments;
+import java.util.Arrays;
+
+/**
+ * One LSTM layer over a batch-first sequence with per-sample lengths, as
+ * {@code dev.tempora.autograd.LstmSequence}: the input projection of all steps is one GEMM, the recurrence
+ * one kernel (a block per sample, W_hh in shared memory), and the backward one kernel for the gate
+ * gradients, then GEMMs for dX, dW_ih, dW_hh and column sums for the biases.
+ */
+public final class LstmOps {
+    private LstmOps() {
+    }
+
+    /** The outputs (B, T, H) and the final hidden and cell states (B, H). */
+    public record Result(DeviceVariable output, DeviceVariable finalHidden, DeviceVariable finalCell) {
+    }
+
+    /**
+     * @param x       (B, T, in)
+     * @param h0, c0  (B, H)
+     * @param weightIh (4H, in); weightHh (4H, H); biasIh, biasHh (4H)
+     * @param lengths (B) floats holding each sample's length, or null for all T
+     */
+    public static Result lstm(Tape tape, DeviceVariable x, DeviceVariable h0, DeviceVariable c0, DeviceVariable weightIh,
+                              DeviceVariable weightHh, DeviceVariable biasIh, DeviceVariable biasHh, DeviceTensor lengths) {
+        GpuDevice device = tape.device();
+        int batch = x.size(0);
+        int steps = x.size(1);
+        int in = x.size(2);
+        int hidden = weightHh.size(1);
+        int g4 = 4 * hidden;
+        if (weightIh.size(0) != g4 || weightIh.size(1) != in || weightHh.size(0) != g4 || h0.size(0) != batch
+                || h0.size(1) != hidden || c0.numel() != h0.numel() || g4 > 1024 || batch > Integer.MAX_VALUE / 2) {
+            throw new IllegalArgumentException("lstm: input " + Arrays.toString(x.shape()) + ", weights "
+                    + Arrays.toString(weightIh.shape()) + " and " + Arrays.toString(weightHh.shape()) + ", states "
+                    + Arrays.toString(h0.shape()));
+        }
+        int rows = batch * steps;
+        int[] block = {(g4 + 31) / 32 * 32, 1, 1};
+        int[] grid = {batch, 1, 1};
+        int shared = 4 * (g4 * hidden + 6 * hidden);
+        long lengthAddress = lengths == null ? 0L : lengths.address();
+
+        DeviceTensor pre = tape.empty(batch, steps, g4);
+        DeviceBlas.gemm(device, false, true, rows, g4, in, 1f, x.address(), in, weightIh.address(), in, 0f,
+                pre.address(), g4);
+        DeviceTensor out = tape.empty(batch, steps, hidden);
+        DeviceTensor hn = tape.empty(batch, hidden);
+        DeviceTensor cn = tape.empty(batch, hidden);
+        DeviceTensor act = tape.empty(batch, steps, g4);
+        DeviceTensor cs = tape.empty(batch, steps + 1, hidden);
+        DeviceTensor hprev = tape.empty(batch, steps, hidden);
+        device.launch("lstm_forward", grid, block, shared, new KernelArguments().pointer(pre.address())
+                .pointer(biasIh.address()).pointer(biasHh.address()).pointer(weightHh.address()).pointer(h0.address())
+                .pointer(c0.address()).pointer(lengthAddress).i32(steps).i32(hidden).pointer(out.address())
+                .pointer(hn.address()).pointer(cn.address()).pointer(act.address()).pointer(cs.address())
+                .pointer(hprev.address()));
+
+        DeviceVariable[] outputs = new DeviceVariable[3];
+        Runnable backward = () -> {
+            DeviceTensor gOut = Tape.gradientOf(outputs[0]);
+            DeviceTensor gHn = Tape.gradientOf(outputs[1]);
+            DeviceTensor gCn = Tape.gradientOf(outputs[2]);
+            try (DeviceTensor dz = device.empty(batch, steps, g4)) {
+                DeviceVariable.Gradient dh0 = h0.requiresGrad() ? h0.gradientTarget() : null;
+                DeviceVariable.Gradient dc0 = c0.requiresGrad() ? c0.gradientTarget() : null;
+                device.launch("lstm_backward", grid, block, shared, new KernelArguments()
+                        .pointer(gOut == null ? 0L : gOut.address()).pointer(gHn == null ? 0L : gHn.address())
+                        .pointer(gCn == null ? 0L : gCn.address()).pointer(weightHh.address()).pointer(act.address())
+                        .pointer(cs.address()).pointer(lengthAddress).i32(steps).i32(hidden).pointer(dz.address())
+                        .pointer(dh0 == null ? 0L : dh0.address()).i32(dh0 == null ? 0 : dh0.flag())
+                        .pointer(dc0 == null ? 0L : dc0.address()).i32(dc0 == null ? 0 : dc0.flag()));
+                if (weightIh.requiresGrad()) {
+                    DeviceVariable.Gradient gw = weightIh.gradientTarget();
+                    DeviceBlas.gemm(device, true, false, g4, in, rows, 1f, dz.address(), g4, x.address(), in,
+                            gw.flag(), gw.address(), in);
+                }
+                if (weightHh.requiresGrad()) {
+                    DeviceVariable.Gradient gw = weightHh.gradientTarget();
+                    DeviceBlas.gemm(device, true, false, g4, hidden, rows, 1f, dz.address(), g4, hprev.address(),
+                            hidden, gw.flag(), gw.address(), hidden);
+                }
+                for (DeviceVariable bias : new DeviceVariable[] {biasIh, biasHh}) {
+                    if (bias.requiresGrad()) {
+                        DeviceVariable.Gradient gb = bias.gradientTarget();
+                        Kernels.columnSums(device, dz.address(), gb.address(), gb.accumulate(), rows, g4);
+                    }
+                }
+                if (x.requiresGrad()) {
+                    DeviceVariable.Gradient gx = x.gradientTarget();
+                    DeviceBlas.gemm(device, false, false, rows, in, g4, 1f, dz.address(), g4, weightIh.address(), in,
+                            gx.flag(), gx.address(), in);
+                }
+            }
+        };
+        DeviceVariable[] made = tape.results(new DeviceTensor[] {out, hn, cn}, backward, x, h0, c0, weightIh, weightHh,
+                biasIh, biasHh);
+        System.arraycopy(made, 0, outputs, 0, 3);
+        return new Result(made[0], made[1], made[2]);
+    }
+}

@@ -1,0 +1,289 @@
+package dev.tempora.gpu.tft;
+
+import dev.tempora.gpu.DeviceAdam;
+import dev.tempora.gpu.DeviceGradientClipping;
+import dev.tempora.gpu.DeviceTensor;
+import dev.tempora.gpu.GpuDevice;
+import dev.tempora.gpu.autograd.DeviceDropoutSeeds;
+import dev.tempora.gpu.autograd.DeviceUnary;
+import dev.tempora.gpu.autograd.DeviceVariable;
+import dev.tempora.gpu.autograd.ElementwiseOps;
+import dev.tempora.gpu.autograd.LossOps;
+import dev.tempora.gpu.autograd.Tape;
+import dev.tempora.gpu.driver.DeviceDriver;
+import dev.tempora.models.FeatureInterpolation;
+import dev.tempora.models.TemporalFusionTransformer;
+import dev.tempora.models.TftConfig;
+import dev.tempora.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A {@link TemporalFusionTransformer} trained and run on the device, its parameters resident there: the same
+ * config, parameters copied once from the CPU model by their state-dict names, and a forward that reproduces
+ * {@code TemporalFusionTransformer.forward} op for op ({@link TftForward}), dropout masks included (the CPU's
+ * seeds, slot by slot). A training step is the forward, PyTorch Forecasting's quantile loss, the backward,
+ * gradient clipping by global norm and Adam, all on the device; {@link #copyParametersToCpu} brings the
+ * trained values back for checkpoints and the CLI.
+ *
+ * <p>With graph capture on, the first step runs as it is (it loads the kernels and fills the memory pool),
+ * the second records forward, backward and clipping as one CUDA graph for the batch buffers it was given,
+ * and every later step copies its seeds, replays the graph and launches Adam (whose bias corrections change
+ * every step, so it stays outside the graph): a handful of driver calls instead of a thousand launches.
+ */
+public final class DeviceTemporalFusionTransformer implements AutoCloseable {
+    /** Dropout calls one forward may make (the TFT makes about 20 plus one per real variable). */
+    private static final int SEED_SLOTS = 256;
+
+    private final GpuDevice device;
+    private final TemporalFusionTransformer cpu;
+    private final TftConfig config;
+    final DeviceTftParameters parameters;
+    private final DeviceDropoutSeeds seeds;
+    private final Map<Long, DeviceVariable> interpolations = new HashMap<>();
+    private final float[] quantiles;
+    private final float maxGradNorm;
+    private final DeviceAdam optimizer;
+    private final DeviceGradientClipping clipping;
+    private final DeviceTensor lossValue;
+    private final boolean captureSteps;
+    private DeviceDriver.Graph graph;
+    private DeviceTftBatch graphBatch;
+    private boolean warmedUp;
+
+    /**
+     * @param model        the CPU model whose config and current parameters this starts from
+     * @param learningRate Adam's (betas 0.9, 0.999, eps 1e-8, no weight decay, as {@code Adam(parameters, lr)})
+     * @param maxGradNorm  the gradient clipping's global norm
+     * @param captureSteps whether training steps replay a captured CUDA graph
+     */
+    public DeviceTemporalFusionTransformer(GpuDevice device, TemporalFusionTransformer model, double learningRate,
+                                           float maxGradNorm, boolean captureSteps) {
+        this.device = device;
+        this.cpu = model;
+        this.config = model.config;
+        this.parameters = new DeviceTftParameters(device, model, attentionGroups(config));
+        this.seeds = new DeviceDropoutSeeds(device, SEED_SLOTS);
+        this.quantiles = new float[config.quantiles().size()];
+        for (int i = 0; i < quantiles.length; i++) {
+            quantiles[i] = config.quantiles().get(i);
+        }
+        this.maxGradNorm = maxGradNorm;
+        long[] values = {parameters.values().address()};
+        long[] gradients = {parameters.gradients().address()};
+        int[] sizes = {parameters.values().numel()};
+        this.optimizer = new DeviceAdam(device, values, gradients, sizes, learningRate, 0.9, 0.999, 1e-8, 0);
+        this.clipping = new DeviceGradientClipping(device, gradients, sizes);
+        this.lossValue = device.zeros(1);
+        this.captureSteps = captureSteps;
+        makeInterpolations();
+    }
+
+    /** The attention heads' query and key projections, laid out as one (heads·d, H) matrix and one bias each. */
+    private static List<List<String>> attentionGroups(TftConfig config) {
+        List<List<String>> groups = new ArrayList<>();
+        for (String layer : List.of("q_layers", "k_layers")) {
+            for (String kind : List.of("weight", "bias")) {
+                List<String> group = new ArrayList<>();
+                for (int h = 0; h < config.attentionHeadSize(); h++) {
+                    group.add("multihead_attn." + layer + "." + h + "." + kind);
+                }
+                groups.add(group);
+            }
+        }
+        return groups;
+    }
+
+    /**
+     * The interpolation matrices of every ResampleNorm that changes sizes, uploaded once (a captured step may
+     * copy nothing from the host): a GRN's (its fc1's input size to its output size) and the variable
+     * selections' embeddings (embedding size to the hidden size).
+     */
+    private void makeInterpolations() {
+        for (String name : cpu.stateDict().keySet()) {
+            if (name.endsWith(".resample_norm.mask")) {
+                String grn = name.substring(0, name.length() - ".resample_norm.mask".length());
+                makeInterpolation(parameters.get(grn + ".fc1.weight").size(1), parameters.get(name).numel());
+            }
+        }
+        for (String v : config.categoricalVariables()) {
+            makeInterpolation(config.embeddingSize(v), config.hiddenSize());
+        }
+    }
+
+    private void makeInterpolation(int in, int out) {
+        if (in != out) {
+            interpolations.computeIfAbsent((long) in << 32 | out,
+                    key -> DeviceVariable.constant(device.upload(FeatureInterpolation.matrix(in, out))));
+        }
+    }
+
+    /** The constant (in, out) interpolation matrix. */
+    DeviceVariable interpolation(int in, int out) {
+        DeviceVariable m = interpolations.get((long) in << 32 | out);
+        if (m == null) {
+            throw new IllegalStateException("no interpolation matrix from " + in + " to " + out + " features");
+        }
+        return m;
+    }
+
+    public GpuDevice device() {
+        return device;
+    }
+
+    public TftConfig config() {
+        return config;
+    }
+
+    TemporalFusionTransformer cpuModel() {
+        return cpu;
+    }
+
+    DeviceDropoutSeeds seeds() {
+        return seeds;
+    }
+
+    /** Device buffers for a batch of this shape (the target may be null for inference). */
+    public DeviceTftBatch upload(dev.tempora.models.TftBatch inputs, Tensor target) {
+        return new DeviceTftBatch(device, inputs, target == null ? Tensor.zeros(inputs.batchSize(), inputs.decoderSteps())
+                : target);
+    }
+
+    /**
+     * One training step: forward in training mode with the dropout masks the CPU draws in a
+     * {@code DropoutSeeds} scope opened with {@code dropoutSeed}, the quantile loss, the backward, clipping
+     * and Adam. Asynchronous: {@link #lastLoss()} reads the loss.
+     */
+    public void trainStep(DeviceTftBatch batch, long dropoutSeed) {
+        seeds.load(dropoutSeed);
+        if (!captureSteps || !warmedUp) {
+            lossAndGradients(batch, true);
+            warmedUp = true;
+        } else {
+            if (graph == null || graphBatch != batch) {
+                closeGraph();
+                graph = device.capture(() -> lossAndGradients(batch, true));
+                graphBatch = batch;
+            }
+            graph.launch();
+        }
+        optimizer.step();
+    }
+
+    /**
+     * The forward, loss and backward alone (no clipping, no update), for checking gradients: afterwards
+     * {@link #gradient} gives each parameter's. Returns the loss (waits for the device).
+     */
+    public double computeGradients(DeviceTftBatch batch, long dropoutSeed) {
+        seeds.load(dropoutSeed);
+        lossAndGradients(batch, false);
+        return lastLoss();
+    }
+
+    private void lossAndGradients(DeviceTftBatch batch, boolean clip) {
+        try (GpuDevice.Scope scope = device.scope()) {
+            Tape tape = Tape.training(device);
+            DeviceVariable prediction = new TftForward(this, tape, batch).prediction();
+            DeviceVariable loss = LossOps.quantile(tape, prediction, batch.target, batch.decoderLengths, quantiles);
+            tape.backward(loss, parameters.trainable());
+            device.driver().copy(lossValue.address(), loss.address(), 4);
+            if (clip) {
+                clipping.clip(maxGradNorm, null);
+            }
+        }
+    }
+
+    /** The loss of the last training step (waits for the device). */
+    public double lastLoss() {
+        return lossValue.toFloatArray()[0];
+    }
+
+    /** The eval-mode prediction (B, Td, quantiles), copied to the host. */
+    public Tensor predict(DeviceTftBatch batch) {
+        try (GpuDevice.Scope scope = device.scope()) {
+            return new TftForward(this, Tape.inference(device), batch).prediction().value().toTensor();
+        }
+    }
+
+    /** The gradient of the parameter {@code name} (a state-dict key) from the last backward, downloaded. */
+    public Tensor gradient(String name) {
+        return parameters.gradient(name);
+    }
+
+    /** The current value of the parameter {@code name}, downloaded. */
+    public Tensor parameter(String name) {
+        return parameters.get(name).value().toTensor();
+    }
+
+    /** Writes the device's parameter values into the CPU model this was built from. */
+    public void copyParametersToCpu() {
+        parameters.copyTo();
+    }
+
+    /** Reloads the CPU model's parameter values (after loading a checkpoint into it, say). */
+    public void copyParametersFromCpu() {
+        parameters.copyFrom();
+    }
+
+    public void setLearningRate(double lr) {
+        optimizer.setLearningRate(lr);
+    }
+
+    /** Training steps taken (Adam's step count). */
+    public long steps() {
+        return optimizer.steps();
+    }
+
+    private void closeGraph() {
+        if (graph != null) {
+            graph.close();
+            graph = null;
+            graphBatch = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        closeGraph();
+        optimizer.close();
+        clipping.close();
+        seeds.close();
+        lossValue.close();
+        interpolations.values().forEach(v -> v.value().close());
+        parameters.close();
+    }
+
+    /** The dropout probability of the model's layers. */
+    float dropout() {
+        return config.dropout();
+    }
+
+    /** The output transformation's reverse (PTF's), applied to the de-normalised output. */
+    static DeviceVariable untransform(Tape tape, DeviceVariable y, String transformation) {
+        return switch (transformation) {
+            case "softplus", "count" -> ElementwiseOps.unary(tape, DeviceUnary.SOFTPLUS, y, 1f, 20f);
+            case "log", "log1p" -> ElementwiseOps.unary(tape, DeviceUnary.EXP, y, 0f, 0f);
+            case "logit" -> ElementwiseOps.unary(tape, DeviceUnary.CLAMP,
+                    ElementwiseOps.unary(tape, DeviceUnary.SIGMOID, y, 0f, 0f), Float.MIN_NORMAL, 1f - 0x1.0p-23f);
+            case "relu" -> ElementwiseOps.unary(tape, DeviceUnary.RELU, y, 0f, 0f);
+            case "sqrt" -> ElementwiseOps.unary(tape, DeviceUnary.SQUARE, y, 0f, 0f);
+            default -> y;
+        };
+    }
+
+    /** For {@link TftForward}: the model's parameters. */
+    DeviceVariable p(String name) {
+        return parameters.get(name);
+    }
+
+    boolean has(String name) {
+        return parameters.has(name);
+    }
+
+    DeviceVariable group(List<String> names) {
+        return parameters.group(names);
+    }
+
+}
