@@ -155,3 +155,12 @@ __device__ __forceinline__ double block_sum_double(double v, double* scratch) {
     }
     return total;
 }
+
+// ---------------------------------------------------------------- profiling
+
+// Holds the stream for `cycles` clock cycles (CudaDriver's kernel profiler: see there).
+KERNEL void spin_wait(long long cycles) {
+    long long start = clock64();
+    while (clock64() - start < cycles) {
+    }
+}

@@ -17,7 +17,7 @@ import org.junit.platform.launcher.listeners.TestExecutionSummary;
 /**
  * The GPU machine's one-call check (gpu/device-check.sh runs it there, with no Maven): this module's parity
  * tests on the CUDA device, then the timings (GpuTimings). Arguments: the output folder, the folder of
- * this module's test classes, and optionally {@code --tests-only}. Exits non-zero when there is no CUDA device,
+ * this module's test classes, then flags: {@code --tests-only}, {@code --no-cpu-scaling}. Exits non-zero when there is no CUDA device,
  * when any test fails or is skipped, or when a timing cannot run.
  */
 public final class DeviceCheck {
@@ -49,8 +49,9 @@ public final class DeviceCheck {
             boolean passed = summary.getTotalFailureCount() == 0 && summary.getTestsSkippedCount() == 0
                     && summary.getTestsAbortedCount() == 0 && summary.getTestsSucceededCount() > 0;
             Map<String, Object> timings = new LinkedHashMap<>();
-            if (args.length < 3 || !args[2].equals("--tests-only")) {
-                timings = GpuTimings.run(cuda.device(), out);
+            java.util.Set<String> flags = java.util.Set.of(args);
+            if (!flags.contains("--tests-only")) {
+                timings = GpuTimings.run(cuda.device(), out, flags);
             }
             System.out.println("device check: " + (passed ? "PASSED" : "FAILED") + " " + timings);
             System.exit(passed ? 0 : 1);

@@ -39,6 +39,22 @@ public interface DeviceDriver extends AutoCloseable {
     /** Waits until every issued operation has finished (and reports an asynchronous fault, if any). */
     void synchronize();
 
+    /** One profiled kernel: its name, launch shape and time on the device alone, in microseconds. */
+    record ProfiledLaunch(String kernel, int[] grid, int[] block, double microseconds) {}
+
+    /**
+     * Turns kernel profiling on or off. While on, every launch runs in isolation and is timed on the device
+     * (slow: for finding where a step's time goes, never while capturing a graph); {@link #takeProfile}
+     * returns what was measured since the last call.
+     */
+    default void setProfiling(boolean on) {
+        throw new UnsupportedOperationException(description() + " does not profile kernels");
+    }
+
+    default java.util.List<ProfiledLaunch> takeProfile() {
+        return java.util.List.of();
+    }
+
     /** Records the whole sequence of launches {@code body} issues as one replayable graph (CUDA graphs). */
     default Graph capture(Runnable body) {
         body.run();

@@ -114,8 +114,35 @@ public final class EmulatedDriver implements DeviceDriver {
         MemorySegment.copy(memory(source, bytes), 0, memory(destination, bytes), 0, bytes);
     }
 
+    private List<ProfiledLaunch> profile;
+
+    /** Times each launch on the host's clock (the emulator runs launches one at a time anyway). */
+    @Override
+    public void setProfiling(boolean on) {
+        profile = on ? new ArrayList<>() : null;
+    }
+
+    @Override
+    public List<ProfiledLaunch> takeProfile() {
+        List<ProfiledLaunch> taken = profile == null ? List.of() : List.copyOf(profile);
+        if (profile != null) {
+            profile.clear();
+        }
+        return taken;
+    }
+
     @Override
     public void launch(String kernel, int[] grid, int[] block, int sharedBytes, KernelArguments arguments) {
+        if (profile != null && recording == null) {
+            long t0 = System.nanoTime();
+            launchNow(kernel, grid, block, sharedBytes, arguments);
+            profile.add(new ProfiledLaunch(kernel, grid.clone(), block.clone(), (System.nanoTime() - t0) / 1e3));
+            return;
+        }
+        launchNow(kernel, grid, block, sharedBytes, arguments);
+    }
+
+    private void launchNow(String kernel, int[] grid, int[] block, int sharedBytes, KernelArguments arguments) {
         if (recording != null) {
             recording.add(() -> launch(kernel, grid, block, sharedBytes, arguments));
             return;
