@@ -100,6 +100,10 @@ final class DemoCommand implements Runnable {
     @Option(names = "--workers", paramLabel = "N", description = "Data-parallel workers (default: the cores, at most 8).")
     Integer workers;
 
+    @Option(names = "--device", paramLabel = "D", defaultValue = "cpu",
+            description = "Where training steps run: cpu (the default) or cuda (an NVIDIA GPU through the gpu module).")
+    String device;
+
     @Option(names = "--seed", paramLabel = "S", description = "Seed of the data, the initialisation and the batches; default 42.")
     long seed = 42;
 
@@ -133,6 +137,7 @@ final class DemoCommand implements Runnable {
         TrainerSettings.Builder builder = Forecasting.trainerSettings(cfg)
                 .limitTrainBatchCount(batchesPerEpoch)
                 .outputDir(out).checkpointSections(Forecasting.checkpointSections(cfg, sets.training()));
+        builder.device(device);
         if (workers != null) {
             builder.workers(workers);
         }
@@ -215,12 +220,13 @@ final class DemoCommand implements Runnable {
                 settings.gradientClipVal(), perEpoch, batchSize, settings.workers(),
                 budget > 0 ? String.format(Locale.ROOT, "as many epochs as fit %.1f minutes (at most %d)", minutes, epochs)
                         : epochs + " epochs");
+        log.println(dev.tempora.parallel.Accelerator.describeChoice(settings.device(),
+                dev.tempora.parallel.Accelerator.installed()));
         ProgressBar bar = new ProgressBar(log, epochs);
-        Trainer trainer = new Trainer(model, data, settings.toBuilder().maxEpochs(epochs).build(),
-                budget > 0 ? new TimeBudget(bar, deadline, epochs) : bar);
         long trainStart = System.nanoTime();
         Trainer.Result result;
-        try {
+        try (Trainer trainer = new Trainer(model, data, settings.toBuilder().maxEpochs(epochs).build(),
+                budget > 0 ? new TimeBudget(bar, deadline, epochs) : bar)) {
             result = trainer.fit();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

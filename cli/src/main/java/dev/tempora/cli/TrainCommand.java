@@ -34,6 +34,10 @@ final class TrainCommand implements Runnable {
     @Option(names = "--workers", paramLabel = "N", description = "Data-parallel workers (default: the cores, at most 8).")
     Integer workers;
 
+    @Option(names = "--device", paramLabel = "D", defaultValue = "cpu",
+            description = "Where training steps run: cpu (the default) or cuda (an NVIDIA GPU through the gpu module).")
+    String device;
+
     @Option(names = "--seed", paramLabel = "S", description = "Seed of initialisation, shuffling and dropout.")
     Long seed;
 
@@ -67,6 +71,7 @@ final class TrainCommand implements Runnable {
             }
             settings.maxEpochs(epochs);
         }
+        settings.device(device);
         TrainerSettings built = settings.build();
         java.io.PrintStream log = json ? System.err : System.out;
         log.printf(Locale.ROOT, "Loading %s ...%n", cfg.dataPath());
@@ -83,9 +88,13 @@ final class TrainCommand implements Runnable {
                         + "%d workers, %s lr %.3g%n", model.parameterCount(), sets.training().size(),
                 sets.training().seriesCount(), finalSettings.batchesPerEpoch(data.batchesPerEpoch()),
                 Forecasting.batchSize(cfg), finalSettings.workers(), finalSettings.optimizer(), finalSettings.learningRate());
+        log.println(dev.tempora.parallel.Accelerator.describeChoice(device, dev.tempora.parallel.Accelerator.installed()));
         try {
             Files.createDirectories(dir);
-            Trainer trainer = new Trainer(model, data, finalSettings, new ProgressBar(log, finalSettings.maxEpochs()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try (Trainer trainer = new Trainer(model, data, finalSettings, new ProgressBar(log, finalSettings.maxEpochs()))) {
             if (resume) {
                 trainer.resume();
             }

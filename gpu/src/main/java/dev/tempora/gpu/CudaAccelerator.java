@@ -29,6 +29,10 @@ public final class CudaAccelerator implements Accelerator {
 
     @Override
     public TrainingBackend trainingBackend(TemporalFusionTransformer model, Optimizer optimizer, TrainerSettings settings) {
-        throw new UnsupportedOperationException("training on the GPU lands with the device TFT");
+        GpuDevice.Availability a = GpuDevice.probe();
+        if (!a.available()) {
+            throw new IllegalStateException("CUDA is unavailable: " + a.reason());
+        }
+        return new CudaTrainingBackend(a.device(), model, optimizer, settings);
     }
 }

@@ -15,7 +15,7 @@ import dev.tempora.gpu.driver.KernelArguments;
  * <p>The learning rate and bias corrections are kernel arguments: a CUDA graph that captured {@link #step()}
  * would replay the first step's values, so launch the step outside the captured graph.
  */
-public final class DeviceAdam implements AutoCloseable {
+public final class DeviceAdam implements DeviceOptimizer {
     private final GpuDevice device;
     private final ChunkTable table;
     /** Device addresses of the concatenated moments (torch's exp_avg and exp_avg_sq). */
@@ -62,6 +62,7 @@ public final class DeviceAdam implements AutoCloseable {
     }
 
     /** One update of every parameter from its current gradient (asynchronous, in stream order). */
+    @Override
     public void step() {
         steps++;
         if (table.chunks() == 0) {
@@ -81,15 +82,18 @@ public final class DeviceAdam implements AutoCloseable {
         device.launch("adam_step", table.grid(), new int[] {GpuDevice.BLOCK, 1, 1}, 0, arguments);
     }
 
+    @Override
     public double learningRate() {
         return learningRate;
     }
 
+    @Override
     public void setLearningRate(double lr) {
         this.learningRate = lr;
     }
 
     /** Steps taken so far (the bias corrections' t). */
+    @Override
     public long steps() {
         return steps;
     }
@@ -108,6 +112,24 @@ public final class DeviceAdam implements AutoCloseable {
         float[] values = new float[(int) table.totalElements()];
         device.driver().download(address, values, 0, values.length);
         return values;
+    }
+
+    @Override
+    public java.util.Map<String, float[]> buffers() {
+        java.util.Map<String, float[]> all = new java.util.LinkedHashMap<>();
+        all.put("exp_avg", download(expAvg));
+        all.put("exp_avg_sq", download(expAvgSq));
+        return all;
+    }
+
+    @Override
+    public void load(java.util.Map<String, float[]> buffers, long steps) {
+        long n = table.totalElements();
+        float[] expAvgValues = DeviceOptimizer.require(buffers, "exp_avg", n);
+        float[] expAvgSqValues = DeviceOptimizer.require(buffers, "exp_avg_sq", n);
+        device.driver().upload(expAvg, expAvgValues, 0, expAvgValues.length);
+        device.driver().upload(expAvgSq, expAvgSqValues, 0, expAvgSqValues.length);
+        this.steps = steps;
     }
 
     /** Frees the moments and the table. */

@@ -19,7 +19,7 @@ import dev.tempora.models.Ranger;
  * <p>The learning rate and the per-step scalars are kernel arguments: a CUDA graph that captured {@link #step()}
  * would replay the first step's values, so launch the step outside the captured graph.
  */
-public final class DeviceRanger implements AutoCloseable {
+public final class DeviceRanger implements DeviceOptimizer {
     private final GpuDevice device;
     private final ChunkTable table;
     /** Device addresses of the concatenated moments (exp_avg, exp_avg_sq) and slow weights (slow_buffer). */
@@ -61,6 +61,7 @@ public final class DeviceRanger implements AutoCloseable {
     }
 
     /** One update of every parameter from its current gradient (asynchronous, in stream order). */
+    @Override
     public void step() {
         steps++;
         if (table.chunks() == 0) {
@@ -78,15 +79,18 @@ public final class DeviceRanger implements AutoCloseable {
         device.launch("ranger_step", table.grid(), new int[] {GpuDevice.BLOCK, 1, 1}, 0, arguments);
     }
 
+    @Override
     public double learningRate() {
         return learningRate;
     }
 
+    @Override
     public void setLearningRate(double lr) {
         this.learningRate = lr;
     }
 
     /** Steps taken so far (RAdam's t; Lookahead synchronises when it is a multiple of k). */
+    @Override
     public long steps() {
         return steps;
     }
@@ -110,6 +114,27 @@ public final class DeviceRanger implements AutoCloseable {
         float[] values = new float[(int) table.totalElements()];
         device.driver().download(address, values, 0, values.length);
         return values;
+    }
+
+    @Override
+    public java.util.Map<String, float[]> buffers() {
+        java.util.Map<String, float[]> all = new java.util.LinkedHashMap<>();
+        all.put("exp_avg", download(expAvg));
+        all.put("exp_avg_sq", download(expAvgSq));
+        all.put("slow_buffer", download(slow));
+        return all;
+    }
+
+    @Override
+    public void load(java.util.Map<String, float[]> buffers, long steps) {
+        long n = table.totalElements();
+        float[] expAvgValues = DeviceOptimizer.require(buffers, "exp_avg", n);
+        float[] expAvgSqValues = DeviceOptimizer.require(buffers, "exp_avg_sq", n);
+        float[] slowValues = DeviceOptimizer.require(buffers, "slow_buffer", n);
+        device.driver().upload(expAvg, expAvgValues, 0, expAvgValues.length);
+        device.driver().upload(expAvgSq, expAvgSqValues, 0, expAvgSqValues.length);
+        device.driver().upload(slow, slowValues, 0, slowValues.length);
+        this.steps = steps;
     }
 
     /** Frees the moments, the slow weights and the table. */

@@ -29,7 +29,7 @@ import java.util.List;
  * scheduler state and the position, so a run resumed from it ends with bitwise the same weights as
  * one that never stopped.
  */
-public final class Trainer {
+public final class Trainer implements AutoCloseable {
 
     /** Files in the output directory. */
     public static final String METRICS_FILE = "metrics.csv";
@@ -47,6 +47,15 @@ public final class Trainer {
     private TrainingState state = new TrainingState();
 
     public Trainer(TemporalFusionTransformer model, TrainingData data, TrainerSettings settings, TrainingListener listener) {
+        this(model, data, settings, listener, null);
+    }
+
+    /**
+     * With {@code backends} choosing where steps run (null: the settings' device: the CPU engine, or the
+     * installed {@link Accelerator} of that name).
+     */
+    public Trainer(TemporalFusionTransformer model, TrainingData data, TrainerSettings settings, TrainingListener listener,
+                   TrainingBackend.Factory backends) {
         this.model = model;
         this.data = data;
         this.settings = settings;
@@ -62,10 +71,14 @@ public final class Trainer {
                 ? new ReduceLROnPlateau(optimizer, settings.reduceOnPlateauFactor(), settings.reduceOnPlateauPatience(),
                         settings.reduceOnPlateauPatience(), settings.reduceOnPlateauMinLr())
                 : null;
-        this.backend = settings.device().equals("cpu")
-                ? TrainingBackend.cpu(new DataParallelEngine(model, loss, settings.workers(), settings.shards()), parameters,
-                        optimizer)
-                : Accelerator.require(settings.device()).trainingBackend(model, optimizer, settings);
+        if (backends != null) {
+            this.backend = backends.create(model, optimizer, settings);
+        } else if (settings.device().equals("cpu")) {
+            this.backend = TrainingBackend.cpu(new DataParallelEngine(model, loss, settings.workers(), settings.shards()),
+                    parameters, optimizer);
+        } else {
+            this.backend = Accelerator.require(settings.device()).trainingBackend(model, optimizer, settings);
+        }
     }
 
     /**
@@ -153,6 +166,7 @@ public final class Trainer {
             listener.onEpoch(row);
             requested = listener.stopRequested();
         }
+        backend.copyToHost(); // the model object holds the trained weights, wherever they were trained
         return new Result(List.copyOf(state.history), state.bestValidationLoss, state.bestEpoch, state.stopped,
                 requested && state.epoch < settings.maxEpochs() && !state.stopped);
     }
@@ -204,6 +218,12 @@ public final class Trainer {
             csv.append(r.toCsv()).append('\n');
         }
         dev.tempora.tensor.io.AtomicFiles.writeString(settings.outputDir().resolve(METRICS_FILE), csv.toString());
+    }
+
+    /** Releases what the backend holds (an accelerator's device memory). */
+    @Override
+    public void close() {
+        backend.close();
     }
 
     /**

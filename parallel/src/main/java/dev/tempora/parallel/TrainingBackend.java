@@ -14,6 +14,13 @@ import java.util.List;
  */
 public interface TrainingBackend extends AutoCloseable {
 
+    /** Makes a backend for a model, the CPU optimiser the trainer schedules, and the settings. */
+    @FunctionalInterface
+    interface Factory {
+        TrainingBackend create(dev.tempora.models.TemporalFusionTransformer model, Optimizer optimizer,
+                               TrainerSettings settings);
+    }
+
     /** The loss of a step and the gradients' global norm before clipping. */
     record Step(double loss, double gradientNorm) {}
 

@@ -1,6 +1,8 @@
 package dev.tempora.gpu.tft;
 
 import dev.tempora.gpu.DeviceAdam;
+import dev.tempora.gpu.DeviceOptimizer;
+import dev.tempora.gpu.DeviceRanger;
 import dev.tempora.gpu.DeviceGradientClipping;
 import dev.tempora.gpu.DeviceTensor;
 import dev.tempora.gpu.GpuDevice;
@@ -45,12 +47,13 @@ public final class DeviceTemporalFusionTransformer implements AutoCloseable {
     private final Map<Long, DeviceVariable> interpolations = new HashMap<>();
     private final float[] quantiles;
     private final float maxGradNorm;
-    private final DeviceAdam optimizer;
+    private final DeviceOptimizer optimizer;
     private final DeviceGradientClipping clipping;
     private final DeviceTensor lossValue;
+    /** The gradients' global norm before clipping, from the last training step. */
+    private final DeviceTensor normValue;
+    private final java.util.Map<DeviceTftBatch, DeviceDriver.Graph> graphs = new java.util.IdentityHashMap<>();
     private final boolean captureSteps;
-    private DeviceDriver.Graph graph;
-    private DeviceTftBatch graphBatch;
     private boolean warmedUp;
 
     /**
@@ -61,6 +64,17 @@ public final class DeviceTemporalFusionTransformer implements AutoCloseable {
      */
     public DeviceTemporalFusionTransformer(GpuDevice device, TemporalFusionTransformer model, double learningRate,
                                            float maxGradNorm, boolean captureSteps) {
+        this(device, model, "adam", learningRate, 0, maxGradNorm, captureSteps);
+    }
+
+    /**
+     * @param optimizer   {@code adam} (betas 0.9, 0.999, eps 1e-8, L2 decay), {@code adamw} (decoupled decay) or
+     *                    {@code ranger}, each as the CPU optimiser of that name with the trainer's settings
+     * @param maxGradNorm the gradient clipping's global norm (infinite: no clipping)
+     */
+    public DeviceTemporalFusionTransformer(GpuDevice device, TemporalFusionTransformer model, String optimizer,
+                                           double learningRate, double weightDecay, float maxGradNorm,
+                                           boolean captureSteps) {
         this.device = device;
         this.cpu = model;
         this.config = model.config;
@@ -74,9 +88,16 @@ public final class DeviceTemporalFusionTransformer implements AutoCloseable {
         long[] values = {parameters.values().address()};
         long[] gradients = {parameters.gradients().address()};
         int[] sizes = {parameters.values().numel()};
-        this.optimizer = new DeviceAdam(device, values, gradients, sizes, learningRate, 0.9, 0.999, 1e-8, 0);
+        this.optimizer = switch (optimizer) {
+            case "adam" -> new DeviceAdam(device, values, gradients, sizes, learningRate, 0.9, 0.999, 1e-8, weightDecay);
+            case "adamw" -> new DeviceAdam(device, values, gradients, sizes, learningRate, 0.9, 0.999, 1e-8, weightDecay,
+                    true);
+            case "ranger" -> new DeviceRanger(device, values, gradients, sizes, learningRate, weightDecay);
+            default -> throw new IllegalArgumentException("no device optimiser '" + optimizer + "' (adam, adamw, ranger)");
+        };
         this.clipping = new DeviceGradientClipping(device, gradients, sizes);
         this.lossValue = device.zeros(1);
+        this.normValue = device.zeros(1);
         this.captureSteps = captureSteps;
         makeInterpolations();
     }
@@ -157,19 +178,93 @@ public final class DeviceTemporalFusionTransformer implements AutoCloseable {
      * and Adam. Asynchronous: {@link #lastLoss()} reads the loss.
      */
     public void trainStep(DeviceTftBatch batch, long dropoutSeed) {
+        computeClippedGradients(batch, dropoutSeed);
+        optimizer.step();
+    }
+
+    /**
+     * A training step without the update: forward, loss, backward and clipping, from the graph captured for
+     * {@code batch}'s buffers when steps are captured (each distinct buffer set gets its own graph, after one
+     * eager step has sized the memory pool). Asynchronous: {@link #lastLoss()} and {@link #lastGradientNorm()}
+     * read the results; {@link #applyUpdate} then moves the weights.
+     */
+    public void computeClippedGradients(DeviceTftBatch batch, long dropoutSeed) {
         seeds.load(dropoutSeed);
         if (!captureSteps || !warmedUp) {
             lossAndGradients(batch, true);
             warmedUp = true;
         } else {
-            if (graph == null || graphBatch != batch) {
-                closeGraph();
-                graph = device.capture(() -> lossAndGradients(batch, true));
-                graphBatch = batch;
+            DeviceDriver.Graph g = graphs.get(batch);
+            if (g == null) {
+                g = device.capture(() -> lossAndGradients(batch, true));
+                graphs.put(batch, g);
             }
-            graph.launch();
+            g.launch();
         }
+    }
+
+    /** The optimiser's update at learning rate {@code lr}, from the gradients of the last step. */
+    public void applyUpdate(double lr) {
+        optimizer.setLearningRate(lr);
         optimizer.step();
+    }
+
+    /** The gradients' global norm before clipping in the last training step (waits for the device). */
+    public double lastGradientNorm() {
+        return normValue.toFloatArray()[0];
+    }
+
+    /**
+     * The eval-mode quantile loss of {@code batch} with the mean taken over {@code validSteps} decoder steps
+     * (the validation set's total, so per-batch losses add up to the set's mean), as the CPU engine's
+     * validation. Waits for the device.
+     */
+    public double validationLoss(DeviceTftBatch batch, long validSteps) {
+        try (GpuDevice.Scope scope = device.scope()) {
+            DeviceVariable prediction = new TftForward(this, Tape.inference(device), batch).prediction();
+            DeviceTensor loss = device.empty(1);
+            dev.tempora.gpu.DeviceQuantileLoss.forward(prediction.value(), batch.target, batch.decoderLengths, quantiles,
+                    validSteps, loss);
+            return loss.toFloatArray()[0];
+        }
+    }
+
+    /** The optimiser's state as the CPU optimiser {@code cpuOptimizer} holds it (per CPU parameter). */
+    public dev.tempora.models.Optimizer.State optimizerState(List<dev.tempora.autograd.Variable> cpuParameters) {
+        java.util.Map<String, dev.tempora.tensor.Tensor> buffers = new java.util.LinkedHashMap<>();
+        optimizer.buffers().forEach((kind, flat) -> {
+            for (int i = 0; i < cpuParameters.size(); i++) {
+                dev.tempora.autograd.Variable p = cpuParameters.get(i);
+                int n = p.value().numel();
+                float[] part = new float[n];
+                System.arraycopy(flat, Math.toIntExact(parameters.offsetOf(p)), part, 0, n);
+                buffers.put(kind + "." + i, dev.tempora.tensor.Tensor.of(part, n));
+            }
+        });
+        java.util.Map<String, String> scalars = new java.util.LinkedHashMap<>();
+        scalars.put("steps", Long.toString(optimizer.steps()));
+        scalars.put("learning_rate", Double.toString(optimizer.learningRate()));
+        return new dev.tempora.models.Optimizer.State(buffers, scalars);
+    }
+
+    /** Loads a CPU optimiser's state (as {@link #optimizerState} gives it) into the device optimiser. */
+    public void loadOptimizerState(dev.tempora.models.Optimizer.State state, List<dev.tempora.autograd.Variable> cpuParameters) {
+        java.util.Map<String, float[]> flat = new java.util.LinkedHashMap<>();
+        for (String kind : optimizer.buffers().keySet()) {
+            float[] all = new float[parameters.values().numel()];
+            for (int i = 0; i < cpuParameters.size(); i++) {
+                dev.tempora.tensor.Tensor t = state.buffers().get(kind + "." + i);
+                dev.tempora.autograd.Variable p = cpuParameters.get(i);
+                if (t == null || t.numel() != p.value().numel()) {
+                    throw new IllegalArgumentException("optimiser state '" + kind + "." + i + "' is missing or mis-sized");
+                }
+                System.arraycopy(t.contiguous().toFloatArray(), 0, all, Math.toIntExact(parameters.offsetOf(p)), t.numel());
+            }
+            flat.put(kind, all);
+        }
+        optimizer.load(flat, Long.parseLong(state.scalars().getOrDefault("steps", "0")));
+        optimizer.setLearningRate(Double.parseDouble(state.scalars().getOrDefault("learning_rate",
+                Double.toString(optimizer.learningRate()))));
     }
 
     /**
@@ -190,7 +285,7 @@ public final class DeviceTemporalFusionTransformer implements AutoCloseable {
             tape.backward(loss, parameters.trainable());
             device.driver().copy(lossValue.address(), loss.address(), 4);
             if (clip) {
-                clipping.clip(maxGradNorm, null);
+                clipping.clip(maxGradNorm, normValue);
             }
         }
     }
@@ -237,11 +332,8 @@ public final class DeviceTemporalFusionTransformer implements AutoCloseable {
     }
 
     private void closeGraph() {
-        if (graph != null) {
-            graph.close();
-            graph = null;
-            graphBatch = null;
-        }
+        graphs.values().forEach(DeviceDriver.Graph::close);
+        graphs.clear();
     }
 
     @Override
@@ -251,6 +343,7 @@ public final class DeviceTemporalFusionTransformer implements AutoCloseable {
         clipping.close();
         seeds.close();
         lossValue.close();
+        normValue.close();
         interpolations.values().forEach(v -> v.value().close());
         parameters.close();
     }

@@ -128,6 +128,16 @@ final class DeviceTftParameters implements AutoCloseable {
         return trainable;
     }
 
+    /** Where the CPU parameter {@code p}'s values start in the flat buffers, in elements. */
+    long offsetOf(Variable p) {
+        for (int i = 0; i < cpu.size(); i++) {
+            if (cpu.get(i) == p) {
+                return offsets.get(i);
+            }
+        }
+        throw new IllegalArgumentException("not a parameter of this model: " + java.util.Arrays.toString(p.shape()));
+    }
+
     /** The flat value buffer and the flat gradient buffer. */
     DeviceTensor values() {
         return values;

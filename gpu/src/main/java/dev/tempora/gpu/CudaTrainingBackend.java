@@ -1,0 +1,100 @@
+package dev.tempora.gpu;
+
+import dev.tempora.autograd.Variable;
+import dev.tempora.gpu.tft.DeviceTemporalFusionTransformer;
+import dev.tempora.gpu.tft.DeviceTftBatch;
+import dev.tempora.models.Optimizer;
+import dev.tempora.models.TemporalFusionTransformer;
+import dev.tempora.models.TftBatch;
+import dev.tempora.parallel.TrainerSettings;
+import dev.tempora.parallel.TrainingBackend;
+import dev.tempora.parallel.TrainingBatch;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@link dev.tempora.parallel.Trainer}'s steps on a GPU: the weights, gradients and the optimiser's state
+ * stay on the device; each step copies the batch into fixed device buffers (one set per batch shape, each
+ * with its captured CUDA graph of forward, backward and clipping), reads back the loss and the gradient norm
+ * so the trainer can skip or stop on a non-finite step as on the CPU, and only then applies the update at the
+ * trainer's current learning rate. Weights and optimiser state come back to the CPU model and optimiser
+ * before every checkpoint, so checkpoints and resumed runs are the same files as on the CPU.
+ */
+public final class CudaTrainingBackend implements TrainingBackend {
+    private final DeviceTemporalFusionTransformer gpu;
+    private final Optimizer cpuOptimizer;
+    private final List<Variable> cpuParameters;
+    private final Map<List<Integer>, DeviceTftBatch> buffers = new HashMap<>();
+
+    public CudaTrainingBackend(GpuDevice device, TemporalFusionTransformer model, Optimizer cpuOptimizer,
+                               TrainerSettings settings) {
+        this.cpuOptimizer = cpuOptimizer;
+        this.cpuParameters = model.parameters();
+        float clip = settings.gradientClipVal() > 0 ? (float) settings.gradientClipVal() : Float.POSITIVE_INFINITY;
+        this.gpu = new DeviceTemporalFusionTransformer(device, model, settings.optimizer(), settings.learningRate(),
+                settings.weightDecay(), clip, true);
+    }
+
+    /** The device buffers for batches of this shape, filled with {@code batch}. */
+    private DeviceTftBatch upload(TftBatch inputs, dev.tempora.tensor.Tensor target) {
+        List<Integer> shape = List.of(inputs.batchSize(), inputs.encoderSteps(), inputs.decoderSteps());
+        DeviceTftBatch b = buffers.get(shape);
+        if (b == null) {
+            b = gpu.upload(inputs, target);
+            buffers.put(shape, b);
+        } else {
+            b.copyFrom(inputs, target);
+        }
+        return b;
+    }
+
+    @Override
+    public Step computeGradients(TrainingBatch batch, long seed, double maxNorm) {
+        gpu.computeClippedGradients(upload(batch.inputs(), batch.target()), seed);
+        return new Step(gpu.lastLoss(), gpu.lastGradientNorm());
+    }
+
+    @Override
+    public void applyUpdate() {
+        gpu.applyUpdate(cpuOptimizer.learningRate());
+    }
+
+    @Override
+    public double validationLoss(List<TrainingBatch> batches) {
+        long validSteps = 0;
+        for (TrainingBatch b : batches) {
+            validSteps += b.validSteps();
+        }
+        if (validSteps == 0) {
+            throw new IllegalArgumentException("the validation set has no valid decoder step");
+        }
+        double sum = 0;
+        for (TrainingBatch b : batches) {
+            sum += gpu.validationLoss(upload(b.inputs(), b.target()), validSteps);
+        }
+        return sum;
+    }
+
+    @Override
+    public void copyToHost() {
+        gpu.copyParametersToCpu();
+        cpuOptimizer.loadState(gpu.optimizerState(cpuParameters));
+    }
+
+    @Override
+    public void copyFromHost() {
+        gpu.copyParametersFromCpu();
+        gpu.loadOptimizerState(cpuOptimizer.state(), cpuParameters);
+    }
+
+    @Override
+    public void close() {
+        for (DeviceTftBatch b : new ArrayList<>(buffers.values())) {
+            b.close();
+        }
+        buffers.clear();
+        gpu.close();
+    }
+}
