@@ -16,6 +16,10 @@
 // The forward and the queries' backward give each (query, head) row to one warp, with its T probabilities in
 // shared memory; the keys' backward gives each block a tile of keys, so dk and dv sum over all queries without
 // any inter-block reduction. All sums run in a fixed order.
+//
+// These kernels serve the weights path (interpretation, and sizes the weights-free kernels in
+// attention_flash.cuh do not take: heads over 8 floats, or a sample's keys beyond a block's shared memory).
+// Training with small heads keeps per-row statistics instead and never touches a weights tensor.
 #pragma once
 #include "common.cuh"
 

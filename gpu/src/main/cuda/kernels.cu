@@ -7,5 +7,6 @@
 #include "lstm.cuh"
 #include "gemm.cuh"
 #include "attention.cuh"
+#include "attention_flash.cuh"
 #include "loss.cuh"
 #include "optimizer.cuh"

@@ -11,8 +11,14 @@ import java.util.Arrays;
  * counter-hash mask (same seed, same mask); the mean over heads.
  *
  * <p>Shapes: queries (B, Td, H, d); keys (B, T, H, d) with T = Te + Td; values (B, T, d); output (B, Td, d);
- * weights (B, Td, H, T), the softmax probabilities, which the backward reads. Lengths are (B) floats holding
- * whole numbers. The forward is one launch, the backward two (queries, then keys and values).
+ * weights (B, Td, H, T), the softmax probabilities. Lengths are (B) floats holding whole numbers.
+ *
+ * <p>Two ways to keep what the backward needs. The weights: the backward reads them (two launches). Or, for small
+ * heads ({@link #statsSupported}), the statistics ({@link #statsShape}: per (b, query, head) row the head output
+ * and the log-sum-exp of its scores, (d + 1)·B·Td·H floats instead of B·Td·H·T): the backward recomputes the
+ * probabilities (one launch, {@code attention_flash.cuh}). Training should keep the statistics; the weights
+ * are written only when asked for (interpretation). Whenever {@link #statsSupported} holds, the forward runs the
+ * flash kernel, weights or not, so the output does not depend on whether the weights were asked for.
  */
 public final class DeviceAttention {
     private static final int WARPS = 8;
@@ -23,6 +29,8 @@ public final class DeviceAttention {
     private static final int MAX_QUERY_TILE = 8;
     private static final int MAX_KEY_TILE = 32;
     private static final int MAX_QUERY_CHUNK = 32;
+    /** The flash kernels' padded head sizes (one entry each). */
+    private static final int[] FLASH_HEAD_SIZES = {2, 4, 8};
 
     private DeviceAttention() {
     }
@@ -54,27 +62,125 @@ public final class DeviceAttention {
                 seedSlot, output, weights);
     }
 
+    /**
+     * As {@link #forward(DeviceTensor, DeviceTensor, DeviceTensor, DeviceTensor, DeviceTensor, boolean, float,
+     * boolean, long, DeviceTensor, DeviceTensor)}, also leaving the statistics for the weights-free backward.
+     *
+     * @param weights may be null
+     * @param stats   {@link #statsShape}; may be null only when weights is not (then as the call without it).
+     *                Needs {@link #statsSupported}
+     */
+    public static void forward(DeviceTensor queries, DeviceTensor keys, DeviceTensor values,
+                               DeviceTensor encoderLengths, DeviceTensor decoderLengths, boolean causal, float dropout,
+                               boolean training, long seed, DeviceTensor output, DeviceTensor weights,
+                               DeviceTensor stats) {
+        forward(queries, keys, values, encoderLengths, decoderLengths, causal, dropout, training, seed, 0, 0, output,
+                weights, stats);
+    }
+
+    /** The forward with statistics and the seed read from {@code seedsAddress[seedSlot]} when the kernel runs. */
+    public static void forward(DeviceTensor queries, DeviceTensor keys, DeviceTensor values,
+                               DeviceTensor encoderLengths, DeviceTensor decoderLengths, boolean causal, float dropout,
+                               boolean training, long seedsAddress, int seedSlot, DeviceTensor output,
+                               DeviceTensor weights, DeviceTensor stats) {
+        forward(queries, keys, values, encoderLengths, decoderLengths, causal, dropout, training, 0L, seedsAddress,
+                seedSlot, output, weights, stats);
+    }
+
+    /**
+     * Whether the weights-free path (statistics instead of weights) takes these sizes: heads of at most 8, at most
+     * 256 heads, and a sample's keys and values within a block's shared memory.
+     */
+    public static boolean statsSupported(int keys, int heads, int headSize) {
+        if (headSize < 1 || headSize > FLASH_HEAD_SIZES[FLASH_HEAD_SIZES.length - 1] || heads < 1
+                || heads > GpuDevice.BLOCK || keys < 1) {
+            return false;
+        }
+        int dp = flashHeadSize(headSize);
+        return (long) keys * (heads + 1) * dp + (long) GpuDevice.BLOCK * dp <= SHARED_FLOATS;
+    }
+
+    /** The statistics' shape: (B, Td, H, d + 1), the head outputs then the log-sum-exps. */
+    public static int[] statsShape(int batch, int decoderSteps, int heads, int headSize) {
+        return new int[] {batch, decoderSteps, heads, headSize + 1};
+    }
+
+    private static int flashHeadSize(int d) {
+        for (int dp : FLASH_HEAD_SIZES) {
+            if (d <= dp) {
+                return dp;
+            }
+        }
+        throw new IllegalArgumentException("no flash kernel for heads of " + d);
+    }
+
     private static void forward(DeviceTensor queries, DeviceTensor keys, DeviceTensor values,
                                 DeviceTensor encoderLengths, DeviceTensor decoderLengths, boolean causal, float dropout,
                                 boolean training, long seed, long seedsAddress, int seedSlot, DeviceTensor output,
                                 DeviceTensor weights) {
+        forward(queries, keys, values, encoderLengths, decoderLengths, causal, dropout, training, seed, seedsAddress,
+                seedSlot, output, weights, null);
+    }
+
+    private static void forward(DeviceTensor queries, DeviceTensor keys, DeviceTensor values,
+                                DeviceTensor encoderLengths, DeviceTensor decoderLengths, boolean causal, float dropout,
+                                boolean training, long seed, long seedsAddress, int seedSlot, DeviceTensor output,
+                                DeviceTensor weights, DeviceTensor stats) {
         Geometry g = Geometry.of(queries, keys, values, encoderLengths, decoderLengths);
         g.expect("output", output, g.batch, g.td, g.d);
         if (weights != null) {
             g.expect("weights", weights, g.batch, g.td, g.heads, g.keys());
         }
+        boolean flash = statsSupported(g.keys(), g.heads, g.d);
+        if (stats != null) {
+            g.expect("stats", stats, statsShape(g.batch, g.td, g.heads, g.d));
+            if (!flash) {
+                throw new IllegalArgumentException("attention on the device: no statistics for " + g.keys()
+                        + " keys and " + g.heads + " heads of " + g.d + " (statsSupported); keep the weights");
+            }
+        }
         if (g.batch == 0 || g.td == 0) {
             return;
         }
-        int tile = g.queryTile();
-        int shared = WARPS * (g.keys() + g.d) + tile * g.heads * g.d;
-        g.checkShared("forward", shared);
-        g.device().launch("attention_forward", new int[] {(g.td + tile - 1) / tile, g.batch, 1},
-                new int[] {GpuDevice.BLOCK, 1, 1}, 4 * shared, new KernelArguments()
+        boolean weightsByFlash = flash && weights != null && g.flashForwardShared(true) <= SHARED_FLOATS;
+        if (weights != null && !weightsByFlash) {
+            // The weights from attention_forward; with the flash kernel supported, it runs again below without
+            // them, so that the output (and the statistics) are those of the flash kernel in every case.
+            int tile = g.queryTile();
+            int shared = WARPS * (g.keys() + g.d) + tile * g.heads * g.d;
+            g.checkShared("forward", shared);
+            g.device().launch("attention_forward", new int[] {(g.td + tile - 1) / tile, g.batch, 1},
+                    new int[] {GpuDevice.BLOCK, 1, 1}, 4 * shared, new KernelArguments()
+                            .pointer(queries.address()).pointer(keys.address()).pointer(values.address())
+                            .pointer(encoderLengths.address()).pointer(decoderLengths.address())
+                            .pointer(output.address()).pointer(weights.address())
+                            .i32(g.te).i32(g.td).i32(g.heads).i32(g.d).i32(tile).i32(causal ? 1 : 0)
+                            .f32(training ? dropout : 0f).i64(seed).pointer(seedsAddress).i32(seedSlot));
+            if (!flash) {
+                return;
+            }
+        }
+        if (!flash) { // neither weights nor statistics: the output alone
+            int tile = g.queryTile();
+            int shared = WARPS * (g.keys() + g.d) + tile * g.heads * g.d;
+            g.checkShared("forward", shared);
+            g.device().launch("attention_forward", new int[] {(g.td + tile - 1) / tile, g.batch, 1},
+                    new int[] {GpuDevice.BLOCK, 1, 1}, 4 * shared, new KernelArguments()
+                            .pointer(queries.address()).pointer(keys.address()).pointer(values.address())
+                            .pointer(encoderLengths.address()).pointer(decoderLengths.address())
+                            .pointer(output.address()).pointer(0)
+                            .i32(g.te).i32(g.td).i32(g.heads).i32(g.d).i32(tile).i32(causal ? 1 : 0)
+                            .f32(training ? dropout : 0f).i64(seed).pointer(seedsAddress).i32(seedSlot));
+            return;
+        }
+        int qpb = g.flashQueriesPerBlock();
+        g.device().launch("attention_flash_forward_d" + g.flashHeadSize(), new int[] {(g.td + qpb - 1) / qpb, g.batch, 1},
+                new int[] {GpuDevice.BLOCK, 1, 1}, 4 * g.flashForwardShared(weightsByFlash), new KernelArguments()
                         .pointer(queries.address()).pointer(keys.address()).pointer(values.address())
-                        .pointer(encoderLengths.address()).pointer(decoderLengths.address()).pointer(output.address())
-                        .pointer(weights == null ? 0 : weights.address())
-                        .i32(g.te).i32(g.td).i32(g.heads).i32(g.d).i32(tile).i32(causal ? 1 : 0)
+                        .pointer(encoderLengths.address()).pointer(decoderLengths.address())
+                        .pointer(output.address()).pointer(stats == null ? 0 : stats.address())
+                        .pointer(weightsByFlash ? weights.address() : 0)
+                        .i32(g.te).i32(g.td).i32(g.heads).i32(g.d).i32(qpb).i32(causal ? 1 : 0)
                         .f32(training ? dropout : 0f).i64(seed).pointer(seedsAddress).i32(seedSlot));
     }
 
@@ -87,22 +193,63 @@ public final class DeviceAttention {
                 seed, 0, 0, gradQueries, gradKeys, gradValues);
     }
 
+    /**
+     * The backward from the forward's statistics, without weights (one launch); with {@code stats} null, the
+     * backward from the weights.
+     *
+     * @param weights read only when stats is null
+     */
+    public static void backward(DeviceTensor gradOutput, DeviceTensor queries, DeviceTensor keys, DeviceTensor values,
+                                DeviceTensor weights, DeviceTensor stats, DeviceTensor encoderLengths,
+                                DeviceTensor decoderLengths, boolean causal, float dropout, boolean training, long seed,
+                                DeviceTensor gradQueries, DeviceTensor gradKeys, DeviceTensor gradValues) {
+        backward(gradOutput, queries, keys, values, weights, stats, encoderLengths, decoderLengths, causal, dropout,
+                training, seed, 0, 0, gradQueries, gradKeys, gradValues);
+    }
+
+    /** The backward from the statistics of the forward that read its seed from {@code seedsAddress[seedSlot]}. */
+    public static void backward(DeviceTensor gradOutput, DeviceTensor queries, DeviceTensor keys, DeviceTensor values,
+                                DeviceTensor weights, DeviceTensor stats, DeviceTensor encoderLengths,
+                                DeviceTensor decoderLengths, boolean causal, float dropout, boolean training,
+                                long seedsAddress, int seedSlot, DeviceTensor gradQueries, DeviceTensor gradKeys,
+                                DeviceTensor gradValues) {
+        backward(gradOutput, queries, keys, values, weights, stats, encoderLengths, decoderLengths, causal, dropout,
+                training, 0L, seedsAddress, seedSlot, gradQueries, gradKeys, gradValues);
+    }
+
     /** The backward of the forward that read its seed from {@code seedsAddress[seedSlot]}. */
     public static void backward(DeviceTensor gradOutput, DeviceTensor queries, DeviceTensor keys, DeviceTensor values,
                                 DeviceTensor weights, DeviceTensor encoderLengths, DeviceTensor decoderLengths,
                                 boolean causal, float dropout, boolean training, long seedsAddress, int seedSlot,
                                 DeviceTensor gradQueries, DeviceTensor gradKeys, DeviceTensor gradValues) {
-        backward(gradOutput, queries, keys, values, weights, encoderLengths, decoderLengths, causal, dropout, training,
-                0L, seedsAddress, seedSlot, gradQueries, gradKeys, gradValues);
+        backward(gradOutput, queries, keys, values, weights, null, encoderLengths, decoderLengths, causal, dropout,
+                training, 0L, seedsAddress, seedSlot, gradQueries, gradKeys, gradValues);
     }
 
     private static void backward(DeviceTensor gradOutput, DeviceTensor queries, DeviceTensor keys, DeviceTensor values,
                                  DeviceTensor weights, DeviceTensor encoderLengths, DeviceTensor decoderLengths,
                                  boolean causal, float dropout, boolean training, long seed, long seedsAddress,
                                  int seedSlot, DeviceTensor gradQueries, DeviceTensor gradKeys, DeviceTensor gradValues) {
+        backward(gradOutput, queries, keys, values, weights, null, encoderLengths, decoderLengths, causal, dropout,
+                training, seed, seedsAddress, seedSlot, gradQueries, gradKeys, gradValues);
+    }
+
+    private static void backward(DeviceTensor gradOutput, DeviceTensor queries, DeviceTensor keys, DeviceTensor values,
+                                 DeviceTensor weights, DeviceTensor stats, DeviceTensor encoderLengths,
+                                 DeviceTensor decoderLengths, boolean causal, float dropout, boolean training, long seed,
+                                 long seedsAddress, int seedSlot, DeviceTensor gradQueries, DeviceTensor gradKeys,
+                                 DeviceTensor gradValues) {
         Geometry g = Geometry.of(queries, keys, values, encoderLengths, decoderLengths);
         g.expect("gradOutput", gradOutput, g.batch, g.td, g.d);
-        g.expect("weights", weights, g.batch, g.td, g.heads, g.keys());
+        if (stats != null) {
+            g.expect("stats", stats, statsShape(g.batch, g.td, g.heads, g.d));
+            if (!statsSupported(g.keys(), g.heads, g.d)) {
+                throw new IllegalArgumentException("attention on the device: no statistics for " + g.keys()
+                        + " keys and " + g.heads + " heads of " + g.d + " (statsSupported)");
+            }
+        } else {
+            g.expect("weights", weights, g.batch, g.td, g.heads, g.keys());
+        }
         g.expect("gradQueries", gradQueries, queries.shape());
         g.expect("gradKeys", gradKeys, keys.shape());
         g.expect("gradValues", gradValues, values.shape());
@@ -117,6 +264,27 @@ public final class DeviceAttention {
         float p = training ? dropout : 0f;
         int[] block = {GpuDevice.BLOCK, 1, 1};
         GpuDevice device = g.device();
+        if (stats != null) {
+            int qpb = g.flashQueriesPerBlock();
+            int queryBlocks = (g.td + qpb - 1) / qpb;
+            int kpb = g.flashKeysPerBlock();
+            int keyBlocks = (g.keys() + kpb - 1) / kpb;
+            int dp = g.flashHeadSize();
+            int queryShared = g.keys() * (g.heads + 1) * dp;
+            int perQuery = g.heads * (2 * dp + 2);
+            int chunk = Math.max(1, Math.min(g.td, Math.max(queryShared, 4096) / perQuery));
+            int shared = Math.max(queryShared, Math.max(chunk * perQuery, GpuDevice.BLOCK * dp));
+            g.checkShared("backward", shared);
+            device.launch("attention_flash_backward_d" + dp, new int[] {queryBlocks + keyBlocks, g.batch, 1}, block,
+                    4 * shared, new KernelArguments()
+                            .pointer(gradOutput.address()).pointer(queries.address()).pointer(keys.address())
+                            .pointer(values.address()).pointer(stats.address()).pointer(encoderLengths.address())
+                            .pointer(decoderLengths.address()).pointer(gradQueries.address())
+                            .pointer(gradKeys.address()).pointer(gradValues.address())
+                            .i32(g.te).i32(g.td).i32(g.heads).i32(g.d).i32(qpb).i32(queryBlocks).i32(kpb).i32(chunk)
+                            .i32(causal ? 1 : 0).f32(p).i64(seed).pointer(seedsAddress).i32(seedSlot));
+            return;
+        }
         int tile = g.queryTile();
         int queryShared = WARPS * (g.keys() + 2 * g.d);
         g.checkShared("backward", queryShared);
@@ -186,6 +354,34 @@ public final class DeviceAttention {
             if (t.device() != device) {
                 throw new IllegalArgumentException("attention: " + name + " is on another device than the queries");
             }
+        }
+
+        int flashHeadSize() {
+            return DeviceAttention.flashHeadSize(d);
+        }
+
+        /**
+         * Queries per block of the flash kernels (a thread per row, at most 256 rows a block), evened out over the
+         * blocks that the most a block takes makes.
+         */
+        int flashQueriesPerBlock() {
+            return evenTiles(td, GpuDevice.BLOCK / heads);
+        }
+
+        /** Keys per block of the flash backward's keys part (a thread per key and head). */
+        int flashKeysPerBlock() {
+            return evenTiles(keys(), GpuDevice.BLOCK / heads);
+        }
+
+        /** Floats of shared memory of the flash forward. */
+        int flashForwardShared(boolean withWeights) {
+            int dp = flashHeadSize();
+            return keys() * (heads + 1) * dp + GpuDevice.BLOCK * dp + (withWeights ? keys() * heads * dp : 0);
+        }
+
+        private static int evenTiles(int n, int most) {
+            int tiles = (n + most - 1) / most;
+            return (n + tiles - 1) / tiles;
         }
 
         /** Queries per block of the forward and the queries' backward: the tile's head outputs stay small. */

@@ -1,6 +1,7 @@
 package dev.tempora.gpu;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tempora.autograd.InterpretableAttention;
@@ -31,6 +32,10 @@ class DeviceAttentionTest {
             new Shape(2, 30, 9, 2, 11, new int[] {30, 17}, new int[] {9, 4}),
             new Shape(2, 20, 17, 8, 2, new int[] {13, 20}, new int[] {17, 11}),
             new Shape(1, 3, 4, 16, 64, new int[] {2}, new int[] {3}),
+            // The flash kernels' other head sizes (padded to 4 and 8, and 1 to 2) and heads not dividing a warp.
+            new Shape(3, 5, 7, 3, 3, new int[] {5, 0, 2}, new int[] {7, 0, 4}),
+            new Shape(2, 4, 6, 5, 7, new int[] {1, 4}, new int[] {6, 2}),
+            new Shape(2, 9, 12, 4, 1, new int[] {9, 3}, new int[] {12, 5}),
         };
         long seed = 100;
         for (Shape s : shapes) {
@@ -40,6 +45,18 @@ class DeviceAttentionTest {
                 }
             }
         }
+    }
+
+    /**
+     * The seed preset's sizes (Te 63, Td 168, 8 heads of 2) on two samples, one with a short encoder and decoder:
+     * several query blocks, key blocks and query chunks of the weights-free backward.
+     */
+    @ParameterizedTest
+    @MethodSource("devices")
+    void presetSizesMatchTheCpuOp(GpuDevice device) {
+        Shape s = new Shape(2, 63, 168, 8, 2, new int[] {63, 20}, new int[] {168, 100});
+        compare(device, s, true, 0.1f, true, 7);
+        compare(device, s, false, 0f, true, 8);
     }
 
     /** Inference needs no weights: the output is the same without them. */
@@ -80,25 +97,35 @@ class DeviceAttentionTest {
             DeviceTensor dec = device.upload(floats(s.decoderLengths), s.batch);
             DeviceTensor seeds = device.empty(4); // two 64-bit seeds; slot 1 holds ours
             ChunkTable.uploadWords(device, seeds.address(), new int[] {7, 7, (int) seed, (int) (seed >>> 32)});
-            DeviceTensor[][] results = new DeviceTensor[2][];
-            for (int run = 0; run < 2; run++) {
+            DeviceTensor[][] results = new DeviceTensor[4][];
+            for (int run = 0; run < 4; run++) {
                 DeviceTensor out = device.empty(s.batch, s.td, s.d);
                 DeviceTensor weights = device.empty(s.batch, s.td, s.heads, s.keys());
                 DeviceTensor gq = device.empty(q.shape());
                 DeviceTensor gk = device.empty(k.shape());
                 DeviceTensor gv = device.empty(v.shape());
+                DeviceTensor stats = device.empty(DeviceAttention.statsShape(s.batch, s.td, s.heads, s.d));
                 if (run == 0) {
                     DeviceAttention.forward(q, k, v, enc, dec, false, 0.4f, true, seed, out, weights);
                     DeviceAttention.backward(gradOut, q, k, v, weights, enc, dec, false, 0.4f, true, seed, gq, gk, gv);
-                } else {
+                } else if (run == 1) {
                     DeviceAttention.forward(q, k, v, enc, dec, false, 0.4f, true, seeds.address(), 1, out, weights);
                     DeviceAttention.backward(gradOut, q, k, v, weights, enc, dec, false, 0.4f, true, seeds.address(), 1,
                             gq, gk, gv);
+                } else if (run == 2) { // the weights-free path
+                    DeviceAttention.forward(q, k, v, enc, dec, false, 0.4f, true, seed, out, null, stats);
+                    DeviceAttention.backward(gradOut, q, k, v, null, stats, enc, dec, false, 0.4f, true, seed, gq, gk,
+                            gv);
+                } else {
+                    DeviceAttention.forward(q, k, v, enc, dec, false, 0.4f, true, seeds.address(), 1, out, null, stats);
+                    DeviceAttention.backward(gradOut, q, k, v, null, stats, enc, dec, false, 0.4f, true,
+                            seeds.address(), 1, gq, gk, gv);
                 }
                 results[run] = new DeviceTensor[] {out, gq, gk, gv};
             }
             for (int i = 0; i < results[0].length; i++) {
                 assertArrayEquals(results[0][i].toFloatArray(), results[1][i].toFloatArray(), "result " + i);
+                assertArrayEquals(results[2][i].toFloatArray(), results[3][i].toFloatArray(), "flash result " + i);
             }
         }
     }
@@ -149,11 +176,38 @@ class DeviceAttentionTest {
             gq.copyFrom(Tensor.randn(1, q.shape()));
             gk.copyFrom(Tensor.randn(2, k.shape()));
             gv.copyFrom(Tensor.randn(3, v.shape()));
-            DeviceAttention.backward(device.upload(gradOut), dq, dk, dv, weights, enc, dec, causal, dropout, training,
+            DeviceTensor dGradOut = device.upload(gradOut);
+            DeviceAttention.backward(dGradOut, dq, dk, dv, weights, enc, dec, causal, dropout, training,
                     dropoutSeed, gq, gk, gv);
             assertClose(cq.grad().toFloatArray(), gq.toFloatArray(), 5e-5f, 1e-4f, "dq, " + what);
             assertClose(ck.grad().toFloatArray(), gk.toFloatArray(), 5e-5f, 1e-4f, "dk, " + what);
             assertClose(cv.grad().toFloatArray(), gv.toFloatArray(), 5e-5f, 1e-4f, "dv, " + what);
+
+            // The weights-free path: the same output bit for bit (the same kernel), the gradients from the
+            // statistics against the CPU's and, to float rounding, against those from the weights.
+            boolean small = s.d <= 8;
+            assertEquals(small, DeviceAttention.statsSupported(s.keys(), s.heads, s.d), "stats supported, " + what);
+            if (!small) {
+                return;
+            }
+            DeviceTensor out2 = device.empty(s.batch, s.td, s.d);
+            DeviceTensor stats = device.empty(DeviceAttention.statsShape(s.batch, s.td, s.heads, s.d));
+            DeviceAttention.forward(dq, dk, dv, enc, dec, causal, dropout, training, dropoutSeed, out2, null, stats);
+            assertArrayEquals(out.toFloatArray(), out2.toFloatArray(), "output with statistics, " + what);
+            DeviceTensor gq2 = device.empty(q.shape());
+            DeviceTensor gk2 = device.empty(k.shape());
+            DeviceTensor gv2 = device.empty(v.shape());
+            gq2.copyFrom(Tensor.randn(4, q.shape()));
+            gk2.copyFrom(Tensor.randn(5, k.shape()));
+            gv2.copyFrom(Tensor.randn(6, v.shape()));
+            DeviceAttention.backward(dGradOut, dq, dk, dv, null, stats, enc, dec, causal, dropout, training,
+                    dropoutSeed, gq2, gk2, gv2);
+            assertClose(cq.grad().toFloatArray(), gq2.toFloatArray(), 5e-5f, 1e-4f, "dq from statistics, " + what);
+            assertClose(ck.grad().toFloatArray(), gk2.toFloatArray(), 5e-5f, 1e-4f, "dk from statistics, " + what);
+            assertClose(cv.grad().toFloatArray(), gv2.toFloatArray(), 5e-5f, 1e-4f, "dv from statistics, " + what);
+            assertClose(gq.toFloatArray(), gq2.toFloatArray(), 2e-6f, 2e-5f, "dq, statistics against weights, " + what);
+            assertClose(gk.toFloatArray(), gk2.toFloatArray(), 2e-6f, 2e-5f, "dk, statistics against weights, " + what);
+            assertClose(gv.toFloatArray(), gv2.toFloatArray(), 2e-6f, 2e-5f, "dv, statistics against weights, " + what);
         }
     }
 

@@ -7,7 +7,9 @@ import dev.tempora.gpu.GpuDevice;
 /**
  * The TFT's interpretable attention core ({@link DeviceAttention}, as the CPU's
  * {@code InterpretableAttention.apply}) on the tape: masked per-head attention of the decoder queries, head
- * dropout and the mean over heads. The probabilities are kept for the backward.
+ * dropout and the mean over heads. A training tape keeps, for the backward, the per-row statistics (head
+ * output and log-sum-exp, {@link DeviceAttention#statsShape}) when the sizes allow it, so that neither pass
+ * touches a (B, Td, heads, T) tensor; otherwise the probabilities.
  */
 public final class AttentionOps {
     private AttentionOps() {
@@ -30,10 +32,13 @@ public final class AttentionOps {
         int steps = keys.size(1);
         boolean training = tape.isTraining();
         DeviceTensor out = tape.empty(batch, td, values.size(2));
-        DeviceTensor weights = training ? tape.empty(batch, td, heads, steps) : null;
+        boolean flash = DeviceAttention.statsSupported(steps, heads, queries.size(3));
+        DeviceTensor stats = training && flash ? tape.empty(DeviceAttention.statsShape(batch, td, heads, queries.size(3)))
+                : null;
+        DeviceTensor weights = training && !flash ? tape.empty(batch, td, heads, steps) : null;
         long seedsAddress = seeds.address();
         DeviceAttention.forward(queries.value(), keys.value(), values.value(), encoderLengths, decoderLengths, causal,
-                dropout, training, seedsAddress, slot, out, weights);
+                dropout, training, seedsAddress, slot, out, weights, stats);
         return tape.result(out, g -> {
             // The kernels overwrite their gradients: an input whose gradient already holds another part gets a
             // scratch buffer, added afterwards.
@@ -46,7 +51,7 @@ public final class AttentionOps {
                 scratch[i] = !v.requiresGrad() || v.gradWritten();
                 targets[i] = scratch[i] ? device.empty(v.shape()) : v.gradientTarget().tensor();
             }
-            DeviceAttention.backward(g, queries.value(), keys.value(), values.value(), weights, encoderLengths,
+            DeviceAttention.backward(g, queries.value(), keys.value(), values.value(), weights, stats, encoderLengths,
                     decoderLengths, causal, dropout, true, seedsAddress, slot, targets[0], targets[1], targets[2]);
             for (int i = 0; i < 3; i++) {
                 if (scratch[i]) {
