@@ -4,7 +4,7 @@ import dev.tempora.gpu.DeviceTensor;
 import dev.tempora.gpu.GpuDevice;
 import dev.tempora.gpu.driver.KernelArguments;
 
-/** Launches of the small kernels several ops share: scaled copies, bias rows, sums over an axis, strided copies. */
+/** Launches of the small kernels several ops share: scaled copies, sums over an axis, strided copies. */
 final class Kernels {
     /** Rows one block of {@code reduce_middle} sums when a sum is split over blocks. */
     private static final int ROWS_PER_CHUNK = 256;
@@ -17,11 +17,6 @@ final class Kernels {
     /** y = alpha·x, or y += alpha·x when accumulating. */
     static void scale(GpuDevice device, long x, float alpha, long y, int n, boolean accumulate) {
         device.launch("scale", n, new KernelArguments().pointer(x).f32(alpha).pointer(y).i32(n).i32(accumulate ? 1 : 0));
-    }
-
-    /** y[r, j] += bias[j] over {@code rows} rows of {@code n}. */
-    static void addBias(GpuDevice device, long y, long bias, int rows, int n) {
-        device.launch("add_bias", rows * n, new KernelArguments().pointer(y).pointer(bias).i32(rows).i32(n));
     }
 
     /**
