@@ -52,6 +52,33 @@ final class Kernels {
     }
 
     /**
+     * Column sums of two (rows, n) matrices into out0 and out1 (each added to when its flag says so) in the
+     * launches of one: the same chunks, order and bits as two {@link #columnSums}.
+     */
+    static void columnSumsPair(GpuDevice device, long a0, long out0, boolean accumulate0, long a1, long out1,
+                               boolean accumulate1, int rows, int n) {
+        int columnBlocks = (n + 31) / 32;
+        int chunks = rows <= SINGLE_CHUNK_ROWS ? 1 : Math.min((rows + ROWS_PER_CHUNK - 1) / ROWS_PER_CHUNK, 65535);
+        int rowsPerChunk = (rows + chunks - 1) / chunks;
+        int[] grid = {columnBlocks, 2, chunks};
+        int[] block = {32, 8, 1};
+        if (chunks == 1) {
+            device.launch("column_sums_pair", grid, block, 0, new KernelArguments().pointer(a0).pointer(a1).pointer(out0)
+                    .pointer(out1).i32(rows).i32(n).i32(Math.max(rows, 1)).i32(accumulate0 ? 1 : 0)
+                    .i32(accumulate1 ? 1 : 0));
+            return;
+        }
+        try (DeviceTensor partial = device.empty(2, chunks, n)) {
+            long partial0 = partial.address();
+            long partial1 = partial.address((long) chunks * n);
+            device.launch("column_sums_pair", grid, block, 0, new KernelArguments().pointer(a0).pointer(a1)
+                    .pointer(partial0).pointer(partial1).i32(rows).i32(n).i32(rowsPerChunk).i32(0).i32(0));
+            device.launch("sum_chunks_pair", 2 * n, new KernelArguments().pointer(partial0).pointer(partial1)
+                    .pointer(out0).pointer(out1).i32(chunks).i32(n).i32(accumulate0 ? 1 : 0).i32(accumulate1 ? 1 : 0));
+        }
+    }
+
+    /**
      * dst = src read through {@code strides} over the 4-d index space {@code sizes} (dst contiguous), or, with
      * {@code accumulate}, dst addressed through the strides += src contiguous (the same map run backwards).
      */
