@@ -94,14 +94,6 @@ KERNEL void scale(const float* __restrict__ x, float alpha, float* __restrict__ 
     }
 }
 
-// y[r, j] += bias[j] over rows of n: a Linear layer's bias, added after the GEMM that wrote y.
-KERNEL void add_bias(float* __restrict__ y, const float* __restrict__ bias, int rows, int n) {
-    int i = blockIdx.x * blockDim.x + threadIdx.x;
-    if (i < rows * n) {
-        y[i] += bias[i % n];
-    }
-}
-
 // Inverted dropout with DropoutKernels' counter hash; the seed is read from device memory (seeds[seedIndex])
 // so that a captured CUDA graph replays with each step's own seeds. The backward is this kernel on the
 // gradient (accumulate set when the input's gradient already holds another consumer's part).

@@ -1,11 +1,18 @@
-// SGEMM: C = alpha * op(A) * op(B) + beta * C, row-major, op(X) = X or X^T. The design is in gpu/README.md
-// ("SGEMM"); DeviceBlas picks the kernel and the K split from the shape.
+// SGEMM: C = alpha * op(A) * op(B) + beta * C (+ bias), row-major, op(X) = X or X^T. The design is in
+// gpu/README.md ("SGEMM"); DeviceBlas picks the kernel and the K split from the shape.
 //
 // A is (m, k), stored (k, m) when transposed; B is (k, n), stored (n, k) when transposed. A block computes a
 // BM x BN tile of C over the K range [blockIdx.z * kPerSplit, +kPerSplit): with one split that is all of K
 // and the tile goes to C; with several, each split writes alpha-free partial sums to its own slice of a
-// workspace (C + z * splitStride, ldc = n, beta = 0) and sgemm_splitk_reduce adds them in split order, so the
-// result does not depend on block scheduling.
+// workspace (C + z * splitStride, ldc = n, beta = 0, no bias) and sgemm_splitk_reduce adds them in a fixed
+// order, so the result does not depend on block scheduling.
+//
+// Two fusions for the linear layers: `bias` (n floats, or null) is added to every row of C in the epilogue
+// (the forward Y = X W^T + b in one launch), and the _rowsums kernels also sum op(A) over k:
+// rowSums[i] = alpha * sum_k op(A)(i, k) (added to rowSums[i] when rowSumsAccumulate), which for the weight
+// gradient dW = dY^T X is the bias gradient db = column sums of dY, read from the dY tiles the product loads
+// anyway. The blocks of the first column of tiles (blockIdx.y == 0) write them; with split K, to the
+// workspace right after the split's partial tile (C + m * n, beta = 0), for the reduction to add.
 #pragma once
 #include "common.cuh"
 
@@ -87,10 +94,12 @@ struct SgemmOperand {
 // BM x BN tile per block, BK deep per step, TM x TN outputs per thread (multiples of 4). A thread's outputs
 // are TM/4 x TN/4 groups of 4 x 4, the groups BM/(TM/4) rows (BN/(TN/4) columns) apart, so that the float4
 // reads of a warp from one shared row are contiguous (conflict-free) rather than TN floats apart.
-template <int BM, int BN, int BK, int TM, int TN, bool TRANS_A, bool TRANS_B>
+template <int BM, int BN, int BK, int TM, int TN, bool TRANS_A, bool TRANS_B, bool ROW_SUMS>
 __device__ __forceinline__ void sgemm_tile(int m, int n, int k, int kPerSplit, float alpha,
                                            const float* __restrict__ A, int lda, const float* __restrict__ B, int ldb,
-                                           float beta, float* __restrict__ C, int ldc, long long splitStride) {
+                                           float beta, float* __restrict__ C, int ldc, long long splitStride,
+                                           const float* __restrict__ bias, float* __restrict__ rowSums,
+                                           int rowSumsAccumulate) {
     constexpr int THREADS_N = BN / TN;
     constexpr int THREADS = (BM / TM) * THREADS_N;
     constexpr int GM = TM / 4; // float4 groups per thread along m
@@ -107,6 +116,9 @@ __device__ __forceinline__ void sgemm_tile(int m, int n, int k, int kPerSplit, f
     const int kStart = blockIdx.z * kPerSplit;
     const int kEnd = min(k, kStart + kPerSplit);
     C += blockIdx.z * splitStride;
+    if (ROW_SUMS) {
+        rowSums += blockIdx.z * splitStride;
+    }
     const bool vecA = sgemm_aligned(A, lda);
     const bool vecB = sgemm_aligned(B, ldb);
 
@@ -117,6 +129,12 @@ __device__ __forceinline__ void sgemm_tile(int m, int n, int k, int kPerSplit, f
         for (int j = 0; j < TN; j++) {
             acc[i][j] = 0.0f;
         }
+    }
+    // ROW_SUMS: sum_k op(A)(row, k) for the thread's TM rows (every thread of a row keeps the same sums).
+    float rowAcc[ROW_SUMS ? TM : 1];
+#pragma unroll
+    for (int i = 0; i < (ROW_SUMS ? TM : 1); i++) {
+        rowAcc[i] = 0.0f;
     }
 
     float4 nextA[OperandA::PER_THREAD];
@@ -166,6 +184,12 @@ __device__ __forceinline__ void sgemm_tile(int m, int n, int k, int kPerSplit, f
                     acc[i][j] += a[i] * b[j];
                 }
             }
+            if (ROW_SUMS) {
+#pragma unroll
+                for (int i = 0; i < TM; i++) {
+                    rowAcc[i] += a[i];
+                }
+            }
         }
         if (more) {
             OperandA::store(nextA, As[buffer ^ 1]);
@@ -175,6 +199,23 @@ __device__ __forceinline__ void sgemm_tile(int m, int n, int k, int kPerSplit, f
         buffer ^= 1;
     }
 
+    if (ROW_SUMS && rowSums != nullptr && blockIdx.y == 0 && tx == 0) {
+#pragma unroll
+        for (int i = 0; i < TM; i++) {
+            const int row = m0 + i / 4 * (BM / GM) + ty * 4 + i % 4;
+            if (row < m) {
+                store_gradient(rowSums, row, alpha * rowAcc[i], rowSumsAccumulate);
+            }
+        }
+    }
+
+    // The bias per column, for the thread's GN groups of 4 columns (zero outside C or without a bias).
+    float biasValues[TN];
+#pragma unroll
+    for (int j = 0; j < TN; j++) {
+        const int col = n0 + j / 4 * (BN / GN) + tx * 4 + j % 4;
+        biasValues[j] = bias != nullptr && col < n ? bias[col] : 0.0f;
+    }
     const bool vecC = sgemm_aligned(C, ldc);
 #pragma unroll
     for (int i = 0; i < TM; i++) {
@@ -197,13 +238,17 @@ __device__ __forceinline__ void sgemm_tile(int m, int n, int k, int kPerSplit, f
                     v.z += beta * old.z;
                     v.w += beta * old.w;
                 }
+                v.x += biasValues[g * 4];
+                v.y += biasValues[g * 4 + 1];
+                v.z += biasValues[g * 4 + 2];
+                v.w += biasValues[g * 4 + 3];
                 *out = v;
             } else {
                 const float values[4] = {v.x, v.y, v.z, v.w};
 #pragma unroll
                 for (int j = 0; j < 4; j++) {
                     if (col + j < n) {
-                        c[col + j] = beta == 0.0f ? values[j] : values[j] + beta * c[col + j];
+                        c[col + j] = (beta == 0.0f ? values[j] : values[j] + beta * c[col + j]) + biasValues[g * 4 + j];
                     }
                 }
             }
@@ -212,50 +257,89 @@ __device__ __forceinline__ void sgemm_tile(int m, int n, int k, int kPerSplit, f
 }
 
 #define SGEMM_ARGS int m, int n, int k, int kPerSplit, float alpha, const float* __restrict__ A, int lda, \
-    const float* __restrict__ B, int ldb, float beta, float* __restrict__ C, int ldc, long long splitStride
-#define SGEMM_PASS m, n, k, kPerSplit, alpha, A, lda, B, ldb, beta, C, ldc, splitStride
+    const float* __restrict__ B, int ldb, float beta, float* __restrict__ C, int ldc, long long splitStride, \
+    const float* __restrict__ bias, float* __restrict__ rowSums, int rowSumsAccumulate
+#define SGEMM_PASS m, n, k, kPerSplit, alpha, A, lda, B, ldb, beta, C, ldc, splitStride, bias, rowSums, rowSumsAccumulate
 
 // The large tile, for big products: 256 threads of 8 x 8 outputs; 2 blocks per SM keeps it at <= 128 registers.
 // Suffix: transposition of A and B (n: as stored, t: transposed).
 KERNEL void __launch_bounds__(256, 2) sgemm_128x128_nn(SGEMM_ARGS) {
-    sgemm_tile<128, 128, 8, 8, 8, false, false>(SGEMM_PASS);
+    sgemm_tile<128, 128, 8, 8, 8, false, false, false>(SGEMM_PASS);
 }
 KERNEL void __launch_bounds__(256, 2) sgemm_128x128_nt(SGEMM_ARGS) {
-    sgemm_tile<128, 128, 8, 8, 8, false, true>(SGEMM_PASS);
+    sgemm_tile<128, 128, 8, 8, 8, false, true, false>(SGEMM_PASS);
 }
 KERNEL void __launch_bounds__(256, 2) sgemm_128x128_tn(SGEMM_ARGS) {
-    sgemm_tile<128, 128, 8, 8, 8, true, false>(SGEMM_PASS);
+    sgemm_tile<128, 128, 8, 8, 8, true, false, false>(SGEMM_PASS);
 }
 KERNEL void __launch_bounds__(256, 2) sgemm_128x128_tt(SGEMM_ARGS) {
-    sgemm_tile<128, 128, 8, 8, 8, true, true>(SGEMM_PASS);
+    sgemm_tile<128, 128, 8, 8, 8, true, true, false>(SGEMM_PASS);
 }
 
 // The small tile, for the skinny products of the model (n or m of a few dozen): 128 threads of 4 x 4 outputs.
 KERNEL void __launch_bounds__(128) sgemm_64x32_nn(SGEMM_ARGS) {
-    sgemm_tile<64, 32, 8, 4, 4, false, false>(SGEMM_PASS);
+    sgemm_tile<64, 32, 8, 4, 4, false, false, false>(SGEMM_PASS);
 }
 KERNEL void __launch_bounds__(128) sgemm_64x32_nt(SGEMM_ARGS) {
-    sgemm_tile<64, 32, 8, 4, 4, false, true>(SGEMM_PASS);
+    sgemm_tile<64, 32, 8, 4, 4, false, true, false>(SGEMM_PASS);
 }
 KERNEL void __launch_bounds__(128) sgemm_64x32_tn(SGEMM_ARGS) {
-    sgemm_tile<64, 32, 8, 4, 4, true, false>(SGEMM_PASS);
+    sgemm_tile<64, 32, 8, 4, 4, true, false, false>(SGEMM_PASS);
 }
 KERNEL void __launch_bounds__(128) sgemm_64x32_tt(SGEMM_ARGS) {
-    sgemm_tile<64, 32, 8, 4, 4, true, true>(SGEMM_PASS);
+    sgemm_tile<64, 32, 8, 4, 4, true, true, false>(SGEMM_PASS);
 }
 
-// C = alpha * (sum of the m x n partial products, split 0 first) + beta * C; one thread per element.
-KERNEL void sgemm_splitk_reduce(int m, int n, int splits, const float* __restrict__ partials, float alpha, float beta,
-                                float* __restrict__ C, int ldc) {
-    const size_t total = (size_t) m * n;
-    const size_t i = (size_t) blockIdx.x * blockDim.x + threadIdx.x;
-    if (i >= total) {
+// The small tile that also sums op(A)'s rows (rowSums above): the weight gradient with its bias gradient.
+KERNEL void __launch_bounds__(128) sgemm_64x32_nn_rowsums(SGEMM_ARGS) {
+    sgemm_tile<64, 32, 8, 4, 4, false, false, true>(SGEMM_PASS);
+}
+KERNEL void __launch_bounds__(128) sgemm_64x32_nt_rowsums(SGEMM_ARGS) {
+    sgemm_tile<64, 32, 8, 4, 4, false, true, true>(SGEMM_PASS);
+}
+KERNEL void __launch_bounds__(128) sgemm_64x32_tn_rowsums(SGEMM_ARGS) {
+    sgemm_tile<64, 32, 8, 4, 4, true, false, true>(SGEMM_PASS);
+}
+KERNEL void __launch_bounds__(128) sgemm_64x32_tt_rowsums(SGEMM_ARGS) {
+    sgemm_tile<64, 32, 8, 4, 4, true, true, true>(SGEMM_PASS);
+}
+
+// Sums the split-K partials: slice z of the workspace (z * slice floats in) holds split z's m x n partial
+// tile, then, when rowSums is not null, its m partial row sums. Element e of C (e < m * n) or of rowSums
+// (e - m * n) is alpha * sum_z partials[z * slice + e], plus beta * C and bias[column] for C, plus the old
+// rowSums[i] when rowSumsAccumulate. blockDim = (256 / Y, Y): x over elements, y over the splits (thread y
+// takes z = y, y + Y, ...; Y is a power of two DeviceBlas picks from the split count: many threads for
+// many partials), then thread y == 0 adds the Y sums in order. A fixed order: the same bits every run.
+KERNEL void sgemm_splitk_reduce(int m, int n, int splits, const float* __restrict__ partials, long long slice,
+                                float alpha, float beta, float* __restrict__ C, int ldc, const float* __restrict__ bias,
+                                float* __restrict__ rowSums, int rowSumsAccumulate) {
+    __shared__ float sums[256];
+    const long long cells = (long long) m * n;
+    const long long total = cells + (rowSums != nullptr ? m : 0);
+    const long long e = (long long) blockIdx.x * blockDim.x + threadIdx.x;
+    float sum = 0.0f;
+    if (e < total) {
+#pragma unroll 4
+        for (int z = threadIdx.y; z < splits; z += blockDim.y) {
+            sum += partials[z * slice + e];
+        }
+    }
+    sums[threadIdx.y * blockDim.x + threadIdx.x] = sum;
+    __syncthreads();
+    if (threadIdx.y != 0 || e >= total) {
         return;
     }
-    float sum = 0.0f;
-    for (int z = 0; z < splits; z++) {
-        sum += partials[z * total + i];
+    float total_ = 0.0f;
+    for (int y = 0; y < (int) blockDim.y; y++) {
+        total_ += sums[y * blockDim.x + threadIdx.x];
     }
-    float* c = C + (i / n) * ldc + i % n;
-    *c = beta == 0.0f ? alpha * sum : alpha * sum + beta * *c;
+    if (e < cells) {
+        const int row = (int) (e / n);
+        const int col = (int) (e % n);
+        float* c = C + (size_t) row * ldc + col;
+        float v = beta == 0.0f ? alpha * total_ : alpha * total_ + beta * *c;
+        *c = bias != nullptr ? v + bias[col] : v;
+    } else {
+        store_gradient(rowSums, (size_t) (e - cells), alpha * total_, rowSumsAccumulate);
+    }
 }

@@ -46,6 +46,53 @@ KERNEL void sum_chunks(const float* __restrict__ partial, float* __restrict__ ou
     }
 }
 
+// Column sums of two (rows, n) matrices over the same rows in one launch (a layer norm's weight and bias
+// gradients): blockIdx.y picks the matrix s, otherwise reduce_middle with outer = 1, in the same order (the
+// same bits). grid = (ceil(n / 32), 2, chunks), blocks 32 x 8; chunk z of matrix s goes to out_s + z·n (with
+// one chunk, out_s is the result, added to when accumulate_s; with more, sum_chunks_pair adds them).
+KERNEL void column_sums_pair(const float* __restrict__ a0, const float* __restrict__ a1, float* __restrict__ out0,
+                             float* __restrict__ out1, int rows, int n, int rowsPerChunk, int accumulate0,
+                             int accumulate1) {
+    __shared__ float partial[8][33];
+    const float* a = blockIdx.y == 0 ? a0 : a1;
+    int j = blockIdx.x * 32 + threadIdx.x;
+    int k0 = blockIdx.z * rowsPerChunk;
+    int k1 = min(rows, k0 + rowsPerChunk);
+    float acc = 0.0f;
+    if (j < n) {
+        for (int k = k0 + (int) threadIdx.y; k < k1; k += 8) {
+            acc += a[(size_t) k * n + j];
+        }
+    }
+    partial[threadIdx.y][threadIdx.x] = acc;
+    __syncthreads();
+    if (threadIdx.y == 0 && j < n) {
+        float total = 0.0f;
+        for (int y = 0; y < 8; y++) {
+            total += partial[y][threadIdx.x];
+        }
+        store_gradient(blockIdx.y == 0 ? out0 : out1, (size_t) blockIdx.z * n + j, total,
+                       blockIdx.y == 0 ? accumulate0 : accumulate1);
+    }
+}
+
+// The chunks of column_sums_pair added in order: out_s[j] (+)= Σ_c partial_s[c·n + j], i = s·n + j over 2n.
+KERNEL void sum_chunks_pair(const float* __restrict__ partial0, const float* __restrict__ partial1,
+                            float* __restrict__ out0, float* __restrict__ out1, int chunks, int n, int accumulate0,
+                            int accumulate1) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i < 2 * n) {
+        const int s = i / n;
+        const int j = i % n;
+        const float* partial = s == 0 ? partial0 : partial1;
+        float total = 0.0f;
+        for (int c = 0; c < chunks; c++) {
+            total += partial[(size_t) c * n + j];
+        }
+        store_gradient(s == 0 ? out0 : out1, j, total, s == 0 ? accumulate0 : accumulate1);
+    }
+}
+
 // Per block, the sum of squares of its slice of x in double: partial[blockIdx.x]. blockDim 256.
 KERNEL void sum_squares_partial(const float* __restrict__ x, int n, int perBlock, double* __restrict__ partial) {
     __shared__ double scratch[32];

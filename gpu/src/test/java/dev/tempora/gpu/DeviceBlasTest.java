@@ -78,8 +78,88 @@ class DeviceBlasTest {
         }
     }
 
+    /**
+     * The fusions on every small-tile kernel (and the bias on the large one), with and without split K, on the
+     * layouts above: the bias added to each row of C (its start unaligned with the unaligned layouts), and
+     * op(A)'s row sums written to or added into a buffer surrounded by NaN.
+     */
+    @ParameterizedTest
+    @MethodSource("devices")
+    void biasEpilogueAndRowSumsMatchTheCpu(GpuDevice device) {
+        long seed = 5000;
+        for (Tile tile : Tile.values()) {
+            for (int splits : new int[] {1, 3, 40}) {
+                for (int[] s : SHAPES) {
+                    for (int t = 0; t < 4; t++) {
+                        boolean ta = (t & 1) != 0;
+                        boolean tb = (t & 2) != 0;
+                        boolean aligned = (t + s[2]) % 2 == 1;
+                        float beta = t == 2 ? 0f : 0.75f;
+                        boolean rowSums = tile == Tile.SMALL && (t + splits) % 4 != 3;
+                        checkStrided(device, Plan.of(tile, s[2], splits), s[0], s[1], s[2], ta, tb, 1.25f, beta, aligned,
+                                seed, true, rowSums, t % 2 == 0);
+                        checkStrided(device, Plan.of(tile, s[2], splits), s[0], s[1], s[2], ta, tb, 1f, 0f, aligned,
+                                seed + 7, false, tile == Tile.SMALL, false);
+                        seed += 11;
+                    }
+                }
+            }
+        }
+    }
+
+    /** The public entry point with both fusions, on the shapes of the TFT's linear layers (planned as they are). */
+    @ParameterizedTest
+    @MethodSource("devices")
+    void fusedLinearProductsMatchTheCpu(GpuDevice device) {
+        // forward x·Wᵀ + b, and dW = dYᵀ·X with db: (out, in, rows), short and long (split) K.
+        int[][] shapes = {{20, 80, 128}, {80, 20, 777}, {20, 20, 3000}, {4, 20, 64}, {80, 7, 300}};
+        long seed = 9000;
+        for (int[] s : shapes) {
+            int out = s[0];
+            int in = s[1];
+            int rows = s[2];
+            Tensor x = Tensor.randn(seed++, rows, in);
+            Tensor w = Tensor.randn(seed++, out, in);
+            Tensor dy = Tensor.randn(seed++, rows, out);
+            Tensor bias = Tensor.randn(seed++, out);
+            Tensor oldDb = Tensor.randn(seed++, out);
+            float[] y = x.matmul(w.transpose(0, 1)).toFloatArray();
+            float[] b = bias.toFloatArray();
+            for (int i = 0; i < y.length; i++) {
+                y[i] += b[i % out];
+            }
+            float[] dw = dy.transpose(0, 1).matmul(x).toFloatArray();
+            float[] db = oldDb.toFloatArray();
+            float[] dyValues = dy.toFloatArray();
+            for (int r = 0; r < rows; r++) {
+                for (int j = 0; j < out; j++) {
+                    db[j] += dyValues[r * out + j];
+                }
+            }
+            try (DeviceTensor dx = device.upload(x); DeviceTensor dw0 = device.upload(w); DeviceTensor ddy = device.upload(dy);
+                 DeviceTensor dbias = device.upload(bias); DeviceTensor ddb = device.upload(oldDb);
+                 DeviceTensor dyOut = device.upload(Tensor.full(Float.NaN, rows, out));
+                 DeviceTensor dwOut = device.upload(Tensor.full(Float.NaN, out, in))) {
+                DeviceBlas.gemm(device, false, true, rows, out, in, 1f, dx.address(), in, dw0.address(), in, 0f,
+                        dyOut.address(), out, dbias.address(), 0L, false);
+                DeviceBlas.gemm(device, true, false, out, in, rows, 1f, ddy.address(), out, dx.address(), in, 0f,
+                        dwOut.address(), in, 0L, ddb.address(), true);
+                String what = "out " + out + " in " + in + " rows " + rows + ", " + DeviceBlas.plan(out, in, rows);
+                assertClose(y, dyOut.toFloatArray(), in, "forward " + what);
+                assertClose(dw, dwOut.toFloatArray(), rows, "weight gradient " + what);
+                assertClose(db, ddb.toFloatArray(), rows, "bias gradient " + what);
+            }
+        }
+    }
+
     private static void checkStrided(GpuDevice device, Plan plan, int m, int n, int k, boolean ta, boolean tb,
                                      float alpha, float beta, boolean aligned, long seed) {
+        checkStrided(device, plan, m, n, k, ta, tb, alpha, beta, aligned, seed, false, false, false);
+    }
+
+    private static void checkStrided(GpuDevice device, Plan plan, int m, int n, int k, boolean ta, boolean tb,
+                                     float alpha, float beta, boolean aligned, long seed, boolean withBias,
+                                     boolean withRowSums, boolean accumulateRowSums) {
         int aRows = ta ? k : m;
         int aCols = ta ? m : k;
         int bRows = tb ? n : k;
@@ -99,18 +179,46 @@ class DeviceBlasTest {
         float[] bBuf = embed(b.toFloatArray(), bRows, bCols, ldb, offB);
         float[] cBuf = embed(cInit, m, n, ldc, offC);
         String what = plan + " m " + m + " n " + n + " k " + k + " transA " + ta + " transB " + tb + " lda " + lda
-                + " ldb " + ldb + " ldc " + ldc + " beta " + beta;
+                + " ldb " + ldb + " ldc " + ldc + " beta " + beta + (withBias ? " bias" : "")
+                + (withRowSums ? " row sums" + (accumulateRowSums ? " accumulated" : "") : "");
+        // The bias and the row sums start at offset 1 (unaligned) or 0, with NaN around them.
+        int offBias = aligned ? 0 : 1;
+        float[] bias = Tensor.randn(seed + 3, Math.max(n, 1)).toFloatArray();
+        float[] biasBuf = embed(bias, 1, n, n, offBias);
+        float[] oldSums = Tensor.randn(seed + 4, Math.max(m, 1)).toFloatArray();
+        float[] sumsBuf = embed(accumulateRowSums ? oldSums : fill(1, m, Float.NaN), 1, m, m, offBias);
         try (DeviceTensor da = device.upload(aBuf, aBuf.length); DeviceTensor db = device.upload(bBuf, bBuf.length);
-             DeviceTensor dc = device.upload(cBuf, cBuf.length)) {
+             DeviceTensor dc = device.upload(cBuf, cBuf.length);
+             DeviceTensor dbias = device.upload(biasBuf, biasBuf.length);
+             DeviceTensor dsums = device.upload(sumsBuf, sumsBuf.length)) {
             DeviceBlas.gemm(device, plan, ta, tb, m, n, k, alpha, da.address(offA), lda, db.address(offB), ldb, beta,
-                    dc.address(offC), ldc);
+                    dc.address(offC), ldc, withBias ? dbias.address(offBias) : 0L,
+                    withRowSums ? dsums.address(offBias) : 0L, accumulateRowSums);
+            if (withRowSums) {
+                float[] aValues = a.toFloatArray();
+                float[] wantSums = new float[m];
+                for (int i = 0; i < m; i++) {
+                    double sum = 0;
+                    for (int kk = 0; kk < k; kk++) {
+                        sum += aValues[ta ? kk * m + i : i * k + kk];
+                    }
+                    wantSums[i] = (float) (alpha * sum) + (accumulateRowSums ? oldSums[i] : 0f);
+                }
+                float[] gotSums = dsums.toFloatArray();
+                for (int p = 0; p < gotSums.length; p++) {
+                    if ((p < offBias || p >= offBias + m) && !Float.isNaN(gotSums[p])) {
+                        fail(what + ": wrote outside the row sums at buffer index " + p);
+                    }
+                }
+                assertClose(wantSums, java.util.Arrays.copyOfRange(gotSums, offBias, offBias + m), k, what + " row sums");
+            }
             float[] got = dc.toFloatArray();
             float[] product = k == 0 ? new float[m * n]
                     : (ta ? a.transpose(0, 1) : a).matmul(tb ? b.transpose(0, 1) : b).toFloatArray();
             float[] want = new float[m * n];
             float[] old = c0.toFloatArray();
             for (int i = 0; i < want.length; i++) {
-                want[i] = alpha * product[i] + (beta == 0f ? 0f : beta * old[i]);
+                want[i] = alpha * product[i] + (beta == 0f ? 0f : beta * old[i]) + (withBias ? bias[i % n] : 0f);
             }
             float[] inside = new float[m * n];
             for (int p = 0; p < got.length; p++) {
@@ -136,10 +244,17 @@ class DeviceBlasTest {
         Plan plan = DeviceBlas.plan(m, n, k);
         assertTrue(plan.splits() > 1, plan.toString());
         try (DeviceTensor a = device.upload(Tensor.randn(7, k, m)); DeviceTensor b = device.upload(Tensor.randn(8, k, n));
-             DeviceTensor c1 = device.empty(m, n); DeviceTensor c2 = device.empty(m, n)) {
+             DeviceTensor c1 = device.empty(m, n); DeviceTensor c2 = device.empty(m, n);
+             DeviceTensor s1 = device.empty(m); DeviceTensor s2 = device.empty(m)) {
             DeviceBlas.matmul(a, true, b, false, c1);
             DeviceBlas.matmul(a, true, b, false, c2);
             assertArrayEquals(c1.toFloatArray(), c2.toFloatArray());
+            DeviceBlas.gemm(device, true, false, m, n, k, 1f, a.address(), m, b.address(), n, 0f, c1.address(), n, 0L,
+                    s1.address(), false);
+            DeviceBlas.gemm(device, true, false, m, n, k, 1f, a.address(), m, b.address(), n, 0f, c2.address(), n, 0L,
+                    s2.address(), false);
+            assertArrayEquals(c1.toFloatArray(), c2.toFloatArray());
+            assertArrayEquals(s1.toFloatArray(), s2.toFloatArray());
         }
     }
 
@@ -153,13 +268,38 @@ class DeviceBlasTest {
         assertTrue(medium.splits() > 1 && medium.blocks(1024, 1024) >= DeviceBlas.MULTIPROCESSORS, medium.toString());
         assertEquals(new Plan(Tile.SMALL, 1, 80), DeviceBlas.plan(29568, 80, 80)); // linear forward / dX
         assertEquals(new Plan(Tile.SMALL, 1, 20), DeviceBlas.plan(128, 80, 20));
-        assertEquals(new Plan(Tile.SMALL, 1, 128), DeviceBlas.plan(20, 20, 128));
-        Plan weightGradient = DeviceBlas.plan(80, 80, 29568);
-        assertEquals(Tile.SMALL, weightGradient.tile());
-        assertTrue(weightGradient.blocks(80, 80) >= 4L * DeviceBlas.MULTIPROCESSORS, weightGradient.toString());
-        assertEquals(0, weightGradient.kPerSplit() % DeviceBlas.K_STEP);
-        assertTrue((long) weightGradient.splits() * weightGradient.kPerSplit() >= 29568
-                && (long) (weightGradient.splits() - 1) * weightGradient.kPerSplit() < 29568, weightGradient.toString());
+        // The TFT's forward and dX products (rows = 128 x 231, 128 x 168, 128 x 63; n, k up to 80) never split.
+        for (int rows : new int[] {29568, 21504, 8064}) {
+            for (int n : new int[] {4, 20, 80}) {
+                for (int k : new int[] {4, 20, 80}) {
+                    assertEquals(new Plan(Tile.SMALL, 1, k), DeviceBlas.plan(rows, n, k), rows + " x " + n + " x " + k);
+                }
+            }
+        }
+        // Weight gradients dW = dYᵀ·X (out x in x rows): each block walks at most 128 of K (64 when that
+        // still fills a wave), short K too (the static layers' K = batch = 128).
+        assertEquals(new Plan(Tile.SMALL, 231, 128), DeviceBlas.plan(80, 80, 29568));
+        assertEquals(new Plan(Tile.SMALL, 336, 64), DeviceBlas.plan(80, 20, 21504));
+        assertEquals(new Plan(Tile.SMALL, 126, 64), DeviceBlas.plan(80, 20, 8064));
+        assertEquals(new Plan(Tile.SMALL, 4, 32), DeviceBlas.plan(20, 20, 128));
+        assertEquals(new Plan(Tile.SMALL, 16, 32), DeviceBlas.plan(80, 80, 512));
+        for (int[] s : new int[][] {{80, 80, 29568}, {80, 20, 21504}, {20, 80, 29568}, {20, 20, 8064}, {4, 20, 21504},
+                {80, 4, 128}, {20, 20, 256}, {80, 80, 1000}}) {
+            Plan p = DeviceBlas.plan(s[0], s[1], s[2]);
+            String what = java.util.Arrays.toString(s) + " " + p;
+            assertEquals(Tile.SMALL, p.tile(), what);
+            assertTrue(p.splits() >= DeviceBlas.SMALL_MIN_SPLITS && p.kPerSplit() <= DeviceBlas.SMALL_MAX_SPLIT_K, what);
+            assertEquals(0, p.kPerSplit() % DeviceBlas.K_STEP, what);
+            assertTrue((long) p.splits() * p.kPerSplit() >= s[2] && (long) (p.splits() - 1) * p.kPerSplit() < s[2], what);
+            assertTrue(p.splits() <= 65535, what);
+        }
+        // Too short to split.
+        assertEquals(new Plan(Tile.SMALL, 1, 96), DeviceBlas.plan(20, 20, 96));
+        // The split-K reduction: a thread reads at most ~16 partials, lanes a power of two.
+        assertEquals(1, DeviceBlas.reduceLanes(4));
+        assertEquals(16, DeviceBlas.reduceLanes(231));
+        assertEquals(32, DeviceBlas.reduceLanes(336));
+        assertEquals(32, DeviceBlas.reduceLanes(3696));
     }
 
     private static void assertClose(float[] want, float[] got, int k, String what) {

@@ -4,7 +4,7 @@ import dev.tempora.gpu.DeviceTensor;
 import dev.tempora.gpu.GpuDevice;
 import dev.tempora.gpu.driver.KernelArguments;
 
-/** Launches of the small kernels several ops share: scaled copies, bias rows, sums over an axis, strided copies. */
+/** Launches of the small kernels several ops share: scaled copies, sums over an axis, strided copies. */
 final class Kernels {
     /** Rows one block of {@code reduce_middle} sums when a sum is split over blocks. */
     private static final int ROWS_PER_CHUNK = 256;
@@ -17,11 +17,6 @@ final class Kernels {
     /** y = alpha·x, or y += alpha·x when accumulating. */
     static void scale(GpuDevice device, long x, float alpha, long y, int n, boolean accumulate) {
         device.launch("scale", n, new KernelArguments().pointer(x).f32(alpha).pointer(y).i32(n).i32(accumulate ? 1 : 0));
-    }
-
-    /** y[r, j] += bias[j] over {@code rows} rows of {@code n}. */
-    static void addBias(GpuDevice device, long y, long bias, int rows, int n) {
-        device.launch("add_bias", rows * n, new KernelArguments().pointer(y).pointer(bias).i32(rows).i32(n));
     }
 
     /**
@@ -54,6 +49,33 @@ final class Kernels {
     /** Column sums of a (rows, n) matrix into out (n), added to it when accumulating. */
     static void columnSums(GpuDevice device, long a, long out, boolean accumulate, int rows, int n) {
         sumMiddle(device, a, 0L, out, accumulate, 1, rows, n);
+    }
+
+    /**
+     * Column sums of two (rows, n) matrices into out0 and out1 (each added to when its flag says so) in the
+     * launches of one: the same chunks, order and bits as two {@link #columnSums}.
+     */
+    static void columnSumsPair(GpuDevice device, long a0, long out0, boolean accumulate0, long a1, long out1,
+                               boolean accumulate1, int rows, int n) {
+        int columnBlocks = (n + 31) / 32;
+        int chunks = rows <= SINGLE_CHUNK_ROWS ? 1 : Math.min((rows + ROWS_PER_CHUNK - 1) / ROWS_PER_CHUNK, 65535);
+        int rowsPerChunk = (rows + chunks - 1) / chunks;
+        int[] grid = {columnBlocks, 2, chunks};
+        int[] block = {32, 8, 1};
+        if (chunks == 1) {
+            device.launch("column_sums_pair", grid, block, 0, new KernelArguments().pointer(a0).pointer(a1).pointer(out0)
+                    .pointer(out1).i32(rows).i32(n).i32(Math.max(rows, 1)).i32(accumulate0 ? 1 : 0)
+                    .i32(accumulate1 ? 1 : 0));
+            return;
+        }
+        try (DeviceTensor partial = device.empty(2, chunks, n)) {
+            long partial0 = partial.address();
+            long partial1 = partial.address((long) chunks * n);
+            device.launch("column_sums_pair", grid, block, 0, new KernelArguments().pointer(a0).pointer(a1)
+                    .pointer(partial0).pointer(partial1).i32(rows).i32(n).i32(rowsPerChunk).i32(0).i32(0));
+            device.launch("sum_chunks_pair", 2 * n, new KernelArguments().pointer(partial0).pointer(partial1)
+                    .pointer(out0).pointer(out1).i32(chunks).i32(n).i32(accumulate0 ? 1 : 0).i32(accumulate1 ? 1 : 0));
+        }
     }
 
     /**

@@ -12,8 +12,9 @@ public final class LinearOps {
 
     /**
      * {@code x · weightᵀ + bias} over the last axis of x (any leading shape): weight (out, in), bias (out) or
-     * null. One GEMM each way (the weight's gradient added straight into its buffer), the bias added after
-     * the product and its gradient a column sum.
+     * null. One GEMM each way (the weight's gradient added straight into its buffer): the forward adds the
+     * bias in the GEMM's epilogue, and the weight gradient's GEMM also sums dY's columns into the bias
+     * gradient (a separate column sum only when the weight needs no gradient).
      */
     public static DeviceVariable linear(Tape tape, DeviceVariable x, DeviceVariable weight, DeviceVariable bias) {
         int out = weight.size(0);
@@ -27,18 +28,17 @@ public final class LinearOps {
         int[] shape = x.shape();
         shape[shape.length - 1] = out;
         DeviceTensor y = tape.empty(shape);
-        DeviceBlas.gemm(device, false, true, rows, out, in, 1f, x.address(), in, weight.address(), in, 0f, y.address(), out);
-        if (bias != null) {
-            Kernels.addBias(device, y.address(), bias.address(), rows, out);
-        }
+        DeviceBlas.gemm(device, false, true, rows, out, in, 1f, x.address(), in, weight.address(), in, 0f, y.address(), out,
+                bias == null ? 0L : bias.address(), 0L, false);
         return tape.result(y, g -> {
+            DeviceVariable.Gradient gb = bias != null && bias.requiresGrad() ? bias.gradientTarget() : null;
             if (weight.requiresGrad()) {
                 DeviceVariable.Gradient gw = weight.gradientTarget();
                 DeviceBlas.gemm(device, true, false, out, in, rows, 1f, g.address(), out, x.address(), in,
-                        gw.flag(), gw.address(), in);
+                        gw.flag(), gw.address(), in, 0L, gb == null || in == 0 ? 0L : gb.address(),
+                        gb != null && gb.accumulate());
             }
-            if (bias != null && bias.requiresGrad()) {
-                DeviceVariable.Gradient gb = bias.gradientTarget();
+            if (gb != null && (!weight.requiresGrad() || in == 0)) {
                 Kernels.columnSums(device, g.address(), gb.address(), gb.accumulate(), rows, out);
             }
             if (x.requiresGrad()) {

@@ -75,19 +75,26 @@ public final class LstmOps {
                         .pointer(cs.address()).pointer(lengthAddress).i32(steps).i32(hidden).pointer(dz.address())
                         .pointer(dh0 == null ? 0L : dh0.address()).i32(dh0 == null ? 0 : dh0.flag())
                         .pointer(dc0 == null ? 0L : dc0.address()).i32(dc0 == null ? 0 : dc0.flag()));
+                // Both biases' gradients are dz's column sums: each rides on one weight gradient's GEMM
+                // (which sums the rows of dzᵀ it loads), or takes a column sum of its own.
+                DeviceVariable.Gradient gbIh = biasIh.requiresGrad() ? biasIh.gradientTarget() : null;
+                DeviceVariable.Gradient gbHh = biasHh.requiresGrad() ? biasHh.gradientTarget() : null;
                 if (weightIh.requiresGrad()) {
                     DeviceVariable.Gradient gw = weightIh.gradientTarget();
+                    DeviceVariable.Gradient gb = in > 0 ? gbIh : null;
                     DeviceBlas.gemm(device, true, false, g4, in, rows, 1f, dz.address(), g4, x.address(), in,
-                            gw.flag(), gw.address(), in);
+                            gw.flag(), gw.address(), in, 0L, gb == null ? 0L : gb.address(), gb != null && gb.accumulate());
+                    gbIh = gb == null ? gbIh : null;
                 }
                 if (weightHh.requiresGrad()) {
                     DeviceVariable.Gradient gw = weightHh.gradientTarget();
                     DeviceBlas.gemm(device, true, false, g4, hidden, rows, 1f, dz.address(), g4, hprev.address(),
-                            hidden, gw.flag(), gw.address(), hidden);
+                            hidden, gw.flag(), gw.address(), hidden, 0L, gbHh == null ? 0L : gbHh.address(),
+                            gbHh != null && gbHh.accumulate());
+                    gbHh = null;
                 }
-                for (DeviceVariable bias : new DeviceVariable[] {biasIh, biasHh}) {
-                    if (bias.requiresGrad()) {
-                        DeviceVariable.Gradient gb = bias.gradientTarget();
+                for (DeviceVariable.Gradient gb : new DeviceVariable.Gradient[] {gbIh, gbHh}) {
+                    if (gb != null) {
                         Kernels.columnSums(device, dz.address(), gb.address(), gb.accumulate(), rows, g4);
                     }
                 }

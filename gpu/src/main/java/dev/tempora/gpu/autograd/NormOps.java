@@ -44,14 +44,16 @@ public final class NormOps {
                         .pointer(g.address()).pointer(x.address()).pointer(mean.address()).pointer(rstd.address())
                         .pointer(weight.address()).pointer(gx.address()).pointer(gn == null ? 0L : gn.address())
                         .i32(rows).i32(len).i32(gx.flag()));
-                if (weightGrad) {
-                    DeviceVariable.Gradient gw = weight.gradientTarget();
+                DeviceVariable.Gradient gw = weightGrad ? weight.gradientTarget() : null;
+                DeviceVariable.Gradient gb = bias.requiresGrad() ? bias.gradientTarget() : null;
+                if (gw != null && gb != null) { // both column sums in one reduction
+                    Kernels.columnSumsPair(device, gn.address(), gw.address(), gw.accumulate(), g.address(),
+                            gb.address(), gb.accumulate(), rows, len);
+                } else if (gw != null) {
                     Kernels.columnSums(device, gn.address(), gw.address(), gw.accumulate(), rows, len);
+                } else if (gb != null) {
+                    Kernels.columnSums(device, g.address(), gb.address(), gb.accumulate(), rows, len);
                 }
-            }
-            if (bias.requiresGrad()) {
-                DeviceVariable.Gradient gb = bias.gradientTarget();
-                Kernels.columnSums(device, g.address(), gb.address(), gb.accumulate(), rows, len);
             }
         }, x, weight, bias);
     }
@@ -103,14 +105,16 @@ public final class NormOps {
                         .pointer(rstd.address()).pointer(weight.address()).pointer(gs == null ? 0L : gs.address())
                         .pointer(gz == null ? 0L : gz.address()).pointer(gn == null ? 0L : gn.address()).i32(rows).i32(h)
                         .i32(gs == null ? 0 : gs.flag()).i32(gz == null ? 0 : gz.flag()));
-                if (weightGrad) {
-                    DeviceVariable.Gradient gw = weight.gradientTarget();
+                DeviceVariable.Gradient gw = weightGrad ? weight.gradientTarget() : null;
+                DeviceVariable.Gradient gb = bias.requiresGrad() ? bias.gradientTarget() : null;
+                if (gw != null && gb != null) { // both column sums in one reduction
+                    Kernels.columnSumsPair(device, gn.address(), gw.address(), gw.accumulate(), g.address(),
+                            gb.address(), gb.accumulate(), rows, h);
+                } else if (gw != null) {
                     Kernels.columnSums(device, gn.address(), gw.address(), gw.accumulate(), rows, h);
+                } else if (gb != null) {
+                    Kernels.columnSums(device, g.address(), gb.address(), gb.accumulate(), rows, h);
                 }
-            }
-            if (bias.requiresGrad()) {
-                DeviceVariable.Gradient gb = bias.gradientTarget();
-                Kernels.columnSums(device, g.address(), gb.address(), gb.accumulate(), rows, h);
             }
         }, z, skip, weight, bias);
     }

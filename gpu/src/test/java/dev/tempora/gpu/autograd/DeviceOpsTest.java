@@ -6,6 +6,7 @@ import static dev.tempora.gpu.autograd.OpParity.check;
 import dev.tempora.autograd.Functional;
 import dev.tempora.autograd.LstmSequence;
 import dev.tempora.autograd.Variable;
+import dev.tempora.gpu.DeviceTensor;
 import dev.tempora.gpu.Devices;
 import dev.tempora.gpu.GpuDevice;
 import dev.tempora.models.DropoutSeeds;
@@ -117,6 +118,34 @@ class DeviceOpsTest {
             Variable scale = Variable.constant(targetScale.narrow(1, 1, 1).reshape(3, 1, 1));
             return one(v[0].mul(scale).add(center));
         }, (t, v) -> one(ElementwiseOps.sampleAffine(t, v[0], t.device().upload(targetScale))), TOLERANCE);
+    }
+
+    /**
+     * The paired column sums (a norm's weight and bias gradients in one reduction) give the bits of two
+     * separate ones, with one chunk and with several (rows > 2048), written or added.
+     */
+    @ParameterizedTest
+    @MethodSource("devices")
+    void columnSumsPairMatchesTwoColumnSums(GpuDevice device) {
+        for (int rows : new int[] {5, 3000}) {
+            int n = 37;
+            for (int flags = 0; flags < 4; flags++) {
+                boolean accumulate0 = (flags & 1) != 0;
+                boolean accumulate1 = (flags & 2) != 0;
+                try (DeviceTensor a0 = device.upload(Tensor.randn(rows, rows, n));
+                     DeviceTensor a1 = device.upload(Tensor.randn(rows + 1, rows, n));
+                     DeviceTensor p0 = device.upload(Tensor.randn(7, n)); DeviceTensor p1 = device.upload(Tensor.randn(8, n));
+                     DeviceTensor s0 = device.upload(Tensor.randn(7, n)); DeviceTensor s1 = device.upload(Tensor.randn(8, n))) {
+                    Kernels.columnSumsPair(device, a0.address(), p0.address(), accumulate0, a1.address(), p1.address(),
+                            accumulate1, rows, n);
+                    Kernels.columnSums(device, a0.address(), s0.address(), accumulate0, rows, n);
+                    Kernels.columnSums(device, a1.address(), s1.address(), accumulate1, rows, n);
+                    String what = "rows " + rows + " accumulate " + accumulate0 + ", " + accumulate1;
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(s0.toFloatArray(), p0.toFloatArray(), what);
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(s1.toFloatArray(), p1.toFloatArray(), what);
+                }
+            }
+        }
     }
 
     @ParameterizedTest
