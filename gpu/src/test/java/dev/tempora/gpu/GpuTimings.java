@@ -27,7 +27,10 @@ final class GpuTimings {
         write(out, results);
         results.put("tft_step", TftStepTiming.run(device));
         write(out, results);
-        results.put("tft_profile", TftStepProfile.run(device, out));
+        Map<String, Object> profile = TftStepProfile.run(device, out);
+        String text = (String) profile.remove("text");
+        System.out.print(text.substring(0, Math.min(text.length(), 6000)));
+        results.put("tft_profile", profile);
         write(out, results);
         if (!flags.contains("--no-cpu-scaling")) {
             results.put("cpu_scaling", CpuScalingTiming.run());

@@ -67,7 +67,6 @@ final class TftStepProfile {
         table(text, "by kernel", byKernel, total, 60);
         table(text, "by kernel and launch shape", byShape, total, 60);
         AtomicFiles.writeString(out.resolve("profile.txt"), text.toString());
-        System.out.print(text.substring(0, Math.min(text.length(), 6000)));
         Map<String, Object> results = new LinkedHashMap<>();
         results.put("launches", launches.size());
         results.put("kernel_us_total", total);
@@ -76,6 +75,7 @@ final class TftStepProfile {
                 .forEach(e -> top.add(String.format(Locale.ROOT, "%s: %d launches, %.1f us", e.getKey(), (int) e.getValue()[0],
                         e.getValue()[1])));
         results.put("top_kernels", top);
+        results.put("text", text.toString());
         return results;
     }
 
