@@ -69,13 +69,9 @@ KERNEL void binary_broadcast(int op, const float* __restrict__ a, const float* _
     if (i >= n) {
         return;
     }
-    int r = i;
-    int i3 = r % s.size[3]; r /= s.size[3];
-    int i2 = r % s.size[2]; r /= s.size[2];
-    int i1 = r % s.size[1];
-    int i0 = r / s.size[1];
-    float x = a[i0 * s.a[0] + i1 * s.a[1] + i2 * s.a[2] + i3 * s.a[3]];
-    float y = b[i0 * s.b[0] + i1 * s.b[1] + i2 * s.b[2] + i3 * s.b[3]];
+    const Index4 at = index4(s, i);
+    float x = a[at.offset(s.a)];
+    float y = b[at.offset(s.b)];
     float v;
     switch (op) {
         case BINARY_ADD: v = x + y; break;
@@ -185,12 +181,7 @@ KERNEL void strided_copy(const float* __restrict__ src, float* __restrict__ dst,
     if (i >= n) {
         return;
     }
-    int r = i;
-    int i3 = r % s.size[3]; r /= s.size[3];
-    int i2 = r % s.size[2]; r /= s.size[2];
-    int i1 = r % s.size[1];
-    int i0 = r / s.size[1];
-    dst[i] = src[i0 * s.a[0] + i1 * s.a[1] + i2 * s.a[2] + i3 * s.a[3]];
+    dst[i] = src[index4(s, i).offset(s.a)];
 }
 
 // dst, addressed through strides s.a (no two elements alias), += src (contiguous): the gradient of a
@@ -200,12 +191,7 @@ KERNEL void strided_accumulate(const float* __restrict__ src, float* __restrict_
     if (i >= n) {
         return;
     }
-    int r = i;
-    int i3 = r % s.size[3]; r /= s.size[3];
-    int i2 = r % s.size[2]; r /= s.size[2];
-    int i1 = r % s.size[1];
-    int i0 = r / s.size[1];
-    dst[i0 * s.a[0] + i1 * s.a[1] + i2 * s.a[2] + i3 * s.a[3]] += src[i];
+    dst[index4(s, i).offset(s.a)] += src[i];
 }
 
 // Concatenation of inputs along an axis, seen as (outer, width_i) blocks: dst row o is the inputs'
