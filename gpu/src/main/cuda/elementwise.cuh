@@ -194,6 +194,23 @@ KERNEL void strided_accumulate(const float* __restrict__ src, float* __restrict_
     dst[index4(s, i).offset(s.a)] += src[i];
 }
 
+// Column c of a concatenation of inputs `widths` wide: input k's column c.
+struct ConcatColumn {
+    int k;
+    int c;
+};
+
+__device__ __forceinline__ ConcatColumn concat_column(const IntList& widths, int c) {
+    ConcatColumn at;
+    at.k = 0;
+    while (c >= widths.v[at.k]) {
+        c -= widths.v[at.k];
+        at.k++;
+    }
+    at.c = c;
+    return at;
+}
+
 // Concatenation of inputs along an axis, seen as (outer, width_i) blocks: dst row o is the inputs'
 // rows o side by side, `total` = Σ width_i wide.
 KERNEL void concat_forward(PointerList src, IntList widths, int outer, int total,
@@ -202,14 +219,9 @@ KERNEL void concat_forward(PointerList src, IntList widths, int outer, int total
     if (i >= outer * total) {
         return;
     }
-    int o = i / total;
-    int c = i % total;
-    int k = 0;
-    while (c >= widths.v[k]) {
-        c -= widths.v[k];
-        k++;
-    }
-    dst[i] = src.p[k][o * widths.v[k] + c];
+    const int o = i / total;
+    const ConcatColumn at = concat_column(widths, i % total);
+    dst[i] = src.p[at.k][o * widths.v[at.k] + at.c];
 }
 
 // The split back: each input's gradient (a null pointer where none is needed) from the concatenation's,
@@ -220,14 +232,9 @@ KERNEL void concat_backward(const float* __restrict__ g, PointerList dst, IntLis
     if (i >= outer * total) {
         return;
     }
-    int o = i / total;
-    int c = i % total;
-    int k = 0;
-    while (c >= widths.v[k]) {
-        c -= widths.v[k];
-        k++;
-    }
-    if (dst.p[k] != nullptr) {
-        store_gradient(dst.p[k], (size_t) o * widths.v[k] + c, g[i], accumulate.v[k]);
+    const int o = i / total;
+    const ConcatColumn at = concat_column(widths, i % total);
+    if (dst.p[at.k] != nullptr) {
+        store_gradient(dst.p[at.k], (size_t) o * widths.v[at.k] + at.c, g[i], accumulate.v[at.k]);
     }
 }
