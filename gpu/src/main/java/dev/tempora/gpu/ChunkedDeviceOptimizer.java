@@ -16,7 +16,7 @@ import java.util.Map;
  * at zero. Every parameter is updated at every step (there is no "parameter without a gradient").
  */
 abstract class ChunkedDeviceOptimizer implements DeviceOptimizer {
-    final GpuDevice device;
+    private final GpuDevice device;
     private final ChunkTable table;
     private final String kernel;
     /** The state buffers' names (the CPU optimiser's) and device addresses, in the kernel's argument order. */
