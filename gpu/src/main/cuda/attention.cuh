@@ -47,14 +47,35 @@ __device__ __forceinline__ bool attention_open(AttentionMask m, int j, int te) {
     return j < te ? j < m.encOpen : j - te < m.decOpen;
 }
 
+// Dropout on the heads' outputs at rate p: a survivor is scaled by keep = 1/(1 − p). The keys are those of the
+// launch's seed (see the top of this file).
+struct AttentionDropout {
+    float p;
+    float keep;
+    DropoutKeys keys;
+
+    // x after dropout, as element `index` of (B, Td, H, d) (wrapping as the CPU's int index).
+    __device__ __forceinline__ float apply(unsigned int index, float x) const {
+        return dropout_uniform(index, keys) >= p ? x * keep : 0.0f;
+    }
+};
+
+__device__ __forceinline__ AttentionDropout attention_dropout(float p, unsigned long long seed,
+                                                              const unsigned long long* __restrict__ seeds,
+                                                              int seedIndex) {
+    AttentionDropout dropout;
+    dropout.p = p;
+    dropout.keep = 1.0f / (1.0f - p);
+    dropout.keys = dropout_keys(seeds != nullptr ? seeds[seedIndex] : seed);
+    return dropout;
+}
+
 // The gradient of head h's output at (b, p, c): the mean's 1/H, then the head's dropout mask.
 __device__ __forceinline__ float attention_head_gradient(const float* __restrict__ gOut, size_t bp, int h, int c,
-                                                         int heads, int d, float dropout, float keep,
-                                                         DropoutKeys keys) {
+                                                         int heads, int d, AttentionDropout dropout) {
     float g = gOut[bp * d + c] / (float) heads;
-    if (dropout > 0.0f) {
-        unsigned int index = (unsigned int) ((bp * heads + h) * d + c); // wraps as the CPU's int index
-        g = dropout_uniform(index, keys) >= dropout ? g * keep : 0.0f;
+    if (dropout.p > 0.0f) {
+        g = dropout.apply((unsigned int) ((bp * heads + h) * d + c), g);
     }
     return g;
 }
@@ -120,8 +141,7 @@ KERNEL void attention_forward(const float* __restrict__ q, const float* __restri
     const int p0 = blockIdx.x * tile;
     const int queries = min(tile, td - p0);
     const float scale = 1.0f / sqrtf((float) d);
-    const float keep = 1.0f / (1.0f - dropout);
-    const DropoutKeys dropoutKeys = dropout_keys(seeds != nullptr ? seeds[seedIndex] : seed);
+    const AttentionDropout headDropout = attention_dropout(dropout, seed, seeds, seedIndex);
     const float* vb = v + (size_t) b * keysN * d;
     for (int r = warp; r < queries * heads; r += ATTENTION_WARPS) {
         const int p = p0 + r / heads;
@@ -175,8 +195,7 @@ KERNEL void attention_forward(const float* __restrict__ q, const float* __restri
         for (int c = lane; c < d; c += 32) {
             float o = headOut[c];
             if (dropout > 0.0f) {
-                unsigned int index = (unsigned int) (row * d + c);
-                o = dropout_uniform(index, dropoutKeys) >= dropout ? o * keep : 0.0f;
+                o = headDropout.apply((unsigned int) (row * d + c), o);
             }
             tileOut[r * d + c] = o;
         }
@@ -215,8 +234,7 @@ KERNEL void attention_backward_queries(const float* __restrict__ gOut, const flo
     const int p0 = blockIdx.x * tile;
     const int queries = min(tile, td - p0);
     const float scale = 1.0f / sqrtf((float) d);
-    const float keep = 1.0f / (1.0f - dropout);
-    const DropoutKeys dropoutKeys = dropout_keys(seeds != nullptr ? seeds[seedIndex] : seed);
+    const AttentionDropout headDropout = attention_dropout(dropout, seed, seeds, seedIndex);
     const float* vb = v + (size_t) b * keysN * d;
     for (int r = warp; r < queries * heads; r += ATTENTION_WARPS) {
         const int p = p0 + r / heads;
@@ -226,7 +244,7 @@ KERNEL void attention_backward_queries(const float* __restrict__ gOut, const flo
         const size_t row = bp * heads + h;
         const float* wr = weights + row * keysN;
         for (int c = lane; c < d; c += 32) {
-            g[c] = attention_head_gradient(gOut, bp, h, c, heads, d, dropout, keep, dropoutKeys);
+            g[c] = attention_head_gradient(gOut, bp, h, c, heads, d, headDropout);
         }
         __syncwarp();
         float partial = 0.0f;
@@ -291,8 +309,7 @@ KERNEL void attention_backward_keys(const float* __restrict__ gOut, const float*
     const int nK = nk * hd;
     const int nV = nk * d;
     const float scale = 1.0f / sqrtf((float) d);
-    const float keep = 1.0f / (1.0f - dropout);
-    const DropoutKeys dropoutKeys = dropout_keys(seeds != nullptr ? seeds[seedIndex] : seed);
+    const AttentionDropout headDropout = attention_dropout(dropout, seed, seeds, seedIndex);
     float acc[ATTENTION_OWNED];
 #pragma unroll
     for (int s = 0; s < ATTENTION_OWNED; s++) {
@@ -309,7 +326,7 @@ KERNEL void attention_backward_keys(const float* __restrict__ gOut, const float*
             const int pl = i / hd;
             const int h = (i % hd) / d;
             const int c = i % d;
-            gs[i] = attention_head_gradient(gOut, bp0 + pl, h, c, heads, d, dropout, keep, dropoutKeys);
+            gs[i] = attention_head_gradient(gOut, bp0 + pl, h, c, heads, d, headDropout);
             qs[i] = q[bp0 * hd + i];
         }
         for (int i = threadIdx.x; i < np * heads; i += blockDim.x) {

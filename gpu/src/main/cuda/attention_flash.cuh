@@ -105,13 +105,13 @@ __device__ __forceinline__ void flash_query(const float* __restrict__ q, size_t 
 // A row's head-output gradient g (zero-padded) and Σ_j p_j·(g·v_j) = g·o.
 template <int DP>
 __device__ __forceinline__ float flash_row_gradient(const float* __restrict__ gOut, const float* __restrict__ stats,
-                                                    size_t bp, int h, int heads, int d, float dropout, float keep,
-                                                    DropoutKeys keys, bool valid, float (&g)[DP]) {
+                                                    size_t bp, int h, int heads, int d, AttentionDropout dropout,
+                                                    bool valid, float (&g)[DP]) {
     const size_t row = bp * heads + h;
     float dot = 0.0f;
 #pragma unroll
     for (int c = 0; c < DP; c++) {
-        g[c] = valid && c < d ? attention_head_gradient(gOut, bp, h, c, heads, d, dropout, keep, keys) : 0.0f;
+        g[c] = valid && c < d ? attention_head_gradient(gOut, bp, h, c, heads, d, dropout) : 0.0f;
         if (valid && c < d) {
             dot = fmaf(g[c], stats[row * d + c], dot);
         }
@@ -217,8 +217,7 @@ __device__ __forceinline__ void attention_flash_forward_body(
         }
         lse = mx + log2f(l);
     }
-    const float keep = 1.0f / (1.0f - dropout);
-    const DropoutKeys dropoutKeys = dropout_keys(seeds != nullptr ? seeds[seedIndex] : seed);
+    const AttentionDropout headDropout = attention_dropout(dropout, seed, seeds, seedIndex);
     if (valid) {
         if (stats != nullptr) {
             const size_t allRows = (size_t) gridDim.y * td * heads;
@@ -234,8 +233,7 @@ __device__ __forceinline__ void attention_flash_forward_body(
         for (int c = 0; c < DP; c++) {
             float x = o[c];
             if (dropout > 0.0f && c < d) {
-                const unsigned int index = (unsigned int) (row * d + c); // wraps as the CPU's int index
-                x = dropout_uniform(index, dropoutKeys) >= dropout ? x * keep : 0.0f;
+                x = headDropout.apply((unsigned int) (row * d + c), x);
             }
             headOut[r * DP + c] = x;
         }
@@ -323,8 +321,7 @@ __device__ __forceinline__ void attention_flash_backward_body(
     const int b = blockIdx.y;
     const size_t allRows = (size_t) gridDim.y * td * heads;
     const float* lses = stats + allRows * d;
-    const float keep = 1.0f / (1.0f - dropout);
-    const DropoutKeys dropoutKeys = dropout_keys(seeds != nullptr ? seeds[seedIndex] : seed);
+    const AttentionDropout headDropout = attention_dropout(dropout, seed, seeds, seedIndex);
     const int encOpen = min((int) encLen[b], te);
     const int decOpenAll = min((int) decLen[b], td); // the decoder keys open to every query when not causal
 
@@ -344,7 +341,7 @@ __device__ __forceinline__ void attention_flash_backward_body(
         float q2[DP];
         float g[DP];
         flash_query<DP>(q, row, d, valid, q2);
-        const float dot = flash_row_gradient<DP>(gOut, stats, bp, h, heads, d, dropout, keep, dropoutKeys, valid, g);
+        const float dot = flash_row_gradient<DP>(gOut, stats, bp, h, heads, d, headDropout, valid, g);
         const float lse = valid ? lses[row] : 0.0f;
         flash_stage_keys<DP>(k, v, b, keysN, heads, d, ks, vs, nullptr);
         __syncthreads();
@@ -433,7 +430,7 @@ __device__ __forceinline__ void attention_flash_backward_body(
             float q2[DP];
             float g[DP];
             flash_query<DP>(q, bp * heads + hh, d, true, q2);
-            const float dot = flash_row_gradient<DP>(gOut, stats, bp, hh, heads, d, dropout, keep, dropoutKeys, true, g);
+            const float dot = flash_row_gradient<DP>(gOut, stats, bp, hh, heads, d, headDropout, true, g);
 #pragma unroll
             for (int c = 0; c < DP; c++) {
                 sq[i * DP + c] = q2[c];

@@ -45,6 +45,25 @@ struct Strides4 {
     int b[4];
 };
 
+// Element i of a Strides4's dense index space as its 4-d index (axis 3 fastest), and its offset in an operand
+// through that operand's strides.
+struct Index4 {
+    int i0, i1, i2, i3;
+
+    __device__ __forceinline__ int offset(const int (&stride)[4]) const {
+        return i0 * stride[0] + i1 * stride[1] + i2 * stride[2] + i3 * stride[3];
+    }
+};
+
+__device__ __forceinline__ Index4 index4(const Strides4& s, int i) {
+    Index4 x;
+    x.i3 = i % s.size[3]; i /= s.size[3];
+    x.i2 = i % s.size[2]; i /= s.size[2];
+    x.i1 = i % s.size[1];
+    x.i0 = i / s.size[1];
+    return x;
+}
+
 // ---------------------------------------------------------------- dropout's counter hash
 // Bit for bit dev.tempora.tensor.kernels.DropoutKernels: element i survives when
 // uniform(i) >= p, the uniform number being a hash of (seed, i). Unsigned arithmetic wraps as Java's int
@@ -99,7 +118,9 @@ __device__ __forceinline__ void store_gradient(float* g, size_t i, float v, int 
     g[i] = accumulate ? g[i] + v : v;
 }
 
-__device__ __forceinline__ float warp_sum(float v) {
+// Sum over a warp, of floats or doubles; every lane gets the result.
+template <typename T>
+__device__ __forceinline__ T warp_sum(T v) {
     for (int offset = 16; offset > 0; offset >>= 1) {
         v += __shfl_xor_sync(0xffffffffu, v, offset);
     }
@@ -113,16 +134,10 @@ __device__ __forceinline__ float warp_max(float v) {
     return v;
 }
 
-__device__ __forceinline__ double warp_sum_double(double v) {
-    for (int offset = 16; offset > 0; offset >>= 1) {
-        v += __shfl_xor_sync(0xffffffffu, v, offset);
-    }
-    return v;
-}
-
-// Sum over a block of blockDim.x threads (a multiple of 32, at most 1024); every thread gets the result.
-// `scratch` holds 32 floats of shared memory.
-__device__ __forceinline__ float block_sum(float v, float* scratch) {
+// Sum over a block of blockDim.x threads (a multiple of 32, at most 1024), of floats or doubles; every thread
+// gets the result. `scratch` holds 32 values of shared memory.
+template <typename T>
+__device__ __forceinline__ T block_sum(T v, T* scratch) {
     int lane = threadIdx.x & 31;
     int warp = threadIdx.x >> 5;
     int warps = blockDim.x >> 5;
@@ -132,25 +147,8 @@ __device__ __forceinline__ float block_sum(float v, float* scratch) {
         scratch[warp] = v;
     }
     __syncthreads();
-    float total = 0.0f;
+    T total = 0;
     for (int w = 0; w < warps; w++) { // the same order in every thread: every thread gets the same bits
-        total += scratch[w];
-    }
-    return total;
-}
-
-__device__ __forceinline__ double block_sum_double(double v, double* scratch) {
-    int lane = threadIdx.x & 31;
-    int warp = threadIdx.x >> 5;
-    int warps = blockDim.x >> 5;
-    v = warp_sum_double(v);
-    __syncthreads();
-    if (lane == 0) {
-        scratch[warp] = v;
-    }
-    __syncthreads();
-    double total = 0.0;
-    for (int w = 0; w < warps; w++) {
         total += scratch[w];
     }
     return total;

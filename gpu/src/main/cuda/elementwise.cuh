@@ -69,13 +69,9 @@ KERNEL void binary_broadcast(int op, const float* __restrict__ a, const float* _
     if (i >= n) {
         return;
     }
-    int r = i;
-    int i3 = r % s.size[3]; r /= s.size[3];
-    int i2 = r % s.size[2]; r /= s.size[2];
-    int i1 = r % s.size[1];
-    int i0 = r / s.size[1];
-    float x = a[i0 * s.a[0] + i1 * s.a[1] + i2 * s.a[2] + i3 * s.a[3]];
-    float y = b[i0 * s.b[0] + i1 * s.b[1] + i2 * s.b[2] + i3 * s.b[3]];
+    const Index4 at = index4(s, i);
+    float x = a[at.offset(s.a)];
+    float y = b[at.offset(s.b)];
     float v;
     switch (op) {
         case BINARY_ADD: v = x + y; break;
@@ -185,12 +181,7 @@ KERNEL void strided_copy(const float* __restrict__ src, float* __restrict__ dst,
     if (i >= n) {
         return;
     }
-    int r = i;
-    int i3 = r % s.size[3]; r /= s.size[3];
-    int i2 = r % s.size[2]; r /= s.size[2];
-    int i1 = r % s.size[1];
-    int i0 = r / s.size[1];
-    dst[i] = src[i0 * s.a[0] + i1 * s.a[1] + i2 * s.a[2] + i3 * s.a[3]];
+    dst[i] = src[index4(s, i).offset(s.a)];
 }
 
 // dst, addressed through strides s.a (no two elements alias), += src (contiguous): the gradient of a
@@ -200,12 +191,24 @@ KERNEL void strided_accumulate(const float* __restrict__ src, float* __restrict_
     if (i >= n) {
         return;
     }
-    int r = i;
-    int i3 = r % s.size[3]; r /= s.size[3];
-    int i2 = r % s.size[2]; r /= s.size[2];
-    int i1 = r % s.size[1];
-    int i0 = r / s.size[1];
-    dst[i0 * s.a[0] + i1 * s.a[1] + i2 * s.a[2] + i3 * s.a[3]] += src[i];
+    dst[index4(s, i).offset(s.a)] += src[i];
+}
+
+// Column c of a concatenation of inputs `widths` wide: input k's column c.
+struct ConcatColumn {
+    int k;
+    int c;
+};
+
+__device__ __forceinline__ ConcatColumn concat_column(const IntList& widths, int c) {
+    ConcatColumn at;
+    at.k = 0;
+    while (c >= widths.v[at.k]) {
+        c -= widths.v[at.k];
+        at.k++;
+    }
+    at.c = c;
+    return at;
 }
 
 // Concatenation of inputs along an axis, seen as (outer, width_i) blocks: dst row o is the inputs'
@@ -216,14 +219,9 @@ KERNEL void concat_forward(PointerList src, IntList widths, int outer, int total
     if (i >= outer * total) {
         return;
     }
-    int o = i / total;
-    int c = i % total;
-    int k = 0;
-    while (c >= widths.v[k]) {
-        c -= widths.v[k];
-        k++;
-    }
-    dst[i] = src.p[k][o * widths.v[k] + c];
+    const int o = i / total;
+    const ConcatColumn at = concat_column(widths, i % total);
+    dst[i] = src.p[at.k][o * widths.v[at.k] + at.c];
 }
 
 // The split back: each input's gradient (a null pointer where none is needed) from the concatenation's,
@@ -234,14 +232,9 @@ KERNEL void concat_backward(const float* __restrict__ g, PointerList dst, IntLis
     if (i >= outer * total) {
         return;
     }
-    int o = i / total;
-    int c = i % total;
-    int k = 0;
-    while (c >= widths.v[k]) {
-        c -= widths.v[k];
-        k++;
-    }
-    if (dst.p[k] != nullptr) {
-        store_gradient(dst.p[k], (size_t) o * widths.v[k] + c, g[i], accumulate.v[k]);
+    const int o = i / total;
+    const ConcatColumn at = concat_column(widths, i % total);
+    if (dst.p[at.k] != nullptr) {
+        store_gradient(dst.p[at.k], (size_t) o * widths.v[at.k] + at.c, g[i], accumulate.v[at.k]);
     }
 }

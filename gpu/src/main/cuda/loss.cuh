@@ -26,7 +26,7 @@ __device__ __forceinline__ double quantile_denominator(const float* __restrict__
     for (int b = threadIdx.x; b < batch; b += blockDim.x) {
         count += quantile_valid_steps(lengths, b, steps);
     }
-    count = block_sum_double(count, scratch);
+    count = block_sum(count, scratch);
     return validSteps > 0 ? (double) validSteps : count;
 }
 
@@ -66,7 +66,7 @@ KERNEL void quantile_loss_partial(const float* __restrict__ prediction, const fl
             acc += 2.0f * fmaxf((q - 1.0f) * e, q * e);
         }
     }
-    const double total = block_sum_double(acc, scratch);
+    const double total = block_sum(acc, scratch);
     if (threadIdx.x == 0) {
         partial[blockIdx.x] = total;
     }
@@ -81,7 +81,7 @@ KERNEL void quantile_loss_total(const double* __restrict__ partial, int partials
     for (int i = threadIdx.x; i < partials; i += blockDim.x) {
         acc += partial[i];
     }
-    const double total = block_sum_double(acc, scratch);
+    const double total = block_sum(acc, scratch);
     const double denominator = quantile_denominator(lengths, batch, steps, validSteps, scratch);
     if (threadIdx.x == 0) {
         loss[0] = (float) (total * (double) quantile_norm(nq, denominator));

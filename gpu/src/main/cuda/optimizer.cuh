@@ -18,6 +18,21 @@ struct ChunkTable {
     const int* chunkStart;   // per chunk: its first element within the tensor
 };
 
+// This block's chunk: elements [start, end) of tensor `tensor`.
+struct Chunk {
+    int tensor;
+    int start;
+    int end;
+};
+
+__device__ __forceinline__ Chunk block_chunk(const ChunkTable& table, int chunkSize) {
+    Chunk c;
+    c.tensor = table.chunkTensor[blockIdx.x];
+    c.start = table.chunkStart[blockIdx.x];
+    c.end = min(table.sizes[c.tensor], c.start + chunkSize);
+    return c;
+}
+
 // Adam, as the CPU computes it element by element in float (no fused multiply-adds, so the bits agree):
 // weight decay (L2 into the gradient, or decoupled: w·(1 − lr·decay)), the moments, and
 // w −= stepSize·m / (√v / √(1 − β2^t) + eps) with stepSize = lr / (1 − β1^t) (both corrections from the host).
@@ -25,13 +40,11 @@ struct ChunkTable {
 KERNEL void adam_step(ChunkTable table, int chunkSize, float* __restrict__ m, float* __restrict__ v, float beta1,
                       float beta2, float oneMinusBeta1, float oneMinusBeta2, float eps, float stepSize,
                       float sqrtCorrection2, float weightDecay, int decoupled, float decayFactor) {
-    const int tensor = table.chunkTensor[blockIdx.x];
-    const int start = table.chunkStart[blockIdx.x];
-    const int end = min(table.sizes[tensor], start + chunkSize);
-    float* w = (float*) table.first[tensor];
-    const float* g = (const float*) table.second[tensor];
-    const int offset = table.offsets[tensor];
-    for (int i = start + (int) threadIdx.x; i < end; i += blockDim.x) {
+    const Chunk chunk = block_chunk(table, chunkSize);
+    float* w = (float*) table.first[chunk.tensor];
+    const float* g = (const float*) table.second[chunk.tensor];
+    const int offset = table.offsets[chunk.tensor];
+    for (int i = chunk.start + (int) threadIdx.x; i < chunk.end; i += blockDim.x) {
         float grad = g[i];
         float wi = w[i];
         if (weightDecay != 0.0f) {
@@ -60,13 +73,11 @@ KERNEL void ranger_step(ChunkTable table, int chunkSize, float* __restrict__ m, 
                         float* __restrict__ slow, float beta1, float beta2, float oneMinusBeta1, float oneMinusBeta2,
                         float eps, float lrStep, int rectified, int decay, float decayStep, int lookahead,
                         float alpha) {
-    const int tensor = table.chunkTensor[blockIdx.x];
-    const int start = table.chunkStart[blockIdx.x];
-    const int end = min(table.sizes[tensor], start + chunkSize);
-    float* w = (float*) table.first[tensor];
-    const float* g = (const float*) table.second[tensor];
-    const int offset = table.offsets[tensor];
-    for (int i = start + (int) threadIdx.x; i < end; i += blockDim.x) {
+    const Chunk chunk = block_chunk(table, chunkSize);
+    float* w = (float*) table.first[chunk.tensor];
+    const float* g = (const float*) table.second[chunk.tensor];
+    const int offset = table.offsets[chunk.tensor];
+    for (int i = chunk.start + (int) threadIdx.x; i < chunk.end; i += blockDim.x) {
         const float grad = g[i];
         const float vi = __fadd_rn(__fmul_rn(beta2, v[offset + i]), __fmul_rn(__fmul_rn(oneMinusBeta2, grad), grad));
         const float mi = __fadd_rn(__fmul_rn(beta1, m[offset + i]), __fmul_rn(oneMinusBeta1, grad));
@@ -91,16 +102,14 @@ KERNEL void ranger_step(ChunkTable table, int chunkSize, float* __restrict__ m, 
 // partial[chunk] = Σ g² over the chunk, in double. grid = chunks, 256 threads.
 KERNEL void clip_sum_squares(ChunkTable table, int chunkSize, double* __restrict__ partial) {
     __shared__ double scratch[32];
-    const int tensor = table.chunkTensor[blockIdx.x];
-    const int start = table.chunkStart[blockIdx.x];
-    const int end = min(table.sizes[tensor], start + chunkSize);
-    const float* g = (const float*) table.first[tensor];
+    const Chunk chunk = block_chunk(table, chunkSize);
+    const float* g = (const float*) table.first[chunk.tensor];
     double acc = 0.0;
-    for (int i = start + (int) threadIdx.x; i < end; i += blockDim.x) {
+    for (int i = chunk.start + (int) threadIdx.x; i < chunk.end; i += blockDim.x) {
         const double x = g[i];
         acc += x * x;
     }
-    const double total = block_sum_double(acc, scratch);
+    const double total = block_sum(acc, scratch);
     if (threadIdx.x == 0) {
         partial[blockIdx.x] = total;
     }
@@ -116,18 +125,16 @@ KERNEL void clip_scale(ChunkTable table, int chunkSize, const double* __restrict
     for (int c = threadIdx.x; c < chunks; c += blockDim.x) {
         acc += partial[c];
     }
-    const double norm = sqrt(block_sum_double(acc, scratch));
+    const double norm = sqrt(block_sum(acc, scratch));
     if (normOut != nullptr && blockIdx.x == 0 && threadIdx.x == 0) {
         *normOut = (float) norm;
     }
     const double coefficient = (double) maxNorm / (norm + 1e-6);
     if (coefficient < 1.0 && isfinite(norm)) {
         const float scale = (float) coefficient;
-        const int tensor = table.chunkTensor[blockIdx.x];
-        const int start = table.chunkStart[blockIdx.x];
-        const int end = min(table.sizes[tensor], start + chunkSize);
-        float* g = (float*) table.first[tensor];
-        for (int i = start + (int) threadIdx.x; i < end; i += blockDim.x) {
+        const Chunk chunk = block_chunk(table, chunkSize);
+        float* g = (float*) table.first[chunk.tensor];
+        for (int i = chunk.start + (int) threadIdx.x; i < chunk.end; i += blockDim.x) {
             g[i] = __fmul_rn(g[i], scale);
         }
     }

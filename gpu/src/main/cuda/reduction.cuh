@@ -103,7 +103,7 @@ KERNEL void sum_squares_partial(const float* __restrict__ x, int n, int perBlock
         double v = x[i];
         acc += v * v;
     }
-    double total = block_sum_double(acc, scratch);
+    double total = block_sum(acc, scratch);
     if (threadIdx.x == 0) {
         partial[blockIdx.x] = total;
     }

@@ -2,13 +2,8 @@ package dev.tempora.gpu;
 
 import static dev.tempora.gpu.OptimizerBuffers.concatenated;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.tempora.autograd.Variable;
 import dev.tempora.models.Adam;
-import dev.tempora.tensor.Tensor;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -27,50 +22,22 @@ class DeviceAdamTest {
     @ParameterizedTest
     @MethodSource("devices")
     void stepsMatchTheCpuAdamBitForBit(GpuDevice device) {
-        int[] sizes = {1, 20, ChunkTable.CHUNK + 1, 300};
+        int[] sizes = TwinParameters.SIZES;
         double[][] decays = {{0, 0}, {0.01, 0}, {0.01, 1}};
         long seed = 1;
         for (double[] decay : decays) {
             boolean decoupled = decay[1] != 0;
-            List<Variable> parameters = new ArrayList<>();
             try (GpuDevice.Scope scope = device.scope()) {
-                DeviceTensor[] weights = new DeviceTensor[sizes.length];
-                DeviceTensor[] grads = new DeviceTensor[sizes.length];
-                long[] weightAddresses = new long[sizes.length];
-                long[] gradAddresses = new long[sizes.length];
-                for (int i = 0; i < sizes.length; i++) {
-                    Tensor w = Tensor.randn(seed++, sizes[i]);
-                    parameters.add(Variable.parameter(w.copy()));
-                    weights[i] = device.upload(w);
-                    grads[i] = device.empty(sizes[i]);
-                    weightAddresses[i] = weights[i].address();
-                    gradAddresses[i] = grads[i].address();
-                }
-                Adam cpu = new Adam(parameters, 1e-2, 0.9, 0.999, 1e-8, decay[0], decoupled);
-                try (DeviceAdam adam = new DeviceAdam(device, weightAddresses, gradAddresses, sizes, 1e-2, 0.9, 0.999,
-                        1e-8, decay[0], decoupled)) {
-                    for (int step = 0; step < 4; step++) {
-                        if (step == 2) {
-                            cpu.setLearningRate(3e-3);
-                            adam.setLearningRate(3e-3);
-                        }
-                        for (int i = 0; i < sizes.length; i++) {
-                            Tensor g = Tensor.randn(seed++, sizes[i]).mul(step + 0.5f);
-                            parameters.get(i).setGrad(g);
-                            grads[i].copyFrom(g);
-                        }
-                        cpu.step();
-                        adam.step();
-                        assertEquals(cpu.steps(), adam.steps());
-                        for (int i = 0; i < sizes.length; i++) {
-                            assertArrayEquals(parameters.get(i).value().toFloatArray(), weights[i].toFloatArray(),
-                                    "parameter " + i + " after step " + (step + 1) + ", decay " + decay[0]
-                                            + (decoupled ? " (decoupled)" : ""));
-                        }
-                    }
+                TwinParameters parameters = new TwinParameters(device, seed);
+                Adam cpu = new Adam(parameters.variables(), 1e-2, 0.9, 0.999, 1e-8, decay[0], decoupled);
+                try (DeviceAdam adam = new DeviceAdam(device, parameters.weightAddresses(),
+                        parameters.gradientAddresses(), sizes, 1e-2, 0.9, 0.999, 1e-8, decay[0], decoupled)) {
+                    parameters.stepTogether(cpu, adam, 4, 2, 3e-3,
+                            "decay " + decay[0] + (decoupled ? " (decoupled)" : ""));
                     assertArrayEquals(concatenated(cpu, "exp_avg", sizes.length), adam.firstMoments());
                     assertArrayEquals(concatenated(cpu, "exp_avg_sq", sizes.length), adam.secondMoments());
                 }
+                seed = parameters.nextSeed();
             }
         }
     }
