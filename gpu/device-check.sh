@@ -2,8 +2,12 @@
 # The GPU check of the CUDA backend, in one call on the lent GPU machine (which has CUDA and PyTorch but no
 # Maven and no JDK):
 #   bash gpu/device-check.sh prepare   here: builds the jars and a jlink'ed Java 25 runtime into .device/
-#   bash gpu/device-check.sh run       there: parity tests on the GPU, our SGEMM against torch.matmul, the
-#                                      TFT step; results under $OUT (or ./device-out)
+#   bash gpu/device-check.sh run [--no-cpu-scaling] [--tests-only]
+#                                      there: parity tests on the GPU, our SGEMM against torch.matmul, the
+#                                      TFT step and its profile, the CPU step on 1..16 workers (about a
+#                                      minute; --no-cpu-scaling leaves it out); results under $OUT (or
+#                                      ./device-out): timings.json, profile.txt, device-check.log
+# About 30 s on an H100 with --no-cpu-scaling, 90 s without.
 # The device tool carries .device (git-ignored) with the working tree: device.run(command="bash
 # gpu/device-check.sh run", carry=[".device"]).
 set -euo pipefail
