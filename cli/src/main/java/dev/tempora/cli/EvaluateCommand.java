@@ -78,6 +78,10 @@ final class EvaluateCommand implements Runnable {
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "64", description = "Windows per batch (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
+    @Option(names = "--device", paramLabel = "D", defaultValue = "cpu",
+            description = "Where the model runs: cpu (the default) or cuda (an NVIDIA GPU through the gpu module).")
+    String device;
+
     @Option(names = "--json", description = "Print one JSON object: the model, the windows and {\"metrics\": {\"mae\": ..., ...}}.")
     boolean json;
 
@@ -116,7 +120,11 @@ final class EvaluateCommand implements Runnable {
         Forecaster forecaster = switch (model) {
             case "baseline" -> Forecaster.lastValue();
             case "seasonal-naive" -> Forecaster.seasonalNaive(season, frame, dataset);
-            default -> Forecaster.model(trained.model(), null);
+            default -> {
+                System.err.println(dev.tempora.parallel.Accelerator.describeChoice(device,
+                        dev.tempora.parallel.Accelerator.installed()));
+                yield Forecaster.onDevice(trained.model(), device);
+            }
         };
         Evaluation.Result result = Evaluation.run(dataset, windows, forecaster, quantiles, batchSize, windowsOut != null, null);
         if (windowsOut != null) {

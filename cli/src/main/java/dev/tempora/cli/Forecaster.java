@@ -109,6 +109,29 @@ interface Forecaster {
         return i >= 0 ? i : -i - 2;
     }
 
+    /**
+     * A trained TFT on an accelerator ({@code cuda}): eval-mode forecasts from a copy of its weights on the
+     * device. Interpretation needs the CPU model's attention and selection weights, so it has none. The
+     * device memory lives as long as the command.
+     */
+    static Forecaster onDevice(TemporalFusionTransformer model, String device) {
+        if (device == null || device.equals("cpu")) {
+            return model(model, (Interpretation) null);
+        }
+        dev.tempora.parallel.InferenceBackend backend = dev.tempora.parallel.Accelerator.require(device).inferenceBackend(model);
+        return new Forecaster() {
+            @Override
+            public String name() {
+                return "tft";
+            }
+
+            @Override
+            public Tensor forecast(Batch batch) {
+                return backend.predict(Forecasting.toTraining(batch).inputs());
+            }
+        };
+    }
+
     /** A trained TFT in eval mode, without a tape; {@code interpretation} (may be null) sees every output. */
     static Forecaster model(TemporalFusionTransformer model, Interpretation interpretation) {
         return new Forecaster() {

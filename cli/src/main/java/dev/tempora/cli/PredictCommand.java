@@ -45,6 +45,10 @@ final class PredictCommand implements Runnable {
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "64", description = "Series per forward pass (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
+    @Option(names = "--device", paramLabel = "D", defaultValue = "cpu",
+            description = "Where the model runs: cpu (the default) or cuda (an NVIDIA GPU through the gpu module).")
+    String device;
+
     @Option(names = "--json", description = "Print a JSON summary (and the forecasts as rows when there is no --out).")
     boolean json;
 
@@ -63,7 +67,8 @@ final class PredictCommand implements Runnable {
         List<String> notes = new ArrayList<>(prepared.notes());
         notes.addAll(dataset.warnings());
         ForecastTable forecasts = ForecastTable.of(dataset, trained.quantiles(), false);
-        Evaluation.run(dataset, null, Forecaster.model(trained.model(), null), trained.quantiles(), batchSize, false,
+        System.err.println(dev.tempora.parallel.Accelerator.describeChoice(device, dev.tempora.parallel.Accelerator.installed()));
+        Evaluation.run(dataset, null, Forecaster.onDevice(trained.model(), device), trained.quantiles(), batchSize, false,
                 forecasts::add);
         Frame result = forecasts.toFrame("forecasts of " + data);
         if (out != null) {

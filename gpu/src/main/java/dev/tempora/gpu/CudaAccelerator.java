@@ -3,6 +3,7 @@ package dev.tempora.gpu;
 import dev.tempora.models.Optimizer;
 import dev.tempora.models.TemporalFusionTransformer;
 import dev.tempora.parallel.Accelerator;
+import dev.tempora.parallel.InferenceBackend;
 import dev.tempora.parallel.TrainerSettings;
 import dev.tempora.parallel.TrainingBackend;
 import java.util.Optional;
@@ -34,5 +35,14 @@ public final class CudaAccelerator implements Accelerator {
             throw new IllegalStateException("CUDA is unavailable: " + a.reason());
         }
         return new CudaTrainingBackend(a.device(), model, optimizer, settings);
+    }
+
+    @Override
+    public InferenceBackend inferenceBackend(TemporalFusionTransformer model) {
+        GpuDevice.Availability a = GpuDevice.probe();
+        if (!a.available()) {
+            throw new IllegalStateException("CUDA is unavailable: " + a.reason());
+        }
+        return new CudaInferenceBackend(a.device(), model);
     }
 }

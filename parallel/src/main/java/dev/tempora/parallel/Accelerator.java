@@ -32,6 +32,9 @@ public interface Accelerator {
      */
     TrainingBackend trainingBackend(TemporalFusionTransformer model, Optimizer optimizer, TrainerSettings settings);
 
+    /** Eval-mode forecasts of {@code model} (its current weights) on this device. */
+    InferenceBackend inferenceBackend(TemporalFusionTransformer model);
+
     /** The installed accelerator named {@code name}, usable, or an exception that says why not. */
     static Accelerator require(String name) {
         List<Accelerator> all = installed();

@@ -26,6 +26,10 @@ class AcceleratorTest {
                                                    dev.tempora.models.Optimizer optimizer, TrainerSettings settings) {
                 throw new AssertionError("not used");
             }
+
+            public InferenceBackend inferenceBackend(dev.tempora.models.TemporalFusionTransformer model) {
+                throw new AssertionError("not used");
+            }
         };
     }
 
