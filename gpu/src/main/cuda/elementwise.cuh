@@ -104,21 +104,39 @@ KERNEL void dropout(const float* __restrict__ x, float* __restrict__ y, int n, f
     store_gradient(y, i, dropout_uniform((unsigned int) i, keys) >= p ? x[i] * keep : 0.0f, accumulate);
 }
 
-// ResampleNorm's trainable gate: y[r, j] = x[r, j] * 2σ(mask[j]).
+// Dropout over a group's stacked activations: member i / memberSize draws its mask with the seed
+// seeds[slots[member]] and the counter i % memberSize, exactly as `dropout` on that member alone.
+KERNEL void dropout_members(const float* __restrict__ x, float* __restrict__ y, int n, int memberSize, float p,
+                            const unsigned long long* __restrict__ seeds, IntList slots, int accumulate) {
+    int i = blockIdx.x * blockDim.x + threadIdx.x;
+    if (i >= n) {
+        return;
+    }
+    DropoutKeys keys = dropout_keys(seeds[slots.v[i / memberSize]]);
+    float keep = 1.0f / (1.0f - p);
+    store_gradient(y, i, dropout_uniform((unsigned int) (i % memberSize), keys) >= p ? x[i] * keep : 0.0f,
+                   accumulate);
+}
+
+// ResampleNorm's trainable gate: y[r, j] = x[r, j] * 2σ(mask[m, j]) for row r of member m = r / rowsPerMember
+// (a group's stacked activations with their stacked masks; rowsPerMember = rows for one layer).
+__device__ __forceinline__ float mask_gate_of(const float* __restrict__ mask, int i, int len, int rowsPerMember) {
+    return sigmoidf_(mask[i / (rowsPerMember * len) * len + i % len]) * 2.0f;
+}
+
 KERNEL void mask_gate_forward(const float* __restrict__ x, const float* __restrict__ mask, float* __restrict__ y,
-                              int rows, int len) {
+                              int rows, int len, int rowsPerMember) {
     int i = blockIdx.x * blockDim.x + threadIdx.x;
     if (i < rows * len) {
-        float gate = sigmoidf_(mask[i % len]) * 2.0f;
-        y[i] = x[i] * gate;
+        y[i] = x[i] * mask_gate_of(mask, i, len, rowsPerMember);
     }
 }
 
 KERNEL void mask_gate_backward_input(const float* __restrict__ g, const float* __restrict__ mask,
-                                     float* __restrict__ gx, int rows, int len, int accumulate) {
+                                     float* __restrict__ gx, int rows, int len, int accumulate, int rowsPerMember) {
     int i = blockIdx.x * blockDim.x + threadIdx.x;
     if (i < rows * len) {
-        float gate = sigmoidf_(mask[i % len]) * 2.0f;
+        float gate = mask_gate_of(mask, i, len, rowsPerMember);
         store_gradient(gx, i, g[i] * gate, accumulate);
     }
 }

@@ -99,7 +99,7 @@ __device__ __forceinline__ void sgemm_tile(int m, int n, int k, int kPerSplit, f
                                            const float* __restrict__ A, int lda, const float* __restrict__ B, int ldb,
                                            float beta, float* __restrict__ C, int ldc, long long splitStride,
                                            const float* __restrict__ bias, float* __restrict__ rowSums,
-                                           int rowSumsAccumulate) {
+                                           int rowSumsAccumulate, int split) {
     constexpr int THREADS_N = BN / TN;
     constexpr int THREADS = (BM / TM) * THREADS_N;
     constexpr int GM = TM / 4; // float4 groups per thread along m
@@ -113,11 +113,11 @@ __device__ __forceinline__ void sgemm_tile(int m, int n, int k, int kPerSplit, f
     const int ty = threadIdx.x / THREADS_N;
     const int m0 = blockIdx.x * BM;
     const int n0 = blockIdx.y * BN;
-    const int kStart = blockIdx.z * kPerSplit;
+    const int kStart = split * kPerSplit;
     const int kEnd = min(k, kStart + kPerSplit);
-    C += blockIdx.z * splitStride;
+    C += split * splitStride;
     if (ROW_SUMS) {
-        rowSums += blockIdx.z * splitStride;
+        rowSums += split * splitStride;
     }
     const bool vecA = sgemm_aligned(A, lda);
     const bool vecB = sgemm_aligned(B, ldb);
@@ -259,7 +259,8 @@ __device__ __forceinline__ void sgemm_tile(int m, int n, int k, int kPerSplit, f
 #define SGEMM_ARGS int m, int n, int k, int kPerSplit, float alpha, const float* __restrict__ A, int lda, \
     const float* __restrict__ B, int ldb, float beta, float* __restrict__ C, int ldc, long long splitStride, \
     const float* __restrict__ bias, float* __restrict__ rowSums, int rowSumsAccumulate
-#define SGEMM_PASS m, n, k, kPerSplit, alpha, A, lda, B, ldb, beta, C, ldc, splitStride, bias, rowSums, rowSumsAccumulate
+#define SGEMM_PASS m, n, k, kPerSplit, alpha, A, lda, B, ldb, beta, C, ldc, splitStride, bias, rowSums, rowSumsAccumulate, \
+    blockIdx.z
 
 // The large tile, for big products: 256 threads of 8 x 8 outputs; 2 blocks per SM keeps it at <= 128 registers.
 // Suffix: transposition of A and B (n: as stored, t: transposed).
@@ -304,15 +305,74 @@ KERNEL void __launch_bounds__(128) sgemm_64x32_tt_rowsums(SGEMM_ARGS) {
     sgemm_tile<64, 32, 8, 4, 4, true, true, true>(SGEMM_PASS);
 }
 
+// Batched (grouped) products: `count` independent products of one shape, member g's operands at
+// A + g * strideA, B + g * strideB, C + g * strideC, bias + g * strideBias and rowSums + g * strideRowSums (a
+// group of equal-shape linear layers, their weights stacked: the variable selections' per-variable GRNs).
+// blockIdx.z = g * splits + split; with split K, member g's partial tiles start at slice g * splits of the
+// workspace (C, splitStride as above, member strides ignored) and sgemm_splitk_reduce_batched adds them.
+#define SGEMM_BATCHED_ARGS SGEMM_ARGS, int splits, long long strideA, long long strideB, long long strideC, \
+    long long strideBias, long long strideRowSums
+template <bool TRANS_A, bool TRANS_B, bool ROW_SUMS>
+__device__ __forceinline__ void sgemm_small_batched(SGEMM_BATCHED_ARGS) {
+    const int g = blockIdx.z / splits;
+    const int split = blockIdx.z % splits;
+    A += g * strideA;
+    B += g * strideB;
+    if (splits == 1) {
+        C += g * strideC;
+        if (bias != nullptr) {
+            bias += g * strideBias;
+        }
+        if (rowSums != nullptr) {
+            rowSums += g * strideRowSums;
+        }
+    } else {
+        C += (long long) g * splits * splitStride;
+        if (rowSums != nullptr) {
+            rowSums += (long long) g * splits * splitStride;
+        }
+    }
+    sgemm_tile<64, 32, 8, 4, 4, TRANS_A, TRANS_B, ROW_SUMS>(m, n, k, kPerSplit, alpha, A, lda, B, ldb, beta, C, ldc,
+                                                          splitStride, bias, rowSums, rowSumsAccumulate, split);
+}
+#define SGEMM_BATCHED_PASS m, n, k, kPerSplit, alpha, A, lda, B, ldb, beta, C, ldc, splitStride, bias, rowSums, \
+    rowSumsAccumulate, splits, strideA, strideB, strideC, strideBias, strideRowSums
+KERNEL void __launch_bounds__(128) sgemm_64x32_nn_batched(SGEMM_BATCHED_ARGS) {
+    sgemm_small_batched<false, false, false>(SGEMM_BATCHED_PASS);
+}
+KERNEL void __launch_bounds__(128) sgemm_64x32_nt_batched(SGEMM_BATCHED_ARGS) {
+    sgemm_small_batched<false, true, false>(SGEMM_BATCHED_PASS);
+}
+KERNEL void __launch_bounds__(128) sgemm_64x32_tn_batched(SGEMM_BATCHED_ARGS) {
+    sgemm_small_batched<true, false, false>(SGEMM_BATCHED_PASS);
+}
+KERNEL void __launch_bounds__(128) sgemm_64x32_tt_batched(SGEMM_BATCHED_ARGS) {
+    sgemm_small_batched<true, true, false>(SGEMM_BATCHED_PASS);
+}
+KERNEL void __launch_bounds__(128) sgemm_64x32_nn_rowsums_batched(SGEMM_BATCHED_ARGS) {
+    sgemm_small_batched<false, false, true>(SGEMM_BATCHED_PASS);
+}
+KERNEL void __launch_bounds__(128) sgemm_64x32_nt_rowsums_batched(SGEMM_BATCHED_ARGS) {
+    sgemm_small_batched<false, true, true>(SGEMM_BATCHED_PASS);
+}
+KERNEL void __launch_bounds__(128) sgemm_64x32_tn_rowsums_batched(SGEMM_BATCHED_ARGS) {
+    sgemm_small_batched<true, false, true>(SGEMM_BATCHED_PASS);
+}
+KERNEL void __launch_bounds__(128) sgemm_64x32_tt_rowsums_batched(SGEMM_BATCHED_ARGS) {
+    sgemm_small_batched<true, true, true>(SGEMM_BATCHED_PASS);
+}
+
 // Sums the split-K partials: slice z of the workspace (z * slice floats in) holds split z's m x n partial
 // tile, then, when rowSums is not null, its m partial row sums. Element e of C (e < m * n) or of rowSums
 // (e - m * n) is alpha * sum_z partials[z * slice + e], plus beta * C and bias[column] for C, plus the old
 // rowSums[i] when rowSumsAccumulate. blockDim = (256 / Y, Y): x over elements, y over the splits (thread y
 // takes z = y, y + Y, ...; Y is a power of two DeviceBlas picks from the split count: many threads for
 // many partials), then thread y == 0 adds the Y sums in order. A fixed order: the same bits every run.
-KERNEL void sgemm_splitk_reduce(int m, int n, int splits, const float* __restrict__ partials, long long slice,
-                                float alpha, float beta, float* __restrict__ C, int ldc, const float* __restrict__ bias,
-                                float* __restrict__ rowSums, int rowSumsAccumulate) {
+__device__ __forceinline__ void sgemm_splitk_reduce_body(int m, int n, int splits, const float* __restrict__ partials,
+                                                         long long slice, float alpha, float beta,
+                                                         float* __restrict__ C, int ldc,
+                                                         const float* __restrict__ bias, float* __restrict__ rowSums,
+                                                         int rowSumsAccumulate) {
     __shared__ float sums[256];
     const long long cells = (long long) m * n;
     const long long total = cells + (rowSums != nullptr ? m : 0);
@@ -342,4 +402,23 @@ KERNEL void sgemm_splitk_reduce(int m, int n, int splits, const float* __restric
     } else {
         store_gradient(rowSums, (size_t) (e - cells), alpha * total_, rowSumsAccumulate);
     }
+}
+
+KERNEL void sgemm_splitk_reduce(int m, int n, int splits, const float* __restrict__ partials, long long slice,
+                                float alpha, float beta, float* __restrict__ C, int ldc, const float* __restrict__ bias,
+                                float* __restrict__ rowSums, int rowSumsAccumulate) {
+    sgemm_splitk_reduce_body(m, n, splits, partials, slice, alpha, beta, C, ldc, bias, rowSums, rowSumsAccumulate);
+}
+
+// The batched products' reduction: blockIdx.y = member g, whose splits' slices start at g * splits * slice, and
+// whose C, bias and rowSums are offset by its strides; otherwise sgemm_splitk_reduce.
+KERNEL void sgemm_splitk_reduce_batched(int m, int n, int splits, const float* __restrict__ partials,
+                                        long long slice, float alpha, float beta, float* __restrict__ C, int ldc,
+                                        const float* __restrict__ bias, float* __restrict__ rowSums,
+                                        int rowSumsAccumulate, long long strideC, long long strideBias,
+                                        long long strideRowSums) {
+    const int g = blockIdx.y;
+    sgemm_splitk_reduce_body(m, n, splits, partials + (long long) g * splits * slice, slice, alpha, beta,
+                             C + g * strideC, ldc, bias == nullptr ? nullptr : bias + g * strideBias,
+                             rowSums == nullptr ? nullptr : rowSums + g * strideRowSums, rowSumsAccumulate);
 }

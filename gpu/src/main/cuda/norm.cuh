@@ -6,6 +6,13 @@
 
 #define ROWS_PER_BLOCK 8
 
+// Grouped norms: the rows are `members` blocks of rowsPerMember rows (a group of equal-shape layers run as
+// one, their activations stacked), and member r / rowsPerMember has its own weight and bias rows in the
+// stacked (members, len) parameters. rowsPerMember = rows: one member, the plain layer. Null stays null.
+__device__ __forceinline__ const float* member_row(const float* p, int row, int rowsPerMember, int len) {
+    return p == nullptr ? nullptr : p + (size_t) (row / rowsPerMember) * len;
+}
+
 // y = (x − mean)·rstd·w + b with the biased variance, as torch; mean and rstd saved per row.
 // w and b may be null (no affine map).
 __device__ __forceinline__ void layer_norm_row(const float* __restrict__ x, const float* __restrict__ w,
@@ -35,13 +42,14 @@ __device__ __forceinline__ void layer_norm_row(const float* __restrict__ x, cons
 
 KERNEL void layer_norm_forward(const float* __restrict__ x, const float* __restrict__ w, const float* __restrict__ b,
                                float* __restrict__ y, float* __restrict__ mean, float* __restrict__ rstd, int rows,
-                               int len, float eps) {
+                               int len, float eps, int rowsPerMember) {
     int row = blockIdx.x * ROWS_PER_BLOCK + (threadIdx.x >> 5);
     if (row >= rows) {
         return; // the whole warp leaves together
     }
     size_t o = (size_t) row * len;
-    layer_norm_row(x + o, w, b, y + o, mean + row, rstd + row, len, eps, threadIdx.x & 31);
+    layer_norm_row(x + o, member_row(w, row, rowsPerMember, len), member_row(b, row, rowsPerMember, len), y + o,
+                   mean + row, rstd + row, len, eps, threadIdx.x & 31);
 }
 
 // Layer norm's backward for one row, in two parts: the row means of h = g·w and of h·n (n = (x − mean)·rstd),
@@ -77,11 +85,12 @@ __device__ __forceinline__ float layer_norm_input_gradient(float g, float n, flo
 KERNEL void layer_norm_backward(const float* __restrict__ g, const float* __restrict__ x,
                                 const float* __restrict__ mean, const float* __restrict__ rstd,
                                 const float* __restrict__ w, float* __restrict__ gx, float* __restrict__ gn, int rows,
-                                int len, int accumulate) {
+                                int len, int accumulate, int rowsPerMember) {
     int row = blockIdx.x * ROWS_PER_BLOCK + (threadIdx.x >> 5);
     if (row >= rows) {
         return;
     }
+    w = member_row(w, row, rowsPerMember, len);
     int lane = threadIdx.x & 31;
     size_t o = (size_t) row * len;
     float mu = mean[row];
@@ -126,11 +135,13 @@ KERNEL void glu_backward(const float* __restrict__ x, const float* __restrict__ 
 KERNEL void gate_add_norm_forward(const float* __restrict__ z, const float* __restrict__ skip,
                                   const float* __restrict__ w, const float* __restrict__ b, float* __restrict__ sum,
                                   float* __restrict__ y, float* __restrict__ mean, float* __restrict__ rstd, int rows,
-                                  int h, float eps) {
+                                  int h, float eps, int rowsPerMember) {
     int row = blockIdx.x * ROWS_PER_BLOCK + (threadIdx.x >> 5);
     if (row >= rows) {
         return;
     }
+    w = member_row(w, row, rowsPerMember, h);
+    b = member_row(b, row, rowsPerMember, h);
     int lane = threadIdx.x & 31;
     const float* zr = z + (size_t) row * 2 * h;
     size_t o = (size_t) row * h;
@@ -148,11 +159,12 @@ KERNEL void gate_add_norm_backward(const float* __restrict__ g, const float* __r
                                    const float* __restrict__ sum, const float* __restrict__ mean,
                                    const float* __restrict__ rstd, const float* __restrict__ w,
                                    float* __restrict__ gskip, float* __restrict__ gz, float* __restrict__ gn,
-                                   int rows, int h, int accumulateSkip, int accumulateZ) {
+                                   int rows, int h, int accumulateSkip, int accumulateZ, int rowsPerMember) {
     int row = blockIdx.x * ROWS_PER_BLOCK + (threadIdx.x >> 5);
     if (row >= rows) {
         return;
     }
+    w = member_row(w, row, rowsPerMember, h);
     int lane = threadIdx.x & 31;
     size_t o = (size_t) row * h;
     float mu = mean[row];

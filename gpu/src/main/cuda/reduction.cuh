@@ -46,15 +46,18 @@ KERNEL void sum_chunks(const float* __restrict__ partial, float* __restrict__ ou
     }
 }
 
-// Column sums of two (rows, n) matrices over the same rows in one launch (a layer norm's weight and bias
-// gradients): blockIdx.y picks the matrix s, otherwise reduce_middle with outer = 1, in the same order (the
-// same bits). grid = (ceil(n / 32), 2, chunks), blocks 32 x 8; chunk z of matrix s goes to out_s + z·n (with
-// one chunk, out_s is the result, added to when accumulate_s; with more, sum_chunks_pair adds them).
+// Column sums of two (outer, rows, n) blocks over the same rows in one launch (a layer norm's weight and bias
+// gradients; outer > 1: a group's, member o's into row o of out_s): blockIdx.y = 2·o + s picks the member o
+// and the matrix s, otherwise reduce_middle, in the same order (the same bits). grid = (ceil(n / 32),
+// 2·outer, chunks), blocks 32 x 8; chunk z of matrix s goes to out_s + (z·outer + o)·n (with one chunk, out_s
+// is the result, added to when accumulate_s; with more, sum_chunks_pair adds them with n = outer·n).
 KERNEL void column_sums_pair(const float* __restrict__ a0, const float* __restrict__ a1, float* __restrict__ out0,
                              float* __restrict__ out1, int rows, int n, int rowsPerChunk, int accumulate0,
-                             int accumulate1) {
+                             int accumulate1, int outer) {
     __shared__ float partial[8][33];
-    const float* a = blockIdx.y == 0 ? a0 : a1;
+    const int s = blockIdx.y & 1;
+    const int o = blockIdx.y >> 1;
+    const float* a = (s == 0 ? a0 : a1) + (size_t) o * rows * n;
     int j = blockIdx.x * 32 + threadIdx.x;
     int k0 = blockIdx.z * rowsPerChunk;
     int k1 = min(rows, k0 + rowsPerChunk);
@@ -71,8 +74,8 @@ KERNEL void column_sums_pair(const float* __restrict__ a0, const float* __restri
         for (int y = 0; y < 8; y++) {
             total += partial[y][threadIdx.x];
         }
-        store_gradient(blockIdx.y == 0 ? out0 : out1, (size_t) blockIdx.z * n + j, total,
-                       blockIdx.y == 0 ? accumulate0 : accumulate1);
+        store_gradient(s == 0 ? out0 : out1, ((size_t) blockIdx.z * outer + o) * n + j, total,
+                       s == 0 ? accumulate0 : accumulate1);
     }
 }
 

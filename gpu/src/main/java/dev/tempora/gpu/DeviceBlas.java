@@ -207,6 +207,73 @@ public final class DeviceBlas {
         }
     }
 
+    /**
+     * {@code count} independent products of one shape in one launch (plus a reduction under split K): member
+     * g's operands at {@code a + g·strideA}, {@code b + g·strideB}, {@code c + g·strideC}, its bias at
+     * {@code bias + g·strideBias} and its row sums at {@code rowSums + g·strideRowSums} (strides in floats), each
+     * member otherwise as {@link #gemm} with the fusions. The grouped linear layers' products: their shapes
+     * are skinny, so they take the small tile, split K by the plan for all members' tiles together.
+     */
+    public static void gemmBatched(GpuDevice device, int count, boolean transA, boolean transB, int m, int n, int k,
+                                   float alpha, long a, int lda, long strideA, long b, int ldb, long strideB, float beta,
+                                   long c, int ldc, long strideC, long bias, long strideBias, long rowSums,
+                                   long strideRowSums, boolean accumulateRowSums) {
+        if (count < 1 || m < 0 || n < 0 || k < 0 || lda < (transA ? m : k) || ldb < (transB ? k : n) || ldc < n) {
+            throw new IllegalArgumentException("gemmBatched: " + count + " of m " + m + ", n " + n + ", k " + k + ", lda "
+                    + lda + ", ldb " + ldb + ", ldc " + ldc);
+        }
+        if (m == 0 || n == 0) {
+            return;
+        }
+        long tiles = (long) Math.ceilDiv(m, Tile.SMALL.rows) * Math.ceilDiv(n, Tile.SMALL.columns);
+        Plan plan = splitSmall(m, n, k, tiles * count, MULTIPROCESSORS * Tile.SMALL.blocksPerMultiprocessor);
+        gemmBatched(device, plan, count, transA, transB, m, n, k, alpha, a, lda, strideA, b, ldb, strideB, beta, c, ldc,
+                strideC, bias, strideBias, rowSums, strideRowSums, accumulateRowSums);
+    }
+
+    /** {@link #gemmBatched} with the plan given (small tile only; the tests run both paths on small shapes). */
+    static void gemmBatched(GpuDevice device, Plan plan, int count, boolean transA, boolean transB, int m, int n, int k,
+                            float alpha, long a, int lda, long strideA, long b, int ldb, long strideB, float beta,
+                            long c, int ldc, long strideC, long bias, long strideBias, long rowSums,
+                            long strideRowSums, boolean accumulateRowSums) {
+        if (plan.tile() != Tile.SMALL) {
+            throw new IllegalArgumentException("gemmBatched: the small tile only, not " + plan);
+        }
+        int tilesN = Math.ceilDiv(n, Tile.SMALL.columns);
+        if (tilesN > 65535 || (long) plan.splits() * count > 65535 || count > 65535) {
+            throw new IllegalArgumentException("gemmBatched: " + count + " products of n " + n + " with " + plan
+                    + " exceed the grid's y or z limit");
+        }
+        String kernel = Tile.SMALL.kernel + (transA ? "_t" : "_n") + (transB ? "t" : "n")
+                + (rowSums != 0L ? "_rowsums" : "") + "_batched";
+        int[] grid = {Math.ceilDiv(m, Tile.SMALL.rows), tilesN, plan.splits() * count};
+        int[] block = {Tile.SMALL.threads, 1, 1};
+        if (plan.splits() == 1) {
+            device.launch(kernel, grid, block, 0, arguments(m, n, k, k, alpha, a, lda, b, ldb, beta, c, ldc, 0, bias,
+                    rowSums, accumulateRowSums).i32(1).i64(strideA).i64(strideB).i64(strideC).i64(strideBias)
+                    .i64(strideRowSums));
+            return;
+        }
+        // As gemm's split K, each member's splits in consecutive slices of one workspace.
+        try (GpuDevice.Scope scope = device.scope()) {
+            long cells = (long) m * n;
+            long total = cells + (rowSums != 0L ? m : 0);
+            long slice = Math.ceilDiv(total, 4) * 4;
+            DeviceTensor partials = device.empty(Math.toIntExact((long) count * plan.splits() * slice));
+            long workspace = partials.address();
+            device.launch(kernel, grid, block, 0, arguments(m, n, k, plan.kPerSplit(), 1f, a, lda, b, ldb, 0f,
+                    workspace, n, slice, 0L, rowSums != 0L ? workspace + 4 * cells : 0L, false).i32(plan.splits())
+                    .i64(strideA).i64(strideB).i64(0).i64(0).i64(0));
+            int lanes = reduceLanes(plan.splits());
+            int[] reduceBlock = {REDUCE_THREADS / lanes, lanes, 1};
+            device.launch("sgemm_splitk_reduce_batched",
+                    new int[] {Math.toIntExact(Math.ceilDiv(total, reduceBlock[0])), count, 1}, reduceBlock, 0,
+                    new KernelArguments().i32(m).i32(n).i32(plan.splits()).pointer(workspace).i64(slice).f32(alpha)
+                            .f32(beta).pointer(c).i32(ldc).pointer(bias).pointer(rowSums)
+                            .i32(accumulateRowSums ? 1 : 0).i64(strideC).i64(strideBias).i64(strideRowSums));
+        }
+    }
+
     /** Threads of a split-K reduction block (its shared array's size in gemm.cuh). */
     static final int REDUCE_THREADS = 256;
 

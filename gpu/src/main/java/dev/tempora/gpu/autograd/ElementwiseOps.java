@@ -111,30 +111,69 @@ public final class ElementwiseOps {
         }, x);
     }
 
-    /** x · 2σ(mask) with mask (len) over x's last axis: ResampleNorm's and AddNorm's trainable gate. */
+    /**
+     * Dropout over a group's stacked activations x (members, ...): member m gets the mask {@link #dropout}
+     * draws for it alone with seed slot {@code slots[m]} (at most 16 members). The identity on an inference
+     * tape or when p is 0.
+     */
+    public static DeviceVariable dropoutMembers(Tape tape, DeviceVariable x, float p, DeviceDropoutSeeds seeds,
+                                                int[] slots) {
+        if (!tape.isTraining() || p == 0f) {
+            return x;
+        }
+        int members = slots.length;
+        if (members < 1 || members > 16 || x.size(0) != members) {
+            throw new IllegalArgumentException("dropoutMembers: " + Arrays.toString(x.shape()) + " with " + members
+                    + " seed slots");
+        }
+        GpuDevice device = tape.device();
+        int n = x.numel();
+        int memberSize = n / members;
+        int[] slotList = Arrays.copyOf(slots, 16);
+        long seedAddress = seeds.address();
+        DeviceTensor y = tape.empty(x.shape());
+        device.launch("dropout_members", n, new KernelArguments().pointer(x.address()).pointer(y.address()).i32(n)
+                .i32(memberSize).f32(p).pointer(seedAddress).ints(slotList).i32(0));
+        return tape.result(y, g -> {
+            DeviceVariable.Gradient gx = x.gradientTarget();
+            device.launch("dropout_members", n, new KernelArguments().pointer(g.address()).pointer(gx.address()).i32(n)
+                    .i32(memberSize).f32(p).pointer(seedAddress).ints(slotList).i32(gx.flag()));
+        }, x);
+    }
+
+    /**
+     * x · 2σ(mask) with mask (len) over x's last axis: ResampleNorm's and AddNorm's trainable gate. With a
+     * stacked (members·len) mask, a group's gates over the members' stacked rows (equal counts), member m's
+     * rows gated by its own row of the mask.
+     */
     public static DeviceVariable maskGate(Tape tape, DeviceVariable x, DeviceVariable mask) {
         GpuDevice device = tape.device();
-        int len = mask.numel();
+        int len = x.size(-1);
         int rows = x.numel() / len;
-        if (x.size(-1) != len) {
-            throw new IllegalArgumentException("mask gate: " + Arrays.toString(x.shape()) + " with mask " + len);
+        int members = mask.numel() / len;
+        if (members < 1 || mask.numel() != members * len || rows % members != 0) {
+            throw new IllegalArgumentException("mask gate: " + Arrays.toString(x.shape()) + " with mask "
+                    + Arrays.toString(mask.shape()));
         }
+        int perMember = Math.max(rows / members, 1);
         DeviceTensor y = tape.empty(x.shape());
         device.launch("mask_gate_forward", rows * len, new KernelArguments().pointer(x.address()).pointer(mask.address())
-                .pointer(y.address()).i32(rows).i32(len));
+                .pointer(y.address()).i32(rows).i32(len).i32(perMember));
         return tape.result(y, g -> {
             if (mask.requiresGrad()) {
-                try (DeviceTensor sums = device.empty(len)) {
-                    Kernels.sumMiddle(device, g.address(), x.address(), sums.address(), false, 1, rows, len);
+                try (DeviceTensor sums = device.empty(members, len)) {
+                    Kernels.sumMiddle(device, g.address(), x.address(), sums.address(), false, members, perMember, len);
                     DeviceVariable.Gradient gm = mask.gradientTarget();
-                    device.launch("mask_gate_backward_mask", len, new KernelArguments().pointer(sums.address())
-                            .pointer(mask.address()).pointer(gm.address()).i32(len).i32(gm.flag()));
+                    device.launch("mask_gate_backward_mask", members * len, new KernelArguments()
+                            .pointer(sums.address()).pointer(mask.address()).pointer(gm.address()).i32(members * len)
+                            .i32(gm.flag()));
                 }
             }
             if (x.requiresGrad()) {
                 DeviceVariable.Gradient gx = x.gradientTarget();
                 device.launch("mask_gate_backward_input", rows * len, new KernelArguments().pointer(g.address())
-                        .pointer(mask.address()).pointer(gx.address()).i32(rows).i32(len).i32(gx.flag()));
+                        .pointer(mask.address()).pointer(gx.address()).i32(rows).i32(len).i32(gx.flag())
+                        .i32(perMember));
             }
         }, x, mask);
     }

@@ -57,24 +57,38 @@ final class Kernels {
      */
     static void columnSumsPair(GpuDevice device, long a0, long out0, boolean accumulate0, long a1, long out1,
                                boolean accumulate1, int rows, int n) {
+        columnSumsPair(device, a0, out0, accumulate0, a1, out1, accumulate1, 1, rows, n);
+    }
+
+    /**
+     * The same over {@code outer} blocks of (rows, n) each (a group's members): out0 and out1 are (outer, n),
+     * the bits of two {@link #sumMiddle} calls.
+     */
+    static void columnSumsPair(GpuDevice device, long a0, long out0, boolean accumulate0, long a1, long out1,
+                               boolean accumulate1, int outer, int rows, int n) {
         int columnBlocks = (n + 31) / 32;
         int chunks = rows <= SINGLE_CHUNK_ROWS ? 1 : Math.min((rows + ROWS_PER_CHUNK - 1) / ROWS_PER_CHUNK, 65535);
         int rowsPerChunk = (rows + chunks - 1) / chunks;
-        int[] grid = {columnBlocks, 2, chunks};
+        if (2L * outer > 65535) {
+            throw new IllegalArgumentException("columnSumsPair: " + outer + " blocks exceed a grid's y limit");
+        }
+        int[] grid = {columnBlocks, 2 * outer, chunks};
         int[] block = {32, 8, 1};
         if (chunks == 1) {
             device.launch("column_sums_pair", grid, block, 0, new KernelArguments().pointer(a0).pointer(a1).pointer(out0)
                     .pointer(out1).i32(rows).i32(n).i32(Math.max(rows, 1)).i32(accumulate0 ? 1 : 0)
-                    .i32(accumulate1 ? 1 : 0));
+                    .i32(accumulate1 ? 1 : 0).i32(outer));
             return;
         }
-        try (DeviceTensor partial = device.empty(2, chunks, n)) {
+        int count = outer * n;
+        try (DeviceTensor partial = device.empty(2, chunks, count)) {
             long partial0 = partial.address();
-            long partial1 = partial.address((long) chunks * n);
+            long partial1 = partial.address((long) chunks * count);
             device.launch("column_sums_pair", grid, block, 0, new KernelArguments().pointer(a0).pointer(a1)
-                    .pointer(partial0).pointer(partial1).i32(rows).i32(n).i32(rowsPerChunk).i32(0).i32(0));
-            device.launch("sum_chunks_pair", 2 * n, new KernelArguments().pointer(partial0).pointer(partial1)
-                    .pointer(out0).pointer(out1).i32(chunks).i32(n).i32(accumulate0 ? 1 : 0).i32(accumulate1 ? 1 : 0));
+                    .pointer(partial0).pointer(partial1).i32(rows).i32(n).i32(rowsPerChunk).i32(0).i32(0).i32(outer));
+            device.launch("sum_chunks_pair", 2 * count, new KernelArguments().pointer(partial0).pointer(partial1)
+                    .pointer(out0).pointer(out1).i32(chunks).i32(count).i32(accumulate0 ? 1 : 0)
+                    .i32(accumulate1 ? 1 : 0));
         }
     }
 

@@ -21,18 +21,38 @@ public final class NormOps {
 
     private static final int[] ROW_BLOCK = {32 * ROWS_PER_BLOCK, 1, 1};
 
-    /** Layer norm over the last axis with weight and bias (len) as torch's (biased variance). */
+    /**
+     * The rows of each of a group's members: x's rows are {@code weight.numel() / len} blocks of equal size
+     * (the members' stacked activations), each normalised with its own row of the stacked (members·len)
+     * weight and bias; a (len) weight is one member, the plain layer.
+     */
+    private static int rowsPerMember(String op, DeviceVariable x, DeviceVariable weight, int rows, int len) {
+        int members = weight.numel() / len;
+        if (members < 1 || weight.numel() != members * len || rows % members != 0) {
+            throw new IllegalArgumentException(op + ": input " + Arrays.toString(x.shape()) + " with weight "
+                    + Arrays.toString(weight.shape()));
+        }
+        return Math.max(rows / members, 1);
+    }
+
+    /**
+     * Layer norm over the last axis with weight and bias (len) as torch's (biased variance); with stacked
+     * (members·len) weight and bias, a group of layer norms over the members' stacked rows (each member the
+     * same number of rows), one launch each way.
+     */
     public static DeviceVariable layerNorm(Tape tape, DeviceVariable x, DeviceVariable weight, DeviceVariable bias,
                                            float eps) {
         GpuDevice device = tape.device();
         int len = x.size(-1);
         int rows = x.numel() / len;
+        int perMember = rowsPerMember("layerNorm", x, weight, rows, len);
+        int members = weight.numel() / len;
         DeviceTensor y = tape.empty(x.shape());
         DeviceTensor mean = tape.empty(rows);
         DeviceTensor rstd = tape.empty(rows);
         device.launch("layer_norm_forward", rowGrid(rows), ROW_BLOCK, 0, new KernelArguments().pointer(x.address())
                 .pointer(weight.address()).pointer(bias.address()).pointer(y.address()).pointer(mean.address())
-                .pointer(rstd.address()).i32(rows).i32(len).f32(eps));
+                .pointer(rstd.address()).i32(rows).i32(len).f32(eps).i32(perMember));
         return tape.result(y, g -> {
             boolean weightGrad = weight.requiresGrad();
             // The kernel always writes an input gradient: a scratch one when x needs none.
@@ -43,19 +63,28 @@ public final class NormOps {
                 device.launch("layer_norm_backward", rowGrid(rows), ROW_BLOCK, 0, new KernelArguments()
                         .pointer(g.address()).pointer(x.address()).pointer(mean.address()).pointer(rstd.address())
                         .pointer(weight.address()).pointer(gx.address()).pointer(gn == null ? 0L : gn.address())
-                        .i32(rows).i32(len).i32(gx.flag()));
-                DeviceVariable.Gradient gw = weightGrad ? weight.gradientTarget() : null;
-                DeviceVariable.Gradient gb = bias.requiresGrad() ? bias.gradientTarget() : null;
-                if (gw != null && gb != null) { // both column sums in one reduction
-                    Kernels.columnSumsPair(device, gn.address(), gw.address(), gw.accumulate(), g.address(),
-                            gb.address(), gb.accumulate(), rows, len);
-                } else if (gw != null) {
-                    Kernels.columnSums(device, gn.address(), gw.address(), gw.accumulate(), rows, len);
-                } else if (gb != null) {
-                    Kernels.columnSums(device, g.address(), gb.address(), gb.accumulate(), rows, len);
-                }
+                        .i32(rows).i32(len).i32(gx.flag()).i32(perMember));
+                normParameterGradients(device, weight, bias, gn, g, members, perMember, len);
             }
         }, x, weight, bias);
+    }
+
+    /**
+     * A norm's weight and bias gradients from gn = g·n and g ((members, rowsPerMember, len) each): the column
+     * sums over each member's rows, both in one reduction when both are needed.
+     */
+    private static void normParameterGradients(GpuDevice device, DeviceVariable weight, DeviceVariable bias,
+                                               DeviceTensor gn, DeviceTensor g, int members, int perMember, int len) {
+        DeviceVariable.Gradient gw = weight.requiresGrad() ? weight.gradientTarget() : null;
+        DeviceVariable.Gradient gb = bias.requiresGrad() ? bias.gradientTarget() : null;
+        if (gw != null && gb != null) { // both column sums in one reduction
+            Kernels.columnSumsPair(device, gn.address(), gw.address(), gw.accumulate(), g.address(), gb.address(),
+                    gb.accumulate(), members, perMember, len);
+        } else if (gw != null) {
+            Kernels.sumMiddle(device, gn.address(), 0L, gw.address(), gw.accumulate(), members, perMember, len);
+        } else if (gb != null) {
+            Kernels.sumMiddle(device, g.address(), 0L, gb.address(), gb.accumulate(), members, perMember, len);
+        }
     }
 
     /** The gated linear unit over the last axis (2h → h): first half · σ(second half), as torch's {@code F.glu}. */
@@ -77,7 +106,8 @@ public final class NormOps {
 
     /**
      * {@code layerNorm(glu(z) + skip)} with weight and bias (h): z (..., 2h) the gate layer's output, skip
-     * (..., h). PTF's GateAddNorm after its gate layer, one kernel each way.
+     * (..., h). PTF's GateAddNorm after its gate layer, one kernel each way. With stacked (members·h) weight
+     * and bias, a group's over the members' stacked rows, as {@link #layerNorm}.
      */
     public static DeviceVariable gateAddNorm(Tape tape, DeviceVariable z, DeviceVariable skip, DeviceVariable weight,
                                              DeviceVariable bias, float eps) {
@@ -88,13 +118,16 @@ public final class NormOps {
             throw new IllegalArgumentException("gateAddNorm: gate input " + Arrays.toString(z.shape()) + ", skip "
                     + Arrays.toString(skip.shape()));
         }
+        int perMember = rowsPerMember("gateAddNorm", skip, weight, rows, h);
+        int members = weight.numel() / h;
         DeviceTensor sum = tape.empty(skip.shape());
         DeviceTensor y = tape.empty(skip.shape());
         DeviceTensor mean = tape.empty(rows);
         DeviceTensor rstd = tape.empty(rows);
         device.launch("gate_add_norm_forward", rowGrid(rows), ROW_BLOCK, 0, new KernelArguments().pointer(z.address())
                 .pointer(skip.address()).pointer(weight.address()).pointer(bias.address()).pointer(sum.address())
-                .pointer(y.address()).pointer(mean.address()).pointer(rstd.address()).i32(rows).i32(h).f32(eps));
+                .pointer(y.address()).pointer(mean.address()).pointer(rstd.address()).i32(rows).i32(h).f32(eps)
+                .i32(perMember));
         return tape.result(y, g -> {
             boolean weightGrad = weight.requiresGrad();
             try (DeviceTensor gn = weightGrad ? device.empty(rows, h) : null) {
@@ -104,17 +137,8 @@ public final class NormOps {
                         .pointer(g.address()).pointer(z.address()).pointer(sum.address()).pointer(mean.address())
                         .pointer(rstd.address()).pointer(weight.address()).pointer(gs == null ? 0L : gs.address())
                         .pointer(gz == null ? 0L : gz.address()).pointer(gn == null ? 0L : gn.address()).i32(rows).i32(h)
-                        .i32(gs == null ? 0 : gs.flag()).i32(gz == null ? 0 : gz.flag()));
-                DeviceVariable.Gradient gw = weightGrad ? weight.gradientTarget() : null;
-                DeviceVariable.Gradient gb = bias.requiresGrad() ? bias.gradientTarget() : null;
-                if (gw != null && gb != null) { // both column sums in one reduction
-                    Kernels.columnSumsPair(device, gn.address(), gw.address(), gw.accumulate(), g.address(),
-                            gb.address(), gb.accumulate(), rows, h);
-                } else if (gw != null) {
-                    Kernels.columnSums(device, gn.address(), gw.address(), gw.accumulate(), rows, h);
-                } else if (gb != null) {
-                    Kernels.columnSums(device, g.address(), gb.address(), gb.accumulate(), rows, h);
-                }
+                        .i32(gs == null ? 0 : gs.flag()).i32(gz == null ? 0 : gz.flag()).i32(perMember));
+                normParameterGradients(device, weight, bias, gn, g, members, perMember, h);
             }
         }, z, skip, weight, bias);
     }

@@ -67,6 +67,58 @@ public final class ShapeOps {
         }, parts);
     }
 
+    /** Inputs of one shape stacked along a new first axis (torch.stack(parts, 0)): one copy each way. */
+    public static DeviceVariable stack(Tape tape, DeviceVariable... parts) {
+        int[] shape = parts[0].shape();
+        int[] stacked = new int[shape.length + 1];
+        stacked[0] = parts.length;
+        System.arraycopy(shape, 0, stacked, 1, shape.length);
+        for (DeviceVariable p : parts) {
+            if (!Arrays.equals(p.shape(), shape)) {
+                throw new IllegalArgumentException("stack: shapes " + Arrays.toString(shape) + " and "
+                        + Arrays.toString(p.shape()));
+            }
+        }
+        return reshape(tape, parts.length == 1 ? parts[0] : concat(tape, 0, parts), stacked);
+    }
+
+    /**
+     * The members of a stacked x (members, ...) as separate results, seen in x's memory (torch.unbind(x, 0);
+     * no copy). The backward gathers their gradients into x's (one copy; zero for a member the backward did
+     * not reach).
+     */
+    public static DeviceVariable[] unstack(Tape tape, DeviceVariable x) {
+        GpuDevice device = tape.device();
+        int n = x.size(0);
+        if (n > MAX_LIST) {
+            throw new IllegalArgumentException("unstack: at most " + MAX_LIST + " members, got " + n);
+        }
+        int[] shape = Arrays.copyOfRange(x.shape(), 1, x.shape().length);
+        if (n == 1) {
+            return new DeviceVariable[] {reshape(tape, x, shape)};
+        }
+        int per = x.numel() / n;
+        DeviceTensor[] views = new DeviceTensor[n];
+        for (int m = 0; m < n; m++) {
+            views[m] = x.value().slice((long) m * per, shape);
+        }
+        DeviceVariable[][] outs = new DeviceVariable[1][];
+        outs[0] = tape.results(views, () -> {
+            DeviceTensor g = device.empty(x.shape());
+            long[] sources = new long[n];
+            int[] widths = new int[MAX_LIST];
+            for (int m = 0; m < n; m++) {
+                DeviceTensor gm = Tape.gradientOf(outs[0][m]);
+                sources[m] = gm != null ? gm.address() : device.zeros(shape).address();
+                widths[m] = per;
+            }
+            device.launch("concat_forward", n * per, new KernelArguments().pointers(sources, MAX_LIST).ints(widths)
+                    .i32(1).i32(n * per).pointer(g.address()));
+            x.takeGradient(g);
+        }, x);
+        return outs[0];
+    }
+
     /** The product of the sizes before {@code axis}. */
     private static int leading(int[] shape, int axis) {
         int n = 1;
