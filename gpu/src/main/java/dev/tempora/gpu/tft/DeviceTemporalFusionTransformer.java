@@ -43,6 +43,8 @@ public final class DeviceTemporalFusionTransformer implements AutoCloseable {
     private final TemporalFusionTransformer cpu;
     private final TftConfig config;
     final DeviceTftParameters parameters;
+    /** Per variable selection, its single-variable GRNs in groups of equal shape (see {@link #singleGrnGroups}). */
+    private final Map<String, List<List<String>>> grnGroups;
     private final DeviceDropoutSeeds seeds;
     private final Map<Long, DeviceVariable> interpolations = new HashMap<>();
     private final float[] quantiles;
@@ -78,7 +80,10 @@ public final class DeviceTemporalFusionTransformer implements AutoCloseable {
         this.device = device;
         this.cpu = model;
         this.config = model.config;
-        this.parameters = new DeviceTftParameters(device, model, attentionGroups(config));
+        this.grnGroups = singleGrnGroups(model);
+        List<List<String>> layoutGroups = new ArrayList<>(attentionGroups(config));
+        layoutGroups.addAll(singleGrnParameterGroups(model, grnGroups));
+        this.parameters = new DeviceTftParameters(device, model, layoutGroups);
         this.seeds = new DeviceDropoutSeeds(device, SEED_SLOTS);
         this.quantiles = new float[config.quantiles().size()];
         for (int i = 0; i < quantiles.length; i++) {
@@ -115,6 +120,64 @@ public final class DeviceTemporalFusionTransformer implements AutoCloseable {
             }
         }
         return groups;
+    }
+
+    /** The variable selection networks, by their state-dict prefix. */
+    static final List<String> VARIABLE_SELECTIONS = List.of("static_variable_selection", "encoder_variable_selection",
+            "decoder_variable_selection");
+
+    /**
+     * The groups of each variable selection's single-variable GRNs that run as one (their parameters laid out
+     * stacked): the variables with a GRN (the prescaled reals), in the network's order, grouped by equal
+     * shape (fc1's weight: the prescaled size may differ between variables), at most 16 a group.
+     */
+    private static Map<String, List<List<String>>> singleGrnGroups(TemporalFusionTransformer model) {
+        Map<String, dev.tempora.autograd.Variable> state = model.stateDict();
+        Map<String, List<List<String>>> groups = new java.util.LinkedHashMap<>();
+        for (String vsn : VARIABLE_SELECTIONS) {
+            String prefix = vsn + ".single_variable_grns.";
+            Map<List<Integer>, List<String>> byShape = new java.util.LinkedHashMap<>();
+            for (String key : state.keySet()) {
+                if (key.startsWith(prefix) && key.endsWith(".fc1.weight")) {
+                    String variable = key.substring(prefix.length(), key.length() - ".fc1.weight".length());
+                    List<Integer> shape = java.util.Arrays.stream(state.get(key).shape()).boxed().toList();
+                    byShape.computeIfAbsent(shape, s -> new ArrayList<>()).add(variable);
+                }
+            }
+            List<List<String>> list = new ArrayList<>();
+            for (List<String> same : byShape.values()) {
+                for (int i = 0; i < same.size(); i += 16) {
+                    list.add(List.copyOf(same.subList(i, Math.min(same.size(), i + 16))));
+                }
+            }
+            groups.put(vsn, list);
+        }
+        return groups;
+    }
+
+    /** Each GRN group's parameters, name by name (fc1.weight, fc1.bias, ...), as layout groups. */
+    private static List<List<String>> singleGrnParameterGroups(TemporalFusionTransformer model,
+                                                               Map<String, List<List<String>>> grnGroups) {
+        List<List<String>> groups = new ArrayList<>();
+        java.util.Set<String> names = model.stateDict().keySet();
+        for (Map.Entry<String, List<List<String>>> e : grnGroups.entrySet()) {
+            String prefix = e.getKey() + ".single_variable_grns.";
+            for (List<String> members : e.getValue()) {
+                String first = prefix + members.get(0) + ".";
+                for (String name : names) {
+                    if (name.startsWith(first)) {
+                        String suffix = name.substring(first.length());
+                        groups.add(members.stream().map(v -> prefix + v + "." + suffix).toList());
+                    }
+                }
+            }
+        }
+        return groups;
+    }
+
+    /** The groups of {@code vsn}'s single-variable GRNs (variable names) that run as one. */
+    List<List<String>> singleGrnGroups(String vsn) {
+        return grnGroups.getOrDefault(vsn, List.of());
     }
 
     /**

@@ -12,6 +12,7 @@ import dev.tempora.gpu.autograd.ShapeOps;
 import dev.tempora.gpu.autograd.Tape;
 import dev.tempora.models.TftConfig;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -173,27 +174,94 @@ final class TftForward {
     /**
      * PTF's VariableSelectionNetwork: each variable prescaled (reals) and transformed to the hidden size
      * (embeddings by a ResampleNorm, reals by a GRN); softmax weights from a GRN over all of them; the
-     * weighted sum.
+     * weighted sum. The single-variable GRNs run in groups of equal shape ({@link #groupedGrn}), their dropout
+     * slots taken in the variables' order first, as the CPU takes them one GRN after another.
      */
     private DeviceVariable select(String name, Map<String, DeviceVariable> inputs, DeviceVariable context) {
-        List<DeviceVariable> flat = new ArrayList<>();
-        List<DeviceVariable> transformed = new ArrayList<>();
+        Map<String, DeviceVariable> flat = new LinkedHashMap<>();
+        Map<String, Integer> slots = new HashMap<>();
         for (Map.Entry<String, DeviceVariable> e : inputs.entrySet()) {
             DeviceVariable v = e.getValue();
             String prescaler = name + ".prescalers." + e.getKey();
             if (model.has(prescaler + ".weight")) {
                 v = linear(prescaler, v);
             }
-            flat.add(v);
-            String single = name + ".single_variable_grns." + e.getKey();
-            transformed.add(model.has(single + ".fc1.weight") ? grn(single, v, null) : resampleNorm(single, v, hidden));
+            flat.put(e.getKey(), v);
+            if (model.has(name + ".single_variable_grns." + e.getKey() + ".fc1.weight")) {
+                slots.put(e.getKey(), dropoutSlot());
+            }
+        }
+        Map<String, DeviceVariable> byGrn = new HashMap<>();
+        for (List<String> group : model.singleGrnGroups(name)) {
+            DeviceVariable[] outs = groupedGrn(name + ".single_variable_grns.", group, flat, slots);
+            for (int i = 0; i < outs.length; i++) {
+                byGrn.put(group.get(i), outs[i]);
+            }
+        }
+        List<DeviceVariable> transformed = new ArrayList<>();
+        for (Map.Entry<String, DeviceVariable> e : flat.entrySet()) {
+            DeviceVariable grn = byGrn.get(e.getKey());
+            transformed.add(grn != null ? grn
+                    : resampleNorm(name + ".single_variable_grns." + e.getKey(), e.getValue(), hidden));
         }
         if (transformed.size() == 1) {
             return transformed.get(0);
         }
         DeviceVariable weights = NormOps.softmax(tape, grn(name + ".flattened_grn",
-                ShapeOps.concat(tape, -1, flat.toArray(DeviceVariable[]::new)), context));
+                ShapeOps.concat(tape, -1, flat.values().toArray(DeviceVariable[]::new)), context));
         return NormOps.weightedSum(tape, transformed.toArray(DeviceVariable[]::new), weights);
+    }
+
+    /** The seed slot the next Dropout layer takes (as {@link #dropout}), or -1 where dropout is off. */
+    private int dropoutSlot() {
+        return tape.isTraining() && model.dropout() != 0f ? model.seeds().next() : -1;
+    }
+
+    /**
+     * A group of equal-shape single-variable GRNs ({@link #grn} without context) as one: the members' inputs
+     * stacked (members, ..., in), their parameters read as the stacked groups the layout made of them, every
+     * layer a grouped op (one launch for all members), dropout with each member's own seed slot; the outputs
+     * unstacked, in the group's order.
+     */
+    private DeviceVariable[] groupedGrn(String prefix, List<String> members, Map<String, DeviceVariable> inputs,
+                                        Map<String, Integer> slots) {
+        List<String> names = members.stream().map(v -> prefix + v).toList();
+        String first = names.get(0);
+        DeviceVariable x = ShapeOps.stack(tape, members.stream().map(inputs::get).toArray(DeviceVariable[]::new));
+        int out = model.p(first + ".gate_norm.add_norm.norm.weight").numel();
+        DeviceVariable residual = x;
+        if (model.has(first + ".resample_norm.norm.weight")) {
+            int in = x.size(-1);
+            if (in != out) {
+                residual = LinearOps.matmul(tape, residual, model.interpolation(in, out));
+            }
+            if (model.has(first + ".resample_norm.mask")) {
+                residual = ElementwiseOps.maskGate(tape, residual, stacked(names, ".resample_norm.mask"));
+            }
+            residual = NormOps.layerNorm(tape, residual, stacked(names, ".resample_norm.norm.weight"),
+                    stacked(names, ".resample_norm.norm.bias"), EPS);
+        }
+        DeviceVariable h = groupedLinear(names, ".fc1", x);
+        h = groupedLinear(names, ".fc2", ElementwiseOps.elu(tape, h));
+        int[] memberSlots = members.stream().mapToInt(slots::get).toArray();
+        if (memberSlots[0] >= 0) {
+            h = ElementwiseOps.dropoutMembers(tape, h, model.dropout(), model.seeds(), memberSlots);
+        }
+        DeviceVariable z = groupedLinear(names, ".gate_norm.glu.fc", h);
+        DeviceVariable y = NormOps.gateAddNorm(tape, z, residual, stacked(names, ".gate_norm.add_norm.norm.weight"),
+                stacked(names, ".gate_norm.add_norm.norm.bias"), EPS);
+        return ShapeOps.unstack(tape, y);
+    }
+
+    /** The group's parameter {@code suffix} (e.g. {@code .fc1.weight}), its members' stacked. */
+    private DeviceVariable stacked(List<String> names, String suffix) {
+        return model.group(names.stream().map(n -> n + suffix).toList());
+    }
+
+    /** The group's linear layer {@code layer} over the stacked x. */
+    private DeviceVariable groupedLinear(List<String> names, String layer, DeviceVariable x) {
+        return LinearOps.groupedLinear(tape, x, stacked(names, layer + ".weight"),
+                model.has(names.get(0) + layer + ".bias") ? stacked(names, layer + ".bias") : null);
     }
 
     /**

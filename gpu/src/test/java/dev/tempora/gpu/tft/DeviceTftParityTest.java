@@ -53,6 +53,19 @@ class DeviceTftParityTest {
                 Map.of(), Map.of("zone", 3, "phase", 8), true, transformation, 11);
     }
 
+    /**
+     * As {@link #config}, but the encoder selects three reals whose prescaled sizes differ (time_idx 2, the
+     * others 3): its single-variable GRNs run as two groups, one of them not consecutive in the variables'
+     * order (their dropout slots neither).
+     */
+    static TftConfig mixedSizesConfig() {
+        return new TftConfig(8, 2, 0.1f, 3, Map.of("time_idx", 2), 1, TftConfig.DEFAULT_QUANTILES,
+                List.of("zone"), List.of("target_center"), List.of("phase"), List.of("phase"),
+                List.of("target_scale", "time_idx", "target"), List.of("time_idx"), List.of("zone", "phase"),
+                List.of("target_center", "target_scale", "time_idx", "target"), Map.of("zone", 5, "phase", 6),
+                Map.of(), Map.of("zone", 3, "phase", 8), true, "none", 11);
+    }
+
     /** Columns: cat [zone, phase]; cont [center, scale, time, target]. */
     static TftBatch batch(long seed) {
         RandomGenerator rng = Tensor.generator(seed);
@@ -82,7 +95,7 @@ class DeviceTftParityTest {
     @ParameterizedTest
     @MethodSource("devices")
     void predictionLossAndEveryGradientMatchTheCpu(GpuDevice device) {
-        for (TftConfig config : List.of(config(1, "none"), config(2, "softplus"))) {
+        for (TftConfig config : List.of(config(1, "none"), config(2, "softplus"), mixedSizesConfig())) {
             TemporalFusionTransformer model = new TemporalFusionTransformer(config);
             TftBatch inputs = batch(3);
             Tensor target = Tensor.randn(4, BATCH, DECODER);
