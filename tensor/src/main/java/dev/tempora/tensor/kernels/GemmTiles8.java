@@ -91,15 +91,15 @@ final class GemmTiles8 {
         FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(HALF);
         for (int p = 0; p < kc; p++, ao += ks, bo += bs) {
             FloatVector b0 = FloatVector.fromArray(S, b, bo), b1 = FloatVector.fromArray(HALF, b, bo + L);
-            float x;
-            x = a[ao]; c00 = b0.fma(FloatVector.broadcast(S, x), c00); c01 = b1.fma(FloatVector.broadcast(HALF, x), c01);
-            x = a[ao + rs]; c10 = b0.fma(FloatVector.broadcast(S, x), c10); c11 = b1.fma(FloatVector.broadcast(HALF, x), c11);
-            x = a[ao + 2 * rs]; c20 = b0.fma(FloatVector.broadcast(S, x), c20); c21 = b1.fma(FloatVector.broadcast(HALF, x), c21);
-            x = a[ao + 3 * rs]; c30 = b0.fma(FloatVector.broadcast(S, x), c30); c31 = b1.fma(FloatVector.broadcast(HALF, x), c31);
-            x = a[ao + 4 * rs]; c40 = b0.fma(FloatVector.broadcast(S, x), c40); c41 = b1.fma(FloatVector.broadcast(HALF, x), c41);
-            x = a[ao + 5 * rs]; c50 = b0.fma(FloatVector.broadcast(S, x), c50); c51 = b1.fma(FloatVector.broadcast(HALF, x), c51);
-            x = a[ao + 6 * rs]; c60 = b0.fma(FloatVector.broadcast(S, x), c60); c61 = b1.fma(FloatVector.broadcast(HALF, x), c61);
-            x = a[ao + 7 * rs]; c70 = b0.fma(FloatVector.broadcast(S, x), c70); c71 = b1.fma(FloatVector.broadcast(HALF, x), c71);
+            FloatVector x;
+            x = FloatVector.broadcast(S, a[ao]); c00 = b0.fma(x, c00); c01 = b1.fma(x.reinterpretShape(HALF, 0), c01);
+            x = FloatVector.broadcast(S, a[ao + rs]); c10 = b0.fma(x, c10); c11 = b1.fma(x.reinterpretShape(HALF, 0), c11);
+            x = FloatVector.broadcast(S, a[ao + 2 * rs]); c20 = b0.fma(x, c20); c21 = b1.fma(x.reinterpretShape(HALF, 0), c21);
+            x = FloatVector.broadcast(S, a[ao + 3 * rs]); c30 = b0.fma(x, c30); c31 = b1.fma(x.reinterpretShape(HALF, 0), c31);
+            x = FloatVector.broadcast(S, a[ao + 4 * rs]); c40 = b0.fma(x, c40); c41 = b1.fma(x.reinterpretShape(HALF, 0), c41);
+            x = FloatVector.broadcast(S, a[ao + 5 * rs]); c50 = b0.fma(x, c50); c51 = b1.fma(x.reinterpretShape(HALF, 0), c51);
+            x = FloatVector.broadcast(S, a[ao + 6 * rs]); c60 = b0.fma(x, c60); c61 = b1.fma(x.reinterpretShape(HALF, 0), c61);
+            x = FloatVector.broadcast(S, a[ao + 7 * rs]); c70 = b0.fma(x, c70); c71 = b1.fma(x.reinterpretShape(HALF, 0), c71);
         }
         if (accumulate) {
             c00 = c00.add(FloatVector.fromArray(S, c, co)); c01 = c01.add(FloatVector.fromArray(HALF, c, co + L));
@@ -134,15 +134,15 @@ final class GemmTiles8 {
         FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(QUARTER);
         for (int p = 0; p < kc; p++, ao += ks, bo += bs) {
             FloatVector b0 = FloatVector.fromArray(S, b, bo), b1 = FloatVector.fromArray(QUARTER, b, bo + L);
-            float x;
-            x = a[ao]; c00 = b0.fma(FloatVector.broadcast(S, x), c00); c01 = b1.fma(FloatVector.broadcast(QUARTER, x), c01);
-            x = a[ao + rs]; c10 = b0.fma(FloatVector.broadcast(S, x), c10); c11 = b1.fma(FloatVector.broadcast(QUARTER, x), c11);
-            x = a[ao + 2 * rs]; c20 = b0.fma(FloatVector.broadcast(S, x), c20); c21 = b1.fma(FloatVector.broadcast(QUARTER, x), c21);
-            x = a[ao + 3 * rs]; c30 = b0.fma(FloatVector.broadcast(S, x), c30); c31 = b1.fma(FloatVector.broadcast(QUARTER, x), c31);
-            x = a[ao + 4 * rs]; c40 = b0.fma(FloatVector.broadcast(S, x), c40); c41 = b1.fma(FloatVector.broadcast(QUARTER, x), c41);
-            x = a[ao + 5 * rs]; c50 = b0.fma(FloatVector.broadcast(S, x), c50); c51 = b1.fma(FloatVector.broadcast(QUARTER, x), c51);
-            x = a[ao + 6 * rs]; c60 = b0.fma(FloatVector.broadcast(S, x), c60); c61 = b1.fma(FloatVector.broadcast(QUARTER, x), c61);
-            x = a[ao + 7 * rs]; c70 = b0.fma(FloatVector.broadcast(S, x), c70); c71 = b1.fma(FloatVector.broadcast(QUARTER, x), c71);
+            FloatVector x;
+            x = FloatVector.broadcast(S, a[ao]); c00 = b0.fma(x, c00); c01 = b1.fma(x.reinterpretShape(QUARTER, 0), c01);
+            x = FloatVector.broadcast(S, a[ao + rs]); c10 = b0.fma(x, c10); c11 = b1.fma(x.reinterpretShape(QUARTER, 0), c11);
+            x = FloatVector.broadcast(S, a[ao + 2 * rs]); c20 = b0.fma(x, c20); c21 = b1.fma(x.reinterpretShape(QUARTER, 0), c21);
+            x = FloatVector.broadcast(S, a[ao + 3 * rs]); c30 = b0.fma(x, c30); c31 = b1.fma(x.reinterpretShape(QUARTER, 0), c31);
+            x = FloatVector.broadcast(S, a[ao + 4 * rs]); c40 = b0.fma(x, c40); c41 = b1.fma(x.reinterpretShape(QUARTER, 0), c41);
+            x = FloatVector.broadcast(S, a[ao + 5 * rs]); c50 = b0.fma(x, c50); c51 = b1.fma(x.reinterpretShape(QUARTER, 0), c51);
+            x = FloatVector.broadcast(S, a[ao + 6 * rs]); c60 = b0.fma(x, c60); c61 = b1.fma(x.reinterpretShape(QUARTER, 0), c61);
+            x = FloatVector.broadcast(S, a[ao + 7 * rs]); c70 = b0.fma(x, c70); c71 = b1.fma(x.reinterpretShape(QUARTER, 0), c71);
         }
         if (accumulate) {
             c00 = c00.add(FloatVector.fromArray(S, c, co)); c01 = c01.add(FloatVector.fromArray(QUARTER, c, co + L));
