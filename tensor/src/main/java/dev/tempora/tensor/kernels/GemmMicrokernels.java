@@ -1,6 +1,7 @@
 package dev.tempora.tensor.kernels;
 
-import jdk.incubator.vector.FloatVector;
+import java.util.stream.IntStream;
+
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -8,29 +9,33 @@ import jdk.incubator.vector.VectorSpecies;
  * GEMM microkernels: one register tile of C, {@code rows × width}, computed over {@code kc} steps of
  * the shared dimension, with every accumulator held in a vector register for the whole loop.
  *
- * <p>Each step loads one row of the packed B panel ({@code width} floats, one or two vectors),
- * broadcasts one element of A per tile row, and issues one FMA per accumulator. A is read through
- * two strides, so the same loop serves a packed A panel ({@code rs = 1, ks = rows}), row-major A
- * read in place ({@code rs = lda, ks = 1}) and transposed A in place ({@code rs = 1, ks = lda}).
- * At the end the tile is stored to C at {@code c[co + r*ldc + j]}, added to what C holds when
- * {@code accumulate}, overwriting it otherwise (so NaN in an unwritten C never leaks in).
+ * <p>Each step loads one row of the B panel ({@code width} floats, one or two vectors), broadcasts
+ * one element of A per tile row, and issues one FMA per accumulator. A is read through two strides,
+ * so the same loop serves a packed A panel ({@code rs = 1, ks = rows}), row-major A read in place
+ * ({@code rs = lda, ks = 1}) and transposed A in place ({@code rs = 1, ks = lda}); B through its
+ * step stride {@code bs} (the panel's width when packed, ldb in place). At the end the tile is
+ * stored to C at {@code c[co + r*ldc + j]}, added to what C holds when {@code accumulate},
+ * overwriting it otherwise (so NaN in an unwritten C never leaks in).
  *
- * <p>Sizes: 8 rows × 2 vectors keep 16 accumulators, 2 B vectors and 1 broadcast live, which fits
- * the 32 vector registers of AVX-512 and NEON/SVE; 6 × 2 (15 live) is the tile for the 16
- * registers of AVX2. A last panel no wider than one vector runs a 1-vector variant, in a half- or
- * quarter-width vector when that covers it (Zen 4 issues two 256- or 128-bit FMAs per cycle, one
- * 512-bit FMA). The bodies
- * are unrolled by hand, one line per tile row: C2 keeps unrolled locals in registers, while arrays
- * of vectors or helper calls that fail to inline would box them. Loaded only when
- * {@link VectorSupport#ENABLED}.
+ * <p>Rows: 8 on 32 vector registers ({@link GemmTiles8}: 16 accumulators, 2 B vectors and 1
+ * broadcast live), 6 on AVX2's 16 ({@link GemmTiles6}). Widths ({@link #widths}): two full vectors;
+ * a full vector and a half or a quarter one; one full, half or quarter vector. So the TFT's rows of
+ * 20 floats are one 16 + 4 tile on 16 lanes, stored directly, instead of a 32-wide tile with 12
+ * idle lanes that goes through the scratch tile. Zen 4 issues one 512-bit FMA per cycle but two
+ * 256- or 128-bit ones: 16 + 4 lanes take 1.5 cycles per row and step, 32 lanes 2.
+ *
+ * <p>The bodies are unrolled by hand, one line per tile row: C2 keeps unrolled locals in registers,
+ * while arrays of vectors or helper calls that fail to inline would box them. Every element of C is
+ * one chain of FMAs over the steps in order, whichever tile computes it, so results do not depend
+ * on which tile (or thread) an element falls in. Loaded only when {@link VectorSupport#ENABLED}.
  */
 final class GemmMicrokernels {
 
-    private static final VectorSpecies<Float> S = Species.FLOAT;
-    private static final int L = Species.LANES;
+    static final VectorSpecies<Float> S = Species.FLOAT;
+    static final int L = Species.LANES;
     /** Vectors of L/2 and L/4 lanes, where they have at least 4 (else the full species, unused). */
-    private static final VectorSpecies<Float> HALF = narrower(2);
-    private static final VectorSpecies<Float> QUARTER = narrower(4);
+    static final VectorSpecies<Float> HALF = narrower(2);
+    static final VectorSpecies<Float> QUARTER = narrower(4);
 
     private GemmMicrokernels() {}
 
@@ -39,316 +44,24 @@ final class GemmMicrokernels {
         return bits >= 128 ? VectorSpecies.of(float.class, VectorShape.forBitSize(bits)) : S;
     }
 
-    /** A 8×2L tile of C; see the class comment for the arguments. */
-    static void tile8x2(int kc, float[] a, int ao, int rs, int ks, float[] b, int bo, int bs,
-            float[] c, int co, int ldc, boolean accumulate) {
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
-        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-        FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
-        FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++, ao += ks, bo += bs) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bo), b1 = FloatVector.fromArray(S, b, bo + L);
-            FloatVector x;
-            x = FloatVector.broadcast(S, a[ao]); c00 = b0.fma(x, c00); c01 = b1.fma(x, c01);
-            x = FloatVector.broadcast(S, a[ao + rs]); c10 = b0.fma(x, c10); c11 = b1.fma(x, c11);
-            x = FloatVector.broadcast(S, a[ao + 2 * rs]); c20 = b0.fma(x, c20); c21 = b1.fma(x, c21);
-            x = FloatVector.broadcast(S, a[ao + 3 * rs]); c30 = b0.fma(x, c30); c31 = b1.fma(x, c31);
-            x = FloatVector.broadcast(S, a[ao + 4 * rs]); c40 = b0.fma(x, c40); c41 = b1.fma(x, c41);
-            x = FloatVector.broadcast(S, a[ao + 5 * rs]); c50 = b0.fma(x, c50); c51 = b1.fma(x, c51);
-            x = FloatVector.broadcast(S, a[ao + 6 * rs]); c60 = b0.fma(x, c60); c61 = b1.fma(x, c61);
-            x = FloatVector.broadcast(S, a[ao + 7 * rs]); c70 = b0.fma(x, c70); c71 = b1.fma(x, c71);
-        }
-        if (accumulate) {
-            c00 = c00.add(FloatVector.fromArray(S, c, co)); c01 = c01.add(FloatVector.fromArray(S, c, co + L));
-            c10 = c10.add(FloatVector.fromArray(S, c, co + ldc)); c11 = c11.add(FloatVector.fromArray(S, c, co + ldc + L));
-            c20 = c20.add(FloatVector.fromArray(S, c, co + 2 * ldc)); c21 = c21.add(FloatVector.fromArray(S, c, co + 2 * ldc + L));
-            c30 = c30.add(FloatVector.fromArray(S, c, co + 3 * ldc)); c31 = c31.add(FloatVector.fromArray(S, c, co + 3 * ldc + L));
-            c40 = c40.add(FloatVector.fromArray(S, c, co + 4 * ldc)); c41 = c41.add(FloatVector.fromArray(S, c, co + 4 * ldc + L));
-            c50 = c50.add(FloatVector.fromArray(S, c, co + 5 * ldc)); c51 = c51.add(FloatVector.fromArray(S, c, co + 5 * ldc + L));
-            c60 = c60.add(FloatVector.fromArray(S, c, co + 6 * ldc)); c61 = c61.add(FloatVector.fromArray(S, c, co + 6 * ldc + L));
-            c70 = c70.add(FloatVector.fromArray(S, c, co + 7 * ldc)); c71 = c71.add(FloatVector.fromArray(S, c, co + 7 * ldc + L));
-        }
-        c00.intoArray(c, co); c01.intoArray(c, co + L);
-        c10.intoArray(c, co + ldc); c11.intoArray(c, co + ldc + L);
-        c20.intoArray(c, co + 2 * ldc); c21.intoArray(c, co + 2 * ldc + L);
-        c30.intoArray(c, co + 3 * ldc); c31.intoArray(c, co + 3 * ldc + L);
-        c40.intoArray(c, co + 4 * ldc); c41.intoArray(c, co + 4 * ldc + L);
-        c50.intoArray(c, co + 5 * ldc); c51.intoArray(c, co + 5 * ldc + L);
-        c60.intoArray(c, co + 6 * ldc); c61.intoArray(c, co + 6 * ldc + L);
-        c70.intoArray(c, co + 7 * ldc); c71.intoArray(c, co + 7 * ldc + L);
+    /**
+     * The tile widths this vector size offers, widest first: 2L, L + L/2, L + L/4, L, L/2, L/4,
+     * those whose narrow part has at least 4 lanes (128 bits). On 16 lanes: 32, 24, 20, 16, 8, 4;
+     * on 8: 16, 12, 8, 4; on 4: 8, 4.
+     */
+    static int[] widths() {
+        return IntStream.of(2 * L, L + L / 2, L + L / 4, L, L / 2, L / 4)
+                .filter(w -> w % L == 0 || w % L >= 4)
+                .toArray();
     }
 
-    /** A 8×L tile of C; see the class comment for the arguments. */
-    static void tile8x1(int kc, float[] a, int ao, int rs, int ks, float[] b, int bo, int bs,
-            float[] c, int co, int ldc, boolean accumulate) {
-        FloatVector c00 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S);
-        FloatVector c40 = FloatVector.zero(S);
-        FloatVector c50 = FloatVector.zero(S);
-        FloatVector c60 = FloatVector.zero(S);
-        FloatVector c70 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++, ao += ks, bo += bs) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bo);
-            FloatVector x;
-            x = FloatVector.broadcast(S, a[ao]); c00 = b0.fma(x, c00);
-            x = FloatVector.broadcast(S, a[ao + rs]); c10 = b0.fma(x, c10);
-            x = FloatVector.broadcast(S, a[ao + 2 * rs]); c20 = b0.fma(x, c20);
-            x = FloatVector.broadcast(S, a[ao + 3 * rs]); c30 = b0.fma(x, c30);
-            x = FloatVector.broadcast(S, a[ao + 4 * rs]); c40 = b0.fma(x, c40);
-            x = FloatVector.broadcast(S, a[ao + 5 * rs]); c50 = b0.fma(x, c50);
-            x = FloatVector.broadcast(S, a[ao + 6 * rs]); c60 = b0.fma(x, c60);
-            x = FloatVector.broadcast(S, a[ao + 7 * rs]); c70 = b0.fma(x, c70);
+    /** Runs the tile of {@code rows} (8 or 6) × {@code width} (one of {@link #widths}). */
+    static void tile(int rows, int width, int kc, float[] a, int ao, int rs, int ks, float[] b, int bo, int bs,
+                     float[] c, int co, int ldc, boolean accumulate) {
+        if (rows == 8) {
+            GemmTiles8.tile(width, kc, a, ao, rs, ks, b, bo, bs, c, co, ldc, accumulate);
+        } else {
+            GemmTiles6.tile(width, kc, a, ao, rs, ks, b, bo, bs, c, co, ldc, accumulate);
         }
-        if (accumulate) {
-            c00 = c00.add(FloatVector.fromArray(S, c, co));
-            c10 = c10.add(FloatVector.fromArray(S, c, co + ldc));
-            c20 = c20.add(FloatVector.fromArray(S, c, co + 2 * ldc));
-            c30 = c30.add(FloatVector.fromArray(S, c, co + 3 * ldc));
-            c40 = c40.add(FloatVector.fromArray(S, c, co + 4 * ldc));
-            c50 = c50.add(FloatVector.fromArray(S, c, co + 5 * ldc));
-            c60 = c60.add(FloatVector.fromArray(S, c, co + 6 * ldc));
-            c70 = c70.add(FloatVector.fromArray(S, c, co + 7 * ldc));
-        }
-        c00.intoArray(c, co);
-        c10.intoArray(c, co + ldc);
-        c20.intoArray(c, co + 2 * ldc);
-        c30.intoArray(c, co + 3 * ldc);
-        c40.intoArray(c, co + 4 * ldc);
-        c50.intoArray(c, co + 5 * ldc);
-        c60.intoArray(c, co + 6 * ldc);
-        c70.intoArray(c, co + 7 * ldc);
     }
-
-    /** A 8×L/2 tile of C; see the class comment for the arguments. */
-    static void tile8xHalf(int kc, float[] a, int ao, int rs, int ks, float[] b, int bo, int bs,
-            float[] c, int co, int ldc, boolean accumulate) {
-        FloatVector c00 = FloatVector.zero(HALF);
-        FloatVector c10 = FloatVector.zero(HALF);
-        FloatVector c20 = FloatVector.zero(HALF);
-        FloatVector c30 = FloatVector.zero(HALF);
-        FloatVector c40 = FloatVector.zero(HALF);
-        FloatVector c50 = FloatVector.zero(HALF);
-        FloatVector c60 = FloatVector.zero(HALF);
-        FloatVector c70 = FloatVector.zero(HALF);
-        for (int p = 0; p < kc; p++, ao += ks, bo += bs) {
-            FloatVector b0 = FloatVector.fromArray(HALF, b, bo);
-            FloatVector x;
-            x = FloatVector.broadcast(HALF, a[ao]); c00 = b0.fma(x, c00);
-            x = FloatVector.broadcast(HALF, a[ao + rs]); c10 = b0.fma(x, c10);
-            x = FloatVector.broadcast(HALF, a[ao + 2 * rs]); c20 = b0.fma(x, c20);
-            x = FloatVector.broadcast(HALF, a[ao + 3 * rs]); c30 = b0.fma(x, c30);
-            x = FloatVector.broadcast(HALF, a[ao + 4 * rs]); c40 = b0.fma(x, c40);
-            x = FloatVector.broadcast(HALF, a[ao + 5 * rs]); c50 = b0.fma(x, c50);
-            x = FloatVector.broadcast(HALF, a[ao + 6 * rs]); c60 = b0.fma(x, c60);
-            x = FloatVector.broadcast(HALF, a[ao + 7 * rs]); c70 = b0.fma(x, c70);
-        }
-        if (accumulate) {
-            c00 = c00.add(FloatVector.fromArray(HALF, c, co));
-            c10 = c10.add(FloatVector.fromArray(HALF, c, co + ldc));
-            c20 = c20.add(FloatVector.fromArray(HALF, c, co + 2 * ldc));
-            c30 = c30.add(FloatVector.fromArray(HALF, c, co + 3 * ldc));
-            c40 = c40.add(FloatVector.fromArray(HALF, c, co + 4 * ldc));
-            c50 = c50.add(FloatVector.fromArray(HALF, c, co + 5 * ldc));
-            c60 = c60.add(FloatVector.fromArray(HALF, c, co + 6 * ldc));
-            c70 = c70.add(FloatVector.fromArray(HALF, c, co + 7 * ldc));
-        }
-        c00.intoArray(c, co);
-        c10.intoArray(c, co + ldc);
-        c20.intoArray(c, co + 2 * ldc);
-        c30.intoArray(c, co + 3 * ldc);
-        c40.intoArray(c, co + 4 * ldc);
-        c50.intoArray(c, co + 5 * ldc);
-        c60.intoArray(c, co + 6 * ldc);
-        c70.intoArray(c, co + 7 * ldc);
-    }
-
-    /** A 8×L/4 tile of C; see the class comment for the arguments. */
-    static void tile8xQuarter(int kc, float[] a, int ao, int rs, int ks, float[] b, int bo, int bs,
-            float[] c, int co, int ldc, boolean accumulate) {
-        FloatVector c00 = FloatVector.zero(QUARTER);
-        FloatVector c10 = FloatVector.zero(QUARTER);
-        FloatVector c20 = FloatVector.zero(QUARTER);
-        FloatVector c30 = FloatVector.zero(QUARTER);
-        FloatVector c40 = FloatVector.zero(QUARTER);
-        FloatVector c50 = FloatVector.zero(QUARTER);
-        FloatVector c60 = FloatVector.zero(QUARTER);
-        FloatVector c70 = FloatVector.zero(QUARTER);
-        for (int p = 0; p < kc; p++, ao += ks, bo += bs) {
-            FloatVector b0 = FloatVector.fromArray(QUARTER, b, bo);
-            FloatVector x;
-            x = FloatVector.broadcast(QUARTER, a[ao]); c00 = b0.fma(x, c00);
-            x = FloatVector.broadcast(QUARTER, a[ao + rs]); c10 = b0.fma(x, c10);
-            x = FloatVector.broadcast(QUARTER, a[ao + 2 * rs]); c20 = b0.fma(x, c20);
-            x = FloatVector.broadcast(QUARTER, a[ao + 3 * rs]); c30 = b0.fma(x, c30);
-            x = FloatVector.broadcast(QUARTER, a[ao + 4 * rs]); c40 = b0.fma(x, c40);
-            x = FloatVector.broadcast(QUARTER, a[ao + 5 * rs]); c50 = b0.fma(x, c50);
-            x = FloatVector.broadcast(QUARTER, a[ao + 6 * rs]); c60 = b0.fma(x, c60);
-            x = FloatVector.broadcast(QUARTER, a[ao + 7 * rs]); c70 = b0.fma(x, c70);
-        }
-        if (accumulate) {
-            c00 = c00.add(FloatVector.fromArray(QUARTER, c, co));
-            c10 = c10.add(FloatVector.fromArray(QUARTER, c, co + ldc));
-            c20 = c20.add(FloatVector.fromArray(QUARTER, c, co + 2 * ldc));
-            c30 = c30.add(FloatVector.fromArray(QUARTER, c, co + 3 * ldc));
-            c40 = c40.add(FloatVector.fromArray(QUARTER, c, co + 4 * ldc));
-            c50 = c50.add(FloatVector.fromArray(QUARTER, c, co + 5 * ldc));
-            c60 = c60.add(FloatVector.fromArray(QUARTER, c, co + 6 * ldc));
-            c70 = c70.add(FloatVector.fromArray(QUARTER, c, co + 7 * ldc));
-        }
-        c00.intoArray(c, co);
-        c10.intoArray(c, co + ldc);
-        c20.intoArray(c, co + 2 * ldc);
-        c30.intoArray(c, co + 3 * ldc);
-        c40.intoArray(c, co + 4 * ldc);
-        c50.intoArray(c, co + 5 * ldc);
-        c60.intoArray(c, co + 6 * ldc);
-        c70.intoArray(c, co + 7 * ldc);
-    }
-
-    /** A 6×2L tile of C; see the class comment for the arguments. */
-    static void tile6x2(int kc, float[] a, int ao, int rs, int ks, float[] b, int bo, int bs,
-            float[] c, int co, int ldc, boolean accumulate) {
-        FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-        FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
-        FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++, ao += ks, bo += bs) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bo), b1 = FloatVector.fromArray(S, b, bo + L);
-            FloatVector x;
-            x = FloatVector.broadcast(S, a[ao]); c00 = b0.fma(x, c00); c01 = b1.fma(x, c01);
-            x = FloatVector.broadcast(S, a[ao + rs]); c10 = b0.fma(x, c10); c11 = b1.fma(x, c11);
-            x = FloatVector.broadcast(S, a[ao + 2 * rs]); c20 = b0.fma(x, c20); c21 = b1.fma(x, c21);
-            x = FloatVector.broadcast(S, a[ao + 3 * rs]); c30 = b0.fma(x, c30); c31 = b1.fma(x, c31);
-            x = FloatVector.broadcast(S, a[ao + 4 * rs]); c40 = b0.fma(x, c40); c41 = b1.fma(x, c41);
-            x = FloatVector.broadcast(S, a[ao + 5 * rs]); c50 = b0.fma(x, c50); c51 = b1.fma(x, c51);
-        }
-        if (accumulate) {
-            c00 = c00.add(FloatVector.fromArray(S, c, co)); c01 = c01.add(FloatVector.fromArray(S, c, co + L));
-            c10 = c10.add(FloatVector.fromArray(S, c, co + ldc)); c11 = c11.add(FloatVector.fromArray(S, c, co + ldc + L));
-            c20 = c20.add(FloatVector.fromArray(S, c, co + 2 * ldc)); c21 = c21.add(FloatVector.fromArray(S, c, co + 2 * ldc + L));
-            c30 = c30.add(FloatVector.fromArray(S, c, co + 3 * ldc)); c31 = c31.add(FloatVector.fromArray(S, c, co + 3 * ldc + L));
-            c40 = c40.add(FloatVector.fromArray(S, c, co + 4 * ldc)); c41 = c41.add(FloatVector.fromArray(S, c, co + 4 * ldc + L));
-            c50 = c50.add(FloatVector.fromArray(S, c, co + 5 * ldc)); c51 = c51.add(FloatVector.fromArray(S, c, co + 5 * ldc + L));
-        }
-        c00.intoArray(c, co); c01.intoArray(c, co + L);
-        c10.intoArray(c, co + ldc); c11.intoArray(c, co + ldc + L);
-        c20.intoArray(c, co + 2 * ldc); c21.intoArray(c, co + 2 * ldc + L);
-        c30.intoArray(c, co + 3 * ldc); c31.intoArray(c, co + 3 * ldc + L);
-        c40.intoArray(c, co + 4 * ldc); c41.intoArray(c, co + 4 * ldc + L);
-        c50.intoArray(c, co + 5 * ldc); c51.intoArray(c, co + 5 * ldc + L);
-    }
-
-    /** A 6×L tile of C; see the class comment for the arguments. */
-    static void tile6x1(int kc, float[] a, int ao, int rs, int ks, float[] b, int bo, int bs,
-            float[] c, int co, int ldc, boolean accumulate) {
-        FloatVector c00 = FloatVector.zero(S);
-        FloatVector c10 = FloatVector.zero(S);
-        FloatVector c20 = FloatVector.zero(S);
-        FloatVector c30 = FloatVector.zero(S);
-        FloatVector c40 = FloatVector.zero(S);
-        FloatVector c50 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++, ao += ks, bo += bs) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bo);
-            FloatVector x;
-            x = FloatVector.broadcast(S, a[ao]); c00 = b0.fma(x, c00);
-            x = FloatVector.broadcast(S, a[ao + rs]); c10 = b0.fma(x, c10);
-            x = FloatVector.broadcast(S, a[ao + 2 * rs]); c20 = b0.fma(x, c20);
-            x = FloatVector.broadcast(S, a[ao + 3 * rs]); c30 = b0.fma(x, c30);
-            x = FloatVector.broadcast(S, a[ao + 4 * rs]); c40 = b0.fma(x, c40);
-            x = FloatVector.broadcast(S, a[ao + 5 * rs]); c50 = b0.fma(x, c50);
-        }
-        if (accumulate) {
-            c00 = c00.add(FloatVector.fromArray(S, c, co));
-            c10 = c10.add(FloatVector.fromArray(S, c, co + ldc));
-            c20 = c20.add(FloatVector.fromArray(S, c, co + 2 * ldc));
-            c30 = c30.add(FloatVector.fromArray(S, c, co + 3 * ldc));
-            c40 = c40.add(FloatVector.fromArray(S, c, co + 4 * ldc));
-            c50 = c50.add(FloatVector.fromArray(S, c, co + 5 * ldc));
-        }
-        c00.intoArray(c, co);
-        c10.intoArray(c, co + ldc);
-        c20.intoArray(c, co + 2 * ldc);
-        c30.intoArray(c, co + 3 * ldc);
-        c40.intoArray(c, co + 4 * ldc);
-        c50.intoArray(c, co + 5 * ldc);
-    }
-
-    /** A 6×L/2 tile of C; see the class comment for the arguments. */
-    static void tile6xHalf(int kc, float[] a, int ao, int rs, int ks, float[] b, int bo, int bs,
-            float[] c, int co, int ldc, boolean accumulate) {
-        FloatVector c00 = FloatVector.zero(HALF);
-        FloatVector c10 = FloatVector.zero(HALF);
-        FloatVector c20 = FloatVector.zero(HALF);
-        FloatVector c30 = FloatVector.zero(HALF);
-        FloatVector c40 = FloatVector.zero(HALF);
-        FloatVector c50 = FloatVector.zero(HALF);
-        for (int p = 0; p < kc; p++, ao += ks, bo += bs) {
-            FloatVector b0 = FloatVector.fromArray(HALF, b, bo);
-            FloatVector x;
-            x = FloatVector.broadcast(HALF, a[ao]); c00 = b0.fma(x, c00);
-            x = FloatVector.broadcast(HALF, a[ao + rs]); c10 = b0.fma(x, c10);
-            x = FloatVector.broadcast(HALF, a[ao + 2 * rs]); c20 = b0.fma(x, c20);
-            x = FloatVector.broadcast(HALF, a[ao + 3 * rs]); c30 = b0.fma(x, c30);
-            x = FloatVector.broadcast(HALF, a[ao + 4 * rs]); c40 = b0.fma(x, c40);
-            x = FloatVector.broadcast(HALF, a[ao + 5 * rs]); c50 = b0.fma(x, c50);
-        }
-        if (accumulate) {
-            c00 = c00.add(FloatVector.fromArray(HALF, c, co));
-            c10 = c10.add(FloatVector.fromArray(HALF, c, co + ldc));
-            c20 = c20.add(FloatVector.fromArray(HALF, c, co + 2 * ldc));
-            c30 = c30.add(FloatVector.fromArray(HALF, c, co + 3 * ldc));
-            c40 = c40.add(FloatVector.fromArray(HALF, c, co + 4 * ldc));
-            c50 = c50.add(FloatVector.fromArray(HALF, c, co + 5 * ldc));
-        }
-        c00.intoArray(c, co);
-        c10.intoArray(c, co + ldc);
-        c20.intoArray(c, co + 2 * ldc);
-        c30.intoArray(c, co + 3 * ldc);
-        c40.intoArray(c, co + 4 * ldc);
-        c50.intoArray(c, co + 5 * ldc);
-    }
-
-    /** A 6×L/4 tile of C; see the class comment for the arguments. */
-    static void tile6xQuarter(int kc, float[] a, int ao, int rs, int ks, float[] b, int bo, int bs,
-            float[] c, int co, int ldc, boolean accumulate) {
-        FloatVector c00 = FloatVector.zero(QUARTER);
-        FloatVector c10 = FloatVector.zero(QUARTER);
-        FloatVector c20 = FloatVector.zero(QUARTER);
-        FloatVector c30 = FloatVector.zero(QUARTER);
-        FloatVector c40 = FloatVector.zero(QUARTER);
-        FloatVector c50 = FloatVector.zero(QUARTER);
-        for (int p = 0; p < kc; p++, ao += ks, bo += bs) {
-            FloatVector b0 = FloatVector.fromArray(QUARTER, b, bo);
-            FloatVector x;
-            x = FloatVector.broadcast(QUARTER, a[ao]); c00 = b0.fma(x, c00);
-            x = FloatVector.broadcast(QUARTER, a[ao + rs]); c10 = b0.fma(x, c10);
-            x = FloatVector.broadcast(QUARTER, a[ao + 2 * rs]); c20 = b0.fma(x, c20);
-            x = FloatVector.broadcast(QUARTER, a[ao + 3 * rs]); c30 = b0.fma(x, c30);
-            x = FloatVector.broadcast(QUARTER, a[ao + 4 * rs]); c40 = b0.fma(x, c40);
-            x = FloatVector.broadcast(QUARTER, a[ao + 5 * rs]); c50 = b0.fma(x, c50);
-        }
-        if (accumulate) {
-            c00 = c00.add(FloatVector.fromArray(QUARTER, c, co));
-            c10 = c10.add(FloatVector.fromArray(QUARTER, c, co + ldc));
-            c20 = c20.add(FloatVector.fromArray(QUARTER, c, co + 2 * ldc));
-            c30 = c30.add(FloatVector.fromArray(QUARTER, c, co + 3 * ldc));
-            c40 = c40.add(FloatVector.fromArray(QUARTER, c, co + 4 * ldc));
-            c50 = c50.add(FloatVector.fromArray(QUARTER, c, co + 5 * ldc));
-        }
-        c00.intoArray(c, co);
-        c10.intoArray(c, co + ldc);
-        c20.intoArray(c, co + 2 * ldc);
-        c30.intoArray(c, co + 3 * ldc);
-        c40.intoArray(c, co + 4 * ldc);
-        c50.intoArray(c, co + 5 * ldc);
-    }
-
 }

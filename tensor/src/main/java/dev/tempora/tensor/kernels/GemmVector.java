@@ -52,6 +52,9 @@ final class GemmVector {
 
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
 
+    /** For 1 ≤ r < 2L remaining columns, the narrowest tile width that covers them. */
+    private static final int[] WIDTH_COVERING = widthCovering();
+
     /** Rows of a register tile (6 or 8). */
     final int mr;
     /** Columns of a register tile: two vectors. */
@@ -131,9 +134,10 @@ final class GemmVector {
                         }
                         int co = cOff + ic * ldc + jc + jr;
                         if (rows == mr && cols == width) {
-                            tile(width, kc, as, ao, rs, ks, bs, bo, step, c, co, ldc, add);
+                            GemmMicrokernels.tile(mr, width, kc, as, ao, rs, ks, bs, bo, step, c, co, ldc, add);
                         } else {
-                            tile(width, kc, as, ao, rs, ks, bs, bo, step, scratch, 0, width, false);
+                            GemmMicrokernels.tile(mr, width, kc, as, ao, rs, ks, bs, bo, step, scratch, 0, width,
+                                    false);
                             merge(scratch, width, c, co, ldc, rows, cols, add);
                         }
                     }
@@ -144,47 +148,16 @@ final class GemmVector {
 
     /**
      * The width of the next panel when {@code remaining} columns are left: a full tile of two
-     * vectors while they last, then one (partial) panel: two vectors, or, when one vector is
-     * enough, the narrowest of one, a half or a quarter vector (of at least 4 lanes) that covers the
-     * rest. So n = 80 on 16 lanes is 32 + 32 + 16, and n = 7 is one 8-lane panel.
+     * vectors while they last, then the narrowest tile width that covers the rest (one of
+     * {@link GemmMicrokernels#widths}). On 16 lanes n = 80 is 32 + 32 + 16, n = 20 one 16 + 4
+     * panel, n = 39 is 32 + 8 and n = 7 one 8-wide panel.
      *
-     * <p>Narrow panels are bound by the broadcasts of A (one per FMA), so a narrower vector helps
-     * only where it saves a whole pass: 7 columns in 8 lanes ran 45% faster than in 16, but 20
-     * columns as 16 + 4 ran slower than one 32-wide pass, which broadcasts A once for both vectors.
+     * <p>Panels narrower than two vectors are bound by the broadcasts of A (one per row and step,
+     * whatever the width), so one panel that covers the rest beats two: 20 columns as one 16 + 4
+     * tile ran faster than one 32-wide pass, which in turn ran faster than a 16 then a 4.
      */
     int panelWidth(int remaining) {
-        if (remaining > L) {
-            return nr;
-        }
-        if (L >= 16 && remaining <= L / 4) {
-            return L / 4;
-        }
-        return L >= 8 && remaining <= L / 2 ? L / 2 : L;
-    }
-
-    private void tile(int width, int kc, float[] a, int ao, int rs, int ks, float[] b, int bo, int bs,
-                      float[] c, int co, int ldc, boolean add) {
-        if (mr == 8) {
-            if (width == nr) {
-                GemmMicrokernels.tile8x2(kc, a, ao, rs, ks, b, bo, bs, c, co, ldc, add);
-            } else if (width == L) {
-                GemmMicrokernels.tile8x1(kc, a, ao, rs, ks, b, bo, bs, c, co, ldc, add);
-            } else if (width == L / 2) {
-                GemmMicrokernels.tile8xHalf(kc, a, ao, rs, ks, b, bo, bs, c, co, ldc, add);
-            } else {
-                GemmMicrokernels.tile8xQuarter(kc, a, ao, rs, ks, b, bo, bs, c, co, ldc, add);
-            }
-        } else {
-            if (width == nr) {
-                GemmMicrokernels.tile6x2(kc, a, ao, rs, ks, b, bo, bs, c, co, ldc, add);
-            } else if (width == L) {
-                GemmMicrokernels.tile6x1(kc, a, ao, rs, ks, b, bo, bs, c, co, ldc, add);
-            } else if (width == L / 2) {
-                GemmMicrokernels.tile6xHalf(kc, a, ao, rs, ks, b, bo, bs, c, co, ldc, add);
-            } else {
-                GemmMicrokernels.tile6xQuarter(kc, a, ao, rs, ks, b, bo, bs, c, co, ldc, add);
-            }
-        }
+        return remaining >= nr ? nr : WIDTH_COVERING[remaining];
     }
 
     /** Writes (or adds) the leading rows × cols of a scratch tile, {@code width} floats a row, into C. */
@@ -199,6 +172,19 @@ final class GemmVector {
                 v.intoArray(c, co + j, inside);
             }
         }
+    }
+
+    private static int[] widthCovering() {
+        int[] widths = GemmMicrokernels.widths(); // widest first: the last that covers r is the narrowest
+        int[] covering = new int[2 * L];
+        for (int r = 1; r < 2 * L; r++) {
+            for (int w : widths) {
+                if (w >= r) {
+                    covering[r] = w;
+                }
+            }
+        }
+        return covering;
     }
 
     /** Vector registers of this CPU, as far as Java lets us tell: AVX-512 and AArch64 have 32. */

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -251,7 +252,8 @@ class GemmTest {
             while (covered < n) {
                 int width = gemm.panelWidth(n - covered);
                 int cols = Math.min(width, n - covered);
-                assertTrue(width == gemm.nr || width == lanes || width == lanes / 2 || width == lanes / 4,
+                int w = width;
+                assertTrue(IntStream.of(GemmMicrokernels.widths()).anyMatch(x -> x == w),
                         "n = " + n + ": width " + width);
                 assertTrue(width >= 4, "n = " + n + ": width " + width);
                 covered += cols;
@@ -261,12 +263,52 @@ class GemmTest {
             }
         }
         if (lanes == 16) {
-            assertEquals(List.of(32), panels(gemm, 20));
+            assertEquals(List.of(32, 24, 20, 16, 8, 4), IntStream.of(GemmMicrokernels.widths()).boxed().toList());
+            assertEquals(List.of(20), panels(gemm, 20));
+            assertEquals(List.of(24), panels(gemm, 21));
+            assertEquals(List.of(32), panels(gemm, 25));
+            assertEquals(List.of(32, 20), panels(gemm, 52));
             assertEquals(List.of(32, 32, 16), panels(gemm, 80));
             assertEquals(List.of(8), panels(gemm, 7));
             assertEquals(List.of(32, 4), panels(gemm, 35));
             assertEquals(List.of(32, 8), panels(gemm, 39));
             assertEquals(List.of(32, 32), panels(gemm, 63));
+        } else if (lanes == 8) {
+            assertEquals(List.of(16, 12, 8, 4), IntStream.of(GemmMicrokernels.widths()).boxed().toList());
+            assertEquals(List.of(16, 4), panels(gemm, 20));
+        } else if (lanes == 4) {
+            assertEquals(List.of(8, 4), IntStream.of(GemmMicrokernels.widths()).boxed().toList());
+        }
+    }
+
+    @Test
+    void everyTileWidthAndHeightWithTheirEdges() {
+        assumeTrue(VectorSupport.ENABLED, "no SIMD in this JVM: " + VectorSupport.describe());
+        SplittableRandom rnd = new SplittableRandom(11);
+        for (int mr : new int[] {8, 6}) {
+            GemmVector gemm = new GemmVector(mr);
+            Gemm3 path = (ta, tb, m, n, k, alpha, a, ao, lda, b, bo, ldb, beta, c, co, ldc) -> {
+                scaleForKernel(m, n, k, alpha, beta, c, co, ldc);
+                if (m > 0 && n > 0 && k > 0 && alpha != 0f) {
+                    gemm.multiply(ta, tb, m, n, k, alpha, a, ao, lda, b, bo, ldb, c, co, ldc, beta != 0f);
+                }
+            };
+            for (int width : GemmMicrokernels.widths()) {
+                // The width itself (full tiles), one less (a partial panel) and, after a full panel,
+                // the same again as a last panel.
+                for (int n : new int[] {width, width - 1, gemm.nr + width, gemm.nr + width - 1}) {
+                    if (n < 2) {
+                        continue;
+                    }
+                    for (int m : new int[] {mr, 3 * mr + 5, 17 * mr}) { // 17 tiles: B packed
+                        int k = new int[] {1, 7, 80, 300}[rnd.nextInt(4)];
+                        float alpha = rnd.nextBoolean() ? 1f : 0.75f;
+                        float beta = rnd.nextBoolean() ? 0f : 1f;
+                        check(path, rnd, rnd.nextBoolean(), rnd.nextBoolean(), m, n, k, alpha, beta,
+                                rnd.nextInt(3), rnd.nextInt(3), rnd.nextInt(3), rnd.nextInt(3));
+                    }
+                }
+            }
         }
     }
 
