@@ -235,15 +235,39 @@ class DeviceOpsTest {
     @ParameterizedTest
     @MethodSource("devices")
     void lstmWithLengthsMatchesLstmSequence(GpuDevice device) {
+        lstmMatchesLstmSequence(device, 6, true, 45);
+    }
+
+    /**
+     * Every kernel choice (LstmOps.registerSuffix): W_hh in registers at 20 (the seed preset), 40 and 70, and the
+     * general kernels with W_hh in shared memory (20 and 40, forced) and in global memory (100: does not fit).
+     */
+    @ParameterizedTest
+    @MethodSource("devices")
+    void lstmKernelsAtEverySizeMatchLstmSequence(GpuDevice device) {
+        lstmMatchesLstmSequence(device, 20, true, 52);
+        lstmMatchesLstmSequence(device, 20, false, 52);
+        lstmMatchesLstmSequence(device, 40, true, 59);
+        lstmMatchesLstmSequence(device, 40, false, 59);
+        lstmMatchesLstmSequence(device, 70, true, 66);
+        lstmMatchesLstmSequence(device, 100, true, 73);
+    }
+
+    private static void lstmMatchesLstmSequence(GpuDevice device, int hidden, boolean allowRegisters, long seed) {
         int batch = 4;
         int steps = 5;
         int in = 3;
-        int hidden = 6;
         int[] lengths = {5, 2, 0, 4}; // a full, a short and an empty sample
-        Tensor[] inputs = {Tensor.randn(45, batch, steps, in), Tensor.randn(46, batch, hidden), Tensor.randn(47, batch, hidden),
-                Tensor.randn(48, 4 * hidden, in).mul(0.5f), Tensor.randn(49, 4 * hidden, hidden).mul(0.5f),
-                Tensor.randn(50, 4 * hidden), Tensor.randn(51, 4 * hidden)};
-        check(device, "lstm", inputs, all(7), v -> {
+        float scale = (float) (1.5 / Math.sqrt(hidden)); // gates neither saturated nor linear at every size
+        Tensor[] inputs = {Tensor.randn(seed, batch, steps, in), Tensor.randn(seed + 1, batch, hidden),
+                Tensor.randn(seed + 2, batch, hidden), Tensor.randn(seed + 3, 4 * hidden, in).mul(0.5f),
+                Tensor.randn(seed + 4, 4 * hidden, hidden).mul(scale), Tensor.randn(seed + 5, 4 * hidden),
+                Tensor.randn(seed + 6, 4 * hidden)};
+        String name = "lstm, hidden " + hidden + (allowRegisters ? "" : ", general kernels") + " ("
+                + (LstmOps.registerSuffix(hidden, allowRegisters).isEmpty()
+                        ? LstmOps.sharedWeightsFit(hidden) ? "W_hh in shared memory" : "W_hh in global memory"
+                        : "W_hh in registers") + ")";
+        check(device, name, inputs, all(7), v -> {
             LstmSequence.Result r = LstmSequence.apply(v[0], v[1], v[2], v[3], v[4], v[5], v[6], lengths);
             return new Variable[] {r.output(), r.finalHidden(), r.finalCell()};
         }, (t, v) -> {
@@ -251,7 +275,8 @@ class DeviceOpsTest {
             for (int b = 0; b < batch; b++) {
                 l[b] = lengths[b];
             }
-            LstmOps.Result r = LstmOps.lstm(t, v[0], v[1], v[2], v[3], v[4], v[5], v[6], t.device().upload(l, batch));
+            LstmOps.Result r = LstmOps.lstm(t, v[0], v[1], v[2], v[3], v[4], v[5], v[6], t.device().upload(l, batch),
+                    allowRegisters);
             return new DeviceVariable[] {r.output(), r.finalHidden(), r.finalCell()};
         }, 2e-4f);
     }
