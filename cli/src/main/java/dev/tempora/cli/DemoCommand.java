@@ -10,6 +10,7 @@ import dev.tempora.data.TrainingConfig;
 import dev.tempora.models.Metrics;
 import dev.tempora.models.TemporalFusionTransformer;
 import dev.tempora.models.TftConfig;
+import dev.tempora.parallel.DataParallelInference;
 import dev.tempora.parallel.EpochResult;
 import dev.tempora.parallel.Trainer;
 import dev.tempora.parallel.TrainerSettings;
@@ -157,11 +158,11 @@ final class DemoCommand implements Runnable {
         Interpretation interpretation = new Interpretation(best.model().config);
         ForecastTable forecasts = new ForecastTable(validation, quantiles, true, "time", t -> hourMicros(firstDay, t));
         Map<Integer, float[]> forecastByWindow = new HashMap<>();
-        Evaluation.Result tft = Evaluation.run(validation, null, Forecaster.model(best.model(), interpretation), quantiles, 32,
-                true, (batch, forecast) -> {
-                    forecasts.add(batch, forecast);
-                    keep(batch, forecast, forecastByWindow);
-                });
+        Forecaster tftForecaster = Forecaster.model(new DataParallelInference(best.model(), settings.workers()), interpretation);
+        Evaluation.Result tft = Evaluation.run(validation, null, tftForecaster, quantiles, 32, true, (batch, forecast) -> {
+            forecasts.add(batch, forecast);
+            keep(batch, forecast, forecastByWindow);
+        });
         Tables.write(forecasts.toFrame("demo forecasts"), out.resolve("forecasts.csv"));
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("baseline", baseline.metrics().toJson());

@@ -82,6 +82,10 @@ final class EvaluateCommand implements Runnable {
             description = "Where the model runs: cpu (the default) or cuda (an NVIDIA GPU through the gpu module).")
     String device;
 
+    @Option(names = "--workers", paramLabel = "N", description = "Data-parallel workers on the CPU, each forecasting a shard "
+            + "of every batch (default: the cores, at most 8).")
+    Integer workers;
+
     @Option(names = "--json", description = "Print one JSON object: the model, the windows and {\"metrics\": {\"mae\": ..., ...}}.")
     boolean json;
 
@@ -123,7 +127,7 @@ final class EvaluateCommand implements Runnable {
             default -> {
                 System.err.println(dev.tempora.parallel.Accelerator.describeChoice(device,
                         dev.tempora.parallel.Accelerator.installed()));
-                yield Forecaster.onDevice(trained.model(), device);
+                yield Forecaster.onDevice(trained.model(), device, workers);
             }
         };
         Evaluation.Result result = Evaluation.run(dataset, windows, forecaster, quantiles, batchSize, windowsOut != null, null);
@@ -158,6 +162,9 @@ final class EvaluateCommand implements Runnable {
         }
         if (batchSize < 1) {
             throw new IllegalArgumentException("--batch-size must be at least 1, got " + batchSize);
+        }
+        if (workers != null && workers < 1) {
+            throw new IllegalArgumentException("--workers must be at least 1, got " + workers);
         }
         boolean isBaseline = seasonal || model.equals("baseline");
         if (config == null && data == null) {

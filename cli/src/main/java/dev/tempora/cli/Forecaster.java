@@ -1,6 +1,5 @@
 package dev.tempora.cli;
 
-import dev.tempora.autograd.GradMode;
 import dev.tempora.data.Batch;
 import dev.tempora.data.Column;
 import dev.tempora.data.DatasetParameters;
@@ -8,6 +7,10 @@ import dev.tempora.data.Frame;
 import dev.tempora.data.TimeSeriesDataSet;
 import dev.tempora.models.TemporalFusionTransformer;
 import dev.tempora.models.TftOutput;
+import dev.tempora.parallel.Accelerator;
+import dev.tempora.parallel.DataParallelEngine;
+import dev.tempora.parallel.DataParallelInference;
+import dev.tempora.parallel.InferenceBackend;
 import dev.tempora.tensor.Tensor;
 
 import java.util.List;
@@ -110,15 +113,19 @@ interface Forecaster {
     }
 
     /**
-     * A trained TFT on an accelerator ({@code cuda}): eval-mode forecasts from a copy of its weights on the
-     * device. Interpretation needs the CPU model's attention and selection weights, so it has none. The
-     * device memory lives as long as the command.
+     * A trained TFT on the CPU, its batches sharded over {@code workers} data-parallel workers (null: the
+     * default, one per core up to 8), or on an accelerator ({@code cuda}): eval-mode forecasts from a copy
+     * of its weights on the device, whose memory lives as long as the command.
      */
-    static Forecaster onDevice(TemporalFusionTransformer model, String device) {
+    static Forecaster onDevice(TemporalFusionTransformer model, String device, Integer workers) {
         if (device == null || device.equals("cpu")) {
-            return model(model, (Interpretation) null);
+            return model(new DataParallelInference(model, workers != null ? workers : DataParallelEngine.defaultWorkers()),
+                    null);
         }
-        dev.tempora.parallel.InferenceBackend backend = dev.tempora.parallel.Accelerator.require(device).inferenceBackend(model);
+        if (workers != null) {
+            throw new IllegalArgumentException("--workers applies to --device cpu only");
+        }
+        InferenceBackend backend = Accelerator.require(device).inferenceBackend(model);
         return new Forecaster() {
             @Override
             public String name() {
@@ -132,8 +139,11 @@ interface Forecaster {
         };
     }
 
-    /** A trained TFT in eval mode, without a tape; {@code interpretation} (may be null) sees every output. */
-    static Forecaster model(TemporalFusionTransformer model, Interpretation interpretation) {
+    /**
+     * A trained TFT in eval mode, without a tape, each batch sharded over the CPU's workers;
+     * {@code interpretation} (may be null) sees every output.
+     */
+    static Forecaster model(DataParallelInference inference, Interpretation interpretation) {
         return new Forecaster() {
             @Override
             public String name() {
@@ -142,14 +152,11 @@ interface Forecaster {
 
             @Override
             public Tensor forecast(Batch batch) {
-                model.eval();
-                try (GradMode.Scope off = GradMode.noGrad()) {
-                    TftOutput out = model.forward(Forecasting.toTraining(batch).inputs(), interpretation != null);
-                    if (interpretation != null) {
-                        interpretation.add(batch, out);
-                    }
-                    return out.prediction().value();
+                TftOutput out = inference.forward(Forecasting.toTraining(batch).inputs(), interpretation != null);
+                if (interpretation != null) {
+                    interpretation.add(batch, out);
                 }
+                return out.prediction().value();
             }
         };
     }

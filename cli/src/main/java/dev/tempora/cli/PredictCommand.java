@@ -49,6 +49,10 @@ final class PredictCommand implements Runnable {
             description = "Where the model runs: cpu (the default) or cuda (an NVIDIA GPU through the gpu module).")
     String device;
 
+    @Option(names = "--workers", paramLabel = "N", description = "Data-parallel workers on the CPU, each forecasting a shard "
+            + "of every batch (default: the cores, at most 8).")
+    Integer workers;
+
     @Option(names = "--json", description = "Print a JSON summary (and the forecasts as rows when there is no --out).")
     boolean json;
 
@@ -60,6 +64,9 @@ final class PredictCommand implements Runnable {
         if (batchSize < 1) {
             throw new IllegalArgumentException("--batch-size must be at least 1, got " + batchSize);
         }
+        if (workers != null && workers < 1) {
+            throw new IllegalArgumentException("--workers must be at least 1, got " + workers);
+        }
         TrainedModel trained = TrainedModel.load(model);
         Frame table = trained.readTable(data);
         FutureRows.Prepared prepared = FutureRows.prepare(table, trained.preprocessing());
@@ -68,7 +75,7 @@ final class PredictCommand implements Runnable {
         notes.addAll(dataset.warnings());
         ForecastTable forecasts = ForecastTable.of(dataset, trained.quantiles(), false);
         System.err.println(dev.tempora.parallel.Accelerator.describeChoice(device, dev.tempora.parallel.Accelerator.installed()));
-        Evaluation.run(dataset, null, Forecaster.onDevice(trained.model(), device), trained.quantiles(), batchSize, false,
+        Evaluation.run(dataset, null, Forecaster.onDevice(trained.model(), device, workers), trained.quantiles(), batchSize, false,
                 forecasts::add);
         Frame result = forecasts.toFrame("forecasts of " + data);
         if (out != null) {

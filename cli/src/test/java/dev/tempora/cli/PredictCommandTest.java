@@ -8,6 +8,7 @@ import dev.tempora.data.TimeSeriesDataSet;
 import dev.tempora.data.TrainingConfig;
 import dev.tempora.models.Checkpoint;
 import dev.tempora.models.TemporalFusionTransformer;
+import dev.tempora.parallel.DataParallelInference;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,7 +71,7 @@ class PredictCommandTest {
         Frame table = trained.readTable(dir.resolve("history.csv"));
         TimeSeriesDataSet ds = TimeSeriesDataSet.fromPreprocessing(trained.preprocessing(), table, true);
         ForecastTable forecasts = ForecastTable.of(ds, trained.quantiles(), false);
-        Evaluation.run(ds, null, Forecaster.model(trained.model(), null), trained.quantiles(), 64, false, forecasts::add);
+        Evaluation.run(ds, null, Forecaster.model(new DataParallelInference(trained.model(), 1, 1), null), trained.quantiles(), 64, false, forecasts::add);
         return forecasts.toFrame("expected");
     }
 
@@ -101,6 +102,32 @@ class PredictCommandTest {
                 assertEquals(e.format(r), a.format(r), name + " row " + r);
             }
         }
+    }
+
+    @Test
+    void evaluateShardsEachBatchOverTheWorkersWithoutChangingABit() throws Exception {
+        // 48 backtest windows in batches of 10 (the last one 8): 1 or 3 workers forecast each batch in shards
+        // of 2; batches of 2 are forecast whole. Every route gives the same bits, so the same metrics.
+        Path model = model("sharded", "[\"day_hour\"]");
+        String[] common = {"evaluate", "--model", model.toString(), "--data", dir.resolve("history.csv").toString(),
+                "--backtest", "--from", "150", "--stride", "5", "--json"};
+        List<String> runs = new java.util.ArrayList<>();
+        for (String[] route : new String[][] {{"--batch-size", "10", "--workers", "1"}, {"--batch-size", "10", "--workers", "3"},
+                {"--batch-size", "2", "--workers", "1"}}) {
+            Path windows = dir.resolve("windows-" + String.join("", route) + ".csv");
+            List<String> args = new java.util.ArrayList<>(List.of(common));
+            args.addAll(List.of(route));
+            args.addAll(List.of("--windows-out", windows.toString()));
+            Cli.Result r = Cli.run(args.toArray(String[]::new));
+            assertEquals(0, r.status(), r.toString());
+            assertEquals(48L, r.json().get("windows"), r.toString());
+            runs.add(r.json().get("metrics") + "\n" + Files.readString(windows));
+        }
+        assertEquals(runs.get(0), runs.get(1), "1 vs 3 workers");
+        assertEquals(runs.get(0), runs.get(2), "sharded batches of 10 vs whole batches of 2");
+        Cli.Result none = Cli.run("evaluate", "--model", model.toString(), "--data", "x.csv", "--workers", "0");
+        assertEquals(1, none.status(), none.toString());
+        assertTrue(none.err().contains("--workers must be at least 1"), none.toString());
     }
 
     @Test

@@ -47,4 +47,18 @@ public record TftBatch(Tensor encoderCat, Tensor encoderCont, Tensor decoderCat,
     public int decoderSteps() {
         return decoderCont.size(1);
     }
+
+    /**
+     * Samples [from, to) as their own batch with this batch's padding kept (views), so each sample has
+     * the same input shapes as here and the model computes exactly what it computes in the whole batch.
+     */
+    public TftBatch samples(int from, int to) {
+        if (from < 0 || to > batchSize() || from > to) {
+            throw new IllegalArgumentException("samples [" + from + ", " + to + ") of a batch of " + batchSize());
+        }
+        int n = to - from;
+        return new TftBatch(encoderCat.narrow(0, from, n), encoderCont.narrow(0, from, n), decoderCat.narrow(0, from, n),
+                decoderCont.narrow(0, from, n), Arrays.copyOfRange(encoderLengths, from, to),
+                Arrays.copyOfRange(decoderLengths, from, to), targetScale.narrow(0, from, n));
+    }
 }

@@ -8,7 +8,6 @@ import dev.tempora.models.QuantileLoss;
 import dev.tempora.models.TemporalFusionTransformer;
 import dev.tempora.models.TftOutput;
 import dev.tempora.tensor.BufferPool;
-import dev.tempora.tensor.Parallel;
 import dev.tempora.tensor.Tensor;
 
 import java.util.List;
@@ -56,6 +55,11 @@ public final class DataParallelEngine {
         }
     }
 
+    /** The default worker count of training, predict and evaluate: one per core, at most 8. */
+    public static int defaultWorkers() {
+        return Math.min(8, Runtime.getRuntime().availableProcessors());
+    }
+
     public int workers() {
         return workers;
     }
@@ -76,11 +80,11 @@ public final class DataParallelEngine {
         long validSteps = batch.validSteps();
         double[] shardLoss = new double[shards];
         int n = batch.size();
-        runShards(n, shard -> {
+        Shards.run(workers, shards, n, shard -> {
             GradientSet gradients = gradientSets[shard];
             gradients.zero();
-            int from = (int) ((long) n * shard / shards);
-            int to = (int) ((long) n * (shard + 1) / shards);
+            int from = Shards.start(n, shard, shards);
+            int to = Shards.start(n, shard + 1, shards);
             if (from == to) {
                 return;
             }
@@ -132,9 +136,9 @@ public final class DataParallelEngine {
         for (TrainingBatch batch : batches) {
             double[] shardLoss = new double[shards];
             int n = batch.size();
-            runShards(n, shard -> {
-                int from = (int) ((long) n * shard / shards);
-                int to = (int) ((long) n * (shard + 1) / shards);
+            Shards.run(workers, shards, n, shard -> {
+                int from = Shards.start(n, shard, shards);
+                int to = Shards.start(n, shard + 1, shards);
                 if (from == to) {
                     return;
                 }
@@ -150,18 +154,5 @@ public final class DataParallelEngine {
             }
         }
         return sum;
-    }
-
-    /** Runs shard bodies: worker w takes shards w, w + W, ...; each body runs with serial kernels. */
-    private void runShards(int samples, java.util.function.IntConsumer body) {
-        int active = Math.min(workers, Math.max(1, samples));
-        Parallel.forRange(active, 1, active, (from, to) -> {
-            for (int w = from; w < to; w++) {
-                for (int s = w; s < shards; s += active) {
-                    int shard = s;
-                    Parallel.serial(() -> body.accept(shard));
-                }
-            }
-        });
     }
 }

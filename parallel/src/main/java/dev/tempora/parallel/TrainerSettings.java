@@ -118,7 +118,7 @@ public record TrainerSettings(
         private double reduceOnPlateauMinLr = 1e-5;
         private int earlyStoppingPatience = 10;
         private double earlyStoppingMinDelta = 1e-4;
-        private int workers = Math.min(8, Runtime.getRuntime().availableProcessors());
+        private int workers = DataParallelEngine.defaultWorkers();
         private int shards = 8;
         private long seed = 42;
         private boolean skipNonFiniteBatches;
