@@ -182,28 +182,27 @@ final class DemoCommand implements Runnable {
         }
     }
 
-    /** How training went: the epochs run, whether the budget ended it, and its wall time. */
-    record Training(List<EpochResult> history, boolean budgetSpent, double seconds) {
-        int bestEpoch() {
-            int best = 0;
-            for (int e = 1; e < history.size(); e++) {
-                if (history.get(e).validationLoss() < history.get(best).validationLoss()) {
-                    best = e;
-                }
-            }
-            return best;
+    /** How training went: the trainer's result (the best epoch is the saved model's) and its wall time. */
+    record Training(Trainer.Result result, double seconds) {
+        List<EpochResult> history() {
+            return result.epochs();
+        }
+
+        /** Whether the time budget ended training before --epochs. */
+        boolean budgetSpent() {
+            return result.stoppedOnRequest();
         }
 
         Map<String, Object> toJson(int batchesPerEpoch, int batchSize) {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("epochs", history.size());
-            m.put("stopped_by_budget", budgetSpent);
+            m.put("epochs", history().size());
+            m.put("stopped_by_budget", budgetSpent());
             m.put("batches_per_epoch", batchesPerEpoch);
             m.put("batch_size", batchSize);
-            m.put("best_epoch", bestEpoch() + 1);
-            m.put("best_validation_loss", history.get(bestEpoch()).validationLoss());
+            m.put("best_epoch", result.bestEpoch() + 1);
+            m.put("best_validation_loss", result.bestValidationLoss());
             m.put("seconds", seconds);
-            m.put("samples_per_second", history.getLast().samplesPerSecond());
+            m.put("samples_per_second", history().getLast().samplesPerSecond());
             return m;
         }
     }
@@ -232,7 +231,7 @@ final class DemoCommand implements Runnable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new Training(result.epochs(), result.stoppedOnRequest(), (System.nanoTime() - trainStart) / 1e9);
+        return new Training(result, (System.nanoTime() - trainStart) / 1e9);
     }
 
     private void checkOptions() {

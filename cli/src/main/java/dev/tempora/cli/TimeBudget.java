@@ -9,8 +9,8 @@ import java.util.function.LongSupplier;
  * Fits training into a wall-clock budget by reading the speed as it trains, not by guessing it: after
  * every epoch, training stops when one more epoch (timed on the last one, validation included) would
  * end past the deadline. Meanwhile the progress bar shows how many epochs are expected to fit and the
- * time left until then. Stopping works by throwing {@link Spent} from the epoch callback, after the
- * trainer has saved that epoch's checkpoint, metrics and last state (the trainer has no stop request).
+ * time left until then. Stopping works through {@link #stopRequested}, which the trainer asks after it
+ * has saved the epoch's checkpoint, metrics and last state.
  */
 final class TimeBudget implements TrainingListener {
 

@@ -35,13 +35,7 @@ public final class DataParallelEngine {
     private final BufferPool[] pools;
 
     public DataParallelEngine(TemporalFusionTransformer model, QuantileLoss loss, int workers, int shards) {
-        if (workers < 1 || shards < 1) {
-            throw new IllegalArgumentException("workers and shards must be at least 1, got " + workers + " and " + shards);
-        }
-        if (workers > shards) {
-            throw new IllegalArgumentException(workers + " workers for " + shards
-                    + " shards would leave workers idle; use at most as many workers as shards");
-        }
+        Shards.check(workers, shards);
         this.model = model;
         this.loss = loss;
         this.workers = workers;
@@ -80,11 +74,9 @@ public final class DataParallelEngine {
         long validSteps = batch.validSteps();
         double[] shardLoss = new double[shards];
         int n = batch.size();
-        Shards.run(workers, shards, n, shard -> {
+        Shards.run(workers, shards, n, (shard, from, to) -> {
             GradientSet gradients = gradientSets[shard];
             gradients.zero();
-            int from = Shards.start(n, shard, shards);
-            int to = Shards.start(n, shard + 1, shards);
             if (from == to) {
                 return;
             }
@@ -136,9 +128,7 @@ public final class DataParallelEngine {
         for (TrainingBatch batch : batches) {
             double[] shardLoss = new double[shards];
             int n = batch.size();
-            Shards.run(workers, shards, n, shard -> {
-                int from = Shards.start(n, shard, shards);
-                int to = Shards.start(n, shard + 1, shards);
+            Shards.run(workers, shards, n, (shard, from, to) -> {
                 if (from == to) {
                     return;
                 }

@@ -37,13 +37,7 @@ public final class DataParallelInference implements InferenceBackend {
     }
 
     public DataParallelInference(TemporalFusionTransformer model, int workers, int shards) {
-        if (workers < 1 || shards < 1) {
-            throw new IllegalArgumentException("workers and shards must be at least 1, got " + workers + " and " + shards);
-        }
-        if (workers > shards) {
-            throw new IllegalArgumentException(workers + " workers for " + shards
-                    + " shards would leave workers idle; use at most as many workers as shards");
-        }
+        Shards.check(workers, shards);
         this.model = model;
         this.workers = workers;
         this.shards = shards;
@@ -79,9 +73,7 @@ public final class DataParallelInference implements InferenceBackend {
         model.eval();
         int cut = Math.min(shards, Math.max(1, n / 2));
         TftOutput[] parts = new TftOutput[cut];
-        Shards.run(workers, cut, n, shard -> {
-            int from = Shards.start(n, shard, cut);
-            int to = Shards.start(n, shard + 1, cut);
+        Shards.run(workers, cut, n, (shard, from, to) -> {
             try (BufferPool.Scope scope = pools[shard].open(); GradMode.Scope off = GradMode.noGrad()) {
                 parts[shard] = persistent(model.forward(inputs.samples(from, to), interpret));
             }

@@ -2,8 +2,6 @@ package dev.tempora.parallel;
 
 import dev.tempora.tensor.Parallel;
 
-import java.util.function.IntConsumer;
-
 /**
  * How the data-parallel engines cut a batch and spread it over workers: shard s of S holds samples
  * [n·s/S, n·(s+1)/S), and worker w of W runs shards w, w + W, w + 2W, ... one after another on the
@@ -12,23 +10,42 @@ import java.util.function.IntConsumer;
  */
 final class Shards {
 
+    /** The work on one shard: samples [from, to) of the batch, an empty range when there are fewer samples than shards. */
+    @FunctionalInterface
+    interface Body {
+        void run(int shard, int from, int to);
+    }
+
     private Shards() {}
 
-    /** First sample of shard {@code shard} of {@code shards} over {@code samples} samples. */
-    static int start(int samples, int shard, int shards) {
-        return (int) ((long) samples * shard / shards);
+    /** Rejects a layout that has no worker or shard, or more workers than shards (some would idle). */
+    static void check(int workers, int shards) {
+        if (workers < 1 || shards < 1) {
+            throw new IllegalArgumentException("workers and shards must be at least 1, got " + workers + " and " + shards);
+        }
+        if (workers > shards) {
+            throw new IllegalArgumentException(workers + " workers for " + shards
+                    + " shards would leave workers idle; use at most as many workers as shards");
+        }
     }
 
     /** Runs {@code body} for every shard, on fewer workers when there are fewer shards or samples than workers. */
-    static void run(int workers, int shards, int samples, IntConsumer body) {
+    static void run(int workers, int shards, int samples, Body body) {
         int active = Math.max(1, Math.min(workers, Math.min(shards, samples)));
-        Parallel.forRange(active, 1, active, (from, to) -> {
-            for (int w = from; w < to; w++) {
+        Parallel.forRange(active, 1, active, (first, last) -> {
+            for (int w = first; w < last; w++) {
                 for (int s = w; s < shards; s += active) {
                     int shard = s;
-                    Parallel.serial(() -> body.accept(shard));
+                    int from = start(samples, shard, shards);
+                    int to = start(samples, shard + 1, shards);
+                    Parallel.serial(() -> body.run(shard, from, to));
                 }
             }
         });
+    }
+
+    /** First sample of shard {@code shard} of {@code shards} over {@code samples} samples. */
+    private static int start(int samples, int shard, int shards) {
+        return (int) ((long) samples * shard / shards);
     }
 }

@@ -39,11 +39,9 @@ public final class Trainer implements AutoCloseable {
     private final TrainingData data;
     private final TrainerSettings settings;
     private final TrainingListener listener;
-    private final QuantileLoss loss;
     private final Optimizer optimizer;
     private final ReduceLROnPlateau plateau;
     private final TrainingBackend backend;
-    private final List<Variable> parameters;
     private TrainingState state = new TrainingState();
 
     public Trainer(TemporalFusionTransformer model, TrainingData data, TrainerSettings settings, TrainingListener listener) {
@@ -60,8 +58,7 @@ public final class Trainer implements AutoCloseable {
         this.data = data;
         this.settings = settings;
         this.listener = listener == null ? new TrainingListener() { } : listener;
-        this.loss = new QuantileLoss(model.config.quantiles());
-        this.parameters = model.parameters();
+        List<Variable> parameters = model.parameters();
         this.optimizer = switch (settings.optimizer()) {
             case "adam" -> new Adam(parameters, settings.learningRate(), 0.9, 0.999, 1e-8, settings.weightDecay(), false);
             case "adamw" -> new AdamW(parameters, settings.learningRate(), settings.weightDecay());
@@ -74,8 +71,8 @@ public final class Trainer implements AutoCloseable {
         if (backends != null) {
             this.backend = backends.create(model, optimizer, settings);
         } else if (settings.device().equals("cpu")) {
-            this.backend = TrainingBackend.cpu(new DataParallelEngine(model, loss, settings.workers(), settings.shards()),
-                    parameters, optimizer);
+            this.backend = TrainingBackend.cpu(new DataParallelEngine(model, new QuantileLoss(model.config.quantiles()),
+                    settings.workers(), settings.shards()), parameters, optimizer);
         } else {
             this.backend = Accelerator.require(settings.device()).trainingBackend(model, optimizer, settings);
         }
@@ -224,14 +221,6 @@ public final class Trainer implements AutoCloseable {
     @Override
     public void close() {
         backend.close();
-    }
-
-    /**
-     * Makes the model hold the trained weights (a no-op on the CPU; an accelerator copies them back). Call it
-     * after {@link #fit} before using the model object directly.
-     */
-    public void copyWeightsToModel() {
-        backend.copyToHost();
     }
 
     public Optimizer optimizer() {
