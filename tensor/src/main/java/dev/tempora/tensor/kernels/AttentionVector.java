@@ -28,15 +28,6 @@ final class AttentionVector {
     private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, S.vectorShape());
     private static final int L = Species.LANES;
 
-    // Lane numbers, loaded as vectors (addIndex is not intrinsified and would box).
-    private static final float[] LANE_FLOATS = new float[L];
-
-    static {
-        for (int i = 0; i < L; i++) {
-            LANE_FLOATS[i] = i;
-        }
-    }
-
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private AttentionVector() {}
@@ -121,7 +112,7 @@ final class AttentionVector {
     }
 
     private static FloatVector queryIndices(int q0) {
-        return FloatVector.fromArray(S, LANE_FLOATS, 0).add(q0);
+        return FloatVector.fromArray(S, Species.LANE_FLOATS, 0).add(q0);
     }
 
     static void forward(AttentionKernels.Geometry geo, float[] q, float[] k, float[] v, float dropout, long seed,

@@ -15,14 +15,6 @@ final class ElementwiseVector {
     private static final VectorSpecies<Float> S = Species.FLOAT;
     private static final int L = Species.LANES;
 
-    private static final float[] LANE_FLOATS = new float[L];
-
-    static {
-        for (int i = 0; i < L; i++) {
-            LANE_FLOATS[i] = i;
-        }
-    }
-
     private ElementwiseVector() {}
 
     static void unary(UnaryOp op, float p, float q, float[] x, int xo, float[] out, int oo, int n) {
@@ -213,7 +205,7 @@ final class ElementwiseVector {
     static void addRowInPlace(float[] y, int yo, float[] row, int ro, int rows, int n) {
         int last = n - L;
         int full = n / L;
-        FloatVector tail = load(row, ro + last).blend(0f, FloatVector.fromArray(S, LANE_FLOATS, 0)
+        FloatVector tail = load(row, ro + last).blend(0f, FloatVector.fromArray(S, Species.LANE_FLOATS, 0)
                 .compare(VectorOperators.LT, full * L - last));
         for (int r = 0; r < rows; r++) {
             int yr = yo + r * n;

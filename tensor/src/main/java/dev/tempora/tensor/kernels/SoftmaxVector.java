@@ -17,20 +17,13 @@ final class SoftmaxVector {
 
     private static final VectorSpecies<Float> S = Species.FLOAT;
     private static final int L = Species.LANES;
-    private static final float[] LANE_FLOATS = new float[L];
-
-    static {
-        for (int i = 0; i < L; i++) {
-            LANE_FLOATS[i] = i;
-        }
-    }
 
     private SoftmaxVector() {}
 
     static void softmaxRows(float[] x, int xo, float[] y, int yo, int rows, int len) {
         int last = len - L;
         int vectors = (len + L - 1) / L;
-        FloatVector lanes = FloatVector.fromArray(S, LANE_FLOATS, 0);
+        FloatVector lanes = FloatVector.fromArray(S, Species.LANE_FLOATS, 0);
         for (int r = 0; r < rows; r++) {
             int xs = xo + r * len;
             int ys = yo + r * len;
@@ -60,7 +53,7 @@ final class SoftmaxVector {
     static void logSoftmaxRows(float[] x, int xo, float[] y, int yo, int rows, int len) {
         int last = len - L;
         int vectors = (len + L - 1) / L;
-        FloatVector lanes = FloatVector.fromArray(S, LANE_FLOATS, 0);
+        FloatVector lanes = FloatVector.fromArray(S, Species.LANE_FLOATS, 0);
         for (int r = 0; r < rows; r++) {
             int xs = xo + r * len;
             int ys = yo + r * len;
@@ -86,7 +79,7 @@ final class SoftmaxVector {
     static void softmaxBackwardRows(float[] y, int yo, float[] g, int go, float[] gx, int gxo, int rows, int len) {
         int last = len - L;
         int vectors = (len + L - 1) / L;
-        FloatVector lanes = FloatVector.fromArray(S, LANE_FLOATS, 0);
+        FloatVector lanes = FloatVector.fromArray(S, Species.LANE_FLOATS, 0);
         for (int r = 0; r < rows; r++) {
             int ys = yo + r * len;
             int gs = go + r * len;
@@ -109,7 +102,7 @@ final class SoftmaxVector {
     static void logSoftmaxBackwardRows(float[] y, int yo, float[] g, int go, float[] gx, int gxo, int rows, int len) {
         int last = len - L;
         int vectors = (len + L - 1) / L;
-        FloatVector lanes = FloatVector.fromArray(S, LANE_FLOATS, 0);
+        FloatVector lanes = FloatVector.fromArray(S, Species.LANE_FLOATS, 0);
         for (int r = 0; r < rows; r++) {
             int ys = yo + r * len;
             int gs = go + r * len;

@@ -13,6 +13,17 @@ final class Species {
             ? FloatVector.SPECIES_PREFERRED
             : VectorSpecies.of(float.class, VectorShape.forBitSize(VectorSupport.BITS));
     static final int LANES = FLOAT.length();
+    /**
+     * The lane numbers 0, 1, …, LANES − 1 as floats, for kernels to load as a vector and compare
+     * against a position (VectorSpecies.addIndex is not intrinsified and would box).
+     */
+    static final float[] LANE_FLOATS = new float[LANES];
+
+    static {
+        for (int i = 0; i < LANES; i++) {
+            LANE_FLOATS[i] = i;
+        }
+    }
 
     private Species() {}
 }

@@ -14,13 +14,6 @@ final class WeightedSumVector {
 
     private static final VectorSpecies<Float> S = Species.FLOAT;
     private static final int L = Species.LANES;
-    private static final float[] LANE_FLOATS = new float[L];
-
-    static {
-        for (int i = 0; i < L; i++) {
-            LANE_FLOATS[i] = i;
-        }
-    }
 
     private WeightedSumVector() {}
 
@@ -48,7 +41,7 @@ final class WeightedSumVector {
         int n = x.length;
         int last = len - L;
         int vectors = (len + L - 1) / L;
-        FloatVector lanes = FloatVector.fromArray(S, LANE_FLOATS, 0);
+        FloatVector lanes = FloatVector.fromArray(S, Species.LANE_FLOATS, 0);
         for (int r = 0; r < rows; r++) {
             int row = r * len;
             for (int v = 0; v < n; v++) {
