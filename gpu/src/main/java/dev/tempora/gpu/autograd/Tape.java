@@ -57,11 +57,6 @@ public final class Tape {
         return training;
     }
 
-    /** Closures recorded so far. */
-    public int size() {
-        return entries.size();
-    }
-
     /**
      * The result of an op over {@code inputs}: it requires a gradient when this tape records and some input
      * does, and then {@code backward} (given the result's gradient) is recorded.

@@ -213,16 +213,8 @@ public final class DeviceTemporalFusionTransformer implements AutoCloseable {
         return m;
     }
 
-    public GpuDevice device() {
-        return device;
-    }
-
     public TftConfig config() {
         return config;
-    }
-
-    TemporalFusionTransformer cpuModel() {
-        return cpu;
     }
 
     DeviceDropoutSeeds seeds() {
@@ -370,11 +362,6 @@ public final class DeviceTemporalFusionTransformer implements AutoCloseable {
         return parameters.gradient(name);
     }
 
-    /** The current value of the parameter {@code name}, downloaded. */
-    public Tensor parameter(String name) {
-        return parameters.get(name).value().toTensor();
-    }
-
     /** Writes the device's parameter values into the CPU model this was built from. */
     public void copyParametersToCpu() {
         parameters.copyTo();
@@ -385,23 +372,14 @@ public final class DeviceTemporalFusionTransformer implements AutoCloseable {
         parameters.copyFrom();
     }
 
-    public void setLearningRate(double lr) {
-        optimizer.setLearningRate(lr);
-    }
-
     /** Training steps taken (Adam's step count). */
     public long steps() {
         return optimizer.steps();
     }
 
-    private void closeGraph() {
-        graphs.values().forEach(DeviceDriver.Graph::close);
-        graphs.clear();
-    }
-
     @Override
     public void close() {
-        closeGraph();
+        graphs.values().forEach(DeviceDriver.Graph::close);
         optimizer.close();
         clipping.close();
         seeds.close();
