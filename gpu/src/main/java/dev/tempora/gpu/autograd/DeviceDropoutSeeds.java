@@ -45,11 +45,6 @@ public final class DeviceDropoutSeeds implements AutoCloseable {
         return used++;
     }
 
-    /** The seed loaded into {@code slot}, on the host (for ops that take their seed as an argument). */
-    public long seed(int slot) {
-        return seeds[slot];
-    }
-
     /** The device address of slot 0 (64-bit words). */
     public long address() {
         return buffer.address();

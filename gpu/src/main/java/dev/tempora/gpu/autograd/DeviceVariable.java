@@ -61,10 +61,6 @@ public final class DeviceVariable {
         return requiresGrad;
     }
 
-    public boolean isParameter() {
-        return parameter;
-    }
-
     public int[] shape() {
         return value.shape();
     }

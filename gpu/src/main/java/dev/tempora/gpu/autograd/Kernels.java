@@ -11,7 +11,24 @@ final class Kernels {
     /** Below this many rows one block sums a column alone (no second pass). */
     private static final int SINGLE_CHUNK_ROWS = 2048;
 
+    /** The column-sum kernels' block: 32 columns by 8 rows. */
+    private static final int[] COLUMN_BLOCK = {32, 8, 1};
+
     private Kernels() {
+    }
+
+    /** The blocks across n columns, 32 columns each. */
+    private static int columnBlocks(int n) {
+        return (n + 31) / 32;
+    }
+
+    /** The chunks a sum over r rows is cut into (one block each): 1 up to {@link #SINGLE_CHUNK_ROWS} rows. */
+    private static int chunks(int r) {
+        return r <= SINGLE_CHUNK_ROWS ? 1 : Math.min((r + ROWS_PER_CHUNK - 1) / ROWS_PER_CHUNK, 65535);
+    }
+
+    private static int rowsPerChunk(int r, int chunks) {
+        return (r + chunks - 1) / chunks;
     }
 
     /** y = alpha·x, or y += alpha·x when accumulating. */
@@ -25,22 +42,20 @@ final class Kernels {
      * every run).
      */
     static void sumMiddle(GpuDevice device, long a, long b, long out, boolean accumulate, int outer, int r, int inner) {
-        int columnBlocks = (inner + 31) / 32;
-        int chunks = r <= SINGLE_CHUNK_ROWS ? 1 : Math.min((r + ROWS_PER_CHUNK - 1) / ROWS_PER_CHUNK, 65535);
-        int rowsPerChunk = (r + chunks - 1) / chunks;
         if (outer > 65535) {
             throw new IllegalArgumentException("sumMiddle: " + outer + " outer rows exceed a grid's y limit");
         }
+        int chunks = chunks(r);
         if (chunks == 1) {
-            device.launch("reduce_middle", new int[] {columnBlocks, outer, 1}, new int[] {32, 8, 1}, 0,
+            device.launch("reduce_middle", new int[] {columnBlocks(inner), outer, 1}, COLUMN_BLOCK, 0,
                     new KernelArguments().pointer(a).pointer(b).pointer(out).i32(outer).i32(r).i32(inner)
                             .i32(Math.max(r, 1)).i32(accumulate ? 1 : 0));
             return;
         }
         try (DeviceTensor partial = device.empty(chunks, outer * inner)) {
-            device.launch("reduce_middle", new int[] {columnBlocks, outer, chunks}, new int[] {32, 8, 1}, 0,
+            device.launch("reduce_middle", new int[] {columnBlocks(inner), outer, chunks}, COLUMN_BLOCK, 0,
                     new KernelArguments().pointer(a).pointer(b).pointer(partial.address()).i32(outer).i32(r).i32(inner)
-                            .i32(rowsPerChunk).i32(0));
+                            .i32(rowsPerChunk(r, chunks)).i32(0));
             device.launch("sum_chunks", outer * inner, new KernelArguments().pointer(partial.address()).pointer(out)
                     .i32(chunks).i32(outer * inner).f32(1f).i32(accumulate ? 1 : 0));
         }
@@ -66,17 +81,14 @@ final class Kernels {
      */
     static void columnSumsPair(GpuDevice device, long a0, long out0, boolean accumulate0, long a1, long out1,
                                boolean accumulate1, int outer, int rows, int n) {
-        int columnBlocks = (n + 31) / 32;
-        int chunks = rows <= SINGLE_CHUNK_ROWS ? 1 : Math.min((rows + ROWS_PER_CHUNK - 1) / ROWS_PER_CHUNK, 65535);
-        int rowsPerChunk = (rows + chunks - 1) / chunks;
         if (2L * outer > 65535) {
             throw new IllegalArgumentException("columnSumsPair: " + outer + " blocks exceed a grid's y limit");
         }
-        int[] grid = {columnBlocks, 2 * outer, chunks};
-        int[] block = {32, 8, 1};
+        int chunks = chunks(rows);
+        int[] grid = {columnBlocks(n), 2 * outer, chunks};
         if (chunks == 1) {
-            device.launch("column_sums_pair", grid, block, 0, new KernelArguments().pointer(a0).pointer(a1).pointer(out0)
-                    .pointer(out1).i32(rows).i32(n).i32(Math.max(rows, 1)).i32(accumulate0 ? 1 : 0)
+            device.launch("column_sums_pair", grid, COLUMN_BLOCK, 0, new KernelArguments().pointer(a0).pointer(a1)
+                    .pointer(out0).pointer(out1).i32(rows).i32(n).i32(Math.max(rows, 1)).i32(accumulate0 ? 1 : 0)
                     .i32(accumulate1 ? 1 : 0).i32(outer));
             return;
         }
@@ -84,8 +96,9 @@ final class Kernels {
         try (DeviceTensor partial = device.empty(2, chunks, count)) {
             long partial0 = partial.address();
             long partial1 = partial.address((long) chunks * count);
-            device.launch("column_sums_pair", grid, block, 0, new KernelArguments().pointer(a0).pointer(a1)
-                    .pointer(partial0).pointer(partial1).i32(rows).i32(n).i32(rowsPerChunk).i32(0).i32(0).i32(outer));
+            device.launch("column_sums_pair", grid, COLUMN_BLOCK, 0, new KernelArguments().pointer(a0).pointer(a1)
+                    .pointer(partial0).pointer(partial1).i32(rows).i32(n).i32(rowsPerChunk(rows, chunks)).i32(0).i32(0)
+                    .i32(outer));
             device.launch("sum_chunks_pair", 2 * count, new KernelArguments().pointer(partial0).pointer(partial1)
                     .pointer(out0).pointer(out1).i32(chunks).i32(count).i32(accumulate0 ? 1 : 0)
                     .i32(accumulate1 ? 1 : 0));

@@ -5,6 +5,7 @@ import dev.tempora.gpu.DeviceTensor;
 import dev.tempora.gpu.GpuDevice;
 import dev.tempora.gpu.driver.KernelArguments;
 import java.util.Arrays;
+import java.util.function.Consumer;
 
 /**
  * One LSTM layer over a batch-first sequence with per-sample lengths, as
@@ -95,8 +96,7 @@ public final class LstmOps {
         device.launch("lstm_forward" + suffix, grid, block, shared,
                 suffix.isEmpty() ? forwardArguments.i32(sharedWeights ? 1 : 0) : forwardArguments);
 
-        DeviceVariable[] outputs = new DeviceVariable[3];
-        Runnable backward = () -> {
+        Consumer<DeviceVariable[]> backward = outputs -> {
             DeviceTensor gOut = Tape.gradientOf(outputs[0]);
             DeviceTensor gHn = Tape.gradientOf(outputs[1]);
             DeviceTensor gCn = Tape.gradientOf(outputs[2]);
@@ -143,7 +143,6 @@ public final class LstmOps {
         };
         DeviceVariable[] made = tape.results(new DeviceTensor[] {out, hn, cn}, backward, x, h0, c0, weightIh, weightHh,
                 biasIh, biasHh);
-        System.arraycopy(made, 0, outputs, 0, 3);
         return new Result(made[0], made[1], made[2]);
     }
 }

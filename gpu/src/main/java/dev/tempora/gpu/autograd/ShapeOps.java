@@ -102,13 +102,12 @@ public final class ShapeOps {
         for (int m = 0; m < n; m++) {
             views[m] = x.value().slice((long) m * per, shape);
         }
-        DeviceVariable[][] outs = new DeviceVariable[1][];
-        outs[0] = tape.results(views, () -> {
+        return tape.results(views, outs -> {
             DeviceTensor g = device.empty(x.shape());
             long[] sources = new long[n];
             int[] widths = new int[MAX_LIST];
             for (int m = 0; m < n; m++) {
-                DeviceTensor gm = Tape.gradientOf(outs[0][m]);
+                DeviceTensor gm = Tape.gradientOf(outs[m]);
                 sources[m] = gm != null ? gm.address() : device.zeros(shape).address();
                 widths[m] = per;
             }
@@ -116,7 +115,6 @@ public final class ShapeOps {
                     .i32(1).i32(n * per).pointer(g.address()));
             x.takeGradient(g);
         }, x);
-        return outs[0];
     }
 
     /** The product of the sizes before {@code axis}. */

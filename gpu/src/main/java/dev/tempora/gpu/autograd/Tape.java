@@ -57,22 +57,12 @@ public final class Tape {
         return training;
     }
 
-    /** Closures recorded so far. */
-    public int size() {
-        return entries.size();
-    }
-
     /**
      * The result of an op over {@code inputs}: it requires a gradient when this tape records and some input
      * does, and then {@code backward} (given the result's gradient) is recorded.
      */
     DeviceVariable result(DeviceTensor value, Consumer<DeviceTensor> backward, DeviceVariable... inputs) {
-        boolean requires = false;
-        if (training) {
-            for (DeviceVariable v : inputs) {
-                requires |= v != null && v.requiresGrad();
-            }
-        }
+        boolean requires = recordsFor(inputs);
         DeviceVariable out = DeviceVariable.result(value, requires);
         if (requires) {
             entries.add(new Entry(new DeviceVariable[] {out}, () -> backward.accept(out.grad())));
@@ -82,24 +72,31 @@ public final class Tape {
 
     /**
      * The outputs of an op with several: each requires a gradient when this tape records and some input does,
-     * and then {@code backward} is recorded once for all of them. It reads each output's gradient through
-     * {@link #gradientOf}, null for an output the backward did not reach.
+     * and then {@code backward} is recorded once for all of them. It is given the outputs and reads each one's
+     * gradient through {@link #gradientOf}, null for an output the backward did not reach.
      */
-    DeviceVariable[] results(DeviceTensor[] values, Runnable backward, DeviceVariable... inputs) {
-        boolean requires = false;
-        if (training) {
-            for (DeviceVariable v : inputs) {
-                requires |= v != null && v.requiresGrad();
-            }
-        }
+    DeviceVariable[] results(DeviceTensor[] values, Consumer<DeviceVariable[]> backward, DeviceVariable... inputs) {
+        boolean requires = recordsFor(inputs);
         DeviceVariable[] outs = new DeviceVariable[values.length];
         for (int i = 0; i < values.length; i++) {
             outs[i] = DeviceVariable.result(values[i], requires);
         }
         if (requires) {
-            entries.add(new Entry(outs, backward));
+            entries.add(new Entry(outs, () -> backward.accept(outs)));
         }
         return outs;
+    }
+
+    /** Whether an op over {@code inputs} is recorded: this tape records and some input needs a gradient. */
+    private boolean recordsFor(DeviceVariable[] inputs) {
+        if (training) {
+            for (DeviceVariable v : inputs) {
+                if (v != null && v.requiresGrad()) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** The gradient this backward pass gave {@code v}, or null when it gave none. */

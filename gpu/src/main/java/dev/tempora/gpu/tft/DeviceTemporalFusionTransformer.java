@@ -14,6 +14,8 @@ import dev.tempora.gpu.autograd.LossOps;
 import dev.tempora.gpu.autograd.Tape;
 import dev.tempora.gpu.driver.DeviceDriver;
 import dev.tempora.models.FeatureInterpolation;
+import dev.tempora.models.Module;
+import dev.tempora.models.ResampleNorm;
 import dev.tempora.models.TemporalFusionTransformer;
 import dev.tempora.models.TftConfig;
 import dev.tempora.tensor.Tensor;
@@ -40,7 +42,6 @@ public final class DeviceTemporalFusionTransformer implements AutoCloseable {
     private static final int SEED_SLOTS = 256;
 
     private final GpuDevice device;
-    private final TemporalFusionTransformer cpu;
     private final TftConfig config;
     final DeviceTftParameters parameters;
     /** Per variable selection, its single-variable GRNs in groups of equal shape (see {@link #singleGrnGroups}). */
@@ -78,7 +79,6 @@ public final class DeviceTemporalFusionTransformer implements AutoCloseable {
                                            double learningRate, double weightDecay, float maxGradNorm,
                                            boolean captureSteps) {
         this.device = device;
-        this.cpu = model;
         this.config = model.config;
         this.grnGroups = singleGrnGroups(model);
         List<List<String>> layoutGroups = new ArrayList<>(attentionGroups(config));
@@ -104,7 +104,7 @@ public final class DeviceTemporalFusionTransformer implements AutoCloseable {
         this.lossValue = device.zeros(1);
         this.normValue = device.zeros(1);
         this.captureSteps = captureSteps;
-        makeInterpolations();
+        makeInterpolations(model);
     }
 
     /** The attention heads' query and key projections, laid out as one (heads·d, H) matrix and one bias each. */
@@ -181,27 +181,18 @@ public final class DeviceTemporalFusionTransformer implements AutoCloseable {
     }
 
     /**
-     * The interpolation matrices of every ResampleNorm that changes sizes, uploaded once (a captured step may
-     * copy nothing from the host): a GRN's (its fc1's input size to its output size) and the variable
-     * selections' embeddings (embedding size to the hidden size).
+     * The interpolation matrices of every ResampleNorm under {@code module} that changes sizes (the GRNs'
+     * residuals, the variable selections' embeddings), uploaded once: a captured step may copy nothing from
+     * the host.
      */
-    private void makeInterpolations() {
-        for (String name : cpu.stateDict().keySet()) {
-            if (name.endsWith(".resample_norm.mask")) {
-                String grn = name.substring(0, name.length() - ".resample_norm.mask".length());
-                makeInterpolation(parameters.get(grn + ".fc1.weight").size(1), parameters.get(name).numel());
-            }
-        }
-        for (String v : config.categoricalVariables()) {
-            makeInterpolation(config.embeddingSize(v), config.hiddenSize());
-        }
-    }
-
-    private void makeInterpolation(int in, int out) {
-        if (in != out) {
+    private void makeInterpolations(Module module) {
+        if (module instanceof ResampleNorm r && r.inputSize != r.outputSize) {
+            int in = r.inputSize;
+            int out = r.outputSize;
             interpolations.computeIfAbsent((long) in << 32 | out,
                     key -> DeviceVariable.constant(device.upload(FeatureInterpolation.matrix(in, out))));
         }
+        module.children().values().forEach(this::makeInterpolations);
     }
 
     /** The constant (in, out) interpolation matrix. */
@@ -213,16 +204,8 @@ public final class DeviceTemporalFusionTransformer implements AutoCloseable {
         return m;
     }
 
-    public GpuDevice device() {
-        return device;
-    }
-
     public TftConfig config() {
         return config;
-    }
-
-    TemporalFusionTransformer cpuModel() {
-        return cpu;
     }
 
     DeviceDropoutSeeds seeds() {
@@ -370,11 +353,6 @@ public final class DeviceTemporalFusionTransformer implements AutoCloseable {
         return parameters.gradient(name);
     }
 
-    /** The current value of the parameter {@code name}, downloaded. */
-    public Tensor parameter(String name) {
-        return parameters.get(name).value().toTensor();
-    }
-
     /** Writes the device's parameter values into the CPU model this was built from. */
     public void copyParametersToCpu() {
         parameters.copyTo();
@@ -385,23 +363,14 @@ public final class DeviceTemporalFusionTransformer implements AutoCloseable {
         parameters.copyFrom();
     }
 
-    public void setLearningRate(double lr) {
-        optimizer.setLearningRate(lr);
-    }
-
     /** Training steps taken (Adam's step count). */
     public long steps() {
         return optimizer.steps();
     }
 
-    private void closeGraph() {
-        graphs.values().forEach(DeviceDriver.Graph::close);
-        graphs.clear();
-    }
-
     @Override
     public void close() {
-        closeGraph();
+        graphs.values().forEach(DeviceDriver.Graph::close);
         optimizer.close();
         clipping.close();
         seeds.close();

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * One forward pass of the device TFT on a tape: {@code TemporalFusionTransformer.forward} and its layers
@@ -148,14 +149,23 @@ final class TftForward {
 
     /** PTF's ResampleNorm: interpolate the features to {@code out}, gate by 2σ(mask), LayerNorm. */
     private DeviceVariable resampleNorm(String name, DeviceVariable x, int out) {
+        return resampleNorm(x, out, model.has(name + ".mask"), suffix -> model.p(name + suffix));
+    }
+
+    /**
+     * A ResampleNorm whose parameters {@code parameter} gives by suffix ({@code .mask}, {@code .norm.weight},
+     * {@code .norm.bias}): one layer's, or a group's stacked over the members' stacked x.
+     */
+    private DeviceVariable resampleNorm(DeviceVariable x, int out, boolean gated,
+                                        Function<String, DeviceVariable> parameter) {
         int in = x.size(-1);
         if (in != out) {
             x = LinearOps.matmul(tape, x, model.interpolation(in, out));
         }
-        if (model.has(name + ".mask")) {
-            x = ElementwiseOps.maskGate(tape, x, model.p(name + ".mask"));
+        if (gated) {
+            x = ElementwiseOps.maskGate(tape, x, parameter.apply(".mask"));
         }
-        return NormOps.layerNorm(tape, x, model.p(name + ".norm.weight"), model.p(name + ".norm.bias"), EPS);
+        return NormOps.layerNorm(tape, x, parameter.apply(".norm.weight"), parameter.apply(".norm.bias"), EPS);
     }
 
     /** PTF's GatedResidualNetwork: fc1(x) [+ context(c)] → ELU → fc2 → GateAddNorm with the (resampled) residual. */
@@ -229,18 +239,10 @@ final class TftForward {
         String first = names.get(0);
         DeviceVariable x = ShapeOps.stack(tape, members.stream().map(inputs::get).toArray(DeviceVariable[]::new));
         int out = model.p(first + ".gate_norm.add_norm.norm.weight").numel();
-        DeviceVariable residual = x;
-        if (model.has(first + ".resample_norm.norm.weight")) {
-            int in = x.size(-1);
-            if (in != out) {
-                residual = LinearOps.matmul(tape, residual, model.interpolation(in, out));
-            }
-            if (model.has(first + ".resample_norm.mask")) {
-                residual = ElementwiseOps.maskGate(tape, residual, stacked(names, ".resample_norm.mask"));
-            }
-            residual = NormOps.layerNorm(tape, residual, stacked(names, ".resample_norm.norm.weight"),
-                    stacked(names, ".resample_norm.norm.bias"), EPS);
-        }
+        DeviceVariable residual = model.has(first + ".resample_norm.norm.weight")
+                ? resampleNorm(x, out, model.has(first + ".resample_norm.mask"),
+                        suffix -> stacked(names, ".resample_norm" + suffix))
+                : x;
         DeviceVariable h = groupedLinear(names, ".fc1", x);
         h = groupedLinear(names, ".fc2", ElementwiseOps.elu(tape, h));
         int[] memberSlots = members.stream().mapToInt(slots::get).toArray();
