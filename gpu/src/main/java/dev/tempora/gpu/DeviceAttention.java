@@ -43,7 +43,7 @@ public final class DeviceAttention {
                                DeviceTensor encoderLengths, DeviceTensor decoderLengths, boolean causal, float dropout,
                                boolean training, long seed, DeviceTensor output, DeviceTensor weights) {
         forward(queries, keys, values, encoderLengths, decoderLengths, causal, dropout, training, seed, 0, 0, output,
-                weights);
+                weights, null);
     }
 
     /**
@@ -59,7 +59,7 @@ public final class DeviceAttention {
                                boolean training, long seedsAddress, int seedSlot, DeviceTensor output,
                                DeviceTensor weights) {
         forward(queries, keys, values, encoderLengths, decoderLengths, causal, dropout, training, 0L, seedsAddress,
-                seedSlot, output, weights);
+                seedSlot, output, weights, null);
     }
 
     /**
@@ -117,14 +117,6 @@ public final class DeviceAttention {
     private static void forward(DeviceTensor queries, DeviceTensor keys, DeviceTensor values,
                                 DeviceTensor encoderLengths, DeviceTensor decoderLengths, boolean causal, float dropout,
                                 boolean training, long seed, long seedsAddress, int seedSlot, DeviceTensor output,
-                                DeviceTensor weights) {
-        forward(queries, keys, values, encoderLengths, decoderLengths, causal, dropout, training, seed, seedsAddress,
-                seedSlot, output, weights, null);
-    }
-
-    private static void forward(DeviceTensor queries, DeviceTensor keys, DeviceTensor values,
-                                DeviceTensor encoderLengths, DeviceTensor decoderLengths, boolean causal, float dropout,
-                                boolean training, long seed, long seedsAddress, int seedSlot, DeviceTensor output,
                                 DeviceTensor weights, DeviceTensor stats) {
         Geometry g = Geometry.of(queries, keys, values, encoderLengths, decoderLengths);
         g.expect("output", output, g.batch, g.td, g.d);
@@ -177,8 +169,8 @@ public final class DeviceAttention {
                                 DeviceTensor weights, DeviceTensor encoderLengths, DeviceTensor decoderLengths,
                                 boolean causal, float dropout, boolean training, long seed, DeviceTensor gradQueries,
                                 DeviceTensor gradKeys, DeviceTensor gradValues) {
-        backward(gradOutput, queries, keys, values, weights, encoderLengths, decoderLengths, causal, dropout, training,
-                seed, 0, 0, gradQueries, gradKeys, gradValues);
+        backward(gradOutput, queries, keys, values, weights, null, encoderLengths, decoderLengths, causal, dropout,
+                training, seed, 0, 0, gradQueries, gradKeys, gradValues);
     }
 
     /**
@@ -212,14 +204,6 @@ public final class DeviceAttention {
                                 DeviceTensor gradQueries, DeviceTensor gradKeys, DeviceTensor gradValues) {
         backward(gradOutput, queries, keys, values, weights, null, encoderLengths, decoderLengths, causal, dropout,
                 training, 0L, seedsAddress, seedSlot, gradQueries, gradKeys, gradValues);
-    }
-
-    private static void backward(DeviceTensor gradOutput, DeviceTensor queries, DeviceTensor keys, DeviceTensor values,
-                                 DeviceTensor weights, DeviceTensor encoderLengths, DeviceTensor decoderLengths,
-                                 boolean causal, float dropout, boolean training, long seed, long seedsAddress,
-                                 int seedSlot, DeviceTensor gradQueries, DeviceTensor gradKeys, DeviceTensor gradValues) {
-        backward(gradOutput, queries, keys, values, weights, null, encoderLengths, decoderLengths, causal, dropout,
-                training, seed, seedsAddress, seedSlot, gradQueries, gradKeys, gradValues);
     }
 
     private static void backward(DeviceTensor gradOutput, DeviceTensor queries, DeviceTensor keys, DeviceTensor values,
