@@ -1,6 +1,8 @@
 package dev.tempora.gpu;
 
 import dev.tempora.gpu.driver.KernelArguments;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 
 /**
  * A list of device tensors cut into chunks of at most {@link #CHUNK} elements, one block per chunk, and the
@@ -49,46 +51,31 @@ final class ChunkTable implements AutoCloseable {
         }
         this.totalElements = total;
         this.chunks = (int) chunkCount;
-        // Layout in 32-bit words: first (2n), second (2n), sizes (n), offsets (n), chunk tensors (c), chunk starts (c);
-        // the 64-bit addresses come first so that they are aligned.
+        // Layout: first (n longs), second (n longs), sizes (n ints), offsets (n ints), chunk tensors (c ints), chunk
+        // starts (c ints); the 64-bit addresses come first so that they are aligned. Little-endian, as the device
+        // reads it; uploaded as 64-bit words, the last padded.
         int n = tensors;
-        int[] words = new int[6 * n + 2 * chunks];
+        ByteBuffer bytes = ByteBuffer.allocate(8 * Math.max(1, (6 * n + 2 * chunks + 1) / 2))
+                .order(ByteOrder.LITTLE_ENDIAN);
         int offset = 0;
         int chunk = 0;
         for (int i = 0; i < n; i++) {
-            putLong(words, 2 * i, first[i]);
-            putLong(words, 2 * n + 2 * i, second == null ? 0 : second[i]);
-            words[4 * n + i] = sizes[i];
-            words[5 * n + i] = offset;
+            bytes.putLong(8 * i, first[i]);
+            bytes.putLong(8 * (n + i), second == null ? 0 : second[i]);
+            bytes.putInt(16 * n + 4 * i, sizes[i]);
+            bytes.putInt(20 * n + 4 * i, offset);
             for (int start = 0; start < sizes[i]; start += CHUNK) {
-                words[6 * n + chunk] = i;
-                words[6 * n + chunks + chunk] = start;
+                bytes.putInt(24 * n + 4 * chunk, i);
+                bytes.putInt(24 * n + 4 * (chunks + chunk), start);
                 chunk++;
             }
             offset += sizes[i];
         }
-        this.table = device.driver().allocate(4L * Math.max(1, words.length));
+        long[] words = new long[bytes.capacity() / 8];
+        bytes.asLongBuffer().get(words);
+        this.table = device.driver().allocate(8L * words.length);
         this.partials = device.driver().allocate(8L * Math.max(1, chunks));
-        uploadWords(device, table, words);
-    }
-
-    private static void putLong(int[] words, int at, long value) {
-        words[at] = (int) value; // little-endian, as the device reads a long long
-        words[at + 1] = (int) (value >>> 32);
-    }
-
-    /** Uploads 32-bit words through the float upload, bit for bit. */
-    static void uploadWords(GpuDevice device, long address, int[] words) {
-        float[] bits = new float[words.length];
-        for (int i = 0; i < words.length; i++) {
-            bits[i] = Float.intBitsToFloat(words[i]);
-            // A NaN pattern could in principle be canonicalised on the way (never on x86-64 or AArch64); refuse
-            // rather than upload a wrong address.
-            if (Float.floatToRawIntBits(bits[i]) != words[i]) {
-                throw new IllegalStateException("this JVM does not keep NaN payloads: cannot upload an address table");
-            }
-        }
-        device.driver().upload(address, bits, 0, bits.length);
+        device.driver().upload(table, words, 0, words.length);
     }
 
     int chunks() {

@@ -30,19 +30,19 @@ public final class CudaAccelerator implements Accelerator {
 
     @Override
     public TrainingBackend trainingBackend(TemporalFusionTransformer model, Optimizer optimizer, TrainerSettings settings) {
-        GpuDevice.Availability a = GpuDevice.probe();
-        if (!a.available()) {
-            throw new IllegalStateException("CUDA is unavailable: " + a.reason());
-        }
-        return new CudaTrainingBackend(a.device(), model, optimizer, settings);
+        return new CudaTrainingBackend(device(), model, optimizer, settings);
     }
 
     @Override
     public InferenceBackend inferenceBackend(TemporalFusionTransformer model) {
+        return new CudaInferenceBackend(device(), model);
+    }
+
+    private static GpuDevice device() {
         GpuDevice.Availability a = GpuDevice.probe();
         if (!a.available()) {
             throw new IllegalStateException("CUDA is unavailable: " + a.reason());
         }
-        return new CudaInferenceBackend(a.device(), model);
+        return a.device();
     }
 }

@@ -1,14 +1,10 @@
 package dev.tempora.gpu;
 
 import dev.tempora.gpu.tft.DeviceTemporalFusionTransformer;
-import dev.tempora.gpu.tft.DeviceTftBatch;
 import dev.tempora.models.TemporalFusionTransformer;
 import dev.tempora.models.TftBatch;
 import dev.tempora.parallel.InferenceBackend;
 import dev.tempora.tensor.Tensor;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Forecasts on the GPU (`./tempora predict --device cuda`, `evaluate --device cuda`): the model's weights
@@ -17,30 +13,22 @@ import java.util.Map;
  */
 public final class CudaInferenceBackend implements InferenceBackend {
     private final DeviceTemporalFusionTransformer gpu;
-    private final Map<List<Integer>, DeviceTftBatch> buffers = new HashMap<>();
+    private final DeviceBatchBuffers buffers;
 
     public CudaInferenceBackend(GpuDevice device, TemporalFusionTransformer model) {
         // The optimiser it also builds is never stepped (a few buffers the size of the weights).
         this.gpu = new DeviceTemporalFusionTransformer(device, model, 1e-3, Float.POSITIVE_INFINITY, false);
+        this.buffers = new DeviceBatchBuffers(gpu);
     }
 
     @Override
     public Tensor predict(TftBatch inputs) {
-        List<Integer> shape = List.of(inputs.batchSize(), inputs.encoderSteps(), inputs.decoderSteps());
-        DeviceTftBatch b = buffers.get(shape);
-        if (b == null) {
-            b = gpu.upload(inputs, null);
-            buffers.put(shape, b);
-        } else {
-            b.copyFrom(inputs, null);
-        }
-        return gpu.predict(b);
+        return gpu.predict(buffers.fill(inputs, null));
     }
 
     @Override
     public void close() {
-        buffers.values().forEach(DeviceTftBatch::close);
-        buffers.clear();
+        buffers.close();
         gpu.close();
     }
 }

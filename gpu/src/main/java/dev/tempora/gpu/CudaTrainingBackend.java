@@ -2,17 +2,12 @@ package dev.tempora.gpu;
 
 import dev.tempora.autograd.Variable;
 import dev.tempora.gpu.tft.DeviceTemporalFusionTransformer;
-import dev.tempora.gpu.tft.DeviceTftBatch;
 import dev.tempora.models.Optimizer;
 import dev.tempora.models.TemporalFusionTransformer;
-import dev.tempora.models.TftBatch;
 import dev.tempora.parallel.TrainerSettings;
 import dev.tempora.parallel.TrainingBackend;
 import dev.tempora.parallel.TrainingBatch;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The {@link dev.tempora.parallel.Trainer}'s steps on a GPU: the weights, gradients and the optimiser's state
@@ -26,7 +21,7 @@ public final class CudaTrainingBackend implements TrainingBackend {
     private final DeviceTemporalFusionTransformer gpu;
     private final Optimizer cpuOptimizer;
     private final List<Variable> cpuParameters;
-    private final Map<List<Integer>, DeviceTftBatch> buffers = new HashMap<>();
+    private final DeviceBatchBuffers buffers;
 
     public CudaTrainingBackend(GpuDevice device, TemporalFusionTransformer model, Optimizer cpuOptimizer,
                                TrainerSettings settings) {
@@ -35,24 +30,12 @@ public final class CudaTrainingBackend implements TrainingBackend {
         float clip = settings.gradientClipVal() > 0 ? (float) settings.gradientClipVal() : Float.POSITIVE_INFINITY;
         this.gpu = new DeviceTemporalFusionTransformer(device, model, settings.optimizer(), settings.learningRate(),
                 settings.weightDecay(), clip, true);
-    }
-
-    /** The device buffers for batches of this shape, filled with {@code batch}. */
-    private DeviceTftBatch upload(TftBatch inputs, dev.tempora.tensor.Tensor target) {
-        List<Integer> shape = List.of(inputs.batchSize(), inputs.encoderSteps(), inputs.decoderSteps());
-        DeviceTftBatch b = buffers.get(shape);
-        if (b == null) {
-            b = gpu.upload(inputs, target);
-            buffers.put(shape, b);
-        } else {
-            b.copyFrom(inputs, target);
-        }
-        return b;
+        this.buffers = new DeviceBatchBuffers(gpu);
     }
 
     @Override
     public Step computeGradients(TrainingBatch batch, long seed, double maxNorm) {
-        gpu.computeClippedGradients(upload(batch.inputs(), batch.target()), seed);
+        gpu.computeClippedGradients(buffers.fill(batch.inputs(), batch.target()), seed);
         return new Step(gpu.lastLoss(), gpu.lastGradientNorm());
     }
 
@@ -72,7 +55,7 @@ public final class CudaTrainingBackend implements TrainingBackend {
         }
         double sum = 0;
         for (TrainingBatch b : batches) {
-            sum += gpu.validationLoss(upload(b.inputs(), b.target()), validSteps);
+            sum += gpu.validationLoss(buffers.fill(b.inputs(), b.target()), validSteps);
         }
         return sum;
     }
@@ -91,10 +74,7 @@ public final class CudaTrainingBackend implements TrainingBackend {
 
     @Override
     public void close() {
-        for (DeviceTftBatch b : new ArrayList<>(buffers.values())) {
-            b.close();
-        }
-        buffers.clear();
+        buffers.close();
         gpu.close();
     }
 }

@@ -43,7 +43,7 @@ public final class DeviceAttention {
                                DeviceTensor encoderLengths, DeviceTensor decoderLengths, boolean causal, float dropout,
                                boolean training, long seed, DeviceTensor output, DeviceTensor weights) {
         forward(queries, keys, values, encoderLengths, decoderLengths, causal, dropout, training, seed, 0, 0, output,
-                weights);
+                weights, null);
     }
 
     /**
@@ -59,7 +59,7 @@ public final class DeviceAttention {
                                boolean training, long seedsAddress, int seedSlot, DeviceTensor output,
                                DeviceTensor weights) {
         forward(queries, keys, values, encoderLengths, decoderLengths, causal, dropout, training, 0L, seedsAddress,
-                seedSlot, output, weights);
+                seedSlot, output, weights, null);
     }
 
     /**
@@ -117,14 +117,6 @@ public final class DeviceAttention {
     private static void forward(DeviceTensor queries, DeviceTensor keys, DeviceTensor values,
                                 DeviceTensor encoderLengths, DeviceTensor decoderLengths, boolean causal, float dropout,
                                 boolean training, long seed, long seedsAddress, int seedSlot, DeviceTensor output,
-                                DeviceTensor weights) {
-        forward(queries, keys, values, encoderLengths, decoderLengths, causal, dropout, training, seed, seedsAddress,
-                seedSlot, output, weights, null);
-    }
-
-    private static void forward(DeviceTensor queries, DeviceTensor keys, DeviceTensor values,
-                                DeviceTensor encoderLengths, DeviceTensor decoderLengths, boolean causal, float dropout,
-                                boolean training, long seed, long seedsAddress, int seedSlot, DeviceTensor output,
                                 DeviceTensor weights, DeviceTensor stats) {
         Geometry g = Geometry.of(queries, keys, values, encoderLengths, decoderLengths);
         g.expect("output", output, g.batch, g.td, g.d);
@@ -143,9 +135,10 @@ public final class DeviceAttention {
             return;
         }
         boolean weightsByFlash = flash && weights != null && g.flashForwardShared(true) <= SHARED_FLOATS;
-        if (weights != null && !weightsByFlash) {
-            // The weights from attention_forward; with the flash kernel supported, it runs again below without
-            // them, so that the output (and the statistics) are those of the flash kernel in every case.
+        if (!flash || (weights != null && !weightsByFlash)) {
+            // attention_forward: the output (and the weights, if asked for) where the flash kernel is not
+            // supported; where it is, the weights it cannot write, and it runs again below without them, so that
+            // the output (and the statistics) are those of the flash kernel in every case.
             int tile = g.queryTile();
             int shared = WARPS * (g.keys() + g.d) + tile * g.heads * g.d;
             g.checkShared("forward", shared);
@@ -153,25 +146,12 @@ public final class DeviceAttention {
                     new int[] {GpuDevice.BLOCK, 1, 1}, 4 * shared, new KernelArguments()
                             .pointer(queries.address()).pointer(keys.address()).pointer(values.address())
                             .pointer(encoderLengths.address()).pointer(decoderLengths.address())
-                            .pointer(output.address()).pointer(weights.address())
+                            .pointer(output.address()).pointer(weights == null ? 0 : weights.address())
                             .i32(g.te).i32(g.td).i32(g.heads).i32(g.d).i32(tile).i32(causal ? 1 : 0)
                             .f32(training ? dropout : 0f).i64(seed).pointer(seedsAddress).i32(seedSlot));
             if (!flash) {
                 return;
             }
-        }
-        if (!flash) { // neither weights nor statistics: the output alone
-            int tile = g.queryTile();
-            int shared = WARPS * (g.keys() + g.d) + tile * g.heads * g.d;
-            g.checkShared("forward", shared);
-            g.device().launch("attention_forward", new int[] {(g.td + tile - 1) / tile, g.batch, 1},
-                    new int[] {GpuDevice.BLOCK, 1, 1}, 4 * shared, new KernelArguments()
-                            .pointer(queries.address()).pointer(keys.address()).pointer(values.address())
-                            .pointer(encoderLengths.address()).pointer(decoderLengths.address())
-                            .pointer(output.address()).pointer(0)
-                            .i32(g.te).i32(g.td).i32(g.heads).i32(g.d).i32(tile).i32(causal ? 1 : 0)
-                            .f32(training ? dropout : 0f).i64(seed).pointer(seedsAddress).i32(seedSlot));
-            return;
         }
         int qpb = g.flashQueriesPerBlock();
         g.device().launch("attention_flash_forward_d" + g.flashHeadSize(), new int[] {(g.td + qpb - 1) / qpb, g.batch, 1},
@@ -189,8 +169,8 @@ public final class DeviceAttention {
                                 DeviceTensor weights, DeviceTensor encoderLengths, DeviceTensor decoderLengths,
                                 boolean causal, float dropout, boolean training, long seed, DeviceTensor gradQueries,
                                 DeviceTensor gradKeys, DeviceTensor gradValues) {
-        backward(gradOutput, queries, keys, values, weights, encoderLengths, decoderLengths, causal, dropout, training,
-                seed, 0, 0, gradQueries, gradKeys, gradValues);
+        backward(gradOutput, queries, keys, values, weights, null, encoderLengths, decoderLengths, causal, dropout,
+                training, seed, 0, 0, gradQueries, gradKeys, gradValues);
     }
 
     /**
@@ -224,14 +204,6 @@ public final class DeviceAttention {
                                 DeviceTensor gradQueries, DeviceTensor gradKeys, DeviceTensor gradValues) {
         backward(gradOutput, queries, keys, values, weights, null, encoderLengths, decoderLengths, causal, dropout,
                 training, 0L, seedsAddress, seedSlot, gradQueries, gradKeys, gradValues);
-    }
-
-    private static void backward(DeviceTensor gradOutput, DeviceTensor queries, DeviceTensor keys, DeviceTensor values,
-                                 DeviceTensor weights, DeviceTensor encoderLengths, DeviceTensor decoderLengths,
-                                 boolean causal, float dropout, boolean training, long seed, long seedsAddress,
-                                 int seedSlot, DeviceTensor gradQueries, DeviceTensor gradKeys, DeviceTensor gradValues) {
-        backward(gradOutput, queries, keys, values, weights, null, encoderLengths, decoderLengths, causal, dropout,
-                training, seed, seedsAddress, seedSlot, gradQueries, gradKeys, gradValues);
     }
 
     private static void backward(DeviceTensor gradOutput, DeviceTensor queries, DeviceTensor keys, DeviceTensor values,

@@ -158,13 +158,10 @@ public final class DeviceBlas {
                 accumulateRowSums);
     }
 
-    /** {@link #gemm} with the plan given (the tests run every kernel and split on small shapes). */
-    static void gemm(GpuDevice device, Plan plan, boolean transA, boolean transB, int m, int n, int k, float alpha,
-                     long a, int lda, long b, int ldb, float beta, long c, int ldc) {
-        gemm(device, plan, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, 0L, 0L, false);
-    }
-
-    /** The fused {@link #gemm} with the plan given; row sums need the small tile. */
+    /**
+     * The fused {@link #gemm} with the plan given (the tests run every kernel and split on small shapes); row
+     * sums need the small tile.
+     */
     static void gemm(GpuDevice device, Plan plan, boolean transA, boolean transB, int m, int n, int k, float alpha,
                      long a, int lda, long b, int ldb, float beta, long c, int ldc, long bias, long rowSums,
                      boolean accumulateRowSums) {
@@ -231,7 +228,7 @@ public final class DeviceBlas {
                 strideC, bias, strideBias, rowSums, strideRowSums, accumulateRowSums);
     }
 
-    /** {@link #gemmBatched} with the plan given (small tile only; the tests run both paths on small shapes). */
+    /** {@link #gemmBatched} with the plan given (small tile only). */
     static void gemmBatched(GpuDevice device, Plan plan, int count, boolean transA, boolean transB, int m, int n, int k,
                             float alpha, long a, int lda, long strideA, long b, int ldb, long strideB, float beta,
                             long c, int ldc, long strideC, long bias, long strideBias, long rowSums,

@@ -1,9 +1,6 @@
 package dev.tempora.gpu;
 
 import dev.tempora.gpu.driver.KernelArguments;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Gradient clipping by global norm on the device, as {@link dev.tempora.models.GradientClipping#clipByGlobalNorm}
@@ -12,23 +9,10 @@ import java.util.Map;
  * {@code clip_scale} in {@code src/main/cuda/optimizer.cuh}), summed in a fixed order, and no host
  * synchronisation: the norm stays on the device.
  *
- * <p>An instance owns the device table of the gradients' addresses. The static methods keep the tables of the
- * last few gradient lists they saw, so a training loop whose gradients stay put uploads its table once (a
- * first call uploads, which a graph capture forbids: call once before capturing, or hold an instance).
+ * <p>An instance owns the device table of the gradients' addresses, uploaded when it is made (outside any
+ * graph capture), so a training loop whose gradients stay put holds one instance and uploads its table once.
  */
 public final class DeviceGradientClipping implements AutoCloseable {
-    private static final int CACHED_TABLES = 4;
-    private static final Map<Key, DeviceGradientClipping> CACHE = new LinkedHashMap<>(8, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Key, DeviceGradientClipping> eldest) {
-            boolean full = size() > CACHED_TABLES;
-            if (full) {
-                eldest.getValue().close();
-            }
-            return full;
-        }
-    };
-
     private final GpuDevice device;
     private final ChunkTable table;
 
@@ -56,38 +40,8 @@ public final class DeviceGradientClipping implements AutoCloseable {
                 .pointer(table.partials()).i32(table.chunks()).f32(maxNorm).pointer(normOut == null ? 0 : normOut.address()));
     }
 
-    /** Clips the gradients at these addresses in place when their global norm exceeds maxNorm. */
-    public static void clipByGlobalNorm(GpuDevice device, long[] gradientAddresses, int[] sizes, float maxNorm) {
-        clipByGlobalNorm(device, gradientAddresses, sizes, maxNorm, null);
-    }
-
-    /** As {@link #clipByGlobalNorm(GpuDevice, long[], int[], float)}, writing the norm before clipping to normOut. */
-    public static void clipByGlobalNorm(GpuDevice device, long[] gradientAddresses, int[] sizes, float maxNorm,
-                                        DeviceTensor normOut) {
-        DeviceGradientClipping clipping;
-        synchronized (CACHE) {
-            clipping = CACHE.computeIfAbsent(new Key(device, gradientAddresses.clone(), sizes.clone()),
-                    k -> new DeviceGradientClipping(device, k.addresses, k.sizes));
-        }
-        clipping.clip(maxNorm, normOut);
-    }
-
     @Override
     public void close() {
         table.close();
-    }
-
-    /** A gradient list by value. */
-    private record Key(GpuDevice device, long[] addresses, int[] sizes) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Key k && k.device == device && Arrays.equals(k.addresses, addresses)
-                    && Arrays.equals(k.sizes, sizes);
-        }
-
-        @Override
-        public int hashCode() {
-            return (System.identityHashCode(device) * 31 + Arrays.hashCode(addresses)) * 31 + Arrays.hashCode(sizes);
-        }
     }
 }

@@ -78,9 +78,7 @@ public final class DeviceTensor implements AutoCloseable {
 
     /** Copies the values back to a CPU tensor (waits for the device). */
     public Tensor toTensor() {
-        float[] values = new float[numel];
-        device.driver().download(address(), values, 0, numel);
-        return Tensor.wrap(values, shape);
+        return Tensor.wrap(toFloatArray(), shape);
     }
 
     public float[] toFloatArray() {

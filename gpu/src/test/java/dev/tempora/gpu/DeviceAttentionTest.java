@@ -96,7 +96,7 @@ class DeviceAttentionTest {
             DeviceTensor enc = device.upload(floats(s.encoderLengths), s.batch);
             DeviceTensor dec = device.upload(floats(s.decoderLengths), s.batch);
             DeviceTensor seeds = device.empty(4); // two 64-bit seeds; slot 1 holds ours
-            ChunkTable.uploadWords(device, seeds.address(), new int[] {7, 7, (int) seed, (int) (seed >>> 32)});
+            device.driver().upload(seeds.address(), new long[] {0x0000000700000007L, seed}, 0, 2);
             DeviceTensor[][] results = new DeviceTensor[4][];
             for (int run = 0; run < 4; run++) {
                 DeviceTensor out = device.empty(s.batch, s.td, s.d);

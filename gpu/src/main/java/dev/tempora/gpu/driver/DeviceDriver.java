@@ -22,7 +22,7 @@ public interface DeviceDriver extends AutoCloseable {
 
     void download(long source, float[] destination, int offset, int count);
 
-    /** 64-bit words (dropout seeds), copied as {@link #upload(long, float[], int, int)} copies floats. */
+    /** 64-bit words (dropout seeds, address tables), copied as {@link #upload(long, float[], int, int)} copies floats. */
     void upload(long destination, long[] source, int offset, int count);
 
     /** Sets {@code count} 32-bit words at {@code destination} to {@code bits}. */
