@@ -20,6 +20,8 @@ import java.util.List;
 public final class CudaTrainingBackend implements TrainingBackend {
     private final DeviceTemporalFusionTransformer gpu;
     private final Optimizer cpuOptimizer;
+    /** The clipping norm the captured graphs were recorded with (kernel arguments of the graph). */
+    private final float clip;
     private final List<Variable> cpuParameters;
     private final DeviceBatchBuffers buffers;
 
@@ -27,7 +29,7 @@ public final class CudaTrainingBackend implements TrainingBackend {
                                TrainerSettings settings) {
         this.cpuOptimizer = cpuOptimizer;
         this.cpuParameters = model.parameters();
-        float clip = settings.gradientClipVal() > 0 ? (float) settings.gradientClipVal() : Float.POSITIVE_INFINITY;
+        this.clip = settings.gradientClipVal() > 0 ? (float) settings.gradientClipVal() : Float.POSITIVE_INFINITY;
         this.gpu = new DeviceTemporalFusionTransformer(device, model, settings.optimizer(), settings.learningRate(),
                 settings.weightDecay(), clip, true);
         this.buffers = new DeviceBatchBuffers(gpu);
@@ -35,6 +37,10 @@ public final class CudaTrainingBackend implements TrainingBackend {
 
     @Override
     public Step computeGradients(TrainingBatch batch, long seed, double maxNorm) {
+        if ((float) maxNorm != clip) {
+            throw new IllegalArgumentException("the device's steps were captured clipping to " + clip
+                    + "; asked to clip to " + maxNorm);
+        }
         gpu.computeClippedGradients(buffers.fill(batch.inputs(), batch.target()), seed);
         return new Step(gpu.lastLoss(), gpu.lastGradientNorm());
     }
