@@ -228,22 +228,13 @@ public final class GpuDevice {
 
     public final class Scope implements AutoCloseable {
         private final List<DeviceTensor> owned = new ArrayList<>();
+        /** The scope that was innermost when this one opened (null at the top). */
+        private final Scope enclosing = scopes.peek();
 
         /** Keeps {@code t} alive past this scope (it moves to the enclosing scope, if any). */
         public DeviceTensor keep(DeviceTensor t) {
-            if (owned.remove(t)) {
-                Scope outer = null;
-                boolean found = false;
-                for (Scope s : scopes) {
-                    if (found) {
-                        outer = s;
-                        break;
-                    }
-                    found = s == this;
-                }
-                if (outer != null) {
-                    outer.owned.add(t);
-                }
+            if (owned.remove(t) && enclosing != null) {
+                enclosing.owned.add(t);
             }
             return t;
         }

@@ -47,6 +47,19 @@ class DeviceTensorTest {
 
     @ParameterizedTest
     @MethodSource("devices")
+    void aTensorKeptInAnInnerScopeBelongsToTheEnclosingOne(GpuDevice device) {
+        DeviceTensor kept;
+        try (GpuDevice.Scope outer = device.scope()) {
+            try (GpuDevice.Scope inner = device.scope()) {
+                kept = inner.keep(device.zeros(3));
+            }
+            assertEquals(0f, kept.toFloatArray()[2], "alive after the inner scope closed");
+        }
+        assertThrows(IllegalStateException.class, kept::toFloatArray, "returned when the enclosing scope closed");
+    }
+
+    @ParameterizedTest
+    @MethodSource("devices")
     void launchesAKernelByName(GpuDevice device) {
         Tensor x = Tensor.randn(2, 1000); // not a multiple of the block: the bounds check matters
         try (DeviceTensor in = device.upload(x); DeviceTensor out = device.empty(1000)) {
