@@ -6,6 +6,7 @@ import dev.tempora.data.Frame;
 import dev.tempora.data.StringColumn;
 import dev.tempora.data.TimestampColumn;
 import dev.tempora.data.TrainingConfig;
+import dev.tempora.forecast.SeriesRows;
 import dev.tempora.tensor.io.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
