@@ -4,6 +4,7 @@ import dev.tempora.tensor.io.AtomicFiles;
 import dev.tempora.cli.plots.ForecastPlot;
 import dev.tempora.cli.plots.ImportancePlot;
 import dev.tempora.data.Batch;
+import dev.tempora.data.TableFiles;
 import dev.tempora.data.TaxiDemand;
 import dev.tempora.data.TimeSeriesDataSet;
 import dev.tempora.data.TrainingConfig;
@@ -163,7 +164,7 @@ final class DemoCommand implements Runnable {
             forecasts.add(batch, forecast);
             keep(batch, forecast, forecastByWindow);
         });
-        Tables.write(forecasts.toFrame("demo forecasts"), out.resolve("forecasts.csv"));
+        TableFiles.write(forecasts.toFrame("demo forecasts"), out.resolve("forecasts.csv"));
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("baseline", baseline.metrics().toJson());
         metrics.put("seasonal_naive", weekly.metrics().toJson());
@@ -291,7 +292,7 @@ final class DemoCommand implements Runnable {
      * hours with the last 168 hours' counts left empty, so that tempora predict forecasts the validation week.
      */
     private void writeExamples(dev.tempora.data.Frame frame, dev.tempora.data.DatasetParameters p) {
-        Tables.write(frame, out.resolve("history.csv"));
+        TableFiles.write(frame, out.resolve("history.csv"));
         int[] time = ((dev.tempora.data.IntColumn) frame.column(p.timeIdx)).toArray();
         int last = java.util.Arrays.stream(time).max().orElseThrow();
         int firstKept = last - p.maxPredictionLength - p.maxEncoderLength + 1;
@@ -303,7 +304,7 @@ final class DemoCommand implements Runnable {
                 target[r] = Double.NaN;
             }
         }
-        Tables.write(recent.with(new dev.tempora.data.DoubleColumn(p.target, target)), out.resolve("predict-input.csv"));
+        TableFiles.write(recent.with(new dev.tempora.data.DoubleColumn(p.target, target)), out.resolve("predict-input.csv"));
     }
 
     private static long hourMicros(LocalDate firstDay, long timeIdx) {

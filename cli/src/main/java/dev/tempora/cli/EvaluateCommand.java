@@ -7,6 +7,7 @@ import dev.tempora.data.Frame;
 import dev.tempora.data.IntColumn;
 import dev.tempora.data.Preprocessing;
 import dev.tempora.data.StringColumn;
+import dev.tempora.data.TableFiles;
 import dev.tempora.data.TimeSeriesDataSet;
 import dev.tempora.data.TimestampColumn;
 import dev.tempora.data.TrainingConfig;
@@ -132,7 +133,7 @@ final class EvaluateCommand implements Runnable {
         };
         Evaluation.Result result = Evaluation.run(dataset, windows, forecaster, quantiles, batchSize, windowsOut != null, null);
         if (windowsOut != null) {
-            Tables.write(windowTable(dataset, result.windows()), windowsOut);
+            TableFiles.write(windowTable(dataset, result.windows()), windowsOut);
         }
         report(result, dataset, windows);
     }
@@ -179,7 +180,7 @@ final class EvaluateCommand implements Runnable {
                     + "table); for a baseline give --config FILE");
         }
         if (windowsOut != null) {
-            Tables.checkExtension(windowsOut, "--windows-out");
+            TableFiles.checkExtension(windowsOut, "--windows-out");
         }
     }
 

@@ -19,7 +19,7 @@ import java.util.function.LongUnaryOperator;
  * index, the step's timestamp (when the data has one), the horizon step (1 = the first step after
  * the last observation), the actual value (when known) and one column per quantile, named
  * {@code q0.02}, {@code q0.5}, ... (float32, the model's precision). Written as CSV or Parquet by
- * {@link Tables#write}.
+ * {@link dev.tempora.data.TableFiles#write}.
  */
 final class ForecastTable {
 

@@ -2,6 +2,7 @@ package dev.tempora.cli;
 
 import dev.tempora.data.Column;
 import dev.tempora.data.Frame;
+import dev.tempora.data.TableFiles;
 import dev.tempora.data.TimeSeriesDataSet;
 import dev.tempora.tensor.io.Json;
 import picocli.CommandLine.Command;
@@ -59,7 +60,7 @@ final class PredictCommand implements Runnable {
     @Override
     public void run() {
         if (out != null) {
-            Tables.checkExtension(out, "--out");
+            TableFiles.checkExtension(out, "--out");
         }
         if (batchSize < 1) {
             throw new IllegalArgumentException("--batch-size must be at least 1, got " + batchSize);
@@ -79,7 +80,7 @@ final class PredictCommand implements Runnable {
                 forecasts::add);
         Frame result = forecasts.toFrame("forecasts of " + data);
         if (out != null) {
-            Tables.write(result, out);
+            TableFiles.write(result, out);
         }
         PrintStream stdout = System.out;
         if (json) {
@@ -105,7 +106,7 @@ final class PredictCommand implements Runnable {
         if (out == null) {
             java.io.Writer writer = new java.io.OutputStreamWriter(stdout, java.nio.charset.StandardCharsets.UTF_8);
             try {
-                Tables.writeCsv(result, writer);
+                TableFiles.writeCsv(result, writer);
                 writer.flush();
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);

@@ -3,6 +3,7 @@ package dev.tempora.cli;
 import dev.tempora.data.Column;
 import dev.tempora.data.DoubleColumn;
 import dev.tempora.data.Frame;
+import dev.tempora.data.TableFiles;
 import dev.tempora.data.TaxiDemand;
 import dev.tempora.data.TimeSeriesDataSet;
 import dev.tempora.data.TrainingConfig;
@@ -39,7 +40,7 @@ class PredictCommandTest {
     @BeforeAll
     static void writeData() {
         full = TaxiDemand.generate(new TaxiDemand.Options(3, 10, LocalDate.of(2023, 3, 6), 5));
-        Tables.writeCsv(full, dir.resolve("history.csv"));
+        TableFiles.writeCsv(full, dir.resolve("history.csv"));
         last = 10 * 24 - 1;
     }
 
@@ -87,7 +88,7 @@ class PredictCommandTest {
             }
         }
         Path path = dir.resolve(name);
-        Tables.write(kept.with(new DoubleColumn("trip_quantity", y)), path);
+        TableFiles.write(kept.with(new DoubleColumn("trip_quantity", y)), path);
         return path;
     }
 
@@ -174,7 +175,7 @@ class PredictCommandTest {
         double[] y = ((DoubleColumn) table.column("trip_quantity")).toArray();
         y[5] = Double.NaN;
         Path hole = dir.resolve("hole.csv");
-        Tables.write(table.with(new DoubleColumn("trip_quantity", y)), hole);
+        TableFiles.write(table.with(new DoubleColumn("trip_quantity", y)), hole);
         Cli.Result h = Cli.run("predict", "--model", model.toString(), "--data", hole.toString());
         assertEquals(1, h.status());
         assertTrue(h.err().contains("is empty at time_idx 5, inside the history"), h.toString());
