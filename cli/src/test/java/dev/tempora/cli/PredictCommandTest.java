@@ -4,6 +4,7 @@ import dev.tempora.data.TableFiles;
 import dev.tempora.data.Column;
 import dev.tempora.data.DoubleColumn;
 import dev.tempora.data.Frame;
+import dev.tempora.data.TableFiles;
 import dev.tempora.data.TaxiDemand;
 import dev.tempora.data.TimeSeriesDataSet;
 import dev.tempora.forecast.InferenceOptions;
