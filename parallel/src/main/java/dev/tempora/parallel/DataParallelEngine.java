@@ -9,7 +9,6 @@ import dev.tempora.models.TemporalFusionTransformer;
 import dev.tempora.models.TftOutput;
 import dev.tempora.tensor.BufferPool;
 import dev.tempora.tensor.Tensor;
-import dev.tempora.tensor.kernels.ElementwiseKernels;
 
 import java.util.List;
 
@@ -158,14 +157,16 @@ public final class DataParallelEngine {
      * partial sum of the ones before reproduces its gradient bitwise.
      */
     public void addShardGradients(int firstShard, int count, float[] partial, int from, int to) {
+        Tensor sum = Tensor.wrap(partial, partial.length);
         for (int i = 0; i < parameters.size(); i++) {
             int offset = gradientOffsets[i];
             int lo = Math.max(from, offset);
             int hi = Math.min(to, gradientOffsets[i + 1]);
             for (int s = firstShard; lo < hi && s < firstShard + count; s++) {
                 if (gradientSets[s].touched(i)) {
-                    Tensor g = gradientSets[s].gradient(i).contiguous();
-                    ElementwiseKernels.axpy(1f, g.storage(), g.storageOffset() + lo - offset, partial, lo, hi - lo);
+                    // addInPlace, as trainStep adds: an element's sum does not depend on the range around it.
+                    Tensor shard = gradientSets[s].gradient(i).reshape(-1).narrow(0, lo - offset, hi - lo);
+                    sum.narrow(0, lo, hi - lo).addInPlace(shard);
                 }
             }
         }

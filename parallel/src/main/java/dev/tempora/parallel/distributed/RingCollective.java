@@ -344,7 +344,10 @@ public final class RingCollective implements AutoCloseable {
         allReduce(new long[0]);
     }
 
-    /** Bytes this rank has written to the next rank (frames and headers; the handshake not counted). */
+    /**
+     * Bytes this rank has sent to the next rank, frame headers included, the handshake not: counted when a
+     * frame is handed to the sending thread, so an operation's bytes are known when it returns.
+     */
     public long bytesSent() {
         return next == null ? 0 : next.bytesSent();
     }

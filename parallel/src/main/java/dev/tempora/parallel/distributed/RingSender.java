@@ -42,7 +42,6 @@ final class RingSender {
                     return;
                 }
                 out.write(frame);
-                bytesSent.addAndGet(frame.length);
             }
         } catch (IOException e) {
             failure = new IOException("sending to " + peer + " failed: " + e.getMessage(), e);
@@ -58,6 +57,7 @@ final class RingSender {
             throw new IOException(failed.getMessage(), failed);
         }
         queue.add(frame);
+        bytesSent.addAndGet(frame.length);
     }
 
     /**
@@ -84,6 +84,7 @@ final class RingSender {
         thread.interrupt();
     }
 
+    /** Bytes handed to this link so far (written, or queued to be). */
     long bytesSent() {
         return bytesSent.get();
     }
