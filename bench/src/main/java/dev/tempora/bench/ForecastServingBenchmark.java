@@ -65,6 +65,10 @@ public class ForecastServingBenchmark {
     private TrainedModel model;
     private Frame oneSeries;
 
+    /** JMH makes the state; {@link #setUp} trains and loads the model. */
+    public ForecastServingBenchmark() {
+    }
+
     /** Trains the seed-shaped TFT for one batch, saves it, loads it back and cuts one series' predict input. */
     @Setup(Level.Trial)
     public void setUp() throws IOException {
