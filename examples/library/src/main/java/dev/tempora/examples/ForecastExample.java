@@ -8,6 +8,8 @@ import dev.tempora.data.DatasetParameters;
 import dev.tempora.data.DoubleColumn;
 import dev.tempora.data.Frame;
 import dev.tempora.data.TableFiles;
+import dev.tempora.data.TargetNormalizer;
+import dev.tempora.data.Transformation;
 import dev.tempora.data.TaxiDemand;
 import dev.tempora.forecast.Evaluation;
 import dev.tempora.forecast.ForecastTable;
@@ -18,7 +20,6 @@ import dev.tempora.forecast.ModelSettings;
 import dev.tempora.forecast.TrainedModel;
 import dev.tempora.forecast.TrainingJob;
 import dev.tempora.forecast.plots.ForecastPlots;
-import dev.tempora.tensor.io.Json;
 
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -45,14 +46,15 @@ public final class ForecastExample {
         Frame history = table.filter(row -> !demand.isMissing(row));
 
         // PyTorch Forecasting's TimeSeriesDataSet arguments, under its names.
-        DatasetParameters parameters = DatasetParameters.fromJson(Json.parseObject("""
-                {"time_idx": "time_idx", "target": "trip_quantity", "group_ids": ["pulocationid"],
-                 "max_encoder_length": 48, "max_prediction_length": %d,
-                 "static_categoricals": ["pulocationid"], "time_varying_known_categoricals": ["day_hour"],
-                 "time_varying_known_reals": ["time_idx"], "time_varying_unknown_reals": ["trip_quantity"],
-                 "target_normalizer": {"type": "GroupNormalizer", "groups": ["pulocationid"], "transformation": "softplus"},
-                 "add_relative_time_idx": true, "add_target_scales": true}
-                """.formatted(HORIZON)));
+        DatasetParameters parameters = DatasetParameters.builder()
+                .timeIdx("time_idx").target("trip_quantity").groupIds("pulocationid")
+                .maxEncoderLength(48).maxPredictionLength(HORIZON)
+                .staticCategoricals("pulocationid")
+                .timeVaryingKnownCategoricals("day_hour").timeVaryingKnownReals("time_idx")
+                .timeVaryingUnknownReals("trip_quantity")
+                .targetNormalizer(TargetNormalizer.groupNormalizer(List.of("pulocationid"), Transformation.SOFTPLUS))
+                .addRelativeTimeIdx(true).addTargetScales(true)
+                .build();
 
         // Train: each zone's last 12 observed hours validate every epoch, and the best epoch is kept.
         TrainingJob.Result training = TrainingJob.builder(history, parameters)
