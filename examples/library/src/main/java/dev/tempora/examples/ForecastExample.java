@@ -2,8 +2,6 @@ package dev.tempora.examples;
 
 import dev.tempora.data.Column;
 import dev.tempora.data.ColumnType;
-import dev.tempora.data.CsvOptions;
-import dev.tempora.data.CsvReader;
 import dev.tempora.data.DatasetParameters;
 import dev.tempora.data.DoubleColumn;
 import dev.tempora.data.Frame;
@@ -40,8 +38,7 @@ public final class ForecastExample {
         Path csv = writeDemandCsv(out.resolve("demand.csv"));
 
         // Read the CSV as you would your own; ids that look like numbers are categories, so say they are text.
-        Frame table = CsvReader.read(csv, CsvOptions.defaults().withTypes(
-                Map.of("pulocationid", ColumnType.STRING, "day_hour", ColumnType.STRING)));
+        Frame table = TableFiles.read(csv, Map.of("pulocationid", ColumnType.STRING, "day_hour", ColumnType.STRING));
         Column demand = table.column("trip_quantity");
         Frame history = table.filter(row -> !demand.isMissing(row));
 
