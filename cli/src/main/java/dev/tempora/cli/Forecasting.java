@@ -6,7 +6,7 @@ import dev.tempora.data.DatasetDescription;
 import dev.tempora.data.TimeSeriesDataSet;
 import dev.tempora.data.TrainingConfig;
 import dev.tempora.models.JsonFields;
-import dev.tempora.models.TftBatch;
+import dev.tempora.models.ModelInputs;
 import dev.tempora.models.TftConfig;
 import dev.tempora.parallel.TrainerSettings;
 import dev.tempora.parallel.TrainingBatch;
@@ -94,7 +94,7 @@ final class Forecasting {
 
     /** A data batch as the model and trainer take it. */
     static TrainingBatch toTraining(Batch b) {
-        TftBatch inputs = new TftBatch(b.encoderCat, b.encoderCont, b.decoderCat, b.decoderCont,
+        ModelInputs inputs = new ModelInputs(b.encoderCat, b.encoderCont, b.decoderCat, b.decoderCont,
                 ints(b.encoderLengths), ints(b.decoderLengths), b.targetScale);
         return new TrainingBatch(inputs, b.decoderTarget);
     }

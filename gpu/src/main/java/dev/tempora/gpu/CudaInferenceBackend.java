@@ -1,8 +1,8 @@
 package dev.tempora.gpu;
 
 import dev.tempora.gpu.tft.DeviceTemporalFusionTransformer;
+import dev.tempora.models.ModelInputs;
 import dev.tempora.models.TemporalFusionTransformer;
-import dev.tempora.models.TftBatch;
 import dev.tempora.parallel.InferenceBackend;
 import dev.tempora.tensor.Tensor;
 
@@ -22,7 +22,7 @@ public final class CudaInferenceBackend implements InferenceBackend {
     }
 
     @Override
-    public Tensor predict(TftBatch inputs) {
+    public Tensor predict(ModelInputs inputs) {
         return gpu.predict(buffers.fill(inputs, null));
     }
 

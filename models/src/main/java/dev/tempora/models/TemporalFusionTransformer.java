@@ -104,7 +104,7 @@ public final class TemporalFusionTransformer extends Module {
      *
      * @param interpret whether to also return attention weights (computing them costs memory)
      */
-    public TftOutput forward(TftBatch batch, boolean interpret) {
+    public TftOutput forward(ModelInputs batch, boolean interpret) {
         int b = batch.batchSize();
         int te = batch.encoderSteps();
         int td = batch.decoderSteps();

@@ -22,7 +22,7 @@ class CheckpointTest {
     @TempDir
     Path dir;
 
-    private static TftBatch batch() {
+    private static ModelInputs batch() {
         int b = 2;
         float[] ec = new float[b * 4 * 2];
         float[] dc = new float[b * 3 * 2];
@@ -34,7 +34,7 @@ class CheckpointTest {
             dc[i] = 3;
             dc[i + 1] = i;
         }
-        return new TftBatch(Tensor.wrap(ec, b, 4, 2), Tensor.randn(1, b, 4, 6), Tensor.wrap(dc, b, 3, 2),
+        return new ModelInputs(Tensor.wrap(ec, b, 4, 2), Tensor.randn(1, b, 4, 6), Tensor.wrap(dc, b, 3, 2),
                 Tensor.randn(2, b, 3, 6), new int[] {4, 2}, new int[] {3, 3}, Tensor.uniform(3, 0.5f, 1f, b, 2));
     }
 

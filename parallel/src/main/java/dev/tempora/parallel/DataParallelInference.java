@@ -2,8 +2,8 @@ package dev.tempora.parallel;
 
 import dev.tempora.autograd.GradMode;
 import dev.tempora.autograd.Variable;
+import dev.tempora.models.ModelInputs;
 import dev.tempora.models.TemporalFusionTransformer;
-import dev.tempora.models.TftBatch;
 import dev.tempora.models.TftOutput;
 import dev.tempora.tensor.BufferPool;
 import dev.tempora.tensor.Tensor;
@@ -16,7 +16,7 @@ import java.util.function.Function;
  * batch into a fixed number of shards, worker w running shards w, w + W, ... with serial kernels and the
  * shard's own {@link BufferPool} (kept across batches), then the shards' outputs concatenated in sample
  * order. The result is bitwise the whole batch's forward, whatever the workers and shards: a shard keeps
- * the batch's padding ({@link TftBatch#samples}), so its samples see the same shapes, and the kernels
+ * the batch's padding ({@link ModelInputs#samples}), so its samples see the same shapes, and the kernels
  * compute every sample on its own, with one exception that the cut avoids. A product with a single row
  * (a static layer of a one-sample batch) takes the matrix-vector GEMM, which sums in another order than
  * the register tiles; so a batch of n samples is cut into min(shards, n / 2) shards, never leaving one
@@ -56,7 +56,7 @@ public final class DataParallelInference implements InferenceBackend {
     }
 
     @Override
-    public Tensor predict(TftBatch inputs) {
+    public Tensor predict(ModelInputs inputs) {
         return forward(inputs, false).prediction().value();
     }
 
@@ -65,7 +65,7 @@ public final class DataParallelInference implements InferenceBackend {
      * are ordinary (garbage-collected) constants; with {@code interpret} it carries the attention and
      * variable-selection weights of every sample too.
      */
-    public TftOutput forward(TftBatch inputs, boolean interpret) {
+    public TftOutput forward(ModelInputs inputs, boolean interpret) {
         int n = inputs.batchSize();
         if (n == 0) {
             throw new IllegalArgumentException("an empty batch has nothing to forecast");

@@ -1,6 +1,6 @@
 package dev.tempora.parallel;
 
-import dev.tempora.models.TftBatch;
+import dev.tempora.models.ModelInputs;
 import dev.tempora.tensor.Tensor;
 
 /**
@@ -10,7 +10,7 @@ import dev.tempora.tensor.Tensor;
  */
 public interface InferenceBackend extends AutoCloseable {
 
-    Tensor predict(TftBatch inputs);
+    Tensor predict(ModelInputs inputs);
 
     @Override
     default void close() {
