@@ -44,7 +44,7 @@ record TrainedModel(Path directory, TemporalFusionTransformer model, Preprocessi
             Map<String, Object> d = (Map<String, Object>) data;
             dataOptions = d;
         }
-        return new TrainedModel(directory, loaded.model(), preprocessing, dataOptions);
+        return new TrainedModel(directory, (TemporalFusionTransformer) loaded.model(), preprocessing, dataOptions);
     }
 
     /** A user's table, read and derived as the training data was. */
