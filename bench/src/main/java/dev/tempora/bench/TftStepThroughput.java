@@ -5,7 +5,6 @@ import dev.tempora.autograd.Variable;
 import dev.tempora.models.Adam;
 import dev.tempora.models.GradientClipping;
 import dev.tempora.models.ModelInputs;
-import dev.tempora.models.QuantileLoss;
 import dev.tempora.models.TemporalFusionTransformer;
 import dev.tempora.models.TftConfig;
 import dev.tempora.parallel.DataParallelEngine;
@@ -162,7 +161,7 @@ public final class TftStepThroughput {
             this.model = new TemporalFusionTransformer(config);
             this.parameters = model.parameters();
             this.optimizer = new Adam(parameters, 1e-3);
-            this.engine = new DataParallelEngine(model, new QuantileLoss(config.quantiles()), workers, shards);
+            this.engine = new DataParallelEngine(model, workers, shards);
             this.batch = randomBatch(config, BATCH, ENCODER_STEPS, DECODER_STEPS, seed);
             this.workers = workers;
             this.shardBatches = new TrainingBatch[shards];

@@ -155,7 +155,7 @@ final class DemoCommand implements Runnable {
         Training training = train(log, start, model, data, settings, perEpoch);
 
         TrainedModel best = TrainedModel.load(out);
-        Interpretation interpretation = new Interpretation(best.model().config);
+        Interpretation interpretation = new Interpretation(((TemporalFusionTransformer) best.model()).config);
         ForecastTable forecasts = new ForecastTable(validation, quantiles, true, "time", t -> hourMicros(firstDay, t));
         Map<Integer, float[]> forecastByWindow = new HashMap<>();
         Forecaster tftForecaster = Forecaster.model(new DataParallelInference(best.model(), settings.workers()), interpretation);

@@ -5,7 +5,8 @@ import dev.tempora.data.Column;
 import dev.tempora.data.DatasetParameters;
 import dev.tempora.data.Frame;
 import dev.tempora.data.TimeSeriesDataSet;
-import dev.tempora.models.TemporalFusionTransformer;
+import dev.tempora.models.ForecastingModel;
+import dev.tempora.models.ModelOutput;
 import dev.tempora.models.TftOutput;
 import dev.tempora.parallel.Accelerator;
 import dev.tempora.parallel.DataParallelEngine;
@@ -117,7 +118,7 @@ interface Forecaster {
      * default, one per core up to 8), or on an accelerator ({@code cuda}): eval-mode forecasts from a copy
      * of its weights on the device, whose memory lives as long as the command.
      */
-    static Forecaster onDevice(TemporalFusionTransformer model, String device, Integer workers) {
+    static Forecaster onDevice(ForecastingModel model, String device, Integer workers) {
         if (device == null || device.equals("cpu")) {
             return model(new DataParallelInference(model, workers != null ? workers : DataParallelEngine.defaultWorkers()),
                     null);
@@ -152,9 +153,9 @@ interface Forecaster {
 
             @Override
             public Tensor forecast(Batch batch) {
-                TftOutput out = inference.forward(Forecasting.toTraining(batch).inputs(), interpretation != null);
+                ModelOutput out = inference.forward(Forecasting.toTraining(batch).inputs(), interpretation != null);
                 if (interpretation != null) {
-                    interpretation.add(batch, out);
+                    interpretation.add(batch, (TftOutput) out);
                 }
                 return out.prediction().value();
             }

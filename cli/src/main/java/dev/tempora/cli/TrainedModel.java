@@ -4,7 +4,7 @@ import dev.tempora.data.Frame;
 import dev.tempora.data.Preprocessing;
 import dev.tempora.data.TrainingConfig;
 import dev.tempora.models.Checkpoint;
-import dev.tempora.models.TemporalFusionTransformer;
+import dev.tempora.models.ForecastingModel;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,7 +17,7 @@ import java.util.Map;
  * (model.json "preprocessing") and the config's data options (model.json "config"."data": dtypes, CSV
  * options, derived columns), which together prepare new data exactly as the training data was.
  */
-record TrainedModel(Path directory, TemporalFusionTransformer model, Preprocessing preprocessing,
+record TrainedModel(Path directory, ForecastingModel model, Preprocessing preprocessing,
                     Map<String, Object> dataOptions) {
 
     static TrainedModel load(Path directory) {
@@ -44,7 +44,7 @@ record TrainedModel(Path directory, TemporalFusionTransformer model, Preprocessi
             Map<String, Object> d = (Map<String, Object>) data;
             dataOptions = d;
         }
-        return new TrainedModel(directory, (TemporalFusionTransformer) loaded.model(), preprocessing, dataOptions);
+        return new TrainedModel(directory, loaded.model(), preprocessing, dataOptions);
     }
 
     /** A user's table, read and derived as the training data was. */
@@ -53,6 +53,6 @@ record TrainedModel(Path directory, TemporalFusionTransformer model, Preprocessi
     }
 
     List<Float> quantiles() {
-        return model.config.quantiles();
+        return model.quantiles();
     }
 }

@@ -11,6 +11,7 @@ import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -60,7 +61,8 @@ class DataParallelInferenceTest {
         ModelInputs batch = raggedBatch();
         TftOutput expected = wholeBatch(model, batch, true);
         for (int workers : new int[] {1, 3}) {
-            TftOutput sharded = new DataParallelInference(model, workers).forward(batch, true);
+            TftOutput sharded = assertInstanceOf(TftOutput.class,
+                    new DataParallelInference(model, workers).forward(batch, true));
             String what = workers + " workers";
             assertBitwiseEqual(expected.prediction().value(), sharded.prediction().value(), what + ", prediction");
             assertBitwiseEqual(expected.attention(), sharded.attention(), what + ", attention");
@@ -69,7 +71,7 @@ class DataParallelInferenceTest {
             assertBitwiseEqual(expected.encoderVariables().value(), sharded.encoderVariables().value(), what + ", encoder weights");
             assertBitwiseEqual(expected.decoderVariables().value(), sharded.decoderVariables().value(), what + ", decoder weights");
         }
-        assertNull(new DataParallelInference(model, 2).forward(batch, false).attention());
+        assertNull(assertInstanceOf(TftOutput.class, new DataParallelInference(model, 2).forward(batch, false)).attention());
     }
 
     @Test
