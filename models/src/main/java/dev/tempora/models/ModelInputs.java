@@ -43,17 +43,29 @@ public record ModelInputs(Tensor encoderCat, Tensor encoderCont, Tensor decoderC
         }
     }
 
-    /** The number of samples (B). */
+    /**
+     * The number of samples.
+     *
+     * @return B
+     */
     public int batchSize() {
         return encoderCont.size(0);
     }
 
-    /** The encoder's time steps (Te), the longest encoder of the batch. */
+    /**
+     * The encoder's time steps: the longest encoder of the batch.
+     *
+     * @return Te
+     */
     public int encoderSteps() {
         return encoderCont.size(1);
     }
 
-    /** The decoder's time steps (Td), the longest decoder of the batch. */
+    /**
+     * The decoder's time steps: the longest decoder of the batch.
+     *
+     * @return Td
+     */
     public int decoderSteps() {
         return decoderCont.size(1);
     }
@@ -61,6 +73,11 @@ public record ModelInputs(Tensor encoderCat, Tensor encoderCont, Tensor decoderC
     /**
      * Samples [from, to) as their own batch with this batch's padding kept (views), so each sample has
      * the same input shapes as here and the model computes exactly what it computes in the whole batch.
+     *
+     * @param from the first sample
+     * @param to   one past the last sample
+     * @return the samples' inputs
+     * @throws IllegalArgumentException if the range is not within the batch
      */
     public ModelInputs samples(int from, int to) {
         if (from < 0 || to > batchSize() || from > to) {
