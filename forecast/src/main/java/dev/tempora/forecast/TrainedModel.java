@@ -6,6 +6,7 @@ import dev.tempora.data.Preprocessing;
 import dev.tempora.data.TimeSeriesDataSet;
 import dev.tempora.data.TrainingConfig;
 import dev.tempora.models.Checkpoint;
+import dev.tempora.models.ForecastingModel;
 import dev.tempora.models.TemporalFusionTransformer;
 import dev.tempora.parallel.DataParallelEngine;
 import dev.tempora.parallel.DataParallelInference;
@@ -38,14 +39,14 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 public final class TrainedModel {
 
     private final Path directory;
-    private final TemporalFusionTransformer model;
+    private final ForecastingModel model;
     private final Preprocessing preprocessing;
     private final Map<String, Object> sections;
     private final Map<String, Object> dataOptions;
     /** Idle CPU inference engines by worker count: each call borrows one, so concurrent calls never share buffers. */
     private final Map<Integer, ConcurrentLinkedDeque<DataParallelInference>> idle = new ConcurrentHashMap<>();
 
-    private TrainedModel(Path directory, TemporalFusionTransformer model, Preprocessing preprocessing,
+    private TrainedModel(Path directory, ForecastingModel model, Preprocessing preprocessing,
                          Map<String, Object> sections, Map<String, Object> dataOptions) {
         this.directory = directory;
         this.model = model;
@@ -109,7 +110,7 @@ public final class TrainedModel {
     }
 
     /** The network (in eval mode; read its weights, do not train it while it serves forecasts). */
-    public TemporalFusionTransformer model() {
+    public ForecastingModel model() {
         return model;
     }
 
@@ -125,7 +126,7 @@ public final class TrainedModel {
 
     /** The forecast quantile levels, in output order. */
     public List<Float> quantiles() {
-        return model.config.quantiles();
+        return model.quantiles();
     }
 
     /** The number of steps forecast (max_prediction_length). */
@@ -208,7 +209,11 @@ public final class TrainedModel {
 
     /** {@link #interpret(Frame, InferenceOptions)} on the windows of a data set prepared with this model's preprocessing. */
     public Interpretation interpret(TimeSeriesDataSet windows, InferenceOptions options) {
-        Interpretation interpretation = new Interpretation(model.config, windows, quantiles());
+        if (!(model instanceof TemporalFusionTransformer tft)) {
+            throw new IllegalArgumentException("interpretation reads the TFT's attention and variable selection; a "
+                    + model.kind() + " has neither");
+        }
+        Interpretation interpretation = new Interpretation(tft.config, windows, quantiles());
         interpretation.setEvaluation(withForecaster(options, interpretation, f -> Evaluation.score(windows, null, f, quantiles(),
                 options.batchSize(), true, interpretation::addForecast)));
         return interpretation;

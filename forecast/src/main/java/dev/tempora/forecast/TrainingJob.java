@@ -4,7 +4,7 @@ import dev.tempora.data.DatasetParameters;
 import dev.tempora.data.Frame;
 import dev.tempora.data.TimeSeriesDataSet;
 import dev.tempora.data.TrainingConfig;
-import dev.tempora.models.TemporalFusionTransformer;
+import dev.tempora.models.ForecastingModel;
 import dev.tempora.parallel.EpochResult;
 import dev.tempora.parallel.Trainer;
 import dev.tempora.parallel.TrainerSettings;
@@ -55,7 +55,7 @@ public final class TrainingJob {
     private final Map<String, Object> trainingSection;
     private final AtomicBoolean cancelled = new AtomicBoolean();
     private final AtomicBoolean started = new AtomicBoolean();
-    private final TemporalFusionTransformer model;
+    private final ForecastingModel model;
 
     private TrainingJob(Builder b) {
         this.table = b.frame;
@@ -128,7 +128,7 @@ public final class TrainingJob {
     }
 
     /** The model being trained (its weights change while {@link #fit} runs). */
-    public TemporalFusionTransformer model() {
+    public ForecastingModel model() {
         return model;
     }
 
