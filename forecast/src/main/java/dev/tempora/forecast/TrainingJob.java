@@ -93,13 +93,24 @@ public final class TrainingJob {
      * @return a builder holding the config's settings
      */
     public static Builder fromConfig(TrainingConfig config) {
+        // The sections are checked before the data is read: a wrong setting fails at once.
+        ModelSettings model;
+        TrainerSettings trainer;
+        int batchSize;
+        try {
+            model = ModelSettings.fromJson(withoutTrainerKeys(config.model()));
+            trainer = ConfigSections.trainerSettings(config.training(), config.model()).build();
+            batchSize = ConfigSections.batchSize(config.training());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(config.file() + ": " + e.getMessage(), e);
+        }
         Builder b = new Builder(config.loadFrame(), config.dataset());
         b.where = config.file().toString();
         b.trainingCutoff = config.trainingCutoff();
         b.predictValidation = config.predictValidation();
-        b.model = ModelSettings.fromJson(withoutTrainerKeys(config.model()));
-        b.trainer = ConfigSections.trainerSettings(config.training(), config.model()).build();
-        b.batchSize = ConfigSections.batchSize(config.training());
+        b.model = model;
+        b.trainer = trainer;
+        b.batchSize = batchSize;
         b.dataOptions = config.data();
         b.trainingSection = config.training();
         return b;
