@@ -116,13 +116,7 @@ final class ErrorReport {
         long suggestion = Math.max(2, 2 * (long) Math.ceil(max / (double) (1L << 30)));
         return String.format(Locale.ROOT, "out of memory: Java may use at most %s; give it more with "
                 + "TEMPORA_JAVA_OPTS=-Xmx%dg (below the machine's memory), or make batch_size, hidden_size or "
-                + "max_encoder_length smaller", gibibytes(max), suggestion);
-    }
-
-    /** {@code bytes} as GiB with one decimal (MiB below one GiB). */
-    static String gibibytes(long bytes) {
-        return bytes >= 1L << 30 ? String.format(Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30))
-                : String.format(Locale.ROOT, "%d MiB", Math.max(1, bytes >> 20));
+                + "max_encoder_length smaller", dev.tempora.tensor.MemoryBudget.size(max), suggestion);
     }
 
     private static String internal(Throwable t, String detail) {

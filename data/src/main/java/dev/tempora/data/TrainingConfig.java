@@ -214,9 +214,23 @@ public final class TrainingConfig {
             return base;
         }
         String w = where + ".generator";
-        return new TaxiDemand.Options(JsonValues.integer(g, "zones", w, base.zones()), JsonValues.integer(g, "days", w, base.days()),
-                g.containsKey("start") ? java.time.LocalDate.parse(JsonValues.string(g, "start", w, null)) : base.start(),
-                g.containsKey("seed") ? (long) JsonValues.number(g, "seed", w) : base.seed());
+        java.time.LocalDate start = base.start();
+        if (g.containsKey("start")) {
+            String text = JsonValues.string(g, "start", w, null);
+            try {
+                start = java.time.LocalDate.parse(text);
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new IllegalArgumentException(w + ": \"start\" must be a date such as \"2023-01-01\", got \"" + text + "\"", e);
+            }
+        }
+        int zones = JsonValues.integer(g, "zones", w, base.zones());
+        int days = JsonValues.integer(g, "days", w, base.days());
+        long seed = g.containsKey("seed") ? (long) JsonValues.number(g, "seed", w) : base.seed();
+        try {
+            return new TaxiDemand.Options(zones, days, start, seed);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(w + ": " + e.getMessage(), e);
+        }
     }
 
     private static Column cast(Column c, ColumnType type, String where) {

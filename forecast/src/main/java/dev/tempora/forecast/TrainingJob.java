@@ -5,6 +5,8 @@ import dev.tempora.data.Frame;
 import dev.tempora.data.TimeSeriesDataSet;
 import dev.tempora.data.TrainingConfig;
 import dev.tempora.models.ForecastingModel;
+import dev.tempora.models.TemporalFusionTransformer;
+import dev.tempora.models.TftConfig;
 import dev.tempora.parallel.EpochResult;
 import dev.tempora.parallel.Trainer;
 import dev.tempora.parallel.TrainerSettings;
@@ -71,7 +73,11 @@ public final class TrainingJob {
         for (String w : datasets.training().warnings()) {
             this.listener.onWarning(w);
         }
-        this.model = modelSettings.create(datasets.training().description(), settings.seed());
+        // Size the run from the settings before allocating the model, so a model too large fails with a message, not an OOM.
+        TftConfig config = modelSettings.tftConfig(datasets.training().description(), settings.seed());
+        TrainingMemory.estimate(config, settings, batchSize, b.parameters.maxEncoderLength, b.parameters.maxPredictionLength)
+                .require();
+        this.model = new TemporalFusionTransformer(config);
     }
 
     /**
@@ -437,6 +443,10 @@ public final class TrainingJob {
         public TrainingJob build() {
             if (resume && outputDirectory == null) {
                 throw new IllegalArgumentException("resume needs the output directory that holds the last state");
+            }
+            if (resume && !Files.isRegularFile(outputDirectory.resolve(Trainer.LAST_STATE_FILE))) {
+                throw new IllegalArgumentException("no last state in " + outputDirectory + " (no " + Trainer.LAST_STATE_FILE
+                        + "): train without --resume (resume(false)) first");
             }
             return new TrainingJob(this);
         }

@@ -19,10 +19,11 @@ public final class MemoryBudget {
      * collector is asked to run once before giving up).
      *
      * @param bytes the estimated bytes about to be allocated
-     * @param what  what needs them and why so many, e.g. "the taxi generator's 10,000,000 rows"
+     * @param what    what needs them and why so many, e.g. "the taxi generator's 10,000,000 rows"
+     * @param smaller how to need less, e.g. "lower batch_size"
      * @throws IllegalArgumentException saying how much is needed, how much Java may use, and how to raise it
      */
-    public static void require(long bytes, String what) {
+    public static void require(long bytes, String what, String smaller) {
         Runtime runtime = Runtime.getRuntime();
         if (bytes <= available(runtime)) {
             return;
@@ -32,7 +33,7 @@ public final class MemoryBudget {
         if (bytes <= available) {
             return;
         }
-        throw new IllegalArgumentException(message(bytes, what, available, runtime.maxMemory()));
+        throw new IllegalArgumentException(message(bytes, what, smaller, available, runtime.maxMemory()));
     }
 
     /**
@@ -40,17 +41,18 @@ public final class MemoryBudget {
      *
      * @param bytes     the bytes needed
      * @param what      what needs them
+     * @param smaller   how to need less
      * @param available the bytes the heap could still grow into
      * @param maxHeap   the heap's maximum size
      * @return one line: the need, the limit, and the {@code TEMPORA_JAVA_OPTS=-Xmx} to give
      */
-    public static String message(long bytes, String what, long available, long maxHeap) {
+    public static String message(long bytes, String what, String smaller, long available, long maxHeap) {
         long inUse = Math.max(0, maxHeap - available);
         // Suggest a heap with room for what is in use, the need, and a quarter more for what the estimate leaves out.
         long suggestedGib = Math.max(1, (long) Math.ceil((inUse + bytes * 1.25) / GIB));
         return String.format(Locale.ROOT, "%s need about %s, but Java may use at most %s (%s of it in use): give Java more "
-                        + "with TEMPORA_JAVA_OPTS=-Xmx%dg (the machine must have that much memory) or make the job smaller",
-                what, size(bytes), size(maxHeap), size(inUse), suggestedGib);
+                        + "with TEMPORA_JAVA_OPTS=-Xmx%dg (the machine must have that much memory), or %s",
+                what, size(bytes), size(maxHeap), size(inUse), suggestedGib, smaller);
     }
 
     /**
