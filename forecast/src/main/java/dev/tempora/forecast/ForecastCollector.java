@@ -1,4 +1,4 @@
-package dev.tempora.cli;
+package dev.tempora.forecast;
 
 import dev.tempora.data.Batch;
 import dev.tempora.data.Column;
@@ -15,13 +15,10 @@ import java.util.List;
 import java.util.function.LongUnaryOperator;
 
 /**
- * Forecasts as a long table, one row per series and forecast step: the group id columns, the time
- * index, the step's timestamp (when the data has one), the horizon step (1 = the first step after
- * the last observation), the actual value (when known) and one column per quantile, named
- * {@code q0.02}, {@code q0.5}, ... (float32, the model's precision). Written as CSV or Parquet by
- * {@link Tables#write}.
+ * Collects forecasts batch by batch into a {@link ForecastTable}: one row per series and forecast step,
+ * in the order the batches arrive.
  */
-final class ForecastTable {
+final class ForecastCollector {
 
     private final TimeSeriesDataSet dataset;
     private final List<Float> quantiles;
@@ -38,7 +35,7 @@ final class ForecastTable {
      * @param timeColumn  name of the timestamp column to add (null for none)
      * @param timestampOf microseconds of a time index, used when {@code timeColumn} is given
      */
-    ForecastTable(TimeSeriesDataSet dataset, List<Float> quantiles, boolean withActual, String timeColumn,
+    ForecastCollector(TimeSeriesDataSet dataset, List<Float> quantiles, boolean withActual, String timeColumn,
                   LongUnaryOperator timestampOf) {
         this.dataset = dataset;
         this.quantiles = List.copyOf(quantiles);
@@ -51,9 +48,9 @@ final class ForecastTable {
     }
 
     /** A table with the dataset's own timestamp column when its time index comes from one. */
-    static ForecastTable of(TimeSeriesDataSet dataset, List<Float> quantiles, boolean withActual) {
+    static ForecastCollector of(TimeSeriesDataSet dataset, List<Float> quantiles, boolean withActual) {
         String ts = dataset.parameters().timestamp;
-        return new ForecastTable(dataset, quantiles, withActual, ts, ts == null ? null : dataset::timestampOf);
+        return new ForecastCollector(dataset, quantiles, withActual, ts, ts == null ? null : dataset::timestampOf);
     }
 
     static String quantileColumn(float q) {
@@ -72,15 +69,29 @@ final class ForecastTable {
             List<String> key = dataset.seriesGroupValues(batch.seriesIndex(b));
             int first = dataset.window(batch.windowIndex(b)).firstPredictionTimeIdx();
             for (int t = 0; t < batch.decoderLength(b); t++) {
-                keys.add(key);
-                time.add(first + t);
-                horizon.add(t + 1);
-                actual.add(target[b * steps + t]);
                 int row = fo + (b * steps + t) * width;
-                for (int q = 0; q < quantiles.size(); q++) {
-                    values.get(q).add(fd[row + (width == 1 ? 0 : q)]);
-                }
+                addStep(key, first + t, t + 1, target[b * steps + t], fd, row, width == 1 ? 0 : 1);
             }
+        }
+    }
+
+    /**
+     * Adds one window's forecast: {@code forecast} holds steps × quantiles, row-major, and
+     * {@code actual} one value per step.
+     */
+    void add(List<String> key, int firstPredictionTimeIdx, float[] actual, float[] forecast) {
+        for (int t = 0; t < actual.length; t++) {
+            addStep(key, firstPredictionTimeIdx + t, t + 1, actual[t], forecast, t * quantiles.size(), 1);
+        }
+    }
+
+    private void addStep(List<String> key, int timeIdx, int step, float actualValue, float[] forecast, int at, int stride) {
+        keys.add(key);
+        time.add(timeIdx);
+        horizon.add(step);
+        actual.add(actualValue);
+        for (int q = 0; q < quantiles.size(); q++) {
+            values.get(q).add(forecast[at + q * stride]);
         }
     }
 
@@ -88,7 +99,12 @@ final class ForecastTable {
         return time.size;
     }
 
-    Frame toFrame(String source) {
+    /** The collected rows as a table; {@code source} names it in messages. */
+    ForecastTable toTable(String source) {
+        return new ForecastTable(toFrame(source), dataset.parameters().groupIds, quantiles);
+    }
+
+    private Frame toFrame(String source) {
         List<Column> columns = new ArrayList<>();
         List<String> groupIds = dataset.parameters().groupIds;
         for (int g = 0; g < groupIds.size(); g++) {
@@ -114,6 +130,7 @@ final class ForecastTable {
         for (int q = 0; q < quantiles.size(); q++) {
             columns.add(new FloatColumn(quantileColumn(quantiles.get(q)), values.get(q).toArray()));
         }
+        columns.add(new FloatColumn(ForecastTable.POINT_COLUMN, values.get(ForecastTable.pointIndex(quantiles)).toArray()));
         return new Frame(source, columns);
     }
 

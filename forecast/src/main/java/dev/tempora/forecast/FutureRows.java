@@ -1,4 +1,4 @@
-package dev.tempora.cli;
+package dev.tempora.forecast;
 
 import dev.tempora.data.Column;
 import dev.tempora.data.DatasetParameters;

@@ -1,4 +1,4 @@
-package dev.tempora.cli;
+package dev.tempora.forecast;
 
 import dev.tempora.data.Column;
 import dev.tempora.data.ColumnType;
@@ -19,11 +19,18 @@ import java.util.Map;
  * that look at raw series before a dataset exists: predict (which rows are history, which are future),
  * the seasonal-naive baseline (history longer than the encoder) and inspect (lengths and gaps).
  */
-final class SeriesRows {
+public final class SeriesRows {
 
-    /** One series: its group id values (as the dataset names them) and its rows in time order. */
-    record Series(List<String> key, int[] rows, long[] time) {
-        String label(List<String> groupIds) {
+    /**
+     * One series: its group id values (as the dataset names them) and its rows in time order.
+     *
+     * @param key  the group id values
+     * @param rows the series' rows of the frame, in time order
+     * @param time each of those rows' time index
+     */
+    public record Series(List<String> key, int[] rows, long[] time) {
+        /** The series as "id=value, ..." for messages. */
+        public String label(List<String> groupIds) {
             StringBuilder sb = new StringBuilder();
             for (int g = 0; g < key.size(); g++) {
                 sb.append(g == 0 ? "" : ", ").append(groupIds.get(g)).append('=').append(key.get(g));
@@ -33,7 +40,8 @@ final class SeriesRows {
     }
 
     private final Map<List<String>, Series> series;
-    final List<String> groupIds;
+    /** The group id columns. */
+    public final List<String> groupIds;
 
     private SeriesRows(Map<List<String>, Series> series, List<String> groupIds) {
         this.series = series;
@@ -46,7 +54,7 @@ final class SeriesRows {
      * @param timeOrigin microseconds of time index 0 for a timestamp index (a model's), or null to
      *                   count from the frame's earliest timestamp as a new dataset does
      */
-    static SeriesRows of(Frame frame, DatasetParameters p, Long timeOrigin) {
+    public static SeriesRows of(Frame frame, DatasetParameters p, Long timeOrigin) {
         long[] time = timeIndex(frame, p, timeOrigin);
         List<Column> groups = new ArrayList<>();
         for (String g : p.groupIds) {
@@ -86,20 +94,23 @@ final class SeriesRows {
         return new SeriesRows(out, List.copyOf(p.groupIds));
     }
 
-    List<Series> all() {
+    /** Every series, in order of first appearance. */
+    public List<Series> all() {
         return List.copyOf(series.values());
     }
 
-    Series get(List<String> key) {
+    /** The series with these group id values, or null. */
+    public Series get(List<String> key) {
         return series.get(key);
     }
 
-    int count() {
+    /** The number of series. */
+    public int count() {
         return series.size();
     }
 
     /** The time index of every row, as the data module computes it. */
-    static long[] timeIndex(Frame frame, DatasetParameters p, Long timeOrigin) {
+    public static long[] timeIndex(Frame frame, DatasetParameters p, Long timeOrigin) {
         long[] out = new long[frame.rowCount()];
         if (p.timestamp != null) {
             Column c = frame.column(p.timestamp);

@@ -1,4 +1,4 @@
-package dev.tempora.cli.plots;
+package dev.tempora.forecast.plots;
 
 import dev.tempora.tensor.io.AtomicFiles;
 import org.jfree.chart.ChartUtils;

@@ -1,30 +1,26 @@
-package dev.tempora.cli;
+package dev.tempora.forecast;
 
 import dev.tempora.data.Batch;
 import dev.tempora.data.Column;
 import dev.tempora.data.DatasetParameters;
 import dev.tempora.data.Frame;
 import dev.tempora.data.TimeSeriesDataSet;
-import dev.tempora.models.TemporalFusionTransformer;
-import dev.tempora.models.TftOutput;
-import dev.tempora.parallel.Accelerator;
-import dev.tempora.parallel.DataParallelEngine;
-import dev.tempora.parallel.DataParallelInference;
-import dev.tempora.parallel.InferenceBackend;
 import dev.tempora.tensor.Tensor;
 
 import java.util.List;
 
 /**
- * A forecasting method that evaluate, backtests and the demo score on the same windows: a trained
- * model or a baseline. Forecasts are in target units, (B, Td, quantiles) for a quantile model or
+ * A forecasting method that {@link Evaluation#score} scores on windows of a data set, beside others on the
+ * same windows: a trained model ({@link TrainedModel#forecaster}) or a baseline ({@link #lastValue},
+ * {@link #seasonalNaive}). Forecasts are in target units, (B, Td, quantiles) for a quantile model or
  * (B, Td) point forecasts for a baseline.
  */
-interface Forecaster {
+public interface Forecaster {
 
     /** A short name for tables and JSON ("tft", "baseline", "seasonal-naive(168)"). */
     String name();
 
+    /** The forecasts of a batch's windows: (B, Td, quantiles) or (B, Td), in target units. */
     Tensor forecast(Batch batch);
 
     /**
@@ -110,54 +106,5 @@ interface Forecaster {
     private static int lastAtOrBefore(long[] time, long t) {
         int i = java.util.Arrays.binarySearch(time, t);
         return i >= 0 ? i : -i - 2;
-    }
-
-    /**
-     * A trained TFT on the CPU, its batches sharded over {@code workers} data-parallel workers (null: the
-     * default, one per core up to 8), or on an accelerator ({@code cuda}): eval-mode forecasts from a copy
-     * of its weights on the device, whose memory lives as long as the command.
-     */
-    static Forecaster onDevice(TemporalFusionTransformer model, String device, Integer workers) {
-        if (device == null || device.equals("cpu")) {
-            return model(new DataParallelInference(model, workers != null ? workers : DataParallelEngine.defaultWorkers()),
-                    null);
-        }
-        if (workers != null) {
-            throw new IllegalArgumentException("--workers applies to --device cpu only");
-        }
-        InferenceBackend backend = Accelerator.require(device).inferenceBackend(model);
-        return new Forecaster() {
-            @Override
-            public String name() {
-                return "tft";
-            }
-
-            @Override
-            public Tensor forecast(Batch batch) {
-                return backend.predict(Forecasting.toTraining(batch).inputs());
-            }
-        };
-    }
-
-    /**
-     * A trained TFT in eval mode, without a tape, each batch sharded over the CPU's workers;
-     * {@code interpretation} (may be null) sees every output.
-     */
-    static Forecaster model(DataParallelInference inference, Interpretation interpretation) {
-        return new Forecaster() {
-            @Override
-            public String name() {
-                return "tft";
-            }
-
-            @Override
-            public Tensor forecast(Batch batch) {
-                TftOutput out = inference.forward(Forecasting.toTraining(batch).inputs(), interpretation != null);
-                if (interpretation != null) {
-                    interpretation.add(batch, out);
-                }
-                return out.prediction().value();
-            }
-        };
     }
 }

@@ -1,4 +1,4 @@
-package dev.tempora.cli.plots;
+package dev.tempora.forecast.plots;
 
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.LegendItem;
