@@ -90,7 +90,16 @@ public final class Trainer implements AutoCloseable {
         if (settings.outputDir() == null) {
             throw new IllegalStateException("resume needs an output directory holding " + LAST_STATE_FILE);
         }
-        state = TrainingState.load(settings.outputDir().resolve(LAST_STATE_FILE), model, optimizer, plateau);
+        return resume(settings.outputDir().resolve(LAST_STATE_FILE));
+    }
+
+    /**
+     * Restores the training state saved in {@code lastState} (a {@link #LAST_STATE_FILE} written by this
+     * or another trainer of the same model and settings) so {@link #fit} continues from it. Distributed
+     * ranks resume this way from the file only rank 0 writes.
+     */
+    public Trainer resume(Path lastState) throws IOException {
+        state = TrainingState.load(lastState, model, optimizer, plateau);
         backend.copyFromHost();
         return this;
     }
