@@ -33,6 +33,39 @@ public final class SeriesPartitions {
         if (partitions < 1) {
             throw new IllegalArgumentException("the number of partitions must be at least 1, got " + partitions);
         }
+        List<String>[] rowKeys = rowKeys(table, groupIds);
+        Map<List<String>, Integer> rank = ranks(rowKeys);
+        if (rank.size() < partitions) {
+            throw new IllegalArgumentException(table.source() + " holds " + rank.size() + " series, fewer than the "
+                    + partitions + " partitions asked for; use at most " + rank.size() + " tasks");
+        }
+        int[] out = new int[table.rowCount()];
+        for (int r = 0; r < out.length; r++) {
+            out[r] = rank.get(rowKeys[r]) % partitions;
+        }
+        return out;
+    }
+
+    /** The number of series in {@code table}: distinct combinations of the {@code groupIds} columns' values. */
+    public static int count(Frame table, List<String> groupIds) {
+        return ranks(rowKeys(table, groupIds)).size();
+    }
+
+    /** Each series key's rank in sorted order; a TreeMap keeps the order independent of row order and hashing. */
+    private static Map<List<String>, Integer> ranks(List<String>[] rowKeys) {
+        Map<List<String>, Integer> rank = new TreeMap<>(SeriesPartitions::compareKeys);
+        for (List<String> key : rowKeys) {
+            rank.putIfAbsent(key, 0);
+        }
+        int next = 0;
+        for (Map.Entry<List<String>, Integer> e : rank.entrySet()) {
+            e.setValue(next++);
+        }
+        return rank;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String>[] rowKeys(Frame table, List<String> groupIds) {
         if (groupIds.isEmpty()) {
             throw new IllegalArgumentException("partitioning by series needs the dataset's group_ids; the config names none");
         }
@@ -44,24 +77,13 @@ public final class SeriesPartitions {
             }
             keys.add(table.column(name));
         }
-        // Sorted series keys -> their rank; a TreeMap of the keys' formatted values keeps the order independent of
-        // the row order and of hashing.
-        Map<List<String>, Integer> rank = new TreeMap<>(SeriesPartitions::compareKeys);
-        List<String>[] rowKeys = rowKeys(table, keys);
-        for (List<String> key : rowKeys) {
-            rank.putIfAbsent(key, 0);
-        }
-        if (rank.size() < partitions) {
-            throw new IllegalArgumentException(table.source() + " holds " + rank.size() + " series, fewer than the "
-                    + partitions + " partitions asked for; use at most " + rank.size() + " tasks");
-        }
-        int next = 0;
-        for (Map.Entry<List<String>, Integer> e : rank.entrySet()) {
-            e.setValue(next++);
-        }
-        int[] out = new int[table.rowCount()];
+        List<String>[] out = new List[table.rowCount()];
         for (int r = 0; r < out.length; r++) {
-            out[r] = rank.get(rowKeys[r]) % partitions;
+            String[] key = new String[keys.size()];
+            for (int k = 0; k < key.length; k++) {
+                key[k] = keys.get(k).isMissing(r) ? "" : keys.get(k).format(r);
+            }
+            out[r] = Arrays.asList(key);
         }
         return out;
     }
@@ -106,19 +128,6 @@ public final class SeriesPartitions {
             }
         }
         return rows;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<String>[] rowKeys(Frame table, List<Column> keys) {
-        List<String>[] out = new List[table.rowCount()];
-        for (int r = 0; r < out.length; r++) {
-            String[] key = new String[keys.size()];
-            for (int k = 0; k < key.length; k++) {
-                key[k] = keys.get(k).isMissing(r) ? "" : keys.get(k).format(r);
-            }
-            out[r] = Arrays.asList(key);
-        }
-        return out;
     }
 
     private static int compareKeys(List<String> a, List<String> b) {
