@@ -15,10 +15,10 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 EPOCHS=2
-BATCHES_PER_EPOCH=8
-CHECKPOINT_EVERY=3
+BATCHES_PER_EPOCH=6
+CHECKPOINT_EVERY=2
 TASKS=2
-TIMEOUT_S=420                 # the whole distributed run, recovery included
+TIMEOUT_S=600                 # the whole distributed run, recovery included
 readonly EPOCHS BATCHES_PER_EPOCH CHECKPOINT_EVERY TASKS TIMEOUT_S
 
 say() { printf '%s cluster-check: %s\n' "$(date +%H:%M:%S)" "$*"; }

@@ -105,6 +105,9 @@ public final class Main implements Runnable {
         @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: spark-submit's).")
         String master;
 
+        @Option(names = "--resume", description = "Continue from OUT/last-state.safetensors (a run stopped before its end).")
+        boolean resume;
+
         @Option(names = "--one-process", description = "Train in this process, without Spark, on the same partitions "
                 + "concatenated with N x M workers: bitwise the weights of the Spark run.")
         boolean oneProcess;
@@ -117,7 +120,7 @@ public final class Main implements Runnable {
             if (epochs != null && epochs < 1 || limitBatches != null && limitBatches < 1) {
                 throw new IllegalArgumentException("--epochs and --limit-batches must be at least 1");
             }
-            TrainingPlan plan = TrainingPlan.prepare(TrainingConfig.load(config), out, tasks, this::configure);
+            TrainingPlan plan = TrainingPlan.prepare(TrainingConfig.load(config), out, tasks, this::configure, resume);
             long started = System.nanoTime();
             if (oneProcess) {
                 Trainer.Result result = OneProcessTraining.train(plan, null);

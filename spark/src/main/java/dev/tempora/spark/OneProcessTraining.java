@@ -21,7 +21,8 @@ public final class OneProcessTraining {
     private OneProcessTraining() {}
 
     /**
-     * Trains the plan in this process and writes its files to the plan's output directory, as rank 0 would.
+     * Trains the plan in this process and writes its files to the plan's output directory, as rank 0 would; continues
+     * from the last state there when {@link TrainingPlan#prepare} kept one (resuming).
      *
      * @param listener progress (may be null)
      */
@@ -34,6 +35,9 @@ public final class OneProcessTraining {
         TrainerSettings settings = rank0.toBuilder().workers(plan.tasks() * rank0.workers()).shards(rank0.shards()).build();
         try (Trainer trainer = new Trainer(plan.initialModel(), PartitionedTrainingData.concatenated(partitions), settings,
                 listener)) {
+            if (java.nio.file.Files.exists(plan.lastState())) { // left by prepare only when resuming
+                trainer.resume(plan.lastState());
+            }
             return trainer.fit();
         }
     }

@@ -75,6 +75,9 @@ public final class RankTraining {
                 trainer.resume(snapshot);
             }
             Trainer.Result result = trainer.fit();
+            if (rank == 0) {
+                Files.deleteIfExists(snapshot); // the last state now holds the end of the run
+            }
             log.printf(Locale.ROOT, "tempora: %s: done, best validation loss %.6f (epoch %d)%n", who,
                     result.bestValidationLoss(), result.bestEpoch() + 1);
             return result;

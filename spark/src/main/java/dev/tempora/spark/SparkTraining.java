@@ -3,6 +3,7 @@ package dev.tempora.spark;
 import dev.tempora.parallel.Trainer;
 import dev.tempora.parallel.distributed.RingCollective;
 import org.apache.spark.BarrierTaskContext;
+import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -20,6 +21,7 @@ import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.IntStream;
@@ -51,12 +53,12 @@ public final class SparkTraining {
         List<Integer> ranks = IntStream.range(0, plan.tasks()).boxed().toList();
         RDD<String> trained = spark.parallelize(ranks, plan.tasks()).rdd().barrier()
                 .mapPartitions(new RankTask(shared), false, strings);
-        // The shuffle that makes the barrier stage a shuffle-map stage (see the class comment); rank order kept.
-        List<Tuple2<Integer, String>> lines = new ArrayList<>(new JavaRDD<>(trained, strings)
-                .mapToPair(line -> new Tuple2<>(Integer.parseInt(line.substring(0, line.indexOf(' '))), line))
-                .sortByKey(true, 1).collect());
+        // The shuffle that makes the barrier stage a shuffle-map stage (see the class comment): one partition.
+        List<String> lines = new ArrayList<>(new JavaRDD<>(trained, strings)
+                .mapToPair(line -> new Tuple2<>(0, line)).partitionBy(new HashPartitioner(1)).values().collect());
+        lines.sort(Comparator.comparingInt(line -> Integer.parseInt(line.substring(0, line.indexOf(' ')))));
         shared.destroy();
-        return lines.stream().map(t -> "rank " + t._2()).toList();
+        return lines.stream().map(line -> "rank " + line).toList();
     }
 
     /** The body of one barrier task: rendezvous, ring, training. */

@@ -44,6 +44,9 @@ public final class TrainingPlan implements Serializable {
     /** The folder under the output directory that holds the partitions and the initial model. */
     public static final String PARTITIONS_FOLDER = "partitions";
 
+    /** The folder under {@link #PARTITIONS_FOLDER} that holds the model every rank starts from. */
+    public static final String INITIAL_MODEL_FOLDER = "initial-model";
+
     private final String outputDirectory;
     private final int tasks;
     private final int batchSize;
@@ -69,10 +72,13 @@ public final class TrainingPlan implements Serializable {
      * and writes them with the initial model under {@code outputDirectory/partitions}.
      *
      * @param configure changes to the config's trainer settings (epochs, batch limit, checkpoints, workers per task)
+     * @param resume    continue from the last state in {@code outputDirectory}; without it a last state left there by
+     *                  an earlier run is deleted, so that a retried task cannot resume from another run's state
      * @throws IllegalArgumentException for a bad config, fewer series than tasks, or a shard count that tasks do not divide
      */
     public static TrainingPlan prepare(TrainingConfig config, Path outputDirectory, int tasks,
-                                       java.util.function.UnaryOperator<TrainerSettings.Builder> configure) {
+                                       java.util.function.UnaryOperator<TrainerSettings.Builder> configure,
+                                       boolean resume) {
         if (tasks < 1) {
             throw new IllegalArgumentException("--tasks must be at least 1, got " + tasks);
         }
@@ -95,16 +101,23 @@ public final class TrainingPlan implements Serializable {
                 trainingPartition[r] = -1; // a validation row: in the partition's full rows only
             }
         }
+        Map<String, Object> sections = checkpointSections(config, training);
         Path folder = outputDirectory.resolve(PARTITIONS_FOLDER);
         try {
             Files.createDirectories(folder);
+            if (!resume) {
+                Files.deleteIfExists(outputDirectory.resolve(dev.tempora.parallel.Trainer.LAST_STATE_FILE));
+            } else if (!Files.exists(outputDirectory.resolve(dev.tempora.parallel.Trainer.LAST_STATE_FILE))) {
+                throw new IllegalArgumentException("--resume: no " + dev.tempora.parallel.Trainer.LAST_STATE_FILE + " in "
+                        + outputDirectory);
+            }
             SeriesPartitions.write(table, trainingPartition, tasks, folder, "training");
             SeriesPartitions.write(table, partition, tasks, folder, "all");
-            Checkpoint.save(folder.resolve("initial-model"), job.model(), checkpointSections(config, training));
+            Checkpoint.save(folder.resolve(INITIAL_MODEL_FOLDER), job.model(), sections);
         } catch (IOException e) {
             throw new UncheckedIOException("writing the partitions to " + folder + ": " + e.getMessage(), e);
         }
-        TrainerSettings run = settings.toBuilder().checkpointSections(checkpointSections(config, training)).build();
+        TrainerSettings run = settings.toBuilder().checkpointSections(sections).build();
         return new TrainingPlan(outputDirectory, tasks, job.batchSize(), preprocessing, config.predictValidation(), cutoff, run);
     }
 
@@ -144,7 +157,7 @@ public final class TrainingPlan implements Serializable {
     /** The model every rank starts from: the driver's, built from the config and the seed. */
     public TemporalFusionTransformer initialModel() {
         try {
-            return Checkpoint.load(partitionsFolder().resolve("initial-model")).model();
+            return Checkpoint.load(partitionsFolder().resolve(INITIAL_MODEL_FOLDER)).model();
         } catch (IOException e) {
             throw new UncheckedIOException("reading the initial model: " + e.getMessage(), e);
         }

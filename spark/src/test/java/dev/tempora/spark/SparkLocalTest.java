@@ -40,7 +40,7 @@ class SparkLocalTest {
     }
 
     private static TrainingPlan plan(Path out) throws Exception {
-        return TrainingPlan.prepare(config(), out, 2, settings -> settings.workers(1).checkpointEveryBatches(1));
+        return TrainingPlan.prepare(config(), out, 2, settings -> settings.workers(1).checkpointEveryBatches(1), false);
     }
 
     @Test
