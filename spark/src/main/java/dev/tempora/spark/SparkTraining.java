@@ -61,6 +61,19 @@ public final class SparkTraining {
         return lines.stream().map(line -> "rank " + line).toList();
     }
 
+    /**
+     * Where a rank listens for its ring neighbour: the address Spark reaches its executor at, or loopback in local
+     * mode (one JVM: the ring then stays off the host's public address).
+     */
+    static InetAddress ringAddress(BarrierTaskContext context, int rank) throws IOException {
+        if (org.apache.spark.SparkEnv.get().conf().get("spark.master", "").startsWith("local")) {
+            return InetAddress.getLoopbackAddress();
+        }
+        String executor = context.getTaskInfos()[rank].address();
+        int port = executor.lastIndexOf(':');
+        return InetAddress.getByName(port < 0 ? executor : executor.substring(0, port));
+    }
+
     /** The body of one barrier task: rendezvous, ring, training. */
     private record RankTask(Broadcast<TrainingPlan> plan)
             implements Function1<Iterator<Integer>, Iterator<String>>, Serializable {
@@ -72,12 +85,8 @@ public final class SparkTraining {
         public Iterator<String> apply(Iterator<Integer> partition) {
             BarrierTaskContext context = BarrierTaskContext.get();
             int rank = context.partitionId();
-            try {
-                // Listen on the address Spark reaches this executor at; the others connect there.
-                String executor = context.getTaskInfos()[rank].address();
-                InetAddress host = InetAddress.getByName(executor.substring(0, executor.lastIndexOf(':') < 0
-                        ? executor.length() : executor.lastIndexOf(':')));
-                RingCollective.Endpoint endpoint = RingCollective.listen(host);
+            // connect() closes the endpoint; the outer try closes it when the rendezvous fails before.
+            try (RingCollective.Endpoint endpoint = RingCollective.listen(ringAddress(context, rank))) {
                 List<String> addresses = List.of(context.allGather(endpoint.address()));
                 try (RingCollective ring = endpoint.connect(rank, addresses, RankTraining.COLLECTIVE_TIMEOUT)) {
                     Trainer.Result result = RankTraining.train(plan.value(), ring, context.stageAttemptNumber(),

@@ -1,6 +1,8 @@
 package dev.tempora.spark;
 
+import dev.tempora.data.DoubleColumn;
 import dev.tempora.data.Frame;
+import dev.tempora.data.IntColumn;
 import dev.tempora.data.ParquetFiles;
 import dev.tempora.data.TrainingConfig;
 import dev.tempora.forecast.TrainedModel;
@@ -57,8 +59,17 @@ class SparkLocalTest {
         TrainingPlan plan = plan(dir.resolve("model"));
         OneProcessTraining.train(plan, null);
         Frame table = config().loadFrame();
+        // The model reads a known future input (day_hour): the last 12 hours keep it and lose their target.
+        int[] time = ((IntColumn) table.column("time_idx")).toArray();
+        int lastObserved = java.util.Arrays.stream(time).max().orElseThrow() - 12;
+        double[] target = ((DoubleColumn) table.column("trip_quantity")).toArray();
+        for (int r = 0; r < target.length; r++) {
+            if (time[r] > lastObserved) {
+                target[r] = Double.NaN;
+            }
+        }
         Path input = dir.resolve("table.parquet");
-        ParquetFiles.write(table, input);
+        ParquetFiles.write(table.with(new DoubleColumn("trip_quantity", target)), input);
         TrainedModel model = TrainedModel.load(dir.resolve("model"));
 
         List<Path> parts = BatchForecasting.run(spark, dir.resolve("model"), input, dir.resolve("forecasts"), 2);
