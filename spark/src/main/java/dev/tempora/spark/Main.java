@@ -46,6 +46,7 @@ public final class Main implements Runnable {
         return cli.execute(args);
     }
 
+    /** Without a command: prints the usage. */
     @Override
     public void run() {
         spec.commandLine().usage(System.out);

@@ -23,7 +23,7 @@ import java.util.Map;
  * metrics); a rank that starts while a checkpoint exists resumes from it.
  *
  * <p>Which checkpoint: rank 0 copies the current last state to a snapshot named after the attempt before any rank
- * reads it, and every rank resumes from that snapshot. A task of a failed attempt that is still running (Spark
+ * reads it, tells the others over the ring whether there is one, and every rank resumes from that snapshot. A task of a failed attempt that is still running (Spark
  * stops a failed barrier stage's tasks without interrupting them) could otherwise rewrite the last state between
  * two ranks' reads and leave the ranks in different states.
  */
@@ -34,26 +34,19 @@ public final class RankTraining {
 
     private RankTraining() {}
 
-    /** Rendezvous of the ranks: makes sure they all see the same snapshot, then waits for the others. */
-    @FunctionalInterface
-    public interface Barrier {
-        /** Returns when every rank has called it. */
-        void await() throws IOException;
-    }
-
     /**
      * Trains rank {@code collective.rank()} of the plan.
      *
      * @param attempt the stage attempt (0 first), which names the snapshot resumed from
-     * @param barrier a rendezvous of all ranks (Spark's {@code BarrierTaskContext.barrier()})
      * @param log     where the rank reports its steps (an executor's standard error)
      * @return the epochs run and the best validation loss, as rank 0's trainer saw them
      */
-    public static Trainer.Result train(TrainingPlan plan, RingCollective collective, int attempt, Barrier barrier,
-                                       PrintStream log) throws IOException {
+    public static Trainer.Result train(TrainingPlan plan, RingCollective collective, int attempt, PrintStream log)
+            throws IOException {
         int rank = collective.rank();
         String who = String.format(Locale.ROOT, "rank %d of %d, attempt %d", rank, collective.size(), attempt);
         Path snapshot = plan.outputDirectory().resolve(String.format(Locale.ROOT, "resume-attempt-%d.safetensors", attempt));
+        boolean snapshotted = false;
         if (rank == 0) {
             Files.createDirectories(plan.outputDirectory());
             Files.deleteIfExists(snapshot);
@@ -61,14 +54,17 @@ public final class RankTraining {
                 Path temporary = Files.createTempFile(plan.outputDirectory(), "resume-", ".tmp");
                 Files.copy(plan.lastState(), temporary, StandardCopyOption.REPLACE_EXISTING);
                 Files.move(temporary, snapshot, StandardCopyOption.ATOMIC_MOVE);
+                snapshotted = true;
             }
         }
-        barrier.await();
+        // Rank 0's decision, over the ring: every rank waits here until the snapshot is in place, and none relies on
+        // its own view of the shared directory (a network file system may show it late).
+        boolean resume = collective.max(snapshotted ? 1 : 0) == 1;
         TrainingData data = DistributedTraining.data(plan.partition(rank), collective);
         TrainingListener listener = DistributedTraining.listener(new StepLog(log, who), collective);
         try (Trainer trainer = new Trainer(plan.initialModel(), data, plan.settings(rank == 0 ? plan.outputDirectory() : null),
                 listener, DistributedTraining.backends(collective))) {
-            if (Files.exists(snapshot)) {
+            if (resume) {
                 Map<String, String> position = SafeTensors.read(snapshot).metadata();
                 log.printf(Locale.ROOT, "tempora: %s: resuming from epoch %d, batch %d (%s)%n", who,
                         Integer.parseInt(position.get("epoch")) + 1, Integer.parseInt(position.get("next_batch")) + 1, snapshot);

@@ -89,8 +89,7 @@ public final class SparkTraining {
             try (RingCollective.Endpoint endpoint = RingCollective.listen(ringAddress(context, rank))) {
                 List<String> addresses = List.of(context.allGather(endpoint.address()));
                 try (RingCollective ring = endpoint.connect(rank, addresses, RankTraining.COLLECTIVE_TIMEOUT)) {
-                    Trainer.Result result = RankTraining.train(plan.value(), ring, context.stageAttemptNumber(),
-                            context::barrier, System.err);
+                    Trainer.Result result = RankTraining.train(plan.value(), ring, context.stageAttemptNumber(), System.err);
                     String line = String.format(Locale.ROOT, "%d of %d: %d epochs, best validation loss %.6f (epoch %d), "
                                     + "%d bytes sent over the ring", rank, ring.size(), result.epochs().size(),
                             result.bestValidationLoss(), result.bestEpoch() + 1, ring.bytesSent());
