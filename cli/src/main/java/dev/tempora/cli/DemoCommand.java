@@ -141,7 +141,7 @@ final class DemoCommand implements Runnable {
         writeExamples(frame, validation.parameters());
         TrainerSettings settings = job.trainerSettings();
         int perEpoch = job.batchesPerEpoch();
-        List<Float> quantiles = job.model().config.quantiles();
+        List<Float> quantiles = job.model().quantiles();
         Evaluation.Result baseline = Evaluation.score(validation, null, Forecaster.lastValue(), quantiles, 64, true, null);
         Evaluation.Result weekly = Evaluation.score(validation, null, Forecaster.seasonalNaive(WEEK, frame, validation), quantiles,
                 64, false, null);

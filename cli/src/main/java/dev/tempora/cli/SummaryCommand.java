@@ -28,7 +28,9 @@ final class SummaryCommand implements Runnable {
 
     @Override
     public void run() {
-        TemporalFusionTransformer model = TrainingJob.fromConfig(config).build().model();
+        if (!(TrainingJob.fromConfig(config).build().model() instanceof TemporalFusionTransformer model)) {
+            throw new IllegalStateException("summary describes the TFT only");
+        }
         TftConfig modelConfig = model.config;
         if (json) {
             Map<String, Object> out = new LinkedHashMap<>();

@@ -45,6 +45,21 @@ public final class TableFiles {
     }
 
     /**
+     * {@link #read(Path)} with some columns' types given rather than inferred, as a config's "dtypes" gives
+     * them: ids that look like numbers read as strings, so that they can be categoricals.
+     *
+     * @param file  the table to read
+     * @param types column name to its type; a Parquet column can be cast to string or double
+     * @return the table
+     * @throws IllegalArgumentException when the file is absent, does not parse, or a column cannot take its type
+     */
+    public static Frame read(Path file, java.util.Map<String, ColumnType> types) {
+        java.util.Map<String, Object> dtypes = new java.util.LinkedHashMap<>();
+        types.forEach((name, type) -> dtypes.put(name, type.label()));
+        return TrainingConfig.readTable(file, java.util.Map.of("dtypes", dtypes), file.toString());
+    }
+
+    /**
      * Writes a frame as Parquet (Snappy pages) or CSV, chosen by the file's extension, atomically: the
      * table goes to a temporary file beside {@code file} that is then renamed, so a reader never sees half
      * a table and a failed write leaves any earlier file in place.

@@ -2,7 +2,7 @@ package dev.tempora.forecast;
 
 import dev.tempora.data.Batch;
 import dev.tempora.models.JsonFields;
-import dev.tempora.models.TftBatch;
+import dev.tempora.models.ModelInputs;
 import dev.tempora.parallel.TrainerSettings;
 import dev.tempora.parallel.TrainingBatch;
 import dev.tempora.tensor.Tensor;
@@ -56,7 +56,7 @@ final class ConfigSections {
 
     /** A data batch as the model and trainer take it. */
     static TrainingBatch toTraining(Batch b) {
-        TftBatch inputs = new TftBatch(b.encoderCat, b.encoderCont, b.decoderCat, b.decoderCont,
+        ModelInputs inputs = new ModelInputs(b.encoderCat, b.encoderCont, b.decoderCat, b.decoderCont,
                 ints(b.encoderLengths), ints(b.decoderLengths), b.targetScale);
         return new TrainingBatch(inputs, b.decoderTarget);
     }

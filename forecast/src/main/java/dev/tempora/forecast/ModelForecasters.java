@@ -1,7 +1,8 @@
 package dev.tempora.forecast;
 
 import dev.tempora.data.Batch;
-import dev.tempora.models.TemporalFusionTransformer;
+import dev.tempora.models.ForecastingModel;
+import dev.tempora.models.ModelOutput;
 import dev.tempora.models.TftOutput;
 import dev.tempora.parallel.Accelerator;
 import dev.tempora.parallel.DataParallelInference;
@@ -17,7 +18,7 @@ final class ModelForecasters {
      * A trained TFT on an accelerator ({@code cuda}): eval-mode forecasts from a copy of its weights on the
      * device, whose memory lives as long as the forecaster.
      */
-    static Forecaster onDevice(TemporalFusionTransformer model, String device) {
+    static Forecaster onDevice(ForecastingModel model, String device) {
         InferenceBackend backend = Accelerator.require(device).inferenceBackend(model);
         return new Forecaster() {
             @Override
@@ -45,9 +46,9 @@ final class ModelForecasters {
 
             @Override
             public Tensor forecast(Batch batch) {
-                TftOutput out = inference.forward(ConfigSections.toTraining(batch).inputs(), interpretation != null);
+                ModelOutput out = inference.forward(ConfigSections.toTraining(batch).inputs(), interpretation != null);
                 if (interpretation != null) {
-                    interpretation.add(batch, out);
+                    interpretation.add(batch, (TftOutput) out); // TrainedModel.interpret admits the TFT only
                 }
                 return out.prediction().value();
             }

@@ -4,17 +4,16 @@ import dev.tempora.autograd.GradMode;
 import dev.tempora.autograd.GradientSet;
 import dev.tempora.autograd.Variable;
 import dev.tempora.models.DropoutSeeds;
-import dev.tempora.models.QuantileLoss;
-import dev.tempora.models.TemporalFusionTransformer;
-import dev.tempora.models.TftOutput;
+import dev.tempora.models.ForecastingModel;
 import dev.tempora.tensor.BufferPool;
 import dev.tempora.tensor.Tensor;
 
 import java.util.List;
 
 /**
- * Data-parallel training steps on the one shared ForkJoinPool, with results that do not depend on
- * the number of workers.
+ * Data-parallel training steps of a {@link ForecastingModel} under its own
+ * {@linkplain ForecastingModel#loss loss}, on the one shared ForkJoinPool, with results that do not
+ * depend on the number of workers.
  *
  * <p>Every batch is cut into a fixed number of shards (by default 8), independent of the worker
  * count. Worker w runs shards w, w + W, w + 2W, ... one after another, each on the shared weights
@@ -26,8 +25,7 @@ import java.util.List;
  */
 public final class DataParallelEngine {
 
-    private final TemporalFusionTransformer model;
-    private final QuantileLoss loss;
+    private final ForecastingModel model;
     private final int workers;
     private final int shards;
     private final List<Variable> parameters;
@@ -37,13 +35,16 @@ public final class DataParallelEngine {
     private final int[] gradientOffsets;
 
     /**
-     * An engine for {@code model} and {@code loss} that cuts every batch into {@code shards} shards and
-     * runs them on {@code workers} workers (at most as many as shards).
+     * An engine for {@code model}'s training steps.
+     *
+     * @param model   the model, whose weights the steps share and whose gradients they fill
+     * @param workers how many shards run at once (1 to {@code shards})
+     * @param shards  how many shards every batch is cut into, whatever the workers
+     * @throws IllegalArgumentException if the workers or shards are out of range
      */
-    public DataParallelEngine(TemporalFusionTransformer model, QuantileLoss loss, int workers, int shards) {
+    public DataParallelEngine(ForecastingModel model, int workers, int shards) {
         Shards.check(workers, shards);
         this.model = model;
-        this.loss = loss;
         this.workers = workers;
         this.shards = shards;
         this.parameters = model.parameters();
@@ -59,17 +60,29 @@ public final class DataParallelEngine {
         }
     }
 
-    /** The default worker count of training, predict and evaluate: one per core, at most 8. */
+    /**
+     * The default worker count of training, predict and evaluate: one per core, at most 8.
+     *
+     * @return the count
+     */
     public static int defaultWorkers() {
         return Math.min(8, Runtime.getRuntime().availableProcessors());
     }
 
-    /** The number of workers the shards are spread over. */
+    /**
+     * How many shards run at once.
+     *
+     * @return the worker count
+     */
     public int workers() {
         return workers;
     }
 
-    /** The fixed number of shards every batch is cut into. */
+    /**
+     * How many shards every batch is cut into.
+     *
+     * @return the shard count
+     */
     public int shards() {
         return shards;
     }
@@ -78,7 +91,8 @@ public final class DataParallelEngine {
      * Forward and backward of one batch; afterwards every parameter's {@code grad} holds the batch's
      * gradient (its previous content is replaced).
      *
-     * @param seed the step's dropout seed; shard s uses a seed derived from it and s
+     * @param batch the batch, cut into the engine's shards
+     * @param seed  the step's dropout seed; shard s uses a seed derived from it and s
      * @return the batch's loss
      */
     public double trainStep(TrainingBatch batch, long seed) {
@@ -114,9 +128,13 @@ public final class DataParallelEngine {
      * equal parts of {@code count} shards, one per process, every shard computes bitwise what it does
      * in one process. The gradients stay in the shards' sets for {@link #addShardGradients}.
      *
+     * @param part       the samples of these shards
      * @param seed       the step's dropout seed (of the larger batch)
+     * @param firstShard the first shard's index in the larger batch
+     * @param count      how many shards {@code part} is cut into
      * @param validSteps valid decoder steps of the larger batch: the loss's denominator
      * @return the shards' losses, in shard order
+     * @throws IllegalArgumentException if the shards are not among this engine's
      */
     public double[] computeShards(TrainingBatch part, long seed, int firstShard, int count, long validSteps) {
         if (firstShard < 0 || count < 1 || firstShard + count > shards) {
@@ -135,8 +153,8 @@ public final class DataParallelEngine {
                  DropoutSeeds.Scope seeds = DropoutSeeds.open(DropoutSeeds.mix(seed * 31 + shard));
                  GradMode.Scope capture = gradients.capture()) {
                 TrainingBatch piece = part.shard(from, to);
-                TftOutput out = model.forward(piece.inputs(), false);
-                Variable l = loss.forward(out.prediction(), piece.target(), piece.inputs().decoderLengths(), validSteps);
+                Variable prediction = model.forward(piece.inputs(), false).prediction();
+                Variable l = model.loss(prediction, piece.target(), piece.inputs().decoderLengths(), validSteps);
                 shardLoss[shard - firstShard] = l.item();
                 l.backward();
             }
@@ -144,7 +162,11 @@ public final class DataParallelEngine {
         return shardLoss;
     }
 
-    /** The length of all parameters' gradients laid end to end, in {@code model.parameters()} order. */
+    /**
+     * The length of all parameters' gradients laid end to end, in {@code model.parameters()} order.
+     *
+     * @return the number of gradient values
+     */
     public int gradientLength() {
         return gradientOffsets[parameters.size()];
     }
@@ -155,6 +177,12 @@ public final class DataParallelEngine {
      * sum of all gradients laid end to end ({@link #gradientLength}). Per element these are exactly
      * {@link #trainStep}'s additions, so a chain of processes adding their shards in order onto the
      * partial sum of the ones before reproduces its gradient bitwise.
+     *
+     * @param firstShard the first shard to add
+     * @param count      how many shards to add
+     * @param partial    the partial sum, updated in place
+     * @param from       the first element to update
+     * @param to         the element after the last one to update
      */
     public void addShardGradients(int firstShard, int count, float[] partial, int from, int to) {
         Tensor sum = Tensor.wrap(partial, partial.length);
@@ -172,7 +200,13 @@ public final class DataParallelEngine {
         }
     }
 
-    /** Makes every parameter's {@code grad} its part of {@code gradients}, laid out as {@link #addShardGradients} lays them. */
+    /**
+     * Makes every parameter's {@code grad} its part of {@code gradients}, laid out as
+     * {@link #addShardGradients} lays them.
+     *
+     * @param gradients all gradients laid end to end
+     * @throws IllegalArgumentException if the length is not {@link #gradientLength}
+     */
     public void setGradients(float[] gradients) {
         if (gradients.length != gradientLength()) {
             throw new IllegalArgumentException(gradients.length + " gradient values for " + gradientLength() + " parameters");
@@ -194,7 +228,14 @@ public final class DataParallelEngine {
         }
     }
 
-    /** Quantile loss and per-sample predictions over validation batches, in eval mode without a tape. */
+    /**
+     * The model's loss over validation batches, averaged over all their valid decoder steps, in eval mode
+     * without a tape.
+     *
+     * @param batches the validation batches
+     * @return the mean loss
+     * @throws IllegalArgumentException if the batches hold no valid decoder step
+     */
     public double validationLoss(List<TrainingBatch> batches) {
         long validSteps = 0;
         for (TrainingBatch b : batches) {
@@ -214,6 +255,10 @@ public final class DataParallelEngine {
      * The terms of {@link #validationLoss}: each batch's shard losses over {@code validSteps} (the
      * denominator of the whole validation set, which may span processes), batch by batch in shard order
      * (empty shards give 0). Their sum in order is the validation loss.
+     *
+     * @param batches    the validation batches
+     * @param validSteps valid decoder steps of the whole validation set
+     * @return the batches' shard losses, {@code shards()} per batch
      */
     public double[] validationShardLosses(List<TrainingBatch> batches, long validSteps) {
         model.eval();
@@ -227,8 +272,8 @@ public final class DataParallelEngine {
                 }
                 try (BufferPool.Scope scope = pools[shard].open(); GradMode.Scope off = GradMode.noGrad()) {
                     TrainingBatch part = batch.shard(from, to);
-                    TftOutput out = model.forward(part.inputs(), false);
-                    terms[first + shard] = loss.forward(out.prediction(), part.target(), part.inputs().decoderLengths(),
+                    Variable prediction = model.forward(part.inputs(), false).prediction();
+                    terms[first + shard] = model.loss(prediction, part.target(), part.inputs().decoderLengths(),
                             validSteps).item();
                 }
             });

@@ -1,10 +1,9 @@
 package dev.tempora.parallel.distributed;
 
 import dev.tempora.autograd.Variable;
+import dev.tempora.models.ForecastingModel;
 import dev.tempora.models.GradientClipping;
 import dev.tempora.models.Optimizer;
-import dev.tempora.models.QuantileLoss;
-import dev.tempora.models.TemporalFusionTransformer;
 import dev.tempora.parallel.DataParallelEngine;
 import dev.tempora.parallel.TrainerSettings;
 import dev.tempora.parallel.TrainingBackend;
@@ -31,7 +30,7 @@ final class DistributedBackend implements TrainingBackend {
     private final int localShards;
     private final float[] gradients;
 
-    DistributedBackend(RingCollective collective, TemporalFusionTransformer model, Optimizer optimizer,
+    DistributedBackend(RingCollective collective, ForecastingModel model, Optimizer optimizer,
                        TrainerSettings settings) {
         if (!settings.device().equals("cpu")) {
             throw new IllegalArgumentException("distributed training runs on the CPU engine; device '" + settings.device()
@@ -43,8 +42,7 @@ final class DistributedBackend implements TrainingBackend {
                     + " ranks: use a shard count that is a multiple of the rank count (e.g. 8 for 2, 4 or 8 ranks)");
         }
         this.collective = collective;
-        this.engine = new DataParallelEngine(model, new QuantileLoss(model.config.quantiles()), settings.workers(),
-                settings.shards());
+        this.engine = new DataParallelEngine(model, settings.workers(), settings.shards());
         this.parameters = model.parameters();
         this.optimizer = optimizer;
         this.localShards = settings.shards() / ranks;

@@ -1,6 +1,6 @@
 package dev.tempora.parallel.distributed;
 
-import dev.tempora.models.TftBatch;
+import dev.tempora.models.ModelInputs;
 import dev.tempora.parallel.TrainingBatch;
 import dev.tempora.parallel.TrainingData;
 import dev.tempora.tensor.Tensor;
@@ -74,7 +74,7 @@ public final class PartitionedTrainingData implements TrainingData {
         }
         int encoderSteps = parts.stream().mapToInt(b -> b.inputs().encoderSteps()).max().orElseThrow();
         int decoderSteps = parts.stream().mapToInt(b -> b.inputs().decoderSteps()).max().orElseThrow();
-        TftBatch inputs = new TftBatch(
+        ModelInputs inputs = new ModelInputs(
                 stack(parts, b -> b.inputs().encoderCat(), encoderSteps),
                 stack(parts, b -> b.inputs().encoderCont(), encoderSteps),
                 stack(parts, b -> b.inputs().decoderCat(), decoderSteps),

@@ -5,7 +5,6 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -177,7 +176,7 @@ public final class RingCollective implements AutoCloseable {
         ServerSocket server = new ServerSocket();
         try {
             server.bind(new InetSocketAddress(bindAddress, 0), 64);
-            InetAddress advertised = bindAddress.isAnyLocalAddress() ? localHost() : bindAddress;
+            InetAddress advertised = bindAddress.isAnyLocalAddress() ? InetAddress.getLocalHost() : bindAddress;
             String host = advertised.getHostAddress();
             if (advertised instanceof Inet6Address) {
                 int scope = host.indexOf('%');
@@ -188,10 +187,6 @@ public final class RingCollective implements AutoCloseable {
             server.close();
             throw e;
         }
-    }
-
-    private static InetAddress localHost() throws UnknownHostException {
-        return InetAddress.getLocalHost();
     }
 
     /** This rank, in 0..size-1. */

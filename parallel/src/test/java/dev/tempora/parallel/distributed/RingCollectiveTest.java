@@ -171,7 +171,8 @@ class RingCollectiveTest {
                 assertTrue(messages.get(r).contains("rank 1 at " + dead), "rank " + r + ": " + messages.get(r));
             }
             assertTrue(messages.get(2).contains("closed the connection"), messages.get(2));
-            assertTrue(messages.get(0).contains("rank 2 at"), "rank 0 learns it through rank 2: " + messages.get(0));
+            // Rank 0 learns it from its own send to rank 1 or from rank 2's abort, whichever comes first.
+            assertTrue(messages.get(0).contains("sending to rank 1") || messages.get(0).contains("rank 2 at"), messages.get(0));
         }
     }
 
@@ -216,8 +217,8 @@ class RingCollectiveTest {
         List<String> forFirst = List.of(first.address(), second.address());
         List<String> forSecond = List.of("localhost:" + firstPort, second.address());
         IOException e = assertThrows(IOException.class, () -> Ranks.inParallel(2, rank -> rank == 0
-                ? first.connect(0, forFirst, Duration.ofSeconds(2))
-                : second.connect(1, forSecond, Duration.ofSeconds(2))));
+                ? first.connect(0, forFirst, Duration.ofSeconds(3))
+                : second.connect(1, forSecond, Duration.ofSeconds(3))));
         assertTrue(e.getMessage().contains("another run"), e.getMessage());
     }
 

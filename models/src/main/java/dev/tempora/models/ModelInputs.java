@@ -5,16 +5,23 @@ import dev.tempora.tensor.Tensor;
 import java.util.Arrays;
 
 /**
- * The model's input, laid out as PyTorch Forecasting's collate output: encoder and decoder
- * categoricals (B, Te, columns) / (B, Td, columns) with class ids as exact floats, reals
- * (B, Te, reals) / (B, Td, reals) in the config's column order, right-padded per sample to the
- * batch's longest encoder and decoder; the true lengths; and the target's (center, scale) per
- * sample (B, 2) for de-normalising the output.
+ * A forecasting model's input: PyTorch Forecasting's {@code x} dict, the collate output every PTF model
+ * takes whatever its architecture. Categoricals carry class ids as exact floats, reals are in the model
+ * config's column order, and both are right-padded per sample to the batch's longest encoder and decoder.
+ *
+ * @param encoderCat     encoder categoricals (B, Te, columns)
+ * @param encoderCont    encoder reals (B, Te, reals)
+ * @param decoderCat     decoder categoricals (B, Td, columns)
+ * @param decoderCont    decoder reals (B, Td, reals)
+ * @param encoderLengths each sample's true encoder length
+ * @param decoderLengths each sample's true decoder length
+ * @param targetScale    the target normaliser's (center, scale) per sample (B, 2), to de-normalise the output
  */
-public record TftBatch(Tensor encoderCat, Tensor encoderCont, Tensor decoderCat, Tensor decoderCont,
-                       int[] encoderLengths, int[] decoderLengths, Tensor targetScale) {
+public record ModelInputs(Tensor encoderCat, Tensor encoderCont, Tensor decoderCat, Tensor decoderCont,
+                          int[] encoderLengths, int[] decoderLengths, Tensor targetScale) {
 
-    public TftBatch {
+    /** Checks that the parts agree on the batch size and time steps and that the lengths fit the steps. */
+    public ModelInputs {
         int b = encoderCont.size(0);
         if (encoderCat.size(0) != b || decoderCat.size(0) != b || decoderCont.size(0) != b
                 || encoderLengths.length != b || decoderLengths.length != b || targetScale.size(0) != b) {
@@ -36,14 +43,29 @@ public record TftBatch(Tensor encoderCat, Tensor encoderCont, Tensor decoderCat,
         }
     }
 
+    /**
+     * The number of samples.
+     *
+     * @return B
+     */
     public int batchSize() {
         return encoderCont.size(0);
     }
 
+    /**
+     * The encoder's time steps: the longest encoder of the batch.
+     *
+     * @return Te
+     */
     public int encoderSteps() {
         return encoderCont.size(1);
     }
 
+    /**
+     * The decoder's time steps: the longest decoder of the batch.
+     *
+     * @return Td
+     */
     public int decoderSteps() {
         return decoderCont.size(1);
     }
@@ -51,13 +73,18 @@ public record TftBatch(Tensor encoderCat, Tensor encoderCont, Tensor decoderCat,
     /**
      * Samples [from, to) as their own batch with this batch's padding kept (views), so each sample has
      * the same input shapes as here and the model computes exactly what it computes in the whole batch.
+     *
+     * @param from the first sample
+     * @param to   one past the last sample
+     * @return the samples' inputs
+     * @throws IllegalArgumentException if the range is not within the batch
      */
-    public TftBatch samples(int from, int to) {
+    public ModelInputs samples(int from, int to) {
         if (from < 0 || to > batchSize() || from > to) {
             throw new IllegalArgumentException("samples [" + from + ", " + to + ") of a batch of " + batchSize());
         }
         int n = to - from;
-        return new TftBatch(encoderCat.narrow(0, from, n), encoderCont.narrow(0, from, n), decoderCat.narrow(0, from, n),
+        return new ModelInputs(encoderCat.narrow(0, from, n), encoderCont.narrow(0, from, n), decoderCat.narrow(0, from, n),
                 decoderCont.narrow(0, from, n), Arrays.copyOfRange(encoderLengths, from, to),
                 Arrays.copyOfRange(decoderLengths, from, to), targetScale.narrow(0, from, n));
     }
