@@ -10,7 +10,7 @@ import dev.tempora.forecast.DatasetTrainingData;
 import dev.tempora.forecast.SeriesRows;
 import dev.tempora.forecast.TrainingJob;
 import dev.tempora.models.Checkpoint;
-import dev.tempora.models.TemporalFusionTransformer;
+import dev.tempora.models.ForecastingModel;
 import dev.tempora.parallel.TrainerSettings;
 import dev.tempora.parallel.TrainingData;
 import dev.tempora.tensor.io.Json;
@@ -155,7 +155,7 @@ public final class TrainingPlan implements Serializable {
     }
 
     /** The model every rank starts from: the driver's, built from the config and the seed. */
-    public TemporalFusionTransformer initialModel() {
+    public ForecastingModel initialModel() {
         try {
             return Checkpoint.load(partitionsFolder().resolve(INITIAL_MODEL_FOLDER)).model();
         } catch (IOException e) {
