@@ -28,6 +28,8 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    private Main() {}
+
     /** Runs a command and exits with its status. */
     public static void main(String[] args) {
         System.exit(run(args));
