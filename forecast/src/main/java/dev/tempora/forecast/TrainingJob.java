@@ -215,8 +215,14 @@ public final class TrainingJob {
         }
     }
 
-    /** What model.json keeps beside the weights: what predict needs to prepare new data as the training data was. */
-    private Map<String, Object> checkpointSections() {
+    /**
+     * What model.json keeps beside the weights: the data set's description, the fitted preprocessing and the
+     * config sections (data options, model settings, training section) that predict needs to prepare new
+     * data as the training data was. Other trainers of the same job (the spark module's) save it too.
+     *
+     * @return the sections, in a fixed order
+     */
+    public Map<String, Object> checkpointSections() {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("dataset", datasets.training().description().toJson());
         s.put("preprocessing", datasets.training().preprocessing().toJson());

@@ -22,7 +22,6 @@ import java.io.UncheckedIOException;
 import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -101,7 +100,7 @@ public final class TrainingPlan implements Serializable {
                 trainingPartition[r] = -1; // a validation row: in the partition's full rows only
             }
         }
-        Map<String, Object> sections = checkpointSections(config, training);
+        Map<String, Object> sections = job.checkpointSections();
         Path folder = outputDirectory.resolve(PARTITIONS_FOLDER);
         try {
             Files.createDirectories(folder);
@@ -119,19 +118,6 @@ public final class TrainingPlan implements Serializable {
         }
         TrainerSettings run = settings.toBuilder().checkpointSections(sections).build();
         return new TrainingPlan(outputDirectory, tasks, job.batchSize(), preprocessing, config.predictValidation(), cutoff, run);
-    }
-
-    /** What model.json keeps beside the weights, as the library's training writes it: what predict needs. */
-    private static Map<String, Object> checkpointSections(TrainingConfig config, TimeSeriesDataSet training) {
-        Map<String, Object> sections = new LinkedHashMap<>();
-        sections.put("dataset", training.description().toJson());
-        sections.put("preprocessing", training.preprocessing().toJson());
-        Map<String, Object> sectionsOfConfig = new LinkedHashMap<>();
-        sectionsOfConfig.put("data", config.data());
-        sectionsOfConfig.put("model", config.model());
-        sectionsOfConfig.put("training", config.training());
-        sections.put("config", sectionsOfConfig);
-        return sections;
     }
 
     /** The number of tasks (ranks) and partitions. */
