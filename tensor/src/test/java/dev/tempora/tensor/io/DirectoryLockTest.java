@@ -34,9 +34,25 @@ class DirectoryLockTest {
         }
     }
 
-    private static Process childHolding(Path directory) throws IOException {
+    /**
+     * The class path of a child JVM that runs this test class: the module path and the class path of this
+     * JVM (surefire uses either) and this class's own location (patched into the module on the module path).
+     */
+    static String childClassPath() throws java.net.URISyntaxException {
+        List<String> parts = new ArrayList<>();
+        for (String key : List.of("jdk.module.path", "java.class.path")) {
+            String value = System.getProperty(key);
+            if (value != null && !value.isBlank()) {
+                parts.add(value);
+            }
+        }
+        parts.add(Path.of(DirectoryLockTest.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+        return String.join(java.io.File.pathSeparator, parts);
+    }
+
+    private static Process childHolding(Path directory) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
-        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        Process child = new ProcessBuilder(java, "-cp", childClassPath(),
                 DirectoryLockTest.class.getName(), directory.toString()).redirectErrorStream(true).start();
         String line = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8)).readLine();
         assertEquals("locked", line, "the child JVM should lock the directory");
