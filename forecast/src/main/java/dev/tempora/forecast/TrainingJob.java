@@ -9,6 +9,7 @@ import dev.tempora.parallel.EpochResult;
 import dev.tempora.parallel.Trainer;
 import dev.tempora.parallel.TrainerSettings;
 import dev.tempora.parallel.TrainingListener;
+import dev.tempora.tensor.io.DirectoryLock;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -173,8 +174,9 @@ public final class TrainingJob {
      * directory is used and removed.
      *
      * @return the best epoch's model and every epoch's losses
-     * @throws IllegalStateException when called twice, when cancelled before it started, or when cancelled
-     *                               before the first epoch ended
+     * @throws IllegalStateException when called twice, when cancelled before it started, when cancelled
+     *                               before the first epoch ended, or when another run writes to the output
+     *                               directory (the message names it)
      * @throws UncheckedIOException  when the output directory cannot be written
      */
     public Result fit() {
@@ -185,7 +187,10 @@ public final class TrainingJob {
             throw new IllegalStateException("the training job was cancelled before it started: there is no model");
         }
         long start = System.nanoTime();
-        try {
+        // The output directory is locked for the whole run (the trainer takes the same lock again), so
+        // that a second writer is refused before it changes anything.
+        try (DirectoryLock lock = outputDirectory != null
+                ? DirectoryLock.acquire(outputDirectory, "Tempora training", listener::onWarning) : null) {
             Path dir = outputDirectory != null ? outputDirectory : Files.createTempDirectory("tempora-training");
             try {
                 Files.createDirectories(dir);
