@@ -11,6 +11,7 @@ import dev.tempora.parallel.EpochResult;
 import dev.tempora.parallel.Trainer;
 import dev.tempora.parallel.TrainerSettings;
 import dev.tempora.parallel.TrainingListener;
+import dev.tempora.tensor.io.DirectoryLock;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -190,8 +191,9 @@ public final class TrainingJob {
      * directory is used and removed.
      *
      * @return the best epoch's model and every epoch's losses
-     * @throws IllegalStateException when called twice, when cancelled before it started, or when cancelled
-     *                               before the first epoch ended
+     * @throws IllegalStateException when called twice, when cancelled before it started, when cancelled
+     *                               before the first epoch ended, or when another run writes to the output
+     *                               directory (the message names it)
      * @throws UncheckedIOException  when the output directory cannot be written
      */
     public Result fit() {
@@ -202,7 +204,10 @@ public final class TrainingJob {
             throw new IllegalStateException("the training job was cancelled before it started: there is no model");
         }
         long start = System.nanoTime();
-        try {
+        // The output directory is locked for the whole run (the trainer takes the same lock again), so
+        // that a second writer is refused before it changes anything.
+        try (DirectoryLock lock = outputDirectory != null
+                ? DirectoryLock.acquire(outputDirectory, "Tempora training", listener::onWarning) : null) {
             Path dir = outputDirectory != null ? outputDirectory : Files.createTempDirectory("tempora-training");
             try {
                 Files.createDirectories(dir);
@@ -232,8 +237,14 @@ public final class TrainingJob {
         }
     }
 
-    /** What model.json keeps beside the weights: what predict needs to prepare new data as the training data was. */
-    private Map<String, Object> checkpointSections() {
+    /**
+     * What model.json keeps beside the weights: the data set's description, the fitted preprocessing and the
+     * config sections (data options, model settings, training section) that predict needs to prepare new
+     * data as the training data was. Other trainers of the same job (the spark module's) save it too.
+     *
+     * @return the sections, in a fixed order
+     */
+    public Map<String, Object> checkpointSections() {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("dataset", datasets.training().description().toJson());
         s.put("preprocessing", datasets.training().preprocessing().toJson());
