@@ -36,6 +36,13 @@ public record ModelSettings(int hiddenSize, int attentionHeadSize, double dropou
     static final List<String> TRAINER_KEYS = List.of("learning_rate", "optimizer", "weight_decay",
             "reduce_on_plateau_patience", "reduce_on_plateau_factor", "reduce_on_plateau_min_lr");
 
+    /** The "model" keys that {@link #fromJson} reads. */
+    static final List<String> KEYS = List.of("hidden_size", "attention_head_size", "dropout", "hidden_continuous_size",
+            "hidden_continuous_sizes", "lstm_layers", "quantiles", "output_size", "loss", "embedding_sizes", "causal_attention");
+
+    /** Every key a "model" section may hold: the model's own and the trainer's. */
+    static final List<String> SECTION_KEYS = java.util.stream.Stream.concat(KEYS.stream(), TRAINER_KEYS.stream()).toList();
+
     /** Copies the collections and checks the values. */
     public ModelSettings {
         hiddenContinuousSizes = Map.copyOf(hiddenContinuousSizes);
@@ -86,12 +93,15 @@ public record ModelSettings(int hiddenSize, int attentionHeadSize, double dropou
      * A config's "model" section (PTF's names). {@code output_size}, when given, must equal the number of
      * quantiles, and {@code loss} must be QuantileLoss; the optimiser keys are left to the trainer.
      *
-     * @param model the "model" section as parsed JSON; missing keys take PTF's defaults
+     * @param model the "model" section as parsed JSON; missing keys take PTF's defaults, the trainer's keys are skipped
      * @return the settings
-     * @throws IllegalArgumentException naming a key with a wrong type or a value out of range
+     * @throws IllegalArgumentException naming an unknown key (and the closest known one), a key with a wrong type or a
+     *                                  value out of range
      */
     public static ModelSettings fromJson(Map<String, Object> model) {
-        JsonFields f = new JsonFields(model, "config \"model\" section");
+        Map<String, Object> own = new LinkedHashMap<>(model);
+        TRAINER_KEYS.forEach(own::remove);
+        JsonFields f = new JsonFields(own, "config \"model\" section", "model", KEYS);
         try {
             return fromFields(f);
         } catch (IllegalArgumentException e) {

@@ -42,10 +42,11 @@ class JsonKeysTest {
     }
 
     @Test
-    void editDistanceCountsInsertionsDeletionsAndSubstitutions() {
+    void editDistanceCountsInsertionsDeletionsSubstitutionsAndSwaps() {
         assertEquals(0, JsonKeys.editDistance("abc", "abc"));
         assertEquals(1, JsonKeys.editDistance("hiden", "hidden"));
         assertEquals(3, JsonKeys.editDistance("kitten", "sitting"));
         assertEquals(4, JsonKeys.editDistance("", "abcd"));
+        assertEquals(1, JsonKeys.editDistance("feild", "field"));
     }
 }
