@@ -72,6 +72,7 @@ final class TrainCommand implements Runnable {
         Path dir = out != null ? out : Path.of("out", stripExtension(config.getFileName().toString()));
         java.io.PrintStream log = json ? System.err : System.out;
         TrainingConfig cfg = TrainingConfig.load(config);
+        InspectCommand.noteModelDefaults(cfg, log);
         log.printf(Locale.ROOT, "Loading %s ...%n", cfg.dataPath());
         ProgressBar bar = new ProgressBar(log, 0);
         TrainingJob job = TrainingJob.fromConfig(cfg)
