@@ -27,14 +27,21 @@ import java.util.Map;
  * @param quantiles             the quantiles of the QuantileLoss (PTF's seven by default)
  * @param embeddingSizes        embedding_sizes: per categorical variable, overriding PTF's size rule
  * @param causalAttention       causal_attention (true): decoder steps attend only to earlier steps
+ * @param monotoneQuantiles     monotone_quantiles (true; not in PTF, which does not sort): the forecasts that
+ *                              predict, evaluate, backtest and interpret give are sorted across the quantiles
+ *                              of each step, so that a lower quantile never lies above a higher one; the
+ *                              training loss and the validation loss see the raw outputs
  */
 public record ModelSettings(int hiddenSize, int attentionHeadSize, double dropout, int hiddenContinuousSize,
                             Map<String, Integer> hiddenContinuousSizes, int lstmLayers, List<Float> quantiles,
-                            Map<String, Integer> embeddingSizes, boolean causalAttention) {
+                            Map<String, Integer> embeddingSizes, boolean causalAttention, boolean monotoneQuantiles) {
 
     /** The "model" keys that belong to the trainer (PTF passes them to the model; Tempora's trainer owns the optimiser). */
     static final List<String> TRAINER_KEYS = List.of("learning_rate", "optimizer", "weight_decay",
             "reduce_on_plateau_patience", "reduce_on_plateau_factor", "reduce_on_plateau_min_lr");
+
+    /** The "model" key of {@link #monotoneQuantiles}, as the config and model.json's config section write it. */
+    public static final String MONOTONE_QUANTILES = "monotone_quantiles";
 
     /** Copies the collections and checks the values. */
     public ModelSettings {
@@ -79,6 +86,7 @@ public record ModelSettings(int hiddenSize, int attentionHeadSize, double dropou
         b.quantiles = new ArrayList<>(quantiles);
         b.embeddingSizes = new LinkedHashMap<>(embeddingSizes);
         b.causalAttention = causalAttention;
+        b.monotoneQuantiles = monotoneQuantiles;
         return b;
     }
 
@@ -128,6 +136,7 @@ public record ModelSettings(int hiddenSize, int attentionHeadSize, double dropou
                 .lstmLayers(f.integer("lstm_layers", b.lstmLayers))
                 .embeddingSizes(f.intMap("embedding_sizes"))
                 .causalAttention(f.bool("causal_attention", b.causalAttention))
+                .monotoneQuantiles(f.bool(MONOTONE_QUANTILES, b.monotoneQuantiles))
                 .build();
     }
 
@@ -147,6 +156,7 @@ public record ModelSettings(int hiddenSize, int attentionHeadSize, double dropou
             m.put("embedding_sizes", new java.util.TreeMap<>(embeddingSizes));
         }
         m.put("causal_attention", causalAttention);
+        m.put(MONOTONE_QUANTILES, monotoneQuantiles);
         m.put("loss", "QuantileLoss");
         return m;
     }
@@ -189,6 +199,7 @@ public record ModelSettings(int hiddenSize, int attentionHeadSize, double dropou
         private List<Float> quantiles = new ArrayList<>(TftConfig.DEFAULT_QUANTILES);
         private Map<String, Integer> embeddingSizes = new LinkedHashMap<>();
         private boolean causalAttention = true;
+        private boolean monotoneQuantiles = true;
 
         private Builder() {}
 
@@ -292,6 +303,20 @@ public record ModelSettings(int hiddenSize, int attentionHeadSize, double dropou
         }
 
         /**
+         * monotone_quantiles: whether forecasts are sorted across the quantiles (true; PTF does not sort).
+         * The quantile loss trains each output towards its own level but does not forbid two outputs to
+         * cross, and an undertrained model's do; sorting each step's outputs in increasing order keeps every
+         * forecast a valid set of quantiles (and never raises the pinball loss). Training is unchanged.
+         *
+         * @param v true to sort the quantiles of every forecast, false for the network's raw outputs (as PTF)
+         * @return this builder
+         */
+        public Builder monotoneQuantiles(boolean v) {
+            monotoneQuantiles = v;
+            return this;
+        }
+
+        /**
          * The settings.
          *
          * @return the immutable settings
@@ -299,7 +324,7 @@ public record ModelSettings(int hiddenSize, int attentionHeadSize, double dropou
          */
         public ModelSettings build() {
             return new ModelSettings(hiddenSize, attentionHeadSize, dropout, hiddenContinuousSize, hiddenContinuousSizes,
-                    lstmLayers, quantiles, embeddingSizes, causalAttention);
+                    lstmLayers, quantiles, embeddingSizes, causalAttention, monotoneQuantiles);
         }
     }
 }
