@@ -44,11 +44,23 @@ final class MonotoneQuantiles {
         float[] step = new float[width];
         for (int row = 0; row < values.length; row += width) {
             System.arraycopy(values, row, step, 0, width);
+            if (!allFinite(step)) {
+                continue; // left as the model gave it, so that the finite check names the output at fault
+            }
             Arrays.sort(step);
             for (int k = 0; k < width; k++) {
                 values[row + byLevel[k]] = step[k];
             }
         }
         return Tensor.wrap(values, forecast.shape());
+    }
+
+    private static boolean allFinite(float[] values) {
+        for (float v : values) {
+            if (!Float.isFinite(v)) {
+                return false;
+            }
+        }
+        return true;
     }
 }
