@@ -518,7 +518,7 @@ public final class Tensor {
     public Tensor ge(float c) { return ge(scalar(c)); }
 
     /** Applies any {@link BinaryOp}, broadcasting. */
-    public Tensor binary(BinaryOp op, Tensor other) {
+    Tensor binary(BinaryOp op, Tensor other) {
         return Elementwise.binary(op, this, other);
     }
 
@@ -541,7 +541,11 @@ public final class Tensor {
     public Tensor softplus() { return softplus(1f, 20f); }
     public Tensor clamp(float min, float max) { return unary(UnaryOp.CLAMP, min, max); }
 
-    /** Applies any {@link UnaryOp} with its parameters. */
+    /**
+     * Applies any {@link UnaryOp} with its parameters {@code p} and {@code q} (see {@link UnaryOp}), for the
+     * modules that the kernels package is exported to (autograd); other callers use the named methods above.
+     */
+    @SuppressWarnings("exports") // UnaryOp is in dev.tempora.tensor.kernels, exported to autograd alone
     public Tensor unary(UnaryOp op, float p, float q) {
         return Elementwise.unary(op, p, q, this);
     }

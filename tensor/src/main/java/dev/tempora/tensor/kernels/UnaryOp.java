@@ -62,7 +62,7 @@ public enum UnaryOp {
             return x * p > q ? 1f : FloatMath.sigmoid(p * x);
         }
     },
-    /** min = p, max = q; the gradient passes where min <= x <= max (as torch). */
+    /** min = p, max = q; the gradient passes where {@code min <= x <= max} (as torch). */
     CLAMP {
         public float apply(float x, float p, float q) { return Math.min(Math.max(x, p), q); }
         public float derivative(float x, float y, float p, float q) { return x >= p && x <= q ? 1f : 0f; }
