@@ -11,6 +11,9 @@ import java.util.Optional;
 /** The CUDA backend as the engine finds it ({@link java.util.ServiceLoader}; registered in META-INF/services). */
 public final class CudaAccelerator implements Accelerator {
 
+    /** The service instance; it probes for a device only when asked. */
+    public CudaAccelerator() {}
+
     @Override
     public String name() {
         return "cuda";

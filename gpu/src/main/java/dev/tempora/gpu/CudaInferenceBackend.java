@@ -15,6 +15,7 @@ public final class CudaInferenceBackend implements InferenceBackend {
     private final DeviceTemporalFusionTransformer gpu;
     private final DeviceBatchBuffers buffers;
 
+    /** Copies {@code model}'s current weights to {@code device}; later changes to the CPU model are not seen. */
     public CudaInferenceBackend(GpuDevice device, TemporalFusionTransformer model) {
         // The optimiser it also builds is never stepped (a few buffers the size of the weights).
         this.gpu = new DeviceTemporalFusionTransformer(device, model, 1e-3, Float.POSITIVE_INFINITY, false);

@@ -25,6 +25,11 @@ public final class CudaTrainingBackend implements TrainingBackend {
     private final List<Variable> cpuParameters;
     private final DeviceBatchBuffers buffers;
 
+    /**
+     * Copies {@code model}'s weights to {@code device} and builds there the optimiser that {@code settings} names;
+     * each step clips to {@code settings}' norm. {@link #copyToHost} copies weights and optimiser state back into
+     * {@code model} and {@code cpuOptimizer}.
+     */
     public CudaTrainingBackend(GpuDevice device, TemporalFusionTransformer model, Optimizer cpuOptimizer,
                                TrainerSettings settings) {
         this.cpuOptimizer = cpuOptimizer;
