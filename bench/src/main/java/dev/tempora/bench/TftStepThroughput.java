@@ -4,9 +4,8 @@ import dev.tempora.autograd.GradMode;
 import dev.tempora.autograd.Variable;
 import dev.tempora.models.Adam;
 import dev.tempora.models.GradientClipping;
-import dev.tempora.models.QuantileLoss;
+import dev.tempora.models.ModelInputs;
 import dev.tempora.models.TemporalFusionTransformer;
-import dev.tempora.models.TftBatch;
 import dev.tempora.models.TftConfig;
 import dev.tempora.parallel.DataParallelEngine;
 import dev.tempora.parallel.TrainingBatch;
@@ -140,7 +139,7 @@ public final class TftStepThroughput {
         int[] decLen = new int[batch];
         Arrays.fill(encLen, encoder);
         Arrays.fill(decLen, decoder);
-        TftBatch inputs = new TftBatch(catT.narrow(1, 0, encoder).contiguous(), contT.narrow(1, 0, encoder).contiguous(),
+        ModelInputs inputs = new ModelInputs(catT.narrow(1, 0, encoder).contiguous(), contT.narrow(1, 0, encoder).contiguous(),
                 catT.narrow(1, encoder, decoder).contiguous(), contT.narrow(1, encoder, decoder).contiguous(),
                 encLen, decLen, Tensor.wrap(scale, batch, 2));
         return new TrainingBatch(inputs, Tensor.wrap(target, batch, decoder));
@@ -171,7 +170,7 @@ public final class TftStepThroughput {
             this.model = new TemporalFusionTransformer(config);
             this.parameters = model.parameters();
             this.optimizer = new Adam(parameters, 1e-3);
-            this.engine = new DataParallelEngine(model, new QuantileLoss(config.quantiles()), workers, shards);
+            this.engine = new DataParallelEngine(model, workers, shards);
             this.batch = randomBatch(config, BATCH, ENCODER_STEPS, DECODER_STEPS, seed);
             this.workers = workers;
             this.shardBatches = new TrainingBatch[shards];

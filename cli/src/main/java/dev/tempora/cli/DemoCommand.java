@@ -1,32 +1,29 @@
 package dev.tempora.cli;
 
-import dev.tempora.tensor.io.AtomicFiles;
-import dev.tempora.cli.plots.ForecastPlot;
-import dev.tempora.cli.plots.ImportancePlot;
-import dev.tempora.data.Batch;
+import dev.tempora.data.Frame;
+import dev.tempora.data.TableFiles;
 import dev.tempora.data.TaxiDemand;
 import dev.tempora.data.TimeSeriesDataSet;
 import dev.tempora.data.TrainingConfig;
+import dev.tempora.forecast.Evaluation;
+import dev.tempora.forecast.Forecaster;
+import dev.tempora.forecast.InferenceOptions;
+import dev.tempora.forecast.Interpretation;
+import dev.tempora.forecast.TrainedModel;
+import dev.tempora.forecast.TrainingJob;
+import dev.tempora.forecast.plots.ForecastPlots;
 import dev.tempora.models.Metrics;
-import dev.tempora.models.TemporalFusionTransformer;
-import dev.tempora.models.TftConfig;
-import dev.tempora.parallel.DataParallelInference;
-import dev.tempora.parallel.EpochResult;
-import dev.tempora.parallel.Trainer;
 import dev.tempora.parallel.TrainerSettings;
-import dev.tempora.tensor.Tensor;
+import dev.tempora.tensor.io.AtomicFiles;
 import dev.tempora.tensor.io.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -127,51 +124,55 @@ final class DemoCommand implements Runnable {
         AtomicFiles.writeString(configFile, config(firstDay));
         TrainingConfig cfg = TrainingConfig.load(configFile);
         log.printf(Locale.ROOT, "Generating %d zones x %d days of hourly taxi pickups (built-in data, seed %d) ...%n", zones, days, seed);
-        var frame = cfg.loadFrame();
-        TrainingConfig.Datasets sets = cfg.datasets(frame);
-        writeExamples(frame, sets.validation().parameters());
-        TimeSeriesDataSet validation = sets.validation();
-        TftConfig modelConfig = Forecasting.modelConfig(sets.training().description(), cfg.model(), seed);
-        TemporalFusionTransformer model = new TemporalFusionTransformer(modelConfig);
-        Forecasting.DatasetTrainingData data = new Forecasting.DatasetTrainingData(sets, batchSize, seed);
-        int available = data.batchesPerEpoch();
-        TrainerSettings.Builder builder = Forecasting.trainerSettings(cfg)
-                .limitTrainBatchCount(batchesPerEpoch)
-                .outputDir(out).checkpointSections(Forecasting.checkpointSections(cfg, sets.training()));
-        builder.device(device);
-        if (workers != null) {
-            builder.workers(workers);
-        }
-        TrainerSettings settings = builder.build();
-        int perEpoch = settings.batchesPerEpoch(available);
-        List<Float> quantiles = modelConfig.quantiles();
-        Evaluation.Result baseline = Evaluation.run(validation, null, Forecaster.lastValue(), quantiles, 64, true, null);
-        Evaluation.Result weekly = Evaluation.run(validation, null, Forecaster.seasonalNaive(WEEK, frame, validation), quantiles,
+        double budget = minutes * 60;
+        long deadline = start + (long) ((budget - RESERVE_SECONDS - 0.05 * budget) * 1e9);
+        ProgressBar bar = new ProgressBar(log, epochs);
+        TrainingJob job = TrainingJob.fromConfig(cfg)
+                .trainer(t -> {
+                    if (workers != null) {
+                        t.workers(workers);
+                    }
+                    return t.limitTrainBatchCount(batchesPerEpoch).maxEpochs(epochs).device(device);
+                })
+                .listener(budget > 0 ? new TimeBudget(bar, deadline, epochs) : bar)
+                .outputDirectory(out).build();
+        TimeSeriesDataSet validation = job.validationSet();
+        Frame frame = job.table();
+        writeExamples(frame, validation.parameters());
+        TrainerSettings settings = job.trainerSettings();
+        int perEpoch = job.batchesPerEpoch();
+        List<Float> quantiles = job.model().quantiles();
+        Evaluation.Result baseline = Evaluation.score(validation, null, Forecaster.lastValue(), quantiles, 64, true, null);
+        Evaluation.Result weekly = Evaluation.score(validation, null, Forecaster.seasonalNaive(WEEK, frame, validation), quantiles,
                 64, false, null);
         log.printf(Locale.ROOT, "%,d training windows in %d zones; validation: each zone's last %d hours (%,d points). "
-                        + "Last-value baseline MAE %.2f%n", sets.training().size(), sets.training().seriesCount(),
+                        + "Last-value baseline MAE %.2f%n", job.trainingSet().size(), job.trainingSet().seriesCount(),
                 validation.parameters().maxPredictionLength, baseline.metrics().points(), baseline.metrics().mae());
+        log.printf(Locale.ROOT, "Training a TFT with %,d parameters: %s lr %.3g, gradient clip %.2g, %d batches of %d per epoch, "
+                        + "%d workers, %s%n", job.model().parameterCount(), settings.optimizer(), settings.learningRate(),
+                settings.gradientClipVal(), perEpoch, batchSize, settings.workers(),
+                budget > 0 ? String.format(Locale.ROOT, "as many epochs as fit %.1f minutes (at most %d)", minutes, epochs)
+                        : epochs + " epochs");
+        log.println(dev.tempora.parallel.Accelerator.describeChoice(settings.device(),
+                dev.tempora.parallel.Accelerator.installed()));
 
-        Training training = train(log, start, model, data, settings, perEpoch);
+        TrainingJob.Result training = job.fit();
 
-        TrainedModel best = TrainedModel.load(out);
-        Interpretation interpretation = new Interpretation(best.model().config);
-        ForecastTable forecasts = new ForecastTable(validation, quantiles, true, "time", t -> hourMicros(firstDay, t));
-        Map<Integer, float[]> forecastByWindow = new HashMap<>();
-        Forecaster tftForecaster = Forecaster.model(new DataParallelInference(best.model(), settings.workers()), interpretation);
-        Evaluation.Result tft = Evaluation.run(validation, null, tftForecaster, quantiles, 32, true, (batch, forecast) -> {
-            forecasts.add(batch, forecast);
-            keep(batch, forecast, forecastByWindow);
-        });
-        Tables.write(forecasts.toFrame("demo forecasts"), out.resolve("forecasts.csv"));
+        TrainedModel best = training.model();
+        Interpretation interpretation = best.interpret(validation,
+                InferenceOptions.defaults().withBatchSize(32).withWorkers(settings.workers()));
+        Evaluation.Result tft = interpretation.evaluation();
+        interpretation.forecastTable("time", t -> hourMicros(firstDay, t)).write(out.resolve("forecasts.csv"));
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("baseline", baseline.metrics().toJson());
         metrics.put("seasonal_naive", weekly.metrics().toJson());
         metrics.put("tft", tft.metrics().toJson());
-        metrics.put("data", Map.of("zones", zones, "days", days, "training_windows", sets.training().size(),
+        metrics.put("data", Map.of("zones", zones, "days", days, "training_windows", job.trainingSet().size(),
                 "validation_points", tft.metrics().points()));
-        metrics.put("training", training.toJson(perEpoch, batchSize));
-        List<Path> pngs = plot(validation, quantiles, baseline, tft, interpretation, forecastByWindow, firstDay);
+        metrics.put("training", trainingJson(training, perEpoch));
+        List<Path> pngs = new ArrayList<>(ForecastPlots.forecasts(interpretation, ForecastPlots.spreadByVolume(interpretation, plots),
+                baseline, new ForecastPlots.Style("zone", "pickups per hour", t -> hourMicros(firstDay, t) / 1000, "hours"), out));
+        pngs.add(ForecastPlots.interpretation(interpretation, out.resolve("interpretation.png")));
         double total = (System.nanoTime() - start) / 1e9;
         metrics.put("seconds", total);
         AtomicFiles.writeString(out.resolve("metrics.json"), Json.writePretty(metrics) + "\n");
@@ -182,56 +183,17 @@ final class DemoCommand implements Runnable {
         }
     }
 
-    /** How training went: the trainer's result (the best epoch is the saved model's) and its wall time. */
-    record Training(Trainer.Result result, double seconds) {
-        List<EpochResult> history() {
-            return result.epochs();
-        }
-
-        /** Whether the time budget ended training before --epochs. */
-        boolean budgetSpent() {
-            return result.stoppedOnRequest();
-        }
-
-        Map<String, Object> toJson(int batchesPerEpoch, int batchSize) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("epochs", history().size());
-            m.put("stopped_by_budget", budgetSpent());
-            m.put("batches_per_epoch", batchesPerEpoch);
-            m.put("batch_size", batchSize);
-            m.put("best_epoch", result.bestEpoch() + 1);
-            m.put("best_validation_loss", result.bestValidationLoss());
-            m.put("seconds", seconds);
-            m.put("samples_per_second", history().getLast().samplesPerSecond());
-            return m;
-        }
-    }
-
-    /**
-     * Trains with the live progress bar: up to --epochs, or as many as fit the budget, which covers the
-     * whole run (after training come the interpreted validation pass, the CSVs and the plots).
-     */
-    private Training train(PrintStream log, long start, TemporalFusionTransformer model, Forecasting.DatasetTrainingData data,
-                           TrainerSettings settings, int perEpoch) {
-        double budget = minutes * 60;
-        long deadline = start + (long) ((budget - RESERVE_SECONDS - 0.05 * budget) * 1e9);
-        log.printf(Locale.ROOT, "Training a TFT with %,d parameters: %s lr %.3g, gradient clip %.2g, %d batches of %d per epoch, "
-                        + "%d workers, %s%n", model.parameterCount(), settings.optimizer(), settings.learningRate(),
-                settings.gradientClipVal(), perEpoch, batchSize, settings.workers(),
-                budget > 0 ? String.format(Locale.ROOT, "as many epochs as fit %.1f minutes (at most %d)", minutes, epochs)
-                        : epochs + " epochs");
-        log.println(dev.tempora.parallel.Accelerator.describeChoice(settings.device(),
-                dev.tempora.parallel.Accelerator.installed()));
-        ProgressBar bar = new ProgressBar(log, epochs);
-        long trainStart = System.nanoTime();
-        Trainer.Result result;
-        try (Trainer trainer = new Trainer(model, data, settings.toBuilder().maxEpochs(epochs).build(),
-                budget > 0 ? new TimeBudget(bar, deadline, epochs) : bar)) {
-            result = trainer.fit();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return new Training(result, (System.nanoTime() - trainStart) / 1e9);
+    private Map<String, Object> trainingJson(TrainingJob.Result training, int perEpoch) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("epochs", training.epochs().size());
+        m.put("stopped_by_budget", training.cancelled());
+        m.put("batches_per_epoch", perEpoch);
+        m.put("batch_size", batchSize);
+        m.put("best_epoch", training.bestEpoch() + 1);
+        m.put("best_validation_loss", training.bestValidationLoss());
+        m.put("seconds", training.seconds());
+        m.put("samples_per_second", training.epochs().getLast().samplesPerSecond());
+        return m;
     }
 
     private void checkOptions() {
@@ -290,8 +252,8 @@ final class DemoCommand implements Runnable {
      * history.csv: the whole table (for evaluate and backtests); predict-input.csv: each zone's last 63 + 168
      * hours with the last 168 hours' counts left empty, so that tempora predict forecasts the validation week.
      */
-    private void writeExamples(dev.tempora.data.Frame frame, dev.tempora.data.DatasetParameters p) {
-        Tables.write(frame, out.resolve("history.csv"));
+    private void writeExamples(Frame frame, dev.tempora.data.DatasetParameters p) {
+        TableFiles.write(frame, out.resolve("history.csv"));
         int[] time = ((dev.tempora.data.IntColumn) frame.column(p.timeIdx)).toArray();
         int last = java.util.Arrays.stream(time).max().orElseThrow();
         int firstKept = last - p.maxPredictionLength - p.maxEncoderLength + 1;
@@ -303,110 +265,14 @@ final class DemoCommand implements Runnable {
                 target[r] = Double.NaN;
             }
         }
-        Tables.write(recent.with(new dev.tempora.data.DoubleColumn(p.target, target)), out.resolve("predict-input.csv"));
+        TableFiles.write(recent.with(new dev.tempora.data.DoubleColumn(p.target, target)), out.resolve("predict-input.csv"));
     }
 
     private static long hourMicros(LocalDate firstDay, long timeIdx) {
         return (firstDay.atStartOfDay().toEpochSecond(ZoneOffset.UTC) + 3600 * timeIdx) * 1_000_000L;
     }
 
-    /** Keeps each window's quantile forecasts (steps x quantiles) for the plots. */
-    private static void keep(Batch batch, Tensor forecast, Map<Integer, float[]> byWindow) {
-        int steps = forecast.size(1);
-        int nq = forecast.size(2);
-        float[] all = forecast.contiguous().toFloatArray();
-        for (int b = 0; b < batch.size(); b++) {
-            byWindow.put(batch.windowIndex(b), java.util.Arrays.copyOfRange(all, b * steps * nq, (b + 1) * steps * nq));
-        }
-    }
-
-    /** Forecast plots of a few zones spread over the volume range (busiest, then quartiles), and the interpretation. */
-    private List<Path> plot(TimeSeriesDataSet validation, List<Float> levels, Evaluation.Result baseline, Evaluation.Result tft,
-                            Interpretation interpretation, Map<Integer, float[]> forecastByWindow, LocalDate firstDay) {
-        List<Path> written = new ArrayList<>();
-        int n = validation.size();
-        Batch all = validation.collate(java.util.stream.IntStream.range(0, n).toArray());
-        int steps = all.maxDecoderLength();
-        int encoderSteps = all.maxEncoderLength();
-        float[] actual = all.decoderTarget.toFloatArray();
-        float[] history = all.encoderTarget.toFloatArray();
-        Integer[] byVolume = new Integer[n];
-        double[] volume = new double[n];
-        for (int b = 0; b < n; b++) {
-            byVolume[b] = b;
-            for (int t = 0; t < all.decoderLength(b); t++) {
-                volume[b] += actual[b * steps + t];
-            }
-        }
-        java.util.Arrays.sort(byVolume, (a, b) -> Double.compare(volume[b], volume[a]));
-        Map<Integer, Metrics> tftByWindow = new HashMap<>();
-        Map<Integer, Metrics> baselineByWindow = new HashMap<>();
-        tft.windows().forEach(w -> tftByWindow.put(w.window(), w.metrics()));
-        baseline.windows().forEach(w -> baselineByWindow.put(w.window(), w.metrics()));
-        java.util.Set<Integer> chosen = new java.util.LinkedHashSet<>();
-        for (int k = 0; k < Math.min(plots, n); k++) {
-            chosen.add(byVolume[(int) Math.round((double) k * (n - 1) / Math.max(1, plots))]);
-        }
-        int rank = 0;
-        for (int b : chosen) {
-            rank++;
-            int window = all.windowIndex(b);
-            int enc = all.encoderLength(b);
-            int dec = all.decoderLength(b);
-            TimeSeriesDataSet.Window w = validation.window(window);
-            String zone = validation.seriesGroupValues(w.series()).getFirst();
-            double[] x = new double[enc + dec];
-            for (int i = 0; i < enc + dec; i++) {
-                x[i] = hourMicros(firstDay, w.firstTimeIdx() + i) / 1000.0;
-            }
-            double[] h = new double[enc];
-            for (int i = 0; i < enc; i++) {
-                h[i] = history[b * encoderSteps + i];
-            }
-            double[] a = new double[dec];
-            float[] f = forecastByWindow.get(window);
-            double[][] q = new double[levels.size()][dec];
-            for (int t = 0; t < dec; t++) {
-                a[t] = actual[b * steps + t];
-                for (int k = 0; k < levels.size(); k++) {
-                    q[k][t] = f[t * levels.size() + k];
-                }
-            }
-            float[] att = interpretation.encoderAttention(window);
-            double[] attention = att == null ? null : new double[enc];
-            for (int i = 0; attention != null && i < enc; i++) {
-                attention[i] = att[i];
-            }
-            String subtitle = String.format(Locale.ROOT, "next %d hours: TFT MAE %.2f, last-value baseline MAE %.2f",
-                    dec, tftByWindow.get(window).mae(), baselineByWindow.get(window).mae());
-            Path png = out.resolve(String.format(Locale.ROOT, "forecast-%d-zone-%s.png", rank, zone.replaceAll("[^A-Za-z0-9_-]", "_")));
-            ForecastPlot.write(new ForecastPlot.Data("Zone " + zone + ": hourly pickups, forecast a week ahead", subtitle,
-                    "pickups per hour", x, true, h, a, levels, q, attention), png, 1200, 520);
-            written.add(png);
-        }
-        double[] meanAttention = new double[encoderSteps];
-        int[] counts = new int[encoderSteps];
-        for (int b = 0; b < n; b++) {
-            float[] att = interpretation.encoderAttention(all.windowIndex(b));
-            if (att == null) {
-                continue;
-            }
-            for (int i = 0; i < att.length; i++) { // aligned at the forecast start
-                meanAttention[encoderSteps - att.length + i] += att[i];
-                counts[encoderSteps - att.length + i]++;
-            }
-        }
-        for (int i = 0; i < encoderSteps; i++) {
-            meanAttention[i] = counts[i] == 0 ? 0 : meanAttention[i] / counts[i];
-        }
-        Path importance = out.resolve("interpretation.png");
-        ImportancePlot.write(interpretation.staticImportance(), interpretation.encoderImportance(),
-                interpretation.decoderImportance(), meanAttention, importance);
-        written.add(importance);
-        return written;
-    }
-
-    private void report(PrintStream log, Metrics baseline, Metrics weekly, Metrics tft, Training training, double total,
+    private void report(PrintStream log, Metrics baseline, Metrics weekly, Metrics tft, TrainingJob.Result training, double total,
                         List<Path> pngs) {
         log.println();
         log.printf(Locale.ROOT, "Validation: each zone's last week, %,d hourly points%n", tft.points());
@@ -420,8 +286,8 @@ final class DemoCommand implements Runnable {
         log.printf(Locale.ROOT, row, "MASE", baseline.mase(), weekly.mase(), tft.mase());
         double gain = 100 * (1 - tft.mae() / baseline.mae());
         log.printf(Locale.ROOT, "The TFT's MAE is %.0f%% %s the last-value baseline's (%d epochs%s, %.0f s of training, %.0f s in all).%n",
-                Math.abs(gain), gain >= 0 ? "below" : "ABOVE", training.history().size(),
-                training.budgetSpent() ? ", as many as the budget allowed" : "", training.seconds(), total);
+                Math.abs(gain), gain >= 0 ? "below" : "ABOVE", training.epochs().size(),
+                training.cancelled() ? ", as many as the budget allowed" : "", training.seconds(), total);
         log.printf(Locale.ROOT, "Wrote %s: metrics.json, forecasts.csv, model.safetensors, model.json, metrics.csv, config.json, "
                 + "history.csv, predict-input.csv, %s%n", out, String.join(", ", pngs.stream().map(p -> p.getFileName().toString()).toList()));
     }

@@ -1,15 +1,15 @@
 package dev.tempora.cli;
 
-import dev.tempora.data.Column;
 import dev.tempora.data.DatasetParameters;
-import dev.tempora.data.DoubleColumn;
 import dev.tempora.data.Frame;
-import dev.tempora.data.IntColumn;
 import dev.tempora.data.Preprocessing;
-import dev.tempora.data.StringColumn;
 import dev.tempora.data.TimeSeriesDataSet;
-import dev.tempora.data.TimestampColumn;
+import dev.tempora.data.TableFiles;
 import dev.tempora.data.TrainingConfig;
+import dev.tempora.forecast.Evaluation;
+import dev.tempora.forecast.Forecaster;
+import dev.tempora.forecast.InferenceOptions;
+import dev.tempora.forecast.TrainedModel;
 import dev.tempora.models.Metrics;
 import dev.tempora.models.TftConfig;
 import dev.tempora.tensor.io.Json;
@@ -17,12 +17,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.ToDoubleFunction;
 
 /** {@code tempora evaluate}: scores a trained model or a baseline on validation windows or in a rolling-origin backtest. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
@@ -109,12 +107,14 @@ final class EvaluateCommand implements Runnable {
             preprocessing = trained.preprocessing();
             parameters = preprocessing.parameters();
         }
-        long horizon = parameters.maxPredictionLength;
-        DatasetParameters windowParameters = backtest ? Evaluation.backtestParameters(parameters, from)
-                : parameters.with("min_prediction_length", horizon).with("predict_mode", true);
-        TimeSeriesDataSet dataset = preprocessing != null
-                ? TimeSeriesDataSet.fromPreprocessing(preprocessing, frame, windowParameters)
-                : TimeSeriesDataSet.create(frame, windowParameters);
+        TimeSeriesDataSet dataset;
+        if (backtest) {
+            DatasetParameters windowParameters = Evaluation.backtestParameters(parameters, from);
+            dataset = preprocessing != null ? TimeSeriesDataSet.fromPreprocessing(preprocessing, frame, windowParameters)
+                    : TimeSeriesDataSet.create(frame, windowParameters);
+        } else {
+            dataset = preprocessing != null ? Evaluation.lastWindows(frame, preprocessing) : Evaluation.lastWindows(frame, parameters);
+        }
         for (String warning : dataset.warnings()) {
             System.err.println("tempora evaluate: warning: " + warning);
         }
@@ -127,12 +127,12 @@ final class EvaluateCommand implements Runnable {
             default -> {
                 System.err.println(dev.tempora.parallel.Accelerator.describeChoice(device,
                         dev.tempora.parallel.Accelerator.installed()));
-                yield Forecaster.onDevice(trained.model(), device, workers);
+                yield trained.forecaster(new InferenceOptions(batchSize, workers, device));
             }
         };
-        Evaluation.Result result = Evaluation.run(dataset, windows, forecaster, quantiles, batchSize, windowsOut != null, null);
+        Evaluation.Result result = Evaluation.score(dataset, windows, forecaster, quantiles, batchSize, windowsOut != null, null);
         if (windowsOut != null) {
-            Tables.write(windowTable(dataset, result.windows()), windowsOut);
+            TableFiles.write(result.windowTable(), windowsOut);
         }
         report(result, dataset, windows);
     }
@@ -179,7 +179,7 @@ final class EvaluateCommand implements Runnable {
                     + "table); for a baseline give --config FILE");
         }
         if (windowsOut != null) {
-            Tables.checkExtension(windowsOut, "--windows-out");
+            TableFiles.checkExtension(windowsOut, "--windows-out");
         }
     }
 
@@ -226,39 +226,5 @@ final class EvaluateCommand implements Runnable {
         if (windowsOut != null) {
             System.out.printf(Locale.ROOT, "  per-window metrics: %s%n", windowsOut);
         }
-    }
-
-    /** One row per window: series ids, origin (and its timestamp), points, metrics. */
-    static Frame windowTable(TimeSeriesDataSet dataset, List<Evaluation.WindowScore> scores) {
-        List<Column> columns = new ArrayList<>();
-        List<String> groupIds = dataset.parameters().groupIds;
-        for (int g = 0; g < groupIds.size(); g++) {
-            StringColumn.Builder c = new StringColumn.Builder(groupIds.get(g), scores.size());
-            for (Evaluation.WindowScore s : scores) {
-                c.add(dataset.seriesGroupValues(dataset.window(s.window()).series()).get(g));
-            }
-            columns.add(c.build());
-        }
-        int[] origin = scores.stream().mapToInt(s -> dataset.window(s.window()).firstPredictionTimeIdx()).toArray();
-        columns.add(new IntColumn("origin", origin));
-        if (dataset.parameters().timestamp != null) {
-            long[] micros = new long[origin.length];
-            for (int i = 0; i < origin.length; i++) {
-                micros[i] = dataset.timestampOf(origin[i]);
-            }
-            columns.add(new TimestampColumn("origin_" + dataset.parameters().timestamp, micros));
-        }
-        columns.add(new IntColumn("points", scores.stream().mapToInt(s -> (int) s.metrics().points()).toArray()));
-        Map<String, ToDoubleFunction<Metrics>> metrics = new LinkedHashMap<>();
-        metrics.put("mae", Metrics::mae);
-        metrics.put("rmse", Metrics::rmse);
-        metrics.put("smape", Metrics::smape);
-        metrics.put("mape", Metrics::mape);
-        metrics.put("mase", Metrics::mase);
-        metrics.put("wql", Metrics::wql);
-        for (Map.Entry<String, ToDoubleFunction<Metrics>> e : metrics.entrySet()) {
-            columns.add(new DoubleColumn(e.getKey(), scores.stream().mapToDouble(s -> e.getValue().applyAsDouble(s.metrics())).toArray()));
-        }
-        return new Frame("per-window metrics", columns);
     }
 }

@@ -2,7 +2,9 @@ package dev.tempora.cli;
 
 import dev.tempora.data.Column;
 import dev.tempora.data.Frame;
-import dev.tempora.data.TimeSeriesDataSet;
+import dev.tempora.data.TableFiles;
+import dev.tempora.forecast.InferenceOptions;
+import dev.tempora.forecast.TrainedModel;
 import dev.tempora.tensor.io.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -59,7 +61,7 @@ final class PredictCommand implements Runnable {
     @Override
     public void run() {
         if (out != null) {
-            Tables.checkExtension(out, "--out");
+            TableFiles.checkExtension(out, "--out");
         }
         if (batchSize < 1) {
             throw new IllegalArgumentException("--batch-size must be at least 1, got " + batchSize);
@@ -67,27 +69,26 @@ final class PredictCommand implements Runnable {
         if (workers != null && workers < 1) {
             throw new IllegalArgumentException("--workers must be at least 1, got " + workers);
         }
+        if (workers != null && !device.equals("cpu")) {
+            throw new IllegalArgumentException("--workers applies to --device cpu only");
+        }
         TrainedModel trained = TrainedModel.load(model);
         Frame table = trained.readTable(data);
-        FutureRows.Prepared prepared = FutureRows.prepare(table, trained.preprocessing());
-        TimeSeriesDataSet dataset = TimeSeriesDataSet.fromPreprocessing(trained.preprocessing(), prepared.frame(), true);
-        List<String> notes = new ArrayList<>(prepared.notes());
-        notes.addAll(dataset.warnings());
-        ForecastTable forecasts = ForecastTable.of(dataset, trained.quantiles(), false);
         System.err.println(dev.tempora.parallel.Accelerator.describeChoice(device, dev.tempora.parallel.Accelerator.installed()));
-        Evaluation.run(dataset, null, Forecaster.onDevice(trained.model(), device, workers), trained.quantiles(), batchSize, false,
-                forecasts::add);
-        Frame result = forecasts.toFrame("forecasts of " + data);
+        TrainedModel.Forecast forecast = trained.predict(table,
+                new InferenceOptions(batchSize, workers, device));
+        Frame result = forecast.table().frame();
+        List<String> notes = forecast.notes();
         if (out != null) {
-            Tables.write(result, out);
+            forecast.table().write(out);
         }
         PrintStream stdout = System.out;
         if (json) {
             Map<String, Object> summary = new LinkedHashMap<>();
             summary.put("model", model.toString());
             summary.put("data", data.toString());
-            summary.put("series", dataset.seriesCount());
-            summary.put("horizon", prepared.horizon());
+            summary.put("series", forecast.series());
+            summary.put("horizon", forecast.horizon());
             summary.put("rows", result.rowCount());
             summary.put("quantiles", trained.quantiles());
             summary.put("notes", notes);
@@ -105,7 +106,7 @@ final class PredictCommand implements Runnable {
         if (out == null) {
             java.io.Writer writer = new java.io.OutputStreamWriter(stdout, java.nio.charset.StandardCharsets.UTF_8);
             try {
-                Tables.writeCsv(result, writer);
+                TableFiles.writeCsv(result, writer);
                 writer.flush();
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
@@ -113,7 +114,7 @@ final class PredictCommand implements Runnable {
             return;
         }
         stdout.printf(Locale.ROOT, "Forecast %d series, %d steps each (%d rows, %d quantiles) with %s; wrote %s%n",
-                dataset.seriesCount(), prepared.horizon(), result.rowCount(), trained.quantiles().size(), model, out);
+                forecast.series(), forecast.horizon(), result.rowCount(), trained.quantiles().size(), model, out);
     }
 
     private static List<Map<String, Object>> rows(Frame frame) {

@@ -1,7 +1,6 @@
 package dev.tempora.cli;
 
-import dev.tempora.data.TimeSeriesDataSet;
-import dev.tempora.data.TrainingConfig;
+import dev.tempora.forecast.TrainingJob;
 import dev.tempora.models.TemporalFusionTransformer;
 import dev.tempora.models.TftConfig;
 import dev.tempora.tensor.io.Json;
@@ -29,10 +28,10 @@ final class SummaryCommand implements Runnable {
 
     @Override
     public void run() {
-        TrainingConfig cfg = TrainingConfig.load(config);
-        TimeSeriesDataSet training = cfg.datasets().training();
-        TftConfig modelConfig = Forecasting.modelConfig(training.description(), cfg.model(), 0);
-        TemporalFusionTransformer model = new TemporalFusionTransformer(modelConfig);
+        if (!(TrainingJob.fromConfig(config).build().model() instanceof TemporalFusionTransformer model)) {
+            throw new IllegalStateException("summary describes the TFT only");
+        }
+        TftConfig modelConfig = model.config;
         if (json) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("parameters", model.parameterCount());

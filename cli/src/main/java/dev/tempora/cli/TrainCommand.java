@@ -1,15 +1,11 @@
 package dev.tempora.cli;
 
 import dev.tempora.data.TrainingConfig;
-import dev.tempora.models.TemporalFusionTransformer;
-import dev.tempora.parallel.Trainer;
+import dev.tempora.forecast.TrainingJob;
 import dev.tempora.parallel.TrainerSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -53,65 +49,49 @@ final class TrainCommand implements Runnable {
 
     @Override
     public void run() {
-        TrainingConfig cfg = TrainingConfig.load(config);
+        if (workers != null && workers < 1) {
+            throw new IllegalArgumentException("--workers must be at least 1, got " + workers);
+        }
+        if (epochs != null && epochs < 1) {
+            throw new IllegalArgumentException("--epochs must be at least 1, got " + epochs);
+        }
         Path dir = out != null ? out : Path.of("out", stripExtension(config.getFileName().toString()));
-        TrainerSettings.Builder settings = Forecasting.trainerSettings(cfg);
-        if (workers != null) {
-            if (workers < 1) {
-                throw new IllegalArgumentException("--workers must be at least 1, got " + workers);
-            }
-            settings.workers(workers);
-        }
-        if (seed != null) {
-            settings.seed(seed);
-        }
-        if (epochs != null) {
-            if (epochs < 1) {
-                throw new IllegalArgumentException("--epochs must be at least 1, got " + epochs);
-            }
-            settings.maxEpochs(epochs);
-        }
-        settings.device(device);
-        TrainerSettings built = settings.build();
         java.io.PrintStream log = json ? System.err : System.out;
+        TrainingConfig cfg = TrainingConfig.load(config);
         log.printf(Locale.ROOT, "Loading %s ...%n", cfg.dataPath());
-        TrainingConfig.Datasets sets = cfg.datasets();
-        for (String w : sets.training().warnings()) {
-            System.err.println("tempora train: warning: " + w);
-        }
-        TemporalFusionTransformer model = new TemporalFusionTransformer(
-                Forecasting.modelConfig(sets.training().description(), cfg.model(), built.seed()));
-        Forecasting.DatasetTrainingData data = new Forecasting.DatasetTrainingData(sets, Forecasting.batchSize(cfg), built.seed());
-        TrainerSettings finalSettings = built.toBuilder().outputDir(dir)
-                .checkpointSections(Forecasting.checkpointSections(cfg, sets.training())).build();
+        ProgressBar bar = new ProgressBar(log, 0);
+        TrainingJob job = TrainingJob.fromConfig(cfg)
+                .trainer(t -> {
+                    if (workers != null) {
+                        t.workers(workers);
+                    }
+                    if (seed != null) {
+                        t.seed(seed);
+                    }
+                    if (epochs != null) {
+                        t.maxEpochs(epochs);
+                    }
+                    return t.device(device);
+                })
+                .listener(bar).outputDirectory(dir).resume(resume).build();
+        TrainerSettings settings = job.trainerSettings();
+        bar.expectEpochs(settings.maxEpochs());
         log.printf(Locale.ROOT, "Training a TFT with %,d parameters on %,d windows (%d series), %d batches of %d per epoch, "
-                        + "%d workers, %s lr %.3g%n", model.parameterCount(), sets.training().size(),
-                sets.training().seriesCount(), finalSettings.batchesPerEpoch(data.batchesPerEpoch()),
-                Forecasting.batchSize(cfg), finalSettings.workers(), finalSettings.optimizer(), finalSettings.learningRate());
+                        + "%d workers, %s lr %.3g%n", job.model().parameterCount(), job.trainingSet().size(),
+                job.trainingSet().seriesCount(), job.batchesPerEpoch(),
+                job.batchSize(), settings.workers(), settings.optimizer(), settings.learningRate());
         log.println(dev.tempora.parallel.Accelerator.describeChoice(device, dev.tempora.parallel.Accelerator.installed()));
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        try (Trainer trainer = new Trainer(model, data, finalSettings, new ProgressBar(log, finalSettings.maxEpochs()))) {
-            if (resume) {
-                trainer.resume();
-            }
-            Trainer.Result r = trainer.fit();
-            log.printf(Locale.ROOT, "Best validation loss %.4f (epoch %d)%s. Wrote %s/model.safetensors, model.json, metrics.csv%n",
-                    r.bestValidationLoss(), r.bestEpoch() + 1, r.stoppedEarly() ? ", stopped early" : "", dir);
-            if (json) {
-                java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
-                out.put("out", dir.toString());
-                out.put("epochs", r.epochs().size());
-                out.put("best_epoch", r.bestEpoch() + 1);
-                out.put("best_validation_loss", r.bestValidationLoss());
-                out.put("stopped_early", r.stoppedEarly());
-                System.out.println(dev.tempora.tensor.io.Json.write(out));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        TrainingJob.Result r = job.fit();
+        log.printf(Locale.ROOT, "Best validation loss %.4f (epoch %d)%s. Wrote %s/model.safetensors, model.json, metrics.csv%n",
+                r.bestValidationLoss(), r.bestEpoch() + 1, r.stoppedEarly() ? ", stopped early" : "", dir);
+        if (json) {
+            java.util.Map<String, Object> summary = new java.util.LinkedHashMap<>();
+            summary.put("out", dir.toString());
+            summary.put("epochs", r.epochs().size());
+            summary.put("best_epoch", r.bestEpoch() + 1);
+            summary.put("best_validation_loss", r.bestValidationLoss());
+            summary.put("stopped_early", r.stoppedEarly());
+            System.out.println(dev.tempora.tensor.io.Json.write(summary));
         }
     }
 

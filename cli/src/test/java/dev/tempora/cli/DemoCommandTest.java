@@ -60,7 +60,7 @@ class DemoCommandTest {
 
         Frame forecasts = Frame.read(out.resolve("forecasts.csv"));
         assertEquals(List.of("pulocationid", "time_idx", "time", "horizon", "actual", "q0.02", "q0.1", "q0.25", "q0.5",
-                "q0.75", "q0.9", "q0.98"), forecasts.names());
+                "q0.75", "q0.9", "q0.98", "prediction"), forecasts.names());
         assertEquals(20 * 168, forecasts.rowCount());
         assertEquals("2023-01-10 00:00:00", forecasts.column("time").format(0), "hour 384 - 168 after 2023-01-01 00:00");
     }

@@ -1,14 +1,15 @@
 package dev.tempora.cli;
 
+import dev.tempora.data.TableFiles;
 import dev.tempora.data.Column;
 import dev.tempora.data.DoubleColumn;
 import dev.tempora.data.Frame;
+import dev.tempora.data.TableFiles;
 import dev.tempora.data.TaxiDemand;
 import dev.tempora.data.TimeSeriesDataSet;
-import dev.tempora.data.TrainingConfig;
-import dev.tempora.models.Checkpoint;
-import dev.tempora.models.TemporalFusionTransformer;
-import dev.tempora.parallel.DataParallelInference;
+import dev.tempora.forecast.InferenceOptions;
+import dev.tempora.forecast.TrainedModel;
+import dev.tempora.forecast.TrainingJob;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,7 +40,7 @@ class PredictCommandTest {
     @BeforeAll
     static void writeData() {
         full = TaxiDemand.generate(new TaxiDemand.Options(3, 10, LocalDate.of(2023, 3, 6), 5));
-        Tables.writeCsv(full, dir.resolve("history.csv"));
+        TableFiles.writeCsv(full, dir.resolve("history.csv"));
         last = 10 * 24 - 1;
     }
 
@@ -56,12 +57,9 @@ class PredictCommandTest {
                    "add_relative_time_idx": true, "add_target_scales": true, "add_encoder_length": true},
                  "model": {"hidden_size": 8, "attention_head_size": 2, "hidden_continuous_size": 4}}
                 """.formatted(HORIZON, knownCategoricals));
-        TrainingConfig cfg = TrainingConfig.load(config);
-        TrainingConfig.Datasets sets = cfg.datasets();
-        TemporalFusionTransformer tft = new TemporalFusionTransformer(
-                Forecasting.modelConfig(sets.training().description(), cfg.model(), 11));
         Path out = dir.resolve(name);
-        Checkpoint.save(out, tft, Forecasting.checkpointSections(cfg, sets.training()));
+        TrainingJob.fromConfig(config).trainer(t -> t.seed(11).maxEpochs(1).limitTrainBatchCount(1)).batchSize(4)
+                .outputDirectory(out).build().fit();
         return out;
     }
 
@@ -70,9 +68,7 @@ class PredictCommandTest {
         TrainedModel trained = TrainedModel.load(modelDir);
         Frame table = trained.readTable(dir.resolve("history.csv"));
         TimeSeriesDataSet ds = TimeSeriesDataSet.fromPreprocessing(trained.preprocessing(), table, true);
-        ForecastTable forecasts = ForecastTable.of(ds, trained.quantiles(), false);
-        Evaluation.run(ds, null, Forecaster.model(new DataParallelInference(trained.model(), 1, 1), null), trained.quantiles(), 64, false, forecasts::add);
-        return forecasts.toFrame("expected");
+        return trained.interpret(ds, new InferenceOptions(64, 1, "cpu")).forecastTable(null, null).frame().without("actual");
     }
 
     /** The rows kept, with the target emptied after {@code lastObserved}. */
@@ -87,13 +83,14 @@ class PredictCommandTest {
             }
         }
         Path path = dir.resolve(name);
-        Tables.write(kept.with(new DoubleColumn("trip_quantity", y)), path);
+        TableFiles.write(kept.with(new DoubleColumn("trip_quantity", y)), path);
         return path;
     }
 
     private static void assertSameForecasts(Frame expected, Frame actual) {
         assertEquals(expected.rowCount(), actual.rowCount());
-        assertEquals(List.of("pulocationid", "time_idx", "horizon", "q0.02", "q0.1", "q0.25", "q0.5", "q0.75", "q0.9", "q0.98"),
+        assertEquals(List.of("pulocationid", "time_idx", "horizon", "q0.02", "q0.1", "q0.25", "q0.5", "q0.75", "q0.9", "q0.98",
+                        "prediction"),
                 actual.names());
         for (String name : expected.names()) {
             Column e = expected.column(name);
@@ -174,14 +171,14 @@ class PredictCommandTest {
         double[] y = ((DoubleColumn) table.column("trip_quantity")).toArray();
         y[5] = Double.NaN;
         Path hole = dir.resolve("hole.csv");
-        Tables.write(table.with(new DoubleColumn("trip_quantity", y)), hole);
+        TableFiles.write(table.with(new DoubleColumn("trip_quantity", y)), hole);
         Cli.Result h = Cli.run("predict", "--model", model.toString(), "--data", hole.toString());
         assertEquals(1, h.status());
         assertTrue(h.err().contains("is empty at time_idx 5, inside the history"), h.toString());
 
         Cli.Result noModel = Cli.run("predict", "--model", dir.resolve("nothing").toString(), "--data", hole.toString());
         assertEquals(1, noModel.status());
-        assertTrue(noModel.err().contains("nothing") && noModel.err().contains("--model takes a directory"), noModel.toString());
+        assertTrue(noModel.err().contains("nothing") && noModel.err().contains("a model directory is written by tempora train"), noModel.toString());
         Cli.Result badOut = Cli.run("predict", "--model", model.toString(), "--data", hole.toString(), "--out", "f.xlsx");
         assertEquals(1, badOut.status());
         assertTrue(badOut.err().contains("expected a .csv or .parquet"), badOut.toString());

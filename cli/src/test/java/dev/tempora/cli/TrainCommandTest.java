@@ -1,5 +1,6 @@
 package dev.tempora.cli;
 
+import dev.tempora.data.TableFiles;
 import dev.tempora.data.TaxiDemand;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,7 +17,7 @@ class TrainCommandTest {
 
     @Test
     void jsonReportsTheRunAndTheModelSavesItsDataOptions(@TempDir Path dir) throws Exception {
-        Tables.writeCsv(TaxiDemand.generate(new TaxiDemand.Options(3, 9, LocalDate.of(2023, 3, 6), 5)), dir.resolve("taxi.csv"));
+        TableFiles.writeCsv(TaxiDemand.generate(new TaxiDemand.Options(3, 9, LocalDate.of(2023, 3, 6), 5)), dir.resolve("taxi.csv"));
         Path config = dir.resolve("tiny.json");
         Files.writeString(config, """
                 {"data": {"path": "taxi.csv", "dtypes": {"pulocationid": "string", "day_hour": "string"}},

@@ -1,6 +1,8 @@
 package dev.tempora.data;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -91,7 +93,7 @@ public final class DatasetParameters {
                 vg.put(name, columns);
             }
         }
-        variableGroups = java.util.Collections.unmodifiableMap(vg);
+        variableGroups = Collections.unmodifiableMap(vg);
         maxEncoderLength = JsonValues.integer(values, "max_encoder_length", WHERE, 30);
         minEncoderLength = JsonValues.integer(values, "min_encoder_length", WHERE, maxEncoderLength);
         maxPredictionLength = JsonValues.integer(values, "max_prediction_length", WHERE, 1);
@@ -132,7 +134,7 @@ public final class DatasetParameters {
                 }
             }
         }
-        addNan = java.util.Collections.unmodifiableSet(nan);
+        addNan = Collections.unmodifiableSet(nan);
         Map<String, Object> scalerSpec = JsonValues.object(values, "scalers", WHERE);
         Map<String, RealScaler.Kind> sc = new LinkedHashMap<>();
         if (scalerSpec != null) {
@@ -140,7 +142,7 @@ public final class DatasetParameters {
                 sc.put(e.getKey(), RealScaler.parseKind(e.getValue(), e.getKey()));
             }
         }
-        scalers = java.util.Collections.unmodifiableMap(sc);
+        scalers = Collections.unmodifiableMap(sc);
         check();
     }
 
@@ -189,6 +191,25 @@ public final class DatasetParameters {
 
     public static DatasetParameters fromJson(Map<String, Object> json) {
         return new DatasetParameters(json);
+    }
+
+    /**
+     * A builder with every parameter at PTF's default; {@link Builder#build()} checks them exactly as
+     * {@link #fromJson} does (the builder fills the same JSON map).
+     *
+     * @return an empty builder
+     */
+    public static Builder builder() {
+        return new Builder(Map.of());
+    }
+
+    /**
+     * A builder holding these parameters, to change some of them.
+     *
+     * @return a builder whose {@link Builder#build()} gives parameters equal to these
+     */
+    public Builder toBuilder() {
+        return new Builder(values);
     }
 
     /** The parameters as a JSON object, PTF names. */
@@ -241,5 +262,331 @@ public final class DatasetParameters {
     @Override
     public String toString() {
         return "DatasetParameters" + values;
+    }
+
+    /**
+     * The parameters one typed method at a time, named as PTF's {@code TimeSeriesDataSet} arguments in
+     * camel case. Each method sets the JSON value a config's "dataset" section would hold, and
+     * {@link #build()} parses and checks that map as {@link DatasetParameters#fromJson} does, so a builder and
+     * a config file give equal parameters and the same errors. Setting a parameter again replaces it.
+     * PTF's {@code lags}, {@code weight}, {@code randomize_length} and {@code constant_fill_strategy} have no
+     * method: Tempora does not support them.
+     */
+    public static final class Builder {
+
+        private final Map<String, Object> values;
+
+        private Builder(Map<String, Object> values) {
+            this.values = new LinkedHashMap<>(values);
+        }
+
+        private Builder put(String key, Object value) {
+            if (value == null) {
+                values.remove(key);
+            } else {
+                values.put(key, value);
+            }
+            return this;
+        }
+
+        /** Column names as a list; null entries are kept so that {@link #build()} names them. */
+        private Builder names(String key, String... columns) {
+            return put(key, columns == null ? null : Collections.unmodifiableList(Arrays.asList(columns.clone())));
+        }
+
+        /**
+         * PTF {@code time_idx}: the integer column of time steps (a series' rows are consecutive steps). With
+         * {@link #timestamp} it names the column derived from the timestamps instead. Required.
+         *
+         * @param column the column name
+         * @return this builder
+         */
+        public Builder timeIdx(String column) {
+            return put("time_idx", column);
+        }
+
+        /**
+         * Tempora's own: derive the {@code time_idx} column from a timestamp column, as periods of
+         * {@code frequency} since the earliest timestamp the dataset was fitted on. Default: none.
+         *
+         * @param column    the timestamp column
+         * @param frequency the step between rows, as {@link Frequency#parse} reads it ("1h", "1d", "month", ...)
+         * @return this builder
+         */
+        public Builder timestamp(String column, String frequency) {
+            put("timestamp", column);
+            return put("frequency", frequency);
+        }
+
+        /**
+         * PTF {@code target}: the column to forecast (one numeric column). Required.
+         *
+         * @param column the column name
+         * @return this builder
+         */
+        public Builder target(String column) {
+            return put("target", column);
+        }
+
+        /**
+         * PTF {@code group_ids}: the columns whose values together identify a series. Default: none (the
+         * whole table is one series; PTF requires at least one).
+         *
+         * @param columns the column names
+         * @return this builder
+         */
+        public Builder groupIds(String... columns) {
+            return names("group_ids", columns);
+        }
+
+        /**
+         * PTF {@code static_categoricals}: categorical (string) columns constant within a series. Default: none.
+         *
+         * @param columns the column names (or variable group names)
+         * @return this builder
+         */
+        public Builder staticCategoricals(String... columns) {
+            return names("static_categoricals", columns);
+        }
+
+        /**
+         * PTF {@code static_reals}: numeric columns constant within a series. Default: none.
+         *
+         * @param columns the column names
+         * @return this builder
+         */
+        public Builder staticReals(String... columns) {
+            return names("static_reals", columns);
+        }
+
+        /**
+         * PTF {@code time_varying_known_categoricals}: categorical columns known in the future too (calendar
+         * labels, holidays). Default: none.
+         *
+         * @param columns the column names (or variable group names)
+         * @return this builder
+         */
+        public Builder timeVaryingKnownCategoricals(String... columns) {
+            return names("time_varying_known_categoricals", columns);
+        }
+
+        /**
+         * PTF {@code time_varying_known_reals}: numeric columns known in the future too (the time index,
+         * planned prices). Default: none.
+         *
+         * @param columns the column names
+         * @return this builder
+         */
+        public Builder timeVaryingKnownReals(String... columns) {
+            return names("time_varying_known_reals", columns);
+        }
+
+        /**
+         * PTF {@code time_varying_unknown_categoricals}: categorical columns known only up to the present.
+         * Default: none.
+         *
+         * @param columns the column names (or variable group names)
+         * @return this builder
+         */
+        public Builder timeVaryingUnknownCategoricals(String... columns) {
+            return names("time_varying_unknown_categoricals", columns);
+        }
+
+        /**
+         * PTF {@code time_varying_unknown_reals}: numeric columns known only up to the present, the target
+         * among them as a rule. Default: none.
+         *
+         * @param columns the column names
+         * @return this builder
+         */
+        public Builder timeVaryingUnknownReals(String... columns) {
+            return names("time_varying_unknown_reals", columns);
+        }
+
+        /**
+         * PTF {@code variable_groups}: a name standing for several categorical columns that share one
+         * embedding (the name is listed among the categoricals in their place). Default: none.
+         *
+         * @param groups group name to its columns, in the map's order
+         * @return this builder
+         */
+        public Builder variableGroups(Map<String, List<String>> groups) {
+            if (groups == null) {
+                return put("variable_groups", null);
+            }
+            Map<String, Object> copy = new LinkedHashMap<>();
+            groups.forEach((name, columns) -> copy.put(name, columns == null ? null
+                    : Collections.unmodifiableList(new ArrayList<>(columns))));
+            return put("variable_groups", Collections.unmodifiableMap(copy));
+        }
+
+        /**
+         * PTF {@code min_encoder_length}: the fewest past steps a window shows the model. Default:
+         * {@code max_encoder_length}.
+         *
+         * @param steps the length
+         * @return this builder
+         */
+        public Builder minEncoderLength(int steps) {
+            return put("min_encoder_length", (long) steps);
+        }
+
+        /**
+         * PTF {@code max_encoder_length}: the most past steps a window shows the model. Default: 30.
+         *
+         * @param steps the length
+         * @return this builder
+         */
+        public Builder maxEncoderLength(int steps) {
+            return put("max_encoder_length", (long) steps);
+        }
+
+        /**
+         * PTF {@code min_prediction_length}: the fewest steps a window forecasts (at least 1). Default:
+         * {@code max_prediction_length}.
+         *
+         * @param steps the length
+         * @return this builder
+         */
+        public Builder minPredictionLength(int steps) {
+            return put("min_prediction_length", (long) steps);
+        }
+
+        /**
+         * PTF {@code max_prediction_length}: the forecast horizon, the most steps a window forecasts.
+         * Default: 1.
+         *
+         * @param steps the length
+         * @return this builder
+         */
+        public Builder maxPredictionLength(int steps) {
+            return put("max_prediction_length", (long) steps);
+        }
+
+        /**
+         * PTF {@code min_prediction_idx}: the first {@code time_idx} a window may forecast. Default: the
+         * data's first time index.
+         *
+         * @param timeIdx the time index
+         * @return this builder
+         */
+        public Builder minPredictionIdx(int timeIdx) {
+            return put("min_prediction_idx", (long) timeIdx);
+        }
+
+        /**
+         * PTF {@code target_normalizer}: how the target is scaled for the network. Default "auto" (PTF's
+         * choice from the data). The spec is what a config holds: an object such as {@code {"type":
+         * "GroupNormalizer", "groups": [...], "transformation": "softplus"}} (a {@link Map}), a type name
+         * ("GroupNormalizer", "EncoderNormalizer", "TorchNormalizer"), "auto", or "none" / {@code null}
+         * (PTF's {@code None}: no scaling). A {@link TargetNormalizer} is taken as its JSON form.
+         *
+         * @param spec the normaliser
+         * @return this builder
+         */
+        public Builder targetNormalizer(Object spec) {
+            values.put("target_normalizer", spec instanceof TargetNormalizer n ? n.toJson() : spec);
+            return this;
+        }
+
+        /**
+         * PTF {@code add_relative_time_idx}: add the known real {@code relative_time_idx}, a window step's
+         * position relative to the forecast start. Default: false.
+         *
+         * @param add whether to add it
+         * @return this builder
+         */
+        public Builder addRelativeTimeIdx(boolean add) {
+            return put("add_relative_time_idx", add);
+        }
+
+        /**
+         * PTF {@code add_target_scales}: add the static reals {@code <target>_center} and
+         * {@code <target>_scale}, the target normaliser's parameters per window. Default: false.
+         *
+         * @param add whether to add them
+         * @return this builder
+         */
+        public Builder addTargetScales(boolean add) {
+            return put("add_target_scales", add);
+        }
+
+        /**
+         * PTF {@code add_encoder_length}: add the static real {@code encoder_length}. Default "auto": added
+         * when the encoder length varies ({@code min_encoder_length != max_encoder_length}).
+         *
+         * @param add whether to add it
+         * @return this builder
+         */
+        public Builder addEncoderLength(boolean add) {
+            return put("add_encoder_length", add);
+        }
+
+        /**
+         * PTF {@code allow_missing_timesteps}: accept gaps in a series' time index, filled forward within a
+         * window; otherwise a gap is an error. Default: false.
+         *
+         * @param allow whether gaps are allowed
+         * @return this builder
+         */
+        public Builder allowMissingTimesteps(boolean allow) {
+            return put("allow_missing_timesteps", allow);
+        }
+
+        /**
+         * PTF {@code categorical_encoders} with {@code NaNLabelEncoder(add_nan=True)} for these variables:
+         * their encoder gets a class for missing and unseen values (needed when new data may hold categories
+         * the training data lacks). Default: no such class (an unseen category is an error). Adds to the
+         * variables named before.
+         *
+         * @param variables categorical columns or variable groups
+         * @return this builder
+         */
+        public Builder addNan(String... variables) {
+            Map<String, Object> encoders = new LinkedHashMap<>();
+            if (values.get("categorical_encoders") instanceof Map<?, ?> before) {
+                before.forEach((name, spec) -> encoders.put((String) name, spec));
+            }
+            for (String variable : variables) {
+                if (variable == null) {
+                    throw new IllegalArgumentException(WHERE + ".categorical_encoders: addNan was given a null variable name");
+                }
+                encoders.put(variable, Map.of("add_nan", true));
+            }
+            return put("categorical_encoders", Collections.unmodifiableMap(encoders));
+        }
+
+        /**
+         * PTF {@code scalers}: how each real variable is scaled, by name: "standard" (scikit-learn's
+         * StandardScaler, the default for every real), "robust" (RobustScaler) or "none".
+         *
+         * @param scalers real variable to scaler name
+         * @return this builder
+         */
+        public Builder scalers(Map<String, String> scalers) {
+            return put("scalers", scalers == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(scalers)));
+        }
+
+        /**
+         * PTF {@code predict_mode}: one window per series, the last one that reaches the series' end (for
+         * forecasting and validation). Default: false (every window).
+         *
+         * @param predict whether to use predict mode
+         * @return this builder
+         */
+        public Builder predictMode(boolean predict) {
+            return put("predict_mode", predict);
+        }
+
+        /**
+         * The parameters, parsed and checked as {@link DatasetParameters#fromJson} does with the same map.
+         *
+         * @return the parameters
+         * @throws IllegalArgumentException when a value is missing or invalid (the same message a config
+         *         file with these values gets)
+         */
+        public DatasetParameters build() {
+            return new DatasetParameters(values);
+        }
     }
 }

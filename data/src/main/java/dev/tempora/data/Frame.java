@@ -40,6 +40,52 @@ public final class Frame {
         this.rowCount = Math.max(rows, 0);
     }
 
+    /**
+     * A frame of the given columns, in the map's order (a {@link java.util.LinkedHashMap} keeps the order of
+     * insertion), each given as an array or a list of values:
+     * <ul>
+     *   <li>{@code int[]}, {@code long[]}, {@code float[]}, {@code double[]}: an int, long, float or double
+     *       column (NaN is a missing float or double);</li>
+     *   <li>{@code String[]}: a string column; {@code LocalDateTime[]} (read as UTC wall-clock time, as CSV
+     *       text is), {@code LocalDate[]} (midnight), {@code Instant[]}, {@code OffsetDateTime[]} or
+     *       {@code ZonedDateTime[]}: a timestamp column (microseconds since the epoch, finer digits dropped);
+     *       {@code Integer[]}, {@code Long[]}, {@code Double[]}: int, long, double; in these {@code null} is
+     *       a missing value;</li>
+     *   <li>any other object array or a {@link List}: typed from its values as {@link #ofRecords} types a
+     *       column.</li>
+     * </ul>
+     * The arrays are copied: changing them afterwards does not change the frame.
+     *
+     * @param source  what the table is, named in error messages (null: "frame")
+     * @param columns column name to values
+     * @return the frame
+     * @throws IllegalArgumentException when the columns differ in length, a name is empty, or values are of
+     *         an unsupported type or mixed types (the message names the column and row)
+     */
+    public static Frame ofColumns(String source, Map<String, ?> columns) {
+        return InMemoryFrames.ofColumns(source, columns);
+    }
+
+    /**
+     * A frame of the given rows, each a map from column name to value. The columns are the keys in the
+     * order they first appear (the first row's map order, then keys first seen in later rows); a key
+     * absent from a row is a missing value there, as is {@code null}. Each column is typed from all its
+     * values: all {@code Integer} (or {@code Short}, {@code Byte}) an int column, with some {@code Long} a
+     * long column, with any other {@code Number} a double column; all {@code String} a string column; all
+     * {@code LocalDateTime}, {@code LocalDate}, {@code Instant}, {@code OffsetDateTime} or
+     * {@code ZonedDateTime} a timestamp column (as in {@link #ofColumns}). A column with no value at all is
+     * a double column of NaN, as {@link CsvReader} reads one.
+     *
+     * @param source what the table is, named in error messages (null: "frame")
+     * @param rows   one map per row
+     * @return the frame
+     * @throws IllegalArgumentException when a row is null, a column mixes types (say numbers and strings) or
+     *         holds an unsupported value (say a Boolean); the message names the column and row
+     */
+    public static Frame ofRecords(String source, List<? extends Map<String, ?>> rows) {
+        return InMemoryFrames.ofRecords(source, rows);
+    }
+
     /** Reads a Parquet (.parquet) or CSV (.csv, .tsv, .txt) file, inferring CSV column types. */
     public static Frame read(Path path) {
         String name = path.getFileName() == null ? "" : path.getFileName().toString().toLowerCase(java.util.Locale.ROOT);

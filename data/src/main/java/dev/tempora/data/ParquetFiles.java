@@ -127,13 +127,27 @@ public final class ParquetFiles {
             }
             return new Frame(path.toString(), out);
         } catch (IOException e) {
-            throw new UncheckedIOException(path + ": cannot read as Parquet: " + e.getMessage(), e);
+            throw new UncheckedIOException(path + ": cannot read as Parquet: " + readingError(e, path), e);
         } catch (RuntimeException e) {
             if (e instanceof IllegalArgumentException && e.getMessage() != null && e.getMessage().startsWith(path.toString())) {
                 throw e;
             }
-            throw new IllegalArgumentException(path + ": cannot read as Parquet: " + e.getMessage(), e);
+            throw new IllegalArgumentException(path + ": cannot read as Parquet: " + readingError(e, path), e);
         }
+    }
+
+    /**
+     * What went wrong, for a message: Parquet-MR wraps a page codec's error ("could not decompress page"), so
+     * the innermost cause that names the file (our codecs' errors do) says more than the outer message.
+     */
+    private static String readingError(Exception e, Path path) {
+        String prefix = path + ": ";
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().startsWith(prefix)) {
+                return t.getMessage().substring(prefix.length());
+            }
+        }
+        return e.getMessage();
     }
 
     /** Writes the frame as one Parquet file with Snappy pages, atomically (a temporary file, then a rename). */

@@ -1,5 +1,11 @@
 package dev.tempora.data;
 
+import io.airlift.compress.Decompressor;
+import io.airlift.compress.MalformedInputException;
+import io.airlift.compress.lz4.Lz4Decompressor;
+import io.airlift.compress.snappy.SnappyCompressor;
+import io.airlift.compress.snappy.SnappyDecompressor;
+import io.airlift.compress.zstd.ZstdDecompressor;
 import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.compression.CompressionCodecFactory;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
@@ -9,13 +15,17 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
+import java.util.zip.ZipException;
 
 /**
- * Parquet page codecs without Hadoop's codec classes or native libraries: uncompressed, Snappy (our
- * {@link Snappy}), GZIP (the JDK), and for reading also ZSTD and LZ4_RAW (aircompressor, pure Java,
- * which Parquet-MR itself depends on). Brotli and Hadoop-framed LZ4/LZO are refused with a clear message.
+ * Parquet page codecs without Hadoop's codec classes or native libraries: uncompressed, Snappy (the raw
+ * block format, aircompressor's pure-Java codec), GZIP (the JDK), and for reading also ZSTD and LZ4_RAW
+ * (aircompressor). Parquet-MR itself depends on aircompressor; its own SNAPPY path would load the native
+ * snappy-java through Hadoop's codec classes. Brotli and Hadoop-framed LZ4/LZO are refused with a clear
+ * message; a corrupt page is an {@link IOException} that names the file and the codec.
  */
 final class PureJavaCodecs implements CompressionCodecFactory {
 
@@ -37,7 +47,10 @@ final class PureJavaCodecs implements CompressionCodecFactory {
                     case UNCOMPRESSED -> bytes;
                     case SNAPPY -> {
                         byte[] raw = bytes.toByteArray();
-                        yield BytesInput.from(Snappy.compress(raw, 0, raw.length));
+                        SnappyCompressor snappy = new SnappyCompressor();
+                        byte[] packed = new byte[snappy.maxCompressedLength(raw.length)];
+                        int n = snappy.compress(raw, 0, raw.length, packed, 0, packed.length);
+                        yield BytesInput.from(packed, 0, n);
                     }
                     default -> {
                         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
@@ -87,37 +100,47 @@ final class PureJavaCodecs implements CompressionCodecFactory {
             public void release() {}
 
             private byte[] decode(byte[] in, int offset, int length, int size) throws IOException {
+                byte[] out;
                 try {
-                    return switch (codec) {
-                        case SNAPPY -> Snappy.decompress(in, offset, length, size);
+                    out = switch (codec) {
+                        case SNAPPY -> {
+                            // A Snappy block starts with its decoded length; one that disagrees with the page header is corrupt.
+                            int declared = SnappyDecompressor.getUncompressedLength(in, offset);
+                            if (declared != size) {
+                                throw corrupt("the page header says " + size + " bytes, the block holds " + declared, null);
+                            }
+                            yield decodeWith(new SnappyDecompressor(), in, offset, length, size);
+                        }
                         case GZIP -> {
                             try (InputStream gzip = new GZIPInputStream(new ByteArrayInputStream(in, offset, length))) {
                                 yield gzip.readNBytes(size);
                             }
                         }
-                        case ZSTD -> {
-                            byte[] out = new byte[size];
-                            int n = new io.airlift.compress.zstd.ZstdDecompressor().decompress(in, offset, length, out, 0, size);
-                            if (n != size) {
-                                throw new IOException("ZSTD page decoded to " + n + " bytes, expected " + size);
-                            }
-                            yield out;
-                        }
-                        case LZ4_RAW -> {
-                            byte[] out = new byte[size];
-                            int n = new io.airlift.compress.lz4.Lz4Decompressor().decompress(in, offset, length, out, 0, size);
-                            if (n != size) {
-                                throw new IOException("LZ4_RAW page decoded to " + n + " bytes, expected " + size);
-                            }
-                            yield out;
-                        }
+                        case ZSTD -> decodeWith(new ZstdDecompressor(), in, offset, length, size);
+                        case LZ4_RAW -> decodeWith(new Lz4Decompressor(), in, offset, length, size);
                         default -> throw new IllegalStateException("unreachable codec " + codec);
                     };
-                } catch (IllegalStateException | io.airlift.compress.MalformedInputException e) {
-                    throw new IOException(file + ": " + e.getMessage(), e);
+                } catch (MalformedInputException | IndexOutOfBoundsException | ZipException e) {
+                    // aircompressor checks its bounds and names the input offset where decoding failed.
+                    throw corrupt(e.getMessage(), e);
                 }
+                if (out.length != size) {
+                    throw corrupt("the page header says " + size + " bytes, the block decodes to " + out.length, null);
+                }
+                return out;
+            }
+
+            private IOException corrupt(String what, Exception cause) {
+                return new IOException(file + ": corrupt " + codec + " page: " + what, cause);
             }
         };
+    }
+
+    /** Decodes into at most {@code size} bytes; the result is shorter when the block holds less. */
+    private static byte[] decodeWith(Decompressor decompressor, byte[] in, int offset, int length, int size) {
+        byte[] out = new byte[size];
+        int n = decompressor.decompress(in, offset, length, out, 0, size);
+        return n == size ? out : Arrays.copyOf(out, n);
     }
 
     @Override

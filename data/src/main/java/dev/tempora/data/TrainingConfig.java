@@ -104,6 +104,17 @@ public final class TrainingConfig {
         return file;
     }
 
+    /** The "validation" entry's training_cutoff, or null for PTF's default (the last time_idx minus the horizon). */
+    public Integer trainingCutoff() {
+        return trainingCutoff;
+    }
+
+    /** The "validation" entry's predict flag: validate on each series' last window (true, the default) or on all later windows. */
+    public boolean predictValidation() {
+        return predictValidation;
+    }
+
+    /** The "dataset" section: PTF's TimeSeriesDataSet arguments. */
     public DatasetParameters dataset() {
         return dataset;
     }
@@ -232,15 +243,36 @@ public final class TrainingConfig {
         return p.isAbsolute() ? p : file.toAbsolutePath().getParent().resolve(p).normalize();
     }
 
-    /** The training and validation datasets as the config describes them. */
+    /**
+     * The training and validation data sets as a config describes them.
+     *
+     * @param training       the windows to train on
+     * @param validation     the windows that score each epoch (early stopping, the best model)
+     * @param trainingCutoff the last time index of the training rows
+     */
     public record Datasets(TimeSeriesDataSet training, TimeSeriesDataSet validation, int trainingCutoff) { }
 
+    /** The config's data, loaded and split into training and validation data sets. */
     public Datasets datasets() {
         return datasets(loadFrame());
     }
 
+    /** The training and validation data sets of {@code frame}, split as this config's "validation" says. */
     public Datasets datasets(Frame frame) {
-        int[] time = timeIndex(frame);
+        return split(frame, dataset, trainingCutoff, predictValidation, file.toString());
+    }
+
+    /**
+     * PTF's usual split: the training data set holds the rows with time_idx ≤ {@code trainingCutoff} (null:
+     * the last time_idx minus max_prediction_length); validation is built from all rows with the training
+     * preprocessing, in predict mode (each series' last window) or, with {@code predictValidation} false,
+     * every window predicting after the cutoff.
+     *
+     * @param where names the set-up in error messages (a config file, "TrainingJob")
+     */
+    public static Datasets split(Frame frame, DatasetParameters dataset, Integer trainingCutoff, boolean predictValidation,
+                                 String where) {
+        int[] time = timeIndex(frame, dataset);
         int max = Integer.MIN_VALUE;
         for (int t : time) {
             max = Math.max(max, t);
@@ -248,7 +280,7 @@ public final class TrainingConfig {
         int cutoff = trainingCutoff != null ? trainingCutoff : max - dataset.maxPredictionLength;
         Frame trainingFrame = frame.filter(r -> time[r] <= cutoff);
         if (trainingFrame.rowCount() == 0) {
-            throw new IllegalArgumentException(file + ": no row has time_idx <= training_cutoff " + cutoff);
+            throw new IllegalArgumentException(where + ": no row has time_idx <= training_cutoff " + cutoff);
         }
         TimeSeriesDataSet training = TimeSeriesDataSet.create(trainingFrame, dataset);
         TimeSeriesDataSet validation = predictValidation
@@ -259,7 +291,7 @@ public final class TrainingConfig {
     }
 
     /** The time index of every row, as the dataset will compute it. */
-    private int[] timeIndex(Frame frame) {
+    private static int[] timeIndex(Frame frame, DatasetParameters dataset) {
         int[] out = new int[frame.rowCount()];
         if (dataset.timestamp != null) {
             Column c = frame.column(dataset.timestamp);

@@ -121,6 +121,93 @@ class ParquetFilesTest {
     }
 
     @Test
+    void snappyPagesRoundTrip(@TempDir Path dir) {
+        int n = 50_000;
+        double[] repetitive = new double[n];
+        double[] random = new double[n];
+        String[] labels = new String[n];
+        var rng = new java.util.SplittableRandom(3);
+        for (int i = 0; i < n; i++) {
+            repetitive[i] = (i % 97) * 0.5 + i / 10_000;
+            random[i] = rng.nextDouble();
+            labels[i] = i % 7 == 0 ? null : "series " + (i % 1000) + ", \"quoted\"";
+        }
+        Frame frame = new Frame("snappy", List.of(new DoubleColumn("repetitive", repetitive), new DoubleColumn("random", random),
+                StringColumn.of("label", labels)));
+        Path snappy = dir.resolve("snappy.parquet");
+        ParquetFiles.write(frame, snappy, CompressionCodecName.SNAPPY);
+        Frame back = ParquetFiles.read(snappy);
+        assertArrayEquals(repetitive, back.column("repetitive", DoubleColumn.class).toArray());
+        assertArrayEquals(random, back.column("random", DoubleColumn.class).toArray());
+        for (int i = 0; i < n; i++) {
+            assertEquals(labels[i], back.column("label", StringColumn.class).get(i), "row " + i);
+        }
+    }
+
+    @Test
+    void snappyShrinksRepetitiveText(@TempDir Path dir) throws Exception {
+        String[] lines = new String[40_000]; // all distinct, so Parquet falls back from a dictionary to plain pages
+        for (int i = 0; i < lines.length; i++) {
+            lines[i] = "pickups in zone " + i + " of the city during hour " + (i % 24);
+        }
+        Frame frame = new Frame("text", List.of(StringColumn.of("line", lines)));
+        Path snappy = dir.resolve("snappy.parquet");
+        Path plain = dir.resolve("plain.parquet");
+        ParquetFiles.write(frame, snappy, CompressionCodecName.SNAPPY);
+        ParquetFiles.write(frame, plain, CompressionCodecName.UNCOMPRESSED);
+        assertTrue(Files.size(snappy) < Files.size(plain) / 2,
+                "Snappy pages take " + Files.size(snappy) + " bytes, uncompressed " + Files.size(plain));
+        StringColumn back = ParquetFiles.read(snappy).column("line", StringColumn.class);
+        for (int i = 0; i < lines.length; i++) {
+            assertEquals(lines[i], back.get(i));
+        }
+    }
+
+    @Test
+    void aCorruptSnappyPageIsAnErrorNamingTheFile(@TempDir Path dir) throws Exception {
+        String[] labels = new String[2000];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = "zone " + i + " of the city, zone " + i;
+        }
+        Path file = dir.resolve("corrupt.parquet");
+        ParquetFiles.write(new Frame("labels", List.of(StringColumn.of("label", labels))), file, CompressionCodecName.SNAPPY);
+        byte[] bytes = Files.readAllBytes(file);
+        int payload = firstPagePayload(file, bytes);
+        int varintLength = 0;
+        while ((bytes[payload + varintLength] & 0x80) != 0) {
+            varintLength++;
+        }
+        varintLength++;
+
+        // A body that refers back 2^32 - 1 bytes: aircompressor's bounds checks catch it.
+        byte[] badBody = bytes.clone();
+        java.util.Arrays.fill(badBody, payload + varintLength, payload + varintLength + 16, (byte) 0xFF);
+        Files.write(file, badBody);
+        var e = assertThrows(IllegalArgumentException.class, () -> ParquetFiles.read(file));
+        assertTrue(e.getMessage().contains("corrupt.parquet") && e.getMessage().contains("corrupt SNAPPY page"), e.getMessage());
+
+        // A length header that disagrees with the page header.
+        byte[] badLength = bytes.clone();
+        badLength[payload] ^= 0x01;
+        Files.write(file, badLength);
+        e = assertThrows(IllegalArgumentException.class, () -> ParquetFiles.read(file));
+        assertTrue(e.getMessage().contains("corrupt.parquet") && e.getMessage().contains("the page header says"), e.getMessage());
+    }
+
+    /** Where the compressed bytes of the file's first page start: after the Thrift page header at the first column chunk. */
+    private static int firstPagePayload(Path file, byte[] bytes) throws java.io.IOException {
+        long start;
+        try (var reader = org.apache.parquet.hadoop.ParquetFileReader.open(new org.apache.parquet.io.LocalInputFile(file),
+                org.apache.parquet.ParquetReadOptions.builder(new org.apache.parquet.conf.PlainParquetConfiguration()).build())) {
+            start = reader.getFooter().getBlocks().get(0).getColumns().get(0).getStartingPos();
+        }
+        var in = new java.io.ByteArrayInputStream(bytes, (int) start, bytes.length - (int) start);
+        int before = in.available();
+        org.apache.parquet.format.Util.readPageHeader(in);
+        return (int) start + before - in.available();
+    }
+
+    @Test
     void badInputsNameTheFileAndColumn(@TempDir Path dir) throws Exception {
         Path absent = dir.resolve("absent.parquet");
         var e = assertThrows(IllegalArgumentException.class, () -> ParquetFiles.read(absent));

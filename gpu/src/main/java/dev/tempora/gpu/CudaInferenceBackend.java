@@ -1,8 +1,8 @@
 package dev.tempora.gpu;
 
 import dev.tempora.gpu.tft.DeviceTemporalFusionTransformer;
-import dev.tempora.models.TemporalFusionTransformer;
-import dev.tempora.models.TftBatch;
+import dev.tempora.models.ForecastingModel;
+import dev.tempora.models.ModelInputs;
 import dev.tempora.parallel.InferenceBackend;
 import dev.tempora.tensor.Tensor;
 
@@ -15,15 +15,22 @@ public final class CudaInferenceBackend implements InferenceBackend {
     private final DeviceTemporalFusionTransformer gpu;
     private final DeviceBatchBuffers buffers;
 
-    /** Copies {@code model}'s current weights to {@code device}; later changes to the CPU model are not seen. */
-    public CudaInferenceBackend(GpuDevice device, TemporalFusionTransformer model) {
+    /**
+     * Copies the model's current weights to the device.
+     *
+     * @param device the GPU
+     * @param model  the model to run; the TFT only
+     * @throws IllegalArgumentException if the model is not a TFT (run it with --device cpu)
+     */
+    public CudaInferenceBackend(GpuDevice device, ForecastingModel model) {
         // The optimiser it also builds is never stepped (a few buffers the size of the weights).
-        this.gpu = new DeviceTemporalFusionTransformer(device, model, 1e-3, Float.POSITIVE_INFINITY, false);
+        this.gpu = new DeviceTemporalFusionTransformer(device, CudaAccelerator.tftOnly(model, "run"), 1e-3,
+                Float.POSITIVE_INFINITY, false);
         this.buffers = new DeviceBatchBuffers(gpu);
     }
 
     @Override
-    public Tensor predict(TftBatch inputs) {
+    public Tensor predict(ModelInputs inputs) {
         return gpu.predict(buffers.fill(inputs, null));
     }
 

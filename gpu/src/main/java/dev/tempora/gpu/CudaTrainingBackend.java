@@ -2,6 +2,7 @@ package dev.tempora.gpu;
 
 import dev.tempora.autograd.Variable;
 import dev.tempora.gpu.tft.DeviceTemporalFusionTransformer;
+import dev.tempora.models.ForecastingModel;
 import dev.tempora.models.Optimizer;
 import dev.tempora.models.TemporalFusionTransformer;
 import dev.tempora.parallel.TrainerSettings;
@@ -26,16 +27,22 @@ public final class CudaTrainingBackend implements TrainingBackend {
     private final DeviceBatchBuffers buffers;
 
     /**
-     * Copies {@code model}'s weights to {@code device} and builds there the optimiser that {@code settings} names;
-     * each step clips to {@code settings}' norm. {@link #copyToHost} copies weights and optimiser state back into
-     * {@code model} and {@code cpuOptimizer}.
+     * Copies the model's weights to the device and captures its steps as the settings ask.
+     *
+     * @param device       the GPU
+     * @param model        the model to train; the TFT only
+     * @param cpuOptimizer the CPU optimiser the trainer schedules and saves
+     * @param settings     the training settings (optimiser, learning rate, weight decay, clipping)
+     * @throws IllegalArgumentException if the model is not a TFT (train it with --device cpu) or the
+     *                                  settings are ones the device cannot run
      */
-    public CudaTrainingBackend(GpuDevice device, TemporalFusionTransformer model, Optimizer cpuOptimizer,
+    public CudaTrainingBackend(GpuDevice device, ForecastingModel model, Optimizer cpuOptimizer,
                                TrainerSettings settings) {
+        TemporalFusionTransformer tft = CudaAccelerator.tftOnly(model, "train");
         this.cpuOptimizer = cpuOptimizer;
         this.cpuParameters = model.parameters();
         this.clip = settings.gradientClipVal() > 0 ? (float) settings.gradientClipVal() : Float.POSITIVE_INFINITY;
-        this.gpu = new DeviceTemporalFusionTransformer(device, model, settings.optimizer(), settings.learningRate(),
+        this.gpu = new DeviceTemporalFusionTransformer(device, tft, settings.optimizer(), settings.learningRate(),
                 settings.weightDecay(), clip, true);
         this.buffers = new DeviceBatchBuffers(gpu);
     }

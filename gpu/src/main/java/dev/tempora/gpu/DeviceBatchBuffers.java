@@ -2,7 +2,7 @@ package dev.tempora.gpu;
 
 import dev.tempora.gpu.tft.DeviceTemporalFusionTransformer;
 import dev.tempora.gpu.tft.DeviceTftBatch;
-import dev.tempora.models.TftBatch;
+import dev.tempora.models.ModelInputs;
 import dev.tempora.tensor.Tensor;
 import java.util.HashMap;
 import java.util.List;
@@ -22,7 +22,7 @@ final class DeviceBatchBuffers implements AutoCloseable {
     }
 
     /** The buffers for batches of this shape, filled with {@code inputs} and {@code target} (which may be null). */
-    DeviceTftBatch fill(TftBatch inputs, Tensor target) {
+    DeviceTftBatch fill(ModelInputs inputs, Tensor target) {
         List<Integer> shape = List.of(inputs.batchSize(), inputs.encoderSteps(), inputs.decoderSteps());
         DeviceTftBatch b = byShape.get(shape);
         if (b == null) {

@@ -11,34 +11,57 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
 /**
  * A trained model on disk: {@code model.safetensors} (the weights under PTF's state-dict names, with
- * a SHA-256) and {@code model.json} (format version, the model's hyper-parameters and variable
- * layout, the dataset description needed to prepare new data, and anything else the caller adds).
+ * a SHA-256) and {@code model.json} (format version, the model's {@linkplain ForecastingModel#kind()
+ * kind} and {@linkplain ForecastingModel#configJson() config}, the dataset description needed to
+ * prepare new data, and anything else the caller adds). Loading rebuilds the model through
+ * {@link ModelKinds}; a {@code model.json} without a kind (written before there was more than one)
+ * holds a Temporal Fusion Transformer.
  * Both files are written atomically; loading checks the pair belongs together and that every
  * weight is present with the right shape, and says precisely what is wrong otherwise.
  */
 public final class Checkpoint {
 
+    /** The weights' file name in a checkpoint directory. */
     public static final String WEIGHTS_FILE = "model.safetensors";
+    /** The metadata's file name in a checkpoint directory. */
     public static final String METADATA_FILE = "model.json";
     static final int FORMAT_VERSION = 1;
+    /** The top-level {@code model.json} keys the checkpoint itself writes; callers' sections may not use them. */
+    private static final List<String> RESERVED = List.of("format_version", "kind", "model_class", "weights_sha256",
+            "parameters", "model");
 
     private Checkpoint() {}
 
-    /** A loaded checkpoint: the model (in eval mode) and the extra JSON sections saved with it. */
-    public record Loaded(TemporalFusionTransformer model, Map<String, Object> sections) {}
+    /**
+     * A loaded checkpoint.
+     *
+     * @param model    the model, in eval mode, with the saved weights
+     * @param sections the extra top-level JSON sections saved with it
+     */
+    public record Loaded(ForecastingModel model, Map<String, Object> sections) {}
 
     /**
      * Saves the model into {@code directory} (created if needed).
      *
-     * @param sections extra top-level JSON sections, e.g. {@code "dataset"} and {@code "training"}
+     * @param directory where to write {@value #WEIGHTS_FILE} and {@value #METADATA_FILE}
+     * @param model     the model; its kind must be registered in {@link ModelKinds} for the checkpoint to load
+     * @param sections  extra top-level JSON sections, e.g. {@code "dataset"} and {@code "training"}
+     * @throws IOException if a file cannot be written
+     * @throws IllegalArgumentException if a section uses a name the checkpoint reserves
      */
-    public static void save(Path directory, TemporalFusionTransformer model, Map<String, Object> sections)
+    public static void save(Path directory, ForecastingModel model, Map<String, Object> sections)
             throws IOException {
+        for (String key : sections.keySet()) {
+            if (RESERVED.contains(key)) {
+                throw new IllegalArgumentException("checkpoint section '" + key + "' is reserved");
+            }
+        }
         Map<String, Tensor> weights = new LinkedHashMap<>();
         for (Map.Entry<String, Variable> e : model.stateDict().entrySet()) {
             weights.put(e.getKey(), e.getValue().value());
@@ -48,16 +71,11 @@ public final class Checkpoint {
         String sha = SafeTensors.read(weightsPath).metadata().get(SafeTensors.CHECKSUM_KEY);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("format_version", (long) FORMAT_VERSION);
-        json.put("model_class", "TemporalFusionTransformer");
+        json.put("kind", model.kind());
         json.put("weights_sha256", sha);
         json.put("parameters", model.parameterCount());
-        json.put("model", model.config.toJson());
-        for (Map.Entry<String, Object> e : sections.entrySet()) {
-            if (json.containsKey(e.getKey())) {
-                throw new IllegalArgumentException("checkpoint section '" + e.getKey() + "' is reserved");
-            }
-            json.put(e.getKey(), e.getValue());
-        }
+        json.put("model", model.configJson());
+        json.putAll(sections);
         try {
             AtomicFiles.writeString(directory.resolve(METADATA_FILE), Json.writePretty(json));
         } catch (java.io.UncheckedIOException e) {
@@ -65,7 +83,15 @@ public final class Checkpoint {
         }
     }
 
-    /** Loads a checkpoint directory written by {@link #save}. */
+    /**
+     * Loads a checkpoint directory written by {@link #save}.
+     *
+     * @param directory the checkpoint directory
+     * @return the model, rebuilt by {@link ModelKinds} from its kind and config, with the saved weights
+     * @throws java.nio.file.NoSuchFileException if the directory or its metadata is missing
+     * @throws IOException if a file cannot be read, the metadata is malformed or names an unknown kind,
+     *                     or the weights do not belong to it or do not fit the model
+     */
     public static Loaded load(Path directory) throws IOException {
         Path metaPath = directory.resolve(METADATA_FILE);
         Path weightsPath = directory.resolve(WEIGHTS_FILE);
@@ -87,9 +113,11 @@ public final class Checkpoint {
             throw new IOException(metaPath + ": checkpoint format version " + version + ", this Tempora reads "
                     + FORMAT_VERSION);
         }
-        TftConfig config;
+        // Checkpoints written before there were several kinds name the class instead, or nothing: the TFT.
+        String kind = f.string("kind", f.string("model_class", TemporalFusionTransformer.KIND));
+        ForecastingModel model;
         try {
-            config = TftConfig.fromJson(f.map("model"));
+            model = ModelKinds.create(kind, f.map("model"));
         } catch (IllegalArgumentException e) {
             throw new IOException(metaPath + ": " + e.getMessage(), e);
         }
@@ -100,18 +128,24 @@ public final class Checkpoint {
             throw new IOException(weightsPath + " does not belong to " + metaPath + " (weights checksum "
                     + actualSha + ", the metadata expects " + expectedSha + ")");
         }
-        TemporalFusionTransformer model = new TemporalFusionTransformer(config);
         loadWeights(model, contents.tensors(), weightsPath.toString());
         model.eval();
         Map<String, Object> sections = new LinkedHashMap<>(json);
-        for (String reserved : new String[] {"format_version", "model_class", "weights_sha256", "parameters", "model"}) {
-            sections.remove(reserved);
-        }
+        sections.keySet().removeAll(RESERVED);
         return new Loaded(model, sections);
     }
 
-    /** Copies weights by name into a model, reporting missing, unexpected and mis-shaped entries. */
-    public static void loadWeights(Module model, Map<String, Tensor> weights, String source) throws IOException {
+    /**
+     * Copies weights by name into a model's {@linkplain ForecastingModel#stateDict() state dict}, reporting
+     * missing, unexpected and mis-shaped entries; nothing is copied unless every weight fits.
+     *
+     * @param model   the model to fill
+     * @param weights the weights by state-dict name
+     * @param source  where the weights come from, for the error message
+     * @throws IOException if the names or shapes do not match the model's
+     */
+    public static void loadWeights(ForecastingModel model, Map<String, Tensor> weights, String source)
+            throws IOException {
         Map<String, Variable> state = model.stateDict();
         TreeSet<String> missing = new TreeSet<>(state.keySet());
         missing.removeAll(weights.keySet());

@@ -101,25 +101,31 @@ public abstract class Module {
         return Collections.unmodifiableMap(children);
     }
 
-    /** Sets training mode (dropout active) on this module and every sub-module. */
-    public final Module train(boolean on) {
+    /**
+     * Sets training mode (dropout active) on this module and every sub-module. Returns nothing, so that a
+     * module that is also a {@link ForecastingModel} implements that interface's {@code train()} and
+     * {@code eval()} with these.
+     *
+     * @param on true for training mode, false for evaluation mode
+     */
+    public final void train(boolean on) {
         training = on;
         for (Module m : children.values()) {
             m.train(on);
         }
-        return this;
     }
 
     /** Training mode: dropout on (torch's {@code model.train()}). */
-    public final Module train() {
-        return train(true);
+    public final void train() {
+        train(true);
     }
 
     /** Evaluation mode: dropout off. */
-    public final Module eval() {
-        return train(false);
+    public final void eval() {
+        train(false);
     }
 
+    /** Whether the module is in training mode (dropout on). */
     public final boolean isTraining() {
         return training;
     }

@@ -20,9 +20,14 @@ import java.util.random.RandomGenerator;
  * position-wise GRN → pre-output gate/add/norm → Linear(H, quantiles) → y·scale + center and the
  * normaliser's inverse transformation.
  */
-public final class TemporalFusionTransformer extends Module {
+public final class TemporalFusionTransformer extends Module implements ForecastingModel {
 
+    /** The model's {@linkplain ForecastingModel#kind() kind}: PyTorch Forecasting's class name. */
+    public static final String KIND = "TemporalFusionTransformer";
+
+    /** The hyper-parameters and variable layout the model was built from. */
     public final TftConfig config;
+    private final QuantileLoss loss;
     private final Map<String, Embedding> embeddings = new LinkedHashMap<>();
     private final Map<String, Linear> prescalers = new LinkedHashMap<>();
     private final VariableSelectionNetwork staticVariableSelection;
@@ -43,8 +48,14 @@ public final class TemporalFusionTransformer extends Module {
     private final GateAddNorm preOutputGateNorm;
     private final Linear outputLayer;
 
+    /**
+     * A freshly initialised model, drawing its initial weights from {@code config.seed()}.
+     *
+     * @param config the hyper-parameters and variable layout
+     */
     public TemporalFusionTransformer(TftConfig config) {
         this.config = config;
+        this.loss = new QuantileLoss(config.quantiles());
         RandomGenerator rng = Tensor.generator(config.seed());
         int h = config.hiddenSize();
         float p = config.dropout();
@@ -99,12 +110,27 @@ public final class TemporalFusionTransformer extends Module {
         return sizes;
     }
 
+    /** {@value #KIND}. */
+    @Override
+    public String kind() {
+        return KIND;
+    }
+
+    /** The config's quantiles. */
+    @Override
+    public List<Float> quantiles() {
+        return config.quantiles();
+    }
+
     /**
      * Runs the model on a batch.
      *
+     * @param batch     the batch's inputs, with the config's categorical and real columns
      * @param interpret whether to also return attention weights (computing them costs memory)
+     * @return the prediction with the attention and variable-selection weights
      */
-    public TftOutput forward(TftBatch batch, boolean interpret) {
+    @Override
+    public TftOutput forward(ModelInputs batch, boolean interpret) {
         int b = batch.batchSize();
         int te = batch.encoderSteps();
         int td = batch.decoderSteps();
@@ -175,6 +201,18 @@ public final class TemporalFusionTransformer extends Module {
 
         Variable prediction = denormalise(out, batch.targetScale());
         return new TftOutput(prediction, attn.weights(), te, staticWeights, enc.weights(), dec.weights());
+    }
+
+    /** PyTorch Forecasting's {@link QuantileLoss} over the config's quantiles. */
+    @Override
+    public Variable loss(Variable prediction, Tensor target, int[] decoderLengths, long validSteps) {
+        return loss.forward(prediction, target, decoderLengths, validSteps);
+    }
+
+    /** The config's JSON ({@link TftConfig#toJson}), which {@link TftConfig#fromJson} reads back. */
+    @Override
+    public Map<String, Object> configJson() {
+        return config.toJson();
     }
 
     /** Whether a categorical variable is static and not also time-varying. */

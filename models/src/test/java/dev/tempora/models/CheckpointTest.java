@@ -2,6 +2,7 @@ package dev.tempora.models;
 
 import dev.tempora.autograd.GradMode;
 import dev.tempora.tensor.Tensor;
+import dev.tempora.tensor.io.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,6 +15,8 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,7 +25,7 @@ class CheckpointTest {
     @TempDir
     Path dir;
 
-    private static TftBatch batch() {
+    private static ModelInputs batch() {
         int b = 2;
         float[] ec = new float[b * 4 * 2];
         float[] dc = new float[b * 3 * 2];
@@ -34,11 +37,11 @@ class CheckpointTest {
             dc[i] = 3;
             dc[i + 1] = i;
         }
-        return new TftBatch(Tensor.wrap(ec, b, 4, 2), Tensor.randn(1, b, 4, 6), Tensor.wrap(dc, b, 3, 2),
+        return new ModelInputs(Tensor.wrap(ec, b, 4, 2), Tensor.randn(1, b, 4, 6), Tensor.wrap(dc, b, 3, 2),
                 Tensor.randn(2, b, 3, 6), new int[] {4, 2}, new int[] {3, 3}, Tensor.uniform(3, 0.5f, 1f, b, 2));
     }
 
-    private static Tensor predict(TemporalFusionTransformer m) {
+    private static Tensor predict(ForecastingModel m) {
         m.eval();
         try (GradMode.Scope off = GradMode.noGrad()) {
             return m.forward(batch(), false).prediction().value();
@@ -50,10 +53,51 @@ class CheckpointTest {
         TemporalFusionTransformer model = new TemporalFusionTransformer(TftConfigs.taxiSeed(260, 0.1f));
         Checkpoint.save(dir, model, Map.of("dataset", Map.of("target", "trip_quantity")));
         Checkpoint.Loaded loaded = Checkpoint.load(dir);
-        assertEquals(model.config, loaded.model().config);
-        assertArrayEquals(predict(model).toFloatArray(), predict(loaded.model()).toFloatArray());
-        assertEquals(Map.of("target", "trip_quantity"), loaded.sections().get("dataset"));
-        assertTrue(Files.readString(dir.resolve("model.json")).contains("\"hidden_size\": 20"));
+        TemporalFusionTransformer back = assertInstanceOf(TemporalFusionTransformer.class, loaded.model());
+        assertEquals(model.config, back.config);
+        assertArrayEquals(predict(model).toFloatArray(), predict(back).toFloatArray());
+        assertEquals(Map.of("dataset", Map.of("target", "trip_quantity")), loaded.sections());
+        Map<String, Object> json = Json.parseObject(Files.readString(dir.resolve(Checkpoint.METADATA_FILE)));
+        assertEquals("TemporalFusionTransformer", json.get("kind"));
+        assertEquals(20L, ((Map<?, ?>) json.get("model")).get("hidden_size"));
+    }
+
+    @Test
+    void metadataWithoutAKindLoadsAsATft() throws IOException {
+        TemporalFusionTransformer model = new TemporalFusionTransformer(TftConfigs.taxiSeed(260, 0.1f));
+        Checkpoint.save(dir, model, Map.of());
+        Path meta = dir.resolve(Checkpoint.METADATA_FILE);
+        String json = Files.readString(meta);
+        // As written before there were several kinds: the class name under "model_class", then nothing.
+        Files.writeString(meta, json.replace("\"kind\":", "\"model_class\":"));
+        TemporalFusionTransformer named = assertInstanceOf(TemporalFusionTransformer.class, Checkpoint.load(dir).model());
+        assertTrue(Checkpoint.load(dir).sections().isEmpty());
+        Files.writeString(meta, json.replaceAll("\"kind\": \"TemporalFusionTransformer\",\\s*", ""));
+        assertFalse(Files.readString(meta).contains("\"kind\""));
+        TemporalFusionTransformer unnamed = assertInstanceOf(TemporalFusionTransformer.class, Checkpoint.load(dir).model());
+        assertArrayEquals(predict(model).toFloatArray(), predict(named).toFloatArray());
+        assertArrayEquals(predict(model).toFloatArray(), predict(unnamed).toFloatArray());
+    }
+
+    @Test
+    void anUnknownKindIsNamedWithTheKnownOnes() throws IOException {
+        Checkpoint.save(dir, new TemporalFusionTransformer(TftConfigs.taxiSeed(260, 0.1f)), Map.of());
+        Path meta = dir.resolve(Checkpoint.METADATA_FILE);
+        Files.writeString(meta, Files.readString(meta).replace("\"kind\": \"TemporalFusionTransformer\"",
+                "\"kind\": \"TimeMixer\""));
+        IOException e = assertThrows(IOException.class, () -> Checkpoint.load(dir));
+        assertTrue(e.getMessage().contains(meta.toString()), e.getMessage());
+        assertTrue(e.getMessage().contains("unknown model kind 'TimeMixer'; known kinds: TemporalFusionTransformer"),
+                e.getMessage());
+    }
+
+    @Test
+    void reservedSectionNamesAreRefused() {
+        TemporalFusionTransformer model = new TemporalFusionTransformer(TftConfigs.taxiSeed(260, 0.1f));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Checkpoint.save(dir, model, Map.of("kind", "mine")));
+        assertTrue(e.getMessage().contains("'kind' is reserved"), e.getMessage());
+        assertFalse(Files.exists(dir.resolve(Checkpoint.METADATA_FILE)));
     }
 
     @Test

@@ -32,7 +32,7 @@ class TftBehaviourTest {
     }
 
     /** Random batch with ragged lengths. Columns: cat [zone, phase]; cont [center, scale, time, target]. */
-    private static TftBatch randomBatch(long seed, int batch, int te, int td, int[] encLen, int[] decLen) {
+    private static ModelInputs randomBatch(long seed, int batch, int te, int td, int[] encLen, int[] decLen) {
         RandomGenerator rng = Tensor.generator(seed);
         float[] ec = new float[batch * te * 2];
         float[] dc = new float[batch * td * 2];
@@ -45,7 +45,7 @@ class TftBehaviourTest {
                 dst[row + 1] = (t + b) % PERIOD;
             }
         }
-        return new TftBatch(Tensor.wrap(ec, batch, te, 2), Tensor.randn(rng, batch, te, 4),
+        return new ModelInputs(Tensor.wrap(ec, batch, te, 2), Tensor.randn(rng, batch, te, 4),
                 Tensor.wrap(dc, batch, td, 2), Tensor.randn(rng, batch, td, 4), encLen, decLen,
                 Tensor.uniform(rng, 0.5f, 1.5f, batch, 2));
     }
@@ -55,7 +55,7 @@ class TftBehaviourTest {
         TemporalFusionTransformer model = new TemporalFusionTransformer(tiny(0f, "softplus"));
         int[] encLen = {5, 3, 4};
         int[] decLen = {4, 2, 1};
-        TftBatch batch = randomBatch(1, 3, 5, 4, encLen, decLen);
+        ModelInputs batch = randomBatch(1, 3, 5, 4, encLen, decLen);
         Map<String, Variable> sample = new LinkedHashMap<>();
         Map<String, Variable> all = model.namedParameters();
         // A parameter from every kind of block.
@@ -88,7 +88,7 @@ class TftBehaviourTest {
         int td = 5;
         int[] encLen = {4, 6};
         int[] decLen = {5, 5};
-        TftBatch base = randomBatch(3, 2, te, td, encLen, decLen);
+        ModelInputs base = randomBatch(3, 2, te, td, encLen, decLen);
         Tensor before = predict(model, base);
 
         // Garbage in sample 0's padded encoder steps 4 and 5, in every input.
@@ -100,7 +100,7 @@ class TftBehaviourTest {
             }
             encCat.set(3f, 0, t, 1);
         }
-        Tensor padded = predict(model, new TftBatch(encCat, encCont, base.decoderCat(), base.decoderCont(),
+        Tensor padded = predict(model, new ModelInputs(encCat, encCont, base.decoderCat(), base.decoderCont(),
                 encLen, decLen, base.targetScale()));
         assertEquals(0f, maxDifference(before, padded, 0, td), "padded encoder steps changed the prediction");
 
@@ -114,13 +114,13 @@ class TftBehaviourTest {
                 decCat.set((decCat.get(b, t, 1) + 1) % PERIOD, b, t, 1);
             }
         }
-        Tensor changed = predict(model, new TftBatch(base.encoderCat(), base.encoderCont(), decCat, decCont,
+        Tensor changed = predict(model, new ModelInputs(base.encoderCat(), base.encoderCont(), decCat, decCont,
                 encLen, decLen, base.targetScale()));
         assertEquals(0f, maxDifference(before, changed, 0, p + 1), "later decoder inputs leaked into step <= p");
         assertTrue(maxDifference(before, changed, p + 1, td) > 1e-4f, "the changed steps themselves do move");
     }
 
-    private static Tensor predict(TemporalFusionTransformer model, TftBatch batch) {
+    private static Tensor predict(TemporalFusionTransformer model, ModelInputs batch) {
         try (GradMode.Scope off = GradMode.noGrad()) {
             return model.forward(batch, false).prediction().value();
         }
@@ -182,7 +182,7 @@ class TftBehaviourTest {
         int[] dl = new int[n];
         Arrays.fill(el, te);
         Arrays.fill(dl, td);
-        TftBatch batch = new TftBatch(Tensor.wrap(ec, n, te, 2), Tensor.wrap(econt, n, te, 4), Tensor.wrap(dc, n, td, 2),
+        ModelInputs batch = new ModelInputs(Tensor.wrap(ec, n, te, 2), Tensor.wrap(econt, n, te, 4), Tensor.wrap(dc, n, td, 2),
                 Tensor.wrap(dcont, n, td, 4), el, dl, Tensor.wrap(scale, n, 2));
         return new Object[] {batch, Tensor.wrap(target, n, td)};
     }
@@ -206,7 +206,7 @@ class TftBehaviourTest {
             model.train();
             model.zeroGrad();
             try (DropoutSeeds.Scope seeds = DropoutSeeds.open(step)) {
-                TftBatch batch = (TftBatch) w[0];
+                ModelInputs batch = (ModelInputs) w[0];
                 loss.forward(model.forward(batch, false).prediction(), (Tensor) w[1], batch.decoderLengths()).backward();
             }
             GradientClipping.clipByGlobalNorm(model.parameters(), 1.0);
@@ -220,7 +220,7 @@ class TftBehaviourTest {
             zones[i] = i % ZONES;
         }
         Object[] w = windows(starts, zones, te, td, Tensor.generator(99));
-        TftBatch val = (TftBatch) w[0];
+        ModelInputs val = (ModelInputs) w[0];
         Tensor target = (Tensor) w[1];
         model.eval();
         float tft;

@@ -44,7 +44,7 @@ class TftReferenceTest {
         for (Map.Entry<String, Variable> e : model.stateDict().entrySet()) {
             e.getValue().value().copyFrom(ref.get("param." + e.getKey()));
         }
-        TftBatch batch = new TftBatch(ref.get("batch.encoder_cat"), ref.get("batch.encoder_cont"),
+        ModelInputs batch = new ModelInputs(ref.get("batch.encoder_cat"), ref.get("batch.encoder_cont"),
                 ref.get("batch.decoder_cat"), ref.get("batch.decoder_cont"), ints(ref.get("batch.encoder_lengths")),
                 ints(ref.get("batch.decoder_lengths")), ref.get("batch.target_scale"));
         model.train();

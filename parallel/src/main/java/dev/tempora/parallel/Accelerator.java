@@ -1,14 +1,15 @@
 package dev.tempora.parallel;
 
+import dev.tempora.models.ForecastingModel;
 import dev.tempora.models.Optimizer;
-import dev.tempora.models.TemporalFusionTransformer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.ServiceLoader;
 
 /**
- * A device beside the CPU that can train and run the TFT (the CUDA backend of the {@code gpu} module).
+ * A device beside the CPU that can train and run forecasting models (the CUDA backend of the {@code gpu}
+ * module, which runs the TFT).
  * Accelerators are found at run time with {@link ServiceLoader}, so this module, and every core module,
  * depends on the JDK alone: the {@code gpu} module registers its implementation and the launcher puts it
  * on the class path when it was built.
@@ -28,12 +29,23 @@ public interface Accelerator {
      * A training backend on this device for {@code model}, which it starts from. {@code optimizer} is the
      * CPU optimiser the trainer schedules (its learning rate is the one to use at each update) and saves in
      * checkpoints: the backend copies its own state into it in {@link TrainingBackend#copyToHost}.
-     * Throws {@link IllegalArgumentException} for settings the device cannot run, saying which.
+     *
+     * @param model     the model to train, on its own loss
+     * @param optimizer the CPU optimiser the trainer schedules
+     * @param settings  the training settings
+     * @return the backend
+     * @throws IllegalArgumentException for a model or settings the device cannot run, saying which
      */
-    TrainingBackend trainingBackend(TemporalFusionTransformer model, Optimizer optimizer, TrainerSettings settings);
+    TrainingBackend trainingBackend(ForecastingModel model, Optimizer optimizer, TrainerSettings settings);
 
-    /** Eval-mode forecasts of {@code model} (its current weights) on this device. */
-    InferenceBackend inferenceBackend(TemporalFusionTransformer model);
+    /**
+     * Eval-mode forecasts of {@code model} (its current weights) on this device.
+     *
+     * @param model the model
+     * @return the backend
+     * @throws IllegalArgumentException for a model the device cannot run, saying so
+     */
+    InferenceBackend inferenceBackend(ForecastingModel model);
 
     /** The installed accelerator named {@code name}, usable, or an exception that says why not. */
     static Accelerator require(String name) {

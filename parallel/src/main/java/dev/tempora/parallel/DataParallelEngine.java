@@ -4,17 +4,16 @@ import dev.tempora.autograd.GradMode;
 import dev.tempora.autograd.GradientSet;
 import dev.tempora.autograd.Variable;
 import dev.tempora.models.DropoutSeeds;
-import dev.tempora.models.QuantileLoss;
-import dev.tempora.models.TemporalFusionTransformer;
-import dev.tempora.models.TftOutput;
+import dev.tempora.models.ForecastingModel;
 import dev.tempora.tensor.BufferPool;
 import dev.tempora.tensor.Tensor;
 
 import java.util.List;
 
 /**
- * Data-parallel training steps on the one shared ForkJoinPool, with results that do not depend on
- * the number of workers.
+ * Data-parallel training steps of a {@link ForecastingModel} under its own
+ * {@linkplain ForecastingModel#loss loss}, on the one shared ForkJoinPool, with results that do not
+ * depend on the number of workers.
  *
  * <p>Every batch is cut into a fixed number of shards (by default 8), independent of the worker
  * count. Worker w runs shards w, w + W, w + 2W, ... one after another, each on the shared weights
@@ -26,18 +25,24 @@ import java.util.List;
  */
 public final class DataParallelEngine {
 
-    private final TemporalFusionTransformer model;
-    private final QuantileLoss loss;
+    private final ForecastingModel model;
     private final int workers;
     private final int shards;
     private final List<Variable> parameters;
     private final GradientSet[] gradientSets;
     private final BufferPool[] pools;
 
-    public DataParallelEngine(TemporalFusionTransformer model, QuantileLoss loss, int workers, int shards) {
+    /**
+     * An engine for {@code model}'s training steps.
+     *
+     * @param model   the model, whose weights the steps share and whose gradients they fill
+     * @param workers how many shards run at once (1 to {@code shards})
+     * @param shards  how many shards every batch is cut into, whatever the workers
+     * @throws IllegalArgumentException if the workers or shards are out of range
+     */
+    public DataParallelEngine(ForecastingModel model, int workers, int shards) {
         Shards.check(workers, shards);
         this.model = model;
-        this.loss = loss;
         this.workers = workers;
         this.shards = shards;
         this.parameters = model.parameters();
@@ -49,15 +54,29 @@ public final class DataParallelEngine {
         }
     }
 
-    /** The default worker count of training, predict and evaluate: one per core, at most 8. */
+    /**
+     * The default worker count of training, predict and evaluate: one per core, at most 8.
+     *
+     * @return the count
+     */
     public static int defaultWorkers() {
         return Math.min(8, Runtime.getRuntime().availableProcessors());
     }
 
+    /**
+     * How many shards run at once.
+     *
+     * @return the worker count
+     */
     public int workers() {
         return workers;
     }
 
+    /**
+     * How many shards every batch is cut into.
+     *
+     * @return the shard count
+     */
     public int shards() {
         return shards;
     }
@@ -66,7 +85,8 @@ public final class DataParallelEngine {
      * Forward and backward of one batch; afterwards every parameter's {@code grad} holds the batch's
      * gradient (its previous content is replaced).
      *
-     * @param seed the step's dropout seed; shard s uses a seed derived from it and s
+     * @param batch the batch, cut into the engine's shards
+     * @param seed  the step's dropout seed; shard s uses a seed derived from it and s
      * @return the batch's loss
      */
     public double trainStep(TrainingBatch batch, long seed) {
@@ -84,8 +104,8 @@ public final class DataParallelEngine {
                  DropoutSeeds.Scope seeds = DropoutSeeds.open(DropoutSeeds.mix(seed * 31 + shard));
                  GradMode.Scope capture = gradients.capture()) {
                 TrainingBatch part = batch.shard(from, to);
-                TftOutput out = model.forward(part.inputs(), false);
-                Variable l = loss.forward(out.prediction(), part.target(), part.inputs().decoderLengths(), validSteps);
+                Variable prediction = model.forward(part.inputs(), false).prediction();
+                Variable l = model.loss(prediction, part.target(), part.inputs().decoderLengths(), validSteps);
                 shardLoss[shard] = l.item();
                 l.backward();
             }
@@ -113,7 +133,14 @@ public final class DataParallelEngine {
         return sum;
     }
 
-    /** Quantile loss and per-sample predictions over validation batches, in eval mode without a tape. */
+    /**
+     * The model's loss over validation batches, averaged over all their valid decoder steps, in eval mode
+     * without a tape.
+     *
+     * @param batches the validation batches
+     * @return the mean loss
+     * @throws IllegalArgumentException if the batches hold no valid decoder step
+     */
     public double validationLoss(List<TrainingBatch> batches) {
         model.eval();
         long validSteps = 0;
@@ -134,9 +161,8 @@ public final class DataParallelEngine {
                 }
                 try (BufferPool.Scope scope = pools[shard].open(); GradMode.Scope off = GradMode.noGrad()) {
                     TrainingBatch part = batch.shard(from, to);
-                    TftOutput out = model.forward(part.inputs(), false);
-                    shardLoss[shard] = loss.forward(out.prediction(), part.target(), part.inputs().decoderLengths(), total)
-                            .item();
+                    Variable prediction = model.forward(part.inputs(), false).prediction();
+                    shardLoss[shard] = model.loss(prediction, part.target(), part.inputs().decoderLengths(), total).item();
                 }
             });
             for (double l : shardLoss) {

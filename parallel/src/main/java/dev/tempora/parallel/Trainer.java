@@ -5,11 +5,10 @@ import dev.tempora.models.Adam;
 import dev.tempora.models.AdamW;
 import dev.tempora.models.Checkpoint;
 import dev.tempora.models.DropoutSeeds;
+import dev.tempora.models.ForecastingModel;
 import dev.tempora.models.Optimizer;
-import dev.tempora.models.QuantileLoss;
 import dev.tempora.models.Ranger;
 import dev.tempora.models.ReduceLROnPlateau;
-import dev.tempora.models.TemporalFusionTransformer;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,11 +17,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Trains a TFT as PyTorch Forecasting's Lightning set-up does: epochs of shuffled batches (limited
- * by limit_train_batches), each step on the {@link DataParallelEngine} (or an {@link Accelerator}'s
- * {@link TrainingBackend} when the settings name a device), global-norm gradient
- * clipping, the optimiser; validation after every epoch, ReduceLROnPlateau and early stopping on
- * the validation loss; the best model and the last training state saved, and a metrics CSV.
+ * Trains a {@link ForecastingModel} on its own loss as PyTorch Forecasting's Lightning set-up does:
+ * epochs of shuffled batches (limited by limit_train_batches), each step on the
+ * {@link DataParallelEngine} (or an {@link Accelerator}'s {@link TrainingBackend} when the settings name
+ * a device), global-norm gradient clipping, the optimiser; validation after every epoch,
+ * ReduceLROnPlateau and early stopping on the validation loss; the best model and the last training
+ * state saved, and a metrics CSV.
  *
  * <p>Everything that decides the result — the batches, each step's dropout seed, the shard layout
  * — is a function of (seed, epoch, batch), and the last state holds the weights, optimiser and
@@ -31,11 +31,12 @@ import java.util.List;
  */
 public final class Trainer implements AutoCloseable {
 
-    /** Files in the output directory. */
+    /** The per-epoch metrics' file name in the output directory. */
     public static final String METRICS_FILE = "metrics.csv";
+    /** The last training state's file name in the output directory, what {@link #resume} reads. */
     public static final String LAST_STATE_FILE = "last-state.safetensors";
 
-    private final TemporalFusionTransformer model;
+    private final ForecastingModel model;
     private final TrainingData data;
     private final TrainerSettings settings;
     private final TrainingListener listener;
@@ -44,15 +45,31 @@ public final class Trainer implements AutoCloseable {
     private final TrainingBackend backend;
     private TrainingState state = new TrainingState();
 
-    public Trainer(TemporalFusionTransformer model, TrainingData data, TrainerSettings settings, TrainingListener listener) {
+    /**
+     * A trainer whose steps run on the settings' device: the CPU engine, or the installed
+     * {@link Accelerator} of that name.
+     *
+     * @param model    the model to train, in place: afterwards it holds the last epoch's weights
+     * @param data     the training and validation batches
+     * @param settings the hyper-parameters of training, the device and the output directory
+     * @param listener told of progress (may be null)
+     */
+    public Trainer(ForecastingModel model, TrainingData data, TrainerSettings settings, TrainingListener listener) {
         this(model, data, settings, listener, null);
     }
 
     /**
-     * With {@code backends} choosing where steps run (null: the settings' device: the CPU engine, or the
-     * installed {@link Accelerator} of that name).
+     * A trainer with {@code backends} choosing where steps run.
+     *
+     * @param model    the model to train, in place: afterwards it holds the last epoch's weights
+     * @param data     the training and validation batches
+     * @param settings the hyper-parameters of training, the device and the output directory
+     * @param listener told of progress (may be null)
+     * @param backends makes the backend the steps run on; null: the settings' device, the CPU engine or
+     *                 the installed {@link Accelerator} of that name
+     * @throws IllegalArgumentException if the backend cannot train this model with these settings
      */
-    public Trainer(TemporalFusionTransformer model, TrainingData data, TrainerSettings settings, TrainingListener listener,
+    public Trainer(ForecastingModel model, TrainingData data, TrainerSettings settings, TrainingListener listener,
                    TrainingBackend.Factory backends) {
         this.model = model;
         this.data = data;
@@ -71,8 +88,8 @@ public final class Trainer implements AutoCloseable {
         if (backends != null) {
             this.backend = backends.create(model, optimizer, settings);
         } else if (settings.device().equals("cpu")) {
-            this.backend = TrainingBackend.cpu(new DataParallelEngine(model, new QuantileLoss(model.config.quantiles()),
-                    settings.workers(), settings.shards()), parameters, optimizer);
+            this.backend = TrainingBackend.cpu(new DataParallelEngine(model, settings.workers(), settings.shards()),
+                    parameters, optimizer);
         } else {
             this.backend = Accelerator.require(settings.device()).trainingBackend(model, optimizer, settings);
         }

@@ -1,12 +1,12 @@
 package dev.tempora.parallel;
 
-import dev.tempora.models.TftBatch;
+import dev.tempora.models.ModelInputs;
 import dev.tempora.tensor.Tensor;
 
 import java.util.Arrays;
 
 /** A batch for training or validation: the model's inputs and the target (B, Td) in target units. */
-public record TrainingBatch(TftBatch inputs, Tensor target) {
+public record TrainingBatch(ModelInputs inputs, Tensor target) {
 
     public TrainingBatch {
         if (target.dim() != 2 || target.size(0) != inputs.batchSize() || target.size(1) != inputs.decoderSteps()) {
@@ -40,7 +40,7 @@ public record TrainingBatch(TftBatch inputs, Tensor target) {
         te = Math.min(te, inputs.encoderSteps());
         td = Math.min(td, inputs.decoderSteps());
         int n = to - from;
-        TftBatch b = new TftBatch(
+        ModelInputs b = new ModelInputs(
                 inputs.encoderCat().narrow(0, from, n).narrow(1, 0, te),
                 inputs.encoderCont().narrow(0, from, n).narrow(1, 0, te),
                 inputs.decoderCat().narrow(0, from, n).narrow(1, 0, td),

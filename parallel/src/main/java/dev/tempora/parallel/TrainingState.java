@@ -2,9 +2,9 @@ package dev.tempora.parallel;
 
 import dev.tempora.autograd.Variable;
 import dev.tempora.models.Checkpoint;
+import dev.tempora.models.ForecastingModel;
 import dev.tempora.models.Optimizer;
 import dev.tempora.models.ReduceLROnPlateau;
-import dev.tempora.models.TemporalFusionTransformer;
 import dev.tempora.tensor.Tensor;
 import dev.tempora.tensor.io.SafeTensors;
 
@@ -34,7 +34,7 @@ final class TrainingState {
     int skippedBatches;
     final List<EpochResult> history = new ArrayList<>();
 
-    void save(Path file, TemporalFusionTransformer model, Optimizer optimizer, ReduceLROnPlateau plateau)
+    void save(Path file, ForecastingModel model, Optimizer optimizer, ReduceLROnPlateau plateau)
             throws IOException {
         Map<String, Tensor> tensors = new LinkedHashMap<>();
         for (Map.Entry<String, Variable> e : model.namedParameters().entrySet()) {
@@ -68,7 +68,7 @@ final class TrainingState {
         SafeTensors.write(file, tensors, meta);
     }
 
-    static TrainingState load(Path file, TemporalFusionTransformer model, Optimizer optimizer, ReduceLROnPlateau plateau)
+    static TrainingState load(Path file, ForecastingModel model, Optimizer optimizer, ReduceLROnPlateau plateau)
             throws IOException {
         SafeTensors.Contents c = SafeTensors.read(file);
         Map<String, Tensor> weights = new LinkedHashMap<>();

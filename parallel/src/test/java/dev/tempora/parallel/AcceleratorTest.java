@@ -22,12 +22,12 @@ class AcceleratorTest {
                 return reason == null ? "Test GPU" : "unavailable: " + reason;
             }
 
-            public TrainingBackend trainingBackend(dev.tempora.models.TemporalFusionTransformer model,
+            public TrainingBackend trainingBackend(dev.tempora.models.ForecastingModel model,
                                                    dev.tempora.models.Optimizer optimizer, TrainerSettings settings) {
                 throw new AssertionError("not used");
             }
 
-            public InferenceBackend inferenceBackend(dev.tempora.models.TemporalFusionTransformer model) {
+            public InferenceBackend inferenceBackend(dev.tempora.models.ForecastingModel model) {
                 throw new AssertionError("not used");
             }
         };

@@ -1,8 +1,8 @@
 package dev.tempora.parallel;
 
 import dev.tempora.autograd.GradMode;
+import dev.tempora.models.ModelInputs;
 import dev.tempora.models.TemporalFusionTransformer;
-import dev.tempora.models.TftBatch;
 import dev.tempora.models.TftOutput;
 import dev.tempora.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -11,20 +11,21 @@ import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class DataParallelInferenceTest {
 
     /** 13 samples (no shard count below divides them) with ragged encoder and decoder lengths. */
-    private static TftBatch raggedBatch() {
-        TftBatch batch = new SyntheticData(1, 13, 7, 4).trainingBatch(0, 0).inputs();
+    private static ModelInputs raggedBatch() {
+        ModelInputs batch = new SyntheticData(1, 13, 7, 4).trainingBatch(0, 0).inputs();
         assertEquals(13, batch.batchSize());
         assertEquals(true, Arrays.stream(batch.encoderLengths()).distinct().count() > 1, "encoder lengths are ragged");
         return batch;
     }
 
-    private static TftOutput wholeBatch(TemporalFusionTransformer model, TftBatch batch, boolean interpret) {
+    private static TftOutput wholeBatch(TemporalFusionTransformer model, ModelInputs batch, boolean interpret) {
         model.eval();
         try (GradMode.Scope off = GradMode.noGrad()) {
             return model.forward(batch, interpret);
@@ -44,7 +45,7 @@ class DataParallelInferenceTest {
     @Test
     void shardedPredictionsAreTheWholeBatchsBitForBit() {
         TemporalFusionTransformer model = new TemporalFusionTransformer(SyntheticData.config(0.2f));
-        TftBatch batch = raggedBatch();
+        ModelInputs batch = raggedBatch();
         Tensor expected = wholeBatch(model, batch, false).prediction().value();
         for (int[] ws : new int[][] {{1, 1}, {1, 8}, {2, 8}, {3, 8}, {4, 4}, {5, 13}, {8, 16}}) {
             DataParallelInference inference = new DataParallelInference(model, ws[0], ws[1]);
@@ -57,10 +58,11 @@ class DataParallelInferenceTest {
     @Test
     void shardedInterpretationIsTheWholeBatchsBitForBit() {
         TemporalFusionTransformer model = new TemporalFusionTransformer(SyntheticData.config(0.2f));
-        TftBatch batch = raggedBatch();
+        ModelInputs batch = raggedBatch();
         TftOutput expected = wholeBatch(model, batch, true);
         for (int workers : new int[] {1, 3}) {
-            TftOutput sharded = new DataParallelInference(model, workers).forward(batch, true);
+            TftOutput sharded = assertInstanceOf(TftOutput.class,
+                    new DataParallelInference(model, workers).forward(batch, true));
             String what = workers + " workers";
             assertBitwiseEqual(expected.prediction().value(), sharded.prediction().value(), what + ", prediction");
             assertBitwiseEqual(expected.attention(), sharded.attention(), what + ", attention");
@@ -69,17 +71,17 @@ class DataParallelInferenceTest {
             assertBitwiseEqual(expected.encoderVariables().value(), sharded.encoderVariables().value(), what + ", encoder weights");
             assertBitwiseEqual(expected.decoderVariables().value(), sharded.decoderVariables().value(), what + ", decoder weights");
         }
-        assertNull(new DataParallelInference(model, 2).forward(batch, false).attention());
+        assertNull(assertInstanceOf(TftOutput.class, new DataParallelInference(model, 2).forward(batch, false)).attention());
     }
 
     @Test
     void everyBatchSizeAgreesWithTheWholeBatch() {
         // Small batches: no shard may hold a lone sample (a one-row GEMM sums in another order).
         TemporalFusionTransformer model = new TemporalFusionTransformer(SyntheticData.config(0.2f));
-        TftBatch all = raggedBatch();
+        ModelInputs all = raggedBatch();
         DataParallelInference inference = new DataParallelInference(model, 2, 8);
         for (int n = 1; n <= all.batchSize(); n++) {
-            TftBatch batch = all.samples(all.batchSize() - n, all.batchSize());
+            ModelInputs batch = all.samples(all.batchSize() - n, all.batchSize());
             assertBitwiseEqual(wholeBatch(model, batch, false).prediction().value(), inference.predict(batch),
                     n + " samples over 8 shards");
         }

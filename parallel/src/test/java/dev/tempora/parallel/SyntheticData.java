@@ -1,6 +1,6 @@
 package dev.tempora.parallel;
 
-import dev.tempora.models.TftBatch;
+import dev.tempora.models.ModelInputs;
 import dev.tempora.models.TftConfig;
 import dev.tempora.tensor.Tensor;
 
@@ -93,7 +93,7 @@ final class SyntheticData implements TrainingData {
                 }
             }
         }
-        TftBatch b = new TftBatch(Tensor.wrap(ec, n, te, 2), Tensor.wrap(econt, n, te, 4), Tensor.wrap(dc, n, td, 2),
+        ModelInputs b = new ModelInputs(Tensor.wrap(ec, n, te, 2), Tensor.wrap(econt, n, te, 4), Tensor.wrap(dc, n, td, 2),
                 Tensor.wrap(dcont, n, td, 4), el, dl, Tensor.wrap(scale, n, 2));
         return new TrainingBatch(b, Tensor.wrap(target, n, td));
     }

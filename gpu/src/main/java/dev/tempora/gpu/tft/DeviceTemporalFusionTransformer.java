@@ -214,7 +214,7 @@ public final class DeviceTemporalFusionTransformer implements AutoCloseable {
     }
 
     /** Device buffers for a batch of this shape (the target may be null for inference). */
-    public DeviceTftBatch upload(dev.tempora.models.TftBatch inputs, Tensor target) {
+    public DeviceTftBatch upload(dev.tempora.models.ModelInputs inputs, Tensor target) {
         return new DeviceTftBatch(device, inputs, target == null ? Tensor.zeros(inputs.batchSize(), inputs.decoderSteps())
                 : target);
     }

@@ -2,7 +2,7 @@ package dev.tempora.gpu.tft;
 
 import dev.tempora.gpu.DeviceTensor;
 import dev.tempora.gpu.GpuDevice;
-import dev.tempora.models.TftBatch;
+import dev.tempora.models.ModelInputs;
 import dev.tempora.tensor.Tensor;
 import java.util.Arrays;
 
@@ -25,7 +25,7 @@ public final class DeviceTftBatch implements AutoCloseable {
     final DeviceTensor target;
 
     /** Buffers shaped for {@code inputs} (and a target of (B, Td)), holding their values. */
-    public DeviceTftBatch(GpuDevice device, TftBatch inputs, Tensor target) {
+    public DeviceTftBatch(GpuDevice device, ModelInputs inputs, Tensor target) {
         batch = inputs.batchSize();
         encoderSteps = inputs.encoderSteps();
         decoderSteps = inputs.decoderSteps();
@@ -41,7 +41,7 @@ public final class DeviceTftBatch implements AutoCloseable {
     }
 
     /** Copies a batch of this shape into the buffers; a null target leaves the target as it was. */
-    public void copyFrom(TftBatch inputs, Tensor target) {
+    public void copyFrom(ModelInputs inputs, Tensor target) {
         if (inputs.batchSize() != batch || inputs.encoderSteps() != encoderSteps || inputs.decoderSteps() != decoderSteps) {
             throw new IllegalArgumentException("a batch of " + inputs.batchSize() + " samples, " + inputs.encoderSteps()
                     + " + " + inputs.decoderSteps() + " steps, for buffers of " + batch + ", " + encoderSteps + " + "

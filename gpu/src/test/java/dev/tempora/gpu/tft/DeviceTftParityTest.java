@@ -10,9 +10,9 @@ import dev.tempora.gpu.GpuDevice;
 import dev.tempora.models.Adam;
 import dev.tempora.models.DropoutSeeds;
 import dev.tempora.models.GradientClipping;
+import dev.tempora.models.ModelInputs;
 import dev.tempora.models.QuantileLoss;
 import dev.tempora.models.TemporalFusionTransformer;
-import dev.tempora.models.TftBatch;
 import dev.tempora.models.TftConfig;
 import dev.tempora.tensor.Tensor;
 import java.util.Arrays;
@@ -67,7 +67,7 @@ class DeviceTftParityTest {
     }
 
     /** Columns: cat [zone, phase]; cont [center, scale, time, target]. */
-    static TftBatch batch(long seed) {
+    static ModelInputs batch(long seed) {
         RandomGenerator rng = Tensor.generator(seed);
         float[] ec = new float[BATCH * ENCODER * 2];
         float[] dc = new float[BATCH * DECODER * 2];
@@ -80,12 +80,12 @@ class DeviceTftParityTest {
                 dst[row + 1] = (t + 2 * b) % 6;
             }
         }
-        return new TftBatch(Tensor.wrap(ec, BATCH, ENCODER, 2), Tensor.randn(rng, BATCH, ENCODER, 4),
+        return new ModelInputs(Tensor.wrap(ec, BATCH, ENCODER, 2), Tensor.randn(rng, BATCH, ENCODER, 4),
                 Tensor.wrap(dc, BATCH, DECODER, 2), Tensor.randn(rng, BATCH, DECODER, 4), ENCODER_LENGTHS.clone(),
                 DECODER_LENGTHS.clone(), Tensor.uniform(rng, 0.5f, 1.5f, BATCH, 2));
     }
 
-    static Variable cpuLoss(TemporalFusionTransformer model, TftBatch batch, Tensor target, long seed) {
+    static Variable cpuLoss(TemporalFusionTransformer model, ModelInputs batch, Tensor target, long seed) {
         try (DropoutSeeds.Scope s = DropoutSeeds.open(seed)) {
             Variable prediction = model.forward(batch, false).prediction();
             return new QuantileLoss(model.config.quantiles()).forward(prediction, target, batch.decoderLengths());
@@ -97,7 +97,7 @@ class DeviceTftParityTest {
     void predictionLossAndEveryGradientMatchTheCpu(GpuDevice device) {
         for (TftConfig config : List.of(config(1, "none"), config(2, "softplus"), mixedSizesConfig())) {
             TemporalFusionTransformer model = new TemporalFusionTransformer(config);
-            TftBatch inputs = batch(3);
+            ModelInputs inputs = batch(3);
             Tensor target = Tensor.randn(4, BATCH, DECODER);
             String what = config.lstmLayers() + " LSTM layers, output " + config.outputTransformation();
             try (DeviceTemporalFusionTransformer gpu = new DeviceTemporalFusionTransformer(device, model, LR, MAX_NORM, false);
@@ -154,7 +154,7 @@ class DeviceTftParityTest {
         TftConfig config = config(1, "none");
         TemporalFusionTransformer model = new TemporalFusionTransformer(config);
         TemporalFusionTransformer twin = new TemporalFusionTransformer(config);
-        TftBatch inputs = batch(5);
+        ModelInputs inputs = batch(5);
         Tensor target = Tensor.randn(6, BATCH, DECODER);
         List<Variable> parameters = model.parameters();
         Adam adam = new Adam(parameters, LR);

@@ -1,0 +1,73 @@
+package dev.tempora.forecast;
+
+import dev.tempora.data.Batch;
+import dev.tempora.models.JsonFields;
+import dev.tempora.models.ModelInputs;
+import dev.tempora.parallel.TrainerSettings;
+import dev.tempora.parallel.TrainingBatch;
+import dev.tempora.tensor.Tensor;
+
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The config sections that the data module does not read: the trainer's settings from the "training"
+ * section and the optimiser keys of the "model" section (PTF passes those to the model), and the
+ * conversion of data batches into the trainer's.
+ */
+final class ConfigSections {
+
+    private ConfigSections() {}
+
+    /** Trainer settings from the config's "training" and "model" sections, PTF's names and defaults. */
+    static TrainerSettings.Builder trainerSettings(Map<String, Object> training, Map<String, Object> model) {
+        JsonFields t = new JsonFields(training, "config \"training\" section");
+        JsonFields m = new JsonFields(model, "config \"model\" section");
+        TrainerSettings.Builder b = TrainerSettings.builder()
+                .maxEpochs(t.integer("max_epochs", 30))
+                .gradientClipVal(t.number("gradient_clip_val", 0.1))
+                .optimizer(m.string("optimizer", "ranger").toLowerCase(Locale.ROOT))
+                .learningRate(m.number("learning_rate", 1e-3))
+                .weightDecay(m.number("weight_decay", 0))
+                .reduceOnPlateau(m.integer("reduce_on_plateau_patience", 1000),
+                        m.number("reduce_on_plateau_factor", 0.2), m.number("reduce_on_plateau_min_lr", 1e-5))
+                .earlyStopping(t.integer("early_stopping_patience", 10), t.number("early_stopping_min_delta", 1e-4))
+                .seed(t.integer("seed", 42))
+                .skipNonFiniteBatches(t.bool("skip_non_finite_batches", false));
+        if (t.has("limit_train_batches")) {
+            // Lightning's rule: an integer is a number of batches, a float a fraction of the epoch.
+            Object limit = training.get("limit_train_batches");
+            if (limit instanceof Long count) {
+                b.limitTrainBatchCount(Math.toIntExact(count));
+            } else {
+                b.limitTrainBatches(t.number("limit_train_batches"));
+            }
+        }
+        if (t.has("workers")) {
+            b.workers(t.integer("workers"));
+        }
+        return b;
+    }
+
+    /** The "training" section's batch_size (PTF's default in the seed: 128). */
+    static int batchSize(Map<String, Object> training) {
+        return new JsonFields(training, "config \"training\" section").integer("batch_size", 128);
+    }
+
+    /** A data batch as the model and trainer take it. */
+    static TrainingBatch toTraining(Batch b) {
+        ModelInputs inputs = new ModelInputs(b.encoderCat, b.encoderCont, b.decoderCat, b.decoderCont,
+                ints(b.encoderLengths), ints(b.decoderLengths), b.targetScale);
+        return new TrainingBatch(inputs, b.decoderTarget);
+    }
+
+    /** A tensor of whole numbers as ints. */
+    static int[] ints(Tensor t) {
+        float[] f = t.toFloatArray();
+        int[] out = new int[f.length];
+        for (int i = 0; i < f.length; i++) {
+            out[i] = (int) f[i];
+        }
+        return out;
+    }
+}

@@ -1,0 +1,164 @@
+package dev.tempora.forecast;
+
+import dev.tempora.data.Batch;
+import dev.tempora.data.DatasetParameters;
+import dev.tempora.data.Frame;
+import dev.tempora.data.Preprocessing;
+import dev.tempora.data.TimeSeriesDataSet;
+import dev.tempora.models.Metrics;
+import dev.tempora.tensor.Tensor;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Scores {@link Forecaster}s on windows of a data set with {@link Metrics}: each series' last window with
+ * a full horizon ({@link #lastWindows}, PTF's predict mode) or a rolling-origin backtest's windows
+ * ({@link #backtestWindows}). Every forecaster sees the same windows, so their metrics compare:
+ *
+ * <pre>{@code
+ * TimeSeriesDataSet windows = Evaluation.lastWindows(history, model.preprocessing());
+ * Evaluation.Result tft = Evaluation.score(windows, null, model.forecaster(options), model.quantiles(), 64, false, null);
+ * Evaluation.Result naive = Evaluation.score(windows, null, Forecaster.lastValue(), model.quantiles(), 64, false, null);
+ * }</pre>
+ */
+public final class Evaluation {
+
+    /** Receives each batch with its forecasts (to write them out or plot them). */
+    public interface BatchSink {
+        /** One batch's windows and their forecasts, (B, Td, quantiles) or (B, Td). */
+        void accept(Batch batch, Tensor forecast);
+    }
+
+    /**
+     * The metrics of one window.
+     *
+     * @param window  the window's index in the data set
+     * @param metrics its metrics over its forecast steps
+     */
+    public record WindowScore(int window, Metrics metrics) {}
+
+    /**
+     * The metrics over all windows, and per window when asked for.
+     *
+     * @param forecaster the forecaster's name
+     * @param metrics    the metrics over every forecast step of every window
+     * @param windows    each window's own metrics (null unless asked for)
+     * @param dataset    the data set the windows belong to
+     * @param windowCount the number of windows scored
+     */
+    public record Result(String forecaster, Metrics metrics, List<WindowScore> windows, TimeSeriesDataSet dataset,
+                         int windowCount) {
+
+        /** One row per window: series ids, origin (and its timestamp), points, mae, rmse, smape, mape, mase, wql. */
+        public Frame windowTable() {
+            if (windows == null) {
+                throw new IllegalStateException("the evaluation kept no per-window metrics");
+            }
+            return WindowTable.of(dataset, windows);
+        }
+    }
+
+    private Evaluation() {}
+
+    /**
+     * Scores a forecaster.
+     *
+     * @param dataset    the windows' data set
+     * @param windows    window indices of {@code dataset} (all windows when null)
+     * @param forecaster what to score
+     * @param quantiles  the quantile levels of its forecasts (for the weighted quantile loss)
+     * @param batchSize  windows per batch
+     * @param perWindow  also score each window on its own
+     * @param sink       sees every batch and its forecasts (may be null)
+     */
+    public static Result score(TimeSeriesDataSet dataset, int[] windows, Forecaster forecaster, List<Float> quantiles,
+                               int batchSize, boolean perWindow, BatchSink sink) {
+        int[] all = windows != null ? windows : java.util.stream.IntStream.range(0, dataset.size()).toArray();
+        Metrics.Accumulator total = new Metrics.Accumulator(quantiles);
+        List<WindowScore> scores = perWindow ? new ArrayList<>() : null;
+        for (int from = 0; from < all.length; from += batchSize) {
+            Batch batch = dataset.collate(java.util.Arrays.copyOfRange(all, from, Math.min(all.length, from + batchSize)));
+            Tensor forecast = forecaster.forecast(batch);
+            int[] encoderLengths = ConfigSections.ints(batch.encoderLengths);
+            int[] decoderLengths = ConfigSections.ints(batch.decoderLengths);
+            total.add(batch.encoderTarget, encoderLengths, batch.decoderTarget, decoderLengths, forecast);
+            if (perWindow) {
+                for (int b = 0; b < batch.size(); b++) {
+                    Metrics.Accumulator one = new Metrics.Accumulator(quantiles);
+                    one.add(batch.encoderTarget.narrow(0, b, 1), new int[] {encoderLengths[b]},
+                            batch.decoderTarget.narrow(0, b, 1), new int[] {decoderLengths[b]}, forecast.narrow(0, b, 1));
+                    scores.add(new WindowScore(batch.windowIndex(b), one.result()));
+                }
+            }
+            if (sink != null) {
+                sink.accept(batch, forecast);
+            }
+        }
+        return new Result(forecaster.name(), total.result(), scores, dataset, all.length);
+    }
+
+    /**
+     * Each series' last window with a full horizon (PTF's predict mode) in {@code table}, prepared with a
+     * trained model's preprocessing.
+     */
+    public static TimeSeriesDataSet lastWindows(Frame table, Preprocessing preprocessing) {
+        DatasetParameters p = preprocessing.parameters();
+        return TimeSeriesDataSet.fromPreprocessing(preprocessing, table,
+                p.with("min_prediction_length", (long) p.maxPredictionLength).with("predict_mode", true));
+    }
+
+    /** Each series' last window with a full horizon in {@code table}, with preprocessing fitted on the table (for baselines). */
+    public static TimeSeriesDataSet lastWindows(Frame table, DatasetParameters parameters) {
+        return TimeSeriesDataSet.create(table, parameters.with("min_prediction_length", (long) parameters.maxPredictionLength)
+                .with("predict_mode", true));
+    }
+
+    /**
+     * A rolling-origin backtest's windows: for every origin o = from, from + stride, ... ≤ to and every
+     * series, the window whose first forecast step is time index o, with the full prediction length.
+     * {@code dataset} must be built with min_prediction_idx = from and min_prediction_length =
+     * max_prediction_length ({@link #backtestParameters}), so that it holds exactly those candidates.
+     */
+    public static int[] backtestWindows(TimeSeriesDataSet dataset, long from, long to, int stride) {
+        int horizon = dataset.parameters().maxPredictionLength;
+        // one window per (series, origin); the dataset has a single one with a full decoder for each
+        Map<Long, Integer> chosen = new LinkedHashMap<>();
+        long lastAvailable = Long.MIN_VALUE;
+        for (int w = 0; w < dataset.size(); w++) {
+            TimeSeriesDataSet.Window window = dataset.window(w);
+            long origin = window.firstPredictionTimeIdx();
+            if (window.decoderLength() != horizon) {
+                continue;
+            }
+            lastAvailable = Math.max(lastAvailable, origin);
+            if (origin < from || origin > to || (origin - from) % stride != 0) {
+                continue;
+            }
+            long key = (long) window.series() << 32 | (origin - from);
+            Integer previous = chosen.get(key);
+            if (previous == null || dataset.window(previous).encoderLength() < window.encoderLength()) {
+                chosen.put(key, w);
+            }
+        }
+        if (chosen.isEmpty()) {
+            throw new IllegalArgumentException("no backtest window from time_idx " + from + " to " + to + " with stride " + stride
+                    + ": forecasts of " + horizon + " steps can start at time_idx " + from + " to "
+                    + (lastAvailable == Long.MIN_VALUE ? "(none: every series ends less than " + horizon + " steps after --from)"
+                    : Long.toString(lastAvailable)));
+        }
+        // origin-major order: all series at the first origin, then the next
+        return chosen.entrySet().stream()
+                .sorted(java.util.Comparator.comparingLong((Map.Entry<Long, Integer> e) -> e.getKey() & 0xffffffffL)
+                        .thenComparingLong(e -> e.getKey() >>> 32))
+                .mapToInt(Map.Entry::getValue).toArray();
+    }
+
+    /** Dataset parameters whose windows are a backtest's candidates: full-horizon forecasts starting at or after {@code from}. */
+    public static DatasetParameters backtestParameters(dev.tempora.data.DatasetParameters p, long from) {
+        return p.with("min_prediction_idx", from).with("min_prediction_length", (long) p.maxPredictionLength)
+                .with("predict_mode", false);
+    }
+}

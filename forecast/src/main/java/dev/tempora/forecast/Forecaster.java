@@ -1,0 +1,110 @@
+package dev.tempora.forecast;
+
+import dev.tempora.data.Batch;
+import dev.tempora.data.Column;
+import dev.tempora.data.DatasetParameters;
+import dev.tempora.data.Frame;
+import dev.tempora.data.TimeSeriesDataSet;
+import dev.tempora.tensor.Tensor;
+
+import java.util.List;
+
+/**
+ * A forecasting method that {@link Evaluation#score} scores on windows of a data set, beside others on the
+ * same windows: a trained model ({@link TrainedModel#forecaster}) or a baseline ({@link #lastValue},
+ * {@link #seasonalNaive}). Forecasts are in target units, (B, Td, quantiles) for a quantile model or
+ * (B, Td) point forecasts for a baseline.
+ */
+public interface Forecaster {
+
+    /** A short name for tables and JSON ("tft", "baseline", "seasonal-naive(168)"). */
+    String name();
+
+    /** The forecasts of a batch's windows: (B, Td, quantiles) or (B, Td), in target units. */
+    Tensor forecast(Batch batch);
+
+    /**
+     * PTF's {@code Baseline}: every decoder step is forecast by the last encoder target of its sample
+     * (the "last value" or naive forecast).
+     */
+    static Forecaster lastValue() {
+        return new Forecaster() {
+            @Override
+            public String name() {
+                return "baseline";
+            }
+
+            @Override
+            public Tensor forecast(Batch batch) {
+                int steps = batch.maxDecoderLength();
+                int encoderSteps = batch.maxEncoderLength();
+                float[] encoderTarget = batch.encoderTarget.contiguous().storage();
+                float[] out = new float[batch.size() * steps];
+                for (int b = 0; b < batch.size(); b++) {
+                    int enc = batch.encoderLength(b);
+                    if (enc < 1) {
+                        throw new IllegalArgumentException("the last-value baseline needs an encoder of at least one step; window "
+                                + batch.windowIndex(b) + " has none");
+                    }
+                    java.util.Arrays.fill(out, b * steps, (b + 1) * steps, encoderTarget[b * encoderSteps + enc - 1]);
+                }
+                return Tensor.wrap(out, batch.size(), steps);
+            }
+        };
+    }
+
+    /**
+     * The seasonal naive forecast: step h (1-based) after the last observed time T is forecast by the
+     * value one season earlier, y(T + h − season·⌈h / season⌉). The values come from the series'
+     * whole history, not just the window's encoder (a weekly season of 168 hours is longer than the
+     * taxi set-up's 63-step encoder); a time step missing in the history takes the value before it, as
+     * the dataset fills gaps.
+     */
+    static Forecaster seasonalNaive(int season, Frame frame, TimeSeriesDataSet dataset) {
+        if (season < 1) {
+            throw new IllegalArgumentException("--season must be at least 1, got " + season);
+        }
+        DatasetParameters p = dataset.parameters();
+        SeriesRows series = SeriesRows.of(frame, p, dataset.preprocessing().timeOrigin());
+        Column column = frame.numeric(p.target, "target");
+        double[] target = new double[frame.rowCount()];
+        for (int r = 0; r < target.length; r++) {
+            target[r] = column.getDouble(r);
+        }
+        return new Forecaster() {
+            @Override
+            public String name() {
+                return "seasonal-naive(" + season + ")";
+            }
+
+            @Override
+            public Tensor forecast(Batch batch) {
+                int steps = batch.maxDecoderLength();
+                float[] out = new float[batch.size() * steps];
+                for (int b = 0; b < batch.size(); b++) {
+                    List<String> key = dataset.seriesGroupValues(batch.seriesIndex(b));
+                    SeriesRows.Series s = series.get(key);
+                    long first = dataset.window(batch.windowIndex(b)).firstPredictionTimeIdx();
+                    long lastObserved = first - 1;
+                    for (int h = 1; h <= steps; h++) {
+                        long source = lastObserved + h - (long) season * ((h + season - 1) / season);
+                        int i = s == null ? -1 : lastAtOrBefore(s.time(), source);
+                        if (i < 0) {
+                            throw new IllegalArgumentException("seasonal naive with season " + season + ": series "
+                                    + (s == null ? key.toString() : s.label(series.groupIds)) + " has no value at or before time_idx "
+                                    + source + " (forecasting from time_idx " + first + " needs " + season + " steps of history)");
+                        }
+                        out[b * steps + h - 1] = (float) target[s.rows()[i]];
+                    }
+                }
+                return Tensor.wrap(out, batch.size(), steps);
+            }
+        };
+    }
+
+    /** Index of the last time ≤ t in a sorted array, or −1. */
+    private static int lastAtOrBefore(long[] time, long t) {
+        int i = java.util.Arrays.binarySearch(time, t);
+        return i >= 0 ? i : -i - 2;
+    }
+}

@@ -1,0 +1,46 @@
+package dev.tempora.forecast;
+
+/**
+ * How a trained model runs its forecasts.
+ *
+ * @param batchSize windows per forward pass (default 64)
+ * @param workers   data-parallel workers on the CPU, each forecasting a shard of every batch (null: one per
+ *                  core, at most 8); results are bitwise the same for any number
+ * @param device    {@code cpu} (the default) or an accelerator's name ({@code cuda}, through the gpu module)
+ */
+public record InferenceOptions(int batchSize, Integer workers, String device) {
+
+    /** Checks the values. */
+    public InferenceOptions {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
+        }
+        if (workers != null && workers < 1) {
+            throw new IllegalArgumentException("workers must be at least 1, got " + workers);
+        }
+        device = device == null ? "cpu" : device;
+        if (workers != null && !device.equals("cpu")) {
+            throw new IllegalArgumentException("workers apply to the cpu device only");
+        }
+    }
+
+    /** Batches of 64 on every core of the CPU. */
+    public static InferenceOptions defaults() {
+        return new InferenceOptions(64, null, "cpu");
+    }
+
+    /** These options with another batch size. */
+    public InferenceOptions withBatchSize(int windows) {
+        return new InferenceOptions(windows, workers, device);
+    }
+
+    /** These options with another worker count (null: the default). */
+    public InferenceOptions withWorkers(Integer count) {
+        return new InferenceOptions(batchSize, count, device);
+    }
+
+    /** These options on another device ({@code cpu} or {@code cuda}). */
+    public InferenceOptions withDevice(String name) {
+        return new InferenceOptions(batchSize, name != null && !name.equals("cpu") ? null : workers, name);
+    }
+}

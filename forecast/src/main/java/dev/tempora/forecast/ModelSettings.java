@@ -1,0 +1,235 @@
+package dev.tempora.forecast;
+
+import dev.tempora.data.DatasetDescription;
+import dev.tempora.models.JsonFields;
+import dev.tempora.models.TemporalFusionTransformer;
+import dev.tempora.models.TftConfig;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The model's hyper-parameters, PTF's {@code TemporalFusionTransformer.from_dataset} arguments under
+ * their PTF names and defaults (a config's "model" section); the variable layout comes from the data
+ * set when the model is made ({@link #create}). Immutable; build with {@link #builder()} or
+ * {@link #fromJson}. The optimiser settings that PTF also passes to {@code from_dataset}
+ * (learning_rate, optimizer, weight_decay, reduce_on_plateau_*) are the trainer's, in
+ * {@link dev.tempora.parallel.TrainerSettings}.
+ *
+ * @param hiddenSize            hidden_size (default 16): the width of every layer
+ * @param attentionHeadSize     attention_head_size (4): attention heads
+ * @param dropout               dropout (0.1)
+ * @param hiddenContinuousSize  hidden_continuous_size (8): the width of each real variable's embedding
+ * @param hiddenContinuousSizes hidden_continuous_sizes: per-variable overrides of the above
+ * @param lstmLayers            lstm_layers (1)
+ * @param quantiles             the quantiles of the QuantileLoss (PTF's seven by default)
+ * @param embeddingSizes        embedding_sizes: per categorical variable, overriding PTF's size rule
+ * @param causalAttention       causal_attention (true): decoder steps attend only to earlier steps
+ */
+public record ModelSettings(int hiddenSize, int attentionHeadSize, double dropout, int hiddenContinuousSize,
+                            Map<String, Integer> hiddenContinuousSizes, int lstmLayers, List<Float> quantiles,
+                            Map<String, Integer> embeddingSizes, boolean causalAttention) {
+
+    /** The "model" keys that belong to the trainer (PTF passes them to the model; Tempora's trainer owns the optimiser). */
+    static final List<String> TRAINER_KEYS = List.of("learning_rate", "optimizer", "weight_decay",
+            "reduce_on_plateau_patience", "reduce_on_plateau_factor", "reduce_on_plateau_min_lr");
+
+    /** Copies the collections and checks the values. */
+    public ModelSettings {
+        hiddenContinuousSizes = Map.copyOf(hiddenContinuousSizes);
+        quantiles = List.copyOf(quantiles);
+        embeddingSizes = Map.copyOf(embeddingSizes);
+        if (hiddenSize < 1 || attentionHeadSize < 1 || hiddenContinuousSize < 1 || lstmLayers < 1) {
+            throw new IllegalArgumentException("hidden_size, attention_head_size, hidden_continuous_size and lstm_layers must be "
+                    + "at least 1, got " + hiddenSize + ", " + attentionHeadSize + ", " + hiddenContinuousSize + ", " + lstmLayers);
+        }
+        if (!(dropout >= 0 && dropout < 1)) {
+            throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
+        }
+        if (quantiles.isEmpty()) {
+            throw new IllegalArgumentException("quantiles: at least one quantile is needed");
+        }
+        for (float q : quantiles) {
+            if (!(q > 0 && q < 1)) {
+                throw new IllegalArgumentException("quantiles must lie strictly between 0 and 1, got " + q);
+            }
+        }
+    }
+
+    /** PTF's defaults. */
+    public static ModelSettings defaults() {
+        return builder().build();
+    }
+
+    /** A builder holding PTF's defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding these settings. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.hiddenSize = hiddenSize;
+        b.attentionHeadSize = attentionHeadSize;
+        b.dropout = dropout;
+        b.hiddenContinuousSize = hiddenContinuousSize;
+        b.hiddenContinuousSizes = new LinkedHashMap<>(hiddenContinuousSizes);
+        b.lstmLayers = lstmLayers;
+        b.quantiles = new ArrayList<>(quantiles);
+        b.embeddingSizes = new LinkedHashMap<>(embeddingSizes);
+        b.causalAttention = causalAttention;
+        return b;
+    }
+
+    /**
+     * A config's "model" section (PTF's names). {@code output_size}, when given, must equal the number of
+     * quantiles, and {@code loss} must be QuantileLoss; the optimiser keys are left to the trainer.
+     */
+    public static ModelSettings fromJson(Map<String, Object> model) {
+        JsonFields f = new JsonFields(model, "config \"model\" section");
+        Builder b = builder();
+        if (f.has("quantiles")) {
+            List<Float> quantiles = new ArrayList<>();
+            for (Object q : f.list("quantiles")) {
+                if (!(q instanceof Number n)) {
+                    throw new IllegalArgumentException("config \"model\" section: quantiles must be numbers, got " + q);
+                }
+                quantiles.add(n.floatValue());
+            }
+            b.quantiles(quantiles);
+        }
+        if (f.has("output_size") && f.integer("output_size") != b.quantiles.size()) {
+            throw new IllegalArgumentException("config \"model\" section: output_size " + f.integer("output_size")
+                    + " does not match the " + b.quantiles.size() + " quantiles of the quantile loss");
+        }
+        String loss = f.string("loss", "QuantileLoss");
+        if (!loss.equals("QuantileLoss")) {
+            throw new IllegalArgumentException("config \"model\" section: loss \"" + loss + "\" is not supported; use QuantileLoss");
+        }
+        return b.hiddenSize(f.integer("hidden_size", b.hiddenSize))
+                .attentionHeadSize(f.integer("attention_head_size", b.attentionHeadSize))
+                .dropout(f.number("dropout", b.dropout))
+                .hiddenContinuousSize(f.integer("hidden_continuous_size", b.hiddenContinuousSize))
+                .hiddenContinuousSizes(f.intMap("hidden_continuous_sizes"))
+                .lstmLayers(f.integer("lstm_layers", b.lstmLayers))
+                .embeddingSizes(f.intMap("embedding_sizes"))
+                .causalAttention(f.bool("causal_attention", b.causalAttention))
+                .build();
+    }
+
+    /** The settings as a config's "model" section, PTF's names. */
+    public Map<String, Object> toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("hidden_size", hiddenSize);
+        m.put("attention_head_size", attentionHeadSize);
+        m.put("dropout", dropout);
+        m.put("hidden_continuous_size", hiddenContinuousSize);
+        if (!hiddenContinuousSizes.isEmpty()) {
+            m.put("hidden_continuous_sizes", new java.util.TreeMap<>(hiddenContinuousSizes));
+        }
+        m.put("lstm_layers", lstmLayers);
+        m.put("quantiles", quantiles.stream().map(Float::doubleValue).toList());
+        if (!embeddingSizes.isEmpty()) {
+            m.put("embedding_sizes", new java.util.TreeMap<>(embeddingSizes));
+        }
+        m.put("causal_attention", causalAttention);
+        m.put("loss", "QuantileLoss");
+        return m;
+    }
+
+    /**
+     * The TFT for a data set, as PTF's {@code from_dataset}: the data set's variable layout and
+     * cardinalities, its target normaliser's output transformation, these hyper-parameters.
+     *
+     * @param seed the initialisation seed
+     */
+    public TemporalFusionTransformer create(DatasetDescription d, long seed) {
+        return new TemporalFusionTransformer(tftConfig(d, seed));
+    }
+
+    /** The TFT's full configuration for a data set (what {@link #create} builds). */
+    public TftConfig tftConfig(DatasetDescription d, long seed) {
+        String transformation = d.targetNormalizer().transformation().label();
+        return new TftConfig(hiddenSize, attentionHeadSize, (float) dropout, hiddenContinuousSize, hiddenContinuousSizes,
+                lstmLayers, quantiles, d.staticCategoricals(), d.staticReals(), d.encoderCategoricals(), d.decoderCategoricals(),
+                d.encoderReals(), d.decoderReals(), d.flatCategoricals(), d.reals(), d.cardinalities(), d.variableGroups(),
+                embeddingSizes, causalAttention, transformation, seed);
+    }
+
+    /** Builds {@link ModelSettings}; every setter takes PTF's meaning and starts at PTF's default. */
+    public static final class Builder {
+        private int hiddenSize = 16;
+        private int attentionHeadSize = 4;
+        private double dropout = 0.1;
+        private int hiddenContinuousSize = 8;
+        private Map<String, Integer> hiddenContinuousSizes = new LinkedHashMap<>();
+        private int lstmLayers = 1;
+        private List<Float> quantiles = new ArrayList<>(TftConfig.DEFAULT_QUANTILES);
+        private Map<String, Integer> embeddingSizes = new LinkedHashMap<>();
+        private boolean causalAttention = true;
+
+        private Builder() {}
+
+        /** hidden_size: the width of every layer (PTF's default 16). */
+        public Builder hiddenSize(int v) {
+            hiddenSize = v;
+            return this;
+        }
+
+        /** attention_head_size: the number of attention heads (4). */
+        public Builder attentionHeadSize(int v) {
+            attentionHeadSize = v;
+            return this;
+        }
+
+        /** dropout: the dropout rate in training (0.1). */
+        public Builder dropout(double v) {
+            dropout = v;
+            return this;
+        }
+
+        /** hidden_continuous_size: the embedding width of each real variable (8). */
+        public Builder hiddenContinuousSize(int v) {
+            hiddenContinuousSize = v;
+            return this;
+        }
+
+        /** hidden_continuous_sizes: per real variable, overriding hidden_continuous_size. */
+        public Builder hiddenContinuousSizes(Map<String, Integer> v) {
+            hiddenContinuousSizes = new LinkedHashMap<>(v);
+            return this;
+        }
+
+        /** lstm_layers: stacked LSTM layers of the encoder and decoder (1). */
+        public Builder lstmLayers(int v) {
+            lstmLayers = v;
+            return this;
+        }
+
+        /** The quantile levels to forecast (PTF's QuantileLoss default: 0.02, 0.1, 0.25, 0.5, 0.75, 0.9, 0.98). */
+        public Builder quantiles(List<Float> v) {
+            quantiles = new ArrayList<>(v);
+            return this;
+        }
+
+        /** embedding_sizes: per categorical variable, overriding PTF's size rule. */
+        public Builder embeddingSizes(Map<String, Integer> v) {
+            embeddingSizes = new LinkedHashMap<>(v);
+            return this;
+        }
+
+        /** causal_attention: whether decoder steps attend only to earlier steps (true). */
+        public Builder causalAttention(boolean v) {
+            causalAttention = v;
+            return this;
+        }
+
+        /** The settings; throws IllegalArgumentException naming a value out of range. */
+        public ModelSettings build() {
+            return new ModelSettings(hiddenSize, attentionHeadSize, dropout, hiddenContinuousSize, hiddenContinuousSizes,
+                    lstmLayers, quantiles, embeddingSizes, causalAttention);
+        }
+    }
+}

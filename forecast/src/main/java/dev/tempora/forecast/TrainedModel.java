@@ -1,0 +1,263 @@
+package dev.tempora.forecast;
+
+import dev.tempora.data.DatasetParameters;
+import dev.tempora.data.Frame;
+import dev.tempora.data.Preprocessing;
+import dev.tempora.data.TimeSeriesDataSet;
+import dev.tempora.data.TrainingConfig;
+import dev.tempora.models.Checkpoint;
+import dev.tempora.models.ForecastingModel;
+import dev.tempora.models.TemporalFusionTransformer;
+import dev.tempora.parallel.DataParallelEngine;
+import dev.tempora.parallel.DataParallelInference;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+
+/**
+ * A trained model with what it needs to forecast new data: the weights, the preprocessing fitted on its
+ * training data (encoders, normalisers, scalers) and the options its tables were read with. Made by
+ * {@link TrainingJob#fit} or loaded from a directory that train, demo or {@link #save} wrote.
+ *
+ * <pre>{@code
+ * TrainedModel model = TrainedModel.load(Path.of("out/demo"));
+ * ForecastTable next = model.predict(model.readTable(Path.of("recent.csv")));
+ * Evaluation.Result scores = model.evaluate(history);
+ * }</pre>
+ *
+ * <p>Thread-safe: any number of threads may forecast with one model at once, and each gets bitwise the
+ * result a sequential call would (the weights are only read; each call borrows its own buffers).
+ */
+public final class TrainedModel {
+
+    private final Path directory;
+    private final ForecastingModel model;
+    private final Preprocessing preprocessing;
+    private final Map<String, Object> sections;
+    private final Map<String, Object> dataOptions;
+    /** Idle CPU inference engines by worker count: each call borrows one, so concurrent calls never share buffers. */
+    private final Map<Integer, ConcurrentLinkedDeque<DataParallelInference>> idle = new ConcurrentHashMap<>();
+
+    private TrainedModel(Path directory, ForecastingModel model, Preprocessing preprocessing,
+                         Map<String, Object> sections, Map<String, Object> dataOptions) {
+        this.directory = directory;
+        this.model = model;
+        this.preprocessing = preprocessing;
+        this.sections = sections;
+        this.dataOptions = dataOptions;
+        model.eval();
+    }
+
+    /**
+     * Loads a model directory (model.safetensors and model.json, as train, demo and {@link #save} write it).
+     *
+     * @throws IllegalArgumentException when the directory or a file is missing, or model.json cannot
+     *                                  prepare new data (it was not written by Tempora's training)
+     */
+    public static TrainedModel load(Path directory) {
+        Checkpoint.Loaded loaded;
+        try {
+            loaded = Checkpoint.load(directory);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException(e.getFile() + ": " + (e.getReason() != null ? e.getReason() : "not found")
+                    + " (a model directory is written by tempora train, tempora demo or TrainedModel.save)");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e.getMessage(), e);
+        }
+        String where = directory.resolve(Checkpoint.METADATA_FILE).toString();
+        Object pre = loaded.sections().get("preprocessing");
+        if (!(pre instanceof Map<?, ?>)) {
+            throw new IllegalArgumentException(where + ": no \"preprocessing\" section; the model cannot prepare new data "
+                    + "(it was not saved by tempora train, tempora demo or TrainedModel.save)");
+        }
+        @SuppressWarnings("unchecked")
+        Preprocessing preprocessing = Preprocessing.fromJson((Map<String, Object>) pre);
+        Map<String, Object> dataOptions = Map.of();
+        if (loaded.sections().get("config") instanceof Map<?, ?> config && config.get("data") instanceof Map<?, ?> data) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> d = (Map<String, Object>) data;
+            dataOptions = d;
+        }
+        return new TrainedModel(directory, loaded.model(), preprocessing, loaded.sections(), dataOptions);
+    }
+
+    /** This model without a directory of its own (after its temporary training directory was removed). */
+    TrainedModel detached() {
+        return new TrainedModel(null, model, preprocessing, sections, dataOptions);
+    }
+
+    /** Writes the model to {@code directory} (model.safetensors and model.json), so that {@link #load} reads it back. */
+    public void save(Path directory) {
+        try {
+            java.nio.file.Files.createDirectories(directory);
+            Checkpoint.save(directory, model, sections);
+        } catch (IOException e) {
+            throw new UncheckedIOException(directory + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The directory it was loaded from or trained into, or null for a model trained without one. */
+    public Path directory() {
+        return directory;
+    }
+
+    /** The network (in eval mode; read its weights, do not train it while it serves forecasts). */
+    public ForecastingModel model() {
+        return model;
+    }
+
+    /** The preprocessing fitted on the training data. */
+    public Preprocessing preprocessing() {
+        return preprocessing;
+    }
+
+    /** The data set parameters the model was trained with (PTF's TimeSeriesDataSet arguments). */
+    public DatasetParameters parameters() {
+        return preprocessing.parameters();
+    }
+
+    /** The forecast quantile levels, in output order. */
+    public List<Float> quantiles() {
+        return model.quantiles();
+    }
+
+    /** The number of steps forecast (max_prediction_length). */
+    public int horizon() {
+        return parameters().maxPredictionLength;
+    }
+
+    /** Reads a table (CSV, TSV or Parquet) with the options the training data was read with (dtypes, CSV options, derived columns). */
+    public Frame readTable(Path file) {
+        String where = directory != null ? directory.resolve(Checkpoint.METADATA_FILE) + ": config.data" : "model: config.data";
+        return TrainingConfig.readTable(file, dataOptions, where);
+    }
+
+    /** {@link #predict(Frame, InferenceOptions)} with the default options. */
+    public Forecast predict(Frame table) {
+        return predict(table, InferenceOptions.defaults());
+    }
+
+    /**
+     * Forecasts every series of {@code table} after its last observation: the next max_prediction_length
+     * steps, every quantile. The table holds each series' history and, when the model reads known
+     * future inputs other than the time index (a calendar column, a planned price), the horizon's rows with
+     * those inputs and the target left empty; without such inputs the horizon rows are added.
+     */
+    public Forecast predict(Frame table, InferenceOptions options) {
+        FutureRows.Prepared prepared = FutureRows.prepare(table, preprocessing);
+        TimeSeriesDataSet dataset = TimeSeriesDataSet.fromPreprocessing(preprocessing, prepared.frame(), true);
+        List<String> notes = new ArrayList<>(prepared.notes());
+        notes.addAll(dataset.warnings());
+        ForecastCollector forecasts = ForecastCollector.of(dataset, quantiles(), false);
+        withForecaster(options, null, f -> Evaluation.score(dataset, null, f, quantiles(), options.batchSize(), false,
+                forecasts::add));
+        return new Forecast(forecasts.toTable("forecasts of " + table.source()), dataset.seriesCount(), prepared.horizon(), notes);
+    }
+
+    /**
+     * What {@link #predict} returns: the table, and what the preparation of the input did.
+     *
+     * @param table   one row per series and forecast step
+     * @param series  the number of series forecast
+     * @param horizon the steps forecast for each
+     * @param notes   what was done to the input (rows added or left out), for the user
+     */
+    public record Forecast(ForecastTable table, int series, int horizon, List<String> notes) {}
+
+    /** {@link #evaluate(Frame, InferenceOptions)} with the default options. */
+    public Evaluation.Result evaluate(Frame table) {
+        return evaluate(table, InferenceOptions.defaults());
+    }
+
+    /**
+     * Scores the model on each series' last window with a full horizon (PTF's predict mode): MAE, RMSE,
+     * sMAPE, MAPE, MASE and wQL over the forecast steps, and per window.
+     */
+    public Evaluation.Result evaluate(Frame table, InferenceOptions options) {
+        TimeSeriesDataSet dataset = Evaluation.lastWindows(table, preprocessing);
+        return withForecaster(options, null, f -> Evaluation.score(dataset, null, f, quantiles(), options.batchSize(), true, null));
+    }
+
+    /**
+     * A rolling-origin backtest: a forecast from every origin {@code from}, {@code from + stride}, ... up to
+     * {@code to} (null: the last origin with a full horizon) for every series, the model fixed.
+     */
+    public Evaluation.Result backtest(Frame table, long from, Long to, int stride, InferenceOptions options) {
+        TimeSeriesDataSet dataset = TimeSeriesDataSet.fromPreprocessing(preprocessing, table,
+                Evaluation.backtestParameters(parameters(), from));
+        int[] windows = Evaluation.backtestWindows(dataset, from, to != null ? to : Long.MAX_VALUE, stride);
+        return withForecaster(options, null, f -> Evaluation.score(dataset, windows, f, quantiles(), options.batchSize(), true,
+                null));
+    }
+
+    /**
+     * What the model paid attention to on each series' last window, as PTF's {@code interpret_output}:
+     * variable importance (static, encoder, decoder, in percent) and each window's attention over its
+     * history; with the evaluation and forecasts of the same pass.
+     */
+    public Interpretation interpret(Frame table, InferenceOptions options) {
+        return interpret(Evaluation.lastWindows(table, preprocessing), options);
+    }
+
+    /** {@link #interpret(Frame, InferenceOptions)} on the windows of a data set prepared with this model's preprocessing. */
+    public Interpretation interpret(TimeSeriesDataSet windows, InferenceOptions options) {
+        if (!(model instanceof TemporalFusionTransformer tft)) {
+            throw new IllegalArgumentException("interpretation reads the TFT's attention and variable selection; a "
+                    + model.kind() + " has neither");
+        }
+        Interpretation interpretation = new Interpretation(tft.config, windows, quantiles());
+        interpretation.setEvaluation(withForecaster(options, interpretation, f -> Evaluation.score(windows, null, f, quantiles(),
+                options.batchSize(), true, interpretation::addForecast)));
+        return interpretation;
+    }
+
+    /**
+     * This model as a {@link Forecaster} for {@link Evaluation#score} on windows of your choice (beside the
+     * baselines, on the same windows). Not for concurrent use; {@link #predict} and {@link #evaluate} are.
+     */
+    public Forecaster forecaster(InferenceOptions options) {
+        if (!options.device().equals("cpu")) {
+            return ModelForecasters.onDevice(model, options.device());
+        }
+        return ModelForecasters.model(new DataParallelInference(model, workers(options)), null);
+    }
+
+    private int workers(InferenceOptions options) {
+        return options.workers() != null ? options.workers() : DataParallelEngine.defaultWorkers();
+    }
+
+    /** Runs {@code work} with a forecaster that owns its buffers for the call (borrowed from the idle engines). */
+    private <T> T withForecaster(InferenceOptions options, Interpretation interpretation,
+                                 java.util.function.Function<Forecaster, T> work) {
+        if (!options.device().equals("cpu")) {
+            if (interpretation != null) {
+                throw new IllegalArgumentException("interpretation runs on the cpu device only");
+            }
+            return work.apply(ModelForecasters.onDevice(model, options.device()));
+        }
+        int workers = workers(options);
+        ConcurrentLinkedDeque<DataParallelInference> pool = idle.computeIfAbsent(workers, w -> new ConcurrentLinkedDeque<>());
+        DataParallelInference engine = pool.pollFirst();
+        if (engine == null) {
+            engine = new DataParallelInference(model, workers);
+        }
+        try {
+            return work.apply(ModelForecasters.model(engine, interpretation));
+        } finally {
+            pool.offerFirst(engine);
+        }
+    }
+
+    /** model.json's sections beside the weights (dataset, preprocessing, config), read-only. */
+    public Map<String, Object> sections() {
+        return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(sections));
+    }
+}

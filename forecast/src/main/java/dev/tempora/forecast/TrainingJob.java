@@ -1,0 +1,370 @@
+package dev.tempora.forecast;
+
+import dev.tempora.data.DatasetParameters;
+import dev.tempora.data.Frame;
+import dev.tempora.data.TimeSeriesDataSet;
+import dev.tempora.data.TrainingConfig;
+import dev.tempora.models.ForecastingModel;
+import dev.tempora.parallel.EpochResult;
+import dev.tempora.parallel.Trainer;
+import dev.tempora.parallel.TrainerSettings;
+import dev.tempora.parallel.TrainingListener;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+
+/**
+ * One training run, from a table to a {@link TrainedModel}, as PyTorch Forecasting's tutorial does it:
+ * the data split into training and validation sets ({@code TimeSeriesDataSet} and
+ * {@code from_dataset(..., predict=True)}), the model made for the data ({@code from_dataset}), trained
+ * with early stopping and the best epoch kept ({@code Trainer.fit} with a checkpoint callback).
+ *
+ * <pre>{@code
+ * TrainingJob job = TrainingJob.builder(table, parameters)
+ *         .model(ModelSettings.builder().hiddenSize(16).build())
+ *         .trainer(TrainerSettings.builder().maxEpochs(20).learningRate(0.03).build())
+ *         .listener(progress)
+ *         .outputDirectory(Path.of("out/model"))
+ *         .build();              // the data sets are built here: bad data fails now
+ * TrainingJob.Result result = job.fit();   // job.cancel() from another thread ends it early
+ * TrainedModel model = result.model();
+ * }</pre>
+ *
+ * <p>A job runs once. Everything that decides the result is a function of the seed, so the same
+ * settings give bitwise the same model for any worker count.
+ */
+public final class TrainingJob {
+
+    private final Frame table;
+    private final TrainingConfig.Datasets datasets;
+    private final ModelSettings modelSettings;
+    private final TrainerSettings settings;
+    private final int batchSize;
+    private final TrainingListener listener;
+    private final Path outputDirectory;
+    private final boolean resume;
+    private final Map<String, Object> dataOptions;
+    private final Map<String, Object> trainingSection;
+    private final AtomicBoolean cancelled = new AtomicBoolean();
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final ForecastingModel model;
+
+    private TrainingJob(Builder b) {
+        this.table = b.frame;
+        this.datasets = TrainingConfig.split(b.frame, b.parameters, b.trainingCutoff, b.predictValidation, b.where);
+        this.modelSettings = b.model;
+        this.settings = b.trainer;
+        this.batchSize = b.batchSize;
+        this.listener = b.listener != null ? b.listener : new TrainingListener() { };
+        this.outputDirectory = b.outputDirectory;
+        this.resume = b.resume;
+        this.dataOptions = b.dataOptions;
+        this.trainingSection = b.trainingSection;
+        for (String w : datasets.training().warnings()) {
+            this.listener.onWarning(w);
+        }
+        this.model = modelSettings.create(datasets.training().description(), settings.seed());
+    }
+
+    /** A job on a table with PTF's TimeSeriesDataSet parameters, every other setting at its default. */
+    public static Builder builder(Frame table, DatasetParameters parameters) {
+        return new Builder(table, parameters);
+    }
+
+    /**
+     * A job as a training config describes it: its data (read or generated), its "dataset" section, its
+     * validation split, and its "model" and "training" sections; the builder can still change any of them.
+     */
+    public static Builder fromConfig(TrainingConfig config) {
+        Builder b = new Builder(config.loadFrame(), config.dataset());
+        b.where = config.file().toString();
+        b.trainingCutoff = config.trainingCutoff();
+        b.predictValidation = config.predictValidation();
+        b.model = ModelSettings.fromJson(withoutTrainerKeys(config.model()));
+        b.trainer = ConfigSections.trainerSettings(config.training(), config.model()).build();
+        b.batchSize = ConfigSections.batchSize(config.training());
+        b.dataOptions = config.data();
+        b.trainingSection = config.training();
+        return b;
+    }
+
+    /** A job as the training config file {@code file} describes it (see {@link #fromConfig(TrainingConfig)}). */
+    public static Builder fromConfig(Path file) {
+        return fromConfig(TrainingConfig.load(file));
+    }
+
+    private static Map<String, Object> withoutTrainerKeys(Map<String, Object> model) {
+        Map<String, Object> m = new LinkedHashMap<>(model);
+        ModelSettings.TRAINER_KEYS.forEach(m::remove);
+        return m;
+    }
+
+    /** The whole table, training and validation rows. */
+    public Frame table() {
+        return table;
+    }
+
+    /** The windows the model trains on. */
+    public TimeSeriesDataSet trainingSet() {
+        return datasets.training();
+    }
+
+    /** The windows that score each epoch (for early stopping and the choice of the best epoch). */
+    public TimeSeriesDataSet validationSet() {
+        return datasets.validation();
+    }
+
+    /** The last time index of the training rows. */
+    public int trainingCutoff() {
+        return datasets.trainingCutoff();
+    }
+
+    /** The model being trained (its weights change while {@link #fit} runs). */
+    public ForecastingModel model() {
+        return model;
+    }
+
+    /** The trainer's settings, output directory excepted. */
+    public TrainerSettings trainerSettings() {
+        return settings;
+    }
+
+    /** Training batches per epoch: full batches of the training set, as limit_train_batches allows. */
+    public int batchesPerEpoch() {
+        return settings.batchesPerEpoch(datasets.training().size() / batchSize);
+    }
+
+    /** Windows per training batch. */
+    public int batchSize() {
+        return batchSize;
+    }
+
+    /** Asks a running {@link #fit} to stop after the epoch in progress (safe from any thread; before fit, it never starts). */
+    public void cancel() {
+        cancelled.set(true);
+    }
+
+    /**
+     * Trains, keeping the epoch with the best validation loss, and returns that model. With an output
+     * directory it holds the model (model.safetensors, model.json), metrics.csv and the last state
+     * (last-state.safetensors: {@code resume(true)} continues from it bitwise); without one, a temporary
+     * directory is used and removed.
+     *
+     * @throws IllegalStateException when called twice
+     * @throws UncheckedIOException  when the output directory cannot be written
+     */
+    public Result fit() {
+        if (!started.compareAndSet(false, true)) {
+            throw new IllegalStateException("a TrainingJob runs once; build another for another run");
+        }
+        if (cancelled.get()) {
+            throw new IllegalStateException("the training job was cancelled before it started: there is no model");
+        }
+        long start = System.nanoTime();
+        try {
+            Path dir = outputDirectory != null ? outputDirectory : Files.createTempDirectory("tempora-training");
+            try {
+                Files.createDirectories(dir);
+                DatasetTrainingData data = new DatasetTrainingData(datasets.training(), datasets.validation(), batchSize,
+                        settings.seed());
+                TrainerSettings run = settings.toBuilder().outputDir(dir).checkpointSections(checkpointSections()).build();
+                Trainer.Result r;
+                try (Trainer trainer = new Trainer(model, data, run, new Cancellable(listener, cancelled))) {
+                    if (resume) {
+                        trainer.resume();
+                    }
+                    r = trainer.fit();
+                }
+                if (r.epochs().isEmpty() || !Files.exists(dir.resolve(dev.tempora.models.Checkpoint.WEIGHTS_FILE))) {
+                    throw new IllegalStateException("training was cancelled before the first epoch ended: there is no model");
+                }
+                TrainedModel best = TrainedModel.load(dir);
+                return new Result(outputDirectory != null ? best : best.detached(), r.epochs(), r.bestEpoch(),
+                        r.bestValidationLoss(), r.stoppedEarly(), r.stoppedOnRequest(), (System.nanoTime() - start) / 1e9);
+            } finally {
+                if (outputDirectory == null) {
+                    deleteTree(dir);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("training output: " + e.getMessage(), e);
+        }
+    }
+
+    /** What model.json keeps beside the weights: what predict needs to prepare new data as the training data was. */
+    private Map<String, Object> checkpointSections() {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("dataset", datasets.training().description().toJson());
+        s.put("preprocessing", datasets.training().preprocessing().toJson());
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("data", dataOptions);
+        config.put("model", modelSettings.toJson());
+        config.put("training", trainingSection);
+        s.put("config", config);
+        return s;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /**
+     * How a run went.
+     *
+     * @param model              the best epoch's model (by validation loss)
+     * @param epochs             every epoch's losses, learning rate and speed, in order
+     * @param bestEpoch          the best epoch (0-based)
+     * @param bestValidationLoss its validation loss
+     * @param stoppedEarly       whether early stopping ended the run
+     * @param cancelled          whether {@link #cancel} or the listener ended it
+     * @param seconds            the run's wall time, data preparation included
+     */
+    public record Result(TrainedModel model, List<EpochResult> epochs, int bestEpoch, double bestValidationLoss,
+                         boolean stoppedEarly, boolean cancelled, double seconds) {}
+
+    /** The user's listener, with the job's cancellation folded into {@link #stopRequested}. */
+    private record Cancellable(TrainingListener inner, AtomicBoolean cancelled) implements TrainingListener {
+        @Override
+        public void onStart(int epochs, int batchesPerEpoch) {
+            inner.onStart(epochs, batchesPerEpoch);
+        }
+
+        @Override
+        public void onBatch(int epoch, int batch, int batchesPerEpoch, double loss, double samplesPerSecond, double etaSeconds) {
+            inner.onBatch(epoch, batch, batchesPerEpoch, loss, samplesPerSecond, etaSeconds);
+        }
+
+        @Override
+        public void onEpoch(EpochResult result) {
+            inner.onEpoch(result);
+        }
+
+        @Override
+        public void onWarning(String message) {
+            inner.onWarning(message);
+        }
+
+        @Override
+        public boolean stopRequested() {
+            return cancelled.get() || inner.stopRequested();
+        }
+    }
+
+    /** Builds a {@link TrainingJob}; every setting starts at PTF's default. */
+    public static final class Builder {
+        private final Frame frame;
+        private final DatasetParameters parameters;
+        private String where = "TrainingJob";
+        private Integer trainingCutoff;
+        private boolean predictValidation = true;
+        private ModelSettings model = ModelSettings.defaults();
+        private TrainerSettings trainer = TrainerSettings.builder().build();
+        private int batchSize = 128;
+        private TrainingListener listener;
+        private Path outputDirectory;
+        private boolean resume;
+        private Map<String, Object> dataOptions = Map.of();
+        private Map<String, Object> trainingSection = Map.of();
+
+        private Builder(Frame frame, DatasetParameters parameters) {
+            this.frame = java.util.Objects.requireNonNull(frame, "table");
+            this.parameters = java.util.Objects.requireNonNull(parameters, "parameters");
+        }
+
+        /** The model's hyper-parameters (default: PTF's). */
+        public Builder model(ModelSettings settings) {
+            this.model = java.util.Objects.requireNonNull(settings, "model settings");
+            return this;
+        }
+
+        /** The trainer's settings: epochs, optimiser, clipping, early stopping, workers, device, seed. */
+        public Builder trainer(TrainerSettings settings) {
+            this.trainer = java.util.Objects.requireNonNull(settings, "trainer settings");
+            return this;
+        }
+
+        /** Changes the trainer's settings in place, e.g. {@code .trainer(t -> t.maxEpochs(5).seed(7))}. */
+        public Builder trainer(java.util.function.UnaryOperator<TrainerSettings.Builder> change) {
+            this.trainer = change.apply(trainer.toBuilder()).build();
+            return this;
+        }
+
+        /** Windows per training batch (default 128). */
+        public Builder batchSize(int windows) {
+            if (windows < 1) {
+                throw new IllegalArgumentException("batch size must be at least 1, got " + windows);
+            }
+            this.batchSize = windows;
+            return this;
+        }
+
+        /**
+         * The last time index of the training rows (default: the last time index minus
+         * max_prediction_length, so that validation is each series' last horizon).
+         */
+        public Builder trainingCutoff(Integer timeIdx) {
+            this.trainingCutoff = timeIdx;
+            return this;
+        }
+
+        /** Validate on each series' last window (true, PTF's predict=True and the default) or on every later window. */
+        public Builder predictValidation(boolean lastWindowOnly) {
+            this.predictValidation = lastWindowOnly;
+            return this;
+        }
+
+        /** Receives progress: batches, epochs (losses, samples/s, ETA) and warnings. */
+        public Builder listener(TrainingListener listener) {
+            this.listener = listener;
+            return this;
+        }
+
+        /** Where the model, metrics.csv and the last state go (default: a temporary directory, removed after fit). */
+        public Builder outputDirectory(Path directory) {
+            this.outputDirectory = directory;
+            return this;
+        }
+
+        /** Continue from the output directory's last state (bitwise as if never stopped). */
+        public Builder resume(boolean resume) {
+            this.resume = resume;
+            return this;
+        }
+
+        /**
+         * How to read new tables for this model (a config's "data" options: dtypes, csv, derived_columns),
+         * saved in model.json so that {@link TrainedModel#readTable} reads them as the training data was.
+         */
+        public Builder dataOptions(Map<String, Object> options) {
+            this.dataOptions = new LinkedHashMap<>(options);
+            return this;
+        }
+
+        /**
+         * Builds the training and validation data sets and the model.
+         *
+         * @throws IllegalArgumentException naming what is wrong with the data or the settings
+         */
+        public TrainingJob build() {
+            if (resume && outputDirectory == null) {
+                throw new IllegalArgumentException("resume needs the output directory that holds the last state");
+            }
+            return new TrainingJob(this);
+        }
+    }
+}
