@@ -6,7 +6,7 @@
 @SuppressWarnings("requires-automatic")
 module dev.tempora.bench {
     requires transitive dev.tempora.parallel; // the harness takes and returns TftConfig and TrainingBatch
-    requires dev.tempora.data;
+    requires dev.tempora.forecast;
     requires jmh.core;
     requires jdk.management; // per-thread CPU time and the machine's load, for the timing harness's report
 
