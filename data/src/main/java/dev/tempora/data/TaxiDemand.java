@@ -39,6 +39,7 @@ public final class TaxiDemand {
      * @param seed   random seed
      */
     public record Options(int zones, int days, LocalDate start, long seed) {
+        /** Checks that there is at least one zone and one day. */
         public Options {
             if (zones < 1 || days < 1) {
                 throw new IllegalArgumentException("the taxi generator needs at least one zone and one day, got " + zones
@@ -57,6 +58,7 @@ public final class TaxiDemand {
         }
     }
 
+    /** The generated table, with the columns the class comment lists, one row per zone and hour. */
     public static Frame generate(Options o) {
         int hours = o.days() * 24;
         int rows = o.zones() * hours;

@@ -84,6 +84,10 @@ public final class TrainingConfig {
         this.training = t == null ? Map.of() : t;
     }
 
+    /**
+     * Reads a JSON config file; a missing file or malformed JSON is an {@link IllegalArgumentException} naming the
+     * file.
+     */
     public static TrainingConfig load(Path file) {
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException(file + ": no such config file");
@@ -100,6 +104,7 @@ public final class TrainingConfig {
         }
     }
 
+    /** The file it was read from; relative paths in it resolve against its folder. */
     public Path file() {
         return file;
     }
