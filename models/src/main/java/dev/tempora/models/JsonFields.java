@@ -11,11 +11,13 @@ public final class JsonFields {
     private final Map<String, Object> map;
     private final String where;
 
+    /** Reads {@code map}; errors name {@code where} (a file, a config section). */
     public JsonFields(Map<String, Object> map, String where) {
         this.map = map;
         this.where = where;
     }
 
+    /** Whether {@code key} is present and not null. */
     public boolean has(String key) {
         return map.containsKey(key) && map.get(key) != null;
     }
@@ -27,6 +29,7 @@ public final class JsonFields {
         return map.get(key);
     }
 
+    /** The number at {@code key}; missing or not a number is an {@link IllegalArgumentException}. */
     public double number(String key) {
         Object v = require(key);
         if (!(v instanceof Number n)) {
@@ -35,10 +38,12 @@ public final class JsonFields {
         return n.doubleValue();
     }
 
+    /** The number at {@code key}, or {@code fallback} when it is absent or null. */
     public double number(String key, double fallback) {
         return has(key) ? number(key) : fallback;
     }
 
+    /** The integer at {@code key}; missing or not an integer is an {@link IllegalArgumentException}. */
     public int integer(String key) {
         double d = number(key);
         if (d != Math.rint(d) || Math.abs(d) > Integer.MAX_VALUE) {
@@ -47,10 +52,12 @@ public final class JsonFields {
         return (int) d;
     }
 
+    /** The integer at {@code key}, or {@code fallback} when it is absent or null. */
     public int integer(String key, int fallback) {
         return has(key) ? integer(key) : fallback;
     }
 
+    /** The boolean at {@code key}; missing or not a boolean is an {@link IllegalArgumentException}. */
     public boolean bool(String key) {
         Object v = require(key);
         if (!(v instanceof Boolean b)) {
@@ -59,10 +66,12 @@ public final class JsonFields {
         return b;
     }
 
+    /** The boolean at {@code key}, or {@code fallback} when it is absent or null. */
     public boolean bool(String key, boolean fallback) {
         return has(key) ? bool(key) : fallback;
     }
 
+    /** The string at {@code key}; missing or not a string is an {@link IllegalArgumentException}. */
     public String string(String key) {
         Object v = require(key);
         if (!(v instanceof String s)) {
@@ -71,10 +80,12 @@ public final class JsonFields {
         return s;
     }
 
+    /** The string at {@code key}, or {@code fallback} when it is absent or null. */
     public String string(String key, String fallback) {
         return has(key) ? string(key) : fallback;
     }
 
+    /** The array at {@code key}; missing or not an array is an {@link IllegalArgumentException}. */
     public List<Object> list(String key) {
         Object v = require(key);
         if (!(v instanceof List<?> l)) {
@@ -83,10 +94,14 @@ public final class JsonFields {
         return new ArrayList<>(l);
     }
 
+    /**
+     * The array of strings at {@code key}, empty when absent; anything else is an {@link IllegalArgumentException}.
+     */
     public List<String> strings(String key) {
         return has(key) ? strings(map.get(key), key) : List.of();
     }
 
+    /** The object at {@code key}, empty when absent; not an object is an {@link IllegalArgumentException}. */
     @SuppressWarnings("unchecked")
     public Map<String, Object> map(String key) {
         if (!has(key)) {
@@ -99,6 +114,10 @@ public final class JsonFields {
         return (Map<String, Object>) v;
     }
 
+    /**
+     * The object of integers at {@code key}, empty when absent; a non-integer value is an {@link
+     * IllegalArgumentException} naming its key.
+     */
     public Map<String, Integer> intMap(String key) {
         Map<String, Integer> out = new LinkedHashMap<>();
         for (Map.Entry<String, Object> e : map(key).entrySet()) {

@@ -9,23 +9,31 @@ public final class ModuleDict<M extends Module> extends Module {
 
     private final Map<String, M> entries = new LinkedHashMap<>();
 
+    /** An empty dictionary. */
+    public ModuleDict() {}
+
+    /** Adds {@code m} under {@code name} (which its parameters' paths then include) and returns it. */
     public M put(String name, M m) {
         entries.put(name, module(name, m));
         return m;
     }
 
+    /** The sub-module named {@code name}, or null. */
     public M get(String name) {
         return entries.get(name);
     }
 
+    /** Whether there is a sub-module named {@code name}. */
     public boolean containsKey(String name) {
         return entries.containsKey(name);
     }
 
+    /** The sub-modules by name, in insertion order (unmodifiable). */
     public Map<String, M> entries() {
         return Collections.unmodifiableMap(entries);
     }
 
+    /** The number of sub-modules. */
     public int size() {
         return entries.size();
     }

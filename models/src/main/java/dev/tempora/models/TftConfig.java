@@ -46,6 +46,10 @@ public record TftConfig(
     /** PTF's default quantiles. */
     public static final List<Float> DEFAULT_QUANTILES = List.of(0.02f, 0.1f, 0.25f, 0.5f, 0.75f, 0.9f, 0.98f);
 
+    /**
+     * Checks the sizes, dropout and quantiles (an {@link IllegalArgumentException} names the bad one) and copies
+     * the collections.
+     */
     public TftConfig {
         hiddenContinuousSizes = Map.copyOf(hiddenContinuousSizes);
         quantiles = List.copyOf(quantiles);
@@ -117,10 +121,15 @@ public record TftConfig(
         return Math.min(size, hiddenSize);
     }
 
+    /**
+     * The size a continuous variable is prescaled to: PTF's {@code hidden_continuous_sizes} entry for it, else
+     * {@code hidden_continuous_size}.
+     */
     public int hiddenContinuousSize(String real) {
         return hiddenContinuousSizes.getOrDefault(real, hiddenContinuousSize);
     }
 
+    /** Outputs per decoder step: one per quantile. */
     public int outputSize() {
         return quantiles.size();
     }
