@@ -112,6 +112,10 @@ public final class Trainer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Trains until {@code maxEpochs}, early stopping or a listener's stop request, validating after every epoch
+     * (and saving, with an output directory); returns the epochs run and the best one.
+     */
     public Result fit() throws IOException {
         int available = data.batchesPerEpoch();
         int perEpoch = settings.batchesPerEpoch(available);
@@ -240,6 +244,10 @@ public final class Trainer implements AutoCloseable {
         backend.close();
     }
 
+    /**
+     * The CPU optimiser the trainer schedules and saves (a device backend copies its state into it before each
+     * save).
+     */
     public Optimizer optimizer() {
         return optimizer;
     }
