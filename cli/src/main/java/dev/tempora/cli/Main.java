@@ -16,6 +16,7 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Runs the command line and exits with its status. */
     public static void main(String[] args) {
         System.exit(run(args));
     }

@@ -50,6 +50,7 @@ public final class ForecastPlot {
 
     private ForecastPlot() {}
 
+    /** Draws {@code d} and writes it to {@code png}, {@code width} × {@code height} pixels. */
     public static void write(Data d, Path png, int width, int height) {
         int enc = d.history().length;
         int dec = d.actual().length;
