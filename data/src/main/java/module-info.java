@@ -3,10 +3,11 @@
  * windowed {@link dev.tempora.data.TimeSeriesDataSet} of PyTorch Forecasting, its encoders and normalisers,
  * batches of tensors, and the demo data set.
  *
- * <p>Parquet-MR is not required here: its jars split packages among themselves ({@code org.apache.parquet.io}
- * is in both parquet-common and parquet-column, for one), so they cannot be modules, not even automatic ones.
- * They stay on the class path, and this module reads the class path instead: on the module path, run with
- * {@code --add-reads dev.tempora.data=ALL-UNNAMED} and Parquet-MR's jars on the class path.
+ * <p>No third-party module is required here. Parquet-MR's jars split packages among themselves
+ * ({@code org.apache.parquet.io} is in both parquet-common and parquet-column, for one), so they cannot be
+ * modules, not even automatic ones: they stay on the class path, with this module's other dependencies
+ * (Commons CSV, aircompressor), and this module reads the class path instead. On the module path, run with
+ * {@code --add-reads dev.tempora.data=ALL-UNNAMED} and those jars on the class path.
  */
 module dev.tempora.data {
     requires transitive dev.tempora.tensor;
