@@ -69,7 +69,11 @@ public class ForecastServingBenchmark {
     public ForecastServingBenchmark() {
     }
 
-    /** Trains the seed-shaped TFT for one batch, saves it, loads it back and cuts one series' predict input. */
+    /**
+     * Trains the seed-shaped TFT for one batch, saves it, loads it back and cuts one series' predict input.
+     *
+     * @throws IOException when the temporary model directory cannot be created
+     */
     @Setup(Level.Trial)
     public void setUp() throws IOException {
         Frame table = TaxiDemand.generate(new TaxiDemand.Options(4, 21, LocalDate.of(2023, 3, 6), 42));
@@ -89,7 +93,11 @@ public class ForecastServingBenchmark {
         }
     }
 
-    /** Removes the saved model. */
+    /**
+     * Removes the saved model.
+     *
+     * @throws IOException when the temporary model directory cannot be deleted
+     */
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
         try (Stream<Path> paths = Files.walk(directory)) {
@@ -131,7 +139,11 @@ public class ForecastServingBenchmark {
         return series.with(new DoubleColumn("trip_quantity", target));
     }
 
-    /** One forecast, one caller, one worker: JMH's sample-time percentiles (p50, p99) are the latency. */
+    /**
+     * One forecast, one caller, one worker: JMH's sample-time percentiles (p50, p99) are the latency.
+     *
+     * @return the forecast, returned so that JMH consumes it and the call cannot be optimised away
+     */
     @Benchmark
     @BenchmarkMode(Mode.SampleTime)
     @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -140,7 +152,11 @@ public class ForecastServingBenchmark {
         return model.predict(oneSeries, ONE_WORKER);
     }
 
-    /** One forecast, one caller, the default workers (one per core, at most 8). */
+    /**
+     * One forecast, one caller, the default workers (one per core, at most 8).
+     *
+     * @return the forecast, returned so that JMH consumes it and the call cannot be optimised away
+     */
     @Benchmark
     @BenchmarkMode(Mode.SampleTime)
     @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -149,7 +165,11 @@ public class ForecastServingBenchmark {
         return model.predict(oneSeries, InferenceOptions.defaults());
     }
 
-    /** Forecasts per second, one caller. */
+    /**
+     * Forecasts per second, one caller.
+     *
+     * @return the forecast, returned so that JMH consumes it and the call cannot be optimised away
+     */
     @Benchmark
     @BenchmarkMode(Mode.Throughput)
     @OutputTimeUnit(TimeUnit.SECONDS)
@@ -158,7 +178,11 @@ public class ForecastServingBenchmark {
         return model.predict(oneSeries, ONE_WORKER);
     }
 
-    /** Forecasts per second, two callers sharing the model. */
+    /**
+     * Forecasts per second, two callers sharing the model.
+     *
+     * @return the forecast, returned so that JMH consumes it and the call cannot be optimised away
+     */
     @Benchmark
     @BenchmarkMode(Mode.Throughput)
     @OutputTimeUnit(TimeUnit.SECONDS)
@@ -167,7 +191,11 @@ public class ForecastServingBenchmark {
         return model.predict(oneSeries, ONE_WORKER);
     }
 
-    /** Forecasts per second, eight callers sharing the model. */
+    /**
+     * Forecasts per second, eight callers sharing the model.
+     *
+     * @return the forecast, returned so that JMH consumes it and the call cannot be optimised away
+     */
     @Benchmark
     @BenchmarkMode(Mode.Throughput)
     @OutputTimeUnit(TimeUnit.SECONDS)

@@ -16,12 +16,27 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    /** Runs the command line and exits with its status. */
+    /** The top-level command, which prints the usage when run without a subcommand. */
+    public Main() {
+    }
+
+    /**
+     * Runs the tool and exits the JVM with its status: 0 on success, 1 for bad input (reported in one line
+     * on standard error), 2 for a command line picocli cannot parse.
+     *
+     * @param args the subcommand and its options, e.g. {@code train --config examples/taxi.json}
+     */
     public static void main(String[] args) {
         System.exit(run(args));
     }
 
-    /** Runs the tool and returns its exit status (tests call this rather than {@link #main}). */
+    /**
+     * Runs the tool and returns its exit status (tests call this rather than {@link #main}).
+     *
+     * @param args the subcommand and its options
+     * @return 0 on success, 1 for bad input (reported in one line on standard error), 2 for a command line
+     *         picocli cannot parse
+     */
     public static int run(String... args) {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {

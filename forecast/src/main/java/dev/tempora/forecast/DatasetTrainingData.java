@@ -21,6 +21,8 @@ public final class DatasetTrainingData implements TrainingData {
     private final List<TrainingBatch> validation = new ArrayList<>();
 
     /**
+     * Collates the validation batches and prepares the training set's shuffled loader.
+     *
      * @param training   the training windows
      * @param validation the validation windows (PTF's predict mode: each series' last window)
      * @param batchSize  windows per training batch (validation batches hold at least 64)

@@ -28,7 +28,13 @@ public final class Evaluation {
 
     /** Receives each batch with its forecasts (to write them out or plot them). */
     public interface BatchSink {
-        /** One batch's windows and their forecasts, (B, Td, quantiles) or (B, Td). */
+        /**
+         * One batch's windows and their forecasts.
+         *
+         * @param batch    the batch's windows, as collated from the data set
+         * @param forecast the forecasts in the target's scale: (batch, decoder steps, quantiles), or
+         *                 (batch, decoder steps) for a point forecaster
+         */
         void accept(Batch batch, Tensor forecast);
     }
 
@@ -43,16 +49,21 @@ public final class Evaluation {
     /**
      * The metrics over all windows, and per window when asked for.
      *
-     * @param forecaster the forecaster's name
-     * @param metrics    the metrics over every forecast step of every window
-     * @param windows    each window's own metrics (null unless asked for)
-     * @param dataset    the data set the windows belong to
+     * @param forecaster  the forecaster's name
+     * @param metrics     the metrics over every forecast step of every window
+     * @param windows     each window's own metrics (null unless asked for)
+     * @param dataset     the data set the windows belong to
      * @param windowCount the number of windows scored
      */
     public record Result(String forecaster, Metrics metrics, List<WindowScore> windows, TimeSeriesDataSet dataset,
                          int windowCount) {
 
-        /** One row per window: series ids, origin (and its timestamp), points, mae, rmse, smape, mape, mase, wql. */
+        /**
+         * One row per window: series ids, origin (and its timestamp), points, mae, rmse, smape, mape, mase, wql.
+         *
+         * @return the per-window metrics as a table
+         * @throws IllegalStateException when the evaluation kept no per-window metrics
+         */
         public Frame windowTable() {
             if (windows == null) {
                 throw new IllegalStateException("the evaluation kept no per-window metrics");
@@ -64,7 +75,8 @@ public final class Evaluation {
     private Evaluation() {}
 
     /**
-     * Scores a forecaster.
+     * Scores a forecaster. A forecast, an actual value or a metric that is not finite is an error naming
+     * where it is, never a NaN in the result.
      *
      * @param dataset    the windows' data set
      * @param windows    window indices of {@code dataset} (all windows when null)
@@ -73,15 +85,38 @@ public final class Evaluation {
      * @param batchSize  windows per batch
      * @param perWindow  also score each window on its own
      * @param sink       sees every batch and its forecasts (may be null)
+     * @return the metrics over all the windows, and per window when {@code perWindow}
+     * @throws IllegalStateException naming the series and step of a forecast or actual value that is not
+     *                               finite, or the metric that is not
      */
     public static Result score(TimeSeriesDataSet dataset, int[] windows, Forecaster forecaster, List<Float> quantiles,
                                int batchSize, boolean perWindow, BatchSink sink) {
+        Result result = run(dataset, windows, forecaster, quantiles, batchSize, perWindow, sink, true);
+        FiniteChecks.metrics(result.metrics(), forecaster.name());
+        return result;
+    }
+
+    /**
+     * Forecasts every window for {@code sink} alone, as {@link #score} does, without checking actual
+     * values or metrics (a forecast's horizon has no actual values); a forecast that is not finite is still an error.
+     */
+    static void forecast(TimeSeriesDataSet dataset, Forecaster forecaster, List<Float> quantiles, int batchSize,
+                         BatchSink sink) {
+        run(dataset, null, forecaster, quantiles, batchSize, false, sink, false);
+    }
+
+    private static Result run(TimeSeriesDataSet dataset, int[] windows, Forecaster forecaster, List<Float> quantiles,
+                              int batchSize, boolean perWindow, BatchSink sink, boolean scoring) {
         int[] all = windows != null ? windows : java.util.stream.IntStream.range(0, dataset.size()).toArray();
         Metrics.Accumulator total = new Metrics.Accumulator(quantiles);
         List<WindowScore> scores = perWindow ? new ArrayList<>() : null;
         for (int from = 0; from < all.length; from += batchSize) {
             Batch batch = dataset.collate(java.util.Arrays.copyOfRange(all, from, Math.min(all.length, from + batchSize)));
             Tensor forecast = forecaster.forecast(batch);
+            FiniteChecks.forecasts(dataset, batch, forecast, forecaster.name(), quantiles);
+            if (scoring) {
+                FiniteChecks.actuals(dataset, batch);
+            }
             int[] encoderLengths = ConfigSections.ints(batch.encoderLengths);
             int[] decoderLengths = ConfigSections.ints(batch.decoderLengths);
             total.add(batch.encoderTarget, encoderLengths, batch.decoderTarget, decoderLengths, forecast);
@@ -97,12 +132,16 @@ public final class Evaluation {
                 sink.accept(batch, forecast);
             }
         }
-        return new Result(forecaster.name(), total.result(), scores, dataset, all.length);
+        return new Result(forecaster.name(), scoring ? total.result() : null, scores, dataset, all.length);
     }
 
     /**
      * Each series' last window with a full horizon (PTF's predict mode) in {@code table}, prepared with a
      * trained model's preprocessing.
+     *
+     * @param table         each series' history, its last max_prediction_length rows with known targets
+     * @param preprocessing the model's fitted encoders and normalisers, and its data set parameters
+     * @return one window per series long enough for a full horizon
      */
     public static TimeSeriesDataSet lastWindows(Frame table, Preprocessing preprocessing) {
         DatasetParameters p = preprocessing.parameters();
@@ -110,7 +149,13 @@ public final class Evaluation {
                 p.with("min_prediction_length", (long) p.maxPredictionLength).with("predict_mode", true));
     }
 
-    /** Each series' last window with a full horizon in {@code table}, with preprocessing fitted on the table (for baselines). */
+    /**
+     * Each series' last window with a full horizon in {@code table}, with preprocessing fitted on the table (for baselines).
+     *
+     * @param table      each series' history, its last max_prediction_length rows with known targets
+     * @param parameters PTF's TimeSeriesDataSet arguments
+     * @return one window per series long enough for a full horizon
+     */
     public static TimeSeriesDataSet lastWindows(Frame table, DatasetParameters parameters) {
         return TimeSeriesDataSet.create(table, parameters.with("min_prediction_length", (long) parameters.maxPredictionLength)
                 .with("predict_mode", true));
@@ -121,6 +166,13 @@ public final class Evaluation {
      * series, the window whose first forecast step is time index o, with the full prediction length.
      * {@code dataset} must be built with min_prediction_idx = from and min_prediction_length =
      * max_prediction_length ({@link #backtestParameters}), so that it holds exactly those candidates.
+     *
+     * @param dataset the candidates, built with {@link #backtestParameters}
+     * @param from    the first origin, a time index
+     * @param to      the last origin (inclusive), a time index; {@link Long#MAX_VALUE} for no limit
+     * @param stride  time steps between origins, at least 1
+     * @return window indices of {@code dataset}, all series at the first origin, then all at the next
+     * @throws IllegalArgumentException when no window has a full horizon from such an origin
      */
     public static int[] backtestWindows(TimeSeriesDataSet dataset, long from, long to, int stride) {
         int horizon = dataset.parameters().maxPredictionLength;
@@ -156,7 +208,13 @@ public final class Evaluation {
                 .mapToInt(Map.Entry::getValue).toArray();
     }
 
-    /** Dataset parameters whose windows are a backtest's candidates: full-horizon forecasts starting at or after {@code from}. */
+    /**
+     * Dataset parameters whose windows are a backtest's candidates: full-horizon forecasts starting at or after {@code from}.
+     *
+     * @param p    the model's (or the baselines') data set parameters
+     * @param from the first origin, a time index
+     * @return {@code p} with min_prediction_idx, min_prediction_length and predict_mode set for the backtest
+     */
     public static DatasetParameters backtestParameters(dev.tempora.data.DatasetParameters p, long from) {
         return p.with("min_prediction_idx", from).with("min_prediction_length", (long) p.maxPredictionLength)
                 .with("predict_mode", false);

@@ -35,6 +35,9 @@ public final class ForecastTable {
     /**
      * The index of the point forecast among {@code quantiles}: the 0.5 quantile, else the one closest to
      * it (the lower of two equally close).
+     *
+     * @param quantiles quantile levels, in output order; not empty
+     * @return the index into {@code quantiles}
      */
     public static int pointIndex(List<Float> quantiles) {
         int best = 0;
@@ -46,27 +49,32 @@ public final class ForecastTable {
         return best;
     }
 
-    /** The table as a columnar frame (to write, filter or join). */
+    /** {@return the table as a columnar frame (to write, filter or join)} */
     public Frame frame() {
         return frame;
     }
 
-    /** The number of rows: series × forecast steps. */
+    /** {@return the number of rows: series × forecast steps} */
     public int rowCount() {
         return frame.rowCount();
     }
 
-    /** The quantile levels of the {@code q...} columns, in column order. */
+    /** {@return the quantile levels of the {@code q...} columns, in column order} */
     public List<Float> quantiles() {
         return quantiles;
     }
 
-    /** The name of quantile {@code level}'s column, e.g. {@code q0.1}. */
+    /**
+     * The name of a quantile's column.
+     *
+     * @param level the quantile level, e.g. 0.1
+     * @return the column name, e.g. {@code q0.1}
+     */
     public static String quantileColumn(float level) {
         return ForecastCollector.quantileColumn(level);
     }
 
-    /** The rows as records, in table order (convenient for small tables; use {@link #frame} for large ones). */
+    /** {@return the rows as records, in table order (convenient for small tables; use {@link #frame} for large ones)} */
     public List<Row> rows() {
         List<Column> ids = groupIds.stream().map(frame::column).toList();
         Column time = frame.columns().get(groupIds.size());
@@ -92,7 +100,13 @@ public final class ForecastTable {
         return out;
     }
 
-    /** Writes the table as CSV or Parquet, chosen by the file name's extension, atomically. */
+    /**
+     * Writes the table as CSV or Parquet, chosen by the file name's extension, atomically.
+     *
+     * @param file a {@code .csv}, {@code .parquet} or {@code .pq} path (missing folders are created)
+     * @throws IllegalArgumentException     when the extension is none of those
+     * @throws java.io.UncheckedIOException when the file cannot be written
+     */
     public void write(Path file) {
         dev.tempora.data.TableFiles.write(frame, file);
     }

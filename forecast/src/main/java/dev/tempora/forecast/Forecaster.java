@@ -17,15 +17,23 @@ import java.util.List;
  */
 public interface Forecaster {
 
-    /** A short name for tables and JSON ("tft", "baseline", "seasonal-naive(168)"). */
+    /** {@return a short name for tables and JSON ("tft", "baseline", "seasonal-naive(168)")} */
     String name();
 
-    /** The forecasts of a batch's windows: (B, Td, quantiles) or (B, Td), in target units. */
+    /**
+     * The forecasts of a batch's windows.
+     *
+     * @param batch the windows, collated from a data set
+     * @return (batch, decoder steps, quantiles) for a quantile model or (batch, decoder steps) for a point
+     *         forecaster, in target units
+     */
     Tensor forecast(Batch batch);
 
     /**
      * PTF's {@code Baseline}: every decoder step is forecast by the last encoder target of its sample
      * (the "last value" or naive forecast).
+     *
+     * @return the baseline; its forecasts throw IllegalArgumentException for a window without encoder steps
      */
     static Forecaster lastValue() {
         return new Forecaster() {
@@ -59,6 +67,12 @@ public interface Forecaster {
      * whole history, not just the window's encoder (a weekly season of 168 hours is longer than the
      * taxi set-up's 63-step encoder); a time step missing in the history takes the value before it, as
      * the dataset fills gaps.
+     *
+     * @param season  the season's length in time steps (168 for a weekly season of hourly data), at least 1
+     * @param frame   the table the data set was built from, for each series' whole history
+     * @param dataset the data set whose windows will be forecast
+     * @return the forecaster; its forecasts throw IllegalArgumentException when a series has no value a
+     *         season before a forecast step
      */
     static Forecaster seasonalNaive(int season, Frame frame, TimeSeriesDataSet dataset) {
         if (season < 1) {

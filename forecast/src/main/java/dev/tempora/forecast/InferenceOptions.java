@@ -24,22 +24,38 @@ public record InferenceOptions(int batchSize, Integer workers, String device) {
         }
     }
 
-    /** Batches of 64 on every core of the CPU. */
+    /** {@return batches of 64 on the CPU, one worker per core (at most 8)} */
     public static InferenceOptions defaults() {
         return new InferenceOptions(64, null, "cpu");
     }
 
-    /** These options with another batch size. */
+    /**
+     * These options with another batch size.
+     *
+     * @param windows windows per forward pass, at least 1
+     * @return the new options
+     */
     public InferenceOptions withBatchSize(int windows) {
         return new InferenceOptions(windows, workers, device);
     }
 
-    /** These options with another worker count (null: the default). */
+    /**
+     * These options with another worker count.
+     *
+     * @param count data-parallel workers, at least 1; null for one per core (at most 8)
+     * @return the new options
+     * @throws IllegalArgumentException when a count is given and the device is not the CPU
+     */
     public InferenceOptions withWorkers(Integer count) {
         return new InferenceOptions(batchSize, count, device);
     }
 
-    /** These options on another device ({@code cpu} or {@code cuda}). */
+    /**
+     * These options on another device; a worker count is dropped for a device other than the CPU.
+     *
+     * @param name {@code cpu} or {@code cuda}; null for the CPU
+     * @return the new options
+     */
     public InferenceOptions withDevice(String name) {
         return new InferenceOptions(batchSize, name != null && !name.equals("cpu") ? null : workers, name);
     }

@@ -126,6 +126,7 @@ public final class Interpretation {
      *
      * @param timeColumn  the name of a timestamp column to add (null: the data set's own, when it has one)
      * @param timestampOf a time index's microseconds since the epoch, for {@code timeColumn}
+     * @return one row per window and forecast step, with the actual values
      */
     public ForecastTable forecastTable(String timeColumn, java.util.function.LongUnaryOperator timestampOf) {
         ForecastCollector table = timeColumn == null ? ForecastCollector.of(dataset, quantiles, true)
@@ -137,7 +138,7 @@ public final class Interpretation {
         return table.toTable("forecasts");
     }
 
-    /** The model's evaluation on these windows (the same pass). */
+    /** {@return the model's evaluation on these windows (the same pass)} */
     public Evaluation.Result evaluation() {
         return evaluation;
     }
@@ -158,37 +159,43 @@ public final class Interpretation {
         return out;
     }
 
-    /** The data set whose windows were interpreted. */
+    /** {@return the data set whose windows were interpreted} */
     public TimeSeriesDataSet dataset() {
         return dataset;
     }
 
-    /** The quantile levels of the kept forecasts. */
+    /** {@return the quantile levels of the kept forecasts} */
     public List<Float> quantiles() {
         return quantiles;
     }
 
-    /** Every interpreted window by its index in {@link #dataset()}, in the order they were seen. */
+    /** {@return every interpreted window by its index in {@link #dataset()}, in the order they were seen} */
     public Map<Integer, WindowDetail> windows() {
         return java.util.Collections.unmodifiableMap(windows);
     }
 
-    /** Static variables' importance in percent over all windows, in the model's variable order. */
+    /** {@return static variables' importance in percent over all windows, by name in the model's variable order} */
     public Map<String, Double> staticImportance() {
         return percent(staticNames, sum(WindowDetail::staticWeights, staticNames.size(), null));
     }
 
-    /** Encoder variables' importance in percent over all windows. */
+    /** {@return encoder variables' importance in percent over all windows, by name in the model's variable order} */
     public Map<String, Double> encoderImportance() {
         return percent(encoderNames, sum(WindowDetail::encoderWeights, encoderNames.size(), null));
     }
 
-    /** Decoder variables' importance in percent over all windows. */
+    /** {@return decoder variables' importance in percent over all windows, by name in the model's variable order} */
     public Map<String, Double> decoderImportance() {
         return percent(decoderNames, sum(WindowDetail::decoderWeights, decoderNames.size(), null));
     }
 
-    /** One series' variable importance in percent: static, encoder and decoder, over its windows. */
+    /**
+     * One series' variable importance in percent: static, encoder and decoder, over its windows.
+     *
+     * @param series the series' group id values
+     * @return "static", "encoder" and "decoder", each a map of variable name to percent (all 0 for a
+     *         series with no interpreted window)
+     */
     public Map<String, Map<String, Double>> importance(List<String> series) {
         Map<String, Map<String, Double>> out = new LinkedHashMap<>();
         out.put("static", percent(staticNames, sum(WindowDetail::staticWeights, staticNames.size(), series)));
@@ -200,6 +207,8 @@ public final class Interpretation {
     /**
      * The mean attention by position before the forecast over all windows, oldest first (windows with
      * shorter histories are aligned at the forecast start), as PTF's {@code plot_interpretation} draws it.
+     *
+     * @return one value per encoder position, as long as the longest history (empty without attention)
      */
     public double[] meanEncoderAttention() {
         int longest = windows.values().stream().mapToInt(w -> w.encoderAttention() == null ? 0 : w.encoderAttention().length)

@@ -58,17 +58,17 @@ public record ModelSettings(int hiddenSize, int attentionHeadSize, double dropou
         }
     }
 
-    /** PTF's defaults. */
+    /** {@return PTF's defaults} */
     public static ModelSettings defaults() {
         return builder().build();
     }
 
-    /** A builder holding PTF's defaults. */
+    /** {@return a builder holding PTF's defaults} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A builder holding these settings. */
+    /** {@return a builder holding these settings} */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.hiddenSize = hiddenSize;
@@ -86,6 +86,10 @@ public record ModelSettings(int hiddenSize, int attentionHeadSize, double dropou
     /**
      * A config's "model" section (PTF's names). {@code output_size}, when given, must equal the number of
      * quantiles, and {@code loss} must be QuantileLoss; the optimiser keys are left to the trainer.
+     *
+     * @param model the "model" section as parsed JSON; missing keys take PTF's defaults
+     * @return the settings
+     * @throws IllegalArgumentException naming a key with a wrong type or a value out of range
      */
     public static ModelSettings fromJson(Map<String, Object> model) {
         JsonFields f = new JsonFields(model, "config \"model\" section");
@@ -119,7 +123,7 @@ public record ModelSettings(int hiddenSize, int attentionHeadSize, double dropou
                 .build();
     }
 
-    /** The settings as a config's "model" section, PTF's names. */
+    /** {@return the settings as a config's "model" section, PTF's names (what {@link #fromJson} reads back)} */
     public Map<String, Object> toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("hidden_size", hiddenSize);
@@ -143,13 +147,21 @@ public record ModelSettings(int hiddenSize, int attentionHeadSize, double dropou
      * The TFT for a data set, as PTF's {@code from_dataset}: the data set's variable layout and
      * cardinalities, its target normaliser's output transformation, these hyper-parameters.
      *
+     * @param d    the training data set's description (variables, cardinalities, target normaliser)
      * @param seed the initialisation seed
+     * @return a new model with freshly initialised weights
      */
     public TemporalFusionTransformer create(DatasetDescription d, long seed) {
         return new TemporalFusionTransformer(tftConfig(d, seed));
     }
 
-    /** The TFT's full configuration for a data set (what {@link #create} builds). */
+    /**
+     * The TFT's full configuration for a data set (what {@link #create} builds).
+     *
+     * @param d    the training data set's description (variables, cardinalities, target normaliser)
+     * @param seed the initialisation seed
+     * @return the configuration
+     */
     public TftConfig tftConfig(DatasetDescription d, long seed) {
         String transformation = d.targetNormalizer().transformation().label();
         return new TftConfig(hiddenSize, attentionHeadSize, (float) dropout, hiddenContinuousSize, hiddenContinuousSizes,
@@ -172,61 +184,111 @@ public record ModelSettings(int hiddenSize, int attentionHeadSize, double dropou
 
         private Builder() {}
 
-        /** hidden_size: the width of every layer (PTF's default 16). */
+        /**
+         * hidden_size: the width of every layer (PTF's default 16).
+         *
+         * @param v at least 1
+         * @return this builder
+         */
         public Builder hiddenSize(int v) {
             hiddenSize = v;
             return this;
         }
 
-        /** attention_head_size: the number of attention heads (4). */
+        /**
+         * attention_head_size: the number of attention heads (4).
+         *
+         * @param v at least 1
+         * @return this builder
+         */
         public Builder attentionHeadSize(int v) {
             attentionHeadSize = v;
             return this;
         }
 
-        /** dropout: the dropout rate in training (0.1). */
+        /**
+         * dropout: the dropout rate in training (0.1).
+         *
+         * @param v the fraction of units dropped, in [0, 1)
+         * @return this builder
+         */
         public Builder dropout(double v) {
             dropout = v;
             return this;
         }
 
-        /** hidden_continuous_size: the embedding width of each real variable (8). */
+        /**
+         * hidden_continuous_size: the embedding width of each real variable (8).
+         *
+         * @param v at least 1
+         * @return this builder
+         */
         public Builder hiddenContinuousSize(int v) {
             hiddenContinuousSize = v;
             return this;
         }
 
-        /** hidden_continuous_sizes: per real variable, overriding hidden_continuous_size. */
+        /**
+         * hidden_continuous_sizes: per real variable, overriding hidden_continuous_size.
+         *
+         * @param v embedding width by real variable name, copied (empty: none overridden)
+         * @return this builder
+         */
         public Builder hiddenContinuousSizes(Map<String, Integer> v) {
             hiddenContinuousSizes = new LinkedHashMap<>(v);
             return this;
         }
 
-        /** lstm_layers: stacked LSTM layers of the encoder and decoder (1). */
+        /**
+         * lstm_layers: stacked LSTM layers of the encoder and decoder (1).
+         *
+         * @param v at least 1
+         * @return this builder
+         */
         public Builder lstmLayers(int v) {
             lstmLayers = v;
             return this;
         }
 
-        /** The quantile levels to forecast (PTF's QuantileLoss default: 0.02, 0.1, 0.25, 0.5, 0.75, 0.9, 0.98). */
+        /**
+         * The quantile levels to forecast (PTF's QuantileLoss default: 0.02, 0.1, 0.25, 0.5, 0.75, 0.9, 0.98).
+         *
+         * @param v at least one level, each strictly between 0 and 1, in output order; copied
+         * @return this builder
+         */
         public Builder quantiles(List<Float> v) {
             quantiles = new ArrayList<>(v);
             return this;
         }
 
-        /** embedding_sizes: per categorical variable, overriding PTF's size rule. */
+        /**
+         * embedding_sizes: per categorical variable, overriding PTF's size rule.
+         *
+         * @param v embedding width by categorical variable name, copied (empty: PTF's rule for all)
+         * @return this builder
+         */
         public Builder embeddingSizes(Map<String, Integer> v) {
             embeddingSizes = new LinkedHashMap<>(v);
             return this;
         }
 
-        /** causal_attention: whether decoder steps attend only to earlier steps (true). */
+        /**
+         * causal_attention: whether decoder steps attend only to earlier steps (true).
+         *
+         * @param v true for causal attention among decoder steps, false to let each see the whole horizon
+         * @return this builder
+         */
         public Builder causalAttention(boolean v) {
             causalAttention = v;
             return this;
         }
 
-        /** The settings; throws IllegalArgumentException naming a value out of range. */
+        /**
+         * The settings.
+         *
+         * @return the immutable settings
+         * @throws IllegalArgumentException naming a value out of range
+         */
         public ModelSettings build() {
             return new ModelSettings(hiddenSize, attentionHeadSize, dropout, hiddenContinuousSize, hiddenContinuousSizes,
                     lstmLayers, quantiles, embeddingSizes, causalAttention);

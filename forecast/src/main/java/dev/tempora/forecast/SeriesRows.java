@@ -29,7 +29,12 @@ public final class SeriesRows {
      * @param time each of those rows' time index
      */
     public record Series(List<String> key, int[] rows, long[] time) {
-        /** The series as "id=value, ..." for messages. */
+        /**
+         * The series as "id=value, ..." for messages.
+         *
+         * @param groupIds the group id column names, in the order of {@link #key}
+         * @return e.g. "store=3, item=12"
+         */
         public String label(List<String> groupIds) {
             StringBuilder sb = new StringBuilder();
             for (int g = 0; g < key.size(); g++) {
@@ -51,8 +56,13 @@ public final class SeriesRows {
     /**
      * Groups a frame's rows.
      *
+     * @param frame      the table
+     * @param p          the data set parameters naming the group id and time (time_idx or timestamp) columns
      * @param timeOrigin microseconds of time index 0 for a timestamp index (a model's), or null to
      *                   count from the frame's earliest timestamp as a new dataset does
+     * @return the series, in order of first appearance
+     * @throws IllegalArgumentException when a group id or time column has missing values, the time column has
+     *                                  the wrong type, or a time index is out of range
      */
     public static SeriesRows of(Frame frame, DatasetParameters p, Long timeOrigin) {
         long[] time = timeIndex(frame, p, timeOrigin);
@@ -94,22 +104,37 @@ public final class SeriesRows {
         return new SeriesRows(out, List.copyOf(p.groupIds));
     }
 
-    /** Every series, in order of first appearance. */
+    /** {@return every series, in order of first appearance} */
     public List<Series> all() {
         return List.copyOf(series.values());
     }
 
-    /** The series with these group id values, or null. */
+    /**
+     * The series with these group id values.
+     *
+     * @param key the group id values, in the order of {@link #groupIds}, formatted as the columns format them
+     * @return the series, or null when no row has that key
+     */
     public Series get(List<String> key) {
         return series.get(key);
     }
 
-    /** The number of series. */
+    /** {@return the number of series} */
     public int count() {
         return series.size();
     }
 
-    /** The time index of every row, as the data module computes it. */
+    /**
+     * The time index of every row, as the data module computes it.
+     *
+     * @param frame      the table
+     * @param p          the data set parameters naming the time column (time_idx, or timestamp and frequency)
+     * @param timeOrigin microseconds of time index 0 for a timestamp index, or null for the frame's earliest
+     *                   timestamp; unused with an integer time_idx column
+     * @return one time index per row, in row order
+     * @throws IllegalArgumentException when the column is missing values, has the wrong type, holds a
+     *                                  timestamp off the frequency's grid, or a time index is out of range
+     */
     public static long[] timeIndex(Frame frame, DatasetParameters p, Long timeOrigin) {
         long[] out = new long[frame.rowCount()];
         if (p.timestamp != null) {

@@ -43,12 +43,14 @@ public final class TrainedModel {
     private final Preprocessing preprocessing;
     private final Map<String, Object> sections;
     private final Map<String, Object> dataOptions;
+    private final List<String> notes;
     /** Idle CPU inference engines by worker count: each call borrows one, so concurrent calls never share buffers. */
     private final Map<Integer, ConcurrentLinkedDeque<DataParallelInference>> idle = new ConcurrentHashMap<>();
 
     private TrainedModel(Path directory, ForecastingModel model, Preprocessing preprocessing,
-                         Map<String, Object> sections, Map<String, Object> dataOptions) {
+                         Map<String, Object> sections, Map<String, Object> dataOptions, List<String> notes) {
         this.directory = directory;
+        this.notes = List.copyOf(notes);
         this.model = model;
         this.preprocessing = preprocessing;
         this.sections = sections;
@@ -59,6 +61,10 @@ public final class TrainedModel {
     /**
      * Loads a model directory (model.safetensors and model.json, as train, demo and {@link #save} write it).
      *
+     * @param directory the model directory
+     * @return the model, in eval mode, ready to forecast
+     * @throws UncheckedIOException     when a file cannot be read, does not match the directory's manifest,
+     *                                  or holds a weight that is not finite (the message names it)
      * @throws IllegalArgumentException when the directory or a file is missing, or model.json cannot
      *                                  prepare new data (it was not written by Tempora's training)
      */
@@ -86,15 +92,20 @@ public final class TrainedModel {
             Map<String, Object> d = (Map<String, Object>) data;
             dataOptions = d;
         }
-        return new TrainedModel(directory, loaded.model(), preprocessing, loaded.sections(), dataOptions);
+        return new TrainedModel(directory, loaded.model(), preprocessing, loaded.sections(), dataOptions, loaded.notes());
     }
 
     /** This model without a directory of its own (after its temporary training directory was removed). */
     TrainedModel detached() {
-        return new TrainedModel(null, model, preprocessing, sections, dataOptions);
+        return new TrainedModel(null, model, preprocessing, sections, dataOptions, notes);
     }
 
-    /** Writes the model to {@code directory} (model.safetensors and model.json), so that {@link #load} reads it back. */
+    /**
+     * Writes the model to {@code directory} (model.safetensors and model.json), so that {@link #load} reads it back.
+     *
+     * @param directory created when missing; existing model files in it are replaced
+     * @throws UncheckedIOException when the directory cannot be written
+     */
     public void save(Path directory) {
         try {
             java.nio.file.Files.createDirectories(directory);
@@ -104,43 +115,62 @@ public final class TrainedModel {
         }
     }
 
-    /** The directory it was loaded from or trained into, or null for a model trained without one. */
+    /**
+     * {@return what the user should know about how the directory was found, one line each: written by an
+     * older Tempora without a manifest, or read from a save interrupted after its commit (empty normally)}
+     */
+    public List<String> notes() {
+        return notes;
+    }
+
+    /** {@return the directory it was loaded from or trained into, or null for a model trained without one} */
     public Path directory() {
         return directory;
     }
 
-    /** The network (in eval mode; read its weights, do not train it while it serves forecasts). */
+    /** {@return the network (in eval mode; read its weights, do not train it while it serves forecasts)} */
     public ForecastingModel model() {
         return model;
     }
 
-    /** The preprocessing fitted on the training data. */
+    /** {@return the preprocessing fitted on the training data (encoders, normalisers, scalers)} */
     public Preprocessing preprocessing() {
         return preprocessing;
     }
 
-    /** The data set parameters the model was trained with (PTF's TimeSeriesDataSet arguments). */
+    /** {@return the data set parameters the model was trained with (PTF's TimeSeriesDataSet arguments)} */
     public DatasetParameters parameters() {
         return preprocessing.parameters();
     }
 
-    /** The forecast quantile levels, in output order. */
+    /** {@return the forecast quantile levels, in output order} */
     public List<Float> quantiles() {
         return model.quantiles();
     }
 
-    /** The number of steps forecast (max_prediction_length). */
+    /** {@return the number of steps forecast (max_prediction_length)} */
     public int horizon() {
         return parameters().maxPredictionLength;
     }
 
-    /** Reads a table (CSV, TSV or Parquet) with the options the training data was read with (dtypes, CSV options, derived columns). */
+    /**
+     * Reads a table (CSV, TSV or Parquet) with the options the training data was read with (dtypes, CSV
+     * options, derived columns).
+     *
+     * @param file a .csv, .tsv or .parquet file
+     * @return the table, its columns typed as the training data's were
+     */
     public Frame readTable(Path file) {
         String where = directory != null ? directory.resolve(Checkpoint.METADATA_FILE) + ": config.data" : "model: config.data";
         return TrainingConfig.readTable(file, dataOptions, where);
     }
 
-    /** {@link #predict(Frame, InferenceOptions)} with the default options. */
+    /**
+     * {@link #predict(Frame, InferenceOptions)} with the default options.
+     *
+     * @param table each series' history, and the horizon's known future inputs if the model reads any
+     * @return the forecasts, one row per series and step
+     */
     public Forecast predict(Frame table) {
         return predict(table, InferenceOptions.defaults());
     }
@@ -150,6 +180,10 @@ public final class TrainedModel {
      * steps, every quantile. The table holds each series' history and, when the model reads known
      * future inputs other than the time index (a calendar column, a planned price), the horizon's rows with
      * those inputs and the target left empty; without such inputs the horizon rows are added.
+     *
+     * @param table   the history (and future inputs) of each series to forecast
+     * @param options workers, batch size and device
+     * @return the forecasts, one row per series and step, and notes on what the preparation did
      */
     public Forecast predict(Frame table, InferenceOptions options) {
         FutureRows.Prepared prepared = FutureRows.prepare(table, preprocessing);
@@ -157,8 +191,10 @@ public final class TrainedModel {
         List<String> notes = new ArrayList<>(prepared.notes());
         notes.addAll(dataset.warnings());
         ForecastCollector forecasts = ForecastCollector.of(dataset, quantiles(), false);
-        withForecaster(options, null, f -> Evaluation.score(dataset, null, f, quantiles(), options.batchSize(), false,
-                forecasts::add));
+        withForecaster(options, null, f -> {
+            Evaluation.forecast(dataset, f, quantiles(), options.batchSize(), forecasts::add);
+            return null;
+        });
         return new Forecast(forecasts.toTable("forecasts of " + table.source()), dataset.seriesCount(), prepared.horizon(), notes);
     }
 
@@ -172,7 +208,12 @@ public final class TrainedModel {
      */
     public record Forecast(ForecastTable table, int series, int horizon, List<String> notes) {}
 
-    /** {@link #evaluate(Frame, InferenceOptions)} with the default options. */
+    /**
+     * {@link #evaluate(Frame, InferenceOptions)} with the default options.
+     *
+     * @param table each series' history, its last max_prediction_length rows with known targets
+     * @return the scores over all series and per window
+     */
     public Evaluation.Result evaluate(Frame table) {
         return evaluate(table, InferenceOptions.defaults());
     }
@@ -180,6 +221,10 @@ public final class TrainedModel {
     /**
      * Scores the model on each series' last window with a full horizon (PTF's predict mode): MAE, RMSE,
      * sMAPE, MAPE, MASE and wQL over the forecast steps, and per window.
+     *
+     * @param table   each series' history, its last max_prediction_length rows with known targets
+     * @param options workers, batch size and device
+     * @return the scores over all series and per window
      */
     public Evaluation.Result evaluate(Frame table, InferenceOptions options) {
         TimeSeriesDataSet dataset = Evaluation.lastWindows(table, preprocessing);
@@ -189,6 +234,13 @@ public final class TrainedModel {
     /**
      * A rolling-origin backtest: a forecast from every origin {@code from}, {@code from + stride}, ... up to
      * {@code to} (null: the last origin with a full horizon) for every series, the model fixed.
+     *
+     * @param table   each series' history, with known targets up to the last origin's horizon
+     * @param from    the first origin: the time index of the first forecast step of the first windows
+     * @param to      the last origin (inclusive), or null for the last with a full horizon
+     * @param stride  time steps between origins, at least 1
+     * @param options workers, batch size and device
+     * @return the scores over all origins and series, and per window
      */
     public Evaluation.Result backtest(Frame table, long from, Long to, int stride, InferenceOptions options) {
         TimeSeriesDataSet dataset = TimeSeriesDataSet.fromPreprocessing(preprocessing, table,
@@ -202,12 +254,24 @@ public final class TrainedModel {
      * What the model paid attention to on each series' last window, as PTF's {@code interpret_output}:
      * variable importance (static, encoder, decoder, in percent) and each window's attention over its
      * history; with the evaluation and forecasts of the same pass.
+     *
+     * @param table   each series' history, its last max_prediction_length rows with known targets
+     * @param options workers and batch size (the device must be "cpu")
+     * @return importances, attention, scores and forecasts of each series' last window
+     * @throws IllegalArgumentException when the model is not a TFT or the device is not the CPU
      */
     public Interpretation interpret(Frame table, InferenceOptions options) {
         return interpret(Evaluation.lastWindows(table, preprocessing), options);
     }
 
-    /** {@link #interpret(Frame, InferenceOptions)} on the windows of a data set prepared with this model's preprocessing. */
+    /**
+     * {@link #interpret(Frame, InferenceOptions)} on the windows of a data set prepared with this model's preprocessing.
+     *
+     * @param windows the windows to interpret, every one of them
+     * @param options workers and batch size (the device must be "cpu")
+     * @return importances, attention, scores and forecasts of those windows
+     * @throws IllegalArgumentException when the model is not a TFT or the device is not the CPU
+     */
     public Interpretation interpret(TimeSeriesDataSet windows, InferenceOptions options) {
         if (!(model instanceof TemporalFusionTransformer tft)) {
             throw new IllegalArgumentException("interpretation reads the TFT's attention and variable selection; a "
@@ -222,6 +286,9 @@ public final class TrainedModel {
     /**
      * This model as a {@link Forecaster} for {@link Evaluation#score} on windows of your choice (beside the
      * baselines, on the same windows). Not for concurrent use; {@link #predict} and {@link #evaluate} are.
+     *
+     * @param options workers and device (the batch size is the caller's, in {@link Evaluation#score})
+     * @return a forecaster that owns its own inference engine
      */
     public Forecaster forecaster(InferenceOptions options) {
         if (!options.device().equals("cpu")) {
@@ -256,7 +323,7 @@ public final class TrainedModel {
         }
     }
 
-    /** model.json's sections beside the weights (dataset, preprocessing, config), read-only. */
+    /** {@return model.json's sections beside the weights (dataset, preprocessing, config), read-only} */
     public Map<String, Object> sections() {
         return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(sections));
     }

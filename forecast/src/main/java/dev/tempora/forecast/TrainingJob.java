@@ -9,6 +9,7 @@ import dev.tempora.parallel.EpochResult;
 import dev.tempora.parallel.Trainer;
 import dev.tempora.parallel.TrainerSettings;
 import dev.tempora.parallel.TrainingListener;
+import dev.tempora.tensor.io.DirectoryLock;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -74,7 +75,13 @@ public final class TrainingJob {
         this.model = modelSettings.create(datasets.training().description(), settings.seed());
     }
 
-    /** A job on a table with PTF's TimeSeriesDataSet parameters, every other setting at its default. */
+    /**
+     * A job on a table with PTF's TimeSeriesDataSet parameters, every other setting at its default.
+     *
+     * @param table      the rows of every series, training and validation alike (the split is by time index)
+     * @param parameters PTF's TimeSeriesDataSet arguments: target, group ids, lengths, variables, normalisers
+     * @return a builder to change the other settings on
+     */
     public static Builder builder(Frame table, DatasetParameters parameters) {
         return new Builder(table, parameters);
     }
@@ -82,6 +89,9 @@ public final class TrainingJob {
     /**
      * A job as a training config describes it: its data (read or generated), its "dataset" section, its
      * validation split, and its "model" and "training" sections; the builder can still change any of them.
+     *
+     * @param config a loaded training config
+     * @return a builder holding the config's settings
      */
     public static Builder fromConfig(TrainingConfig config) {
         Builder b = new Builder(config.loadFrame(), config.dataset());
@@ -96,7 +106,12 @@ public final class TrainingJob {
         return b;
     }
 
-    /** A job as the training config file {@code file} describes it (see {@link #fromConfig(TrainingConfig)}). */
+    /**
+     * A job as the training config file {@code file} describes it (see {@link #fromConfig(TrainingConfig)}).
+     *
+     * @param file a training config (JSON); relative data paths in it resolve against its directory
+     * @return a builder holding the config's settings
+     */
     public static Builder fromConfig(Path file) {
         return fromConfig(TrainingConfig.load(file));
     }
@@ -107,42 +122,42 @@ public final class TrainingJob {
         return m;
     }
 
-    /** The whole table, training and validation rows. */
+    /** {@return the whole table, training and validation rows} */
     public Frame table() {
         return table;
     }
 
-    /** The windows the model trains on. */
+    /** {@return the windows the model trains on} */
     public TimeSeriesDataSet trainingSet() {
         return datasets.training();
     }
 
-    /** The windows that score each epoch (for early stopping and the choice of the best epoch). */
+    /** {@return the windows that score each epoch (for early stopping and the choice of the best epoch)} */
     public TimeSeriesDataSet validationSet() {
         return datasets.validation();
     }
 
-    /** The last time index of the training rows. */
+    /** {@return the last time index of the training rows} */
     public int trainingCutoff() {
         return datasets.trainingCutoff();
     }
 
-    /** The model being trained (its weights change while {@link #fit} runs). */
+    /** {@return the model being trained (its weights change while {@link #fit} runs)} */
     public ForecastingModel model() {
         return model;
     }
 
-    /** The trainer's settings, output directory excepted. */
+    /** {@return the trainer's settings, output directory excepted} */
     public TrainerSettings trainerSettings() {
         return settings;
     }
 
-    /** Training batches per epoch: full batches of the training set, as limit_train_batches allows. */
+    /** {@return training batches per epoch: full batches of the training set, as limit_train_batches allows} */
     public int batchesPerEpoch() {
         return settings.batchesPerEpoch(datasets.training().size() / batchSize);
     }
 
-    /** Windows per training batch. */
+    /** {@return windows per training batch} */
     public int batchSize() {
         return batchSize;
     }
@@ -158,7 +173,10 @@ public final class TrainingJob {
      * (last-state.safetensors: {@code resume(true)} continues from it bitwise); without one, a temporary
      * directory is used and removed.
      *
-     * @throws IllegalStateException when called twice
+     * @return the best epoch's model and every epoch's losses
+     * @throws IllegalStateException when called twice, when cancelled before it started, when cancelled
+     *                               before the first epoch ended, or when another run writes to the output
+     *                               directory (the message names it)
      * @throws UncheckedIOException  when the output directory cannot be written
      */
     public Result fit() {
@@ -169,7 +187,10 @@ public final class TrainingJob {
             throw new IllegalStateException("the training job was cancelled before it started: there is no model");
         }
         long start = System.nanoTime();
-        try {
+        // The output directory is locked for the whole run (the trainer takes the same lock again), so
+        // that a second writer is refused before it changes anything.
+        try (DirectoryLock lock = outputDirectory != null
+                ? DirectoryLock.acquire(outputDirectory, "Tempora training", listener::onWarning) : null) {
             Path dir = outputDirectory != null ? outputDirectory : Files.createTempDirectory("tempora-training");
             try {
                 Files.createDirectories(dir);
@@ -199,8 +220,14 @@ public final class TrainingJob {
         }
     }
 
-    /** What model.json keeps beside the weights: what predict needs to prepare new data as the training data was. */
-    private Map<String, Object> checkpointSections() {
+    /**
+     * What model.json keeps beside the weights: the data set's description, the fitted preprocessing and the
+     * config sections (data options, model settings, training section) that predict needs to prepare new
+     * data as the training data was. Other trainers of the same job (the spark module's) save it too.
+     *
+     * @return the sections, in a fixed order
+     */
+    public Map<String, Object> checkpointSections() {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("dataset", datasets.training().description().toJson());
         s.put("preprocessing", datasets.training().preprocessing().toJson());
@@ -286,25 +313,45 @@ public final class TrainingJob {
             this.parameters = java.util.Objects.requireNonNull(parameters, "parameters");
         }
 
-        /** The model's hyper-parameters (default: PTF's). */
+        /**
+         * The model's hyper-parameters (default: PTF's).
+         *
+         * @param settings the hyper-parameters, not null
+         * @return this builder
+         */
         public Builder model(ModelSettings settings) {
             this.model = java.util.Objects.requireNonNull(settings, "model settings");
             return this;
         }
 
-        /** The trainer's settings: epochs, optimiser, clipping, early stopping, workers, device, seed. */
+        /**
+         * The trainer's settings: epochs, optimiser, clipping, early stopping, workers, device, seed.
+         *
+         * @param settings the trainer's settings, not null (its output directory is replaced by the job's)
+         * @return this builder
+         */
         public Builder trainer(TrainerSettings settings) {
             this.trainer = java.util.Objects.requireNonNull(settings, "trainer settings");
             return this;
         }
 
-        /** Changes the trainer's settings in place, e.g. {@code .trainer(t -> t.maxEpochs(5).seed(7))}. */
+        /**
+         * Changes the trainer's settings in place, e.g. {@code .trainer(t -> t.maxEpochs(5).seed(7))}.
+         *
+         * @param change applied to a builder holding the current trainer settings
+         * @return this builder
+         */
         public Builder trainer(java.util.function.UnaryOperator<TrainerSettings.Builder> change) {
             this.trainer = change.apply(trainer.toBuilder()).build();
             return this;
         }
 
-        /** Windows per training batch (default 128). */
+        /**
+         * Windows per training batch (default 128).
+         *
+         * @param windows at least 1
+         * @return this builder
+         */
         public Builder batchSize(int windows) {
             if (windows < 1) {
                 throw new IllegalArgumentException("batch size must be at least 1, got " + windows);
@@ -316,31 +363,54 @@ public final class TrainingJob {
         /**
          * The last time index of the training rows (default: the last time index minus
          * max_prediction_length, so that validation is each series' last horizon).
+         *
+         * @param timeIdx the cutoff on the time index column, or null for the default
+         * @return this builder
          */
         public Builder trainingCutoff(Integer timeIdx) {
             this.trainingCutoff = timeIdx;
             return this;
         }
 
-        /** Validate on each series' last window (true, PTF's predict=True and the default) or on every later window. */
+        /**
+         * Validate on each series' last window (true, PTF's predict=True and the default) or on every later window.
+         *
+         * @param lastWindowOnly true for each series' last window only, false for every window after the cutoff
+         * @return this builder
+         */
         public Builder predictValidation(boolean lastWindowOnly) {
             this.predictValidation = lastWindowOnly;
             return this;
         }
 
-        /** Receives progress: batches, epochs (losses, samples/s, ETA) and warnings. */
+        /**
+         * Receives progress: batches, epochs (losses, samples/s, ETA) and warnings.
+         *
+         * @param listener the listener, or null for none
+         * @return this builder
+         */
         public Builder listener(TrainingListener listener) {
             this.listener = listener;
             return this;
         }
 
-        /** Where the model, metrics.csv and the last state go (default: a temporary directory, removed after fit). */
+        /**
+         * Where the model, metrics.csv and the last state go (default: a temporary directory, removed after fit).
+         *
+         * @param directory created when missing; null for a temporary directory
+         * @return this builder
+         */
         public Builder outputDirectory(Path directory) {
             this.outputDirectory = directory;
             return this;
         }
 
-        /** Continue from the output directory's last state (bitwise as if never stopped). */
+        /**
+         * Continue from the output directory's last state (bitwise as if never stopped).
+         *
+         * @param resume true to continue; needs an {@link #outputDirectory} holding last-state.safetensors
+         * @return this builder
+         */
         public Builder resume(boolean resume) {
             this.resume = resume;
             return this;
@@ -349,6 +419,9 @@ public final class TrainingJob {
         /**
          * How to read new tables for this model (a config's "data" options: dtypes, csv, derived_columns),
          * saved in model.json so that {@link TrainedModel#readTable} reads them as the training data was.
+         *
+         * @param options the "data" options, copied
+         * @return this builder
          */
         public Builder dataOptions(Map<String, Object> options) {
             this.dataOptions = new LinkedHashMap<>(options);
@@ -358,6 +431,7 @@ public final class TrainingJob {
         /**
          * Builds the training and validation data sets and the model.
          *
+         * @return the job, ready to {@link TrainingJob#fit}
          * @throws IllegalArgumentException naming what is wrong with the data or the settings
          */
         public TrainingJob build() {

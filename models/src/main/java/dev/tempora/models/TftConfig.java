@@ -51,7 +51,7 @@ public record TftConfig(
      * the collections.
      */
     public TftConfig {
-        hiddenContinuousSizes = Map.copyOf(hiddenContinuousSizes);
+        hiddenContinuousSizes = java.util.Collections.unmodifiableMap(ordered(hiddenContinuousSizes));
         quantiles = List.copyOf(quantiles);
         staticCategoricals = List.copyOf(staticCategoricals);
         staticReals = List.copyOf(staticReals);
@@ -61,9 +61,9 @@ public record TftConfig(
         timeVaryingRealsDecoder = List.copyOf(timeVaryingRealsDecoder);
         xCategoricals = List.copyOf(xCategoricals);
         xReals = List.copyOf(xReals);
-        categoricalCardinalities = new LinkedHashMap<>(categoricalCardinalities);
-        categoricalGroups = new LinkedHashMap<>(categoricalGroups);
-        embeddingSizes = new LinkedHashMap<>(embeddingSizes);
+        categoricalCardinalities = ordered(categoricalCardinalities);
+        categoricalGroups = ordered(categoricalGroups);
+        embeddingSizes = ordered(embeddingSizes);
         if (hiddenSize < 1 || attentionHeadSize < 1 || hiddenContinuousSize < 1 || lstmLayers < 1) {
             throw new IllegalArgumentException("hidden_size, attention_head_size, hidden_continuous_size and lstm_layers"
                     + " must be positive");
@@ -187,6 +187,14 @@ public record TftConfig(
                 f.strings("x_categoricals"), f.strings("x_reals"), f.intMap("categorical_cardinalities"), groups,
                 f.intMap("embedding_sizes"), f.bool("causal_attention"), f.string("output_transformation"),
                 (long) f.number("seed"));
+    }
+
+    /**
+     * A copy in the map's own order, or sorted by key when it has none ({@code Map.of}): the order reaches
+     * model.json and the layout of the weights, which must not change from one JVM to the next.
+     */
+    private static <V> Map<String, V> ordered(Map<String, V> map) {
+        return map instanceof java.util.SequencedMap<String, V> ? new LinkedHashMap<>(map) : new LinkedHashMap<>(new java.util.TreeMap<>(map));
     }
 
     private static Map<String, Object> intsToJson(Map<String, Integer> m) {

@@ -31,6 +31,8 @@ public final class DataParallelEngine {
     private final List<Variable> parameters;
     private final GradientSet[] gradientSets;
     private final BufferPool[] pools;
+    /** Where each parameter's gradient starts when all are laid end to end; the last entry is the total. */
+    private final int[] gradientOffsets;
 
     /**
      * An engine for {@code model}'s training steps.
@@ -51,6 +53,10 @@ public final class DataParallelEngine {
         for (int s = 0; s < shards; s++) {
             gradientSets[s] = new GradientSet(parameters);
             pools[s] = new BufferPool();
+        }
+        this.gradientOffsets = new int[parameters.size() + 1];
+        for (int i = 0; i < parameters.size(); i++) {
+            gradientOffsets[i + 1] = Math.addExact(gradientOffsets[i], parameters.get(i).value().numel());
         }
     }
 
@@ -90,26 +96,7 @@ public final class DataParallelEngine {
      * @return the batch's loss
      */
     public double trainStep(TrainingBatch batch, long seed) {
-        model.train();
-        long validSteps = batch.validSteps();
-        double[] shardLoss = new double[shards];
-        int n = batch.size();
-        Shards.run(workers, shards, n, (shard, from, to) -> {
-            GradientSet gradients = gradientSets[shard];
-            gradients.zero();
-            if (from == to) {
-                return;
-            }
-            try (BufferPool.Scope scope = pools[shard].open();
-                 DropoutSeeds.Scope seeds = DropoutSeeds.open(DropoutSeeds.mix(seed * 31 + shard));
-                 GradMode.Scope capture = gradients.capture()) {
-                TrainingBatch part = batch.shard(from, to);
-                Variable prediction = model.forward(part.inputs(), false).prediction();
-                Variable l = model.loss(prediction, part.target(), part.inputs().decoderLengths(), validSteps);
-                shardLoss[shard] = l.item();
-                l.backward();
-            }
-        });
+        double[] shardLoss = computeShards(batch, seed, 0, shards, batch.validSteps());
         // Sum the shards in shard order: the same additions whatever the worker count.
         for (int i = 0; i < parameters.size(); i++) {
             Variable p = parameters.get(i);
@@ -134,6 +121,114 @@ public final class DataParallelEngine {
     }
 
     /**
+     * Forward and backward of shards {@code firstShard} .. {@code firstShard + count - 1} of a larger
+     * batch, of which {@code part} holds exactly those shards' samples: it is cut into {@code count}
+     * shards, each run with the larger batch's shard index (its dropout seed and its own gradient set).
+     * This is {@link #trainStep}'s computation split across processes: with the larger batch cut into
+     * equal parts of {@code count} shards, one per process, every shard computes bitwise what it does
+     * in one process. The gradients stay in the shards' sets for {@link #addShardGradients}.
+     *
+     * @param part       the samples of these shards
+     * @param seed       the step's dropout seed (of the larger batch)
+     * @param firstShard the first shard's index in the larger batch
+     * @param count      how many shards {@code part} is cut into
+     * @param validSteps valid decoder steps of the larger batch: the loss's denominator
+     * @return the shards' losses, in shard order
+     * @throws IllegalArgumentException if the shards are not among this engine's
+     */
+    public double[] computeShards(TrainingBatch part, long seed, int firstShard, int count, long validSteps) {
+        if (firstShard < 0 || count < 1 || firstShard + count > shards) {
+            throw new IllegalArgumentException("shards " + firstShard + " .. " + (firstShard + count - 1)
+                    + " are outside this engine's " + shards + " shards");
+        }
+        model.train();
+        double[] shardLoss = new double[count];
+        Shards.run(workers, firstShard, count, part.size(), (shard, from, to) -> {
+            GradientSet gradients = gradientSets[shard];
+            gradients.zero();
+            if (from == to) {
+                return;
+            }
+            try (BufferPool.Scope scope = pools[shard].open();
+                 DropoutSeeds.Scope seeds = DropoutSeeds.open(DropoutSeeds.mix(seed * 31 + shard));
+                 GradMode.Scope capture = gradients.capture()) {
+                TrainingBatch piece = part.shard(from, to);
+                Variable prediction = model.forward(piece.inputs(), false).prediction();
+                Variable l = model.loss(prediction, piece.target(), piece.inputs().decoderLengths(), validSteps);
+                shardLoss[shard - firstShard] = l.item();
+                l.backward();
+            }
+        });
+        return shardLoss;
+    }
+
+    /**
+     * The length of all parameters' gradients laid end to end, in {@code model.parameters()} order.
+     *
+     * @return the number of gradient values
+     */
+    public int gradientLength() {
+        return gradientOffsets[parameters.size()];
+    }
+
+    /**
+     * Adds the gradients of shards {@code firstShard} .. {@code firstShard + count - 1} (as the last
+     * {@link #computeShards} left them), in shard order, onto elements [from, to) of {@code partial}, a
+     * sum of all gradients laid end to end ({@link #gradientLength}). Per element these are exactly
+     * {@link #trainStep}'s additions, so a chain of processes adding their shards in order onto the
+     * partial sum of the ones before reproduces its gradient bitwise.
+     *
+     * @param firstShard the first shard to add
+     * @param count      how many shards to add
+     * @param partial    the partial sum, updated in place
+     * @param from       the first element to update
+     * @param to         the element after the last one to update
+     */
+    public void addShardGradients(int firstShard, int count, float[] partial, int from, int to) {
+        Tensor sum = Tensor.wrap(partial, partial.length);
+        for (int i = 0; i < parameters.size(); i++) {
+            int offset = gradientOffsets[i];
+            int lo = Math.max(from, offset);
+            int hi = Math.min(to, gradientOffsets[i + 1]);
+            for (int s = firstShard; lo < hi && s < firstShard + count; s++) {
+                if (gradientSets[s].touched(i)) {
+                    // addInPlace, as trainStep adds: an element's sum does not depend on the range around it.
+                    Tensor shard = gradientSets[s].gradient(i).reshape(-1).narrow(0, lo - offset, hi - lo);
+                    sum.narrow(0, lo, hi - lo).addInPlace(shard);
+                }
+            }
+        }
+    }
+
+    /**
+     * Makes every parameter's {@code grad} its part of {@code gradients}, laid out as
+     * {@link #addShardGradients} lays them.
+     *
+     * @param gradients all gradients laid end to end
+     * @throws IllegalArgumentException if the length is not {@link #gradientLength}
+     */
+    public void setGradients(float[] gradients) {
+        if (gradients.length != gradientLength()) {
+            throw new IllegalArgumentException(gradients.length + " gradient values for " + gradientLength() + " parameters");
+        }
+        for (int i = 0; i < parameters.size(); i++) {
+            Variable p = parameters.get(i);
+            Tensor grad = p.grad();
+            if (grad == null) {
+                grad = BufferPool.outsideScope(() -> Tensor.zeros(p.shape()));
+                p.setGrad(grad);
+            }
+            int offset = gradientOffsets[i];
+            int length = gradientOffsets[i + 1] - offset;
+            if (grad.isContiguous()) {
+                System.arraycopy(gradients, offset, grad.storage(), grad.storageOffset(), length);
+            } else {
+                grad.copyFrom(Tensor.wrap(java.util.Arrays.copyOfRange(gradients, offset, offset + length), p.shape()));
+            }
+        }
+    }
+
+    /**
      * The model's loss over validation batches, averaged over all their valid decoder steps, in eval mode
      * without a tape.
      *
@@ -142,7 +237,6 @@ public final class DataParallelEngine {
      * @throws IllegalArgumentException if the batches hold no valid decoder step
      */
     public double validationLoss(List<TrainingBatch> batches) {
-        model.eval();
         long validSteps = 0;
         for (TrainingBatch b : batches) {
             validSteps += b.validSteps();
@@ -150,25 +244,40 @@ public final class DataParallelEngine {
         if (validSteps == 0) {
             throw new IllegalArgumentException("the validation set has no valid decoder step");
         }
-        long total = validSteps;
         double sum = 0;
-        for (TrainingBatch batch : batches) {
-            double[] shardLoss = new double[shards];
-            int n = batch.size();
-            Shards.run(workers, shards, n, (shard, from, to) -> {
+        for (double l : validationShardLosses(batches, validSteps)) {
+            sum += l;
+        }
+        return sum;
+    }
+
+    /**
+     * The terms of {@link #validationLoss}: each batch's shard losses over {@code validSteps} (the
+     * denominator of the whole validation set, which may span processes), batch by batch in shard order
+     * (empty shards give 0). Their sum in order is the validation loss.
+     *
+     * @param batches    the validation batches
+     * @param validSteps valid decoder steps of the whole validation set
+     * @return the batches' shard losses, {@code shards()} per batch
+     */
+    public double[] validationShardLosses(List<TrainingBatch> batches, long validSteps) {
+        model.eval();
+        double[] terms = new double[batches.size() * shards];
+        for (int b = 0; b < batches.size(); b++) {
+            TrainingBatch batch = batches.get(b);
+            int first = b * shards;
+            Shards.run(workers, shards, batch.size(), (shard, from, to) -> {
                 if (from == to) {
                     return;
                 }
                 try (BufferPool.Scope scope = pools[shard].open(); GradMode.Scope off = GradMode.noGrad()) {
                     TrainingBatch part = batch.shard(from, to);
                     Variable prediction = model.forward(part.inputs(), false).prediction();
-                    shardLoss[shard] = model.loss(prediction, part.target(), part.inputs().decoderLengths(), total).item();
+                    terms[first + shard] = model.loss(prediction, part.target(), part.inputs().decoderLengths(),
+                            validSteps).item();
                 }
             });
-            for (double l : shardLoss) {
-                sum += l;
-            }
         }
-        return sum;
+        return terms;
     }
 }

@@ -31,13 +31,24 @@ final class Shards {
 
     /** Runs {@code body} for every shard, on fewer workers when there are fewer shards or samples than workers. */
     static void run(int workers, int shards, int samples, Body body) {
-        int active = Math.max(1, Math.min(workers, Math.min(shards, samples)));
+        run(workers, 0, shards, samples, body);
+    }
+
+    /**
+     * Runs {@code body} for shards {@code firstShard} .. {@code firstShard + count - 1} of a larger batch,
+     * given only their {@code samples} samples: they are cut as {@code count} shards of their own
+     * (sample ranges relative to them), and the body gets each shard's index in the larger batch. When
+     * the larger batch is cut into equal parts of {@code samples} samples and {@code count} shards each
+     * ({@code firstShard} a multiple of {@code count}), these are exactly the larger batch's own shards.
+     */
+    static void run(int workers, int firstShard, int count, int samples, Body body) {
+        int active = Math.max(1, Math.min(workers, Math.min(count, samples)));
         Parallel.forRange(active, 1, active, (first, last) -> {
             for (int w = first; w < last; w++) {
-                for (int s = w; s < shards; s += active) {
-                    int shard = s;
-                    int from = start(samples, shard, shards);
-                    int to = start(samples, shard + 1, shards);
+                for (int s = w; s < count; s += active) {
+                    int shard = firstShard + s;
+                    int from = start(samples, s, count);
+                    int to = start(samples, s + 1, count);
                     Parallel.serial(() -> body.run(shard, from, to));
                 }
             }

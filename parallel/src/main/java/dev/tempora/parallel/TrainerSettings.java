@@ -69,7 +69,11 @@ public record TrainerSettings(
             case "ranger", "adam", "adamw" -> { }
             default -> throw new IllegalArgumentException("unknown optimizer '" + optimizer + "' (ranger, adam or adamw)");
         }
-        checkpointSections = checkpointSections == null ? Map.of() : Map.copyOf(checkpointSections);
+        // Kept in order (Map.copyOf would lose it), and a map without an order of its own sorted by key:
+        // model.json must have the same bytes in every JVM.
+        checkpointSections = checkpointSections == null ? Map.of()
+                : java.util.Collections.unmodifiableSequencedMap(checkpointSections instanceof java.util.SequencedMap<String, Object>
+                        ? new java.util.LinkedHashMap<>(checkpointSections) : new java.util.TreeMap<>(checkpointSections));
         device = device == null ? "cpu" : device;
     }
 

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /** A small seasonal multi-series problem with ragged windows, as a deterministic TrainingData. */
-final class SyntheticData implements TrainingData {
+public final class SyntheticData implements TrainingData {
 
     static final int ZONES = 6;
     static final int PERIOD = 6;
@@ -19,21 +19,34 @@ final class SyntheticData implements TrainingData {
     private final int te;
     private final int td;
     private final float nanAtBatch;
+    private final long salt;
 
-    SyntheticData(int batches, int batchSize, int te, int td) {
-        this(batches, batchSize, te, td, -1);
+    /** {@code batches} batches of {@code batchSize} windows of up to {@code te} encoder and {@code td} decoder steps. */
+    public SyntheticData(int batches, int batchSize, int te, int td) {
+        this(batches, batchSize, te, td, -1, 0);
     }
 
     /** @param nanAtBatch index of a training batch whose targets are NaN (or −1) */
     SyntheticData(int batches, int batchSize, int te, int td, int nanAtBatch) {
+        this(batches, batchSize, te, td, nanAtBatch, 0);
+    }
+
+    private SyntheticData(int batches, int batchSize, int te, int td, int nanAtBatch, long salt) {
         this.batches = batches;
         this.batchSize = batchSize;
         this.te = te;
         this.td = td;
         this.nanAtBatch = nanAtBatch;
+        this.salt = salt;
     }
 
-    static TftConfig config(float dropout) {
+    /** Other windows of the same problem (a partition of a larger data set): salt 0 is this data. */
+    public SyntheticData withSalt(long salt) {
+        return new SyntheticData(batches, batchSize, te, td, (int) nanAtBatch, salt);
+    }
+
+    /** The small TFT these tests train, with {@code dropout}. */
+    public static TftConfig config(float dropout) {
         return new TftConfig(8, 2, dropout, 3, Map.of(), 1, TftConfig.DEFAULT_QUANTILES,
                 List.of("zone"), List.of("target_center", "target_scale"),
                 List.of("phase"), List.of("phase"),
@@ -49,13 +62,13 @@ final class SyntheticData implements TrainingData {
 
     @Override
     public TrainingBatch trainingBatch(int epoch, int index) {
-        return make(new SplittableRandom(epoch * 1000L + index), batchSize, true, index == nanAtBatch);
+        return make(new SplittableRandom(salt * 1_000_003L + epoch * 1000L + index), batchSize, true, index == nanAtBatch);
     }
 
     @Override
     public List<TrainingBatch> validationBatches() {
         List<TrainingBatch> out = new ArrayList<>();
-        out.add(make(new SplittableRandom(-1), 10, false, false));
+        out.add(make(new SplittableRandom(-1 - salt * 1_000_003L), 10, false, false));
         return out;
     }
 

@@ -38,19 +38,34 @@ import java.util.TimeZone;
 public final class ForecastPlot {
 
     /**
-     * @param x         the time of every step, history then forecast: epoch milliseconds when
-     *                  {@code dates}, else the time index
-     * @param history   observed values before the forecast (the encoder), oldest first
-     * @param actual    observed values over the forecast horizon (NaN where unknown)
-     * @param quantiles [quantile][step] forecasts over the horizon, quantiles ascending
-     * @param attention attention over the history steps (may be null)
+     * What one forecast plot shows.
+     *
+     * @param title      the chart's title
+     * @param subtitle   a line under the title (null for none)
+     * @param valueLabel the value axis' label
+     * @param x          the time of every step, history then forecast: epoch milliseconds when
+     *                   {@code dates}, else the time index
+     * @param dates      whether {@code x} holds epoch milliseconds (a date axis in UTC) or time indices
+     * @param history    observed values before the forecast (the encoder), oldest first
+     * @param actual     observed values over the forecast horizon (NaN where unknown)
+     * @param levels     the quantile levels, ascending; the one closest to 0.5 is drawn as the median line
+     * @param quantiles  [quantile][step] forecasts over the horizon, quantiles ascending
+     * @param attention  attention over the history steps (may be null)
      */
     public record Data(String title, String subtitle, String valueLabel, double[] x, boolean dates, double[] history,
                        double[] actual, List<Float> levels, double[][] quantiles, double[] attention) {}
 
     private ForecastPlot() {}
 
-    /** Draws {@code d} and writes it to {@code png}, {@code width} × {@code height} pixels. */
+    /**
+     * Draws the plot and writes it as a PNG, atomically.
+     *
+     * @param d      what to draw
+     * @param png    the file to write
+     * @param width  the image's width in pixels
+     * @param height the image's height in pixels
+     * @throws IllegalArgumentException when {@code d.x()} does not hold one time per history and forecast step
+     */
     public static void write(Data d, Path png, int width, int height) {
         int enc = d.history().length;
         int dec = d.actual().length;

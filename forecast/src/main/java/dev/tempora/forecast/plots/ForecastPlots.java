@@ -35,7 +35,7 @@ public final class ForecastPlots {
      */
     public record Style(String seriesNoun, String valueLabel, LongUnaryOperator stepMillis, String stepNoun) {
 
-        /** "series", "value", the data set's own times, "steps". */
+        /** {@return "series", "value", the data set's own times, "steps"} */
         public static Style defaults() {
             return new Style("series", "value", null, "steps");
         }
@@ -44,6 +44,11 @@ public final class ForecastPlots {
     /**
      * The series to plot when none are named: {@code count} spread over the range of volume (the busiest,
      * then the volume quantiles), by the sum of their actual values over the forecast.
+     *
+     * @param interpretation the interpreted windows, with their actual values
+     * @param count          how many series to pick
+     * @return the chosen series' group id values, busiest first; fewer than {@code count} when there are
+     *         fewer windows
      */
     public static List<List<String>> spreadByVolume(Interpretation interpretation, int count) {
         List<Interpretation.WindowDetail> windows = new ArrayList<>(interpretation.windows().values());
@@ -69,6 +74,11 @@ public final class ForecastPlots {
      * interpreted window), with the model's MAE on that window in the subtitle and, when {@code baseline}
      * holds per-window scores on the same windows, the baseline's beside it.
      *
+     * @param interpretation the interpreted windows, with their forecasts
+     * @param series         the series to plot, each by its group id values
+     * @param baseline       a baseline's evaluation of the same windows with per-window scores, or null
+     * @param style          the plots' labels and time axis
+     * @param directory      an existing directory for the PNGs
      * @return the files written, in order
      * @throws IllegalArgumentException naming a series that has no interpreted window
      */
@@ -141,7 +151,13 @@ public final class ForecastPlots {
         return written;
     }
 
-    /** Writes PTF's interpretation plot: mean attention by position, and static, encoder and decoder variable importance. */
+    /**
+     * Writes PTF's interpretation plot: mean attention by position, and static, encoder and decoder variable importance.
+     *
+     * @param interpretation the interpreted windows
+     * @param png            the file to write
+     * @return {@code png}
+     */
     public static Path interpretation(Interpretation interpretation, Path png) {
         ImportancePlot.write(interpretation.staticImportance(), interpretation.encoderImportance(),
                 interpretation.decoderImportance(), interpretation.meanEncoderAttention(), png);

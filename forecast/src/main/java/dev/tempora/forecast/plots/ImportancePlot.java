@@ -33,8 +33,14 @@ public final class ImportancePlot {
     private ImportancePlot() {}
 
     /**
-     * @param attention mean attention at each history position, oldest first (the last is the step
-     *                  just before the forecast); may be null
+     * Draws the panels, two to a row, and writes them as one PNG, atomically.
+     *
+     * @param staticVariables  static variables' importance in percent, by name (empty: no panel)
+     * @param encoderVariables encoder variables' importance in percent, by name
+     * @param decoderVariables decoder variables' importance in percent, by name
+     * @param attention        mean attention at each history position, oldest first (the last is the step
+     *                         just before the forecast); may be null
+     * @param png              the file to write
      */
     public static void write(Map<String, Double> staticVariables, Map<String, Double> encoderVariables,
                              Map<String, Double> decoderVariables, double[] attention, Path png) {
