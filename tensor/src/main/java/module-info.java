@@ -17,5 +17,5 @@ module dev.tempora.tensor {
     exports dev.tempora.tensor;
     exports dev.tempora.tensor.kernels to dev.tempora.autograd, dev.tempora.models, dev.tempora.bench, dev.tempora.cli;
     exports dev.tempora.tensor.io to dev.tempora.models, dev.tempora.parallel, dev.tempora.data, dev.tempora.forecast,
-            dev.tempora.bench, dev.tempora.cli;
+            dev.tempora.bench, dev.tempora.cli, dev.tempora.spark;
 }
