@@ -1,11 +1,13 @@
 package dev.tempora.data;
 
 import dev.tempora.tensor.io.Json;
+import dev.tempora.tensor.io.JsonKeys;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,7 +34,14 @@ import java.util.Set;
 public final class TrainingConfig {
 
     private static final Set<String> SECTIONS = Set.of("data", "dataset", "model", "training");
-    private static final Set<String> DATA_KEYS = Set.of("path", "dtypes", "csv", "generator", "derived_columns", "columns");
+    /** The keys of the "data" section. */
+    static final Set<String> DATA_KEYS = Set.of("path", "dtypes", "csv", "generator", "derived_columns", "columns");
+    /** The keys of the "data" section's "csv" entry (read by {@link #readTable}). */
+    static final Set<String> CSV_KEYS = Set.of("delimiter", "missing_values", "header");
+    /** The keys of the "data" section's "generator" entry (the built-in data's options). */
+    static final Set<String> GENERATOR_KEYS = Set.of("zones", "days", "seed", "start");
+    /** The keys of the "dataset" section's "validation" entry. */
+    static final Set<String> VALIDATION_KEYS = Set.of("training_cutoff", "predict");
 
     private final Path file;
     private final Map<String, Object> data;
@@ -40,23 +49,26 @@ public final class TrainingConfig {
     private final Integer trainingCutoff;
     private final boolean predictValidation;
     private final Map<String, Object> model;
+    private final boolean hasModelSection;
     private final Map<String, Object> training;
 
     private TrainingConfig(Path file, Map<String, Object> root) {
         this.file = file;
         for (String key : root.keySet()) {
             if (!SECTIONS.contains(key)) {
-                throw new IllegalArgumentException(file + ": unknown section \"" + key + "\"; expected data, dataset, model, training");
+                String closest = JsonKeys.closest(key, SECTIONS);
+                throw new IllegalArgumentException(file + ": unknown section \"" + key + "\""
+                        + (closest != null ? "; did you mean \"" + closest + "\"?" : "; expected data, dataset, model, training"));
             }
         }
         Map<String, Object> d = JsonValues.object(root, "data", file.toString());
         if (d == null) {
             throw new IllegalArgumentException(file + ": the \"data\" section is required");
         }
-        for (String key : d.keySet()) {
-            if (!DATA_KEYS.contains(key)) {
-                throw new IllegalArgumentException(file + ": data: unknown key \"" + key + "\"; expected " + DATA_KEYS);
-            }
+        try {
+            checkDataKeys(d);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }
         this.data = d;
         Map<String, Object> ds = JsonValues.object(root, "dataset", file.toString());
@@ -69,31 +81,51 @@ public final class TrainingConfig {
         try {
             this.trainingCutoff = JsonValues.optionalInteger(v, "training_cutoff", "dataset.validation");
             this.predictValidation = JsonValues.bool(v, "predict", "dataset.validation", true);
-            for (String key : v.keySet()) {
-                if (!key.equals("training_cutoff") && !key.equals("predict")) {
-                    throw new IllegalArgumentException("dataset.validation: unknown key \"" + key + "\"; expected training_cutoff, predict");
-                }
-            }
+            JsonKeys.requireKnown(v, VALIDATION_KEYS, "dataset.validation");
             this.dataset = DatasetParameters.fromJson(ds);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }
         Map<String, Object> m = JsonValues.object(root, "model", file.toString());
         Map<String, Object> t = JsonValues.object(root, "training", file.toString());
+        this.hasModelSection = m != null;
         this.model = m == null ? Map.of() : m;
         this.training = t == null ? Map.of() : t;
     }
 
+    /** Refuses unknown keys in the "data" section, its "csv" and "generator" entries and its derived columns. */
+    private static void checkDataKeys(Map<String, Object> d) {
+        JsonKeys.requireKnown(d, DATA_KEYS, "data");
+        Map<String, Object> csv = JsonValues.object(d, "csv", "data");
+        if (csv != null) {
+            JsonKeys.requireKnown(csv, CSV_KEYS, "data.csv");
+        }
+        Map<String, Object> generator = JsonValues.object(d, "generator", "data");
+        if (generator != null) {
+            JsonKeys.requireKnown(generator, GENERATOR_KEYS, "data.generator");
+        }
+        DerivedColumns.checkKeys(JsonValues.list(d, "derived_columns", "data"));
+    }
+
     /**
-     * Reads a JSON config file; a missing file or malformed JSON is an {@link IllegalArgumentException} naming the
-     * file.
+     * Loads and checks a training config: every section's keys are known ones, the "dataset" section
+     * describes a data set that can be built.
+     *
+     * @param file the config (JSON)
+     * @return the config
+     * @throws IllegalArgumentException naming the file and what to change
      */
     public static TrainingConfig load(Path file) {
+        if (Files.isDirectory(file)) {
+            throw new IllegalArgumentException(file + ": is a directory, expected a training config (.json)");
+        }
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException(file + ": no such config file");
         }
         try {
-            return new TrainingConfig(file, Json.parseObject(Files.readString(file)));
+            return new TrainingConfig(file, Json.parseObject(dev.tempora.tensor.io.Utf8Files.read(file)));
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new IllegalArgumentException(file + ": permission denied (the config cannot be read)", e);
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": " + e.getMessage(), e);
         } catch (IllegalArgumentException e) {
@@ -122,6 +154,11 @@ public final class TrainingConfig {
     /** The "dataset" section: PTF's TimeSeriesDataSet arguments. */
     public DatasetParameters dataset() {
         return dataset;
+    }
+
+    /** {@return whether the config has a "model" section (without one, the model takes PTF's defaults)} */
+    public boolean hasModelSection() {
+        return hasModelSection;
     }
 
     /** The "model" section as parsed JSON (keys such as hidden_size, attention_head_size, dropout, learning_rate). */
@@ -163,9 +200,7 @@ public final class TrainingConfig {
      * @param where names the options in error messages (e.g. "model.json: config.data")
      */
     public static Frame readTable(Path table, Map<String, Object> options, String where) {
-        if (!Files.isRegularFile(table)) {
-            throw new IllegalArgumentException(table + ": no such file");
-        }
+        TableFiles.checkReadable(table);
         String name = table.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
         Map<String, ColumnType> dtypes = new HashMap<>();
         Map<String, Object> dt = JsonValues.object(options, "dtypes", where);
@@ -215,9 +250,23 @@ public final class TrainingConfig {
             return base;
         }
         String w = where + ".generator";
-        return new TaxiDemand.Options(JsonValues.integer(g, "zones", w, base.zones()), JsonValues.integer(g, "days", w, base.days()),
-                g.containsKey("start") ? java.time.LocalDate.parse(JsonValues.string(g, "start", w, null)) : base.start(),
-                g.containsKey("seed") ? (long) JsonValues.number(g, "seed", w) : base.seed());
+        java.time.LocalDate start = base.start();
+        if (g.containsKey("start")) {
+            String text = JsonValues.string(g, "start", w, null);
+            try {
+                start = java.time.LocalDate.parse(text);
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new IllegalArgumentException(w + ": \"start\" must be a date such as \"2023-01-01\", got \"" + text + "\"", e);
+            }
+        }
+        int zones = JsonValues.integer(g, "zones", w, base.zones());
+        int days = JsonValues.integer(g, "days", w, base.days());
+        long seed = g.containsKey("seed") ? (long) JsonValues.number(g, "seed", w) : base.seed();
+        try {
+            return new TaxiDemand.Options(zones, days, start, seed);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(w + ": " + e.getMessage(), e);
+        }
     }
 
     private static Column cast(Column c, ColumnType type, String where) {
@@ -277,22 +326,90 @@ public final class TrainingConfig {
      */
     public static Datasets split(Frame frame, DatasetParameters dataset, Integer trainingCutoff, boolean predictValidation,
                                  String where) {
+        requireTrainable(dataset, where);
         int[] time = timeIndex(frame, dataset);
         int max = Integer.MIN_VALUE;
         for (int t : time) {
             max = Math.max(max, t);
         }
-        int cutoff = trainingCutoff != null ? trainingCutoff : max - dataset.maxPredictionLength;
-        Frame trainingFrame = frame.filter(r -> time[r] <= cutoff);
-        if (trainingFrame.rowCount() == 0) {
-            throw new IllegalArgumentException(where + ": no row has time_idx <= training_cutoff " + cutoff);
+        if (trainingCutoff != null && trainingCutoff >= max) {
+            throw new IllegalArgumentException(where + ": dataset.validation.training_cutoff " + trainingCutoff + " is not before "
+                    + "the last time_idx " + max + " of the data, so validation would score windows the model trained on; "
+                    + "give a cutoff below " + max + ", or null for the default (" + (max - dataset.maxPredictionLength) + ")");
         }
+        int cutoff = trainingCutoff != null ? trainingCutoff : max - dataset.maxPredictionLength;
+        checkLongEnough(frame, dataset, time, cutoff, trainingCutoff == null, where);
+        Frame trainingFrame = frame.filter(r -> time[r] <= cutoff);
         TimeSeriesDataSet training = TimeSeriesDataSet.create(trainingFrame, dataset);
         TimeSeriesDataSet validation = predictValidation
                 ? TimeSeriesDataSet.fromDataset(training, frame, true)
                 : TimeSeriesDataSet.fromPreprocessing(training.preprocessing(), frame,
                         training.preprocessing().parameters().with("min_prediction_idx", (long) cutoff + 1));
         return new Datasets(training, validation, cutoff);
+    }
+
+    /**
+     * Refuses a "dataset" section the TFT cannot train on: the target must be among
+     * time_varying_unknown_reals, as PTF's TFT needs to see the target's history in the encoder (without it
+     * there may be no encoder input at all, and training fails deep inside the model).
+     *
+     * @param dataset the data set's parameters
+     * @param where   names the set-up in error messages (a config file, "TrainingJob")
+     * @throws IllegalArgumentException saying what to change
+     */
+    public static void requireTrainable(DatasetParameters dataset, String where) {
+        if (dataset.unknownReals.contains(dataset.target)) {
+            return;
+        }
+        boolean noInputs = dataset.staticCategoricals.isEmpty() && dataset.staticReals.isEmpty() && dataset.knownCategoricals.isEmpty()
+                && dataset.knownReals.isEmpty() && dataset.unknownCategoricals.isEmpty() && dataset.unknownReals.isEmpty();
+        throw new IllegalArgumentException(where + ": " + (noInputs ? "the model has no inputs, and the target '" + dataset.target
+                + "' is not among them" : "the target '" + dataset.target + "' is not among the model's inputs")
+                + "; add \"" + dataset.target + "\" to dataset.time_varying_unknown_reals, so the model sees the target's history "
+                + "(PTF's TFT needs it there too)");
+    }
+
+    /**
+     * Refuses data in which no series has a training window, naming the series and the length they need
+     * (PTF would fail later with a message about the cutoff or an empty data set).
+     */
+    private static void checkLongEnough(Frame frame, DatasetParameters dataset, int[] time, int cutoff, boolean defaultCutoff,
+                                        String where) {
+        // Per series: its first time index, its last one up to the cutoff, and its last one.
+        Map<String, int[]> spans = new java.util.LinkedHashMap<>();
+        List<Column> ids = dataset.groupIds.stream().map(frame::column).toList();
+        for (int r = 0; r < time.length; r++) {
+            StringBuilder name = new StringBuilder();
+            for (Column c : ids) {
+                name.append(name.isEmpty() ? "" : ", ").append(c.name()).append('=').append(c.format(r));
+            }
+            int[] span = spans.computeIfAbsent(name.isEmpty() ? "the series" : name.toString(),
+                    k -> new int[] {Integer.MAX_VALUE, Integer.MIN_VALUE, Integer.MIN_VALUE});
+            span[0] = Math.min(span[0], time[r]);
+            span[1] = time[r] <= cutoff ? Math.max(span[1], time[r]) : span[1];
+            span[2] = Math.max(span[2], time[r]);
+        }
+        int minimum = dataset.minEncoderLength + dataset.minPredictionLength;
+        List<String> tooShort = new ArrayList<>();
+        for (Map.Entry<String, int[]> e : spans.entrySet()) {
+            int[] span = e.getValue();
+            if ((long) span[1] - span[0] + 1 >= minimum) {
+                return;
+            }
+            if (tooShort.size() < 5) {
+                long shown = defaultCutoff ? (long) span[2] - span[0] + 1 : Math.max(0L, (long) span[1] - span[0] + 1);
+                tooShort.add(e.getKey() + " (" + shown + " steps)");
+            }
+        }
+        String need = defaultCutoff
+                ? "min_encoder_length + min_prediction_length + max_prediction_length (held out for validation) = "
+                        + dataset.minEncoderLength + " + " + dataset.minPredictionLength + " + " + dataset.maxPredictionLength
+                        + " = " + (minimum + dataset.maxPredictionLength) + " time steps"
+                : "min_encoder_length + min_prediction_length = " + dataset.minEncoderLength + " + " + dataset.minPredictionLength
+                        + " = " + minimum + " time steps up to training_cutoff " + cutoff;
+        throw new IllegalArgumentException(where + ": the data is too short: a series needs at least " + need + ", but all "
+                + spans.size() + " series are shorter: " + String.join(", ", tooShort) + (spans.size() > tooShort.size() ? ", ..." : "")
+                + "; give longer series or lower min_encoder_length or max_prediction_length");
     }
 
     /** The time index of every row, as the dataset will compute it. */

@@ -5,6 +5,8 @@ import dev.tempora.data.Frame;
 import dev.tempora.data.TimeSeriesDataSet;
 import dev.tempora.data.TrainingConfig;
 import dev.tempora.models.ForecastingModel;
+import dev.tempora.models.TemporalFusionTransformer;
+import dev.tempora.models.TftConfig;
 import dev.tempora.parallel.EpochResult;
 import dev.tempora.parallel.Trainer;
 import dev.tempora.parallel.TrainerSettings;
@@ -72,7 +74,11 @@ public final class TrainingJob {
         for (String w : datasets.training().warnings()) {
             this.listener.onWarning(w);
         }
-        this.model = modelSettings.create(datasets.training().description(), settings.seed());
+        // Size the run from the settings before allocating the model, so a model too large fails with a message, not an OOM.
+        TftConfig config = modelSettings.tftConfig(datasets.training().description(), settings.seed());
+        TrainingMemory.estimate(config, settings, batchSize, b.parameters.maxEncoderLength, b.parameters.maxPredictionLength)
+                .require();
+        this.model = new TemporalFusionTransformer(config);
     }
 
     /**
@@ -94,13 +100,18 @@ public final class TrainingJob {
      * @return a builder holding the config's settings
      */
     public static Builder fromConfig(TrainingConfig config) {
+        // The sections are checked before the data is read: a wrong setting fails at once.
+        Sections sections = checkSections(config);
+        ModelSettings model = sections.model();
+        TrainerSettings trainer = sections.trainer();
+        int batchSize = sections.batchSize();
         Builder b = new Builder(config.loadFrame(), config.dataset());
         b.where = config.file().toString();
         b.trainingCutoff = config.trainingCutoff();
         b.predictValidation = config.predictValidation();
-        b.model = ModelSettings.fromJson(withoutTrainerKeys(config.model()));
-        b.trainer = ConfigSections.trainerSettings(config.training(), config.model()).build();
-        b.batchSize = ConfigSections.batchSize(config.training());
+        b.model = model;
+        b.trainer = trainer;
+        b.batchSize = batchSize;
         b.dataOptions = config.data();
         b.trainingSection = config.training();
         return b;
@@ -116,10 +127,33 @@ public final class TrainingJob {
         return fromConfig(TrainingConfig.load(file));
     }
 
-    private static Map<String, Object> withoutTrainerKeys(Map<String, Object> model) {
-        Map<String, Object> m = new LinkedHashMap<>(model);
-        ModelSettings.TRAINER_KEYS.forEach(m::remove);
-        return m;
+    /**
+     * A config's "model" and "training" sections, read and checked.
+     *
+     * @param model     the model's hyper-parameters
+     * @param trainer   the trainer's settings
+     * @param batchSize the training batch size
+     */
+    public record Sections(ModelSettings model, TrainerSettings trainer, int batchSize) { }
+
+    /**
+     * Reads a config's "model" and "training" sections and checks that the config can train, without reading
+     * the data: unknown keys (naming the closest known one), wrong types, values out of range, and a
+     * "dataset" section the model cannot train on are refused. {@code inspect} and {@link #fromConfig} both call it.
+     *
+     * @param config a loaded training config
+     * @return the sections
+     * @throws IllegalArgumentException naming the config file and what to change
+     */
+    public static Sections checkSections(TrainingConfig config) {
+        TrainingConfig.requireTrainable(config.dataset(), config.file().toString());
+        try {
+            return new Sections(ModelSettings.fromJson(config.model()),
+                    ConfigSections.trainerSettings(config.training(), config.model()).build(),
+                    ConfigSections.batchSize(config.training()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(config.file() + ": " + e.getMessage(), e);
+        }
     }
 
     /** {@return the whole table, training and validation rows} */
@@ -437,6 +471,10 @@ public final class TrainingJob {
         public TrainingJob build() {
             if (resume && outputDirectory == null) {
                 throw new IllegalArgumentException("resume needs the output directory that holds the last state");
+            }
+            if (resume && !Files.isRegularFile(outputDirectory.resolve(Trainer.LAST_STATE_FILE))) {
+                throw new IllegalArgumentException("no last state in " + outputDirectory + " (no " + Trainer.LAST_STATE_FILE
+                        + "): train without --resume (resume(false)) first");
             }
             return new TrainingJob(this);
         }

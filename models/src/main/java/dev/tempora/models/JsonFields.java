@@ -1,28 +1,79 @@
 package dev.tempora.models;
 
+import dev.tempora.tensor.io.JsonKeys;
+
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Typed access to a parsed JSON object, with errors that name the document and the key. */
 public final class JsonFields {
 
     private final Map<String, Object> map;
     private final String where;
+    private final Set<String> known;
 
-    /** Reads {@code map}; errors name {@code where} (a file, a config section). */
+    /**
+     * Reads any key of {@code map}.
+     *
+     * @param map   the parsed JSON object
+     * @param where names the document in error messages
+     */
     public JsonFields(Map<String, Object> map, String where) {
         this.map = map;
         this.where = where;
+        this.known = null;
     }
 
-    /** Whether {@code key} is present and not null. */
+    /**
+     * Reads a config section whose keys are exactly {@code known}: an unknown key in {@code map} is refused
+     * here, naming the closest known one, and reading a key outside {@code known} is a programming error,
+     * so the list cannot drift from what the parser reads.
+     *
+     * @param map     the parsed JSON object
+     * @param where   names the document in error messages
+     * @param section the section's name in the unknown-key message, e.g. {@code model}
+     * @param known   every key the parser reads
+     * @throws IllegalArgumentException naming the first unknown key of {@code map}
+     */
+    public JsonFields(Map<String, Object> map, String where, String section, Collection<String> known) {
+        this.map = map;
+        this.where = where;
+        this.known = Set.copyOf(known);
+        JsonKeys.requireKnown(map, known, section);
+    }
+
+    /**
+     * Whether {@code key} holds a value (not null).
+     *
+     * @param key the key
+     * @return true when the key is present and not null
+     */
     public boolean has(String key) {
+        declared(key);
         return map.containsKey(key) && map.get(key) != null;
     }
 
+    private void declared(String key) {
+        if (known != null && !known.contains(key)) {
+            throw new IllegalStateException(where + ": the parser reads \"" + key + "\" but does not list it among its keys");
+        }
+    }
+
+    /** Whether the key holds a value; a key written as null is an error, not the default (PTF's None means something else). */
+    private boolean given(String key) {
+        declared(key);
+        if (map.containsKey(key) && map.get(key) == null) {
+            throw new IllegalArgumentException(where + ": \"" + key + "\" is null; give a value or leave the key out for the default");
+        }
+        return map.containsKey(key);
+    }
+
     private Object require(String key) {
+        declared(key);
         if (!map.containsKey(key) || map.get(key) == null) {
             throw new IllegalArgumentException(where + ": missing \"" + key + "\"");
         }
@@ -40,7 +91,7 @@ public final class JsonFields {
 
     /** The number at {@code key}, or {@code fallback} when it is absent or null. */
     public double number(String key, double fallback) {
-        return has(key) ? number(key) : fallback;
+        return given(key) ? number(key) : fallback;
     }
 
     /** The integer at {@code key}; missing or not an integer is an {@link IllegalArgumentException}. */
@@ -54,7 +105,7 @@ public final class JsonFields {
 
     /** The integer at {@code key}, or {@code fallback} when it is absent or null. */
     public int integer(String key, int fallback) {
-        return has(key) ? integer(key) : fallback;
+        return given(key) ? integer(key) : fallback;
     }
 
     /** The boolean at {@code key}; missing or not a boolean is an {@link IllegalArgumentException}. */
@@ -68,7 +119,7 @@ public final class JsonFields {
 
     /** The boolean at {@code key}, or {@code fallback} when it is absent or null. */
     public boolean bool(String key, boolean fallback) {
-        return has(key) ? bool(key) : fallback;
+        return given(key) ? bool(key) : fallback;
     }
 
     /** The string at {@code key}; missing or not a string is an {@link IllegalArgumentException}. */
@@ -82,7 +133,7 @@ public final class JsonFields {
 
     /** The string at {@code key}, or {@code fallback} when it is absent or null. */
     public String string(String key, String fallback) {
-        return has(key) ? string(key) : fallback;
+        return given(key) ? string(key) : fallback;
     }
 
     /** The array at {@code key}; missing or not an array is an {@link IllegalArgumentException}. */
@@ -121,7 +172,8 @@ public final class JsonFields {
     public Map<String, Integer> intMap(String key) {
         Map<String, Integer> out = new LinkedHashMap<>();
         for (Map.Entry<String, Object> e : map(key).entrySet()) {
-            if (!(e.getValue() instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
+            if (!(e.getValue() instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())
+                    || Math.abs(n.doubleValue()) > Integer.MAX_VALUE) {
                 throw new IllegalArgumentException(where + ": \"" + key + "." + e.getKey() + "\" must be an integer");
             }
             out.put(e.getKey(), n.intValue());
