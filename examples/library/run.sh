@@ -47,7 +47,7 @@ build() { # build DIRECTORY WHAT MAVEN-ARGS...: runs Maven in DIRECTORY, or show
 }
 
 echo "examples/library: installing Tempora's artifacts (mvn install -DskipTests in $root)..." >&2
-build "$root" "installing Tempora" install -DskipTests -Dmaven.javadoc.skip=true
+build "$root" "installing Tempora" install -DskipTests -Dmaven.javadoc.skip=true -Dtempora.docs.skip=true
 echo "examples/library: compiling the example against dev.tempora:tempora-forecast..." >&2
 classpath_file="$example/target/classpath.txt"
 build "$example" "compiling the example" compile dependency:build-classpath -Dmdep.outputFile="$classpath_file"

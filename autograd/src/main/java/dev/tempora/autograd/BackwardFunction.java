@@ -8,5 +8,9 @@ import dev.tempora.tensor.Tensor;
  */
 @FunctionalInterface
 public interface BackwardFunction {
+    /**
+     * Sends the gradient of each input, given {@code gradOutput}, the gradient of the op's result (its shape), to
+     * {@code sink}.
+     */
     void backward(Tensor gradOutput, GradientSink sink);
 }

@@ -10,6 +10,7 @@ public final class GradMode {
 
     private GradMode() {}
 
+    /** Whether ops on this thread record the graph now (true unless inside {@link #noGrad()}). */
     public static boolean isEnabled() {
         return ENABLED.get()[0];
     }

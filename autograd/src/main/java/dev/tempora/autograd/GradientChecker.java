@@ -42,6 +42,10 @@ public final class GradientChecker {
         return this;
     }
 
+    /**
+     * The tolerances: a coordinate fails when |analytic − numeric| > atol + relative·max(|analytic|, |numeric|),
+     * with atol = absoluteFractionOfScale · the input's largest numeric gradient.
+     */
     public GradientChecker tolerance(double relative, double absoluteFractionOfScale) {
         this.rtol = relative;
         this.atolFraction = absoluteFractionOfScale;
@@ -54,6 +58,7 @@ public final class GradientChecker {
         return this;
     }
 
+    /** The seed that picks which coordinates are perturbed. */
     public GradientChecker seed(long s) {
         this.seed = s;
         return this;

@@ -23,6 +23,7 @@ public final class GradientSet {
     private final Tensor[] gradients;
     private final boolean[] touched;
 
+    /** Zeroed buffers, allocated outside any buffer-pool scope, for {@code parameters} in this order. */
     public GradientSet(List<Variable> parameters) {
         this.parameters = List.copyOf(parameters);
         this.gradients = new Tensor[parameters.size()];
@@ -57,6 +58,7 @@ public final class GradientSet {
         }
     }
 
+    /** The parameters, in the order their buffers are numbered. */
     public List<Variable> parameters() {
         return parameters;
     }

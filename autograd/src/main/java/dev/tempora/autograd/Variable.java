@@ -49,6 +49,7 @@ public final class Variable {
         return new Variable(value, false, null);
     }
 
+    /** A 0-d constant. */
     public static Variable constant(float value) {
         return constant(Tensor.scalar(value));
     }
@@ -80,6 +81,7 @@ public final class Variable {
 
     // ------------------------------------------------------------------ state
 
+    /** The tensor this variable holds (the op's result, or the leaf's data). */
     public Tensor value() {
         return value;
     }
@@ -98,10 +100,14 @@ public final class Variable {
         grad = g;
     }
 
+    /**
+     * Whether gradients flow to this variable: a parameter, or the result of an op on one while grad mode was on.
+     */
     public boolean requiresGrad() {
         return requiresGrad;
     }
 
+    /** Whether this variable was created directly (a parameter or a constant) rather than by an op. */
     public boolean isLeaf() {
         return node == null;
     }
@@ -118,27 +124,33 @@ public final class Variable {
         return constant(value);
     }
 
+    /** The name given with {@link #named}, or null; {@link #toString()} shows it. */
     public String name() {
         return name;
     }
 
+    /** Names this variable (for messages) and returns it. */
     public Variable named(String n) {
         this.name = n;
         return this;
     }
 
+    /** A copy of the value's shape. */
     public int[] shape() {
         return value.shape();
     }
 
+    /** The value's size along an axis (negative counts from the end). */
     public int size(int axis) {
         return value.size(axis);
     }
 
+    /** The value's number of axes. */
     public int dim() {
         return value.dim();
     }
 
+    /** The value of a one-element variable. */
     public float item() {
         return value.item();
     }
@@ -165,6 +177,10 @@ public final class Variable {
         backward(gradOutput, false);
     }
 
+    /**
+     * Backpropagates {@code gradOutput}; {@code retainGraph} keeps the graph's saved tensors so that it can be
+     * backpropagated again (as torch's {@code retain_graph}).
+     */
     public void backward(Tensor gradOutput, boolean retainGraph) {
         if (!requiresGrad) {
             throw new IllegalStateException("backward() on a variable that does not require a gradient: no input of the"
@@ -192,31 +208,56 @@ public final class Variable {
 
     // ------------------------------------------------------------------ arithmetic (broadcasting)
 
+    /** {@link Tensor#add(Tensor)}, differentiable. */
     public Variable add(Variable o) { return ArithmeticOps.add(this, o); }
+    /** {@link Tensor#sub(Tensor)}, differentiable. */
     public Variable sub(Variable o) { return ArithmeticOps.sub(this, o); }
+    /** {@link Tensor#mul(Tensor)}, differentiable. */
     public Variable mul(Variable o) { return ArithmeticOps.mul(this, o); }
+    /** {@link Tensor#div(Tensor)}, differentiable. */
     public Variable div(Variable o) { return ArithmeticOps.div(this, o); }
+    /** {@link Tensor#pow(Tensor)}, differentiable in both operands. */
     public Variable pow(Variable exponent) { return ArithmeticOps.pow(this, exponent); }
+    /** this + c, differentiable. */
     public Variable add(float c) { return ArithmeticOps.addScalar(this, c); }
+    /** this − c, differentiable. */
     public Variable sub(float c) { return ArithmeticOps.addScalar(this, -c); }
+    /** this · c, differentiable. */
     public Variable mul(float c) { return ArithmeticOps.mulScalar(this, c); }
+    /** this / c (as this · (1/c)), differentiable. */
     public Variable div(float c) { return ArithmeticOps.mulScalar(this, 1f / c); }
 
+    /** −x, differentiable. */
     public Variable neg() { return ArithmeticOps.unary(this, UnaryOp.NEG, 0f, 0f); }
+    /** e^x, differentiable. */
     public Variable exp() { return ArithmeticOps.unary(this, UnaryOp.EXP, 0f, 0f); }
+    /** The natural logarithm, differentiable. */
     public Variable log() { return ArithmeticOps.unary(this, UnaryOp.LOG, 0f, 0f); }
+    /** The square root, differentiable. */
     public Variable sqrt() { return ArithmeticOps.unary(this, UnaryOp.SQRT, 0f, 0f); }
+    /** |x|, differentiable (the gradient at 0 is 0, as torch). */
     public Variable abs() { return ArithmeticOps.unary(this, UnaryOp.ABS, 0f, 0f); }
+    /** The hyperbolic tangent, differentiable. */
     public Variable tanh() { return ArithmeticOps.unary(this, UnaryOp.TANH, 0f, 0f); }
+    /** The logistic function, differentiable. */
     public Variable sigmoid() { return ArithmeticOps.unary(this, UnaryOp.SIGMOID, 0f, 0f); }
+    /** max(x, 0), differentiable (the gradient at 0 is 0). */
     public Variable relu() { return ArithmeticOps.unary(this, UnaryOp.RELU, 0f, 0f); }
+    /** x², differentiable. */
     public Variable square() { return ArithmeticOps.unary(this, UnaryOp.SQUARE, 0f, 0f); }
+    /** 1 / x, differentiable. */
     public Variable reciprocal() { return ArithmeticOps.unary(this, UnaryOp.RECIPROCAL, 0f, 0f); }
+    /** x raised to a constant exponent, differentiable. */
     public Variable pow(float exponent) { return ArithmeticOps.unary(this, UnaryOp.POW, exponent, 0f); }
+    /** {@link Tensor#elu(float)}, differentiable. */
     public Variable elu(float alpha) { return ArithmeticOps.unary(this, UnaryOp.ELU, alpha, 0f); }
+    /** ELU with alpha 1, differentiable. */
     public Variable elu() { return elu(1f); }
+    /** {@link Tensor#softplus(float, float)}, differentiable. */
     public Variable softplus(float beta, float threshold) { return ArithmeticOps.unary(this, UnaryOp.SOFTPLUS, beta, threshold); }
+    /** Softplus with torch's defaults (β 1, threshold 20), differentiable. */
     public Variable softplus() { return softplus(1f, 20f); }
+    /** x limited to [min, max], differentiable (the gradient passes where min ≤ x ≤ max). */
     public Variable clamp(float min, float max) { return ArithmeticOps.unary(this, UnaryOp.CLAMP, min, max); }
 
     /** Inverted dropout: zeroes each element with probability p and scales the rest by 1/(1−p). */
@@ -226,40 +267,66 @@ public final class Variable {
 
     // ------------------------------------------------------------------ shape
 
+    /** {@link Tensor#reshape}, differentiable. */
     public Variable reshape(int... shape) { return ShapeOps.reshape(this, shape); }
+    /** Merges axes {@code from} through {@code to} (inclusive) into one, differentiable. */
     public Variable flatten(int from, int to) { return ShapeOps.flatten(this, from, to); }
+    /** {@link Tensor#permute}, differentiable. */
     public Variable permute(int... order) { return ShapeOps.permute(this, order); }
+    /** Swaps two axes, differentiable. */
     public Variable transpose(int a, int b) { return ShapeOps.transpose(this, a, b); }
+    /** {@link Tensor#narrow}, differentiable. */
     public Variable narrow(int axis, int start, int length) { return ShapeOps.narrow(this, axis, start, length); }
+    /** {@link Tensor#select}, differentiable. */
     public Variable select(int axis, int index) { return ShapeOps.select(this, axis, index); }
+    /** Inserts an axis of length 1, differentiable. */
     public Variable unsqueeze(int axis) { return ShapeOps.unsqueeze(this, axis); }
+    /** Removes an axis of length 1, differentiable. */
     public Variable squeeze(int axis) { return ShapeOps.squeeze(this, axis); }
+    /** {@link Tensor#expand}, differentiable: the gradient is summed over the broadcast axes. */
     public Variable expand(int... shape) { return ShapeOps.expand(this, shape); }
+    /** {@link Tensor#contiguous()}, differentiable. */
     public Variable contiguous() { return ShapeOps.contiguous(this); }
+    /** {@link Tensor#split}, differentiable. */
     public Variable[] split(int axis, int... sizes) { return ShapeOps.split(this, axis, sizes); }
 
+    /** Joins variables along an existing axis, differentiable. */
     public static Variable concat(int axis, Variable... parts) { return ShapeOps.concat(axis, parts); }
+    /** Joins same-shaped variables along a new axis, differentiable. */
     public static Variable stack(int axis, Variable... parts) { return ShapeOps.stack(axis, parts); }
 
     // ------------------------------------------------------------------ reductions
 
+    /** The sum of all elements, 0-d, differentiable. */
     public Variable sum() { return ReductionOps.sum(this, new int[0], false); }
+    /** Sums over one axis, which is removed, differentiable. */
     public Variable sum(int axis) { return ReductionOps.sum(this, new int[] {axis}, false); }
+    /** {@link Tensor#sum(int[], boolean)}, differentiable. */
     public Variable sum(int[] axes, boolean keepDim) { return ReductionOps.sum(this, axes, keepDim); }
+    /** The mean of all elements, 0-d, differentiable. */
     public Variable mean() { return ReductionOps.mean(this, new int[0], false); }
+    /** The mean over one axis, which is removed, differentiable. */
     public Variable mean(int axis) { return ReductionOps.mean(this, new int[] {axis}, false); }
+    /** {@link Tensor#mean(int[], boolean)}, differentiable. */
     public Variable mean(int[] axes, boolean keepDim) { return ReductionOps.mean(this, axes, keepDim); }
+    /** {@link Tensor#max(int[], boolean)}, differentiable. */
     public Variable max(int[] axes, boolean keepDim) { return ReductionOps.extreme(this, axes, keepDim, true); }
+    /** {@link Tensor#min(int[], boolean)}, differentiable. */
     public Variable min(int[] axes, boolean keepDim) { return ReductionOps.extreme(this, axes, keepDim, false); }
+    /** The largest element, 0-d, differentiable. */
     public Variable max() { return max(new int[0], false); }
+    /** The smallest element, 0-d, differentiable. */
     public Variable min() { return min(new int[0], false); }
+    /** {@link Tensor#variance}, differentiable. */
     public Variable variance(int[] axes, boolean keepDim, int correction) {
         return ReductionOps.variance(this, axes, keepDim, correction);
     }
 
     // ------------------------------------------------------------------ normalisation, linear algebra
 
+    /** {@link Tensor#softmax}, differentiable. */
     public Variable softmax(int axis) { return NormalizationOps.softmax(this, axis, false); }
+    /** {@link Tensor#logSoftmax}, differentiable. */
     public Variable logSoftmax(int axis) { return NormalizationOps.softmax(this, axis, true); }
 
     /** Layer norm over the last {@code dims} axes with optional affine weight and bias (null for none). */
@@ -274,7 +341,10 @@ public final class Variable {
 
     /** Embedding lookup and friends: the gradient scatter-adds into the table. */
     public Variable indexSelect(int axis, Tensor indices) { return IndexingOps.indexSelect(this, axis, indices); }
+    /** torch.gather along {@code axis}, differentiable: the gradient scatter-adds back. */
     public Variable gather(int axis, Tensor index) { return IndexingOps.gather(this, axis, index); }
+    /** {@link Tensor#maskedFill}, differentiable: no gradient flows where the mask is set. */
     public Variable maskedFill(Tensor mask, float value) { return IndexingOps.maskedFill(this, mask, value); }
+    /** {@link Tensor#where}, differentiable in {@code a} and {@code b}. */
     public static Variable where(Tensor condition, Variable a, Variable b) { return IndexingOps.where(condition, a, b); }
 }

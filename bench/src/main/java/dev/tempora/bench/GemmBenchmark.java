@@ -33,21 +33,31 @@ import java.util.concurrent.TimeUnit;
         "-Dtempora.threads=2", "--sun-misc-unsafe-memory-access=allow"})
 public class GemmBenchmark {
 
+    /** Instantiated by JMH, once per fork and thread. */
+    public GemmBenchmark() {}
+
+    /**
+     * The GEMM shape, as {@link GemmThroughput.Shape#parse} reads it ({@code MxNxK}, {@code _tA}/{@code _tB} for a
+     * transposed operand).
+     */
     @Param({"256x256x256", "512x512x512", "1024x1024x1024", "2048x2048x2048",
             "16000x80x20", "29568x80x20", "29568x20x80_tB", "20x80x29568_tA", "29568x80x2",
             "128x231x20", "128x20x231"})
     public String shape;
 
+    /** Threads of the shared pool the product is split across (1: the calling thread alone). */
     @Param({"1", "2"})
     public int threads;
 
     private GemmThroughput.Operands operands;
 
+    /** Random operands of the shape, the same for every run. */
     @Setup
     public void setUp() {
         operands = new GemmThroughput.Operands(GemmThroughput.Shape.parse(shape), 42);
     }
 
+    /** One product C = A·B; returns an element of C so that the JIT cannot drop it. */
     @Benchmark
     public float gemm() {
         operands.multiply(threads);

@@ -23,6 +23,7 @@ public final class GemmThroughput {
 
         private static final Pattern SYNTAX = Pattern.compile("(\\d+)x(\\d+)x(\\d+)((?:_tA)?)((?:_tB)?)");
 
+        /** Checks that m, n and k are at least 1. */
         public Shape {
             if (m < 1 || n < 1 || k < 1) {
                 throw new IllegalArgumentException("GEMM shape needs m, n, k >= 1, got " + m + "x" + n + "x" + k);
@@ -83,6 +84,7 @@ public final class GemmThroughput {
         final float[] b;
         final float[] c;
 
+        /** Random A and B of {@code shape}, reproducible for {@code seed}, and a zeroed C. */
         public Operands(Shape shape, long seed) {
             this.shape = shape;
             SplittableRandom rnd = new SplittableRandom(seed);

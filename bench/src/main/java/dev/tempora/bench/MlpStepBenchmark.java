@@ -36,6 +36,9 @@ import java.util.random.RandomGenerator;
         "-Dtempora.threads=1", "--sun-misc-unsafe-memory-access=allow"})
 public class MlpStepBenchmark {
 
+    /** Instantiated by JMH, once per fork and thread. */
+    public MlpStepBenchmark() {}
+
     private static final int BATCH = 256;
 
     private Linear first;
@@ -51,6 +54,7 @@ public class MlpStepBenchmark {
     private Tensor targets;
     private final BufferPool pool = new BufferPool();
 
+    /** The network, its Adam optimiser and one random batch, the same for every run. */
     @Setup
     public void setUp() {
         RandomGenerator rng = Tensor.generator(3);
@@ -68,6 +72,7 @@ public class MlpStepBenchmark {
         targets = Tensor.randn(rng, BATCH, 1);
     }
 
+    /** One training step (forward, backward, Adam update) inside the pool's scope; returns the loss. */
     @Benchmark
     public float trainStep() {
         float loss;

@@ -32,24 +32,32 @@ import java.util.concurrent.TimeUnit;
         "-Dtempora.threads=2", "--sun-misc-unsafe-memory-access=allow"})
 public class TftStepBenchmark {
 
+    /** Instantiated by JMH, once per fork and thread. */
+    public TftStepBenchmark() {}
+
+    /** The model size, a {@link TftStepThroughput.Preset} by name. */
     @Param({"seed"})
     public String preset;
 
+    /** Data-parallel workers, each running whole shards with serial kernels. */
     @Param({"1", "2"})
     public int threads;
 
     private TftStepThroughput.Step step;
 
+    /** The model, optimiser and random batch of the preset, split into 8 shards. */
     @Setup
     public void setUp() {
         step = new TftStepThroughput.Step(TftStepThroughput.Preset.parse(preset), threads, 8, 1);
     }
 
+    /** One training step; returns the batch loss. */
     @Benchmark
     public double trainStep() {
         return step.train();
     }
 
+    /** One eval-mode forward of the batch; returns a value of the output so that the JIT cannot drop it. */
     @Benchmark
     public float inference() {
         return step.infer();

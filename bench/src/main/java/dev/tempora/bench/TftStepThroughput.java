@@ -59,6 +59,7 @@ public final class TftStepThroughput {
             this.hiddenContinuous = hiddenContinuous;
         }
 
+        /** The preset named {@code name}, ignoring case and surrounding spaces. */
         public static Preset parse(String name) {
             for (Preset p : values()) {
                 if (p.name().equalsIgnoreCase(name.trim())) {
@@ -68,13 +69,17 @@ public final class TftStepThroughput {
             throw new IllegalArgumentException("preset '" + name + "' is not one of seed, big");
         }
 
+        /** The preset's name in lower case, as reports and the command line write it. */
         public String label() {
             return name().toLowerCase(Locale.ROOT);
         }
     }
 
+    /** Samples in a batch. */
     public static final int BATCH = 128;
+    /** Encoder (history) steps of each sample. */
     public static final int ENCODER_STEPS = 63;
+    /** Decoder (forecast) steps of each sample: a week of hours. */
     public static final int DECODER_STEPS = 168;
     private static final int SERIES = 260;
     private static final int DAY_HOURS = 168;
@@ -152,6 +157,10 @@ public final class TftStepThroughput {
         private final int workers;
         private long steps;
 
+        /**
+         * The preset's model with Adam, and a random batch of {@link #BATCH} samples drawn from {@code seed}, split
+         * into {@code shards} shards that {@code workers} threads share.
+         */
         public Step(Preset preset, int workers, int shards, long seed) {
             if (workers < 1 || shards < workers) {
                 throw new IllegalArgumentException("need 1 <= workers <= shards, got " + workers + " workers and "
@@ -172,6 +181,7 @@ public final class TftStepThroughput {
             }
         }
 
+        /** The samples in the batch. */
         public int batchSize() {
             return batch.size();
         }
@@ -215,10 +225,12 @@ public final class TftStepThroughput {
     /** Timings of one preset at one thread count: medians and spread over the timed steps. */
     public record Result(Preset preset, int threads, int shards, Summary train, Summary infer,
                          double trainAllocatedMegabytes, double foreignCpuPercent) {
+        /** Training throughput at the median step time. */
         public double trainSamplesPerSecond() {
             return BATCH / (train.medianMs() / 1e3);
         }
 
+        /** Inference throughput at the median step time. */
         public double inferSamplesPerSecond() {
             return BATCH / (infer.medianMs() / 1e3);
         }

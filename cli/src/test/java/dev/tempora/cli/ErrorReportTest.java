@@ -53,6 +53,8 @@ class ErrorReportTest {
         StringWriter verbose = new StringWriter();
         ErrorReport.report("tempora train", new IllegalStateException("no model"), true, new PrintWriter(verbose));
         assertTrue(verbose.toString().startsWith("tempora train: no model"), verbose.toString());
-        assertTrue(verbose.toString().contains("at dev.tempora.cli.ErrorReportTest"), verbose.toString());
+        // A frame reads "at dev.tempora.cli.ErrorReportTest..." on the class path and
+        // "at dev.tempora.cli@VERSION/dev.tempora.cli.ErrorReportTest..." on the module path.
+        assertTrue(verbose.toString().contains("dev.tempora.cli.ErrorReportTest.reportPrints"), verbose.toString());
     }
 }

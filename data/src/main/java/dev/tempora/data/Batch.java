@@ -20,16 +20,27 @@ import dev.tempora.tensor.Tensor;
  */
 public final class Batch {
 
+    /** Categorical codes of the encoder steps, (B, Te, n_cat). */
     public final Tensor encoderCat;
+    /** Continuous variables (reals) of the encoder steps, (B, Te, n_real). */
     public final Tensor encoderCont;
+    /** The target over the encoder steps, in target units, (B, Te). */
     public final Tensor encoderTarget;
+    /** Each sample's encoder length (its unpadded steps), (B). */
     public final Tensor encoderLengths;
+    /** Categorical codes of the decoder steps, (B, Td, n_cat). */
     public final Tensor decoderCat;
+    /** Continuous variables (reals) of the decoder steps, (B, Td, n_real). */
     public final Tensor decoderCont;
+    /** The target over the decoder steps, in target units, (B, Td). */
     public final Tensor decoderTarget;
+    /** Each sample's decoder length (its unpadded steps), (B). */
     public final Tensor decoderLengths;
+    /** The time index of every decoder step, padding continuing the count, (B, Td). */
     public final Tensor decoderTimeIdx;
+    /** The series' group-id codes, (B, n_group_ids). */
     public final Tensor groups;
+    /** The target normaliser's center and scale for each sample, (B, 2). */
     public final Tensor targetScale;
     final int[] seriesIndex;
     final int[] windowIndex;
@@ -71,10 +82,12 @@ public final class Batch {
         return decoderCont.size(1);
     }
 
+    /** The encoder length of a sample (its unpadded encoder steps). */
     public int encoderLength(int sample) {
         return encoderLength[sample];
     }
 
+    /** The decoder length of a sample (its unpadded decoder steps). */
     public int decoderLength(int sample) {
         return decoderLength[sample];
     }

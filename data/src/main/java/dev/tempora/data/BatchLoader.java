@@ -32,6 +32,7 @@ public final class BatchLoader implements Iterable<Batch> {
         this.seed = seed;
     }
 
+    /** Samples per batch (the last batch of an epoch may have fewer unless it is dropped). */
     public int batchSize() {
         return batchSize;
     }

@@ -20,15 +20,18 @@ public abstract sealed class Column
         this.name = name;
     }
 
+    /** The column's name, unique within a frame. */
     public final String name() {
         return name;
     }
 
+    /** The column's value type. */
     public abstract ColumnType type();
 
     /** Number of rows. */
     public abstract int size();
 
+    /** Whether the value at {@code row} is missing (NaN for floating-point columns). */
     public abstract boolean isMissing(int row);
 
     /** Number of missing values. */

@@ -22,6 +22,7 @@ public record CsvOptions(char delimiter, boolean header, Set<String> missingValu
     public static final Set<String> DEFAULT_MISSING = Set.of("", "NA", "N/A", "n/a", "NaN", "nan", "-NaN", "-nan",
             "NULL", "null", "None", "<NA>", "#N/A", "#NA", "#N/A N/A");
 
+    /** Checks the delimiter and copies the sets. */
     public CsvOptions {
         if (delimiter == '"' || delimiter == '\n' || delimiter == '\r') {
             throw new IllegalArgumentException("a CSV delimiter cannot be a quote or a line break");
@@ -30,22 +31,27 @@ public record CsvOptions(char delimiter, boolean header, Set<String> missingValu
         types = Map.copyOf(types);
     }
 
+    /** Comma-separated, a header line, pandas' missing tokens, every type inferred, UTF-8. */
     public static CsvOptions defaults() {
         return new CsvOptions(',', true, DEFAULT_MISSING, Map.of(), StandardCharsets.UTF_8);
     }
 
+    /** These options with another field separator. */
     public CsvOptions withDelimiter(char d) {
         return new CsvOptions(d, header, missingValues, types, charset);
     }
 
+    /** These options with or without a header line. */
     public CsvOptions withHeader(boolean h) {
         return new CsvOptions(delimiter, h, missingValues, types, charset);
     }
 
+    /** These options with other missing-value tokens. */
     public CsvOptions withMissingValues(Set<String> tokens) {
         return new CsvOptions(delimiter, header, tokens, types, charset);
     }
 
+    /** These options with the given column types (the other columns' types are inferred). */
     public CsvOptions withTypes(Map<String, ColumnType> t) {
         return new CsvOptions(delimiter, header, missingValues, t, charset);
     }

@@ -26,10 +26,12 @@ public final class CsvReader {
 
     private CsvReader() {}
 
+    /** Reads a CSV file with {@link CsvOptions#defaults()}. */
     public static Frame read(Path path) {
         return read(path, CsvOptions.defaults());
     }
 
+    /** Reads a CSV file with {@code options}; a file that does not exist is an {@link IllegalArgumentException}. */
     public static Frame read(Path path, CsvOptions options) {
         TableFiles.checkReadable(path);
         boolean utf8 = options.charset().equals(java.nio.charset.StandardCharsets.UTF_8);

@@ -28,10 +28,23 @@ public record DatasetDescription(
         List<String> flatCategoricals,
         TargetNormalizer targetNormalizer) {
 
-    public enum Kind { CATEGORICAL, REAL }
+    /** A variable's kind, which decides how the network embeds it. */
+    public enum Kind {
+        /** Integer codes, embedded. */
+        CATEGORICAL,
+        /** Continuous values, scaled. */
+        REAL
+    }
 
     /** Static variables are read once per sample; encoder-only ones (unknown) are not fed to the decoder. */
-    public enum Role { STATIC, KNOWN, UNKNOWN }
+    public enum Role {
+        /** Constant over a series. */
+        STATIC,
+        /** Known in advance, for the future steps too (time-varying known). */
+        KNOWN,
+        /** Observed only up to the present (time-varying unknown). */
+        UNKNOWN
+    }
 
     /**
      * One input variable. {@code columns} are its positions in the batch's cat (categorical) or cont (real)
@@ -39,10 +52,12 @@ public record DatasetDescription(
      * (the nan class included) for categoricals, 0 for reals.
      */
     public record Variable(String name, Kind kind, Role role, int cardinality, List<Integer> columns) {
+        /** Whether the encoder reads this variable (every variable). */
         public boolean inEncoder() {
             return true;
         }
 
+        /** Whether the decoder reads this variable: static and known ones, not unknown ones. */
         public boolean inDecoder() {
             return role != Role.UNKNOWN;
         }
@@ -99,6 +114,7 @@ public record DatasetDescription(
         return out;
     }
 
+    /** The description as the checkpoint's JSON writes it, with PTF's key names. */
     public Map<String, Object> toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("target", target);
@@ -121,6 +137,10 @@ public record DatasetDescription(
         return m;
     }
 
+    /**
+     * Reads a description from {@link #toJson()}'s form; a missing or mistyped key is an {@link
+     * IllegalArgumentException} naming it.
+     */
     @SuppressWarnings("unchecked")
     public static DatasetDescription fromJson(Map<String, Object> m) {
         String w = "dataset description";

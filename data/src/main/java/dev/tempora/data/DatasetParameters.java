@@ -31,27 +31,49 @@ public final class DatasetParameters {
 
     private final Map<String, Object> values;
 
+    /** PTF's {@code time_idx}: the integer time column. */
     public final String timeIdx;
+    /** The timestamp column {@code time_idx} is derived from, or null. */
     public final String timestamp;
+    /** The step between rows that turns {@code timestamp} into {@code time_idx}, or null. */
     public final Frequency frequency;
+    /** PTF's {@code target}: the column to forecast. */
     public final String target;
+    /** PTF's {@code group_ids}: the columns that identify a series (empty for one series). */
     public final List<String> groupIds;
+    /** PTF's {@code static_categoricals}. */
     public final List<String> staticCategoricals;
+    /** PTF's {@code static_reals}. */
     public final List<String> staticReals;
+    /** PTF's {@code time_varying_known_categoricals}. */
     public final List<String> knownCategoricals;
+    /** PTF's {@code time_varying_known_reals}. */
     public final List<String> knownReals;
+    /** PTF's {@code time_varying_unknown_categoricals}. */
     public final List<String> unknownCategoricals;
+    /** PTF's {@code time_varying_unknown_reals}. */
     public final List<String> unknownReals;
+    /** PTF's {@code variable_groups}: a name standing for several categorical columns. */
     public final Map<String, List<String>> variableGroups;
+    /** PTF's {@code min_encoder_length}, in steps. */
     public final int minEncoderLength;
+    /** PTF's {@code max_encoder_length}, in steps. */
     public final int maxEncoderLength;
+    /** PTF's {@code min_prediction_length}, in steps. */
     public final int minPredictionLength;
+    /** PTF's {@code max_prediction_length}, in steps. */
     public final int maxPredictionLength;
+    /** PTF's {@code min_prediction_idx}: the first {@code time_idx} a window may forecast, or null. */
     public final Integer minPredictionIdx;
+    /** PTF's {@code add_relative_time_idx}. */
     public final boolean addRelativeTimeIdx;
+    /** PTF's {@code add_target_scales}. */
     public final boolean addTargetScales;
+    /** PTF's {@code add_encoder_length}. */
     public final boolean addEncoderLength;
+    /** PTF's {@code allow_missing_timesteps}. */
     public final boolean allowMissingTimesteps;
+    /** PTF's {@code predict_mode}: one window per series, the last one. */
     public final boolean predictMode;
     /** Variables whose label encoder has the nan/unknown class (PTF {@code NaNLabelEncoder(add_nan=True)}). */
     public final Set<String> addNan;
@@ -184,6 +206,10 @@ public final class DatasetParameters {
         }
     }
 
+    /**
+     * Parameters from a config's "dataset" object (PTF's names); an unknown key, a mistyped value or an
+     * inconsistent combination is an {@link IllegalArgumentException} naming it.
+     */
     public static DatasetParameters fromJson(Map<String, Object> json) {
         return new DatasetParameters(json);
     }
@@ -223,6 +249,7 @@ public final class DatasetParameters {
         return new DatasetParameters(m);
     }
 
+    /** The value given for a parameter by its PTF name, as JSON holds it, or null when it was not given. */
     public Object get(String key) {
         return values.get(key);
     }

@@ -74,6 +74,10 @@ public final class DerivedColumns {
                 : "; expected calendar, log, group_mean, flags_to_labels, to_string, constant or melt");
     }
 
+    /**
+     * The frame with the columns that {@code steps} (a config's "derived_columns", each an object with an "op")
+     * add, in order; a malformed step is an {@link IllegalArgumentException} naming its index.
+     */
     @SuppressWarnings("unchecked")
     public static Frame apply(Frame frame, List<Object> steps) {
         Frame f = frame;

@@ -11,6 +11,7 @@ public final class DoubleColumn extends Column {
         this.values = values;
     }
 
+    /** The value at {@code row} (NaN when missing). */
     public double get(int row) {
         return values[row];
     }

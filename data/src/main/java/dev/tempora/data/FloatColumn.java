@@ -11,6 +11,7 @@ public final class FloatColumn extends Column {
         this.values = values;
     }
 
+    /** The value at {@code row} (NaN when missing). */
     public float get(int row) {
         return values[row];
     }

@@ -22,6 +22,10 @@ public final class Frame {
     private final Map<String, Column> columns;
     private final int rowCount;
 
+    /**
+     * A frame of {@code columns}, which must have distinct names and one length; {@code source} names where the
+     * rows came from (null: "frame").
+     */
     public Frame(String source, List<? extends Column> columns) {
         this.source = source == null ? "frame" : source;
         Map<String, Column> byName = new LinkedHashMap<>();
@@ -98,26 +102,32 @@ public final class Frame {
         throw new IllegalArgumentException(path + ": unknown file type; expected .parquet or .csv (or .tsv)");
     }
 
+    /** Where the rows came from (a file path, "builtin:taxi", ...), for error messages. */
     public String source() {
         return source;
     }
 
+    /** The number of rows. */
     public int rowCount() {
         return rowCount;
     }
 
+    /** The number of columns. */
     public int columnCount() {
         return columns.size();
     }
 
+    /** The column names, in order. */
     public List<String> names() {
         return List.copyOf(columns.keySet());
     }
 
+    /** The columns, in order. */
     public List<Column> columns() {
         return List.copyOf(columns.values());
     }
 
+    /** Whether there is a column named {@code name}. */
     public boolean has(String name) {
         return columns.containsKey(name);
     }

@@ -10,6 +10,10 @@ import java.util.Locale;
  */
 public record Frequency(long micros, int months, String text) {
 
+    /**
+     * Reads a frequency ("30min", "1h", "1d", "month", ...); an unknown or ambiguous one ("m") is an {@link
+     * IllegalArgumentException} listing the accepted forms.
+     */
     public static Frequency parse(String text) {
         String t = text.strip();
         switch (t.toLowerCase(Locale.ROOT)) {

@@ -15,10 +15,12 @@ public final class IntColumn extends Column {
         this.missing = normaliseMask(missing);
     }
 
+    /** A column with nothing missing; takes ownership of {@code values}. */
     public IntColumn(String name, int[] values) {
         this(name, values, null);
     }
 
+    /** The value at {@code row} (0 when missing). */
     public int get(int row) {
         return values[row];
     }

@@ -72,6 +72,7 @@ public final class LabelEncoder {
         }
     }
 
+    /** PTF's {@code add_nan}: whether code 0 is reserved for missing and unknown values. */
     public boolean addNan() {
         return addNan;
     }

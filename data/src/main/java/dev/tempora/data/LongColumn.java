@@ -15,10 +15,12 @@ public final class LongColumn extends Column {
         this.missing = normaliseMask(missing);
     }
 
+    /** A column with nothing missing; takes ownership of {@code values}. */
     public LongColumn(String name, long[] values) {
         this(name, values, null);
     }
 
+    /** The value at {@code row} (0 when missing). */
     public long get(int row) {
         return values[row];
     }

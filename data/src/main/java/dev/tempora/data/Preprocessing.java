@@ -35,6 +35,7 @@ public final class Preprocessing {
         this.scalers = Map.copyOf(scalers);
     }
 
+    /** The dataset parameters it was fitted with. */
     public DatasetParameters parameters() {
         return parameters;
     }
@@ -44,6 +45,7 @@ public final class Preprocessing {
         return timeOrigin;
     }
 
+    /** The fitted target normaliser. */
     public TargetNormalizer targetNormalizer() {
         return targetNormalizer;
     }
@@ -72,6 +74,7 @@ public final class Preprocessing {
         return s;
     }
 
+    /** The JSON form that {@link #save} writes and {@link #fromJson} reads. */
     public Map<String, Object> toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("format", "tempora-preprocessing-1");
@@ -93,6 +96,9 @@ public final class Preprocessing {
         return m;
     }
 
+    /**
+     * Reads {@link #toJson()}'s form; a missing or mistyped entry is an {@link IllegalArgumentException} naming it.
+     */
     public static Preprocessing fromJson(Map<String, Object> m) {
         String where = "preprocessing";
         if (!"tempora-preprocessing-1".equals(m.get("format"))) {
@@ -131,6 +137,7 @@ public final class Preprocessing {
         dev.tempora.tensor.io.AtomicFiles.writeString(path, Json.writePretty(toJson()));
     }
 
+    /** Reads a file that {@link #save} wrote. */
     public static Preprocessing load(Path path) {
         try {
             return fromJson(Json.parseObject(dev.tempora.tensor.io.Utf8Files.read(path)));

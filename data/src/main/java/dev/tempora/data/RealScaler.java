@@ -11,8 +11,17 @@ import java.util.Map;
  */
 public record RealScaler(Kind kind, double center, double scale) {
 
-    public enum Kind { STANDARD, ROBUST, NONE }
+    /** Which center and scale a scaler fits. */
+    public enum Kind {
+        /** scikit-learn's {@code StandardScaler}: mean and population standard deviation. */
+        STANDARD,
+        /** scikit-learn's {@code RobustScaler}: median and interquartile range. */
+        ROBUST,
+        /** No scaling. */
+        NONE
+    }
 
+    /** The scaler that leaves values unchanged. */
     public static final RealScaler IDENTITY = new RealScaler(Kind.NONE, 0.0, 1.0);
 
     /** Fits the kind of scaler on the values (NaN values are ignored, as scikit-learn does). */
@@ -37,10 +46,15 @@ public record RealScaler(Kind kind, double center, double scale) {
         return new RealScaler(kind, median, iqr < 10 * Transformation.EPS64 ? 1.0 : iqr);
     }
 
+    /** (x − center) / scale. */
     public double transform(double x) {
         return (x - center) / scale;
     }
 
+    /**
+     * Reads a config's scaler for {@code variable} ("standard"/"StandardScaler", "robust"/"RobustScaler", "none" or
+     * null); anything else is an {@link IllegalArgumentException} naming the variable.
+     */
     public static Kind parseKind(Object spec, String variable) {
         if (spec == null || "none".equals(spec) || "identity".equals(spec)) {
             return Kind.NONE;

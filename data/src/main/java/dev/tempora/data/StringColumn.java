@@ -89,6 +89,7 @@ public final class StringColumn extends Column {
         private final Map<String, Integer> index = new HashMap<>();
         private final List<String> dictionary = new ArrayList<>();
 
+        /** An empty column named {@code name}, with room for {@code expectedRows} values before it grows. */
         public Builder(String name, int expectedRows) {
             this.name = name;
             this.codes = new int[Math.max(16, expectedRows)];
@@ -113,10 +114,12 @@ public final class StringColumn extends Column {
             return this;
         }
 
+        /** The values added so far. */
         public int size() {
             return size;
         }
 
+        /** The column of the values added, dictionary-encoded. */
         public StringColumn build() {
             return new StringColumn(name, java.util.Arrays.copyOf(codes, size), dictionary.toArray(new String[0]));
         }

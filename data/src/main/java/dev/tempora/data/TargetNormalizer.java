@@ -26,9 +26,25 @@ import java.util.Map;
  */
 public final class TargetNormalizer {
 
-    public enum Kind { GROUP, ENCODER, TORCH }
+    /** Which of PTF's target normalisers. */
+    public enum Kind {
+        /** PTF's {@code GroupNormalizer}: a center and scale per series group. */
+        GROUP,
+        /** PTF's {@code EncoderNormalizer}: a center and scale per window, from its encoder. */
+        ENCODER,
+        /** PTF's {@code TorchNormalizer}: one center and scale for the whole frame. */
+        TORCH
+    }
 
-    public enum Method { STANDARD, ROBUST, IDENTITY }
+    /** How center and scale are estimated. */
+    public enum Method {
+        /** Mean and standard deviation. */
+        STANDARD,
+        /** Median and interquartile range. */
+        ROBUST,
+        /** Center 0 and scale 1. */
+        IDENTITY
+    }
 
     /** float16's machine epsilon, PTF's eps for scales fitted on pandas data. */
     public static final double EPS16 = 0.0009765625;
@@ -45,6 +61,10 @@ public final class TargetNormalizer {
     private double[] global;
     private double[] missing;
 
+    /**
+     * An unfitted normaliser; {@code groups} matter for {@link Kind#GROUP} only, {@code maxLength} (PTF's {@code
+     * max_length} of an EncoderNormalizer) for {@link Kind#ENCODER} only, null for none.
+     */
     public TargetNormalizer(Kind kind, Method method, boolean center, Transformation transformation, List<String> groups,
                             Integer maxLength) {
         this.kind = kind;
@@ -58,10 +78,12 @@ public final class TargetNormalizer {
         }
     }
 
+    /** PTF's {@code GroupNormalizer(groups, transformation)} with its defaults (standard, centered). */
     public static TargetNormalizer groupNormalizer(List<String> groups, Transformation transformation) {
         return new TargetNormalizer(Kind.GROUP, Method.STANDARD, true, transformation, groups, null);
     }
 
+    /** PTF's {@code EncoderNormalizer(transformation)} with its defaults (standard, centered). */
     public static TargetNormalizer encoderNormalizer(Transformation transformation) {
         return new TargetNormalizer(Kind.ENCODER, Method.STANDARD, true, transformation, List.of(), null);
     }
@@ -71,10 +93,15 @@ public final class TargetNormalizer {
         return new TargetNormalizer(Kind.TORCH, Method.IDENTITY, true, Transformation.NONE, List.of(), null);
     }
 
+    /** Which of PTF's normalisers this is. */
     public Kind kind() { return kind; }
+    /** How center and scale are estimated. */
     public Method method() { return method; }
+    /** PTF's {@code center}: false leaves the data uncentered and scales by the mean. */
     public boolean center() { return center; }
+    /** The transformation applied before scaling. */
     public Transformation transformation() { return transformation; }
+    /** The group columns of a {@link Kind#GROUP} normaliser (empty for the others). */
     public List<String> groups() { return groups; }
 
     /** PTF's class name. */
@@ -86,6 +113,7 @@ public final class TargetNormalizer {
         };
     }
 
+    /** Whether center and scale are known: an encoder normaliser needs no fit, the others after {@code fit}. */
     public boolean isFitted() {
         return kind == Kind.ENCODER || global != null || perGroup != null;
     }

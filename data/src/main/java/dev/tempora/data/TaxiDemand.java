@@ -39,6 +39,7 @@ public final class TaxiDemand {
      * @param seed   random seed
      */
     public record Options(int zones, int days, LocalDate start, long seed) {
+        /** Checks that there is at least one zone and one day. */
         public Options {
             if (zones < 1 || days < 1) {
                 throw new IllegalArgumentException("the taxi generator needs at least one zone and one day, got " + zones
@@ -74,6 +75,7 @@ public final class TaxiDemand {
     /** Bytes per generated row: time index, zone and day-hour codes (ints), quantity (double), pickup hour (long). */
     private static final int BYTES_PER_ROW = 3 * Integer.BYTES + Double.BYTES + Long.BYTES;
 
+    /** The generated table, with the columns the class comment lists, one row per zone and hour. */
     public static Frame generate(Options o) {
         // The data set built from the table takes about as much again; refuse early what cannot fit.
         dev.tempora.tensor.MemoryBudget.require(dev.tempora.tensor.MemoryBudget.product(o.rows(), BYTES_PER_ROW, 2),

@@ -133,14 +133,17 @@ public final class TimeSeriesDataSet {
 
     // ------------------------------------------------------------------ what it holds
 
+    /** The parameters it was built with. */
     public DatasetParameters parameters() {
         return parameters;
     }
 
+    /** The preprocessing fitted on this data (or the one it was built from), to save with a model. */
     public Preprocessing preprocessing() {
         return preprocessing;
     }
 
+    /** The model's view of the variables: names, kinds, roles, cardinalities and batch positions. */
     public DatasetDescription description() {
         return description;
     }
@@ -150,6 +153,7 @@ public final class TimeSeriesDataSet {
         return windows.size();
     }
 
+    /** The number of series kept. */
     public int seriesCount() {
         return seriesStart.length - 1;
     }
@@ -185,11 +189,13 @@ public final class TimeSeriesDataSet {
 
     /** One window: its series, time index of the first encoder step, encoder and decoder lengths. */
     public record Window(int series, int firstTimeIdx, int encoderLength, int decoderLength) {
+        /** The time index of the first decoder (forecast) step. */
         public int firstPredictionTimeIdx() {
             return firstTimeIdx + encoderLength;
         }
     }
 
+    /** Window {@code index}, 0 ≤ index &lt; {@link #size()}. */
     public Window window(int index) {
         int s = windows.start[index];
         int e = windows.end[index];

@@ -22,6 +22,7 @@ public final class TimestampColumn extends Column {
         this.missing = normaliseMask(missing);
     }
 
+    /** A column with nothing missing; takes ownership of {@code micros} (microseconds since the epoch, UTC). */
     public TimestampColumn(String name, long[] micros) {
         this(name, micros, null);
     }
@@ -31,6 +32,7 @@ public final class TimestampColumn extends Column {
         return micros[row];
     }
 
+    /** The value at {@code row} as a date-time in UTC. */
     public LocalDateTime dateTime(int row) {
         return toDateTime(micros[row]);
     }

@@ -136,6 +136,7 @@ public final class TrainingConfig {
         }
     }
 
+    /** The file it was read from; relative paths in it resolve against its folder. */
     public Path file() {
         return file;
     }

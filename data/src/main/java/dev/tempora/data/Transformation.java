@@ -14,7 +14,22 @@ import java.util.Locale;
  * EncoderNormalizer.
  */
 public enum Transformation {
-    NONE, LOG, LOG1P, LOGIT, COUNT, SOFTPLUS, RELU, SQRT;
+    /** No transformation. */
+    NONE,
+    /** log(y), floored at −1/eps; reversed with exp. */
+    LOG,
+    /** log(1 + y); reversed with exp (PTF's quirk), inverted with expm1. */
+    LOG1P,
+    /** log(y / (1 − y)) of y clamped to [eps, 1 − eps]; reversed with the logistic function. */
+    LOGIT,
+    /** y + 1; reversed with softplus. */
+    COUNT,
+    /** The inverse softplus (the identity above 20); reversed with softplus. */
+    SOFTPLUS,
+    /** The identity; reversed with max(0, x). */
+    RELU,
+    /** √y; reversed by squaring. */
+    SQRT;
 
     /** Machine epsilon of float64, as PTF uses while preprocessing pandas data. */
     public static final double EPS64 = Math.ulp(1.0);
@@ -40,6 +55,7 @@ public enum Transformation {
         return this == NONE ? null : label();
     }
 
+    /** The lower-case name, PTF's spelling ("none" for NONE). */
     public String label() {
         return name().toLowerCase(Locale.ROOT);
     }

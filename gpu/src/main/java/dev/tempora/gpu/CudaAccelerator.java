@@ -15,6 +15,9 @@ import java.util.Optional;
  */
 public final class CudaAccelerator implements Accelerator {
 
+    /** The service instance; it probes for a device only when asked. */
+    public CudaAccelerator() {}
+
     @Override
     public String name() {
         return "cuda";

@@ -6,7 +6,7 @@ import java.util.Arrays;
 /**
  * The TFT's interpretable multi-head attention core on the device ({@code src/main/cuda/attention.cuh}), with
  * the semantics of the CPU op {@link dev.tempora.autograd.InterpretableAttention#apply} and its kernels
- * {@link dev.tempora.tensor.kernels.AttentionKernels}: per head the masked softmax of q·kᵀ/√d over the encoder
+ * {@code dev.tempora.tensor.kernels.AttentionKernels}: per head the masked softmax of q·kᵀ/√d over the encoder
  * and decoder keys, times the values shared by the heads; dropout on each head's output with the CPU's
  * counter-hash mask (same seed, same mask); the mean over heads.
  *

@@ -12,10 +12,13 @@ public interface DeviceOptimizer extends AutoCloseable {
     /** One update from the current gradients (asynchronous, in stream order). */
     void step();
 
+    /** The learning rate the next {@link #step()} uses. */
     double learningRate();
 
+    /** Sets the learning rate for the following steps (the CPU trainer's schedule drives it). */
     void setLearningRate(double lr);
 
+    /** The number of updates made so far, including those of a loaded state. */
     long steps();
 
     /**

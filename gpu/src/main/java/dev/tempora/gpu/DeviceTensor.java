@@ -25,6 +25,7 @@ public final class DeviceTensor implements AutoCloseable {
         this.owner = owner;
     }
 
+    /** The device whose memory holds this tensor. */
     public GpuDevice device() {
         return device;
     }
@@ -40,18 +41,22 @@ public final class DeviceTensor implements AutoCloseable {
         return address() + 4L * index;
     }
 
+    /** A copy of the shape. */
     public int[] shape() {
         return shape.clone();
     }
 
+    /** The size along an axis (negative counts from the end). */
     public int size(int axis) {
         return shape[axis < 0 ? shape.length + axis : axis];
     }
 
+    /** The number of axes. */
     public int rank() {
         return shape.length;
     }
 
+    /** The number of elements. */
     public int numel() {
         return numel;
     }
@@ -81,6 +86,7 @@ public final class DeviceTensor implements AutoCloseable {
         return Tensor.wrap(toFloatArray(), shape);
     }
 
+    /** The values, downloaded row-major (waits for the launches before it). */
     public float[] toFloatArray() {
         float[] values = new float[numel];
         device.driver().download(address(), values, 0, numel);

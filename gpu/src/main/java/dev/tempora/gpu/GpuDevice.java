@@ -41,6 +41,7 @@ public final class GpuDevice {
 
     /** Either a device or the reason there is none. */
     public record Availability(GpuDevice device, String reason) {
+        /** Whether there is a device. */
         public boolean available() {
             return device != null;
         }
@@ -80,10 +81,12 @@ public final class GpuDevice {
         return Optional.of(new GpuDevice(new EmulatedDriver(Path.of(path))));
     }
 
+    /** The driver this device issues its work through. */
     public DeviceDriver driver() {
         return driver;
     }
 
+    /** The device in words: name, memory, driver version. */
     public String description() {
         return driver.description();
     }
@@ -126,16 +129,22 @@ public final class GpuDevice {
         return t;
     }
 
+    /** A zeroed tensor, owned by the innermost open scope. */
     public DeviceTensor zeros(int... shape) {
         return empty(shape).zero();
     }
 
+    /** A device copy of {@code source}, owned by the innermost open scope. */
     public DeviceTensor upload(Tensor source) {
         DeviceTensor t = empty(source.shape());
         t.copyFrom(source);
         return t;
     }
 
+    /**
+     * A device tensor holding {@code values} (row-major, exactly as many as the shape has), owned by the innermost
+     * open scope.
+     */
     public DeviceTensor upload(float[] values, int... shape) {
         if (values.length != numel(shape)) {
             throw new IllegalArgumentException(values.length + " values for shape " + java.util.Arrays.toString(shape));
@@ -207,11 +216,16 @@ public final class GpuDevice {
         driver.launch(kernel, new int[] {(n + BLOCK - 1) / BLOCK, 1, 1}, new int[] {BLOCK, 1, 1}, 0, arguments);
     }
 
+    /**
+     * Launches {@code kernel} with an explicit grid and block (x, y, z) and {@code sharedBytes} of dynamic shared
+     * memory.
+     */
     public void launch(String kernel, int[] grid, int[] block, int sharedBytes, KernelArguments arguments) {
         launches++;
         driver.launch(kernel, grid, block, sharedBytes, arguments);
     }
 
+    /** Waits until every launch and copy issued so far has finished. */
     public void synchronize() {
         driver.synchronize();
     }
@@ -226,10 +240,13 @@ public final class GpuDevice {
         return s;
     }
 
+    /** The tensors made while this scope was the innermost open one; closing it returns them to the pool. */
     public final class Scope implements AutoCloseable {
         private final List<DeviceTensor> owned = new ArrayList<>();
         /** The scope that was innermost when this one opened (null at the top). */
         private final Scope enclosing = scopes.peek();
+
+        private Scope() {}
 
         /** Keeps {@code t} alive past this scope (it moves to the enclosing scope, if any). */
         public DeviceTensor keep(DeviceTensor t) {

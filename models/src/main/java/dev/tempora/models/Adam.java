@@ -21,10 +21,15 @@ public class Adam extends Optimizer {
     private final float[][] expAvg;
     private final float[][] expAvgSq;
 
+    /** torch.optim.Adam's defaults: betas (0.9, 0.999), eps 1e-8, no weight decay. */
     public Adam(List<Variable> parameters, double lr) {
         this(parameters, lr, 0.9, 0.999, 1e-8, 0, false);
     }
 
+    /**
+     * Adam with every hyper-parameter; {@code decoupled} applies {@code weightDecay} to the weights directly
+     * (AdamW) instead of adding it to the gradient (Adam's L2).
+     */
     public Adam(List<Variable> parameters, double lr, double beta1, double beta2, double eps, double weightDecay,
                 boolean decoupled) {
         super(parameters, lr);

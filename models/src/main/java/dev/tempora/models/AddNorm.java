@@ -7,12 +7,15 @@ import dev.tempora.tensor.Tensor;
 /** PTF's AddNorm: LayerNorm(x + skip), the skip interpolated to x's size if needed and optionally gated by 2·σ(mask). */
 public final class AddNorm extends Module {
 
+    /** Features of x and of the output. */
     public final int inputSize;
+    /** Features of the skip input, interpolated to {@link #inputSize} when they differ. */
     public final int skipSize;
     private final FeatureInterpolation resample;
     private final Variable mask;
     private final LayerNorm norm;
 
+    /** PTF's {@code AddNorm(input_size, skip_size, trainable_add)}; the gate starts at 1 (mask 0). */
     public AddNorm(int inputSize, int skipSize, boolean trainableAdd) {
         this.inputSize = inputSize;
         this.skipSize = skipSize;
@@ -21,6 +24,7 @@ public final class AddNorm extends Module {
         this.norm = module("norm", new LayerNorm(inputSize));
     }
 
+    /** LayerNorm(x + skip) over the last axis, (…, inputSize). */
     public Variable forward(Variable x, Variable skip) {
         if (resample != null) {
             skip = resample.apply(skip);

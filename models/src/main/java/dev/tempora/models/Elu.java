@@ -7,14 +7,17 @@ public final class Elu extends Module {
 
     private final float alpha;
 
+    /** ELU with alpha 1. */
     public Elu() {
         this(1f);
     }
 
+    /** ELU with the given alpha. */
     public Elu(float alpha) {
         this.alpha = alpha;
     }
 
+    /** ELU of every element. */
     public Variable forward(Variable x) {
         return x.elu(alpha);
     }

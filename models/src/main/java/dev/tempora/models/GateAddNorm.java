@@ -17,6 +17,7 @@ public final class GateAddNorm extends Module {
         this.addNorm = module("add_norm", new AddNorm(hiddenSize, skipSize, trainableAdd));
     }
 
+    /** AddNorm(GLU(x), skip), (…, hiddenSize). */
     public Variable forward(Variable x, Variable skip) {
         return addNorm.forwardGated(glu.gateInput(x), skip);
     }

@@ -8,7 +8,9 @@ import java.util.random.RandomGenerator;
 /** PTF's GatedLinearUnit: [dropout] → Linear(in, 2·hidden) → first half · σ(second half). fc is xavier-uniform, bias 0. */
 public final class GatedLinearUnit extends Module {
 
+    /** Input features. */
     public final int inputSize;
+    /** Output features (half of the linear layer's). */
     public final int hiddenSize;
     private final Dropout dropout;
     private final Linear fc;
@@ -23,6 +25,7 @@ public final class GatedLinearUnit extends Module {
         fc.bias.value().fill(0f);
     }
 
+    /** The gated output, (…, hiddenSize). */
     public Variable forward(Variable x) {
         return Functional.glu(gateInput(x));
     }

@@ -11,8 +11,11 @@ import java.util.random.RandomGenerator;
  */
 public final class GatedResidualNetwork extends Module {
 
+    /** Input features. */
     public final int inputSize;
+    /** Features of the hidden layer. */
     public final int hiddenSize;
+    /** Output features. */
     public final int outputSize;
     private final ResampleNorm resampleNorm;
     private final Linear fc1;
@@ -47,6 +50,7 @@ public final class GatedResidualNetwork extends Module {
         gateNorm.glu().fc().bias.value().fill(0f);
     }
 
+    /** The network's output without a context, (…, outputSize). */
     public Variable forward(Variable x) {
         return forward(x, null);
     }

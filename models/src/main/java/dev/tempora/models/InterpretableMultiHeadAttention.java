@@ -17,8 +17,11 @@ import java.util.random.RandomGenerator;
  */
 public final class InterpretableMultiHeadAttention extends Module {
 
+    /** The number of heads. */
     public final int heads;
+    /** H, the features of the input and the output. */
     public final int modelSize;
+    /** d = H / heads, the features of each head's queries, keys and values. */
     public final int headSize;
     private final float dropoutProbability;
     private final Dropout dropout;
@@ -30,6 +33,7 @@ public final class InterpretableMultiHeadAttention extends Module {
     /** The attention output (B, Td, H) and, when requested, the weights (B, Td, heads, T). */
     public record Output(Variable output, Tensor weights) {}
 
+    /** PTF's {@code InterpretableMultiHeadAttention(n_head, d_model, dropout)}, weights drawn with {@code rng}. */
     public InterpretableMultiHeadAttention(int heads, int modelSize, float dropout, RandomGenerator rng) {
         if (heads < 1 || modelSize / heads < 1) {
             throw new IllegalArgumentException("attention: " + heads + " heads do not fit hidden size " + modelSize);

@@ -80,6 +80,7 @@ public final class JsonFields {
         return map.get(key);
     }
 
+    /** The number at {@code key}; missing or not a number is an {@link IllegalArgumentException}. */
     public double number(String key) {
         Object v = require(key);
         if (!(v instanceof Number n)) {
@@ -88,10 +89,12 @@ public final class JsonFields {
         return n.doubleValue();
     }
 
+    /** The number at {@code key}, or {@code fallback} when it is absent or null. */
     public double number(String key, double fallback) {
         return given(key) ? number(key) : fallback;
     }
 
+    /** The integer at {@code key}; missing or not an integer is an {@link IllegalArgumentException}. */
     public int integer(String key) {
         double d = number(key);
         if (d != Math.rint(d) || Math.abs(d) > Integer.MAX_VALUE) {
@@ -100,10 +103,12 @@ public final class JsonFields {
         return (int) d;
     }
 
+    /** The integer at {@code key}, or {@code fallback} when it is absent or null. */
     public int integer(String key, int fallback) {
         return given(key) ? integer(key) : fallback;
     }
 
+    /** The boolean at {@code key}; missing or not a boolean is an {@link IllegalArgumentException}. */
     public boolean bool(String key) {
         Object v = require(key);
         if (!(v instanceof Boolean b)) {
@@ -112,10 +117,12 @@ public final class JsonFields {
         return b;
     }
 
+    /** The boolean at {@code key}, or {@code fallback} when it is absent or null. */
     public boolean bool(String key, boolean fallback) {
         return given(key) ? bool(key) : fallback;
     }
 
+    /** The string at {@code key}; missing or not a string is an {@link IllegalArgumentException}. */
     public String string(String key) {
         Object v = require(key);
         if (!(v instanceof String s)) {
@@ -124,10 +131,12 @@ public final class JsonFields {
         return s;
     }
 
+    /** The string at {@code key}, or {@code fallback} when it is absent or null. */
     public String string(String key, String fallback) {
         return given(key) ? string(key) : fallback;
     }
 
+    /** The array at {@code key}; missing or not an array is an {@link IllegalArgumentException}. */
     public List<Object> list(String key) {
         Object v = require(key);
         if (!(v instanceof List<?> l)) {
@@ -136,10 +145,14 @@ public final class JsonFields {
         return new ArrayList<>(l);
     }
 
+    /**
+     * The array of strings at {@code key}, empty when absent; anything else is an {@link IllegalArgumentException}.
+     */
     public List<String> strings(String key) {
         return has(key) ? strings(map.get(key), key) : List.of();
     }
 
+    /** The object at {@code key}, empty when absent; not an object is an {@link IllegalArgumentException}. */
     @SuppressWarnings("unchecked")
     public Map<String, Object> map(String key) {
         if (!has(key)) {
@@ -152,6 +165,10 @@ public final class JsonFields {
         return (Map<String, Object>) v;
     }
 
+    /**
+     * The object of integers at {@code key}, empty when absent; a non-integer value is an {@link
+     * IllegalArgumentException} naming its key.
+     */
     public Map<String, Integer> intMap(String key) {
         Map<String, Integer> out = new LinkedHashMap<>();
         for (Map.Entry<String, Object> e : map(key).entrySet()) {

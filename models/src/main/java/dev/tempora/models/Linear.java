@@ -8,9 +8,13 @@ import java.util.random.RandomGenerator;
 /** y = x·Wᵀ + b over the last axis (torch.nn.Linear); parameters {@code weight} (out, in) and {@code bias} (out). */
 public final class Linear extends Module {
 
+    /** Input features. */
     public final int inFeatures;
+    /** Output features. */
     public final int outFeatures;
+    /** The weight, (out, in). */
     public final Variable weight;
+    /** The bias, (out), or null for a layer without one. */
     public final Variable bias;
 
     /** torch's default initialisation: weight and bias U(−1/√in, 1/√in). */
@@ -21,6 +25,7 @@ public final class Linear extends Module {
         this.bias = bias ? parameter("bias", Init.fanInUniform(rng, in, out)) : null;
     }
 
+    /** x·Wᵀ + b over the last axis: (…, in) → (…, out). */
     public Variable forward(Variable x) {
         return Functional.linear(x, weight, bias);
     }

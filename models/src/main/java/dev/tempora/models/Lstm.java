@@ -12,8 +12,11 @@ import java.util.random.RandomGenerator;
  */
 public final class Lstm extends Module {
 
+    /** Input features. */
     public final int inputSize;
+    /** H, the features of the hidden and cell states. */
     public final int hiddenSize;
+    /** Stacked layers. */
     public final int layers;
     private final Variable[] weightIh;
     private final Variable[] weightHh;
@@ -24,6 +27,10 @@ public final class Lstm extends Module {
     /** The outputs of the last layer (B, T, H) and the final states per layer, each (B, H). */
     public record Output(Variable output, Variable[] hidden, Variable[] cell) {}
 
+    /**
+     * torch.nn.LSTM(input_size, hidden_size, num_layers, batch_first=True, dropout), weights drawn with {@code
+     * rng}.
+     */
     public Lstm(int inputSize, int hiddenSize, int layers, float dropout, RandomGenerator rng) {
         this.inputSize = inputSize;
         this.hiddenSize = hiddenSize;

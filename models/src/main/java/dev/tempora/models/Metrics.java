@@ -175,10 +175,12 @@ public record Metrics(double mae, double rmse, double smape, double mape, double
             samples += other.samples;
         }
 
+        /** The forecast points (sample × valid decoder step) added so far. */
         public long points() {
             return points;
         }
 
+        /** The metrics of everything added; an {@link IllegalStateException} when nothing was. */
         public Metrics result() {
             if (points == 0) {
                 throw new IllegalStateException("no forecast points were added");

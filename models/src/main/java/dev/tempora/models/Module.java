@@ -25,6 +25,9 @@ public abstract class Module {
     private final Map<String, Module> children = new LinkedHashMap<>();
     private boolean training = true;
 
+    /** A module in training mode, with no parameters or sub-modules until the subclass registers them. */
+    protected Module() {}
+
     /** Registers a trainable parameter under {@code name} and returns it. */
     protected final Variable parameter(String name, Tensor initial) {
         checkName(name);

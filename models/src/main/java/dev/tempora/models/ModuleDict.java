@@ -11,6 +11,9 @@ public final class ModuleDict<M extends Module> extends Module {
     /** Which entry each member name was given to, to name both in a collision. */
     private final Map<String, String> owners = new LinkedHashMap<>();
 
+    /** An empty dictionary. */
+    public ModuleDict() {}
+
     /**
      * Adds {@code m} under {@code name}; the member (parameter path) name is {@link #memberName(String)}.
      *
@@ -46,18 +49,22 @@ public final class ModuleDict<M extends Module> extends Module {
         return escaped.isEmpty() ? "_" : escaped;
     }
 
+    /** The sub-module named {@code name}, or null. */
     public M get(String name) {
         return entries.get(name);
     }
 
+    /** Whether there is a sub-module named {@code name}. */
     public boolean containsKey(String name) {
         return entries.containsKey(name);
     }
 
+    /** The sub-modules by name, in insertion order (unmodifiable). */
     public Map<String, M> entries() {
         return Collections.unmodifiableMap(entries);
     }
 
+    /** The number of sub-modules. */
     public int size() {
         return entries.size();
     }

@@ -13,10 +13,14 @@ import java.util.Map;
  */
 public abstract class Optimizer {
 
+    /** The parameters, in the order their state buffers are numbered. */
     protected final List<Variable> parameters;
+    /** The learning rate of the next step. */
     protected double learningRate;
+    /** The steps taken so far (the bias corrections' t after the current step). */
     protected long steps;
 
+    /** An optimiser of {@code parameters} with a positive learning rate. */
     protected Optimizer(List<Variable> parameters, double learningRate) {
         if (!(learningRate > 0)) {
             throw new IllegalArgumentException("learning rate must be positive, got " + learningRate);
@@ -48,20 +52,24 @@ public abstract class Optimizer {
     protected void afterStep() {
     }
 
+    /** Sets every parameter's gradient to zero (keeping the buffers). */
     public final void zeroGrad() {
         for (Variable p : parameters) {
             p.zeroGrad();
         }
     }
 
+    /** The learning rate of the next step. */
     public double learningRate() {
         return learningRate;
     }
 
+    /** Sets the learning rate for the following steps (schedulers call this). */
     public void setLearningRate(double lr) {
         this.learningRate = lr;
     }
 
+    /** The steps taken so far, including those of a loaded state. */
     public long steps() {
         return steps;
     }
@@ -72,6 +80,7 @@ public abstract class Optimizer {
      */
     public record State(Map<String, Tensor> buffers, Map<String, String> scalars) {}
 
+    /** A copy of the state, for a checkpoint. */
     public State state() {
         Map<String, Tensor> b = new LinkedHashMap<>();
         saveBuffers(b);
@@ -100,8 +109,10 @@ public abstract class Optimizer {
         return v;
     }
 
+    /** Puts this optimiser's per-parameter buffers into {@code s}, as {@link #save} does. */
     protected abstract void saveBuffers(Map<String, Tensor> s);
 
+    /** Reads back what {@link #saveBuffers} wrote, as {@link #load} does. */
     protected abstract void loadBuffers(Map<String, Tensor> s);
 
     /** Per-parameter buffers, zero-initialised on first use. */
@@ -113,12 +124,17 @@ public abstract class Optimizer {
         return b;
     }
 
+    /** Puts copies of {@code buffers} into {@code s} as {@code "<kind>.<parameter index>"}. */
     protected static void save(Map<String, Tensor> s, String kind, float[][] buffers) {
         for (int i = 0; i < buffers.length; i++) {
             s.put(kind + "." + i, Tensor.of(buffers[i].clone(), buffers[i].length));
         }
     }
 
+    /**
+     * Copies {@code "<kind>.<i>"} from {@code s} into {@code buffers[i]}; a missing or wrongly sized buffer is an
+     * {@link IllegalArgumentException}.
+     */
     protected static void load(Map<String, Tensor> s, String kind, float[][] buffers) {
         for (int i = 0; i < buffers.length; i++) {
             Tensor t = require(s, kind + "." + i);
@@ -130,6 +146,7 @@ public abstract class Optimizer {
         }
     }
 
+    /** {@code s.get(key)}, or an {@link IllegalArgumentException} naming the missing key. */
     protected static Tensor require(Map<String, Tensor> s, String key) {
         Tensor t = s.get(key);
         if (t == null) {

@@ -16,10 +16,12 @@ public final class QuantileLoss {
 
     private final float[] quantiles;
 
+    /** The loss over PTF's default quantiles, {@link TftConfig#DEFAULT_QUANTILES}. */
     public QuantileLoss() {
         this(TftConfig.DEFAULT_QUANTILES);
     }
 
+    /** The loss over {@code quantiles}, each in (0, 1). */
     public QuantileLoss(List<Float> quantiles) {
         this.quantiles = new float[quantiles.size()];
         for (int i = 0; i < this.quantiles.length; i++) {
@@ -31,6 +33,7 @@ public final class QuantileLoss {
         }
     }
 
+    /** The quantiles, in the order of the prediction's last axis. */
     public List<Float> quantiles() {
         Float[] boxed = new Float[quantiles.length];
         for (int i = 0; i < boxed.length; i++) {

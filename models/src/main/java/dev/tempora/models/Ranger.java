@@ -16,8 +16,11 @@ import java.util.Map;
 public final class Ranger extends Optimizer {
 
     // The hyper-parameters PTF's Ranger fixes; public so that the device Ranger (gpu module) uses the same ones.
+    /** β1, the momentum's decay. */
     public static final double BETA1 = 0.95;
+    /** β2, the squared gradients' decay. */
     public static final double BETA2 = 0.999;
+    /** Added to √v in a rectified step. */
     public static final double EPS = 1e-5;
     /** RAdam rectifies once the approximated SMA's length N_sma exceeds this. */
     public static final int SMA_THRESHOLD = 5;
@@ -31,10 +34,12 @@ public final class Ranger extends Optimizer {
     private final float[][] expAvgSq;
     private final float[][] slow;
 
+    /** Ranger without weight decay. */
     public Ranger(List<Variable> parameters, double lr) {
         this(parameters, lr, 0);
     }
 
+    /** Ranger with weight decay that shrinks the weights (w −= lr·decay·w) at each update. */
     public Ranger(List<Variable> parameters, double lr, double weightDecay) {
         super(parameters, lr);
         this.weightDecay = weightDecay;
@@ -84,6 +89,7 @@ public final class Ranger extends Optimizer {
      * the variance estimate is unreliable and the step is plain momentum).
      */
     public record RAdamStep(boolean rectified, double stepSize) {
+        /** The scalars of step {@code t}, counted from 1. */
         public static RAdamStep at(long t) {
             double beta2t = Math.pow(BETA2, t);
             double smaMax = 2 / (1 - BETA2) - 1;

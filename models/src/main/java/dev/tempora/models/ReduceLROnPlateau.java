@@ -19,6 +19,7 @@ public final class ReduceLROnPlateau {
     private int badEpochs;
     private int cooldownLeft;
 
+    /** A scheduler of {@code optimizer}'s learning rate, with a relative threshold of 1e-4 as torch's default. */
     public ReduceLROnPlateau(Optimizer optimizer, double factor, int patience, int cooldown, double minLr) {
         if (!(factor > 0 && factor < 1)) {
             throw new IllegalArgumentException("ReduceLROnPlateau factor must be in (0, 1), got " + factor);
@@ -61,6 +62,7 @@ public final class ReduceLROnPlateau {
         return new double[] {best, badEpochs, cooldownLeft};
     }
 
+    /** Restores what {@link #state()} returned. */
     public void loadState(double[] s) {
         best = s[0];
         badEpochs = (int) s[1];

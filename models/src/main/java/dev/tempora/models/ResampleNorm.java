@@ -9,12 +9,15 @@ import dev.tempora.tensor.Tensor;
  */
 public final class ResampleNorm extends Module {
 
+    /** Input features. */
     public final int inputSize;
+    /** Output features. */
     public final int outputSize;
     private final FeatureInterpolation resample;
     private final Variable mask;
     private final LayerNorm norm;
 
+    /** PTF's {@code ResampleNorm(input_size, output_size, trainable_add)}. */
     public ResampleNorm(int inputSize, int outputSize, boolean trainableAdd) {
         this.inputSize = inputSize;
         this.outputSize = outputSize;
@@ -23,6 +26,7 @@ public final class ResampleNorm extends Module {
         this.norm = module("norm", new LayerNorm(outputSize));
     }
 
+    /** x resampled to outputSize, gated and normalised, (…, outputSize). */
     public Variable forward(Variable x) {
         if (resample != null) {
             x = resample.apply(x);

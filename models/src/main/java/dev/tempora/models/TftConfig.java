@@ -59,6 +59,10 @@ public record TftConfig(
      */
     public static final int MAX_LSTM_LAYERS = 16;
 
+    /**
+     * Checks the sizes, dropout and quantiles (an {@link IllegalArgumentException} names the bad one) and copies
+     * the collections.
+     */
     public TftConfig {
         hiddenContinuousSizes = java.util.Collections.unmodifiableMap(ordered(hiddenContinuousSizes));
         quantiles = List.copyOf(quantiles);
@@ -163,10 +167,15 @@ public record TftConfig(
         return Math.min(size, hiddenSize);
     }
 
+    /**
+     * The size a continuous variable is prescaled to: PTF's {@code hidden_continuous_sizes} entry for it, else
+     * {@code hidden_continuous_size}.
+     */
     public int hiddenContinuousSize(String real) {
         return hiddenContinuousSizes.getOrDefault(real, hiddenContinuousSize);
     }
 
+    /** Outputs per decoder step: one per quantile. */
     public int outputSize() {
         return quantiles.size();
     }

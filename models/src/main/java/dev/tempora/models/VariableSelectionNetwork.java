@@ -17,7 +17,9 @@ import java.util.random.RandomGenerator;
  */
 public final class VariableSelectionNetwork extends Module {
 
+    /** The variables, in the order of the weights. */
     public final List<String> names;
+    /** H, the features of the output. */
     public final int hiddenSize;
     private final GatedResidualNetwork flattenedGrn;
     private final ModuleDict<Module> singleVariableGrns;

@@ -11,9 +11,11 @@ public record EpochResult(int epoch, double trainLoss, double validationLoss, do
                           double samplesPerSecond, double seconds, int skippedBatches, boolean improved,
                           double etaSeconds) {
 
+    /** The header line of metrics.csv. */
     public static final String CSV_HEADER =
             "epoch,train_loss,val_loss,learning_rate,samples_per_second,epoch_seconds,skipped_batches,best";
 
+    /** This epoch as a line of metrics.csv (without the line break), epochs counted from 1. */
     public String toCsv() {
         return String.format(Locale.ROOT, "%d,%.6f,%.6f,%.6g,%.1f,%.2f,%d,%s", epoch + 1, trainLoss, validationLoss,
                 learningRate, samplesPerSecond, seconds, skippedBatches, improved);

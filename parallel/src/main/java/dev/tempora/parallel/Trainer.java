@@ -270,6 +270,10 @@ public final class Trainer implements AutoCloseable {
         backend.close();
     }
 
+    /**
+     * The CPU optimiser the trainer schedules and saves (a device backend copies its state into it before each
+     * save).
+     */
     public Optimizer optimizer() {
         return optimizer;
     }

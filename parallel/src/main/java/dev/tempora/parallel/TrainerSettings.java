@@ -51,6 +51,10 @@ public record TrainerSettings(
         Map<String, Object> checkpointSections,
         String device) {
 
+    /**
+     * Checks every setting; a bad one is an {@link IllegalArgumentException} naming it under Lightning's or PTF's
+     * name.
+     */
     public TrainerSettings {
         if (maxEpochs < 1) {
             throw new IllegalArgumentException("max_epochs must be at least 1, got " + maxEpochs);
@@ -152,21 +156,30 @@ public record TrainerSettings(
         private Map<String, Object> checkpointSections = Map.of();
         private String device = "cpu";
 
+        private Builder() {}
+
+        /** Epochs to run. */
         public Builder maxEpochs(int v) { maxEpochs = v; return this; }
         /** A fraction of each epoch, in (0, 1]. */
         public Builder limitTrainBatches(double fraction) { limitTrainBatches = fraction; limitTrainBatchCount = 0; return this; }
         /** A number of batches per epoch. */
         public Builder limitTrainBatchCount(int count) { limitTrainBatchCount = count; limitTrainBatches = 1.0; return this; }
+        /** The global gradient norm to clip to (0 = off). */
         public Builder gradientClipVal(double v) { gradientClipVal = v; return this; }
+        /** "ranger", "adam" or "adamw". */
         public Builder optimizer(String v) { optimizer = v; return this; }
+        /** The initial learning rate. */
         public Builder learningRate(double v) { learningRate = v; return this; }
+        /** L2 (adam, ranger) or decoupled (adamw) weight decay. */
         public Builder weightDecay(double v) { weightDecay = v; return this; }
+        /** ReduceLROnPlateau's patience (0 = off), factor and minimum learning rate. */
         public Builder reduceOnPlateau(int patience, double factor, double minLr) {
             reduceOnPlateauPatience = patience;
             reduceOnPlateauFactor = factor;
             reduceOnPlateauMinLr = minLr;
             return this;
         }
+        /** Validations without an improvement of at least {@code minDelta} before stopping (patience 0 = off). */
         public Builder earlyStopping(int patience, double minDelta) {
             earlyStoppingPatience = patience;
             earlyStoppingMinDelta = minDelta;
@@ -174,15 +187,25 @@ public record TrainerSettings(
         }
         /** Workers; the shard count grows to match if needed (it never shrinks, to keep results comparable). */
         public Builder workers(int v) { workers = v; shards = Math.max(shards, v); return this; }
+        /** Shards per batch, fixed so that results do not depend on the number of workers. */
         public Builder shards(int v) { shards = v; return this; }
+        /** The dropout seed base. */
         public Builder seed(long v) { seed = v; return this; }
+        /**
+         * Whether a batch with a non-finite loss or gradient is skipped with a warning rather than stopping
+         * training.
+         */
         public Builder skipNonFiniteBatches(boolean v) { skipNonFiniteBatches = v; return this; }
+        /** Where model files, metrics.csv and the last state go (null: nowhere). */
         public Builder outputDir(Path v) { outputDir = v; return this; }
+        /** Also save the last state every this many batches (0 = at epoch ends only). */
         public Builder checkpointEveryBatches(int v) { checkpointEveryBatches = v; return this; }
+        /** Extra JSON sections stored in model.json (dataset description, config). */
         public Builder checkpointSections(Map<String, Object> v) { checkpointSections = v; return this; }
         /** {@code cpu}, or the name of an installed {@link Accelerator} ({@code cuda}). */
         public Builder device(String v) { device = v; return this; }
 
+        /** The settings, checked as the record's constructor checks them. */
         public TrainerSettings build() {
             return new TrainerSettings(maxEpochs, limitTrainBatches, limitTrainBatchCount, gradientClipVal, optimizer, learningRate,
                     weightDecay, reduceOnPlateauPatience, reduceOnPlateauFactor, reduceOnPlateauMinLr,

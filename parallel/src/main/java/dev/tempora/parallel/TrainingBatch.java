@@ -8,6 +8,7 @@ import java.util.Arrays;
 /** A batch for training or validation: the model's inputs and the target (B, Td) in target units. */
 public record TrainingBatch(ModelInputs inputs, Tensor target) {
 
+    /** Checks that the target is (B, Td) for the inputs' batch. */
     public TrainingBatch {
         if (target.dim() != 2 || target.size(0) != inputs.batchSize() || target.size(1) != inputs.decoderSteps()) {
             throw new IllegalArgumentException("target shape " + Arrays.toString(target.shape())
@@ -15,6 +16,7 @@ public record TrainingBatch(ModelInputs inputs, Tensor target) {
         }
     }
 
+    /** B, the samples in the batch. */
     public int size() {
         return inputs.batchSize();
     }

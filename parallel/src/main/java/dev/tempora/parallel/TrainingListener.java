@@ -3,6 +3,7 @@ package dev.tempora.parallel;
 /** Progress callbacks from the {@link Trainer} (the CLI's progress bar and log lines). */
 public interface TrainingListener {
 
+    /** Before the first batch: the epochs to run at most and the batches of each. */
     default void onStart(int epochs, int batchesPerEpoch) {
     }
 
@@ -15,9 +16,11 @@ public interface TrainingListener {
                          double etaSeconds) {
     }
 
+    /** After each epoch is validated and saved. */
     default void onEpoch(EpochResult result) {
     }
 
+    /** A condition worth telling the user about that does not stop training (a skipped non-finite batch, say). */
     default void onWarning(String message) {
     }
 

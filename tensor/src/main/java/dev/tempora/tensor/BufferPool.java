@@ -31,6 +31,9 @@ public final class BufferPool {
     private final Buckets free = new Buckets();
     private long pooledFloats;
 
+    /** An empty pool: arrays join it when the scopes that took them close. */
+    public BufferPool() {}
+
     /** Opens a scope on the calling thread; scopes nest, the innermost one receives allocations. */
     public Scope open() {
         Scope scope = new Scope(this, CURRENT.get(), Thread.currentThread());
@@ -75,7 +78,7 @@ public final class BufferPool {
 
     /**
      * Free arrays by length: an open-addressing table keyed by the int length, so that looking a
-     * size up does not box it (a HashMap<Integer, ...> allocates an Integer per lookup above 127).
+     * size up does not box it (a {@code HashMap<Integer, ...>} allocates an Integer per lookup above 127).
      */
     private static final class Buckets {
         private int[] keys = new int[64];

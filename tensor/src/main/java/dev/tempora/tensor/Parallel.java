@@ -24,6 +24,7 @@ public final class Parallel {
     /** A body over the index range [from, to). */
     @FunctionalInterface
     public interface RangeBody {
+        /** Processes indices {@code from} (inclusive) to {@code to} (exclusive). */
         void run(int from, int to);
     }
 

@@ -112,6 +112,7 @@ public final class Shapes {
         return Arrays.copyOf(tmp, count);
     }
 
+    /** The shape as error messages print it, {@code [2, 3]}. */
     public static String toString(int[] shape) {
         return Arrays.toString(shape);
     }

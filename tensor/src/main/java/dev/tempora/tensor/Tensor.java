@@ -54,15 +54,18 @@ public final class Tensor {
         return contiguousOver(BufferPool.allocate(Shapes.numel(s)), s);
     }
 
+    /** A tensor of zeros. */
     public static Tensor zeros(int... shape) {
         int[] s = shape.clone();
         return contiguousOver(BufferPool.allocateZeroed(Shapes.numel(s)), s);
     }
 
+    /** A tensor of ones. */
     public static Tensor ones(int... shape) {
         return full(1f, shape);
     }
 
+    /** A tensor with every element {@code value}. */
     public static Tensor full(float value, int... shape) {
         Tensor t = empty(shape);
         Arrays.fill(t.data, 0, t.size, value);
@@ -126,6 +129,7 @@ public final class Tensor {
         return randn(generator(seed), shape);
     }
 
+    /** Standard normal samples drawn from {@code rng}, which advances. */
     public static Tensor randn(RandomGenerator rng, int... shape) {
         Tensor t = empty(shape);
         for (int i = 0; i < t.size; i++) {
@@ -139,6 +143,7 @@ public final class Tensor {
         return uniform(generator(seed), low, high, shape);
     }
 
+    /** Uniform samples in [low, high) drawn from {@code rng}, which advances. */
     public static Tensor uniform(RandomGenerator rng, float low, float high, int... shape) {
         if (!(low <= high) || !Float.isFinite(high - low)) {
             throw new IllegalArgumentException("uniform(" + low + ", " + high + "): need finite low <= high");
@@ -161,6 +166,7 @@ public final class Tensor {
         return shape.clone();
     }
 
+    /** The number of axes (0 for a scalar). */
     public int dim() {
         return shape.length;
     }
@@ -170,6 +176,7 @@ public final class Tensor {
         return shape[Shapes.axis(axis, shape.length)];
     }
 
+    /** The number of elements, the product of the shape. */
     public int numel() {
         return size;
     }
@@ -192,10 +199,12 @@ public final class Tensor {
         return data;
     }
 
+    /** Where element (0, 0, ...) is in {@link #storage()}. */
     public int storageOffset() {
         return offset;
     }
 
+    /** Whether the elements lie row-major and without gaps in the storage, as {@link #contiguous()} lays them. */
     public boolean isContiguous() {
         if (size == 0) {
             return true; // as torch: no element is out of place (and contiguousStrides gives such shapes odd strides)
@@ -210,10 +219,12 @@ public final class Tensor {
         return true;
     }
 
+    /** Whether {@code other} has exactly this shape (no broadcasting). */
     public boolean sameShape(Tensor other) {
         return Arrays.equals(shape, other.shape);
     }
 
+    /** The element at {@code index}, one non-negative coordinate per axis. */
     public float get(int... index) {
         return data[flatIndex(index)];
     }
@@ -490,58 +501,98 @@ public final class Tensor {
 
     // ------------------------------------------------------------------ element-wise
 
+    /** this + other, broadcasting. */
     public Tensor add(Tensor other) { return Elementwise.binary(BinaryOp.ADD, this, other); }
+    /** this − other, broadcasting. */
     public Tensor sub(Tensor other) { return Elementwise.binary(BinaryOp.SUB, this, other); }
+    /** this · other element by element, broadcasting. */
     public Tensor mul(Tensor other) { return Elementwise.binary(BinaryOp.MUL, this, other); }
+    /** this / other, broadcasting. */
     public Tensor div(Tensor other) { return Elementwise.binary(BinaryOp.DIV, this, other); }
+    /** this raised to {@code exponent}, broadcasting. */
     public Tensor pow(Tensor exponent) { return Elementwise.binary(BinaryOp.POW, this, exponent); }
+    /** The larger of the two, element by element, broadcasting; NaN if either is NaN (as torch). */
     public Tensor maximum(Tensor other) { return Elementwise.binary(BinaryOp.MAXIMUM, this, other); }
+    /** The smaller of the two, element by element, broadcasting; NaN if either is NaN (as torch). */
     public Tensor minimum(Tensor other) { return Elementwise.binary(BinaryOp.MINIMUM, this, other); }
 
+    /** this + c. */
     public Tensor add(float c) { return Elementwise.binary(BinaryOp.ADD, this, scalar(c)); }
+    /** this − c. */
     public Tensor sub(float c) { return Elementwise.binary(BinaryOp.SUB, this, scalar(c)); }
+    /** this · c. */
     public Tensor mul(float c) { return Elementwise.binary(BinaryOp.MUL, this, scalar(c)); }
+    /** this / c. */
     public Tensor div(float c) { return Elementwise.binary(BinaryOp.DIV, this, scalar(c)); }
 
     /** 1 where equal, else 0; likewise the other comparisons. */
     public Tensor eq(Tensor other) { return Elementwise.binary(BinaryOp.EQ, this, other); }
+    /** 1 where this != other, else 0, broadcasting. */
     public Tensor ne(Tensor other) { return Elementwise.binary(BinaryOp.NE, this, other); }
+    /** 1 where this &lt; other, else 0, broadcasting. */
     public Tensor lt(Tensor other) { return Elementwise.binary(BinaryOp.LT, this, other); }
+    /** 1 where this &le; other, else 0, broadcasting. */
     public Tensor le(Tensor other) { return Elementwise.binary(BinaryOp.LE, this, other); }
+    /** 1 where this &gt; other, else 0, broadcasting. */
     public Tensor gt(Tensor other) { return Elementwise.binary(BinaryOp.GT, this, other); }
+    /** 1 where this &ge; other, else 0, broadcasting. */
     public Tensor ge(Tensor other) { return Elementwise.binary(BinaryOp.GE, this, other); }
+    /** 1 where this == c, else 0. */
     public Tensor eq(float c) { return eq(scalar(c)); }
+    /** 1 where this != c, else 0. */
     public Tensor ne(float c) { return ne(scalar(c)); }
+    /** 1 where this &lt; c, else 0. */
     public Tensor lt(float c) { return lt(scalar(c)); }
+    /** 1 where this &le; c, else 0. */
     public Tensor le(float c) { return le(scalar(c)); }
+    /** 1 where this &gt; c, else 0. */
     public Tensor gt(float c) { return gt(scalar(c)); }
+    /** 1 where this &ge; c, else 0. */
     public Tensor ge(float c) { return ge(scalar(c)); }
 
     /** Applies any {@link BinaryOp}, broadcasting. */
-    public Tensor binary(BinaryOp op, Tensor other) {
+    Tensor binary(BinaryOp op, Tensor other) {
         return Elementwise.binary(op, this, other);
     }
 
+    /** −x. */
     public Tensor neg() { return unary(UnaryOp.NEG, 0f, 0f); }
+    /** e^x. */
     public Tensor exp() { return unary(UnaryOp.EXP, 0f, 0f); }
+    /** The natural logarithm. */
     public Tensor log() { return unary(UnaryOp.LOG, 0f, 0f); }
+    /** The square root. */
     public Tensor sqrt() { return unary(UnaryOp.SQRT, 0f, 0f); }
+    /** |x|. */
     public Tensor abs() { return unary(UnaryOp.ABS, 0f, 0f); }
+    /** The hyperbolic tangent. */
     public Tensor tanh() { return unary(UnaryOp.TANH, 0f, 0f); }
+    /** The logistic function 1 / (1 + e^−x). */
     public Tensor sigmoid() { return unary(UnaryOp.SIGMOID, 0f, 0f); }
+    /** max(x, 0); NaN stays NaN. */
     public Tensor relu() { return unary(UnaryOp.RELU, 0f, 0f); }
+    /** x². */
     public Tensor square() { return unary(UnaryOp.SQUARE, 0f, 0f); }
+    /** 1 / x. */
     public Tensor reciprocal() { return unary(UnaryOp.RECIPROCAL, 0f, 0f); }
+    /** x raised to {@code exponent}. */
     public Tensor pow(float exponent) { return unary(UnaryOp.POW, exponent, 0f); }
     /** x if x > 0 else alpha·(e^x − 1). */
     public Tensor elu(float alpha) { return unary(UnaryOp.ELU, alpha, 0f); }
+    /** ELU with alpha 1. */
     public Tensor elu() { return elu(1f); }
     /** log(1 + e^(βx))/β, and x where βx > threshold (torch's defaults: β 1, threshold 20). */
     public Tensor softplus(float beta, float threshold) { return unary(UnaryOp.SOFTPLUS, beta, threshold); }
+    /** Softplus with torch's defaults, β 1 and threshold 20. */
     public Tensor softplus() { return softplus(1f, 20f); }
+    /** x limited to [min, max]. */
     public Tensor clamp(float min, float max) { return unary(UnaryOp.CLAMP, min, max); }
 
-    /** Applies any {@link UnaryOp} with its parameters. */
+    /**
+     * Applies any {@link UnaryOp} with its parameters {@code p} and {@code q} (see {@link UnaryOp}), for the
+     * modules that the kernels package is exported to (autograd); other callers use the named methods above.
+     */
+    @SuppressWarnings("exports") // UnaryOp is in dev.tempora.tensor.kernels, exported to autograd alone
     public Tensor unary(UnaryOp op, float p, float q) {
         return Elementwise.unary(op, p, q, this);
     }
@@ -593,6 +644,7 @@ public final class Tensor {
         return this;
     }
 
+    /** this += other, for tensors of the same shape. */
     public Tensor addInPlace(Tensor other) {
         return addInPlace(other, 1f);
     }
@@ -609,19 +661,30 @@ public final class Tensor {
 
     // ------------------------------------------------------------------ reductions
 
+    /** The sum of all elements, as a 0-d tensor. */
     public Tensor sum() { return Reductions.sum(this, new int[0], false); }
+    /** Sums over one axis, which is removed. */
     public Tensor sum(int axis) { return Reductions.sum(this, new int[] {axis}, false); }
+    /** Sums over {@code axes}; {@code keepDim} keeps them with length 1. */
     public Tensor sum(int[] axes, boolean keepDim) { return Reductions.sum(this, axes, keepDim); }
+    /** The mean of all elements, as a 0-d tensor. */
     public Tensor mean() { return Reductions.mean(this, new int[0], false); }
+    /** The mean over one axis, which is removed. */
     public Tensor mean(int axis) { return Reductions.mean(this, new int[] {axis}, false); }
+    /** The mean over {@code axes}; {@code keepDim} keeps them with length 1. */
     public Tensor mean(int[] axes, boolean keepDim) { return Reductions.mean(this, axes, keepDim); }
+    /** The largest element, as a 0-d tensor (NaN if any element is NaN). */
     public Tensor max() { return Reductions.max(this, new int[0], false); }
+    /** The largest element over {@code axes}; {@code keepDim} keeps them with length 1. */
     public Tensor max(int[] axes, boolean keepDim) { return Reductions.max(this, axes, keepDim); }
+    /** The smallest element, as a 0-d tensor (NaN if any element is NaN). */
     public Tensor min() { return Reductions.min(this, new int[0], false); }
+    /** The smallest element over {@code axes}; {@code keepDim} keeps them with length 1. */
     public Tensor min(int[] axes, boolean keepDim) { return Reductions.min(this, axes, keepDim); }
 
     /** Index of the largest element along an axis (the first one on ties), as exact floats. */
     public Tensor argmax(int axis, boolean keepDim) { return Reductions.argExtreme(this, axis, keepDim, true); }
+    /** Index of the smallest element along an axis (the first one on ties), as exact floats. */
     public Tensor argmin(int axis, boolean keepDim) { return Reductions.argExtreme(this, axis, keepDim, false); }
 
     /** Variance over axes with Bessel's {@code correction} (1 = sample variance, torch's default). */
@@ -629,7 +692,9 @@ public final class Tensor {
         return Reductions.variance(this, axes, keepDim, correction);
     }
 
+    /** Softmax along an axis: e^x / Σ e^x, computed stably (the maximum subtracted first). */
     public Tensor softmax(int axis) { return Normalization.softmax(this, axis, false); }
+    /** log(softmax(x)) along an axis, computed directly, so it stays finite where softmax underflows to 0. */
     public Tensor logSoftmax(int axis) { return Normalization.softmax(this, axis, true); }
 
     /**
@@ -657,6 +722,7 @@ public final class Tensor {
         return Indexing.concat(axis, parts);
     }
 
+    /** Joins tensors along an existing axis. */
     public static Tensor concat(int axis, List<Tensor> parts) {
         return Indexing.concat(axis, parts.toArray(Tensor[]::new));
     }

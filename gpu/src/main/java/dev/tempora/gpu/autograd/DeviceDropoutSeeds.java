@@ -16,6 +16,7 @@ public final class DeviceDropoutSeeds implements AutoCloseable {
     private final long[] seeds;
     private int used;
 
+    /** Room on {@code device} for the seeds of {@code capacity} dropout calls per step. */
     public DeviceDropoutSeeds(GpuDevice device, int capacity) {
         this.device = device;
         this.seeds = new long[capacity];

@@ -4,12 +4,17 @@ package dev.tempora.gpu.autograd;
 public enum DeviceUnary {
     /** alpha = p. */
     ELU(0),
+    /** The logistic function. */
     SIGMOID(1),
+    /** The hyperbolic tangent. */
     TANH(2),
+    /** e^x. */
     EXP(3),
+    /** max(x, 0). */
     RELU(4),
     /** beta = p, threshold = q. */
     SOFTPLUS(5),
+    /** x². */
     SQUARE(6),
     /** min = p, max = q. */
     CLAMP(7);

@@ -48,6 +48,7 @@ public final class DeviceVariable {
         return new DeviceVariable(value, requiresGrad, false, null);
     }
 
+    /** The value on the device. */
     public DeviceTensor value() {
         return value;
     }
@@ -57,22 +58,27 @@ public final class DeviceVariable {
         return grad;
     }
 
+    /** Whether the backward computes a gradient for this variable. */
     public boolean requiresGrad() {
         return requiresGrad;
     }
 
+    /** A copy of the value's shape. */
     public int[] shape() {
         return value.shape();
     }
 
+    /** The value's size along an axis (negative counts from the end). */
     public int size(int axis) {
         return value.size(axis);
     }
 
+    /** The value's number of elements. */
     public int numel() {
         return value.numel();
     }
 
+    /** The value's device address, for kernel arguments. */
     public long address() {
         return value.address();
     }

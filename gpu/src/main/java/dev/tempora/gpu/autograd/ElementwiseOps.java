@@ -24,6 +24,7 @@ public final class ElementwiseOps {
         }, x);
     }
 
+    /** ELU with alpha 1. */
     public static DeviceVariable elu(Tape tape, DeviceVariable x) {
         return unary(tape, DeviceUnary.ELU, x, 1f, 0f);
     }

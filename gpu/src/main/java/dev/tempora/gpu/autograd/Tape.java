@@ -48,6 +48,7 @@ public final class Tape {
         return new Tape(device, false);
     }
 
+    /** The device the recorded ops run on. */
     public GpuDevice device() {
         return device;
     }

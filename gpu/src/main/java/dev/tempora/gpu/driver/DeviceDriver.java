@@ -14,12 +14,19 @@ public interface DeviceDriver extends AutoCloseable {
     /** The device in words: name, memory, driver version. */
     String description();
 
+    /** Allocates {@code bytes} of device memory and returns its address. */
     long allocate(long bytes);
 
+    /** Frees memory from {@link #allocate}. */
     void free(long address);
 
+    /** Copies {@code count} floats from {@code source[offset]} to the device address {@code destination}. */
     void upload(long destination, float[] source, int offset, int count);
 
+    /**
+     * Copies {@code count} floats from the device address {@code source} to {@code destination[offset]}, after
+     * every launch issued before it.
+     */
     void download(long source, float[] destination, int offset, int count);
 
     /** 64-bit words (dropout seeds, address tables), copied as {@link #upload(long, float[], int, int)} copies floats. */
@@ -28,6 +35,7 @@ public interface DeviceDriver extends AutoCloseable {
     /** Sets {@code count} 32-bit words at {@code destination} to {@code bits}. */
     void fill(long destination, int bits, long count);
 
+    /** Copies {@code bytes} within device memory. */
     void copy(long destination, long source, long bytes);
 
     /**
@@ -51,6 +59,7 @@ public interface DeviceDriver extends AutoCloseable {
         throw new UnsupportedOperationException(description() + " does not profile kernels");
     }
 
+    /** The launches timed since the last call (see {@link #setProfiling}); empty when profiling is off. */
     default java.util.List<ProfiledLaunch> takeProfile() {
         return java.util.List.of();
     }
@@ -63,6 +72,7 @@ public interface DeviceDriver extends AutoCloseable {
 
     /** A captured sequence of launches, replayed with the same addresses and arguments. */
     interface Graph extends AutoCloseable {
+        /** Replays the captured launches on the stream. */
         void launch();
 
         @Override

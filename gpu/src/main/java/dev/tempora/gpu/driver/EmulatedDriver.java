@@ -30,6 +30,7 @@ public final class EmulatedDriver implements DeviceDriver {
     private final MethodHandle lastError;
     private List<Runnable> recording;
 
+    /** Loads the emulator library that {@code gpu/build-emulator.sh} builds from the kernel sources. */
     public EmulatedDriver(Path library) {
         if (!Files.isRegularFile(library)) {
             throw new IllegalArgumentException("no emulator library at " + library + " (gpu/build-emulator.sh builds it)");

@@ -14,20 +14,27 @@ import java.util.List;
 public final class KernelArguments {
     private final List<byte[]> values = new ArrayList<>(12);
 
+    /** An empty list, filled in the kernel's parameter order. */
+    public KernelArguments() {}
+
+    /** Appends a device pointer (a 64-bit address). */
     public KernelArguments pointer(long address) {
         return i64(address);
     }
 
+    /** Appends a 32-bit int. */
     public KernelArguments i32(int value) {
         values.add(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(value).array());
         return this;
     }
 
+    /** Appends a 64-bit int. */
     public KernelArguments i64(long value) {
         values.add(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(value).array());
         return this;
     }
 
+    /** Appends a 32-bit float. */
     public KernelArguments f32(float value) {
         values.add(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(value).array());
         return this;
@@ -62,10 +69,12 @@ public final class KernelArguments {
         return this;
     }
 
+    /** The number of arguments. */
     public int count() {
         return values.size();
     }
 
+    /** The little-endian bytes of argument {@code index}. */
     public byte[] bytes(int index) {
         return values.get(index);
     }

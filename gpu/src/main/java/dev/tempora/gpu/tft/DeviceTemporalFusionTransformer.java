@@ -204,6 +204,7 @@ public final class DeviceTemporalFusionTransformer implements AutoCloseable {
         return m;
     }
 
+    /** The configuration of the CPU model this one was built from. */
     public TftConfig config() {
         return config;
     }

@@ -23,11 +23,13 @@ public final class AtomicFiles {
 
     /** Writes the body of a file to a stream. */
     public interface Body {
+        /** Writes the whole body to {@code out}, which the caller closes. */
         void writeTo(OutputStream out) throws IOException;
     }
 
     /** Writes a whole file at the given (temporary) path, for writers that want a path of their own. */
     public interface FileBody {
+        /** Writes the whole file at {@code temporary}, which is renamed over the target once this returns. */
         void writeTo(Path temporary) throws IOException;
     }
 
@@ -126,6 +128,7 @@ public final class AtomicFiles {
         }
     }
 
+    /** Writes {@code text} as UTF-8. */
     public static void writeString(Path path, String text) {
         write(path, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
     }

@@ -26,6 +26,7 @@ public final class AttentionKernels {
     /** The shape and masking of one attention call. */
     public record Geometry(int batch, int encoderSteps, int decoderSteps, int heads, int headSize,
                            int[] encoderLengths, int[] decoderLengths, boolean causal) {
+        /** T, the number of keys: encoder steps followed by decoder steps. */
         public int keys() {
             return encoderSteps + decoderSteps;
         }
@@ -52,6 +53,11 @@ public final class AttentionKernels {
         }
     }
 
+    /**
+     * The forward for samples [bFrom, bTo): fills {@code out}, {@code stats} and, when not null, {@code weights}
+     * (each head's probabilities, (B, Td, heads, T)). Dropout with probability {@code dropout} on each
+     * head's output, drawn from {@code seed}.
+     */
     public static void forward(Geometry geo, float[] q, float[] k, float[] v, float dropout, long seed,
                                float[] out, float[] weights, float[] stats, int bFrom, int bTo) {
         if (VectorSupport.ENABLED) {
@@ -62,7 +68,7 @@ public final class AttentionKernels {
     }
 
     /** The reference forward, in double; it needs no stats (its backward recomputes everything). */
-    public static void forwardReference(Geometry geo, float[] q, float[] k, float[] v, float dropout, long seed,
+    static void forwardReference(Geometry geo, float[] q, float[] k, float[] v, float dropout, long seed,
                                         float[] out, float[] weights, int bFrom, int bTo) {
         int td = geo.decoderSteps();
         int heads = geo.heads();
@@ -155,7 +161,7 @@ public final class AttentionKernels {
     }
 
     /** The reference backward, in double, recomputing the probabilities. */
-    public static void backwardReference(Geometry geo, float[] q, float[] k, float[] v, float dropout, long seed,
+    static void backwardReference(Geometry geo, float[] q, float[] k, float[] v, float dropout, long seed,
                                          float[] gOut, float[] dq, float[] dk, float[] dv, int bFrom, int bTo) {
         int td = geo.decoderSteps();
         int heads = geo.heads();

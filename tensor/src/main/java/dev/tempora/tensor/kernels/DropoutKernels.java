@@ -20,7 +20,7 @@ public final class DropoutKernels {
     }
 
     /** Elements [from, n) of the reference; the SIMD path finishes its tail with it. */
-    public static void forwardReference(float[] x, int xo, float[] out, int oo, int from, int n, float p, long seed) {
+    static void forwardReference(float[] x, int xo, float[] out, int oo, int from, int n, float p, long seed) {
         float scale = 1f / (1f - p);
         int k1 = key1(seed);
         int k2 = key2(seed);
@@ -35,11 +35,11 @@ public final class DropoutKernels {
         return (h >>> 8) * 0x1.0p-24f;
     }
 
-    public static int key1(long seed) {
+    static int key1(long seed) {
         return (int) mix64(seed);
     }
 
-    public static int key2(long seed) {
+    static int key2(long seed) {
         return (int) (mix64(seed) >>> 32);
     }
 

@@ -21,7 +21,7 @@ public final class ElementwiseKernels {
         }
     }
 
-    public static void unaryReference(UnaryOp op, float p, float q, float[] x, int xo, int xs, float[] out, int oo, int n) {
+    static void unaryReference(UnaryOp op, float p, float q, float[] x, int xo, int xs, float[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             out[oo + i] = op.apply(x[xo + i * xs], p, q);
         }
@@ -37,7 +37,7 @@ public final class ElementwiseKernels {
         }
     }
 
-    public static void unaryBackwardReference(UnaryOp op, float p, float q, float[] g, int go, float[] x, int xo,
+    static void unaryBackwardReference(UnaryOp op, float p, float q, float[] g, int go, float[] x, int xo,
                                               float[] y, int yo, float[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             out[oo + i] = op.backward(g[go + i], x[xo + i], y[yo + i], p, q);
@@ -56,7 +56,7 @@ public final class ElementwiseKernels {
         }
     }
 
-    public static void binaryReference(BinaryOp op, float[] a, int ao, int as, float[] b, int bo, int bs,
+    static void binaryReference(BinaryOp op, float[] a, int ao, int as, float[] b, int bo, int bs,
                                        float[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             out[oo + i] = op.apply(a[ao + i * as], b[bo + i * bs]);
@@ -91,7 +91,7 @@ public final class ElementwiseKernels {
         }
     }
 
-    public static void addRowInPlaceReference(float[] y, int yo, float[] row, int ro, int rows, int n) {
+    static void addRowInPlaceReference(float[] y, int yo, float[] row, int ro, int rows, int n) {
         for (int r = 0; r < rows; r++) {
             for (int i = 0; i < n; i++) {
                 y[yo + r * n + i] += row[ro + i];
@@ -112,7 +112,7 @@ public final class ElementwiseKernels {
         }
     }
 
-    public static void whereReference(float[] c, int co, int cs, float[] a, int ao, int as, float[] b, int bo, int bs,
+    static void whereReference(float[] c, int co, int cs, float[] a, int ao, int as, float[] b, int bo, int bs,
                                       float[] out, int oo, int n) {
         for (int i = 0; i < n; i++) {
             out[oo + i] = c[co + i * cs] != 0f ? a[ao + i * as] : b[bo + i * bs];
@@ -143,7 +143,7 @@ public final class ElementwiseKernels {
         }
     }
 
-    public static void axpyReference(float alpha, float[] x, int xo, float[] y, int yo, int n) {
+    static void axpyReference(float alpha, float[] x, int xo, float[] y, int yo, int n) {
         for (int i = 0; i < n; i++) {
             y[yo + i] += alpha * x[xo + i];
         }
@@ -168,7 +168,7 @@ public final class ElementwiseKernels {
         return sumOfSquaresReference(x, xo, n);
     }
 
-    public static double sumOfSquaresReference(float[] x, int xo, int n) {
+    static double sumOfSquaresReference(float[] x, int xo, int n) {
         double s = 0;
         for (int i = 0; i < n; i++) {
             s += (double) x[xo + i] * x[xo + i];

@@ -106,7 +106,7 @@ public final class Gemm {
     }
 
     /** The definition: a triple loop accumulating in double. */
-    public static void sgemmReference(boolean transA, boolean transB, int m, int n, int k, float alpha,
+    static void sgemmReference(boolean transA, boolean transB, int m, int n, int k, float alpha,
                                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                       float beta, float[] c, int cOff, int ldc) {
         for (int i = 0; i < m; i++) {

@@ -52,7 +52,7 @@ final class GemmVector {
 
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
 
-    /** For 1 ≤ r < 2L remaining columns, the narrowest tile width that covers them. */
+    /** For 1 ≤ r &lt; 2L remaining columns, the narrowest tile width that covers them. */
     private static final int[] WIDTH_COVERING = widthCovering();
 
     /** Rows of a register tile (6 or 8). */

@@ -8,6 +8,7 @@ public final class GluKernels {
 
     private GluKernels() {}
 
+    /** out[r, j] = a·σ(b) for {@code rows} rows of 2h inputs, starting at {@code x[xo]} and {@code out[oo]}. */
     public static void forward(float[] x, int xo, float[] out, int oo, int rows, int h) {
         if (VectorSupport.ENABLED && h >= VectorSupport.LANES) {
             GluVector.forward(x, xo, out, oo, rows, h);
@@ -16,7 +17,7 @@ public final class GluKernels {
         }
     }
 
-    public static void forwardReference(float[] x, int xo, float[] out, int oo, int rows, int h) {
+    static void forwardReference(float[] x, int xo, float[] out, int oo, int rows, int h) {
         for (int r = 0; r < rows; r++) {
             int xs = xo + r * 2 * h;
             int os = oo + r * h;
@@ -36,7 +37,7 @@ public final class GluKernels {
         }
     }
 
-    public static void forwardAddReference(float[] x, int xo, float[] skip, int so, float[] out, int oo, int rows, int h) {
+    static void forwardAddReference(float[] x, int xo, float[] skip, int so, float[] out, int oo, int rows, int h) {
         for (int r = 0; r < rows; r++) {
             int xs = xo + r * 2 * h;
             for (int j = 0; j < h; j++) {
@@ -54,7 +55,7 @@ public final class GluKernels {
         }
     }
 
-    public static void backwardReference(float[] x, int xo, float[] g, int go, float[] gx, int gxo, int rows, int h) {
+    static void backwardReference(float[] x, int xo, float[] g, int go, float[] gx, int gxo, int rows, int h) {
         for (int r = 0; r < rows; r++) {
             int xs = xo + r * 2 * h;
             int gs = go + r * h;

@@ -10,6 +10,10 @@ public final class LayerNormKernels {
 
     private LayerNormKernels() {}
 
+    /**
+     * Normalises {@code rows} rows of {@code len} from {@code x[xo]} into {@code y[yo]}, saving row r's mean and
+     * rstd in {@code mean[r]} and {@code rstd[r]}.
+     */
     public static void forward(float[] x, int xo, float[] w, float[] b, float[] y, int yo,
                                float[] mean, float[] rstd, int rows, int len, float eps) {
         forward(x, xo, w, b, y, yo, mean, rstd, 0, rows, len, eps);
@@ -102,12 +106,12 @@ public final class LayerNormKernels {
         return a;
     }
 
-    public static void forwardReference(float[] x, int xo, float[] w, float[] b, float[] y, int yo,
+    static void forwardReference(float[] x, int xo, float[] w, float[] b, float[] y, int yo,
                                         float[] mean, float[] rstd, int rows, int len, float eps) {
         forwardReference(x, xo, w, b, y, yo, mean, rstd, 0, rows, len, eps);
     }
 
-    public static void forwardReference(float[] x, int xo, float[] w, float[] b, float[] y, int yo,
+    static void forwardReference(float[] x, int xo, float[] w, float[] b, float[] y, int yo,
                                         float[] mean, float[] rstd, int so, int rows, int len, float eps) {
         for (int r = 0; r < rows; r++) {
             int xs = xo + r * len;
@@ -158,12 +162,12 @@ public final class LayerNormKernels {
         }
     }
 
-    public static void backwardReference(float[] g, int go, float[] x, int xo, float[] mean, float[] rstd, float[] w,
+    static void backwardReference(float[] g, int go, float[] x, int xo, float[] mean, float[] rstd, float[] w,
                                          float[] gx, int gxo, float[] gw, float[] gb, int rows, int len) {
         backwardReference(g, go, x, xo, mean, rstd, 0, w, gx, gxo, gw, gb, rows, len);
     }
 
-    public static void backwardReference(float[] g, int go, float[] x, int xo, float[] mean, float[] rstd, int so,
+    static void backwardReference(float[] g, int go, float[] x, int xo, float[] mean, float[] rstd, int so,
                                          float[] w, float[] gx, int gxo, float[] gw, float[] gb, int rows, int len) {
         for (int r = 0; r < rows; r++) {
             int gs = go + r * len;

@@ -26,7 +26,7 @@ public final class LstmKernels {
         }
     }
 
-    public static void cellForwardReference(float[] z, int zo, float[] cPrev, int cpo, float[] act, int ao,
+    static void cellForwardReference(float[] z, int zo, float[] cPrev, int cpo, float[] act, int ao,
                                             float[] cNew, int cno, float[] hNew, int hno, int rows, int hidden) {
         int g4 = 4 * hidden;
         for (int r = 0; r < rows; r++) {
@@ -63,7 +63,7 @@ public final class LstmKernels {
         }
     }
 
-    public static void cellBackwardReference(float[] act, int ao, float[] cPrev, int cpo, float[] cNew, int cno,
+    static void cellBackwardReference(float[] act, int ao, float[] cPrev, int cpo, float[] cNew, int cno,
                                              float[] dh, int dho, float[] dcIn, int dci, float[] dz, int dzo,
                                              float[] dcOut, int dco, int rows, int hidden) {
         int g4 = 4 * hidden;

@@ -9,10 +9,21 @@ package dev.tempora.tensor.kernels;
 public final class ReductionKernels {
 
     /** The combining operation. */
-    public enum Kind { SUM, MAX, MIN }
+    public enum Kind {
+        /** The sum, starting from 0. */
+        SUM,
+        /** The largest value, starting from −∞. */
+        MAX,
+        /** The smallest value, starting from +∞. */
+        MIN
+    }
 
     private ReductionKernels() {}
 
+    /**
+     * Reduces the middle axis of a contiguous (outer, r, inner) block starting at {@code a[ao]} into the (outer,
+     * inner) block at {@code out[oo]}. NaN propagates through MAX and MIN.
+     */
     public static void reduce(Kind kind, float[] a, int ao, int outer, int r, int inner, float[] out, int oo) {
         if (VectorSupport.ENABLED && r > 0 && (inner >= VectorSupport.LANES || (inner == 1 && r >= VectorSupport.LANES)
                 || ReductionVector.chunked(r, inner))) {
@@ -22,7 +33,7 @@ public final class ReductionKernels {
         }
     }
 
-    public static void reduceReference(Kind kind, float[] a, int ao, int outer, int r, int inner, float[] out, int oo) {
+    static void reduceReference(Kind kind, float[] a, int ao, int outer, int r, int inner, float[] out, int oo) {
         for (int o = 0; o < outer; o++) {
             for (int j = 0; j < inner; j++) {
                 float acc = identity(kind);

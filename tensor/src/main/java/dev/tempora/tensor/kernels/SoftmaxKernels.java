@@ -8,6 +8,10 @@ public final class SoftmaxKernels {
 
     private SoftmaxKernels() {}
 
+    /**
+     * Softmax (log-softmax when {@code log}) of {@code rows} rows of {@code len} from {@code x[xo]} into {@code
+     * y[yo]}.
+     */
     public static void forward(float[] x, int xo, float[] y, int yo, int rows, int len, boolean log) {
         if (VectorSupport.ENABLED && len >= VectorSupport.LANES) {
             if (log) {
@@ -48,7 +52,7 @@ public final class SoftmaxKernels {
         }
     }
 
-    public static void forwardReference(float[] x, int xo, float[] y, int yo, int rows, int len, boolean log) {
+    static void forwardReference(float[] x, int xo, float[] y, int yo, int rows, int len, boolean log) {
         for (int r = 0; r < rows; r++) {
             int xs = xo + r * len;
             int ys = yo + r * len;
@@ -107,7 +111,7 @@ public final class SoftmaxKernels {
         }
     }
 
-    public static void backwardReference(float[] y, int yo, float[] g, int go, float[] gx, int gxo, int rows, int len, boolean log) {
+    static void backwardReference(float[] y, int yo, float[] g, int go, float[] gx, int gxo, int rows, int len, boolean log) {
         for (int r = 0; r < rows; r++) {
             int ys = yo + r * len;
             int gs = go + r * len;

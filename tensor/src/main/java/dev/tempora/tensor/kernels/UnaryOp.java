@@ -11,76 +11,85 @@ package dev.tempora.tensor.kernels;
  * max; pow's exponent. Unused otherwise.
  */
 public enum UnaryOp {
+    /** −x. */
     NEG {
-        public float apply(float x, float p, float q) { return -x; }
-        public float derivative(float x, float y, float p, float q) { return -1f; }
+        @Override public float apply(float x, float p, float q) { return -x; }
+        @Override public float derivative(float x, float y, float p, float q) { return -1f; }
     },
+    /** e^x. */
     EXP {
-        public float apply(float x, float p, float q) { return FloatMath.exp(x); }
-        public float derivative(float x, float y, float p, float q) { return y; }
+        @Override public float apply(float x, float p, float q) { return FloatMath.exp(x); }
+        @Override public float derivative(float x, float y, float p, float q) { return y; }
     },
+    /** The natural logarithm. */
     LOG {
-        public float apply(float x, float p, float q) { return FloatMath.log(x); }
-        public float derivative(float x, float y, float p, float q) { return 1f / x; }
+        @Override public float apply(float x, float p, float q) { return FloatMath.log(x); }
+        @Override public float derivative(float x, float y, float p, float q) { return 1f / x; }
         // g/x, not g·(1/x): 1/x overflows for subnormal x and would turn a zero gradient into NaN.
-        public float backward(float g, float x, float y, float p, float q) { return g / x; }
+        @Override public float backward(float g, float x, float y, float p, float q) { return g / x; }
     },
+    /** The square root. */
     SQRT {
-        public float apply(float x, float p, float q) { return (float) Math.sqrt(x); }
-        public float derivative(float x, float y, float p, float q) { return 0.5f / y; }
-        public float backward(float g, float x, float y, float p, float q) { return g * 0.5f / y; }
+        @Override public float apply(float x, float p, float q) { return (float) Math.sqrt(x); }
+        @Override public float derivative(float x, float y, float p, float q) { return 0.5f / y; }
+        @Override public float backward(float g, float x, float y, float p, float q) { return g * 0.5f / y; }
     },
+    /** |x|. */
     ABS {
-        public float apply(float x, float p, float q) { return Math.abs(x); }
+        @Override public float apply(float x, float p, float q) { return Math.abs(x); }
         // PyTorch's convention: the subgradient at 0 is 0.
-        public float derivative(float x, float y, float p, float q) { return Math.signum(x); }
+        @Override public float derivative(float x, float y, float p, float q) { return Math.signum(x); }
     },
+    /** The hyperbolic tangent. */
     TANH {
-        public float apply(float x, float p, float q) { return FloatMath.tanh(x); }
-        public float derivative(float x, float y, float p, float q) { return 1f - y * y; }
+        @Override public float apply(float x, float p, float q) { return FloatMath.tanh(x); }
+        @Override public float derivative(float x, float y, float p, float q) { return 1f - y * y; }
     },
+    /** The logistic function 1 / (1 + e^−x). */
     SIGMOID {
-        public float apply(float x, float p, float q) { return FloatMath.sigmoid(x); }
-        public float derivative(float x, float y, float p, float q) { return y * (1f - y); }
+        @Override public float apply(float x, float p, float q) { return FloatMath.sigmoid(x); }
+        @Override public float derivative(float x, float y, float p, float q) { return y * (1f - y); }
     },
     /** NaN propagates, and its gradient passes where x is NaN (as torch: clamp_min, threshold_backward). */
     RELU {
-        public float apply(float x, float p, float q) { return Math.max(x, 0f); }
-        public float derivative(float x, float y, float p, float q) { return x <= 0f ? 0f : 1f; }
+        @Override public float apply(float x, float p, float q) { return Math.max(x, 0f); }
+        @Override public float derivative(float x, float y, float p, float q) { return x <= 0f ? 0f : 1f; }
     },
     /** alpha = p. */
     ELU {
-        public float apply(float x, float p, float q) { return x > 0f ? x : p * FloatMath.expm1(x); }
-        public float derivative(float x, float y, float p, float q) { return x > 0f ? 1f : y + p; }
+        @Override public float apply(float x, float p, float q) { return x > 0f ? x : p * FloatMath.expm1(x); }
+        @Override public float derivative(float x, float y, float p, float q) { return x > 0f ? 1f : y + p; }
     },
     /** beta = p, threshold = q: log(1 + exp(beta x)) / beta, linear above the threshold (as torch). */
     SOFTPLUS {
-        public float apply(float x, float p, float q) {
+        @Override public float apply(float x, float p, float q) {
             return FloatMath.softplus(x, p, q);
         }
-        public float derivative(float x, float y, float p, float q) {
+        @Override public float derivative(float x, float y, float p, float q) {
             return x * p > q ? 1f : FloatMath.sigmoid(p * x);
         }
     },
-    /** min = p, max = q; the gradient passes where min <= x <= max (as torch). */
+    /** min = p, max = q; the gradient passes where {@code min <= x <= max} (as torch). */
     CLAMP {
-        public float apply(float x, float p, float q) { return Math.min(Math.max(x, p), q); }
-        public float derivative(float x, float y, float p, float q) { return x >= p && x <= q ? 1f : 0f; }
+        @Override public float apply(float x, float p, float q) { return Math.min(Math.max(x, p), q); }
+        @Override public float derivative(float x, float y, float p, float q) { return x >= p && x <= q ? 1f : 0f; }
     },
     /** exponent = p. */
     POW {
-        public float apply(float x, float p, float q) { return FloatMath.pow(x, p); }
-        public float derivative(float x, float y, float p, float q) {
+        @Override public float apply(float x, float p, float q) { return FloatMath.pow(x, p); }
+        @Override public float derivative(float x, float y, float p, float q) {
             return p == 0f ? 0f : p * FloatMath.pow(x, p - 1f);
         }
     },
+    /** x². */
     SQUARE {
-        public float apply(float x, float p, float q) { return x * x; }
-        public float derivative(float x, float y, float p, float q) { return 2f * x; }
+        @Override public float apply(float x, float p, float q) { return x * x; }
+        @Override public float derivative(float x, float y, float p, float q) { return 2f * x; }
     },
+    /** 1 / x. */
     RECIPROCAL {
-        public float apply(float x, float p, float q) { return 1f / x; }
-        public float derivative(float x, float y, float p, float q) { return -y * y; }
+        @Override public float apply(float x, float p, float q) { return 1f / x; }
+        @Override public float derivative(float x, float y, float p, float q) { return -y * y; }
     };
 
     /** The scalar reference value f(x). */

@@ -13,6 +13,7 @@ public final class WeightedSumKernels {
 
     private WeightedSumKernels() {}
 
+    /** out[r, i] = Σ_v w[r, v]·x_v[r, i] for {@code rows} rows, the (rows, n) weights starting at {@code w[wo]}. */
     public static void forward(float[][] x, int[] xo, float[] w, int wo, float[] out, int oo, int rows, int len) {
         if (VectorSupport.ENABLED && len >= VectorSupport.LANES) {
             WeightedSumVector.forward(x, xo, w, wo, out, oo, rows, len);
@@ -21,7 +22,7 @@ public final class WeightedSumKernels {
         }
     }
 
-    public static void forwardReference(float[][] x, int[] xo, float[] w, int wo, float[] out, int oo, int rows, int len) {
+    static void forwardReference(float[][] x, int[] xo, float[] w, int wo, float[] out, int oo, int rows, int len) {
         int n = x.length;
         for (int r = 0; r < rows; r++) {
             for (int i = 0; i < len; i++) {
@@ -44,7 +45,7 @@ public final class WeightedSumKernels {
         }
     }
 
-    public static void backwardReference(float[][] x, int[] xo, float[] w, int wo, float[] g, int go,
+    static void backwardReference(float[][] x, int[] xo, float[] w, int wo, float[] g, int go,
                                          float[][] gx, int[] gxo, float[] gw, int gwo, int rows, int len) {
         int n = x.length;
         for (int r = 0; r < rows; r++) {
