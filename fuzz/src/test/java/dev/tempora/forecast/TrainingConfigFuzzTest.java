@@ -7,7 +7,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -25,34 +24,39 @@ class TrainingConfigFuzzTest {
 
     private static final int MAX_INPUT_BYTES = 64 * 1024;
 
+    private static Path scratch;
+
+    /** One config file per JVM, rewritten for each input (fuzzing runs millions of them). */
+    private static synchronized Path scratchFile() throws IOException {
+        if (scratch == null) {
+            Path dir = Files.createTempDirectory("tempora-fuzz");
+            dir.toFile().deleteOnExit();
+            scratch = dir.resolve("config.json");
+            scratch.toFile().deleteOnExit();
+        }
+        return scratch;
+    }
+
     @FuzzTest
     void loadConfig(byte[] input) throws IOException {
         if (input.length > MAX_INPUT_BYTES) {
             return;
         }
-        Path dir = Files.createTempDirectory("tempora-fuzz");
-        Path file = dir.resolve("config.json");
+        Path file = scratchFile();
         Files.write(file, input);
         try {
-            TrainingConfig config;
-            try {
-                config = TrainingConfig.load(file);
-                Map<String, Object> model = new LinkedHashMap<>(config.model());
-                ModelSettings.TRAINER_KEYS.forEach(model::remove);
-                ModelSettings.fromJson(model);
-                ConfigSections.trainerSettings(config.training(), config.model()).build();
-                ConfigSections.batchSize(config.training());
-            } catch (IllegalArgumentException | UncheckedIOException e) {
-                if (e.getMessage() == null || e.getMessage().isBlank()) {
-                    throw new AssertionError("config parser threw " + e.getClass().getName() + " without a message", e);
-                }
-            } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
-                throw new AssertionError("config parser threw an undocumented " + e, e);
+            TrainingConfig config = TrainingConfig.load(file);
+            Map<String, Object> model = new LinkedHashMap<>(config.model());
+            ModelSettings.TRAINER_KEYS.forEach(model::remove);
+            ModelSettings.fromJson(model);
+            ConfigSections.trainerSettings(config.training(), config.model()).build();
+            ConfigSections.batchSize(config.training());
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+            if (e.getMessage() == null || e.getMessage().isBlank()) {
+                throw new AssertionError("config parser threw " + e.getClass().getName() + " without a message", e);
             }
-        } finally {
-            for (Path p : List.of(file, dir)) {
-                Files.deleteIfExists(p);
-            }
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+            throw new AssertionError("config parser threw an undocumented " + e, e);
         }
     }
 }

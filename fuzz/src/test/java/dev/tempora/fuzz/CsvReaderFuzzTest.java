@@ -24,19 +24,15 @@ class CsvReaderFuzzTest {
         if (!FuzzContract.withinBound(input)) {
             return;
         }
-        Path file = FuzzContract.writeTemporary("data.csv", input);
-        try {
-            FuzzContract.expectResultOrDocumentedError("TableFiles.read(csv)", () -> {
-                Frame frame = TableFiles.read(file);
-                for (Column column : frame.columns()) {
-                    assertEquals(frame.rowCount(), column.size(), "column '" + column.name() + "' length");
-                    for (int r = 0; r < column.size(); r++) {
-                        column.format(r);
-                    }
+        Path file = FuzzContract.writeScratch("data.csv", input);
+        FuzzContract.expectResultOrDocumentedError("TableFiles.read(csv)", () -> {
+            Frame frame = TableFiles.read(file);
+            for (Column column : frame.columns()) {
+                assertEquals(frame.rowCount(), column.size(), "column '" + column.name() + "' length");
+                for (int r = 0; r < column.size(); r++) {
+                    column.format(r);
                 }
-            }, IllegalArgumentException.class, UncheckedIOException.class);
-        } finally {
-            FuzzContract.delete(file);
-        }
+            }
+        }, IllegalArgumentException.class, UncheckedIOException.class);
     }
 }

@@ -1,7 +1,5 @@
 package dev.tempora.fuzz;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -60,27 +58,28 @@ final class FuzzContract {
         }
     }
 
-    /** Writes {@code input} to {@code name} in a fresh temporary directory and returns the file. */
-    static Path writeTemporary(String name, byte[] input) {
+    /**
+     * Writes {@code input} to the file {@code name} in this JVM's scratch directory, replacing what an earlier
+     * input left there (one directory per JVM rather than one per input: fuzzing runs millions of inputs).
+     */
+    static Path writeScratch(String name, byte[] input) {
         try {
-            Path dir = Files.createTempDirectory("tempora-fuzz");
-            Path file = dir.resolve(name);
+            Path file = scratchDirectory().resolve(name);
             Files.write(file, input);
             file.toFile().deleteOnExit();
-            dir.toFile().deleteOnExit();
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** Deletes a file written by {@link #writeTemporary} and its directory. */
-    static void delete(Path file) {
-        try {
-            Files.deleteIfExists(file);
-            Files.deleteIfExists(file.getParent());
-        } catch (IOException e) {
-            fail("cannot clean up " + file + ": " + e);
+    private static Path scratch;
+
+    private static synchronized Path scratchDirectory() throws IOException {
+        if (scratch == null) {
+            scratch = Files.createTempDirectory("tempora-fuzz");
+            scratch.toFile().deleteOnExit();
         }
+        return scratch;
     }
 }

@@ -24,19 +24,15 @@ class ParquetFilesFuzzTest {
         if (!FuzzContract.withinBound(input)) {
             return;
         }
-        Path file = FuzzContract.writeTemporary("data.parquet", input);
-        try {
-            FuzzContract.expectResultOrDocumentedError("ParquetFiles.read", () -> {
-                Frame frame = ParquetFiles.read(file);
-                for (Column column : frame.columns()) {
-                    assertEquals(frame.rowCount(), column.size(), "column '" + column.name() + "' length");
-                    for (int r = 0; r < column.size(); r++) {
-                        column.format(r);
-                    }
+        Path file = FuzzContract.writeScratch("data.parquet", input);
+        FuzzContract.expectResultOrDocumentedError("ParquetFiles.read", () -> {
+            Frame frame = ParquetFiles.read(file);
+            for (Column column : frame.columns()) {
+                assertEquals(frame.rowCount(), column.size(), "column '" + column.name() + "' length");
+                for (int r = 0; r < column.size(); r++) {
+                    column.format(r);
                 }
-            }, IllegalArgumentException.class, UncheckedIOException.class);
-        } finally {
-            FuzzContract.delete(file);
-        }
+            }
+        }, IllegalArgumentException.class, UncheckedIOException.class);
     }
 }
