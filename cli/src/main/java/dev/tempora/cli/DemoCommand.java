@@ -15,6 +15,7 @@ import dev.tempora.forecast.plots.ForecastPlots;
 import dev.tempora.models.Metrics;
 import dev.tempora.parallel.TrainerSettings;
 import dev.tempora.tensor.io.AtomicFiles;
+import dev.tempora.tensor.io.DirectoryLock;
 import dev.tempora.tensor.io.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -117,6 +118,13 @@ final class DemoCommand implements Runnable {
     @Override
     public void run() {
         checkOptions();
+        // One writer at a time in --out: a second demo or train there is refused, naming this one.
+        try (DirectoryLock lock = DirectoryLock.acquire(out, "tempora demo", message -> System.err.println("note: " + message))) {
+            runDemo();
+        }
+    }
+
+    private void runDemo() {
         long start = System.nanoTime();
         PrintStream log = json ? System.err : System.out;
         LocalDate firstDay = TaxiDemand.Options.defaults().start();

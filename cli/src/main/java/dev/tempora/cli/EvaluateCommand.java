@@ -92,6 +92,9 @@ final class EvaluateCommand implements Runnable {
         checkOptions();
         boolean isBaseline = model.equals("baseline") || model.equals("seasonal-naive");
         TrainedModel trained = isBaseline ? null : TrainedModel.load(Path.of(model));
+        if (trained != null) {
+            trained.notes().forEach(note -> System.err.println("note: " + note));
+        }
         Frame frame;
         DatasetParameters parameters;
         Preprocessing preprocessing = null;

@@ -49,6 +49,7 @@ final class InterpretCommand implements Runnable {
     @Override
     public void run() {
         TrainedModel trained = TrainedModel.load(model);
+        trained.notes().forEach(note -> System.err.println("note: " + note));
         Interpretation interpretation = trained.interpret(trained.readTable(data), InferenceOptions.defaults());
         Path dir = out != null ? out : model;
         try {

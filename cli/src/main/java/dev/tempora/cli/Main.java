@@ -20,8 +20,13 @@ public final class Main implements Runnable {
     public Main() {
     }
 
+    /** Whether to print the stack trace of an error too (for bug reports); every subcommand takes it. */
+    @CommandLine.Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+            description = "On an error, print the stack trace after the one-line message (for bug reports).")
+    boolean verbose;
+
     /**
-     * Runs the tool and exits the JVM with its status: 0 on success, 1 for bad input (reported in one line
+     * Runs the tool and exits the JVM with its status: 0 on success, 1 for any error (reported in one line
      * on standard error), 2 for a command line picocli cannot parse.
      *
      * @param args the subcommand and its options, e.g. {@code train --config examples/taxi.json}
@@ -31,24 +36,36 @@ public final class Main implements Runnable {
     }
 
     /**
-     * Runs the tool and returns its exit status (tests call this rather than {@link #main}).
+     * Runs the tool and returns its exit status (tests call this rather than {@link #main}). Every failure,
+     * an OutOfMemoryError included, becomes one line {@code tempora <command>: <message>} on standard
+     * error; {@code --verbose} adds the stack trace.
      *
      * @param args the subcommand and its options
-     * @return 0 on success, 1 for bad input (reported in one line on standard error), 2 for a command line
-     *         picocli cannot parse
+     * @return 0 on success, 1 for any error (reported in one line on standard error), 2 for a command
+     *         line picocli cannot parse
      */
     public static int run(String... args) {
+        // Read before parsing, so that an error while picocli sets up the command still honours it.
+        boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
         CommandLine cli = new CommandLine(new Main());
-        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            // Bad input is reported in one line; a stack trace only helps for bugs.
-            if (e instanceof IllegalArgumentException || e instanceof java.io.IOException
-                    || e instanceof IllegalStateException || e instanceof java.io.UncheckedIOException) {
-                cmd.getErr().println("tempora " + cmd.getCommandName() + ": " + e.getMessage());
-                return 1;
+        cli.setExecutionExceptionHandler((e, cmd, parsed) ->
+                ErrorReport.report(cmd.getCommandSpec().qualifiedName(" "), e, verbose, cmd.getErr()));
+        try {
+            return cli.execute(args);
+        } catch (Throwable e) {
+            // Errors (OutOfMemoryError, StackOverflowError) pass picocli's handler; report them the same way.
+            return ErrorReport.report(commandName(cli, args), e, verbose, cli.getErr());
+        }
+    }
+
+    /** "tempora" and the subcommand the arguments name, if any. */
+    private static String commandName(CommandLine cli, String[] args) {
+        for (String a : args) {
+            if (cli.getSubcommands().containsKey(a)) {
+                return cli.getCommandName() + " " + a;
             }
-            throw e;
-        });
-        return cli.execute(args);
+        }
+        return cli.getCommandName();
     }
 
     @Override

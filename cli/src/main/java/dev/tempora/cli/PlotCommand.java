@@ -41,6 +41,7 @@ final class PlotCommand implements Runnable {
     @Override
     public void run() {
         TrainedModel trained = TrainedModel.load(model);
+        trained.notes().forEach(note -> System.err.println("note: " + note));
         Frame table = trained.readTable(data);
         Interpretation interpretation = trained.interpret(table, InferenceOptions.defaults());
         List<List<String>> chosen = series == null ? ForecastPlots.spreadByVolume(interpretation, 4) : parse(series);

@@ -73,6 +73,7 @@ final class PredictCommand implements Runnable {
             throw new IllegalArgumentException("--workers applies to --device cpu only");
         }
         TrainedModel trained = TrainedModel.load(model);
+        trained.notes().forEach(note -> System.err.println("note: " + note));
         Frame table = trained.readTable(data);
         System.err.println(dev.tempora.parallel.Accelerator.describeChoice(device, dev.tempora.parallel.Accelerator.installed()));
         TrainedModel.Forecast forecast = trained.predict(table,

@@ -47,8 +47,22 @@ final class TrainCommand implements Runnable {
             + "output directory); progress goes to standard error.")
     boolean json;
 
+    @Option(names = "--spark", paramLabel = "MASTER_URL", description = "Train on Apache Spark instead (spark://host:7077, "
+            + "local[2], ...): a barrier stage of --spark-tasks tasks, --workers threads each; needs the spark module "
+            + "(the launcher adds it and Spark's jars to the class path when this option is given).")
+    String spark;
+
+    @Option(names = "--spark-tasks", paramLabel = "N", defaultValue = "2",
+            description = "Tasks (ranks) of a --spark run (default: ${DEFAULT-VALUE}).")
+    int sparkTasks;
+
     @Override
     public void run() {
+        if (spark != null) {
+            SparkEntry.train(config, out != null ? out : Path.of("out", stripExtension(config.getFileName().toString())),
+                    spark, sparkTasks, workers, epochs, seed);
+            return;
+        }
         if (workers != null && workers < 1) {
             throw new IllegalArgumentException("--workers must be at least 1, got " + workers);
         }

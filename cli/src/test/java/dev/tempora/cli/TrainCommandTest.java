@@ -41,4 +41,13 @@ class TrainCommandTest {
         assertEquals(Map.of("pulocationid", "string", "day_hour", "string"), data.get("dtypes"),
                 "predict reads new tables with the training data's options");
     }
+
+    @Test
+    void sparkWithoutTheSparkModuleSaysWhatIsMissing(@TempDir Path dir) {
+        // The cli's own class path has no spark module and no Spark: --spark must fail with a clear message.
+        Cli.Result r = Cli.run("train", "--config", dir.resolve("not-read.json").toString(), "--out", dir.toString(),
+                "--spark", "local[2]");
+        assertEquals(1, r.status(), r.toString());
+        assertTrue(r.err().contains("--spark needs the spark module and Spark's jars on the class path"), r.toString());
+    }
 }

@@ -31,10 +31,12 @@ public final class CsvReader {
     }
 
     public static Frame read(Path path, CsvOptions options) {
-        if (!Files.isRegularFile(path)) {
-            throw new IllegalArgumentException(path + ": no such file");
-        }
+        TableFiles.checkReadable(path);
+        boolean utf8 = options.charset().equals(java.nio.charset.StandardCharsets.UTF_8);
         try {
+            if (utf8) {
+                dev.tempora.tensor.io.Utf8Files.checkStart(path);
+            }
             String[] names;
             ColumnType[] types;
             int rows;
@@ -99,6 +101,15 @@ public final class CsvReader {
             return new Frame(path.toString(), columns);
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException(path + ": no such file");
+        } catch (java.nio.charset.CharacterCodingException e) {
+            // The reader only says "Input length = 1": find the line and byte offset for the user.
+            String where;
+            try {
+                where = utf8 ? dev.tempora.tensor.io.Utf8Files.locate(path).getMessage() : "not " + options.charset() + " text";
+            } catch (IOException again) {
+                where = "not " + options.charset() + " text";
+            }
+            throw new IllegalArgumentException(path + ": " + where, e);
         } catch (IOException e) {
             throw new UncheckedIOException(path + ": " + e.getMessage(), e);
         }

@@ -230,6 +230,7 @@ final class DatasetBuilder {
             }
             y[r] = v;
         }
+        checkTargetRange(y, time);
         target = new float[nKept];
         for (int r = 0; r < nKept; r++) {
             target[r] = (float) y[r];
@@ -254,6 +255,7 @@ final class DatasetBuilder {
             keyOfSeries.add(normalizerKey(inputNormalizer, s));
             Arrays.fill(groupOfRow, seriesStart[s], seriesStart[s + 1], s);
         }
+        checkTargetDomain(y, time, normalizer.transformation());
         if (!inputNormalizer.isFitted() || inputNormalizer != normalizer) {
             inputNormalizer.fit(y, groupOfRow, dedupe(keyOfSeries, groupOfRow));
         }
@@ -456,6 +458,32 @@ final class DatasetBuilder {
             out[i] = cache.computeIfAbsent(c.format(rows[i]), encoder::encode);
         }
         return out;
+    }
+
+    /**
+     * Refuses a target value too large for the float tensors the model trains on (or whose square, in the
+     * normaliser's variance, would overflow), naming the value itself rather than a derived column.
+     */
+    private void checkTargetRange(double[] y, int[] time) {
+        for (int r = 0; r < y.length; r++) {
+            if (Math.abs(y[r]) > Float.MAX_VALUE / 2) {
+                throw new IllegalArgumentException(source + ": the target '" + p.target + "' is " + y[r] + " in series "
+                        + seriesName(seriesOfSorted(r)) + " at time_idx " + time[r] + ", beyond what the model's 32-bit floats "
+                        + "hold (about 1.7e38); fix the value, or rescale the target");
+            }
+        }
+    }
+
+    /** Refuses a target value the target normaliser's transformation cannot take, naming it. */
+    private void checkTargetDomain(double[] y, int[] time, Transformation transformation) {
+        for (int r = 0; r < y.length; r++) {
+            if (!Double.isFinite(transformation.forward(y[r], Transformation.EPS64))) {
+                throw new IllegalArgumentException(source + ": the target '" + p.target + "' is " + y[r] + " in series "
+                        + seriesName(seriesOfSorted(r)) + " at time_idx " + time[r] + ", but the target_normalizer's "
+                        + transformation.label() + " transformation takes " + transformation.domain()
+                        + "; fix the value, or choose another transformation");
+            }
+        }
     }
 
     private int seriesOfSorted(int row) {

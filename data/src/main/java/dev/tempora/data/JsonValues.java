@@ -68,14 +68,18 @@ final class JsonValues {
         return s;
     }
 
-    /** A list of strings; a single string counts as a list of one (as PTF coerces). */
+    /**
+     * A list of strings. A lone string is refused rather than taken as a list of one: PTF's
+     * {@code [] + group_ids} fails on it too, and a typo there would silently change the data set.
+     */
     static List<String> strings(Map<String, Object> m, String key, String where) {
         Object v = m.get(key);
         if (v == null) {
             return List.of();
         }
         if (v instanceof String s) {
-            return List.of(s);
+            throw new IllegalArgumentException(where + ": \"" + key + "\" must be a list of strings, e.g. [\"" + s
+                    + "\"], got the string \"" + s + "\"");
         }
         if (!(v instanceof List<?> list)) {
             throw new IllegalArgumentException(where + ": \"" + key + "\" must be a list of strings, got " + describe(v));

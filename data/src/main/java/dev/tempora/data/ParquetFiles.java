@@ -60,9 +60,7 @@ public final class ParquetFiles {
 
     /** The named columns (all when {@code columns} is null), in file order. */
     public static Frame read(Path path, List<String> columns) {
-        if (!Files.isRegularFile(path)) {
-            throw new IllegalArgumentException(path + ": no such file");
-        }
+        TableFiles.checkReadable(path);
         ParquetReadOptions options = ParquetReadOptions.builder(new PlainParquetConfiguration())
                 .withCodecFactory(new PureJavaCodecs(path.toString()))
                 .build();

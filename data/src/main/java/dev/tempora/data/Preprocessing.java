@@ -133,7 +133,7 @@ public final class Preprocessing {
 
     public static Preprocessing load(Path path) {
         try {
-            return fromJson(Json.parseObject(Files.readString(path)));
+            return fromJson(Json.parseObject(dev.tempora.tensor.io.Utf8Files.read(path)));
         } catch (IOException e) {
             throw new UncheckedIOException(path + ": cannot read the preprocessing: " + e.getMessage(), e);
         } catch (IllegalArgumentException e) {

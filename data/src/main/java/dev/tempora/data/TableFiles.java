@@ -133,6 +133,28 @@ public final class TableFiles {
         }
     }
 
+    /**
+     * Checks that a table to read is a readable file, with the reason when it is not: missing, a
+     * directory, or not readable.
+     *
+     * @param path the table about to be read
+     * @throws IllegalArgumentException naming the path and what is wrong with it
+     */
+    public static void checkReadable(Path path) {
+        if (java.nio.file.Files.isDirectory(path)) {
+            throw new IllegalArgumentException(path + ": is a directory, expected a .csv or .parquet file");
+        }
+        if (!java.nio.file.Files.exists(path)) {
+            throw new IllegalArgumentException(path + ": no such file");
+        }
+        if (!java.nio.file.Files.isRegularFile(path)) {
+            throw new IllegalArgumentException(path + ": is not a regular file, expected a .csv or .parquet file");
+        }
+        if (!java.nio.file.Files.isReadable(path)) {
+            throw new IllegalArgumentException(path + ": permission denied (the file cannot be read)");
+        }
+    }
+
     private static boolean isParquet(Path path) {
         String name = fileName(path);
         return name.endsWith(".parquet") || name.endsWith(".pq");

@@ -44,6 +44,17 @@ public final class TaxiDemand {
                 throw new IllegalArgumentException("the taxi generator needs at least one zone and one day, got " + zones
                         + " zones and " + days + " days");
             }
+            // Every column is one Java array, so the rows (zones × days × 24 hours) must fit an int.
+            if ((long) zones * days * 24 > MAX_ROWS) {
+                throw new IllegalArgumentException("the taxi generator's zones × days × 24 hours must be at most " + MAX_ROWS
+                        + " rows (a Java array's limit), got " + zones + " zones × " + days + " days = "
+                        + String.format(java.util.Locale.ROOT, "%,d", (long) zones * days * 24) + " rows");
+            }
+        }
+
+        /** {@return the rows the generator makes: one per zone and hour} */
+        public long rows() {
+            return (long) zones * days * 24;
         }
 
         /** The main job's default data: 260 zones, eight months hourly (about 1.5 million rows). */
@@ -57,7 +68,17 @@ public final class TaxiDemand {
         }
     }
 
+    /** The most rows the generator makes: a column is one Java array. */
+    public static final int MAX_ROWS = Integer.MAX_VALUE - 8;
+
+    /** Bytes per generated row: time index, zone and day-hour codes (ints), quantity (double), pickup hour (long). */
+    private static final int BYTES_PER_ROW = 3 * Integer.BYTES + Double.BYTES + Long.BYTES;
+
     public static Frame generate(Options o) {
+        // The data set built from the table takes about as much again; refuse early what cannot fit.
+        dev.tempora.tensor.MemoryBudget.require(dev.tempora.tensor.MemoryBudget.product(o.rows(), BYTES_PER_ROW, 2),
+                String.format(java.util.Locale.ROOT, "the taxi generator's %,d rows (%d zones × %d days × 24 hours) and their data set",
+                        o.rows(), o.zones(), o.days()), "give fewer zones or days in data.generator");
         int hours = o.days() * 24;
         int rows = o.zones() * hours;
         int[] timeIdx = new int[rows];

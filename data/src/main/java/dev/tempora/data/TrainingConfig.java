@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -85,11 +86,16 @@ public final class TrainingConfig {
     }
 
     public static TrainingConfig load(Path file) {
+        if (Files.isDirectory(file)) {
+            throw new IllegalArgumentException(file + ": is a directory, expected a training config (.json)");
+        }
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException(file + ": no such config file");
         }
         try {
-            return new TrainingConfig(file, Json.parseObject(Files.readString(file)));
+            return new TrainingConfig(file, Json.parseObject(dev.tempora.tensor.io.Utf8Files.read(file)));
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new IllegalArgumentException(file + ": permission denied (the config cannot be read)", e);
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": " + e.getMessage(), e);
         } catch (IllegalArgumentException e) {
@@ -158,9 +164,7 @@ public final class TrainingConfig {
      * @param where names the options in error messages (e.g. "model.json: config.data")
      */
     public static Frame readTable(Path table, Map<String, Object> options, String where) {
-        if (!Files.isRegularFile(table)) {
-            throw new IllegalArgumentException(table + ": no such file");
-        }
+        TableFiles.checkReadable(table);
         String name = table.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
         Map<String, ColumnType> dtypes = new HashMap<>();
         Map<String, Object> dt = JsonValues.object(options, "dtypes", where);
@@ -210,9 +214,23 @@ public final class TrainingConfig {
             return base;
         }
         String w = where + ".generator";
-        return new TaxiDemand.Options(JsonValues.integer(g, "zones", w, base.zones()), JsonValues.integer(g, "days", w, base.days()),
-                g.containsKey("start") ? java.time.LocalDate.parse(JsonValues.string(g, "start", w, null)) : base.start(),
-                g.containsKey("seed") ? (long) JsonValues.number(g, "seed", w) : base.seed());
+        java.time.LocalDate start = base.start();
+        if (g.containsKey("start")) {
+            String text = JsonValues.string(g, "start", w, null);
+            try {
+                start = java.time.LocalDate.parse(text);
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new IllegalArgumentException(w + ": \"start\" must be a date such as \"2023-01-01\", got \"" + text + "\"", e);
+            }
+        }
+        int zones = JsonValues.integer(g, "zones", w, base.zones());
+        int days = JsonValues.integer(g, "days", w, base.days());
+        long seed = g.containsKey("seed") ? (long) JsonValues.number(g, "seed", w) : base.seed();
+        try {
+            return new TaxiDemand.Options(zones, days, start, seed);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(w + ": " + e.getMessage(), e);
+        }
     }
 
     private static Column cast(Column c, ColumnType type, String where) {
@@ -277,17 +295,63 @@ public final class TrainingConfig {
         for (int t : time) {
             max = Math.max(max, t);
         }
-        int cutoff = trainingCutoff != null ? trainingCutoff : max - dataset.maxPredictionLength;
-        Frame trainingFrame = frame.filter(r -> time[r] <= cutoff);
-        if (trainingFrame.rowCount() == 0) {
-            throw new IllegalArgumentException(where + ": no row has time_idx <= training_cutoff " + cutoff);
+        if (trainingCutoff != null && trainingCutoff >= max) {
+            throw new IllegalArgumentException(where + ": dataset.validation.training_cutoff " + trainingCutoff + " is not before "
+                    + "the last time_idx " + max + " of the data, so validation would score windows the model trained on; "
+                    + "give a cutoff below " + max + ", or null for the default (" + (max - dataset.maxPredictionLength) + ")");
         }
+        int cutoff = trainingCutoff != null ? trainingCutoff : max - dataset.maxPredictionLength;
+        checkLongEnough(frame, dataset, time, cutoff, trainingCutoff == null, where);
+        Frame trainingFrame = frame.filter(r -> time[r] <= cutoff);
         TimeSeriesDataSet training = TimeSeriesDataSet.create(trainingFrame, dataset);
         TimeSeriesDataSet validation = predictValidation
                 ? TimeSeriesDataSet.fromDataset(training, frame, true)
                 : TimeSeriesDataSet.fromPreprocessing(training.preprocessing(), frame,
                         training.preprocessing().parameters().with("min_prediction_idx", (long) cutoff + 1));
         return new Datasets(training, validation, cutoff);
+    }
+
+    /**
+     * Refuses data in which no series has a training window, naming the series and the length they need
+     * (PTF would fail later with a message about the cutoff or an empty data set).
+     */
+    private static void checkLongEnough(Frame frame, DatasetParameters dataset, int[] time, int cutoff, boolean defaultCutoff,
+                                        String where) {
+        // Per series: its first time index, its last one up to the cutoff, and its last one.
+        Map<String, int[]> spans = new java.util.LinkedHashMap<>();
+        List<Column> ids = dataset.groupIds.stream().map(frame::column).toList();
+        for (int r = 0; r < time.length; r++) {
+            StringBuilder name = new StringBuilder();
+            for (Column c : ids) {
+                name.append(name.isEmpty() ? "" : ", ").append(c.name()).append('=').append(c.format(r));
+            }
+            int[] span = spans.computeIfAbsent(name.isEmpty() ? "the series" : name.toString(),
+                    k -> new int[] {Integer.MAX_VALUE, Integer.MIN_VALUE, Integer.MIN_VALUE});
+            span[0] = Math.min(span[0], time[r]);
+            span[1] = time[r] <= cutoff ? Math.max(span[1], time[r]) : span[1];
+            span[2] = Math.max(span[2], time[r]);
+        }
+        int minimum = dataset.minEncoderLength + dataset.minPredictionLength;
+        List<String> tooShort = new ArrayList<>();
+        for (Map.Entry<String, int[]> e : spans.entrySet()) {
+            int[] span = e.getValue();
+            if ((long) span[1] - span[0] + 1 >= minimum) {
+                return;
+            }
+            if (tooShort.size() < 5) {
+                long shown = defaultCutoff ? (long) span[2] - span[0] + 1 : Math.max(0L, (long) span[1] - span[0] + 1);
+                tooShort.add(e.getKey() + " (" + shown + " steps)");
+            }
+        }
+        String need = defaultCutoff
+                ? "min_encoder_length + min_prediction_length + max_prediction_length (held out for validation) = "
+                        + dataset.minEncoderLength + " + " + dataset.minPredictionLength + " + " + dataset.maxPredictionLength
+                        + " = " + (minimum + dataset.maxPredictionLength) + " time steps"
+                : "min_encoder_length + min_prediction_length = " + dataset.minEncoderLength + " + " + dataset.minPredictionLength
+                        + " = " + minimum + " time steps up to training_cutoff " + cutoff;
+        throw new IllegalArgumentException(where + ": the data is too short: a series needs at least " + need + ", but all "
+                + spans.size() + " series are shorter: " + String.join(", ", tooShort) + (spans.size() > tooShort.size() ? ", ..." : "")
+                + "; give longer series or lower min_encoder_length or max_prediction_length");
     }
 
     /** The time index of every row, as the dataset will compute it. */

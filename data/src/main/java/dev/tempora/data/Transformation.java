@@ -44,6 +44,21 @@ public enum Transformation {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /**
+     * The target values this transformation takes, for error messages.
+     *
+     * @return e.g. "values of 0 or more"; "any finite value" for those defined everywhere
+     */
+    public String domain() {
+        return switch (this) {
+            case LOG -> "values of 0 or more (log of a negative value is undefined)";
+            case SOFTPLUS -> "values of 0 or more (the inverse softplus of a negative value is undefined)";
+            case SQRT -> "values of 0 or more";
+            case LOG1P -> "values above -1";
+            case NONE, RELU, COUNT, LOGIT -> "any finite value";
+        };
+    }
+
     /** The forward transformation with the given machine epsilon. */
     public double forward(double y, double eps) {
         return switch (this) {

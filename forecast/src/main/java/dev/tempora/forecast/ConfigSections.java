@@ -25,7 +25,8 @@ final class ConfigSections {
         JsonFields m = new JsonFields(model, "config \"model\" section");
         TrainerSettings.Builder b = TrainerSettings.builder()
                 .maxEpochs(t.integer("max_epochs", 30))
-                .gradientClipVal(t.number("gradient_clip_val", 0.1))
+                // Lightning's gradient_clip_val=None means no clipping.
+                .gradientClipVal(nullMeans(training, "gradient_clip_val", 0.0, t))
                 .optimizer(m.string("optimizer", "ranger").toLowerCase(Locale.ROOT))
                 .learningRate(m.number("learning_rate", 1e-3))
                 .weightDecay(m.number("weight_decay", 0))
@@ -34,24 +35,48 @@ final class ConfigSections {
                 .earlyStopping(t.integer("early_stopping_patience", 10), t.number("early_stopping_min_delta", 1e-4))
                 .seed(t.integer("seed", 42))
                 .skipNonFiniteBatches(t.bool("skip_non_finite_batches", false));
-        if (t.has("limit_train_batches")) {
-            // Lightning's rule: an integer is a number of batches, a float a fraction of the epoch.
-            Object limit = training.get("limit_train_batches");
-            if (limit instanceof Long count) {
-                b.limitTrainBatchCount(Math.toIntExact(count));
-            } else {
-                b.limitTrainBatches(t.number("limit_train_batches"));
-            }
-        }
-        if (t.has("workers")) {
+        limitTrainBatches(training, t, b);
+        if (training.containsKey("workers")) {
             b.workers(t.integer("workers"));
         }
         return b;
     }
 
+    /** The value of a key whose null, in Lightning, means "off": {@code off} then, else the number (default 0.1). */
+    private static double nullMeans(Map<String, Object> section, String key, double off, JsonFields fields) {
+        return section.containsKey(key) && section.get(key) == null ? off : fields.number(key, 0.1);
+    }
+
+    /** Lightning's limit_train_batches: an integer is a number of batches, a float a fraction of the epoch, null all. */
+    private static void limitTrainBatches(Map<String, Object> training, JsonFields t, TrainerSettings.Builder b) {
+        Object limit = training.get("limit_train_batches");
+        if (limit == null) {
+            return;
+        }
+        if (limit instanceof Long count) {
+            if (count < 1 || count > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("config \"training\" section: \"limit_train_batches\" as a number of "
+                        + "batches must be between 1 and " + Integer.MAX_VALUE + ", got " + count
+                        + " (leave it out or write 1.0 to train on every batch)");
+            }
+            b.limitTrainBatchCount(count.intValue());
+            return;
+        }
+        double fraction = t.number("limit_train_batches");
+        if (!(fraction > 0 && fraction <= 1)) {
+            throw new IllegalArgumentException("config \"training\" section: \"limit_train_batches\" as a fraction of the "
+                    + "epoch must be in (0, 1], got " + fraction + " (a whole number such as 30 counts batches)");
+        }
+        b.limitTrainBatches(fraction);
+    }
+
     /** The "training" section's batch_size (PTF's default in the seed: 128). */
     static int batchSize(Map<String, Object> training) {
-        return new JsonFields(training, "config \"training\" section").integer("batch_size", 128);
+        int size = new JsonFields(training, "config \"training\" section").integer("batch_size", 128);
+        if (size < 1) {
+            throw new IllegalArgumentException("config \"training\" section: \"batch_size\" must be at least 1, got " + size);
+        }
+        return size;
     }
 
     /** A data batch as the model and trainer take it. */

@@ -75,7 +75,8 @@ public final class Evaluation {
     private Evaluation() {}
 
     /**
-     * Scores a forecaster.
+     * Scores a forecaster. A forecast, an actual value or a metric that is not finite is an error naming
+     * where it is, never a NaN in the result.
      *
      * @param dataset    the windows' data set
      * @param windows    window indices of {@code dataset} (all windows when null)
@@ -85,15 +86,37 @@ public final class Evaluation {
      * @param perWindow  also score each window on its own
      * @param sink       sees every batch and its forecasts (may be null)
      * @return the metrics over all the windows, and per window when {@code perWindow}
+     * @throws IllegalStateException naming the series and step of a forecast or actual value that is not
+     *                               finite, or the metric that is not
      */
     public static Result score(TimeSeriesDataSet dataset, int[] windows, Forecaster forecaster, List<Float> quantiles,
                                int batchSize, boolean perWindow, BatchSink sink) {
+        Result result = run(dataset, windows, forecaster, quantiles, batchSize, perWindow, sink, true);
+        FiniteChecks.metrics(result.metrics(), forecaster.name());
+        return result;
+    }
+
+    /**
+     * Forecasts every window for {@code sink} alone, as {@link #score} does, without checking actual
+     * values or metrics (a forecast's horizon has no actual values); a forecast that is not finite is still an error.
+     */
+    static void forecast(TimeSeriesDataSet dataset, Forecaster forecaster, List<Float> quantiles, int batchSize,
+                         BatchSink sink) {
+        run(dataset, null, forecaster, quantiles, batchSize, false, sink, false);
+    }
+
+    private static Result run(TimeSeriesDataSet dataset, int[] windows, Forecaster forecaster, List<Float> quantiles,
+                              int batchSize, boolean perWindow, BatchSink sink, boolean scoring) {
         int[] all = windows != null ? windows : java.util.stream.IntStream.range(0, dataset.size()).toArray();
         Metrics.Accumulator total = new Metrics.Accumulator(quantiles);
         List<WindowScore> scores = perWindow ? new ArrayList<>() : null;
         for (int from = 0; from < all.length; from += batchSize) {
             Batch batch = dataset.collate(java.util.Arrays.copyOfRange(all, from, Math.min(all.length, from + batchSize)));
             Tensor forecast = forecaster.forecast(batch);
+            FiniteChecks.forecasts(dataset, batch, forecast, forecaster.name(), quantiles);
+            if (scoring) {
+                FiniteChecks.actuals(dataset, batch);
+            }
             int[] encoderLengths = ConfigSections.ints(batch.encoderLengths);
             int[] decoderLengths = ConfigSections.ints(batch.decoderLengths);
             total.add(batch.encoderTarget, encoderLengths, batch.decoderTarget, decoderLengths, forecast);
@@ -109,7 +132,7 @@ public final class Evaluation {
                 sink.accept(batch, forecast);
             }
         }
-        return new Result(forecaster.name(), total.result(), scores, dataset, all.length);
+        return new Result(forecaster.name(), scoring ? total.result() : null, scores, dataset, all.length);
     }
 
     /**

@@ -41,10 +41,9 @@ public record ModelSettings(int hiddenSize, int attentionHeadSize, double dropou
         hiddenContinuousSizes = Map.copyOf(hiddenContinuousSizes);
         quantiles = List.copyOf(quantiles);
         embeddingSizes = Map.copyOf(embeddingSizes);
-        if (hiddenSize < 1 || attentionHeadSize < 1 || hiddenContinuousSize < 1 || lstmLayers < 1) {
-            throw new IllegalArgumentException("hidden_size, attention_head_size, hidden_continuous_size and lstm_layers must be "
-                    + "at least 1, got " + hiddenSize + ", " + attentionHeadSize + ", " + hiddenContinuousSize + ", " + lstmLayers);
-        }
+        TftConfig.checkSizes(hiddenSize, attentionHeadSize, hiddenContinuousSize, lstmLayers);
+        TftConfig.checkSizes("hidden_continuous_sizes", hiddenContinuousSizes);
+        TftConfig.checkSizes("embedding_sizes", embeddingSizes);
         if (!(dropout >= 0 && dropout < 1)) {
             throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
         }
@@ -93,6 +92,15 @@ public record ModelSettings(int hiddenSize, int attentionHeadSize, double dropou
      */
     public static ModelSettings fromJson(Map<String, Object> model) {
         JsonFields f = new JsonFields(model, "config \"model\" section");
+        try {
+            return fromFields(f);
+        } catch (IllegalArgumentException e) {
+            // The builder's range checks do not know the section: name it as the type checks do.
+            throw e.getMessage().startsWith("config ") ? e : new IllegalArgumentException("config \"model\" section: " + e.getMessage(), e);
+        }
+    }
+
+    private static ModelSettings fromFields(JsonFields f) {
         Builder b = builder();
         if (f.has("quantiles")) {
             List<Float> quantiles = new ArrayList<>();

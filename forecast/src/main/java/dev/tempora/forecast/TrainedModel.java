@@ -43,12 +43,14 @@ public final class TrainedModel {
     private final Preprocessing preprocessing;
     private final Map<String, Object> sections;
     private final Map<String, Object> dataOptions;
+    private final List<String> notes;
     /** Idle CPU inference engines by worker count: each call borrows one, so concurrent calls never share buffers. */
     private final Map<Integer, ConcurrentLinkedDeque<DataParallelInference>> idle = new ConcurrentHashMap<>();
 
     private TrainedModel(Path directory, ForecastingModel model, Preprocessing preprocessing,
-                         Map<String, Object> sections, Map<String, Object> dataOptions) {
+                         Map<String, Object> sections, Map<String, Object> dataOptions, List<String> notes) {
         this.directory = directory;
+        this.notes = List.copyOf(notes);
         this.model = model;
         this.preprocessing = preprocessing;
         this.sections = sections;
@@ -61,7 +63,8 @@ public final class TrainedModel {
      *
      * @param directory the model directory
      * @return the model, in eval mode, ready to forecast
-     * @throws UncheckedIOException     when a file cannot be read
+     * @throws UncheckedIOException     when a file cannot be read, does not match the directory's manifest,
+     *                                  or holds a weight that is not finite (the message names it)
      * @throws IllegalArgumentException when the directory or a file is missing, or model.json cannot
      *                                  prepare new data (it was not written by Tempora's training)
      */
@@ -89,12 +92,12 @@ public final class TrainedModel {
             Map<String, Object> d = (Map<String, Object>) data;
             dataOptions = d;
         }
-        return new TrainedModel(directory, loaded.model(), preprocessing, loaded.sections(), dataOptions);
+        return new TrainedModel(directory, loaded.model(), preprocessing, loaded.sections(), dataOptions, loaded.notes());
     }
 
     /** This model without a directory of its own (after its temporary training directory was removed). */
     TrainedModel detached() {
-        return new TrainedModel(null, model, preprocessing, sections, dataOptions);
+        return new TrainedModel(null, model, preprocessing, sections, dataOptions, notes);
     }
 
     /**
@@ -110,6 +113,14 @@ public final class TrainedModel {
         } catch (IOException e) {
             throw new UncheckedIOException(directory + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * {@return what the user should know about how the directory was found, one line each: written by an
+     * older Tempora without a manifest, or read from a save interrupted after its commit (empty normally)}
+     */
+    public List<String> notes() {
+        return notes;
     }
 
     /** {@return the directory it was loaded from or trained into, or null for a model trained without one} */
@@ -180,8 +191,10 @@ public final class TrainedModel {
         List<String> notes = new ArrayList<>(prepared.notes());
         notes.addAll(dataset.warnings());
         ForecastCollector forecasts = ForecastCollector.of(dataset, quantiles(), false);
-        withForecaster(options, null, f -> Evaluation.score(dataset, null, f, quantiles(), options.batchSize(), false,
-                forecasts::add));
+        withForecaster(options, null, f -> {
+            Evaluation.forecast(dataset, f, quantiles(), options.batchSize(), forecasts::add);
+            return null;
+        });
         return new Forecast(forecasts.toTable("forecasts of " + table.source()), dataset.seriesCount(), prepared.horizon(), notes);
     }
 

@@ -5,10 +5,13 @@ import dev.tempora.data.Frame;
 import dev.tempora.data.TimeSeriesDataSet;
 import dev.tempora.data.TrainingConfig;
 import dev.tempora.models.ForecastingModel;
+import dev.tempora.models.TemporalFusionTransformer;
+import dev.tempora.models.TftConfig;
 import dev.tempora.parallel.EpochResult;
 import dev.tempora.parallel.Trainer;
 import dev.tempora.parallel.TrainerSettings;
 import dev.tempora.parallel.TrainingListener;
+import dev.tempora.tensor.io.DirectoryLock;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -71,7 +74,11 @@ public final class TrainingJob {
         for (String w : datasets.training().warnings()) {
             this.listener.onWarning(w);
         }
-        this.model = modelSettings.create(datasets.training().description(), settings.seed());
+        // Size the run from the settings before allocating the model, so a model too large fails with a message, not an OOM.
+        TftConfig config = modelSettings.tftConfig(datasets.training().description(), settings.seed());
+        TrainingMemory.estimate(config, settings, batchSize, b.parameters.maxEncoderLength, b.parameters.maxPredictionLength)
+                .require();
+        this.model = new TemporalFusionTransformer(config);
     }
 
     /**
@@ -93,13 +100,24 @@ public final class TrainingJob {
      * @return a builder holding the config's settings
      */
     public static Builder fromConfig(TrainingConfig config) {
+        // The sections are checked before the data is read: a wrong setting fails at once.
+        ModelSettings model;
+        TrainerSettings trainer;
+        int batchSize;
+        try {
+            model = ModelSettings.fromJson(withoutTrainerKeys(config.model()));
+            trainer = ConfigSections.trainerSettings(config.training(), config.model()).build();
+            batchSize = ConfigSections.batchSize(config.training());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(config.file() + ": " + e.getMessage(), e);
+        }
         Builder b = new Builder(config.loadFrame(), config.dataset());
         b.where = config.file().toString();
         b.trainingCutoff = config.trainingCutoff();
         b.predictValidation = config.predictValidation();
-        b.model = ModelSettings.fromJson(withoutTrainerKeys(config.model()));
-        b.trainer = ConfigSections.trainerSettings(config.training(), config.model()).build();
-        b.batchSize = ConfigSections.batchSize(config.training());
+        b.model = model;
+        b.trainer = trainer;
+        b.batchSize = batchSize;
         b.dataOptions = config.data();
         b.trainingSection = config.training();
         return b;
@@ -173,8 +191,9 @@ public final class TrainingJob {
      * directory is used and removed.
      *
      * @return the best epoch's model and every epoch's losses
-     * @throws IllegalStateException when called twice, when cancelled before it started, or when cancelled
-     *                               before the first epoch ended
+     * @throws IllegalStateException when called twice, when cancelled before it started, when cancelled
+     *                               before the first epoch ended, or when another run writes to the output
+     *                               directory (the message names it)
      * @throws UncheckedIOException  when the output directory cannot be written
      */
     public Result fit() {
@@ -185,7 +204,10 @@ public final class TrainingJob {
             throw new IllegalStateException("the training job was cancelled before it started: there is no model");
         }
         long start = System.nanoTime();
-        try {
+        // The output directory is locked for the whole run (the trainer takes the same lock again), so
+        // that a second writer is refused before it changes anything.
+        try (DirectoryLock lock = outputDirectory != null
+                ? DirectoryLock.acquire(outputDirectory, "Tempora training", listener::onWarning) : null) {
             Path dir = outputDirectory != null ? outputDirectory : Files.createTempDirectory("tempora-training");
             try {
                 Files.createDirectories(dir);
@@ -215,8 +237,14 @@ public final class TrainingJob {
         }
     }
 
-    /** What model.json keeps beside the weights: what predict needs to prepare new data as the training data was. */
-    private Map<String, Object> checkpointSections() {
+    /**
+     * What model.json keeps beside the weights: the data set's description, the fitted preprocessing and the
+     * config sections (data options, model settings, training section) that predict needs to prepare new
+     * data as the training data was. Other trainers of the same job (the spark module's) save it too.
+     *
+     * @return the sections, in a fixed order
+     */
+    public Map<String, Object> checkpointSections() {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("dataset", datasets.training().description().toJson());
         s.put("preprocessing", datasets.training().preprocessing().toJson());
@@ -426,6 +454,10 @@ public final class TrainingJob {
         public TrainingJob build() {
             if (resume && outputDirectory == null) {
                 throw new IllegalArgumentException("resume needs the output directory that holds the last state");
+            }
+            if (resume && !Files.isRegularFile(outputDirectory.resolve(Trainer.LAST_STATE_FILE))) {
+                throw new IllegalArgumentException("no last state in " + outputDirectory + " (no " + Trainer.LAST_STATE_FILE
+                        + "): train without --resume (resume(false)) first");
             }
             return new TrainingJob(this);
         }

@@ -6,16 +6,20 @@ import dev.tempora.models.TemporalFusionTransformer;
 import dev.tempora.models.TftConfig;
 import dev.tempora.tensor.io.SafeTensors;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
 /**
  * {@link Checkpoint#load} on a directory holding a valid {@code model.safetensors} (a small Temporal Fusion
- * Transformer saved once per JVM) beside an arbitrary {@code model.json}.
+ * Transformer saved once per JVM) beside an arbitrary {@code model.json}, with a manifest
+ * ({@value Checkpoint#MANIFEST_FILE}) rewritten to match both, so that every input gets past the integrity check
+ * to the parsing of the metadata and the construction of the model it describes.
  *
  * <p>Contract: the model, or an {@link IOException} (the metadata is malformed, names an unknown kind or a model
  * the weights do not fit, or the weights do not belong to it) with a message. No other exception: a damaged
@@ -30,6 +34,7 @@ class CheckpointFuzzTest {
 
     private static Path directory;
     private static String weightsSha256;
+    private static String weightsFileSha256;
 
     /** A TFT small enough to build in milliseconds: hidden 4, one head, one static categorical, two reals. */
     static TemporalFusionTransformer tinyModel() {
@@ -46,10 +51,20 @@ class CheckpointFuzzTest {
             Checkpoint.save(dir, tinyModel(), Map.of());
             dir.resolve(Checkpoint.WEIGHTS_FILE).toFile().deleteOnExit();
             dir.resolve(Checkpoint.METADATA_FILE).toFile().deleteOnExit();
+            dir.resolve(Checkpoint.MANIFEST_FILE).toFile().deleteOnExit();
             weightsSha256 = SafeTensors.read(dir.resolve(Checkpoint.WEIGHTS_FILE)).metadata().get(SafeTensors.CHECKSUM_KEY);
+            weightsFileSha256 = sha256(Files.readAllBytes(dir.resolve(Checkpoint.WEIGHTS_FILE)));
             directory = dir;
         }
         return directory;
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @FuzzTest
@@ -62,11 +77,10 @@ class CheckpointFuzzTest {
         byte[] metadata = text.contains(WEIGHTS_SHA256)
                 ? text.replace(WEIGHTS_SHA256, weightsSha256).getBytes(StandardCharsets.ISO_8859_1)
                 : input;
-        try {
-            Files.write(dir.resolve(Checkpoint.METADATA_FILE), metadata);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Files.write(dir.resolve(Checkpoint.METADATA_FILE), metadata);
+        // The manifest's format: sha256sum's, one "checksum  name" line per file of the pair.
+        Files.writeString(dir.resolve(Checkpoint.MANIFEST_FILE), weightsFileSha256 + "  " + Checkpoint.WEIGHTS_FILE + "\n"
+                + sha256(metadata) + "  " + Checkpoint.METADATA_FILE + "\n");
         FuzzContract.expectResultOrDocumentedError("Checkpoint.load", () -> Checkpoint.load(dir), IOException.class);
     }
 }

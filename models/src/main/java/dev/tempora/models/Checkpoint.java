@@ -2,11 +2,11 @@ package dev.tempora.models;
 
 import dev.tempora.autograd.Variable;
 import dev.tempora.tensor.Tensor;
-import dev.tempora.tensor.io.AtomicFiles;
 import dev.tempora.tensor.io.Json;
 import dev.tempora.tensor.io.SafeTensors;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -22,8 +22,12 @@ import java.util.TreeSet;
  * prepare new data, and anything else the caller adds). Loading rebuilds the model through
  * {@link ModelKinds}; a {@code model.json} without a kind (written before there was more than one)
  * holds a Temporal Fusion Transformer.
- * Both files are written atomically; loading checks the pair belongs together and that every
- * weight is present with the right shape, and says precisely what is wrong otherwise.
+ * The pair is one unit: a manifest ({@value #MANIFEST_FILE}) holds the SHA-256 of both whole files
+ * and is written last, so that a kill at any moment leaves the old pair or the new pair (see
+ * {@link CheckpointFiles} for the commit sequence). Loading checks the pair against the manifest, that
+ * every weight is finite and present with the shape model.json's config gives it, and says precisely
+ * what is wrong otherwise. The files are byte-reproducible: the same model and sections give the same
+ * bytes in any JVM.
  */
 public final class Checkpoint {
 
@@ -31,6 +35,8 @@ public final class Checkpoint {
     public static final String WEIGHTS_FILE = "model.safetensors";
     /** The metadata's file name in a checkpoint directory. */
     public static final String METADATA_FILE = "model.json";
+    /** The manifest's file name in a checkpoint directory: the SHA-256 of both files, in {@code sha256sum} format. */
+    public static final String MANIFEST_FILE = "checksums.sha256";
     static final int FORMAT_VERSION = 1;
     /** The top-level {@code model.json} keys the checkpoint itself writes; callers' sections may not use them. */
     private static final List<String> RESERVED = List.of("format_version", "kind", "model_class", "weights_sha256",
@@ -43,8 +49,21 @@ public final class Checkpoint {
      *
      * @param model    the model, in eval mode, with the saved weights
      * @param sections the extra top-level JSON sections saved with it
+     * @param notes    what the reader should know about how the directory was found (written before
+     *                 the manifest existed; read from a save interrupted after its commit), one line each
      */
-    public record Loaded(ForecastingModel model, Map<String, Object> sections) {}
+    public record Loaded(ForecastingModel model, Map<String, Object> sections, List<String> notes) {
+
+        /**
+         * A loaded checkpoint without notes.
+         *
+         * @param model    the model, in eval mode, with the saved weights
+         * @param sections the extra top-level JSON sections saved with it
+         */
+        public Loaded(ForecastingModel model, Map<String, Object> sections) {
+            this(model, sections, List.of());
+        }
+    }
 
     /**
      * Saves the model into {@code directory} (created if needed).
@@ -62,25 +81,30 @@ public final class Checkpoint {
                 throw new IllegalArgumentException("checkpoint section '" + key + "' is reserved");
             }
         }
+        Files.createDirectories(directory);
+        CheckpointFiles.recover(directory);
         Map<String, Tensor> weights = new LinkedHashMap<>();
         for (Map.Entry<String, Variable> e : model.stateDict().entrySet()) {
             weights.put(e.getKey(), e.getValue().value());
         }
-        Path weightsPath = directory.resolve(WEIGHTS_FILE);
-        SafeTensors.write(weightsPath, weights, Map.of("format", "pt", "producer", "tempora"));
-        String sha = SafeTensors.read(weightsPath).metadata().get(SafeTensors.CHECKSUM_KEY);
+        Path pendingWeights = directory.resolve(WEIGHTS_FILE + CheckpointFiles.PENDING_SUFFIX);
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("format", "pt");
+        metadata.put("producer", "tempora");
+        SafeTensors.write(pendingWeights, weights, metadata);
+        byte[] weightBytes = Files.readAllBytes(pendingWeights);
+        String dataSha = SafeTensors.parse(weightBytes, pendingWeights.toString()).metadata().get(SafeTensors.CHECKSUM_KEY);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("format_version", (long) FORMAT_VERSION);
         json.put("kind", model.kind());
-        json.put("weights_sha256", sha);
+        json.put("weights_sha256", dataSha);
         json.put("parameters", model.parameterCount());
         json.put("model", model.configJson());
-        json.putAll(sections);
-        try {
-            AtomicFiles.writeString(directory.resolve(METADATA_FILE), Json.writePretty(json));
-        } catch (java.io.UncheckedIOException e) {
-            throw e.getCause();
-        }
+        // A map without an order of its own is put in key order: model.json must have the same bytes in every JVM.
+        json.putAll(sections instanceof java.util.SequencedMap<String, Object> ? sections : new java.util.TreeMap<>(sections));
+        byte[] jsonBytes = Json.writePretty(json).getBytes(StandardCharsets.UTF_8);
+        CheckpointFiles.writePending(directory, METADATA_FILE, jsonBytes);
+        CheckpointFiles.commit(directory, CheckpointFiles.sha256(weightBytes), CheckpointFiles.sha256(jsonBytes));
     }
 
     /**
@@ -89,8 +113,9 @@ public final class Checkpoint {
      * @param directory the checkpoint directory
      * @return the model, rebuilt by {@link ModelKinds} from its kind and config, with the saved weights
      * @throws java.nio.file.NoSuchFileException if the directory or its metadata is missing
-     * @throws IOException if a file cannot be read, the metadata is malformed or names an unknown kind,
-     *                     or the weights do not belong to it or do not fit the model
+     * @throws IOException if a file cannot be read or does not match the manifest, the metadata is
+     *                     malformed or names an unknown kind, or the weights do not belong to it, do not
+     *                     fit the model its config builds or are not all finite
      */
     public static Loaded load(Path directory) throws IOException {
         Path metaPath = directory.resolve(METADATA_FILE);
@@ -98,12 +123,13 @@ public final class Checkpoint {
         if (!Files.isDirectory(directory)) {
             throw new NoSuchFileException(directory.toString(), null, "model directory not found");
         }
-        if (!Files.exists(metaPath)) {
+        if (!Files.exists(metaPath) && !Files.exists(directory.resolve(MANIFEST_FILE))) {
             throw new NoSuchFileException(metaPath.toString(), null, "checkpoint metadata not found");
         }
+        CheckpointFiles.Verified files = CheckpointFiles.read(directory);
         Map<String, Object> json;
         try {
-            json = Json.parseObject(Files.readString(metaPath));
+            json = Json.parseObject(new String(files.metadata(), StandardCharsets.UTF_8));
         } catch (IllegalArgumentException e) {
             throw new IOException(metaPath + ": " + e.getMessage(), e);
         }
@@ -129,27 +155,31 @@ public final class Checkpoint {
         } catch (IllegalArgumentException e) {
             throw new IOException(e.getMessage(), e);
         }
-        SafeTensors.Contents contents = SafeTensors.read(weightsPath);
+        SafeTensors.Contents contents = SafeTensors.parse(files.weights(), weightsPath.toString());
         String actualSha = contents.metadata().get(SafeTensors.CHECKSUM_KEY);
         if (expectedSha != null && !expectedSha.equals(actualSha)) {
             throw new IOException(weightsPath + " does not belong to " + metaPath + " (weights checksum "
                     + actualSha + ", the metadata expects " + expectedSha + ")");
         }
         loadWeights(model, contents.tensors(), weightsPath.toString());
+        if (json.get("parameters") instanceof Long count && count != model.parameterCount()) {
+            throw new IOException(metaPath + ": says the model has " + count + " parameters, its config builds one with "
+                    + model.parameterCount());
+        }
         model.eval();
         Map<String, Object> sections = new LinkedHashMap<>(json);
         sections.keySet().removeAll(RESERVED);
-        return new Loaded(model, sections);
+        return new Loaded(model, sections, List.copyOf(files.notes()));
     }
 
     /**
      * Copies weights by name into a model's {@linkplain ForecastingModel#stateDict() state dict}, reporting
-     * missing, unexpected and mis-shaped entries; nothing is copied unless every weight fits.
+     * missing, unexpected, mis-shaped and non-finite entries; nothing is copied unless every weight fits.
      *
      * @param model   the model to fill
      * @param weights the weights by state-dict name
      * @param source  where the weights come from, for the error message
-     * @throws IOException if the names or shapes do not match the model's
+     * @throws IOException if the names or shapes do not match the model's, or a weight holds NaN or an infinity
      */
     public static void loadWeights(ForecastingModel model, Map<String, Tensor> weights, String source)
             throws IOException {
@@ -159,7 +189,7 @@ public final class Checkpoint {
         TreeSet<String> unexpected = new TreeSet<>(weights.keySet());
         unexpected.removeAll(state.keySet());
         if (!missing.isEmpty() || !unexpected.isEmpty()) {
-            throw new IOException(source + " does not match the model: " + (missing.isEmpty() ? "" : "missing " + missing)
+            throw new IOException(source + " does not match the model its config builds: " + (missing.isEmpty() ? "" : "missing " + missing)
                     + (missing.isEmpty() || unexpected.isEmpty() ? "" : "; ")
                     + (unexpected.isEmpty() ? "" : "unexpected " + unexpected));
         }
@@ -170,6 +200,7 @@ public final class Checkpoint {
                         + ", the model expects " + java.util.Arrays.toString(e.getValue().shape()));
             }
         }
+        SafeTensors.requireFinite(weights, source);
         for (Map.Entry<String, Variable> e : state.entrySet()) {
             e.getValue().value().copyFrom(weights.get(e.getKey()));
         }

@@ -20,6 +20,14 @@ public final class JsonFields {
         return map.containsKey(key) && map.get(key) != null;
     }
 
+    /** Whether the key holds a value; a key written as null is an error, not the default (PTF's None means something else). */
+    private boolean given(String key) {
+        if (map.containsKey(key) && map.get(key) == null) {
+            throw new IllegalArgumentException(where + ": \"" + key + "\" is null; give a value or leave the key out for the default");
+        }
+        return map.containsKey(key);
+    }
+
     private Object require(String key) {
         if (!map.containsKey(key) || map.get(key) == null) {
             throw new IllegalArgumentException(where + ": missing \"" + key + "\"");
@@ -36,7 +44,7 @@ public final class JsonFields {
     }
 
     public double number(String key, double fallback) {
-        return has(key) ? number(key) : fallback;
+        return given(key) ? number(key) : fallback;
     }
 
     public int integer(String key) {
@@ -48,7 +56,7 @@ public final class JsonFields {
     }
 
     public int integer(String key, int fallback) {
-        return has(key) ? integer(key) : fallback;
+        return given(key) ? integer(key) : fallback;
     }
 
     public boolean bool(String key) {
@@ -60,7 +68,7 @@ public final class JsonFields {
     }
 
     public boolean bool(String key, boolean fallback) {
-        return has(key) ? bool(key) : fallback;
+        return given(key) ? bool(key) : fallback;
     }
 
     public String string(String key) {
@@ -72,7 +80,7 @@ public final class JsonFields {
     }
 
     public String string(String key, String fallback) {
-        return has(key) ? string(key) : fallback;
+        return given(key) ? string(key) : fallback;
     }
 
     public List<Object> list(String key) {
@@ -102,7 +110,8 @@ public final class JsonFields {
     public Map<String, Integer> intMap(String key) {
         Map<String, Integer> out = new LinkedHashMap<>();
         for (Map.Entry<String, Object> e : map(key).entrySet()) {
-            if (!(e.getValue() instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
+            if (!(e.getValue() instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())
+                    || Math.abs(n.doubleValue()) > Integer.MAX_VALUE) {
                 throw new IllegalArgumentException(where + ": \"" + key + "." + e.getKey() + "\" must be an integer");
             }
             out.put(e.getKey(), n.intValue());

@@ -46,8 +46,21 @@ public record TftConfig(
     /** PTF's default quantiles. */
     public static final List<Float> DEFAULT_QUANTILES = List.of(0.02f, 0.1f, 0.25f, 0.5f, 0.75f, 0.9f, 0.98f);
 
+    /**
+     * The largest hidden_size (also the largest hidden_continuous_size and embedding size). The TFT has
+     * about forty hidden × hidden matrices, so 4096 already means some 700 million weights (2.7 GB, four
+     * times that in training); PTF's tuning searches 8 to 512.
+     */
+    public static final int MAX_HIDDEN_SIZE = 4096;
+
+    /**
+     * The most lstm_layers. PTF's examples use 1 to 4; a deeper stack without residual connections does
+     * not train better, and each layer costs 8 · hidden_size² weights and a sequential pass over time.
+     */
+    public static final int MAX_LSTM_LAYERS = 16;
+
     public TftConfig {
-        hiddenContinuousSizes = Map.copyOf(hiddenContinuousSizes);
+        hiddenContinuousSizes = java.util.Collections.unmodifiableMap(ordered(hiddenContinuousSizes));
         quantiles = List.copyOf(quantiles);
         staticCategoricals = List.copyOf(staticCategoricals);
         staticReals = List.copyOf(staticReals);
@@ -57,14 +70,13 @@ public record TftConfig(
         timeVaryingRealsDecoder = List.copyOf(timeVaryingRealsDecoder);
         xCategoricals = List.copyOf(xCategoricals);
         xReals = List.copyOf(xReals);
-        categoricalCardinalities = new LinkedHashMap<>(categoricalCardinalities);
-        categoricalGroups = new LinkedHashMap<>(categoricalGroups);
-        embeddingSizes = new LinkedHashMap<>(embeddingSizes);
-        if (hiddenSize < 1 || attentionHeadSize < 1 || hiddenContinuousSize < 1 || lstmLayers < 1) {
-            throw new IllegalArgumentException("hidden_size, attention_head_size, hidden_continuous_size and lstm_layers"
-                    + " must be positive");
-        }
-        if (dropout < 0f || dropout >= 1f) {
+        categoricalCardinalities = ordered(categoricalCardinalities);
+        categoricalGroups = ordered(categoricalGroups);
+        embeddingSizes = ordered(embeddingSizes);
+        checkSizes(hiddenSize, attentionHeadSize, hiddenContinuousSize, lstmLayers);
+        checkSizes("hidden_continuous_sizes", hiddenContinuousSizes);
+        checkSizes("embedding_sizes", embeddingSizes);
+        if (!(dropout >= 0f && dropout < 1f)) {
             throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
         }
         if (quantiles.isEmpty()) {
@@ -91,6 +103,40 @@ public record TftConfig(
             case "none", "softplus", "log", "log1p", "logit", "count", "relu", "sqrt" -> { }
             default -> throw new IllegalArgumentException("unknown output transformation '" + outputTransformation
                     + "' (expected none, softplus, log, log1p, logit, count, relu or sqrt)");
+        }
+    }
+
+    /**
+     * Checks the sizes that decide how large the model is against their bounds, naming PTF's key.
+     *
+     * @param hiddenSize           hidden_size, 1 to {@link #MAX_HIDDEN_SIZE}
+     * @param attentionHeadSize    attention_head_size, 1 to hidden_size (each head needs a feature)
+     * @param hiddenContinuousSize hidden_continuous_size, 1 to {@link #MAX_HIDDEN_SIZE}
+     * @param lstmLayers           lstm_layers, 1 to {@link #MAX_LSTM_LAYERS}
+     * @throws IllegalArgumentException naming the first key out of range, its bounds and why
+     */
+    public static void checkSizes(int hiddenSize, int attentionHeadSize, int hiddenContinuousSize, int lstmLayers) {
+        checkRange("hidden_size", hiddenSize, MAX_HIDDEN_SIZE, "the width of every layer; PTF tunes it from 8 to 512");
+        checkRange("attention_head_size", attentionHeadSize, hiddenSize,
+                "the number of attention heads, at most hidden_size so that each head has a feature");
+        checkRange("hidden_continuous_size", hiddenContinuousSize, MAX_HIDDEN_SIZE, "the width of each real variable's embedding");
+        checkRange("lstm_layers", lstmLayers, MAX_LSTM_LAYERS, "PTF uses 1 to 4; each layer runs sequentially over time");
+    }
+
+    /**
+     * Checks per-variable widths (hidden_continuous_sizes, embedding_sizes) against 1 to {@link #MAX_HIDDEN_SIZE}.
+     *
+     * @param key   the key that holds them, named in the error
+     * @param sizes width by variable name
+     * @throws IllegalArgumentException naming the first variable whose width is out of range
+     */
+    public static void checkSizes(String key, Map<String, Integer> sizes) {
+        sizes.forEach((variable, size) -> checkRange(key + "." + variable, size, MAX_HIDDEN_SIZE, "an embedding width"));
+    }
+
+    private static void checkRange(String key, int value, int max, String why) {
+        if (value < 1 || value > max) {
+            throw new IllegalArgumentException(key + " must be between 1 and " + max + ", got " + value + " (" + why + ")");
         }
     }
 
@@ -178,6 +224,14 @@ public record TftConfig(
                 f.strings("x_categoricals"), f.strings("x_reals"), f.intMap("categorical_cardinalities"), groups,
                 f.intMap("embedding_sizes"), f.bool("causal_attention"), f.string("output_transformation"),
                 (long) f.number("seed"));
+    }
+
+    /**
+     * A copy in the map's own order, or sorted by key when it has none ({@code Map.of}): the order reaches
+     * model.json and the layout of the weights, which must not change from one JVM to the next.
+     */
+    private static <V> Map<String, V> ordered(Map<String, V> map) {
+        return map instanceof java.util.SequencedMap<String, V> ? new LinkedHashMap<>(map) : new LinkedHashMap<>(new java.util.TreeMap<>(map));
     }
 
     private static Map<String, Object> intsToJson(Map<String, Integer> m) {

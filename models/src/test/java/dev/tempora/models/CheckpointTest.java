@@ -62,10 +62,16 @@ class CheckpointTest {
         assertEquals(20L, ((Map<?, ?>) json.get("model")).get("hidden_size"));
     }
 
+    /** As a directory written before the manifest existed: checked file by file. */
+    private static void withoutManifest(Path directory) throws IOException {
+        Files.delete(directory.resolve(Checkpoint.MANIFEST_FILE));
+    }
+
     @Test
     void metadataWithoutAKindLoadsAsATft() throws IOException {
         TemporalFusionTransformer model = new TemporalFusionTransformer(TftConfigs.taxiSeed(260, 0.1f));
         Checkpoint.save(dir, model, Map.of());
+        withoutManifest(dir);
         Path meta = dir.resolve(Checkpoint.METADATA_FILE);
         String json = Files.readString(meta);
         // As written before there were several kinds: the class name under "model_class", then nothing.
@@ -82,6 +88,7 @@ class CheckpointTest {
     @Test
     void anUnknownKindIsNamedWithTheKnownOnes() throws IOException {
         Checkpoint.save(dir, new TemporalFusionTransformer(TftConfigs.taxiSeed(260, 0.1f)), Map.of());
+        withoutManifest(dir);
         Path meta = dir.resolve(Checkpoint.METADATA_FILE);
         Files.writeString(meta, Files.readString(meta).replace("\"kind\": \"TemporalFusionTransformer\"",
                 "\"kind\": \"TimeMixer\""));
@@ -123,6 +130,11 @@ class CheckpointTest {
         Files.copy(b.resolve(Checkpoint.WEIGHTS_FILE), a.resolve(Checkpoint.WEIGHTS_FILE),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         IOException e = assertThrows(IOException.class, () -> Checkpoint.load(a));
+        assertTrue(e.getMessage().contains(Checkpoint.WEIGHTS_FILE + " does not match")
+                && e.getMessage().contains("the directory was changed or a write was interrupted"), e.getMessage());
+        // Without the manifest (an older directory), model.json's weights checksum catches it.
+        withoutManifest(a);
+        e = assertThrows(IOException.class, () -> Checkpoint.load(a));
         assertTrue(e.getMessage().contains("does not belong"), e.getMessage());
         // Without the checksum link, the shape check names the weight.
         String json = Files.readString(a.resolve(Checkpoint.METADATA_FILE)).replaceAll("\"weights_sha256\": \"[0-9a-f]+\",\\s*", "");
@@ -137,6 +149,9 @@ class CheckpointTest {
         assertTrue(e.getMessage().contains("none"), e.getMessage());
         Checkpoint.save(dir, new TemporalFusionTransformer(TftConfigs.taxiSeed(260, 0.1f)), Map.of());
         Files.writeString(dir.resolve(Checkpoint.METADATA_FILE), "{\"format_version\": 1, \"model\": {\"hidden_size\": 20}}");
+        e = assertThrows(IOException.class, () -> Checkpoint.load(dir));
+        assertTrue(e.getMessage().contains(Checkpoint.METADATA_FILE + " does not match"), e.getMessage());
+        withoutManifest(dir);
         e = assertThrows(IOException.class, () -> Checkpoint.load(dir));
         assertTrue(e.getMessage().contains("model config: missing"), e.getMessage());
         Files.delete(dir.resolve(Checkpoint.METADATA_FILE));

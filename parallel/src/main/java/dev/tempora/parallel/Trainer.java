@@ -9,6 +9,8 @@ import dev.tempora.models.ForecastingModel;
 import dev.tempora.models.Optimizer;
 import dev.tempora.models.Ranger;
 import dev.tempora.models.ReduceLROnPlateau;
+import dev.tempora.tensor.io.AtomicFiles;
+import dev.tempora.tensor.io.DirectoryLock;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -117,11 +119,33 @@ public final class Trainer implements AutoCloseable {
      */
     public Trainer resume(Path lastState) throws IOException {
         state = TrainingState.load(lastState, model, optimizer, plateau);
+        state.restoreTimings(lastState.resolveSibling(METRICS_FILE));
         backend.copyFromHost();
         return this;
     }
 
+    /**
+     * Trains from the current state to the last epoch, early stopping or the listener's request. With an
+     * output directory, the directory is locked for the run ({@link DirectoryLock}: a second writer gets
+     * an error naming this one) and temporary files that killed runs left in it are removed first.
+     *
+     * @return the epochs' results and how the run ended
+     * @throws IOException if an output file cannot be written
+     * @throws IllegalStateException if another run writes to the output directory, or training diverged
+     */
     public Result fit() throws IOException {
+        if (settings.outputDir() == null) {
+            return train();
+        }
+        try (DirectoryLock lock = DirectoryLock.acquire(settings.outputDir(), "Tempora training", listener::onWarning)) {
+            for (String file : List.of(LAST_STATE_FILE, METRICS_FILE)) {
+                AtomicFiles.removeLeftovers(settings.outputDir(), file);
+            }
+            return train();
+        }
+    }
+
+    private Result train() throws IOException {
         int available = data.batchesPerEpoch();
         int perEpoch = settings.batchesPerEpoch(available);
         if (perEpoch == 0) {
@@ -240,7 +264,7 @@ public final class Trainer implements AutoCloseable {
         for (EpochResult r : state.history) {
             csv.append(r.toCsv()).append('\n');
         }
-        dev.tempora.tensor.io.AtomicFiles.writeString(settings.outputDir().resolve(METRICS_FILE), csv.toString());
+        AtomicFiles.writeString(settings.outputDir().resolve(METRICS_FILE), csv.toString());
     }
 
     /** Releases what the backend holds (an accelerator's device memory). */

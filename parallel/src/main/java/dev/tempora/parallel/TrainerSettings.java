@@ -61,12 +61,37 @@ public record TrainerSettings(
         if (limitTrainBatchCount < 0) {
             throw new IllegalArgumentException("limit_train_batches as a count must be positive, got " + limitTrainBatchCount);
         }
+        atLeastZero("gradient_clip_val", gradientClipVal, "the largest gradient norm; 0 turns clipping off");
+        if (!(learningRate > 0 && Double.isFinite(learningRate))) {
+            throw new IllegalArgumentException("learning_rate must be a positive number, got " + learningRate);
+        }
+        atLeastZero("weight_decay", weightDecay, "0 for none");
+        atLeastZero("reduce_on_plateau_patience", reduceOnPlateauPatience, "epochs without improvement; 0 turns it off");
+        if (!(reduceOnPlateauFactor > 0 && reduceOnPlateauFactor < 1)) {
+            throw new IllegalArgumentException("reduce_on_plateau_factor must be between 0 and 1 (the learning rate is "
+                    + "multiplied by it on a plateau), got " + reduceOnPlateauFactor);
+        }
+        atLeastZero("reduce_on_plateau_min_lr", reduceOnPlateauMinLr, "the lowest learning rate");
+        atLeastZero("early_stopping_patience", earlyStoppingPatience, "epochs without improvement; 0 turns it off");
+        atLeastZero("early_stopping_min_delta", earlyStoppingMinDelta, "the smallest improvement that counts");
+        atLeastZero("checkpoint_every_batches", checkpointEveryBatches, "0 saves at epoch ends only");
         switch (optimizer) {
             case "ranger", "adam", "adamw" -> { }
             default -> throw new IllegalArgumentException("unknown optimizer '" + optimizer + "' (ranger, adam or adamw)");
         }
-        checkpointSections = checkpointSections == null ? Map.of() : Map.copyOf(checkpointSections);
+        // Kept in order (Map.copyOf would lose it), and a map without an order of its own sorted by key:
+        // model.json must have the same bytes in every JVM.
+        checkpointSections = checkpointSections == null ? Map.of()
+                : java.util.Collections.unmodifiableSequencedMap(checkpointSections instanceof java.util.SequencedMap<String, Object>
+                        ? new java.util.LinkedHashMap<>(checkpointSections) : new java.util.TreeMap<>(checkpointSections));
         device = device == null ? "cpu" : device;
+    }
+
+    private static void atLeastZero(String key, double value, String meaning) {
+        if (!(value >= 0 && Double.isFinite(value))) {
+            String shown = value == Math.rint(value) && Math.abs(value) < 1e15 ? Long.toString((long) value) : Double.toString(value);
+            throw new IllegalArgumentException(key + " must be 0 or more (" + meaning + "), got " + shown);
+        }
     }
 
     /** A builder starting from PTF's seed set-up defaults (see {@link Builder}). */

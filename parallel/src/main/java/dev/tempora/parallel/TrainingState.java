@@ -18,7 +18,8 @@ import java.util.Map;
 /**
  * Where training stands: position, the best validation loss, early-stopping and scheduler state,
  * the epoch history. Saved with the weights and optimiser buffers in one safetensors file (tensors
- * prefixed {@code model.} and {@code optimizer.}, scalars as exact strings in the metadata).
+ * prefixed {@code model.} and {@code optimizer.}, scalars as exact strings in the metadata). The file
+ * holds no timing, so that the same seed gives the same bytes.
  */
 final class TrainingState {
 
@@ -60,9 +61,11 @@ final class TrainingState {
             double[] p = plateau.state();
             meta.put("plateau", p[0] + "," + p[1] + "," + p[2]);
         }
+        // Timings are left out (zero) so that the same seed gives the same bytes; metrics.csv keeps them.
         StringBuilder rows = new StringBuilder();
         for (EpochResult r : history) {
-            rows.append(r.toCsv()).append('\n');
+            rows.append(new EpochResult(r.epoch(), r.trainLoss(), r.validationLoss(), r.learningRate(), 0, 0,
+                    r.skippedBatches(), r.improved(), 0).toCsv()).append('\n');
         }
         meta.put("history", rows.toString());
         SafeTensors.write(file, tensors, meta);
@@ -97,6 +100,7 @@ final class TrainingState {
                 scalars.put(k.substring("optimizer.".length()), v);
             }
         });
+        SafeTensors.requireFinite(buffers, file.toString());
         TrainingState s = new TrainingState();
         try {
             optimizer.loadState(new Optimizer.State(buffers, scalars));
@@ -123,6 +127,34 @@ final class TrainingState {
             throw new IOException(file + ": corrupt training state: " + e.getMessage(), e);
         }
         return s;
+    }
+
+    /**
+     * Puts back the timings (samples per second, seconds) of restored epochs from the metrics file written
+     * beside the state, which the state leaves out; a missing or unreadable file leaves them zero.
+     */
+    void restoreTimings(Path metricsFile) {
+        List<String> lines;
+        try {
+            lines = java.nio.file.Files.readAllLines(metricsFile);
+        } catch (IOException e) {
+            return;
+        }
+        for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
+            EpochResult timed;
+            try {
+                timed = EpochResult.fromCsv(line);
+            } catch (IllegalArgumentException e) {
+                return; // metrics.csv is for people; the state does not depend on it
+            }
+            for (int i = 0; i < history.size(); i++) {
+                EpochResult r = history.get(i);
+                if (r.epoch() == timed.epoch()) {
+                    history.set(i, new EpochResult(r.epoch(), r.trainLoss(), r.validationLoss(), r.learningRate(),
+                            timed.samplesPerSecond(), timed.seconds(), r.skippedBatches(), r.improved(), r.etaSeconds()));
+                }
+            }
+        }
     }
 
     private static String firstName(Map<String, Variable> named, Variable v) {

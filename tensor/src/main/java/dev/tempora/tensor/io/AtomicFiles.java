@@ -5,7 +5,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -58,6 +61,7 @@ public final class AtomicFiles {
                 Files.move(temp, path, StandardCopyOption.REPLACE_EXISTING);
             }
             temp = null;
+            forceDirectory(dir);
         } catch (IOException e) {
             throw new UncheckedIOException(path + ": cannot write: " + e.getMessage(), e);
         } finally {
@@ -69,6 +73,47 @@ public final class AtomicFiles {
                 }
             }
         }
+    }
+
+    /**
+     * Forces a directory's entries (the renames done in it) to disk, where the platform allows it: a
+     * rename is durable only once its directory is. Platforms that cannot open a directory skip it.
+     *
+     * @param directory the directory
+     */
+    public static void forceDirectory(Path directory) {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(directory,
+                java.nio.file.StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException | UnsupportedOperationException ignored) {
+            // Windows cannot open a directory as a channel; its renames are durable as they are
+        }
+    }
+
+    /**
+     * Removes the temporary files that writes of {@code fileName} in {@code directory} left behind
+     * when they were killed (a write that fails removes its own). Only for a caller that knows no
+     * other write of that file is in progress: one that holds the directory's {@link DirectoryLock}.
+     *
+     * @param directory the directory
+     * @param fileName  the name of the file whose temporary siblings to remove
+     * @return the names of the files removed
+     * @throws IOException if the directory cannot be listed or a file cannot be removed
+     */
+    public static List<String> removeLeftovers(Path directory, String fileName) throws IOException {
+        List<String> removed = new ArrayList<>();
+        if (!Files.isDirectory(directory)) {
+            return removed;
+        }
+        String prefix = "." + fileName + ".";
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory,
+                p -> p.getFileName().toString().startsWith(prefix) && p.getFileName().toString().endsWith(".tmp"))) {
+            for (Path p : files) {
+                Files.deleteIfExists(p);
+                removed.add(p.getFileName().toString());
+            }
+        }
+        return removed;
     }
 
     /**

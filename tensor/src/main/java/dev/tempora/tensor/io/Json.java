@@ -13,6 +13,11 @@ import java.util.Map;
  * {@code ArrayList<Object>}, string → String, number → Long when integral and written without a
  * fraction or exponent, else Double; true/false → Boolean; null → null. Parse errors name the line
  * and column.
+ *
+ * <p>Writing is byte-reproducible: a map or set with an order of its own (a {@code LinkedHashMap}, a
+ * {@code TreeMap}) is written in that order, one without ({@code Map.of}, {@code Map.copyOf},
+ * {@code HashMap}, whose order changes from one JVM to the next) sorted by key, so that the same
+ * values always give the same text.
  */
 public final class Json {
 
@@ -73,6 +78,26 @@ public final class Json {
         return "a boolean";
     }
 
+    /** A map's entries in its own order when it has one, else sorted by key. */
+    private static Iterable<? extends Map.Entry<?, ?>> inStableOrder(Map<?, ?> m) {
+        if (m instanceof java.util.SequencedMap<?, ?> || m.size() < 2) {
+            return m.entrySet();
+        }
+        List<Map.Entry<?, ?>> entries = new ArrayList<>(m.entrySet());
+        entries.sort(java.util.Comparator.comparing(e -> String.valueOf(e.getKey())));
+        return entries;
+    }
+
+    /** A collection's items in its own order when it has one (lists, linked and sorted sets), else sorted by their JSON text. */
+    private static Iterable<?> inStableOrder(Iterable<?> items) {
+        if (!(items instanceof java.util.Set<?> set) || items instanceof java.util.SequencedCollection<?> || set.size() < 2) {
+            return items;
+        }
+        List<Object> sorted = new ArrayList<>(set);
+        sorted.sort(java.util.Comparator.comparing(Json::write));
+        return sorted;
+    }
+
     private static void write(StringBuilder sb, Object v, int indent, int depth) {
         if (v == null) {
             sb.append("null");
@@ -94,7 +119,7 @@ public final class Json {
         } else if (v instanceof Map<?, ?> m) {
             sb.append('{');
             boolean first = true;
-            for (Map.Entry<?, ?> e : m.entrySet()) {
+            for (Map.Entry<?, ?> e : inStableOrder(m)) {
                 if (!first) {
                     sb.append(',');
                 }
@@ -112,10 +137,11 @@ public final class Json {
             sb.append('[');
             boolean first = true;
             boolean scalars = true;
-            for (Object o : list) {
+            Iterable<?> items = inStableOrder(list);
+            for (Object o : items) {
                 scalars &= !(o instanceof Map) && !(o instanceof Iterable);
             }
-            for (Object o : list) {
+            for (Object o : items) {
                 if (!first) {
                     sb.append(indent >= 0 && scalars ? ", " : ",");
                 }

@@ -16,6 +16,8 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SequencedMap;
+import java.util.TreeMap;
 
 /**
  * Reads and writes the safetensors format (Hugging Face): an 8-byte little-endian header length,
@@ -23,6 +25,14 @@ import java.util.Map;
  * Files written here carry a SHA-256 of the data in {@code __metadata__["sha256"]}, checked on
  * read, and are written atomically (a temporary file in the same directory, then a rename), so a
  * crash never leaves a half-written checkpoint under the real name.
+ *
+ * <p>Reading checks the layout as the reference implementation does: the tensors' byte ranges, in
+ * offset order, must tile the data exactly (no overlap, no gap, nothing past the end or left over),
+ * so that a header can never point one tensor at another's bytes. The checksum covers the data
+ * only; a checkpoint directory's manifest covers the whole file, header included.
+ *
+ * <p>Writing is byte-reproducible: the same tensors and metadata give the same bytes in any JVM. A
+ * map without an order of its own ({@code Map.of}, {@code HashMap}) is written sorted by key.
  */
 public final class SafeTensors {
 
@@ -35,12 +45,20 @@ public final class SafeTensors {
     /** Tensors by name (in file order) and the string metadata. */
     public record Contents(Map<String, Tensor> tensors, Map<String, String> metadata) {}
 
-    /** Writes tensors (F32) and metadata atomically to {@code path}; parent directories are created. */
+    /**
+     * Writes tensors (F32) and metadata atomically to {@code path}; parent directories are created.
+     *
+     * @param path     the file to write
+     * @param tensors  the tensors by name, written in the map's order (by name when the map has no order)
+     * @param metadata string metadata, in the map's order (by key when the map has no order); the
+     *                 {@value #CHECKSUM_KEY} entry is added
+     * @throws IOException if the file cannot be written
+     */
     public static void write(Path path, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
         List<float[]> data = new ArrayList<>();
         Map<String, Object> header = new LinkedHashMap<>();
         long offset = 0;
-        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+        for (Map.Entry<String, Tensor> e : ordered(tensors).entrySet()) {
             float[] values = e.getValue().toFloatArray();
             data.add(values);
             Map<String, Object> entry = new LinkedHashMap<>();
@@ -56,7 +74,7 @@ public final class SafeTensors {
             body.position(body.position() + 4 * values.length);
         }
         body.flip();
-        Map<String, Object> meta = new LinkedHashMap<>(metadata);
+        Map<String, Object> meta = new LinkedHashMap<>(ordered(metadata));
         meta.put(CHECKSUM_KEY, sha256(body.duplicate()));
         Map<String, Object> full = new LinkedHashMap<>();
         full.put("__metadata__", meta);
@@ -77,7 +95,20 @@ public final class SafeTensors {
         }
     }
 
-    /** Reads a safetensors file; any corruption is reported with the file name and what is wrong. */
+    /** A map in its own order when it has one, else sorted by key, so that no hash order reaches a file. */
+    private static <V> Map<String, V> ordered(Map<String, V> map) {
+        return map instanceof SequencedMap<String, V> ? map : new TreeMap<>(map);
+    }
+
+    /**
+     * Reads a safetensors file; any corruption is reported with the file name and what is wrong.
+     *
+     * @param path the file
+     * @return its tensors, in header order, and its metadata
+     * @throws NoSuchFileException if the file does not exist
+     * @throws IOException if it cannot be read, its header is malformed, its tensors' byte ranges do not
+     *                     tile the data exactly, or its data checksum does not match
+     */
     public static Contents read(Path path) throws IOException {
         byte[] bytes;
         try {
@@ -85,7 +116,18 @@ public final class SafeTensors {
         } catch (NoSuchFileException e) {
             throw new NoSuchFileException(path.toString(), null, "checkpoint file not found");
         }
-        String where = path.toString();
+        return parse(bytes, path.toString());
+    }
+
+    /**
+     * Parses a safetensors file's bytes (for a caller that checksums the very bytes it parses).
+     *
+     * @param bytes the whole file
+     * @param where the file's name, for messages
+     * @return its tensors, in header order, and its metadata
+     * @throws IOException as {@link #read} does
+     */
+    public static Contents parse(byte[] bytes, String where) throws IOException {
         if (bytes.length < 8) {
             throw new IOException(where + ": not a safetensors file (only " + bytes.length + " bytes)");
         }
@@ -105,7 +147,8 @@ public final class SafeTensors {
         int dataLength = bytes.length - dataStart;
         Map<String, String> metadata = new LinkedHashMap<>();
         Map<String, Tensor> tensors = new LinkedHashMap<>();
-        long maxEnd = 0;
+        List<long[]> ranges = new ArrayList<>();
+        List<String> rangeNames = new ArrayList<>();
         for (Map.Entry<String, Object> e : header.entrySet()) {
             if (e.getKey().equals("__metadata__")) {
                 if (e.getValue() instanceof Map<?, ?> m) {
@@ -149,8 +192,10 @@ public final class SafeTensors {
                 }
             }
             tensors.put(name, Tensor.wrap(values, shape));
-            maxEnd = Math.max(maxEnd, offsets[1]);
+            ranges.add(new long[] {offsets[0], offsets[1], rangeNames.size()});
+            rangeNames.add(name);
         }
+        checkLayout(ranges, rangeNames, dataLength, where);
         String expected = metadata.get(CHECKSUM_KEY);
         if (expected != null) {
             String actual = sha256(ByteBuffer.wrap(bytes, dataStart, dataLength));
@@ -160,6 +205,66 @@ public final class SafeTensors {
             }
         }
         return new Contents(tensors, metadata);
+    }
+
+    /**
+     * The tensors' byte ranges, sorted by start, must follow one another with no overlap or gap and end
+     * exactly at the end of the data, as the reference implementation requires.
+     */
+    private static void checkLayout(List<long[]> ranges, List<String> names, long dataLength, String where)
+            throws IOException {
+        ranges.sort(java.util.Comparator.<long[]>comparingLong(r -> r[0]).thenComparingLong(r -> r[1]));
+        long expected = 0;
+        String previous = null;
+        for (long[] r : ranges) {
+            String name = names.get((int) r[2]);
+            if (r[0] < expected) {
+                throw new IOException(where + ": tensor '" + name + "' (bytes " + r[0] + " to " + r[1]
+                        + ") overlaps tensor '" + previous + "' (ending at byte " + expected
+                        + "): the header is corrupt or was edited");
+            }
+            if (r[0] > expected) {
+                throw new IOException(where + ": " + (r[0] - expected) + " bytes before tensor '" + name
+                        + "' (from byte " + expected + " to " + r[0] + ") belong to no tensor: the header is corrupt or was edited");
+            }
+            expected = r[1];
+            previous = name;
+        }
+        if (expected != dataLength) {
+            throw new IOException(where + ": the tensors end at byte " + expected + " of " + dataLength
+                    + " data bytes; the rest belongs to no tensor: the header is corrupt or was edited");
+        }
+    }
+
+    /**
+     * Refuses a tensor holding NaN or an infinity: a weight that is not finite makes every forecast
+     * empty, so it is an error at load, never a silent result.
+     *
+     * @param tensors the tensors by name
+     * @param where   the file they come from, for the message
+     * @throws IOException naming the first tensor, index (and position in its shape) and value that are not finite
+     */
+    public static void requireFinite(Map<String, Tensor> tensors, String where) throws IOException {
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+            float[] values = e.getValue().toFloatArray();
+            for (int i = 0; i < values.length; i++) {
+                if (!Float.isFinite(values[i])) {
+                    throw new IOException(where + ": tensor '" + e.getKey() + "' holds " + values[i] + " at index " + i
+                            + " (position " + java.util.Arrays.toString(position(i, e.getValue().shape())) + " of shape "
+                            + java.util.Arrays.toString(e.getValue().shape()) + "); a checkpoint must hold finite values "
+                            + "only (was it saved from a diverged run, or edited?)");
+                }
+            }
+        }
+    }
+
+    private static int[] position(int index, int[] shape) {
+        int[] at = new int[shape.length];
+        for (int d = shape.length - 1; d >= 0; d--) {
+            at[d] = shape[d] == 0 ? 0 : index % shape[d];
+            index = shape[d] == 0 ? index : index / shape[d];
+        }
+        return at;
     }
 
     private static int[] longs(Object value, String where, String name, String field) throws IOException {

@@ -169,4 +169,22 @@ class JsonTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Json.write(new Object()));
         assertTrue(e.getMessage().contains("java.lang.Object"), e.getMessage());
     }
+
+    @Test
+    void mapsAndSetsWithoutAnOrderOfTheirOwnAreWrittenSorted() {
+        java.util.Map<String, Object> hashed = new java.util.HashMap<>();
+        for (String k : new String[] {"zeta", "alpha", "mid", "beta", "omega", "k1", "k10", "k2"}) {
+            hashed.put(k, java.util.Set.of("q", "c", "x"));
+        }
+        String sortedSet = "[\"c\",\"q\",\"x\"]";
+        assertEquals("{\"alpha\":" + sortedSet + ",\"beta\":" + sortedSet + ",\"k1\":" + sortedSet + ",\"k10\":" + sortedSet
+                + ",\"k2\":" + sortedSet + ",\"mid\":" + sortedSet + ",\"omega\":" + sortedSet + ",\"zeta\":" + sortedSet + "}",
+                Json.write(hashed));
+        // A map with an order of its own keeps it.
+        java.util.Map<String, Object> linked = new java.util.LinkedHashMap<>();
+        linked.put("z", 1L);
+        linked.put("a", 2L);
+        assertEquals("{\"z\":1,\"a\":2}", Json.write(linked));
+        assertEquals("[3,1,2]", Json.write(java.util.List.of(3L, 1L, 2L)));
+    }
 }

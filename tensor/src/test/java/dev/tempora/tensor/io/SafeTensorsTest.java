@@ -101,4 +101,63 @@ class SafeTensorsTest {
         SafeTensors.write(p, Map.of("only", Tensor.of(5f)), Map.of());
         assertEquals(java.util.Set.of("only"), SafeTensors.read(p).tensors().keySet());
     }
+
+    /** A file with this header (padded) and {@code dataBytes} zero bytes of data. */
+    private Path raw(String header, int dataBytes) throws IOException {
+        byte[] json = header.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.allocate(8 + json.length + dataBytes).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(json.length).put(json);
+        Path p = dir.resolve("raw.safetensors");
+        Files.write(p, b.array());
+        return p;
+    }
+
+    @Test
+    void byteRangesMustTileTheDataExactly() throws IOException {
+        String two = "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[%d,%d]},"
+                + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[%d,%d]}}";
+        // b pointed at a's bytes
+        Path p = raw(two.formatted(0, 8, 0, 8), 8);
+        IOException e = assertThrows(IOException.class, () -> SafeTensors.read(p));
+        assertTrue(e.getMessage().contains("overlaps tensor 'a'") || e.getMessage().contains("overlaps tensor 'b'"), e.getMessage());
+        Path partly = raw(two.formatted(0, 8, 4, 12), 12);
+        e = assertThrows(IOException.class, () -> SafeTensors.read(partly));
+        assertTrue(e.getMessage().contains("overlaps"), e.getMessage());
+        Path gap = raw(two.formatted(0, 8, 12, 20), 20);
+        e = assertThrows(IOException.class, () -> SafeTensors.read(gap));
+        assertTrue(e.getMessage().contains("4 bytes before tensor 'b'") && e.getMessage().contains("belong to no tensor"),
+                e.getMessage());
+        Path leftover = raw(two.formatted(0, 8, 8, 16), 20);
+        e = assertThrows(IOException.class, () -> SafeTensors.read(leftover));
+        assertTrue(e.getMessage().contains("end at byte 16 of 20"), e.getMessage());
+        Path past = raw(two.formatted(0, 8, 8, 16), 12);
+        e = assertThrows(IOException.class, () -> SafeTensors.read(past));
+        assertTrue(e.getMessage().contains("outside the 12 data bytes"), e.getMessage());
+        // Header order need not be offset order (the reference writer orders its header otherwise).
+        Path swapped = raw(two.formatted(8, 16, 0, 8), 16);
+        assertEquals(2, SafeTensors.read(swapped).tensors().size());
+    }
+
+    @Test
+    void requireFiniteNamesTheTensorIndexAndPosition() throws IOException {
+        Map<String, Tensor> t = new LinkedHashMap<>();
+        t.put("fine", Tensor.of(1f, 2f));
+        t.put("broken", Tensor.wrap(new float[] {0, 1, 2, 3, Float.POSITIVE_INFINITY, 5}, 2, 3));
+        IOException e = assertThrows(IOException.class, () -> SafeTensors.requireFinite(t, "f.safetensors"));
+        assertTrue(e.getMessage().startsWith("f.safetensors: tensor 'broken' holds Infinity at index 4 (position [1, 1] of shape [2, 3])"),
+                e.getMessage());
+        SafeTensors.requireFinite(Map.of("fine", Tensor.of(1f, 2f)), "f.safetensors");
+    }
+
+    @Test
+    void unorderedMapsAreWrittenInKeyOrder() throws IOException {
+        Map<String, String> meta = Map.of("zz", "1", "aa", "2", "mm", "3", "bb", "4");
+        Path unordered = dir.resolve("u.safetensors");
+        Path sorted = dir.resolve("s.safetensors");
+        SafeTensors.write(unordered, Map.of("y", Tensor.of(1f), "x", Tensor.of(2f), "w", Tensor.of(3f)), meta);
+        SafeTensors.write(sorted, new java.util.TreeMap<>(Map.of("y", Tensor.of(1f), "x", Tensor.of(2f), "w", Tensor.of(3f))),
+                new java.util.TreeMap<>(meta));
+        assertArrayEquals(Files.readAllBytes(sorted), Files.readAllBytes(unordered));
+        assertEquals(java.util.List.of("w", "x", "y"), java.util.List.copyOf(SafeTensors.read(unordered).tensors().keySet()));
+    }
 }

@@ -1,0 +1,77 @@
+package dev.tempora.forecast;
+
+import dev.tempora.models.TftConfig;
+import dev.tempora.models.TftSize;
+import dev.tempora.parallel.TrainerSettings;
+import dev.tempora.tensor.MemoryBudget;
+
+import java.util.Locale;
+
+/**
+ * The heap a training run needs beyond its data, estimated from the settings before the model is
+ * allocated: the parameters in all their copies (weights, gradients, one gradient set per shard, the
+ * optimiser's state) and the activations a batch keeps for the backward pass (every shard keeps its
+ * buffers for the next batch, so a whole batch's worth stays allocated).
+ *
+ * @param parameters          the model's parameter count
+ * @param parameterCopies     float copies of the parameters training holds
+ * @param batchSize           windows per batch
+ * @param steps               time steps per window (max_encoder_length + max_prediction_length)
+ * @param activationsPerWindow floats one window keeps between forward and backward
+ * @param optimizer           the optimiser, named in the message
+ */
+record TrainingMemory(long parameters, int parameterCopies, int batchSize, int steps, long activationsPerWindow, String optimizer) {
+
+    /**
+     * The estimate for a model configuration and the trainer's settings.
+     *
+     * @param config           the model that would be built
+     * @param settings         the trainer's settings (shards, optimiser)
+     * @param batchSize        windows per batch
+     * @param encoderLength    max_encoder_length
+     * @param predictionLength max_prediction_length
+     * @return the estimate
+     */
+    static TrainingMemory estimate(TftConfig config, TrainerSettings settings, int batchSize, int encoderLength,
+                                   int predictionLength) {
+        // Weights and their gradients, a gradient set per shard, and the optimiser's moments (Ranger also keeps slow weights).
+        int optimizerState = settings.optimizer().equals("ranger") ? 3 : 2;
+        int copies = 2 + settings.shards() + optimizerState;
+        return new TrainingMemory(TftSize.parameters(config), copies, batchSize, encoderLength + predictionLength,
+                TftSize.activationsPerWindow(config, encoderLength, predictionLength), settings.optimizer());
+    }
+
+    /** {@return bytes of the parameters' copies} */
+    long parameterBytes() {
+        return MemoryBudget.product(parameters, parameterCopies, Float.BYTES);
+    }
+
+    /** {@return bytes of one batch's activations} */
+    long activationBytes() {
+        return MemoryBudget.product(activationsPerWindow, batchSize, Float.BYTES);
+    }
+
+    /** {@return the total estimate in bytes} */
+    long bytes() {
+        long p = parameterBytes();
+        long a = activationBytes();
+        return p > Long.MAX_VALUE - a ? Long.MAX_VALUE : p + a;
+    }
+
+    /** {@return what needs the memory, for {@link MemoryBudget#require}'s message} */
+    String describe() {
+        return String.format(Locale.ROOT, "training's %,d parameters (%d copies: weights, gradients, %d shard gradients and %s's "
+                        + "state; %s) and a batch's activations (%d windows of %d steps; %s)", parameters, parameterCopies,
+                parameterCopies - 2 - (optimizer.equals("ranger") ? 3 : 2), optimizer, MemoryBudget.size(parameterBytes()),
+                batchSize, steps, MemoryBudget.size(activationBytes()));
+    }
+
+    /**
+     * Throws unless the estimate fits the heap.
+     *
+     * @throws IllegalArgumentException saying how much is needed and how to give Java more
+     */
+    void require() {
+        MemoryBudget.require(bytes(), describe(), "lower batch_size, hidden_size, max_encoder_length or max_prediction_length");
+    }
+}
