@@ -163,6 +163,7 @@ class CheckpointTest {
     @Test
     void missingOrMistypedTopLevelFieldsAreIoExceptionsNamingTheField() throws IOException {
         Checkpoint.save(dir, new TemporalFusionTransformer(TftConfigs.taxiSeed(260, 0.1f)), Map.of());
+        withoutManifest(dir); // edited by hand: no manifest to contradict
         Path meta = dir.resolve(Checkpoint.METADATA_FILE);
         String json = Files.readString(meta);
         Map<String, String> broken = Map.of(
