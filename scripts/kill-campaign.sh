@@ -7,7 +7,7 @@
 #    restart passes --resume once a last-state.safetensors exists. After every kill, whatever files are there
 #    under their final names must read (scripts/CheckpointCheck.java loads).
 # 3. Resumes to the end, then compares model.safetensors and last-state.safetensors with the reference's,
-#    tensor by tensor, bit for bit (scripts/CheckpointCheck.java same).
+#    tensor by tensor, bit for bit (scripts/CheckpointCheck.java same), and those two and model.json byte for byte.
 # Exit status 0 when every check holds. Takes a few minutes (about kills + 2 training runs).
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -86,5 +86,10 @@ if [ $done_early -eq 0 ]; then
 fi
 for f in model.safetensors last-state.safetensors; do
   if check same "$reference/$f" "$out/$f"; then :; else echo "$f differs from the uninterrupted run"; failures=$((failures + 1)); fi
+done
+# The files are byte-reproducible too (issue 16): the same seed gives the same bytes, whatever the kills.
+for f in model.safetensors model.json last-state.safetensors; do
+  if cmp -s "$reference/$f" "$out/$f"; then echo "$f: byte for byte the uninterrupted run's"
+  else echo "$f: bytes differ from the uninterrupted run's"; failures=$((failures + 1)); fi
 done
 if [ $failures -eq 0 ]; then echo "kill campaign passed ($work)"; else echo "kill campaign: $failures failed checks ($work)"; exit 1; fi
