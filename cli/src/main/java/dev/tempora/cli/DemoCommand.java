@@ -53,6 +53,10 @@ import java.util.Map;
                 "  ./tempora demo --minutes 0 --epochs 10     (no budget: exactly 10 epochs)"})
 final class DemoCommand implements Runnable {
 
+    /** This command as picocli sees it: whether --verbose was given. */
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     /** The demo's scale, in one place: sized so that today's engine finishes in about 5 minutes on 2 cores. */
     static final class Defaults {
         static final int ZONES = 260;
@@ -162,7 +166,7 @@ final class DemoCommand implements Runnable {
                 budget > 0 ? String.format(Locale.ROOT, "as many epochs as fit %.1f minutes (at most %d)", minutes, epochs)
                         : epochs + " epochs");
         log.println(dev.tempora.parallel.Accelerator.describeChoice(settings.device(),
-                dev.tempora.parallel.Accelerator.installed()));
+                dev.tempora.parallel.Accelerator.installed(), Main.verbose(spec)));
 
         TrainingJob.Result training = job.fit();
 

@@ -44,6 +44,10 @@ import java.util.Map;
                 "      --backtest --from 1500 --stride 24 --windows-out windows.csv"})
 final class EvaluateCommand implements Runnable {
 
+    /** This command as picocli sees it: whether --verbose was given. */
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--config", paramLabel = "FILE", description = "Training config whose data to evaluate on.")
     Path config;
 
@@ -129,7 +133,7 @@ final class EvaluateCommand implements Runnable {
             case "seasonal-naive" -> Forecaster.seasonalNaive(season, frame, dataset);
             default -> {
                 System.err.println(dev.tempora.parallel.Accelerator.describeChoice(device,
-                        dev.tempora.parallel.Accelerator.installed()));
+                        dev.tempora.parallel.Accelerator.installed(), Main.verbose(spec)));
                 yield trained.forecaster(new InferenceOptions(batchSize, workers, device));
             }
         };

@@ -3,6 +3,8 @@ package dev.tempora.cli;
 import dev.tempora.data.DatasetParameters;
 import dev.tempora.data.TrainingConfig;
 import dev.tempora.forecast.DataInspection;
+import dev.tempora.forecast.TrainingJob;
+import dev.tempora.models.ModuleDict;
 import dev.tempora.tensor.io.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -35,6 +37,8 @@ final class InspectCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         TrainingConfig cfg = TrainingConfig.load(config);
+        TrainingJob.checkSections(cfg);
+        noteModelDefaults(cfg, json ? System.err : System.out);
         Map<String, Object> report = DataInspection.inspect(cfg);
         String error = (String) report.get("dataset_error");
         if (json) {
@@ -47,6 +51,15 @@ final class InspectCommand implements Callable<Integer> {
             return 1;
         }
         return 0;
+    }
+
+    /** Says, once, that a config without a "model" section trains the model at PTF's defaults. */
+    static void noteModelDefaults(TrainingConfig cfg, java.io.PrintStream out) {
+        if (!cfg.hasModelSection()) {
+            out.println("note: " + cfg.file().getFileName() + " has no \"model\" section, so the model takes PTF's defaults "
+                    + "(hidden_size 16, attention_head_size 4, dropout 0.1, hidden_continuous_size 8, lstm_layers 1); "
+                    + "docs/config.md lists the keys");
+        }
     }
 
     /** Whole numbers as they are, others to 4 significant digits. */
@@ -86,6 +99,13 @@ final class InspectCommand implements Callable<Integer> {
                     : c.containsKey("min") ? c.get("min") + " .. " + c.get("max") : "-";
             System.out.printf(Locale.ROOT, format, c.get("name"), c.get("type"),
                     String.join(", ", (List<String>) c.get("used_as")), c.get("missing"), values);
+        }
+        List<String> renamed = columns.stream().map(c -> (String) c.get("name"))
+                .filter(name -> !ModuleDict.memberName(name).equals(name))
+                .map(name -> name + " -> " + ModuleDict.memberName(name)).toList();
+        if (!renamed.isEmpty()) {
+            // A '.' cannot appear in a parameter name; the model's parameter paths use these names instead.
+            System.out.printf(Locale.ROOT, "Renamed  %s (in the model's parameter names)%n", String.join(", ", renamed));
         }
         System.out.printf(Locale.ROOT, "Added    %s%n", ((List<String>) r.get("added_features")).isEmpty() ? "none"
                 : String.join("; ", (List<String>) r.get("added_features")));

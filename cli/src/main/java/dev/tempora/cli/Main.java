@@ -22,8 +22,21 @@ public final class Main implements Runnable {
 
     /** Whether to print the stack trace of an error too (for bug reports); every subcommand takes it. */
     @CommandLine.Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
-            description = "On an error, print the stack trace after the one-line message (for bug reports).")
+            description = "On an error, print the stack trace after the one-line message (for bug reports); also print why an "
+                    + "installed accelerator is unavailable, and Java's start-up warnings.")
     boolean verbose;
+
+    /**
+     * Whether the user gave {@code --verbose} to the command of {@code spec} (or to {@code tempora} before it):
+     * then details such as why an installed accelerator is unavailable are printed too.
+     *
+     * @param spec a subcommand's spec (its {@code @Spec} field)
+     * @return true when {@code --verbose} was given
+     */
+    static boolean verbose(CommandLine.Model.CommandSpec spec) {
+        CommandLine.Model.OptionSpec option = spec.findOption("--verbose");
+        return option != null && Boolean.TRUE.equals(option.getValue());
+    }
 
     /**
      * Runs the tool and exits the JVM with its status: 0 on success, 1 for any error (reported in one line

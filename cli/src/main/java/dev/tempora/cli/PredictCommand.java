@@ -34,6 +34,10 @@ import java.util.Map;
                 "  ./tempora predict --model out/my --data recent.csv --out f.parquet --json"})
 final class PredictCommand implements Runnable {
 
+    /** This command as picocli sees it: whether --verbose was given. */
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model directory (from train or demo).")
     Path model;
 
@@ -75,7 +79,7 @@ final class PredictCommand implements Runnable {
         TrainedModel trained = TrainedModel.load(model);
         trained.notes().forEach(note -> System.err.println("note: " + note));
         Frame table = trained.readTable(data);
-        System.err.println(dev.tempora.parallel.Accelerator.describeChoice(device, dev.tempora.parallel.Accelerator.installed()));
+        System.err.println(dev.tempora.parallel.Accelerator.describeChoice(device, dev.tempora.parallel.Accelerator.installed(), Main.verbose(spec)));
         TrainedModel.Forecast forecast = trained.predict(table,
                 new InferenceOptions(batchSize, workers, device));
         Frame result = forecast.table().frame();

@@ -8,29 +8,49 @@ import java.util.Locale;
 
 /**
  * A live one-line progress bar on a terminal (redrawn with a carriage return at most 5 times a
- * second), and plain per-epoch lines otherwise.
+ * second), and plain per-epoch lines otherwise. Epochs count against the run's cap ({@code --epochs},
+ * max_epochs), which stays put; a time budget's estimate of the epochs that fit is shown beside it
+ * ({@code epoch 3/100 (budget: about 12)}). The time left leaves out the warm-up epoch (see
+ * {@link TrainingListener#onBatch}); until it is known the bar says when it will be.
  */
 final class ProgressBar implements TrainingListener {
 
     private final PrintStream out;
     private final boolean live;
     private int epochs;
+    private int budgetEpochs;
     private long lastDraw;
     private double lastValidation = Double.NaN;
 
     ProgressBar(PrintStream out, int epochs) {
-        this.out = out;
-        this.epochs = epochs;
-        this.live = System.console() != null && !"dumb".equals(System.getenv("TERM"));
+        this(out, epochs, System.console() != null && !"dumb".equals(System.getenv("TERM")));
     }
 
+    /** With the live bar on or off (tests draw it into a buffer). */
+    ProgressBar(PrintStream out, int epochs, boolean live) {
+        this.out = out;
+        this.epochs = epochs;
+        this.live = live;
+    }
+
+    /** {@return the epoch cap shown as the total} */
     int expectedEpochs() {
         return epochs;
     }
 
-    /** Changes the expected number of epochs (a time budget revises it as the speed becomes known). */
+    /** Sets the epoch cap shown as the total (max_epochs, once the config is read). */
     void expectEpochs(int epochs) {
         this.epochs = epochs;
+    }
+
+    /** {@return the time budget's estimate of the epochs that fit, 0 when there is none} */
+    int budgetEpochs() {
+        return budgetEpochs;
+    }
+
+    /** Sets a time budget's estimate of the epochs that fit, shown beside the cap; 0 shows none. */
+    void expectBudgetEpochs(int epochs) {
+        this.budgetEpochs = epochs;
     }
 
     @Override
@@ -43,10 +63,10 @@ final class ProgressBar implements TrainingListener {
         int width = 24;
         int filled = (int) ((long) width * (batch + 1) / batches);
         String bar = "#".repeat(filled) + "-".repeat(width - filled);
-        out.printf(Locale.ROOT, "\repoch %d/%d [%s] %d/%d  loss %.4f  val_loss %s  %.0f samples/s  ETA %s   ",
-                epoch + 1, epochs, bar, batch + 1, batches, loss,
+        out.printf(Locale.ROOT, "\r%s [%s] %d/%d  loss %.4f  val_loss %s  %.0f samples/s  %s   ",
+                epochLabel(epoch), bar, batch + 1, batches, loss,
                 Double.isNaN(lastValidation) ? "-" : String.format(Locale.ROOT, "%.4f", lastValidation),
-                samplesPerSecond, duration(etaSeconds));
+                samplesPerSecond, Double.isNaN(etaSeconds) ? "ETA after epoch " + (epoch + 1) : "ETA " + duration(etaSeconds));
         out.flush();
     }
 
@@ -54,11 +74,19 @@ final class ProgressBar implements TrainingListener {
     public void onEpoch(EpochResult r) {
         lastValidation = r.validationLoss();
         if (live) {
-            out.print("\r" + " ".repeat(110) + "\r");
+            out.print("\r" + " ".repeat(120) + "\r");
         }
-        out.printf(Locale.ROOT, "epoch %d/%d  loss %.4f  val_loss %.4f%s  lr %.3g  %.0f samples/s  %.1fs  ETA %s%n",
-                r.epoch() + 1, epochs, r.trainLoss(), r.validationLoss(), r.improved() ? " *" : "  ",
-                r.learningRate(), r.samplesPerSecond(), r.seconds(), duration(r.etaSeconds()));
+        String eta = Double.isNaN(r.etaSeconds())
+                ? "ETA from epoch " + (r.epoch() + 2) + " (epoch " + (r.epoch() + 1) + " warms up; left out)"
+                : "ETA " + duration(r.etaSeconds());
+        out.printf(Locale.ROOT, "%s  loss %.4f  val_loss %.4f%s  lr %.3g  %.0f samples/s  %.1fs  %s%n",
+                epochLabel(r.epoch()), r.trainLoss(), r.validationLoss(), r.improved() ? " *" : "  ",
+                r.learningRate(), r.samplesPerSecond(), r.seconds(), eta);
+    }
+
+    /** "epoch 3/100", with the budget's estimate when there is one: "epoch 3/100 (budget: about 12)". */
+    private String epochLabel(int epoch) {
+        return "epoch " + (epoch + 1) + "/" + epochs + (budgetEpochs > 0 ? " (budget: about " + budgetEpochs + ")" : "");
     }
 
     @Override

@@ -8,9 +8,12 @@ import java.util.function.LongSupplier;
 /**
  * Fits training into a wall-clock budget by reading the speed as it trains, not by guessing it: after
  * every epoch, training stops when one more epoch (timed on the last one, validation included) would
- * end past the deadline. Meanwhile the progress bar shows how many epochs are expected to fit and the
- * time left until then. Stopping works through {@link #stopRequested}, which the trainer asks after it
- * has saved the epoch's checkpoint, metrics and last state.
+ * end past the deadline. Meanwhile the progress bar shows, beside the epoch cap, how many epochs are
+ * expected to fit (revised after each epoch, not during one) and the time left until then. The time
+ * left leaves out the run's first epoch, which warms up and is slower than the rest: it is unknown
+ * during that epoch and right after it, and then estimated from the epochs after it. Stopping works
+ * through {@link #stopRequested}, which the trainer asks after it has saved the epoch's checkpoint,
+ * metrics and last state.
  */
 final class TimeBudget implements TrainingListener {
 
@@ -20,6 +23,7 @@ final class TimeBudget implements TrainingListener {
     private final LongSupplier clock;
     private long epochStart;
     private double epochSeconds = Double.NaN;
+    private int epochsEnded;
     private boolean spent;
 
     /** @param deadline {@link System#nanoTime()} by which training must have ended */
@@ -43,13 +47,16 @@ final class TimeBudget implements TrainingListener {
 
     @Override
     public void onBatch(int epoch, int batch, int batchesPerEpoch, double loss, double samplesPerSecond, double etaSeconds) {
-        long now = clock.getAsLong();
-        double perBatch = (now - epochStart) / 1e9 / (batch + 1);
-        double restOfEpoch = perBatch * (batchesPerEpoch - batch - 1);
-        double epochEstimate = Double.isNaN(epochSeconds) ? perBatch * batchesPerEpoch : epochSeconds;
-        int more = epochsThatFit((deadline - now) / 1e9 - restOfEpoch, epochEstimate, epoch + 1);
-        bar.expectEpochs(epoch + 1 + more);
-        bar.onBatch(epoch, batch, batchesPerEpoch, loss, samplesPerSecond, restOfEpoch + more * epochEstimate);
+        double eta = Double.NaN; // in the warm-up epoch there is nothing to go on
+        if (epochsEnded > 0) {
+            long now = clock.getAsLong();
+            double perBatch = (now - epochStart) / 1e9 / (batch + 1);
+            double restOfEpoch = perBatch * (batchesPerEpoch - batch - 1);
+            // The last epoch's time, unless that was the warm-up: then this epoch's pace so far.
+            double epochEstimate = epochsEnded == 1 ? perBatch * batchesPerEpoch : epochSeconds;
+            eta = restOfEpoch + epochsThatFit((deadline - now) / 1e9 - restOfEpoch, epochEstimate, epoch + 1) * epochEstimate;
+        }
+        bar.onBatch(epoch, batch, batchesPerEpoch, loss, samplesPerSecond, eta);
     }
 
     @Override
@@ -57,10 +64,13 @@ final class TimeBudget implements TrainingListener {
         long now = clock.getAsLong();
         epochSeconds = (now - epochStart) / 1e9;
         epochStart = now;
+        boolean warmUp = epochsEnded++ == 0;
+        // The warm-up epoch's time errs on the safe side for the decision to stop.
         int more = epochsThatFit((deadline - now) / 1e9, epochSeconds, r.epoch() + 1);
-        bar.expectEpochs(r.epoch() + 1 + more);
+        bar.expectBudgetEpochs(r.epoch() + 1 + more);
+        double eta = more == 0 ? 0 : warmUp ? Double.NaN : more * epochSeconds;
         bar.onEpoch(new EpochResult(r.epoch(), r.trainLoss(), r.validationLoss(), r.learningRate(), r.samplesPerSecond(),
-                r.seconds(), r.skippedBatches(), r.improved(), more * epochSeconds));
+                r.seconds(), r.skippedBatches(), r.improved(), eta));
         spent = more == 0 && r.epoch() + 1 < maxEpochs;
     }
 

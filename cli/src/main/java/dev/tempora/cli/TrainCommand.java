@@ -21,6 +21,10 @@ import java.util.Locale;
                 "  ./tempora train --config examples/taxi-small.json --epochs 1 --json"})
 final class TrainCommand implements Runnable {
 
+    /** This command as picocli sees it: whether --verbose was given. */
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "Training config (JSON).")
     Path config;
 
@@ -72,6 +76,7 @@ final class TrainCommand implements Runnable {
         Path dir = out != null ? out : Path.of("out", stripExtension(config.getFileName().toString()));
         java.io.PrintStream log = json ? System.err : System.out;
         TrainingConfig cfg = TrainingConfig.load(config);
+        InspectCommand.noteModelDefaults(cfg, log);
         log.printf(Locale.ROOT, "Loading %s ...%n", cfg.dataPath());
         ProgressBar bar = new ProgressBar(log, 0);
         TrainingJob job = TrainingJob.fromConfig(cfg)
@@ -94,7 +99,7 @@ final class TrainCommand implements Runnable {
                         + "%d workers, %s lr %.3g%n", job.model().parameterCount(), job.trainingSet().size(),
                 job.trainingSet().seriesCount(), job.batchesPerEpoch(),
                 job.batchSize(), settings.workers(), settings.optimizer(), settings.learningRate());
-        log.println(dev.tempora.parallel.Accelerator.describeChoice(device, dev.tempora.parallel.Accelerator.installed()));
+        log.println(dev.tempora.parallel.Accelerator.describeChoice(device, dev.tempora.parallel.Accelerator.installed(), Main.verbose(spec)));
         TrainingJob.Result r = job.fit();
         log.printf(Locale.ROOT, "Best validation loss %.4f (epoch %d)%s. Wrote %s/model.safetensors, model.json, metrics.csv%n",
                 r.bestValidationLoss(), r.bestEpoch() + 1, r.stoppedEarly() ? ", stopped early" : "", dir);

@@ -36,6 +36,7 @@ class TrainCommandTest {
         assertEquals(1L, json.get("best_epoch"));
         assertEquals(out.toString(), json.get("out"));
         assertTrue(r.err().contains("epoch 1/1"), "progress goes to standard error: " + r);
+        assertTrue(r.err().lines().anyMatch("backend: CPU"::equals), "a plain CPU run names the backend, no more: " + r);
         Map<String, Object> model = dev.tempora.tensor.io.Json.parseObject(Files.readString(out.resolve("model.json")));
         Map<String, Object> data = Cli.object(Cli.object(model, "config"), "data");
         assertEquals(Map.of("pulocationid", "string", "day_hour", "string"), data.get("dtypes"),

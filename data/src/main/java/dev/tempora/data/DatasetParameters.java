@@ -59,12 +59,7 @@ public final class DatasetParameters {
     public final Map<String, RealScaler.Kind> scalers;
 
     private DatasetParameters(Map<String, Object> values) {
-        for (String key : values.keySet()) {
-            if (!KEYS.contains(key)) {
-                throw new IllegalArgumentException(WHERE + ": unknown parameter \"" + key + "\"; the parameters are PTF's "
-                        + "TimeSeriesDataSet arguments: " + new java.util.TreeSet<>(KEYS));
-            }
-        }
+        dev.tempora.tensor.io.JsonKeys.requireKnown(values, KEYS, WHERE);
         this.values = new LinkedHashMap<>(values);
         timeIdx = JsonValues.string(values, "time_idx", WHERE, null);
         timestamp = JsonValues.optionalString(values, "timestamp", WHERE);

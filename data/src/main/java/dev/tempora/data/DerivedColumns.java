@@ -6,6 +6,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+
+import dev.tempora.tensor.io.JsonKeys;
 
 /**
  * Declarative column derivations, applied in order to a frame read from a config's data file (the
@@ -29,7 +32,47 @@ import java.util.Map;
  */
 public final class DerivedColumns {
 
+    /** The keys each op reads (besides "op"): the one list {@link #checkKeys} checks against. */
+    static final Map<String, Set<String>> KEYS = Map.of(
+            "calendar", Set.of("op", "name", "column", "field", "as"),
+            "log", Set.of("op", "name", "column", "offset"),
+            "group_mean", Set.of("op", "name", "column", "by"),
+            "flags_to_labels", Set.of("op", "columns", "zero"),
+            "to_string", Set.of("op", "columns"),
+            "constant", Set.of("op", "name", "value"),
+            "melt", Set.of("op", "id_columns", "columns", "variable", "value"));
+
     private DerivedColumns() {}
+
+    /**
+     * Checks the steps' shape before any data is read: each is an object with a known "op" and only that
+     * op's keys.
+     *
+     * @param steps the "derived_columns" list as parsed JSON
+     * @throws IllegalArgumentException naming the step, an unknown op, or an unknown key and the closest known one
+     */
+    public static void checkKeys(List<Object> steps) {
+        for (int i = 0; i < steps.size(); i++) {
+            String where = "data.derived_columns[" + i + "]";
+            if (!(steps.get(i) instanceof Map<?, ?> m)) {
+                throw new IllegalArgumentException(where + " must be an object with an \"op\"");
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> step = (Map<String, Object>) m;
+            String op = JsonValues.string(step, "op", where, null);
+            Set<String> keys = KEYS.get(op);
+            if (keys == null) {
+                throw new IllegalArgumentException(unknownOp(where, op));
+            }
+            JsonKeys.requireKnown(step, keys, where + " (" + op + ")");
+        }
+    }
+
+    private static String unknownOp(String where, String op) {
+        String closest = JsonKeys.closest(op, KEYS.keySet());
+        return where + ": unknown op \"" + op + "\"" + (closest != null ? "; did you mean \"" + closest + "\"?"
+                : "; expected calendar, log, group_mean, flags_to_labels, to_string, constant or melt");
+    }
 
     @SuppressWarnings("unchecked")
     public static Frame apply(Frame frame, List<Object> steps) {
@@ -46,6 +89,9 @@ public final class DerivedColumns {
     private static Frame applyStep(Frame f, Map<String, Object> step, String where) {
         String op = JsonValues.string(step, "op", where, null);
         where = where + " (" + op + ")";
+        if (KEYS.containsKey(op)) {
+            JsonKeys.requireKnown(step, KEYS.get(op), where);
+        }
         switch (op) {
             case "calendar" -> {
                 String name = JsonValues.string(step, "name", where, null);
@@ -173,8 +219,7 @@ public final class DerivedColumns {
                 result.add(new DoubleColumn(value, out));
                 return new Frame(f.source(), result);
             }
-            default -> throw new IllegalArgumentException(where + ": unknown op \"" + op
-                    + "\"; expected calendar, log, group_mean, flags_to_labels, to_string, constant or melt");
+            default -> throw new IllegalArgumentException(unknownOp(where.substring(0, where.lastIndexOf(" (")), op));
         }
     }
 

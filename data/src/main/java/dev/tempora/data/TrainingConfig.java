@@ -1,6 +1,7 @@
 package dev.tempora.data;
 
 import dev.tempora.tensor.io.Json;
+import dev.tempora.tensor.io.JsonKeys;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,7 +34,14 @@ import java.util.Set;
 public final class TrainingConfig {
 
     private static final Set<String> SECTIONS = Set.of("data", "dataset", "model", "training");
-    private static final Set<String> DATA_KEYS = Set.of("path", "dtypes", "csv", "generator", "derived_columns", "columns");
+    /** The keys of the "data" section. */
+    static final Set<String> DATA_KEYS = Set.of("path", "dtypes", "csv", "generator", "derived_columns", "columns");
+    /** The keys of the "data" section's "csv" entry (read by {@link #readTable}). */
+    static final Set<String> CSV_KEYS = Set.of("delimiter", "missing_values", "header");
+    /** The keys of the "data" section's "generator" entry (the built-in data's options). */
+    static final Set<String> GENERATOR_KEYS = Set.of("zones", "days", "seed", "start");
+    /** The keys of the "dataset" section's "validation" entry. */
+    static final Set<String> VALIDATION_KEYS = Set.of("training_cutoff", "predict");
 
     private final Path file;
     private final Map<String, Object> data;
@@ -41,23 +49,26 @@ public final class TrainingConfig {
     private final Integer trainingCutoff;
     private final boolean predictValidation;
     private final Map<String, Object> model;
+    private final boolean hasModelSection;
     private final Map<String, Object> training;
 
     private TrainingConfig(Path file, Map<String, Object> root) {
         this.file = file;
         for (String key : root.keySet()) {
             if (!SECTIONS.contains(key)) {
-                throw new IllegalArgumentException(file + ": unknown section \"" + key + "\"; expected data, dataset, model, training");
+                String closest = JsonKeys.closest(key, SECTIONS);
+                throw new IllegalArgumentException(file + ": unknown section \"" + key + "\""
+                        + (closest != null ? "; did you mean \"" + closest + "\"?" : "; expected data, dataset, model, training"));
             }
         }
         Map<String, Object> d = JsonValues.object(root, "data", file.toString());
         if (d == null) {
             throw new IllegalArgumentException(file + ": the \"data\" section is required");
         }
-        for (String key : d.keySet()) {
-            if (!DATA_KEYS.contains(key)) {
-                throw new IllegalArgumentException(file + ": data: unknown key \"" + key + "\"; expected " + DATA_KEYS);
-            }
+        try {
+            checkDataKeys(d);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }
         this.data = d;
         Map<String, Object> ds = JsonValues.object(root, "dataset", file.toString());
@@ -70,21 +81,40 @@ public final class TrainingConfig {
         try {
             this.trainingCutoff = JsonValues.optionalInteger(v, "training_cutoff", "dataset.validation");
             this.predictValidation = JsonValues.bool(v, "predict", "dataset.validation", true);
-            for (String key : v.keySet()) {
-                if (!key.equals("training_cutoff") && !key.equals("predict")) {
-                    throw new IllegalArgumentException("dataset.validation: unknown key \"" + key + "\"; expected training_cutoff, predict");
-                }
-            }
+            JsonKeys.requireKnown(v, VALIDATION_KEYS, "dataset.validation");
             this.dataset = DatasetParameters.fromJson(ds);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }
         Map<String, Object> m = JsonValues.object(root, "model", file.toString());
         Map<String, Object> t = JsonValues.object(root, "training", file.toString());
+        this.hasModelSection = m != null;
         this.model = m == null ? Map.of() : m;
         this.training = t == null ? Map.of() : t;
     }
 
+    /** Refuses unknown keys in the "data" section, its "csv" and "generator" entries and its derived columns. */
+    private static void checkDataKeys(Map<String, Object> d) {
+        JsonKeys.requireKnown(d, DATA_KEYS, "data");
+        Map<String, Object> csv = JsonValues.object(d, "csv", "data");
+        if (csv != null) {
+            JsonKeys.requireKnown(csv, CSV_KEYS, "data.csv");
+        }
+        Map<String, Object> generator = JsonValues.object(d, "generator", "data");
+        if (generator != null) {
+            JsonKeys.requireKnown(generator, GENERATOR_KEYS, "data.generator");
+        }
+        DerivedColumns.checkKeys(JsonValues.list(d, "derived_columns", "data"));
+    }
+
+    /**
+     * Loads and checks a training config: every section's keys are known ones, the "dataset" section
+     * describes a data set that can be built.
+     *
+     * @param file the config (JSON)
+     * @return the config
+     * @throws IllegalArgumentException naming the file and what to change
+     */
     public static TrainingConfig load(Path file) {
         if (Files.isDirectory(file)) {
             throw new IllegalArgumentException(file + ": is a directory, expected a training config (.json)");
@@ -123,6 +153,11 @@ public final class TrainingConfig {
     /** The "dataset" section: PTF's TimeSeriesDataSet arguments. */
     public DatasetParameters dataset() {
         return dataset;
+    }
+
+    /** {@return whether the config has a "model" section (without one, the model takes PTF's defaults)} */
+    public boolean hasModelSection() {
+        return hasModelSection;
     }
 
     /** The "model" section as parsed JSON (keys such as hidden_size, attention_head_size, dropout, learning_rate). */
@@ -290,6 +325,7 @@ public final class TrainingConfig {
      */
     public static Datasets split(Frame frame, DatasetParameters dataset, Integer trainingCutoff, boolean predictValidation,
                                  String where) {
+        requireTrainable(dataset, where);
         int[] time = timeIndex(frame, dataset);
         int max = Integer.MIN_VALUE;
         for (int t : time) {
@@ -309,6 +345,27 @@ public final class TrainingConfig {
                 : TimeSeriesDataSet.fromPreprocessing(training.preprocessing(), frame,
                         training.preprocessing().parameters().with("min_prediction_idx", (long) cutoff + 1));
         return new Datasets(training, validation, cutoff);
+    }
+
+    /**
+     * Refuses a "dataset" section the TFT cannot train on: the target must be among
+     * time_varying_unknown_reals, as PTF's TFT needs to see the target's history in the encoder (without it
+     * there may be no encoder input at all, and training fails deep inside the model).
+     *
+     * @param dataset the data set's parameters
+     * @param where   names the set-up in error messages (a config file, "TrainingJob")
+     * @throws IllegalArgumentException saying what to change
+     */
+    public static void requireTrainable(DatasetParameters dataset, String where) {
+        if (dataset.unknownReals.contains(dataset.target)) {
+            return;
+        }
+        boolean noInputs = dataset.staticCategoricals.isEmpty() && dataset.staticReals.isEmpty() && dataset.knownCategoricals.isEmpty()
+                && dataset.knownReals.isEmpty() && dataset.unknownCategoricals.isEmpty() && dataset.unknownReals.isEmpty();
+        throw new IllegalArgumentException(where + ": " + (noInputs ? "the model has no inputs, and the target '" + dataset.target
+                + "' is not among them" : "the target '" + dataset.target + "' is not among the model's inputs")
+                + "; add \"" + dataset.target + "\" to dataset.time_varying_unknown_reals, so the model sees the target's history "
+                + "(PTF's TFT needs it there too)");
     }
 
     /**

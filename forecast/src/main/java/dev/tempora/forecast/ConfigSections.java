@@ -7,6 +7,7 @@ import dev.tempora.parallel.TrainerSettings;
 import dev.tempora.parallel.TrainingBatch;
 import dev.tempora.tensor.Tensor;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -17,12 +18,23 @@ import java.util.Map;
  */
 final class ConfigSections {
 
+    /** The keys of the "training" section: the trainer's settings and the batch size. */
+    static final List<String> TRAINING_KEYS = List.of("max_epochs", "gradient_clip_val", "early_stopping_patience",
+            "early_stopping_min_delta", "seed", "skip_non_finite_batches", "limit_train_batches", "workers", "batch_size");
+
     private ConfigSections() {}
+
+    /** The "training" section's reader: refuses unknown keys, naming the closest known one. */
+    private static JsonFields trainingFields(Map<String, Object> training) {
+        return new JsonFields(training, TRAINING_WHERE, "training", TRAINING_KEYS);
+    }
+
+    private static final String TRAINING_WHERE = "config \"training\" section";
 
     /** Trainer settings from the config's "training" and "model" sections, PTF's names and defaults. */
     static TrainerSettings.Builder trainerSettings(Map<String, Object> training, Map<String, Object> model) {
-        JsonFields t = new JsonFields(training, "config \"training\" section");
-        JsonFields m = new JsonFields(model, "config \"model\" section");
+        JsonFields t = trainingFields(training);
+        JsonFields m = new JsonFields(model, "config \"model\" section", "model", ModelSettings.SECTION_KEYS);
         TrainerSettings.Builder b = TrainerSettings.builder()
                 .maxEpochs(t.integer("max_epochs", 30))
                 // Lightning's gradient_clip_val=None means no clipping.
@@ -72,7 +84,7 @@ final class ConfigSections {
 
     /** The "training" section's batch_size (PTF's default in the seed: 128). */
     static int batchSize(Map<String, Object> training) {
-        int size = new JsonFields(training, "config \"training\" section").integer("batch_size", 128);
+        int size = trainingFields(training).integer("batch_size", 128);
         if (size < 1) {
             throw new IllegalArgumentException("config \"training\" section: \"batch_size\" must be at least 1, got " + size);
         }

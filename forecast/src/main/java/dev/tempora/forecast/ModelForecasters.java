@@ -9,7 +9,11 @@ import dev.tempora.parallel.DataParallelInference;
 import dev.tempora.parallel.InferenceBackend;
 import dev.tempora.tensor.Tensor;
 
-/** A trained model as a {@link Forecaster}: on the CPU's data-parallel workers or on an accelerator. */
+/**
+ * A trained model as a {@link Forecaster}: on the CPU's data-parallel workers or on an accelerator. Given an
+ * {@code order} (the model's monotone_quantiles), the forecasts' quantiles are sorted by level; without one
+ * (null) they are the network's raw outputs, as in PTF. The network itself, and so training, is not changed.
+ */
 final class ModelForecasters {
 
     private ModelForecasters() {}
@@ -18,7 +22,7 @@ final class ModelForecasters {
      * A trained TFT on an accelerator ({@code cuda}): eval-mode forecasts from a copy of its weights on the
      * device, whose memory lives as long as the forecaster.
      */
-    static Forecaster onDevice(ForecastingModel model, String device) {
+    static Forecaster onDevice(ForecastingModel model, String device, MonotoneQuantiles order) {
         InferenceBackend backend = Accelerator.require(device).inferenceBackend(model);
         return new Forecaster() {
             @Override
@@ -28,7 +32,8 @@ final class ModelForecasters {
 
             @Override
             public Tensor forecast(Batch batch) {
-                return backend.predict(ConfigSections.toTraining(batch).inputs());
+                Tensor forecast = backend.predict(ConfigSections.toTraining(batch).inputs());
+                return order != null ? order.apply(forecast) : forecast;
             }
         };
     }
@@ -37,7 +42,7 @@ final class ModelForecasters {
      * A trained TFT in eval mode, without a tape, each batch sharded over the CPU's workers;
      * {@code interpretation} (may be null) sees every output.
      */
-    static Forecaster model(DataParallelInference inference, Interpretation interpretation) {
+    static Forecaster model(DataParallelInference inference, Interpretation interpretation, MonotoneQuantiles order) {
         return new Forecaster() {
             @Override
             public String name() {
@@ -50,7 +55,8 @@ final class ModelForecasters {
                 if (interpretation != null) {
                     interpretation.add(batch, (TftOutput) out); // TrainedModel.interpret admits the TFT only
                 }
-                return out.prediction().value();
+                Tensor forecast = out.prediction().value();
+                return order != null ? order.apply(forecast) : forecast;
             }
         };
     }

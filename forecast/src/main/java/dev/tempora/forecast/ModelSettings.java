@@ -27,14 +27,29 @@ import java.util.Map;
  * @param quantiles             the quantiles of the QuantileLoss (PTF's seven by default)
  * @param embeddingSizes        embedding_sizes: per categorical variable, overriding PTF's size rule
  * @param causalAttention       causal_attention (true): decoder steps attend only to earlier steps
+ * @param monotoneQuantiles     monotone_quantiles (true; not in PTF, which does not sort): the forecasts that
+ *                              predict, evaluate, backtest and interpret give are sorted across the quantiles
+ *                              of each step, so that a lower quantile never lies above a higher one; the
+ *                              training loss and the validation loss see the raw outputs
  */
 public record ModelSettings(int hiddenSize, int attentionHeadSize, double dropout, int hiddenContinuousSize,
                             Map<String, Integer> hiddenContinuousSizes, int lstmLayers, List<Float> quantiles,
-                            Map<String, Integer> embeddingSizes, boolean causalAttention) {
+                            Map<String, Integer> embeddingSizes, boolean causalAttention, boolean monotoneQuantiles) {
 
     /** The "model" keys that belong to the trainer (PTF passes them to the model; Tempora's trainer owns the optimiser). */
     static final List<String> TRAINER_KEYS = List.of("learning_rate", "optimizer", "weight_decay",
             "reduce_on_plateau_patience", "reduce_on_plateau_factor", "reduce_on_plateau_min_lr");
+
+    /** The "model" key of {@link #monotoneQuantiles}, as the config and model.json's config section write it. */
+    public static final String MONOTONE_QUANTILES = "monotone_quantiles";
+
+    /** The "model" keys that {@link #fromJson} reads. */
+    static final List<String> KEYS = List.of("hidden_size", "attention_head_size", "dropout", "hidden_continuous_size",
+            "hidden_continuous_sizes", "lstm_layers", "quantiles", "output_size", "loss", "embedding_sizes", "causal_attention",
+            MONOTONE_QUANTILES);
+
+    /** Every key a "model" section may hold: the model's own and the trainer's. */
+    static final List<String> SECTION_KEYS = java.util.stream.Stream.concat(KEYS.stream(), TRAINER_KEYS.stream()).toList();
 
     /** Copies the collections and checks the values. */
     public ModelSettings {
@@ -79,6 +94,7 @@ public record ModelSettings(int hiddenSize, int attentionHeadSize, double dropou
         b.quantiles = new ArrayList<>(quantiles);
         b.embeddingSizes = new LinkedHashMap<>(embeddingSizes);
         b.causalAttention = causalAttention;
+        b.monotoneQuantiles = monotoneQuantiles;
         return b;
     }
 
@@ -86,12 +102,15 @@ public record ModelSettings(int hiddenSize, int attentionHeadSize, double dropou
      * A config's "model" section (PTF's names). {@code output_size}, when given, must equal the number of
      * quantiles, and {@code loss} must be QuantileLoss; the optimiser keys are left to the trainer.
      *
-     * @param model the "model" section as parsed JSON; missing keys take PTF's defaults
+     * @param model the "model" section as parsed JSON; missing keys take PTF's defaults, the trainer's keys are skipped
      * @return the settings
-     * @throws IllegalArgumentException naming a key with a wrong type or a value out of range
+     * @throws IllegalArgumentException naming an unknown key (and the closest known one), a key with a wrong type or a
+     *                                  value out of range
      */
     public static ModelSettings fromJson(Map<String, Object> model) {
-        JsonFields f = new JsonFields(model, "config \"model\" section");
+        Map<String, Object> own = new LinkedHashMap<>(model);
+        TRAINER_KEYS.forEach(own::remove);
+        JsonFields f = new JsonFields(own, "config \"model\" section", "model", KEYS);
         try {
             return fromFields(f);
         } catch (IllegalArgumentException e) {
@@ -128,6 +147,7 @@ public record ModelSettings(int hiddenSize, int attentionHeadSize, double dropou
                 .lstmLayers(f.integer("lstm_layers", b.lstmLayers))
                 .embeddingSizes(f.intMap("embedding_sizes"))
                 .causalAttention(f.bool("causal_attention", b.causalAttention))
+                .monotoneQuantiles(f.bool(MONOTONE_QUANTILES, b.monotoneQuantiles))
                 .build();
     }
 
@@ -147,6 +167,7 @@ public record ModelSettings(int hiddenSize, int attentionHeadSize, double dropou
             m.put("embedding_sizes", new java.util.TreeMap<>(embeddingSizes));
         }
         m.put("causal_attention", causalAttention);
+        m.put(MONOTONE_QUANTILES, monotoneQuantiles);
         m.put("loss", "QuantileLoss");
         return m;
     }
@@ -189,6 +210,7 @@ public record ModelSettings(int hiddenSize, int attentionHeadSize, double dropou
         private List<Float> quantiles = new ArrayList<>(TftConfig.DEFAULT_QUANTILES);
         private Map<String, Integer> embeddingSizes = new LinkedHashMap<>();
         private boolean causalAttention = true;
+        private boolean monotoneQuantiles = true;
 
         private Builder() {}
 
@@ -292,6 +314,20 @@ public record ModelSettings(int hiddenSize, int attentionHeadSize, double dropou
         }
 
         /**
+         * monotone_quantiles: whether forecasts are sorted across the quantiles (true; PTF does not sort).
+         * The quantile loss trains each output towards its own level but does not forbid two outputs to
+         * cross, and an undertrained model's do; sorting each step's outputs in increasing order keeps every
+         * forecast a valid set of quantiles (and never raises the pinball loss). Training is unchanged.
+         *
+         * @param v true to sort the quantiles of every forecast, false for the network's raw outputs (as PTF)
+         * @return this builder
+         */
+        public Builder monotoneQuantiles(boolean v) {
+            monotoneQuantiles = v;
+            return this;
+        }
+
+        /**
          * The settings.
          *
          * @return the immutable settings
@@ -299,7 +335,7 @@ public record ModelSettings(int hiddenSize, int attentionHeadSize, double dropou
          */
         public ModelSettings build() {
             return new ModelSettings(hiddenSize, attentionHeadSize, dropout, hiddenContinuousSize, hiddenContinuousSizes,
-                    lstmLayers, quantiles, embeddingSizes, causalAttention);
+                    lstmLayers, quantiles, embeddingSizes, causalAttention, monotoneQuantiles);
         }
     }
 }

@@ -44,6 +44,8 @@ public final class TrainedModel {
     private final Map<String, Object> sections;
     private final Map<String, Object> dataOptions;
     private final List<String> notes;
+    /** Sorts forecasts by quantile level (monotone_quantiles), or null for the raw outputs. */
+    private final MonotoneQuantiles quantileOrder;
     /** Idle CPU inference engines by worker count: each call borrows one, so concurrent calls never share buffers. */
     private final Map<Integer, ConcurrentLinkedDeque<DataParallelInference>> idle = new ConcurrentHashMap<>();
 
@@ -55,6 +57,7 @@ public final class TrainedModel {
         this.preprocessing = preprocessing;
         this.sections = sections;
         this.dataOptions = dataOptions;
+        this.quantileOrder = monotoneQuantiles(sections) ? new MonotoneQuantiles(model.quantiles()) : null;
         model.eval();
     }
 
@@ -93,6 +96,32 @@ public final class TrainedModel {
             dataOptions = d;
         }
         return new TrainedModel(directory, loaded.model(), preprocessing, loaded.sections(), dataOptions, loaded.notes());
+    }
+
+    /**
+     * The model's monotone_quantiles, from model.json's config section; true when it is not there (a model
+     * saved before the option existed): crossed quantiles are never what a forecast means, and sorting
+     * them never raises the quantile loss. PTF does not sort; a config with {@code "monotone_quantiles": false}
+     * keeps the raw outputs.
+     */
+    private static boolean monotoneQuantiles(Map<String, Object> sections) {
+        if (sections.get("config") instanceof Map<?, ?> config && config.get("model") instanceof Map<?, ?> model
+                && model.get(ModelSettings.MONOTONE_QUANTILES) != null) {
+            if (!(model.get(ModelSettings.MONOTONE_QUANTILES) instanceof Boolean monotone)) {
+                throw new IllegalArgumentException("model.json: config.model." + ModelSettings.MONOTONE_QUANTILES
+                        + " must be true or false, got " + model.get(ModelSettings.MONOTONE_QUANTILES));
+            }
+            return monotone;
+        }
+        return true;
+    }
+
+    /**
+     * {@return whether forecasts are sorted across the quantiles (the model's monotone_quantiles; true unless
+     * its config turned it off), so that a lower quantile never lies above a higher one}
+     */
+    public boolean monotoneQuantiles() {
+        return quantileOrder != null;
     }
 
     /** This model without a directory of its own (after its temporary training directory was removed). */
@@ -292,9 +321,9 @@ public final class TrainedModel {
      */
     public Forecaster forecaster(InferenceOptions options) {
         if (!options.device().equals("cpu")) {
-            return ModelForecasters.onDevice(model, options.device());
+            return ModelForecasters.onDevice(model, options.device(), quantileOrder);
         }
-        return ModelForecasters.model(new DataParallelInference(model, workers(options)), null);
+        return ModelForecasters.model(new DataParallelInference(model, workers(options)), null, quantileOrder);
     }
 
     private int workers(InferenceOptions options) {
@@ -308,7 +337,7 @@ public final class TrainedModel {
             if (interpretation != null) {
                 throw new IllegalArgumentException("interpretation runs on the cpu device only");
             }
-            return work.apply(ModelForecasters.onDevice(model, options.device()));
+            return work.apply(ModelForecasters.onDevice(model, options.device(), quantileOrder));
         }
         int workers = workers(options);
         ConcurrentLinkedDeque<DataParallelInference> pool = idle.computeIfAbsent(workers, w -> new ConcurrentLinkedDeque<>());
@@ -317,7 +346,7 @@ public final class TrainedModel {
             engine = new DataParallelInference(model, workers);
         }
         try {
-            return work.apply(ModelForecasters.model(engine, interpretation));
+            return work.apply(ModelForecasters.model(engine, interpretation, quantileOrder));
         } finally {
             pool.offerFirst(engine);
         }

@@ -101,16 +101,10 @@ public final class TrainingJob {
      */
     public static Builder fromConfig(TrainingConfig config) {
         // The sections are checked before the data is read: a wrong setting fails at once.
-        ModelSettings model;
-        TrainerSettings trainer;
-        int batchSize;
-        try {
-            model = ModelSettings.fromJson(withoutTrainerKeys(config.model()));
-            trainer = ConfigSections.trainerSettings(config.training(), config.model()).build();
-            batchSize = ConfigSections.batchSize(config.training());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(config.file() + ": " + e.getMessage(), e);
-        }
+        Sections sections = checkSections(config);
+        ModelSettings model = sections.model();
+        TrainerSettings trainer = sections.trainer();
+        int batchSize = sections.batchSize();
         Builder b = new Builder(config.loadFrame(), config.dataset());
         b.where = config.file().toString();
         b.trainingCutoff = config.trainingCutoff();
@@ -133,10 +127,33 @@ public final class TrainingJob {
         return fromConfig(TrainingConfig.load(file));
     }
 
-    private static Map<String, Object> withoutTrainerKeys(Map<String, Object> model) {
-        Map<String, Object> m = new LinkedHashMap<>(model);
-        ModelSettings.TRAINER_KEYS.forEach(m::remove);
-        return m;
+    /**
+     * A config's "model" and "training" sections, read and checked.
+     *
+     * @param model     the model's hyper-parameters
+     * @param trainer   the trainer's settings
+     * @param batchSize the training batch size
+     */
+    public record Sections(ModelSettings model, TrainerSettings trainer, int batchSize) { }
+
+    /**
+     * Reads a config's "model" and "training" sections and checks that the config can train, without reading
+     * the data: unknown keys (naming the closest known one), wrong types, values out of range, and a
+     * "dataset" section the model cannot train on are refused. {@code inspect} and {@link #fromConfig} both call it.
+     *
+     * @param config a loaded training config
+     * @return the sections
+     * @throws IllegalArgumentException naming the config file and what to change
+     */
+    public static Sections checkSections(TrainingConfig config) {
+        TrainingConfig.requireTrainable(config.dataset(), config.file().toString());
+        try {
+            return new Sections(ModelSettings.fromJson(config.model()),
+                    ConfigSections.trainerSettings(config.training(), config.model()).build(),
+                    ConfigSections.batchSize(config.training()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(config.file() + ": " + e.getMessage(), e);
+        }
     }
 
     /** {@return the whole table, training and validation rows} */

@@ -1,27 +1,71 @@
 package dev.tempora.models;
 
+import dev.tempora.tensor.io.JsonKeys;
+
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Typed access to a parsed JSON object, with errors that name the document and the key. */
 public final class JsonFields {
 
     private final Map<String, Object> map;
     private final String where;
+    private final Set<String> known;
 
+    /**
+     * Reads any key of {@code map}.
+     *
+     * @param map   the parsed JSON object
+     * @param where names the document in error messages
+     */
     public JsonFields(Map<String, Object> map, String where) {
         this.map = map;
         this.where = where;
+        this.known = null;
     }
 
+    /**
+     * Reads a config section whose keys are exactly {@code known}: an unknown key in {@code map} is refused
+     * here, naming the closest known one, and reading a key outside {@code known} is a programming error,
+     * so the list cannot drift from what the parser reads.
+     *
+     * @param map     the parsed JSON object
+     * @param where   names the document in error messages
+     * @param section the section's name in the unknown-key message, e.g. {@code model}
+     * @param known   every key the parser reads
+     * @throws IllegalArgumentException naming the first unknown key of {@code map}
+     */
+    public JsonFields(Map<String, Object> map, String where, String section, Collection<String> known) {
+        this.map = map;
+        this.where = where;
+        this.known = Set.copyOf(known);
+        JsonKeys.requireKnown(map, known, section);
+    }
+
+    /**
+     * Whether {@code key} holds a value (not null).
+     *
+     * @param key the key
+     * @return true when the key is present and not null
+     */
     public boolean has(String key) {
+        declared(key);
         return map.containsKey(key) && map.get(key) != null;
+    }
+
+    private void declared(String key) {
+        if (known != null && !known.contains(key)) {
+            throw new IllegalStateException(where + ": the parser reads \"" + key + "\" but does not list it among its keys");
+        }
     }
 
     /** Whether the key holds a value; a key written as null is an error, not the default (PTF's None means something else). */
     private boolean given(String key) {
+        declared(key);
         if (map.containsKey(key) && map.get(key) == null) {
             throw new IllegalArgumentException(where + ": \"" + key + "\" is null; give a value or leave the key out for the default");
         }
@@ -29,6 +73,7 @@ public final class JsonFields {
     }
 
     private Object require(String key) {
+        declared(key);
         if (!map.containsKey(key) || map.get(key) == null) {
             throw new IllegalArgumentException(where + ": missing \"" + key + "\"");
         }

@@ -68,17 +68,31 @@ public interface Accelerator {
     }
 
     /**
-     * The one line that says which backend runs and why: the CPU is the default; an accelerator runs only
-     * when asked for ({@code requested}), and then only when it is available.
+     * The one line that says which backend runs: the CPU is the default; an accelerator runs only when asked
+     * for ({@code requested}), and then only when it is available. On a CPU run the line names the backend
+     * and, when an accelerator is usable, the option that uses it; why an installed accelerator is
+     * unavailable (a CUDA library that failed to load, no device) and the device's description are details
+     * for {@code verbose} (a plain CPU run has no use for a driver's error text). A requested accelerator
+     * that is unavailable always says why.
+     *
+     * @param requested the device asked for ({@code cpu}, {@code cuda}), or null for the default
+     * @param installed the accelerators on the class path ({@link #installed()})
+     * @param verbose   whether to add the details: each accelerator's description or why it is unavailable
+     * @return one line, starting "backend: "
      */
-    static String describeChoice(String requested, List<Accelerator> installed) {
+    static String describeChoice(String requested, List<Accelerator> installed, boolean verbose) {
         if (requested == null || requested.equals("cpu")) {
             Optional<Accelerator> usable = installed.stream().filter(a -> a.unavailableReason().isEmpty()).findFirst();
-            return usable.map(a -> "backend: CPU (the default; " + a.name() + " is available: " + a.description()
-                            + "; --device " + a.name() + " uses it)")
-                    .orElse("backend: CPU" + (installed.isEmpty() ? " (no accelerator module on the class path)"
-                            : " (" + installed.getFirst().name() + " unavailable: "
-                                    + installed.getFirst().unavailableReason().orElse("") + ")"));
+            if (usable.isPresent()) {
+                Accelerator a = usable.get();
+                return "backend: CPU (the default; " + a.name() + " is available" + (verbose ? ": " + a.description() : "")
+                        + "; --device " + a.name() + " uses it)";
+            }
+            if (!verbose) {
+                return "backend: CPU";
+            }
+            return "backend: CPU" + (installed.isEmpty() ? " (no accelerator module on the class path)"
+                    : " (" + installed.getFirst().name() + " unavailable: " + installed.getFirst().unavailableReason().orElse("") + ")");
         }
         return installed.stream().filter(a -> a.name().equals(requested)).findFirst()
                 .map(a -> a.unavailableReason().map(r -> "backend: " + requested + " requested but unavailable: " + r)

@@ -2,7 +2,11 @@ package dev.tempora.parallel;
 
 import java.util.Locale;
 
-/** One epoch of training, as a row of metrics.csv. Epochs are numbered from 0 here and from 1 in the CSV. */
+/**
+ * One epoch of training, as a row of metrics.csv. Epochs are numbered from 0 here and from 1 in the CSV.
+ * {@code etaSeconds}, the estimated time left (not in the CSV), is NaN after a run's first epoch, which is its
+ * warm-up and left out of the estimate (see {@link TrainingListener#onBatch}), and 0 after its last.
+ */
 public record EpochResult(int epoch, double trainLoss, double validationLoss, double learningRate,
                           double samplesPerSecond, double seconds, int skippedBatches, boolean improved,
                           double etaSeconds) {

@@ -153,8 +153,7 @@ public final class Trainer implements AutoCloseable {
         }
         List<TrainingBatch> validation = data.validationBatches();
         listener.onStart(settings.maxEpochs(), perEpoch);
-        long started = System.nanoTime();
-        int doneAtStart = state.epoch * perEpoch + state.nextBatch;
+        RemainingTime eta = new RemainingTime((long) settings.maxEpochs() * perEpoch);
         boolean requested = false;
         while (state.epoch < settings.maxEpochs() && !state.stopped && !requested) {
             int epoch = state.epoch;
@@ -166,10 +165,8 @@ public final class Trainer implements AutoCloseable {
                 samples += batch.size();
                 state.nextBatch = b + 1;
                 double seconds = (System.nanoTime() - epochStart) / 1e9;
-                int done = epoch * perEpoch + b + 1 - doneAtStart;
-                double eta = (System.nanoTime() - started) / 1e9 / done
-                        * ((long) settings.maxEpochs() * perEpoch - epoch * perEpoch - b - 1);
-                listener.onBatch(epoch, b, perEpoch, batchLoss, samples / Math.max(seconds, 1e-9), eta);
+                listener.onBatch(epoch, b, perEpoch, batchLoss, samples / Math.max(seconds, 1e-9),
+                        eta.seconds((long) epoch * perEpoch + b + 1));
                 if (settings.checkpointEveryBatches() > 0 && (b + 1) % settings.checkpointEveryBatches() == 0
                         && b + 1 < perEpoch) {
                     saveLastState();
@@ -198,10 +195,10 @@ public final class Trainer implements AutoCloseable {
             if (plateau != null) {
                 plateau.step(valLoss);
             }
-            double eta = state.stopped ? 0 : (System.nanoTime() - started) / 1e9
-                    / ((epoch + 1) * perEpoch - doneAtStart) * (settings.maxEpochs() - epoch - 1) * perEpoch;
+            double left = state.stopped ? 0 : eta.seconds((long) (epoch + 1) * perEpoch);
+            eta.warmedUp((long) (epoch + 1) * perEpoch); // this run's first epoch is its warm-up; the clock starts now
             EpochResult row = new EpochResult(epoch, trainLoss, valLoss, lr, samples / Math.max(seconds, 1e-9), seconds,
-                    state.skippedBatches, improved, eta);
+                    state.skippedBatches, improved, left);
             state.history.add(row);
             state.epoch = epoch + 1;
             state.nextBatch = 0;
@@ -289,5 +286,40 @@ public final class Trainer implements AutoCloseable {
 
     static Path lastStatePath(Path dir) {
         return dir.resolve(LAST_STATE_FILE);
+    }
+
+    /**
+     * The estimate of the time left, from the batches after the warm-up: a run's first epoch is slower than the
+     * rest (the JIT compiles the kernels, buffers and pages are first touched, validation sets up), so an estimate
+     * that counted it would say several times the real time. The clock starts when the first epoch has ended
+     * (validation and saving included); until then the time left is unknown (NaN).
+     */
+    private static final class RemainingTime {
+        private final long totalBatches;
+        private long clockStart;
+        private long batchesAtStart = -1;
+
+        RemainingTime(long totalBatches) {
+            this.totalBatches = totalBatches;
+        }
+
+        /** Starts the clock at the end of the warm-up epoch, after {@code batchesDone} batches of the whole run. */
+        void warmedUp(long batchesDone) {
+            if (batchesAtStart < 0) {
+                clockStart = System.nanoTime();
+                batchesAtStart = batchesDone;
+            }
+        }
+
+        /** Seconds left after {@code batchesDone} batches: 0 at the end, NaN while the warm-up epoch runs or just ended. */
+        double seconds(long batchesDone) {
+            if (batchesDone >= totalBatches) {
+                return 0;
+            }
+            if (batchesAtStart < 0 || batchesDone <= batchesAtStart) {
+                return Double.NaN;
+            }
+            return (System.nanoTime() - clockStart) / 1e9 / (batchesDone - batchesAtStart) * (totalBatches - batchesDone);
+        }
     }
 }

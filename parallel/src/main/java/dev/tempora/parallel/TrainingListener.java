@@ -6,7 +6,11 @@ public interface TrainingListener {
     default void onStart(int epochs, int batchesPerEpoch) {
     }
 
-    /** After each batch: its loss, the epoch's running samples per second and the estimated seconds left. */
+    /**
+     * After each batch: its loss, the epoch's running samples per second and the estimated seconds left. The
+     * estimate leaves out the run's first epoch, which warms up (the JIT compiles, memory is first touched)
+     * and is slower than the rest: it is NaN until a batch after that epoch has been timed.
+     */
     default void onBatch(int epoch, int batch, int batchesPerEpoch, double loss, double samplesPerSecond,
                          double etaSeconds) {
     }

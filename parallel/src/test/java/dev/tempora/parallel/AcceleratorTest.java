@@ -35,19 +35,30 @@ class AcceleratorTest {
 
     @Test
     void theCpuIsTheDefaultAndTheLineSaysWhatElseThereIs() {
-        assertEquals("backend: CPU (no accelerator module on the class path)", Accelerator.describeChoice(null, List.of()));
-        assertEquals("backend: CPU (cuda unavailable: no driver)", Accelerator.describeChoice(null, List.of(fake("no driver"))));
+        assertEquals("backend: CPU (no accelerator module on the class path)", Accelerator.describeChoice(null, List.of(), true));
+        assertEquals("backend: CPU (cuda unavailable: no driver)", Accelerator.describeChoice(null, List.of(fake("no driver")), true));
         assertEquals("backend: CPU (the default; cuda is available: Test GPU; --device cuda uses it)",
-                Accelerator.describeChoice("cpu", List.of(fake(null))));
+                Accelerator.describeChoice("cpu", List.of(fake(null)), true));
+    }
+
+    @Test
+    void aPlainCpuRunNamesTheBackendWithoutTheAcceleratorsDetails() {
+        String loadError = "CUDA driver library could not be loaded: libcuda.so.1: cannot open shared object file";
+        assertEquals("backend: CPU", Accelerator.describeChoice("cpu", List.of(fake(loadError)), false));
+        assertEquals("backend: CPU", Accelerator.describeChoice(null, List.of(), false));
+        assertEquals("backend: CPU (the default; cuda is available; --device cuda uses it)",
+                Accelerator.describeChoice("cpu", List.of(fake(null)), false));
+        assertEquals("backend: cuda requested but unavailable: " + loadError,
+                Accelerator.describeChoice("cuda", List.of(fake(loadError)), false), "asked for, the reason is the answer");
     }
 
     @Test
     void aRequestedAcceleratorRunsOnlyWhenAvailable() {
-        assertEquals("backend: cuda (Test GPU)", Accelerator.describeChoice("cuda", List.of(fake(null))));
+        assertEquals("backend: cuda (Test GPU)", Accelerator.describeChoice("cuda", List.of(fake(null)), false));
         assertEquals("backend: cuda requested but unavailable: no driver",
-                Accelerator.describeChoice("cuda", List.of(fake("no driver"))));
+                Accelerator.describeChoice("cuda", List.of(fake("no driver")), false));
         assertEquals("backend: rocm requested but no such accelerator is installed",
-                Accelerator.describeChoice("rocm", List.of(fake(null))));
+                Accelerator.describeChoice("rocm", List.of(fake(null)), false));
     }
 
     @Test

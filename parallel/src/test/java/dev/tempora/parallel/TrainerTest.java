@@ -171,4 +171,36 @@ class TrainerTest {
         assertEquals(3, r.epochs().size(), "first epoch sets the best, two more without improvement stop it");
         assertEquals(9, batchesSeen.size(), "0.3 of 10 batches = 3 per epoch");
     }
+
+    @Test
+    void theTimeLeftLeavesOutTheWarmUpEpoch() throws IOException {
+        SyntheticData data = new SyntheticData(10, 8, 6, 4);
+        List<double[]> batchEtas = new ArrayList<>(); // {epoch, batch, eta}
+        List<Double> epochEtas = new ArrayList<>();
+        TemporalFusionTransformer model = new TemporalFusionTransformer(SyntheticData.config(0.1f));
+        new Trainer(model, data, settings().maxEpochs(3).limitTrainBatchCount(3).build(), new TrainingListener() {
+            @Override
+            public void onBatch(int epoch, int batch, int batches, double loss, double sps, double eta) {
+                batchEtas.add(new double[] {epoch, batch, eta});
+            }
+
+            @Override
+            public void onEpoch(EpochResult result) {
+                epochEtas.add(result.etaSeconds());
+            }
+        }).fit();
+        for (double[] b : batchEtas) {
+            String where = "epoch " + (int) b[0] + " batch " + (int) b[1] + ": " + b[2];
+            if (b[0] == 0) {
+                assertTrue(Double.isNaN(b[2]), "unknown during the warm-up epoch, " + where);
+            } else if (b[0] == 2 && b[1] == 2) {
+                assertEquals(0.0, b[2], "nothing left after the last batch, " + where);
+            } else {
+                assertTrue(b[2] > 0 && Double.isFinite(b[2]), "estimated from the batches after the warm-up, " + where);
+            }
+        }
+        assertTrue(Double.isNaN(epochEtas.get(0)), "the warm-up epoch alone says nothing: " + epochEtas);
+        assertTrue(epochEtas.get(1) > 0 && Double.isFinite(epochEtas.get(1)), epochEtas.toString());
+        assertEquals(0.0, epochEtas.get(2), epochEtas.toString());
+    }
 }
