@@ -126,6 +126,12 @@ public final class ParquetFiles {
             return new Frame(path.toString(), out);
         } catch (IOException e) {
             throw new UncheckedIOException(path + ": cannot read as Parquet: " + readingError(e, path), e);
+        } catch (OutOfMemoryError e) {
+            // The sizes come from the file: a corrupt footer or page header can declare gigabytes in a few bytes
+            // (found by ParquetFilesFuzzTest). The one allocation that failed left the heap as it was.
+            throw new IllegalArgumentException(path + ": cannot read as Parquet: the file declares more rows or larger"
+                    + " pages than the " + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB Java heap holds; it is"
+                    + " corrupt, or it needs a larger heap (-Xmx, e.g. TEMPORA_JAVA_OPTS=-Xmx16g)", e);
         } catch (RuntimeException e) {
             if (e instanceof IllegalArgumentException && e.getMessage() != null && e.getMessage().startsWith(path.toString())) {
                 throw e;

@@ -134,21 +134,28 @@ public final class Checkpoint {
             throw new IOException(metaPath + ": " + e.getMessage(), e);
         }
         JsonFields f = new JsonFields(json, metaPath.toString());
-        int version = f.integer("format_version");
-        if (version != FORMAT_VERSION) {
-            throw new IOException(metaPath + ": checkpoint format version " + version + ", this Tempora reads "
-                    + FORMAT_VERSION);
-        }
-        // Checkpoints written before there were several kinds name the class instead, or nothing: the TFT.
-        String kind = f.string("kind", f.string("model_class", TemporalFusionTransformer.KIND));
         ForecastingModel model;
+        String expectedSha;
+        // A missing or mistyped field is a malformed file: IOException, as for unparseable JSON.
         try {
-            model = ModelKinds.create(kind, f.map("model"));
+            int version = f.integer("format_version");
+            if (version != FORMAT_VERSION) {
+                throw new IOException(metaPath + ": checkpoint format version " + version + ", this Tempora reads "
+                        + FORMAT_VERSION);
+            }
+            // Checkpoints written before there were several kinds name the class instead, or nothing: the TFT.
+            String kind = f.string("kind", f.string("model_class", TemporalFusionTransformer.KIND));
+            expectedSha = f.string("weights_sha256", null);
+            Map<String, Object> config = f.map("model");
+            try {
+                model = ModelKinds.create(kind, config);
+            } catch (IllegalArgumentException e) {
+                throw new IOException(metaPath + ": " + e.getMessage(), e);
+            }
         } catch (IllegalArgumentException e) {
-            throw new IOException(metaPath + ": " + e.getMessage(), e);
+            throw new IOException(e.getMessage(), e);
         }
         SafeTensors.Contents contents = SafeTensors.parse(files.weights(), weightsPath.toString());
-        String expectedSha = f.string("weights_sha256", null);
         String actualSha = contents.metadata().get(SafeTensors.CHECKSUM_KEY);
         if (expectedSha != null && !expectedSha.equals(actualSha)) {
             throw new IOException(weightsPath + " does not belong to " + metaPath + " (weights checksum "

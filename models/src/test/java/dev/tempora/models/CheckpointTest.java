@@ -159,6 +159,26 @@ class CheckpointTest {
         assertTrue(e.getMessage().contains(Checkpoint.METADATA_FILE), e.getMessage());
     }
 
+    /** Found by CheckpointFuzzTest: a missing or mistyped top-level field escaped as IllegalArgumentException. */
+    @Test
+    void missingOrMistypedTopLevelFieldsAreIoExceptionsNamingTheField() throws IOException {
+        Checkpoint.save(dir, new TemporalFusionTransformer(TftConfigs.taxiSeed(260, 0.1f)), Map.of());
+        withoutManifest(dir); // edited by hand: no manifest to contradict
+        Path meta = dir.resolve(Checkpoint.METADATA_FILE);
+        String json = Files.readString(meta);
+        Map<String, String> broken = Map.of(
+                "\"format_version\"", json.replace("\"format_version\"", "\"format_ver'ion\""),
+                "\"format_version\" must be a number", json.replace("\"format_version\": 1", "\"format_version\": \"1\""),
+                "\"kind\"", json.replace("\"kind\": \"TemporalFusionTransformer\"", "\"kind\": 7"),
+                "\"model\"", json.replace("\"model\": {", "\"model\": [1], \"unused\": {"));
+        for (Map.Entry<String, String> e : broken.entrySet()) {
+            Files.writeString(meta, e.getValue());
+            IOException thrown = assertThrows(IOException.class, () -> Checkpoint.load(dir), e.getKey());
+            assertTrue(thrown.getMessage().contains(meta.toString()) && thrown.getMessage().contains(e.getKey()),
+                    thrown.getMessage());
+        }
+    }
+
     @Test
     void configJsonRoundTrip() {
         TftConfig c = TftConfigs.stallion();

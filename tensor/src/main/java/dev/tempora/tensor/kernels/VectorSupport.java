@@ -14,7 +14,9 @@ import java.util.List;
  *
  * <p>The width is the platform's preferred species unless the system property
  * {@code tempora.vector.bits} forces one: {@code 128}, {@code 256}, {@code 512}, or {@code 0} /
- * {@code scalar} to force the scalar kernels. Tests use it to run every kernel at every width.
+ * {@code scalar} to force the scalar kernels. Tests use it to run every kernel at every width; a width wider
+ * than the CPU's is honoured (the Vector API emulates it in Java, slowly), so every width is tested on any
+ * machine.
  */
 public final class VectorSupport {
 
@@ -55,14 +57,15 @@ public final class VectorSupport {
                     throw new IllegalArgumentException(
                             "-D" + BITS_PROPERTY + " must be 128, 256, 512 or scalar, got " + requested);
                 }
+                // A width above the CPU's is honoured: the Vector API runs any species, the ones the CPU lacks
+                // in plain Java (correct, but many times slower). Tests use it to run the 512-bit kernels on a
+                // machine without AVX-512.
                 if (requested > preferred) {
-                    problem = null;
                     System.getLogger("dev.tempora.tensor").log(System.Logger.Level.WARNING,
                             "-D" + BITS_PROPERTY + "=" + requested + " exceeds this CPU's widest float vector ("
-                                    + preferred + " bits); using " + preferred);
-                } else {
-                    bits = requested;
+                                    + preferred + " bits): the kernels run emulated, much slower");
                 }
+                bits = requested;
             }
         }
         if (problem == null && bits < 128) {

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link LstmKernels} at this JVM's width: the SIMD cell equals the scalar reference bit for bit
  * (both apply the same float operations in the same order), for hidden sizes below, at and around
- * every vector width, writes exactly its outputs, and the reference follows torch's equations.
+ * every vector width, writes exactly its outputs; fast path and reference agree with torch's equations
+ * written plainly in double precision ({@link PlainReferences}), which give the hand-worked values.
  */
 class LstmKernelsTest {
 
@@ -79,20 +80,128 @@ class LstmKernelsTest {
     }
 
     @Test
-    void referenceFollowsTorchsEquations() {
-        // One unit, hand-computed in double: z = (0.5, -1, 2, 0.25), c = 0.3.
-        float[] act = new float[4];
-        float[] cNew = new float[1];
-        float[] hNew = new float[1];
-        LstmKernels.cellForwardReference(new float[] {0.5f, -1f, 2f, 0.25f}, 0, new float[] {0.3f}, 0, act, 0, cNew, 0,
-                hNew, 0, 1, 1);
-        double i = 1 / (1 + Math.exp(-0.5));
-        double f = 1 / (1 + Math.exp(1));
-        double g = Math.tanh(2);
-        double o = 1 / (1 + Math.exp(-0.25));
-        double c = f * 0.3 + i * g;
-        assertEquals(c, cNew[0], 1e-6);
-        assertEquals(o * Math.tanh(c), hNew[0], 1e-6);
-        assertEquals(g, act[2], 1e-6);
+    void fastPathAndReferenceAgreeWithThePlainDoubleEquations() {
+        SplittableRandom rng = KernelTestData.rng(15);
+        for (int hidden : HIDDEN) {
+            int rows = 3;
+            int g4 = 4 * hidden;
+            float[] z = gaussian(rng, rows * g4, 0, 2);
+            float[] cPrev = gaussian(rng, rows * hidden, 0, 1);
+            float[] dh = gaussian(rng, rows * hidden, 0, 1);
+            float[] dcIn = gaussian(rng, rows * hidden, 0, 1);
+            for (boolean fast : new boolean[] {true, false}) {
+                float[] act = new float[rows * g4];
+                float[] cNew = new float[rows * hidden];
+                float[] hNew = new float[rows * hidden];
+                float[] dz = new float[rows * g4];
+                float[] dc = new float[rows * hidden];
+                if (fast) {
+                    LstmKernels.cellForward(z, 0, cPrev, 0, act, 0, cNew, 0, hNew, 0, rows, hidden);
+                    LstmKernels.cellBackward(act, 0, cPrev, 0, cNew, 0, dh, 0, dcIn, 0, dz, 0, dc, 0, rows, hidden);
+                } else {
+                    LstmKernels.cellForwardReference(z, 0, cPrev, 0, act, 0, cNew, 0, hNew, 0, rows, hidden);
+                    LstmKernels.cellBackwardReference(act, 0, cPrev, 0, cNew, 0, dh, 0, dcIn, 0, dz, 0, dc, 0, rows, hidden);
+                }
+                for (int r = 0; r < rows; r++) {
+                    for (int j = 0; j < hidden; j++) {
+                        String at = (fast ? "" : "reference ") + "[" + r + ", " + j + "] hidden " + hidden + " at "
+                                + VectorSupport.BITS + " bits";
+                        checkUnit(z, cPrev, dh, dcIn, act, cNew, hNew, dz, dc, r, j, hidden, at);
+                    }
+                }
+            }
+        }
+    }
+
+    /** One unit of the kernels' output against the plain equations, the backward from the kernels' own activations. */
+    private static void checkUnit(float[] z, float[] cPrev, float[] dh, float[] dcIn, float[] act, float[] cNew,
+                                  float[] hNew, float[] dz, float[] dc, int r, int j, int hidden, String at) {
+        int zr = r * 4 * hidden;
+        int s = r * hidden + j;
+        double[] exact = PlainReferences.lstmCell(z[zr + j], z[zr + hidden + j], z[zr + 2 * hidden + j],
+                z[zr + 3 * hidden + j], cPrev[s]);
+        String[] gates = {"i", "f", "g", "o"};
+        for (int k = 0; k < 4; k++) {
+            PlainReferences.assertNear(exact[k], act[zr + k * hidden + j], Math.abs(exact[k]), gates[k] + " " + at);
+        }
+        double cScale = Math.abs(exact[1] * cPrev[s]) + Math.abs(exact[0] * exact[2]);
+        PlainReferences.assertNear(exact[4], cNew[s], cScale, "c' " + at);
+        PlainReferences.assertNear(exact[5], hNew[s], Math.abs(exact[3]) * (Math.abs(Math.tanh(exact[4])) + cScale), "h' " + at);
+        double i = act[zr + j];
+        double f = act[zr + hidden + j];
+        double g = act[zr + 2 * hidden + j];
+        double o = act[zr + 3 * hidden + j];
+        double[] grad = PlainReferences.lstmCellBackward(i, f, g, o, cPrev[s], cNew[s], dh[s], dcIn[s]);
+        // The float dc = dcIn + dh·o·(1 − tc²) rounds terms of these magnitudes; each output is dc times factors.
+        double dcScale = Math.abs(dcIn[s]) + 2 * Math.abs(dh[s] * o);
+        double[] scales = {dcScale * Math.abs(g) * i * (2 - i), dcScale * Math.abs(cPrev[s]) * f * (2 - f),
+            dcScale * i * (1 + g * g), Math.abs(dh[s]) * o * (2 - o), dcScale * f};
+        for (int k = 0; k < 4; k++) {
+            PlainReferences.assertNear(grad[k], dz[zr + k * hidden + j], scales[k], "dz" + gates[k] + " " + at);
+        }
+        PlainReferences.assertNear(grad[4], dc[s], scales[4], "dc " + at);
+    }
+
+    /**
+     * Hand-worked: σ(0) = 1/2, σ(±ln 3) = 3/4 and 1/4, tanh(0) = 0, tanh(ln 2) = 3/5. Each case is checked on the
+     * plain equations and through the kernels on 37 units per gate (so that the vector path runs at every width).
+     */
+    @Test
+    void handWorkedCases() {
+        double ln3 = Math.log(3);
+        double ln2 = Math.log(2);
+        // zi, zf, zg, zo, c, then i, f, g, o, c' = f·c + i·g
+        double[][] cases = {
+            {0, 0, 0, 0, 1, 0.5, 0.5, 0, 0.5, 0.5},
+            {ln3, -ln3, ln2, ln3, 2, 0.75, 0.25, 0.6, 0.75, 0.95},
+            {-ln3, ln3, -ln2, 0, -1, 0.25, 0.75, -0.6, 0.5, -0.9},
+        };
+        int hidden = 37;
+        for (double[] c : cases) {
+            String what = java.util.Arrays.toString(java.util.Arrays.copyOf(c, 5));
+            double[] exact = PlainReferences.lstmCell(c[0], c[1], c[2], c[3], c[4]);
+            for (int k = 0; k < 5; k++) {
+                assertEquals(c[5 + k], exact[k], 1e-12, what + " output " + k);
+            }
+            assertEquals(c[8] * Math.tanh(c[9]), exact[5], 1e-12, what + " h'");
+            float[] z = new float[4 * hidden];
+            for (int k = 0; k < 4; k++) {
+                java.util.Arrays.fill(z, k * hidden, (k + 1) * hidden, (float) c[k]);
+            }
+            float[] cPrev = new float[hidden];
+            java.util.Arrays.fill(cPrev, (float) c[4]);
+            float[] act = new float[4 * hidden];
+            float[] cNew = new float[hidden];
+            float[] hNew = new float[hidden];
+            LstmKernels.cellForward(z, 0, cPrev, 0, act, 0, cNew, 0, hNew, 0, 1, hidden);
+            for (int j = 0; j < hidden; j++) {
+                for (int k = 0; k < 4; k++) {
+                    assertEquals(c[5 + k], act[k * hidden + j], 1e-6, what + " gate " + k + " at " + VectorSupport.BITS + " bits");
+                }
+                assertEquals(c[9], cNew[j], 1e-6, what + " c' at " + VectorSupport.BITS + " bits");
+                assertEquals(c[8] * Math.tanh(c[9]), hNew[j], 1e-6, what + " h' at " + VectorSupport.BITS + " bits");
+            }
+        }
+        // Backward by hand from i = f = o = 1/2, g = 0, c = 1, c' = 1/2, dh = 1, dcIn = 0, with t = tanh(1/2):
+        // dc = (1 − t²)/2, so dz = (0, dc/4, dc/2, t/4) and dc_prev = dc/2.
+        double t = Math.tanh(0.5);
+        double dc = (1 - t * t) / 2;
+        double[] expected = {0, dc / 4, dc / 2, t / 4, dc / 2};
+        double[] plain = PlainReferences.lstmCellBackward(0.5, 0.5, 0, 0.5, 1, 0.5, 1, 0);
+        float[] act = new float[4 * hidden];
+        java.util.Arrays.fill(act, 0.5f);
+        java.util.Arrays.fill(act, 2 * hidden, 3 * hidden, 0f);
+        float[] ones = new float[hidden];
+        java.util.Arrays.fill(ones, 1f);
+        float[] halves = new float[hidden];
+        java.util.Arrays.fill(halves, 0.5f);
+        float[] dz = new float[4 * hidden];
+        float[] dcOut = new float[hidden];
+        LstmKernels.cellBackward(act, 0, ones, 0, halves, 0, ones, 0, new float[hidden], 0, dz, 0, dcOut, 0, 1, hidden);
+        for (int k = 0; k < 5; k++) {
+            assertEquals(expected[k], plain[k], 1e-12, "plain backward " + k);
+            float actual = k < 4 ? dz[k * hidden + hidden / 2] : dcOut[hidden / 2];
+            assertEquals(expected[k], actual, 1e-6, "backward " + k + " at " + VectorSupport.BITS + " bits");
+        }
     }
 }

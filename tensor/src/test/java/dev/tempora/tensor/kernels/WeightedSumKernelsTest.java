@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link WeightedSumKernels} at this JVM's width: the forward and the input gradients equal the
  * reference bit for bit; the weight gradients (dot products) agree with the double-precision
- * reference within γ(len) of Σ|g·x|; each output is written exactly once.
+ * reference within γ(len) of Σ|g·x|; each output is written exactly once; fast path and reference agree
+ * with the plain double-precision sums ({@link PlainReferences}), which give the hand-worked values.
  */
 class WeightedSumKernelsTest {
 
@@ -78,11 +79,109 @@ class WeightedSumKernelsTest {
     }
 
     @Test
-    void referenceWeighsEachInput() {
-        float[] out = new float[2];
-        WeightedSumKernels.forwardReference(new float[][] {{1f, 2f}, {10f, 20f}}, new int[2], new float[] {0.25f, 0.75f},
-                0, out, 0, 1, 2);
-        assertEquals(7.75f, out[0]);
-        assertEquals(15.5f, out[1]);
+    void fastPathAndReferenceAgreeWithThePlainDoubleEquations() {
+        SplittableRandom rng = KernelTestData.rng(14);
+        for (int len : LENGTHS) {
+            for (int n : new int[] {1, 3, 4}) {
+                int rows = 3;
+                float[][] x = new float[n][];
+                for (int v = 0; v < n; v++) {
+                    x[v] = gaussian(rng, rows * len, 0, 2);
+                }
+                int[] offsets = new int[n];
+                float[] w = uniform(rng, rows * n, -1, 1);
+                float[] g = gaussian(rng, rows * len, 0, 1);
+                float[] fast = new float[rows * len];
+                float[] reference = new float[rows * len];
+                WeightedSumKernels.forward(x, offsets, w, 0, fast, 0, rows, len);
+                WeightedSumKernels.forwardReference(x, offsets, w, 0, reference, 0, rows, len);
+                float[][] gx = new float[n][rows * len];
+                float[] gw = new float[rows * n];
+                float[][] gxReference = new float[n][rows * len];
+                float[] gwReference = new float[rows * n];
+                WeightedSumKernels.backward(x, offsets, w, 0, g, 0, gx, offsets, gw, 0, rows, len);
+                WeightedSumKernels.backwardReference(x, offsets, w, 0, g, 0, gxReference, offsets, gwReference, 0, rows, len);
+                String at = "len " + len + " n " + n + " at " + VectorSupport.BITS + " bits";
+                for (int r = 0; r < rows; r++) {
+                    double[] wr = new double[n];
+                    for (int v = 0; v < n; v++) {
+                        wr[v] = w[r * n + v];
+                    }
+                    for (int i = 0; i < len; i++) {
+                        double[] xi = new double[n];
+                        double scale = 0;
+                        for (int v = 0; v < n; v++) {
+                            xi[v] = x[v][r * len + i];
+                            scale += Math.abs(wr[v] * xi[v]);
+                        }
+                        double exact = PlainReferences.weightedSum(wr, xi);
+                        PlainReferences.assertNear(exact, fast[r * len + i], n * scale, "out[" + r + ", " + i + "] " + at);
+                        PlainReferences.assertNear(exact, reference[r * len + i], n * scale, "reference out[" + r + ", " + i + "] " + at);
+                        for (int v = 0; v < n; v++) {
+                            double exactGx = (double) g[r * len + i] * wr[v];
+                            PlainReferences.assertNear(exactGx, gx[v][r * len + i], Math.abs(exactGx), "gx " + at);
+                            PlainReferences.assertNear(exactGx, gxReference[v][r * len + i], Math.abs(exactGx), "reference gx " + at);
+                        }
+                    }
+                    for (int v = 0; v < n; v++) {
+                        double[] gRow = new double[len];
+                        double[] xRow = new double[len];
+                        double scale = 0;
+                        for (int i = 0; i < len; i++) {
+                            gRow[i] = g[r * len + i];
+                            xRow[i] = x[v][r * len + i];
+                            scale += Math.abs(gRow[i] * xRow[i]);
+                        }
+                        double exactGw = PlainReferences.weightedSum(gRow, xRow);
+                        PlainReferences.assertNear(exactGw, gw[r * n + v], len * scale, "gw[" + r + ", " + v + "] " + at);
+                        PlainReferences.assertNear(exactGw, gwReference[r * n + v], len * scale, "reference gw " + at);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Hand-worked: weights and one value per input, spread along rows of 37 copies so that the vector path runs
+     * at every width; the backward with g = 2 gives gx_v = 2·w_v and gw_v = 37·2·x_v.
+     */
+    @Test
+    void handWorkedCases() {
+        // weights, then values, then Σ w·x
+        double[][][] cases = {
+            {{0.25, 0.75}, {1, 10}, {7.75}},
+            {{0.25, 0.75}, {2, 20}, {15.5}},
+            {{0.5, -1, 2}, {4, 3, 0.25}, {-0.5}},
+            {{1, 0, 0}, {-6, 100, 1e6}, {-6}},
+            {{0.125}, {-8}, {-1}},
+        };
+        int len = 37;
+        for (double[][] c : cases) {
+            double[] w = c[0];
+            double[] values = c[1];
+            int n = w.length;
+            String what = java.util.Arrays.toString(w) + " · " + java.util.Arrays.toString(values);
+            assertEquals(c[2][0], PlainReferences.weightedSum(w, values), 1e-12, what);
+            float[][] x = new float[n][len];
+            float[] wf = new float[n];
+            for (int v = 0; v < n; v++) {
+                java.util.Arrays.fill(x[v], (float) values[v]);
+                wf[v] = (float) w[v];
+            }
+            float[] out = new float[len];
+            WeightedSumKernels.forward(x, new int[n], wf, 0, out, 0, 1, len);
+            float[] g = new float[len];
+            java.util.Arrays.fill(g, 2f);
+            float[][] gx = new float[n][len];
+            float[] gw = new float[n];
+            WeightedSumKernels.backward(x, new int[n], wf, 0, g, 0, gx, new int[n], gw, 0, 1, len);
+            for (int i = 0; i < len; i++) {
+                assertEquals(c[2][0], out[i], 0, what + " at " + VectorSupport.BITS + " bits");
+            }
+            for (int v = 0; v < n; v++) {
+                assertEquals(2 * w[v], gx[v][len / 2], 0, what + " gx at " + VectorSupport.BITS + " bits");
+                assertEquals(len * 2 * values[v], gw[v], 0, what + " gw at " + VectorSupport.BITS + " bits");
+            }
+        }
     }
 }
