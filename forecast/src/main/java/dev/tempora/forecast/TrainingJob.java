@@ -232,7 +232,8 @@ public final class TrainingJob {
                         settings.seed());
                 TrainerSettings run = settings.toBuilder().outputDir(dir).checkpointSections(checkpointSections()).build();
                 Trainer.Result r;
-                try (Trainer trainer = new Trainer(model, data, run, new Cancellable(listener, cancelled))) {
+                try (Trainer trainer = new Trainer(model, data, run,
+                        TrainingListener.withStopRequest(listener, () -> cancelled.get() || listener.stopRequested()))) {
                     if (resume) {
                         trainer.resume();
                     }
@@ -297,34 +298,6 @@ public final class TrainingJob {
      */
     public record Result(TrainedModel model, List<EpochResult> epochs, int bestEpoch, double bestValidationLoss,
                          boolean stoppedEarly, boolean cancelled, double seconds) {}
-
-    /** The user's listener, with the job's cancellation folded into {@link #stopRequested}. */
-    private record Cancellable(TrainingListener inner, AtomicBoolean cancelled) implements TrainingListener {
-        @Override
-        public void onStart(int epochs, int batchesPerEpoch) {
-            inner.onStart(epochs, batchesPerEpoch);
-        }
-
-        @Override
-        public void onBatch(int epoch, int batch, int batchesPerEpoch, double loss, double samplesPerSecond, double etaSeconds) {
-            inner.onBatch(epoch, batch, batchesPerEpoch, loss, samplesPerSecond, etaSeconds);
-        }
-
-        @Override
-        public void onEpoch(EpochResult result) {
-            inner.onEpoch(result);
-        }
-
-        @Override
-        public void onWarning(String message) {
-            inner.onWarning(message);
-        }
-
-        @Override
-        public boolean stopRequested() {
-            return cancelled.get() || inner.stopRequested();
-        }
-    }
 
     /** Builds a {@link TrainingJob}; every setting starts at PTF's default. */
     public static final class Builder {

@@ -31,4 +31,45 @@ public interface TrainingListener {
     default boolean stopRequested() {
         return false;
     }
+
+    /**
+     * {@code inner} with its stop requests decided by {@code stop} instead: every other callback goes to
+     * {@code inner} unchanged. A caller that can stop a run from outside (a cancel button, the ranks of a
+     * distributed run agreeing) wraps the user's listener with it.
+     *
+     * @param inner the listener that receives the progress (null: none)
+     * @param stop  answers {@link #stopRequested()}; it may consult {@code inner.stopRequested()}
+     * @return the wrapping listener
+     */
+    static TrainingListener withStopRequest(TrainingListener inner, java.util.function.BooleanSupplier stop) {
+        TrainingListener own = inner == null ? new TrainingListener() { } : inner;
+        java.util.Objects.requireNonNull(stop, "stop");
+        return new TrainingListener() {
+            @Override
+            public void onStart(int epochs, int batchesPerEpoch) {
+                own.onStart(epochs, batchesPerEpoch);
+            }
+
+            @Override
+            public void onBatch(int epoch, int batch, int batchesPerEpoch, double loss, double samplesPerSecond,
+                                double etaSeconds) {
+                own.onBatch(epoch, batch, batchesPerEpoch, loss, samplesPerSecond, etaSeconds);
+            }
+
+            @Override
+            public void onEpoch(EpochResult result) {
+                own.onEpoch(result);
+            }
+
+            @Override
+            public void onWarning(String message) {
+                own.onWarning(message);
+            }
+
+            @Override
+            public boolean stopRequested() {
+                return stop.getAsBoolean();
+            }
+        };
+    }
 }

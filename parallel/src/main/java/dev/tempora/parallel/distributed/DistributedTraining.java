@@ -1,6 +1,5 @@
 package dev.tempora.parallel.distributed;
 
-import dev.tempora.parallel.EpochResult;
 import dev.tempora.parallel.Trainer;
 import dev.tempora.parallel.TrainingBackend;
 import dev.tempora.parallel.TrainingBatch;
@@ -67,37 +66,13 @@ public final class DistributedTraining {
     public static TrainingListener listener(TrainingListener local, RingCollective collective) {
         TrainingListener own = local == null ? new TrainingListener() { } : local;
         Objects.requireNonNull(collective, "collective");
-        return new TrainingListener() {
-            @Override
-            public void onStart(int epochs, int batchesPerEpoch) {
-                own.onStart(epochs, batchesPerEpoch);
+        return TrainingListener.withStopRequest(own, () -> {
+            try {
+                return collective.max(own.stopRequested() ? 1 : 0) != 0;
+            } catch (IOException e) {
+                throw new UncheckedIOException("rank " + collective.rank() + ": " + e.getMessage(), e);
             }
-
-            @Override
-            public void onBatch(int epoch, int batch, int batchesPerEpoch, double loss, double samplesPerSecond,
-                                double etaSeconds) {
-                own.onBatch(epoch, batch, batchesPerEpoch, loss, samplesPerSecond, etaSeconds);
-            }
-
-            @Override
-            public void onEpoch(EpochResult result) {
-                own.onEpoch(result);
-            }
-
-            @Override
-            public void onWarning(String message) {
-                own.onWarning(message);
-            }
-
-            @Override
-            public boolean stopRequested() {
-                try {
-                    return collective.max(own.stopRequested() ? 1 : 0) != 0;
-                } catch (IOException e) {
-                    throw new UncheckedIOException("rank " + collective.rank() + ": " + e.getMessage(), e);
-                }
-            }
-        };
+        });
     }
 
     /** A rank's partition with the batches per epoch agreed by all ranks. */
