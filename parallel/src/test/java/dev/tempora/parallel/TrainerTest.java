@@ -89,8 +89,8 @@ class TrainerTest {
         Path out = dir.resolve("run");
         TemporalFusionTransformer first = new TemporalFusionTransformer(SyntheticData.config(0.2f));
         TrainerSettings s = settings().maxEpochs(3).outputDir(out).checkpointEveryBatches(2).build();
-        Trainer interrupted = new Trainer(first, new StopAfter(data, 1, 2), s, null);
-        assertThrows(StopAfter.Interrupted.class, interrupted::fit);
+        Trainer interrupted = new Trainer(first, new CrashingTrainingData(data, 1, 2), s, null);
+        assertThrows(CrashingTrainingData.Crash.class, interrupted::fit);
 
         TemporalFusionTransformer resumedModel = new TemporalFusionTransformer(SyntheticData.config(0.2f));
         Trainer resumed = new Trainer(resumedModel, data, s, null).resume();
@@ -103,30 +103,6 @@ class TrainerTest {
         assertEquals(4, csv.size());
         // The best model was saved and loads.
         assertTrue(Checkpoint.load(out).model().parameterCount() > 0);
-    }
-
-    /** Throws while fetching batch {@code batch} of epoch {@code epoch}: a crash mid-epoch. */
-    private record StopAfter(TrainingData data, int epoch, int batch) implements TrainingData {
-        static final class Interrupted extends RuntimeException {
-        }
-
-        @Override
-        public int batchesPerEpoch() {
-            return data.batchesPerEpoch();
-        }
-
-        @Override
-        public TrainingBatch trainingBatch(int e, int index) {
-            if (e == epoch && index == batch) {
-                throw new Interrupted();
-            }
-            return data.trainingBatch(e, index);
-        }
-
-        @Override
-        public List<TrainingBatch> validationBatches() {
-            return data.validationBatches();
-        }
     }
 
     @Test

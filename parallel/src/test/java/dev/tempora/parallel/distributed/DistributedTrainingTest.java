@@ -4,6 +4,7 @@ import dev.tempora.autograd.Variable;
 import dev.tempora.models.TemporalFusionTransformer;
 import dev.tempora.parallel.EpochResult;
 import dev.tempora.parallel.SyntheticData;
+import dev.tempora.parallel.CrashingTrainingData;
 import dev.tempora.parallel.Trainer;
 import dev.tempora.parallel.TrainerSettings;
 import dev.tempora.parallel.TrainingBatch;
@@ -154,8 +155,8 @@ class DistributedTrainingTest {
         Path out = dir.resolve("rank0");
         IntFunction<TrainerSettings> settings = rank -> (rank == 0 ? settings().outputDir(out) : settings())
                 .maxEpochs(3).checkpointEveryBatches(2).build();
-        List<TrainingData> stopping = partitions.stream().map(p -> (TrainingData) new StopAt(p, 1, 3)).toList();
-        assertThrows(StopAt.Stopped.class, () -> distributed(stopping, settings, null));
+        List<TrainingData> stopping = partitions.stream().map(p -> (TrainingData) new CrashingTrainingData(p, 1, 3)).toList();
+        assertThrows(CrashingTrainingData.Crash.class, () -> distributed(stopping, settings, null));
         assertTrue(Files.exists(out.resolve(Trainer.LAST_STATE_FILE)), "rank 0 writes the last state");
 
         List<Run> resumed = distributed(partitions, settings, out.resolve(Trainer.LAST_STATE_FILE));
@@ -171,34 +172,10 @@ class DistributedTrainingTest {
         }
     }
 
-    /** The data of a rank that stops (throws) when asked for batch {@code batch} of epoch {@code epoch}. */
-    private record StopAt(TrainingData data, int epoch, int batch) implements TrainingData {
-        static final class Stopped extends RuntimeException {
-        }
-
-        @Override
-        public int batchesPerEpoch() {
-            return data.batchesPerEpoch();
-        }
-
-        @Override
-        public TrainingBatch trainingBatch(int e, int index) {
-            if (e == epoch && index == batch) {
-                throw new Stopped();
-            }
-            return data.trainingBatch(e, index);
-        }
-
-        @Override
-        public List<TrainingBatch> validationBatches() {
-            return data.validationBatches();
-        }
-    }
-
     @Test
     void aRankThatFailsMidTrainingStopsTheOthersWithItsName() throws Exception {
         List<TrainingData> partitions = partitions(2, 6);
-        List<TrainingData> secondFails = List.of(partitions.get(0), new StopAt(partitions.get(1), 0, 2));
+        List<TrainingData> secondFails = List.of(partitions.get(0), new CrashingTrainingData(partitions.get(1), 0, 2));
         List<RingCollective> ring = Ranks.ring(2, TIMEOUT);
         String second = ring.get(0).addresses().get(1);
         long started = System.nanoTime();
@@ -209,12 +186,12 @@ class DistributedTrainingTest {
                         DistributedTraining.backends(collective));
                 trainer.fit();
                 return "finished";
-            } catch (StopAt.Stopped | UncheckedIOException e) {
+            } catch (CrashingTrainingData.Crash | UncheckedIOException e) {
                 return e.getClass().getSimpleName() + ": " + e.getMessage();
             }
         });
         assertTrue((System.nanoTime() - started) / 1e9 < 60, "failed within the timeout, not at it");
-        assertTrue(outcomes.get(1).startsWith("Stopped"), outcomes.get(1));
+        assertTrue(outcomes.get(1).startsWith("Crash"), outcomes.get(1));
         assertTrue(outcomes.get(0).startsWith("UncheckedIOException") && outcomes.get(0).contains("rank 1 at " + second),
                 outcomes.get(0));
     }
