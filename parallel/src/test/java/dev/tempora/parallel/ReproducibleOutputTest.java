@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -47,26 +46,10 @@ class ReproducibleOutputTest {
                 .fit();
     }
 
-    /**
-     * The class path of a child JVM that runs this test class: the module path and the class path of this
-     * JVM (surefire uses either) and this class's own location (patched into the module on the module path).
-     */
-    static String childClassPath() throws java.net.URISyntaxException {
-        List<String> parts = new ArrayList<>();
-        for (String key : List.of("jdk.module.path", "java.class.path")) {
-            String value = System.getProperty(key);
-            if (value != null && !value.isBlank()) {
-                parts.add(value);
-            }
-        }
-        parts.add(Path.of(ReproducibleOutputTest.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
-        return String.join(java.io.File.pathSeparator, parts);
-    }
-
     private static void trainInChildJvm(Path out, int workers) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         Process child = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector", "-Xss4m", "-cp",
-                childClassPath(), ReproducibleOutputTest.class.getName(), out.toString(),
+                ChildJvm.classPath(ReproducibleOutputTest.class), ReproducibleOutputTest.class.getName(), out.toString(),
                 Integer.toString(workers)).redirectErrorStream(true).start();
         String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(child.waitFor(120, TimeUnit.SECONDS), "the child JVM did not finish");

@@ -1,5 +1,6 @@
 package dev.tempora.parallel.distributed;
 
+import dev.tempora.parallel.ChildJvm;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
@@ -10,7 +11,6 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -62,7 +62,7 @@ class RingAcrossProcessesTest {
     @Test
     void aRankInAnotherProcessSumsTheSameAndItsDeathIsSeenAtOnce() throws Exception {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process child = new ProcessBuilder(java.toString(), "-cp", childClassPath(),
+        Process child = new ProcessBuilder(java.toString(), "-cp", ChildJvm.classPath(RingRankProcess.class),
                 RingRankProcess.class.getName(), "1", Integer.toString(LENGTH))
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         try {
@@ -97,22 +97,6 @@ class RingAcrossProcessesTest {
             child.destroyForcibly();
             child.waitFor(10, TimeUnit.SECONDS);
         }
-    }
-
-    /**
-     * The class path of a child JVM that runs {@link RingRankProcess}: the module path and the class path of this
-     * JVM (surefire uses either) and the test classes' location (patched into the module on the module path).
-     */
-    static String childClassPath() throws java.net.URISyntaxException {
-        List<String> parts = new ArrayList<>();
-        for (String key : List.of("jdk.module.path", "java.class.path")) {
-            String value = System.getProperty(key);
-            if (value != null && !value.isBlank()) {
-                parts.add(value);
-            }
-        }
-        parts.add(Path.of(RingRankProcess.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
-        return String.join(java.io.File.pathSeparator, parts);
     }
 
     private static String field(String line, String name) {
