@@ -44,6 +44,14 @@ final class TrainCommand implements Runnable {
     @Option(names = "--epochs", paramLabel = "E", description = "Epochs (overrides max_epochs).")
     Integer epochs;
 
+    @Option(names = "--learning-rate", paramLabel = "LR", description = "Learning rate (overrides the config's learning_rate).")
+    Double learningRate;
+
+    @Option(names = "--find-lr", description = "Instead of training, run Lightning's learning-rate finder as PyTorch "
+            + "Forecasting's tutorials do (100 batches, the rate growing from 1e-6 to 10, on a copy of the initial model): "
+            + "prints the loss curve and the suggested learning rate (for --learning-rate), writes DIR/lr-finder.csv.")
+    boolean findLearningRate;
+
     @Option(names = "--resume", description = "Continue from DIR/last-state.safetensors.")
     boolean resume;
 
@@ -73,6 +81,9 @@ final class TrainCommand implements Runnable {
         if (epochs != null && epochs < 1) {
             throw new IllegalArgumentException("--epochs must be at least 1, got " + epochs);
         }
+        if (learningRate != null && !(learningRate > 0)) {
+            throw new IllegalArgumentException("--learning-rate must be positive, got " + learningRate);
+        }
         Path dir = out != null ? out : Path.of("out", stripExtension(config.getFileName().toString()));
         java.io.PrintStream log = json ? System.err : System.out;
         TrainingConfig cfg = TrainingConfig.load(config);
@@ -90,9 +101,16 @@ final class TrainCommand implements Runnable {
                     if (epochs != null) {
                         t.maxEpochs(epochs);
                     }
+                    if (learningRate != null) {
+                        t.learningRate(learningRate);
+                    }
                     return t.device(device);
                 })
                 .listener(bar).outputDirectory(dir).resume(resume).build();
+        if (findLearningRate) {
+            LearningRateReport.run(job, dir, log, json);
+            return;
+        }
         TrainerSettings settings = job.trainerSettings();
         bar.expectEpochs(settings.maxEpochs());
         log.printf(Locale.ROOT, "Training a TFT with %,d parameters on %,d windows (%d series), %d batches of %d per epoch, "
