@@ -76,6 +76,11 @@ class StrictConfigTest {
             s.get("dataset").remove("static_categoricals");
             s.get("dataset").remove("time_varying_known_categoricals");
         }), "the model has no inputs", "time_varying_unknown_reals");
+        bothFail(InputErrorsTest.config("no-decoder-inputs", s -> {
+            s.get("dataset").remove("time_varying_known_categoricals");
+            s.get("dataset").remove("time_varying_known_reals");
+            s.get("dataset").put("add_relative_time_idx", false);
+        }), "the TFT's decoder has no inputs", "\"add_relative_time_idx\": true");
     }
 
     @Test

@@ -69,6 +69,34 @@ class TrainCommandTest {
     }
 
     @Test
+    void tuneHalvesTheTrialsAndWritesTheBestConfig(@TempDir Path dir) throws Exception {
+        TableFiles.writeCsv(TaxiDemand.generate(new TaxiDemand.Options(3, 10, LocalDate.of(2023, 3, 6), 5)), dir.resolve("taxi.csv"));
+        Path config = dir.resolve("tiny.json");
+        Files.writeString(config, """
+                {"data": {"path": "taxi.csv", "dtypes": {"pulocationid": "string", "day_hour": "string"}},
+                 "dataset": {"time_idx": "time_idx", "target": "trip_quantity", "group_ids": ["pulocationid"],
+                   "min_encoder_length": 4, "max_encoder_length": 12, "max_prediction_length": 6,
+                   "static_categoricals": ["pulocationid"], "time_varying_unknown_reals": ["trip_quantity"],
+                   "add_relative_time_idx": true, "validation": {"windows": 2}, "test": {"last_steps": 6}},
+                 "model": {"hidden_size": 8, "attention_head_size": 2, "hidden_continuous_size": 4},
+                 "training": {"batch_size": 16, "max_epochs": 1, "limit_train_batches": 2}}
+                """);
+        Path out = dir.resolve("tune");
+        Cli.Result r = Cli.run("tune", "--config", config.toString(), "--out", out.toString(), "--param", "hidden_size=4,8",
+                "--param", "learning_rate=0.01,0.03", "--trials", "3", "--min-epochs", "1", "--max-epochs", "2", "--eta", "2");
+        assertEquals(0, r.status(), r.toString());
+        java.util.List<String> rows = Files.readAllLines(out.resolve("search.csv"));
+        assertEquals("trial,hidden_size,learning_rate,epochs,validation_loss", rows.getFirst());
+        assertEquals(4, rows.size(), "three trials");
+        // two trials go on to the second rung, one stops after the first
+        assertEquals(2, rows.stream().skip(1).filter(row -> row.split(",")[3].equals("2")).count(), rows.toString());
+        Map<String, Object> best = dev.tempora.tensor.io.Json.parseObject(Files.readString(out.resolve("best-config.json")));
+        String bestRow = rows.get(1);
+        assertEquals(Long.parseLong(bestRow.split(",")[1]), Cli.object(best, "model").get("hidden_size"));
+        assertTrue(r.out().contains("Best: trial " + bestRow.split(",")[0]), r.toString());
+    }
+
+    @Test
     void sparkWithoutTheSparkModuleSaysWhatIsMissing(@TempDir Path dir) {
         // The cli's own class path has no spark module and no Spark: --spark must fail with a clear message.
         Cli.Result r = Cli.run("train", "--config", dir.resolve("not-read.json").toString(), "--out", dir.toString(),

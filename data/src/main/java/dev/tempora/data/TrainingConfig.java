@@ -45,12 +45,14 @@ public final class TrainingConfig {
     private final Map<String, Object> data;
     private final DatasetParameters dataset;
     private final DataSplit split;
+    private final Map<String, Object> root;
     private final Map<String, Object> model;
     private final boolean hasModelSection;
     private final Map<String, Object> training;
 
     private TrainingConfig(Path file, Map<String, Object> root) {
         this.file = file;
+        this.root = root;
         for (String key : root.keySet()) {
             if (!SECTIONS.contains(key)) {
                 String closest = JsonKeys.closest(key, SECTIONS);
@@ -130,6 +132,26 @@ public final class TrainingConfig {
             }
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A config from parsed JSON, checked as {@link #load} checks a file (e.g. a variant of a loaded config
+     * with one value changed, as a hyper-parameter search makes them).
+     *
+     * @param file names the config in messages; relative data paths resolve against its folder
+     * @param root the four sections, as JSON-ready maps
+     * @return the config
+     * @throws IllegalArgumentException naming what to change
+     */
+    public static TrainingConfig of(Path file, Map<String, Object> root) {
+        return new TrainingConfig(file, root);
+    }
+
+    /**
+     * {@return the whole config as parsed JSON (a deep copy: changing it changes nothing here)}
+     */
+    public Map<String, Object> toJson() {
+        return Json.parseObject(Json.write(root));
     }
 
     /** The file it was read from; relative paths in it resolve against its folder. */

@@ -43,6 +43,24 @@ public record ModelSettings(int hiddenSize, int attentionHeadSize, double dropou
     /** The "model" key of {@link #monotoneQuantiles}, as the config and model.json's config section write it. */
     public static final String MONOTONE_QUANTILES = "monotone_quantiles";
 
+    /** Why a data set without known future inputs cannot feed the TFT's decoder, and what to change. */
+    static final String NO_DECODER_INPUTS = "the TFT's decoder has no inputs: the data set has no known future variable; "
+            + "set \"add_relative_time_idx\": true in the dataset section (PTF's tutorials do), or add a known input such as a "
+            + "calendar field to time_varying_known_categoricals or time_idx to time_varying_known_reals";
+
+    /**
+     * Refuses a data set whose windows would give the TFT's decoder no input at all (it would fail deep
+     * inside the model): no known categorical or real, and no relative time index.
+     *
+     * @param p the data set's parameters
+     * @throws IllegalArgumentException saying what to add
+     */
+    static void requireDecoderInputs(dev.tempora.data.DatasetParameters p) {
+        if (p.knownCategoricals.isEmpty() && p.knownReals.isEmpty() && !p.addRelativeTimeIdx) {
+            throw new IllegalArgumentException(NO_DECODER_INPUTS);
+        }
+    }
+
     /** The "model" keys that {@link #fromJson} reads. */
     static final List<String> KEYS = List.of("hidden_size", "attention_head_size", "dropout", "hidden_continuous_size",
             "hidden_continuous_sizes", "lstm_layers", "quantiles", "output_size", "loss", "embedding_sizes", "causal_attention",
@@ -192,6 +210,9 @@ public record ModelSettings(int hiddenSize, int attentionHeadSize, double dropou
      * @return the configuration
      */
     public TftConfig tftConfig(DatasetDescription d, long seed) {
+        if (d.decoderCategoricals().isEmpty() && d.decoderReals().isEmpty()) {
+            throw new IllegalArgumentException(NO_DECODER_INPUTS);
+        }
         String transformation = d.targetNormalizer().transformation().label();
         return new TftConfig(hiddenSize, attentionHeadSize, (float) dropout, hiddenContinuousSize, hiddenContinuousSizes,
                 lstmLayers, quantiles, d.staticCategoricals(), d.staticReals(), d.encoderCategoricals(), d.decoderCategoricals(),

@@ -104,10 +104,26 @@ public final class TrainingJob {
     public static Builder fromConfig(TrainingConfig config) {
         // The sections are checked before the data is read: a wrong setting fails at once.
         Sections sections = checkSections(config);
+        return fromConfig(config, sections, config.loadFrame());
+    }
+
+    /**
+     * A job as a training config describes it, on a table already read with the config's data options
+     * (several jobs on the same data read it once).
+     *
+     * @param config a loaded training config
+     * @param table  its data, as {@link TrainingConfig#loadFrame} reads it
+     * @return a builder holding the config's settings
+     */
+    public static Builder fromConfig(TrainingConfig config, Frame table) {
+        return fromConfig(config, checkSections(config), table);
+    }
+
+    private static Builder fromConfig(TrainingConfig config, Sections sections, Frame table) {
         ModelSettings model = sections.model();
         TrainerSettings trainer = sections.trainer();
         int batchSize = sections.batchSize();
-        Builder b = new Builder(config.loadFrame(), config.dataset());
+        Builder b = new Builder(table, config.dataset());
         b.where = config.file().toString();
         b.split = config.split();
         b.model = model;
@@ -149,6 +165,7 @@ public final class TrainingJob {
     public static Sections checkSections(TrainingConfig config) {
         TrainingConfig.requireTrainable(config.dataset(), config.file().toString());
         try {
+            ModelSettings.requireDecoderInputs(config.dataset());
             return new Sections(ModelSettings.fromJson(config.model()),
                     ConfigSections.trainerSettings(config.training(), config.model()).build(),
                     ConfigSections.batchSize(config.training()));
