@@ -35,7 +35,7 @@ public final class TrainingConfig {
 
     private static final Set<String> SECTIONS = Set.of("data", "dataset", "model", "training");
     /** The keys of the "data" section. */
-    static final Set<String> DATA_KEYS = Set.of("path", "dtypes", "csv", "generator", "derived_columns", "columns");
+    static final Set<String> DATA_KEYS = Set.of("path", "dtypes", "csv", "generator", "derived_columns", "columns", "fill_missing");
     /** The keys of the "data" section's "csv" entry (read by {@link #readTable}). */
     static final Set<String> CSV_KEYS = Set.of("delimiter", "missing_values", "header");
     /** The keys of the "data" section's "generator" entry (the built-in data's options). */
@@ -45,6 +45,7 @@ public final class TrainingConfig {
 
     private final Path file;
     private final Map<String, Object> data;
+    private final MissingValues.Options fillMissing;
     private final DatasetParameters dataset;
     private final Integer trainingCutoff;
     private final boolean predictValidation;
@@ -67,6 +68,7 @@ public final class TrainingConfig {
         }
         try {
             checkDataKeys(d);
+            this.fillMissing = MissingValues.Options.fromJson(JsonValues.object(d, "fill_missing", "data"), "data.fill_missing");
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }
@@ -176,13 +178,26 @@ public final class TrainingConfig {
         return JsonValues.string(data, "path", file + ": data", null);
     }
 
-    /** The "data" section as parsed JSON (path, dtypes, csv, columns, generator, derived_columns). */
+    /** The "data" section as parsed JSON (path, dtypes, csv, columns, generator, derived_columns, fill_missing). */
     public Map<String, Object> data() {
         return data;
     }
 
-    /** Reads (or generates) the table and applies the derived columns. */
+    /** The "data" section's fill_missing: how missing values are filled or their series dropped (none when absent). */
+    public MissingValues.Options fillMissing() {
+        return fillMissing;
+    }
+
+    /**
+     * Reads (or generates) the table, applies the derived columns and then fill_missing: the rows the data
+     * sets are built from.
+     */
     public Frame loadFrame() {
+        return MissingValues.apply(readFrame(), dataset, fillMissing).frame();
+    }
+
+    /** Reads (or generates) the table and applies the derived columns, before fill_missing. */
+    public Frame readFrame() {
         String where = file + ": data";
         String path = dataPath();
         if (path.startsWith("builtin:")) {
@@ -194,8 +209,9 @@ public final class TrainingConfig {
 
     /**
      * Reads a Parquet or CSV table as a config's "data" section says to read its own (dtypes, csv
-     * options, columns) and applies its derived columns; the section's path and generator are not used.
-     * This prepares new data for a trained model exactly as its training data was prepared.
+     * options, columns) and applies its derived columns; the section's path and generator are not used,
+     * nor its fill_missing, which needs the data set's series ({@link MissingValues}).
+     * This prepares new data for a trained model as its training data was read.
      *
      * @param where names the options in error messages (e.g. "model.json: config.data")
      */
