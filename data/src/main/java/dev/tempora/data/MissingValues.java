@@ -147,6 +147,18 @@ public final class MissingValues {
             return new Options(target, covariates, columns);
         }
 
+        /**
+         * Reads the "fill_missing" entry of a config's "data" section (as model.json keeps it too).
+         *
+         * @param data  the "data" section as parsed JSON
+         * @param where names the section in error messages (e.g. "model.json: config.data")
+         * @return the options, {@link #none()} when the entry is absent
+         * @throws IllegalArgumentException for an entry that is not an object, an unknown key or method
+         */
+        public static Options fromDataSection(Map<String, Object> data, String where) {
+            return fromJson(JsonValues.object(data, "fill_missing", where), where + ".fill_missing");
+        }
+
         private static Method method(Map<String, Object> json, String key, String where) {
             String text = JsonValues.string(json, key, where, null);
             return text == null ? null : Method.parse(text, where + "." + key);

@@ -68,7 +68,7 @@ public final class TrainingConfig {
         }
         try {
             checkDataKeys(d);
-            this.fillMissing = MissingValues.Options.fromJson(JsonValues.object(d, "fill_missing", "data"), "data.fill_missing");
+            this.fillMissing = MissingValues.Options.fromDataSection(d, "data");
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }
