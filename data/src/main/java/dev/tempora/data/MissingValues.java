@@ -160,8 +160,10 @@ public final class MissingValues {
         }
 
         private static Method method(Map<String, Object> json, String key, String where) {
-            String text = JsonValues.string(json, key, where, null);
-            return text == null ? null : Method.parse(text, where + "." + key);
+            if (json.get(key) == null) {
+                return null;
+            }
+            return Method.parse(JsonValues.string(json, key, where, null), where + "." + key);
         }
 
         /** {@return the options as the "fill_missing" object of a config (what {@link #fromJson} reads)} */
