@@ -20,7 +20,8 @@ import java.util.Set;
  * {"data":     {"path": "../shared/data/stallion.parquet" | "builtin:taxi" | "builtin:taxi-small",
  *               "dtypes": {"month": "string"}, "csv": {"delimiter": ",", "missing_values": [...]},
  *               "generator": {"zones": 260, "days": 243, "seed": 42, "start": "2023-01-01"},
- *               "derived_columns": [ {"op": ...}, ... ]},
+ *               "derived_columns": [ {"op": ...}, ... ],
+ *               "fill_missing": {"target": "linear", "covariates": "forward", "columns": {...}}},
  *  "dataset":  {PTF TimeSeriesDataSet arguments..., "validation": {"training_cutoff": null, "predict": true}},
  *  "model":    {...},      // read by the models module
  *  "training": {...}}      // read by the trainer
