@@ -191,7 +191,8 @@ public final class MissingValues {
      * @param method        its method
      * @param filled        cells filled (0 for drop_series)
      * @param backFilled    of those, the cells of a leading gap that forward fill took from the series' first value
-     * @param droppedSeries the series a drop_series column left out ("store=3, item=12"), in order of first appearance
+     * @param droppedSeries the series a drop_series column left out ("store=3, item=12"), in order of first appearance;
+     *                      a series that an earlier drop_series column dropped is named under that column only
      */
     public record ColumnFill(String column, Method method, int filled, int backFilled, List<String> droppedSeries) {
 
@@ -304,24 +305,9 @@ public final class MissingValues {
         BitSet dropped = new BitSet(series.size());
         Map<String, List<String>> droppedBy = new LinkedHashMap<>();
         for (Map.Entry<String, Method> e : methods.entrySet()) {
-            if (e.getValue() != Method.DROP_SERIES) {
-                continue;
+            if (e.getValue() == Method.DROP_SERIES) {
+                droppedBy.put(e.getKey(), drop(frame.column(e.getKey()), series, historyLength, labels, dropped));
             }
-            Column c = frame.column(e.getKey());
-            List<String> out = new ArrayList<>();
-            for (int s = 0; s < series.size(); s++) {
-                int[] rows = series.get(s);
-                for (int i = 0; i < historyLength[s]; i++) {
-                    if (c.isMissing(rows[i])) {
-                        if (!dropped.get(s)) {
-                            out.add(labels.get(s));
-                        }
-                        dropped.set(s);
-                        break;
-                    }
-                }
-            }
-            droppedBy.put(e.getKey(), out);
         }
         double[] time = time(frame, p);
         Frame out = frame;
@@ -370,6 +356,28 @@ public final class MissingValues {
             out = out.filter(keep::get);
         }
         return new Filled(out, new FillReport(report));
+    }
+
+    /**
+     * Marks in {@code dropped} the series with a missing value of {@code c} in their history.
+     *
+     * @return the labels of the series this column drops that no column before it dropped
+     */
+    private static List<String> drop(Column c, List<int[]> series, int[] historyLength, List<String> labels, BitSet dropped) {
+        List<String> out = new ArrayList<>();
+        for (int s = 0; s < series.size(); s++) {
+            int[] rows = series.get(s);
+            for (int i = 0; i < historyLength[s]; i++) {
+                if (c.isMissing(rows[i])) {
+                    if (!dropped.get(s)) {
+                        out.add(labels.get(s));
+                    }
+                    dropped.set(s);
+                    break;
+                }
+            }
+        }
+        return out;
     }
 
     /**

@@ -68,17 +68,7 @@ final class FutureRows {
         }
         Column target = frame.numeric(p.target, "target");
         SeriesRows rows = SeriesRows.of(frame, p, origin);
-        Set<String> filled = new LinkedHashSet<>();
-        filled.add(p.target);
-        filled.addAll(p.unknownReals);
-        for (String c : p.unknownCategoricals) {
-            filled.addAll(p.variableGroups.getOrDefault(c, List.of(c)));
-        }
-        filled.addAll(p.staticReals);
-        for (String c : p.staticCategoricals) {
-            filled.addAll(p.variableGroups.getOrDefault(c, List.of(c)));
-        }
-        filled.removeAll(p.groupIds);
+        Set<String> filled = copiedFromLastObservation(p);
 
         List<Integer> base = new ArrayList<>();      // output row -> frame row
         List<Integer> fill = new ArrayList<>();      // output row -> frame row for the filled columns
@@ -179,6 +169,25 @@ final class FutureRows {
             }
         }
         return new Prepared(out, rows.count(), horizon, notes);
+    }
+
+    /**
+     * The columns that horizon rows take from the series' last observation: the target and the unknown
+     * variables (which the model reads only in the encoder) and the static ones.
+     */
+    private static Set<String> copiedFromLastObservation(DatasetParameters p) {
+        Set<String> out = new LinkedHashSet<>();
+        out.add(p.target);
+        out.addAll(p.unknownReals);
+        for (String c : p.unknownCategoricals) {
+            out.addAll(p.variableGroups.getOrDefault(c, List.of(c)));
+        }
+        out.addAll(p.staticReals);
+        for (String c : p.staticCategoricals) {
+            out.addAll(p.variableGroups.getOrDefault(c, List.of(c)));
+        }
+        out.removeAll(p.groupIds);
+        return out;
     }
 
     /**
