@@ -115,7 +115,10 @@ final class EvaluateCommand implements Runnable {
             parameters = cfg.dataset();
             split = trained != null ? split : cfg.split();
         } else {
-            frame = trained.readTable(data);
+            // the history is filled as the training data was (its fill_missing), as TrainedModel.evaluate does
+            dev.tempora.data.MissingValues.Filled filled = trained.fillMissing(trained.readTable(data));
+            filled.report().lines().forEach(line -> System.err.println("tempora evaluate: note: fill_missing: " + line));
+            frame = filled.frame();
             parameters = null;
         }
         if (trained != null) {

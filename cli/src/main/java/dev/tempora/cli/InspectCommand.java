@@ -109,6 +109,10 @@ final class InspectCommand implements Callable<Integer> {
         }
         System.out.printf(Locale.ROOT, "Added    %s%n", ((List<String>) r.get("added_features")).isEmpty() ? "none"
                 : String.join("; ", (List<String>) r.get("added_features")));
+        List<Map<String, Object>> fills = (List<Map<String, Object>>) r.get("fill_missing");
+        for (int i = 0; i < fills.size(); i++) {
+            System.out.printf(Locale.ROOT, "%-9s%s%n", i == 0 ? "Fills" : "", fills.get(i).get("summary"));
+        }
         Map<String, Object> w = (Map<String, Object>) r.get("windows");
         if (w != null) {
             System.out.printf(Locale.ROOT, "Windows  training %,d (time_idx <= %s), validation %,d (%s), %s, "

@@ -165,7 +165,7 @@ class PredictCommandTest {
         Cli.Result r = Cli.run("predict", "--model", model.toString(), "--data", short_.toString());
         assertEquals(1, r.status(), r.toString());
         assertTrue(r.err().contains("series pulocationid=1 has 9 future rows") && r.err().contains("[day_hour]")
-                && r.err().contains("add rows for time_idx 228 to 239"), r.toString());
+                && r.err().contains("add rows for time_idx 237 to 239"), r.toString());
 
         Frame table = Frame.read(input("hole.csv", t -> true, last - HORIZON));
         double[] y = ((DoubleColumn) table.column("trip_quantity")).toArray();

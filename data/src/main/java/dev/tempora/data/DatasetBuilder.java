@@ -18,6 +18,8 @@ final class DatasetBuilder {
     private final DatasetParameters p;
     private final Preprocessing fitted;
     private final String source;
+    /** Microseconds of time index 0 with a timestamp column (for messages), else null. */
+    private Long timeOrigin;
 
     // results
     int[] time;
@@ -56,6 +58,7 @@ final class DatasetBuilder {
             }
             requireComplete(ts, "timestamp");
             origin = fitted != null && fitted.timeOrigin != null ? fitted.timeOrigin : Arrays.stream(ts.micros).min().orElseThrow();
+            timeOrigin = origin;
             for (int i = 0; i < rawTime.length; i++) {
                 long k = p.frequency.periods(origin, ts.micros[i]);
                 if (k == Long.MIN_VALUE) {
@@ -164,11 +167,11 @@ final class DatasetBuilder {
             for (int r = seriesStart[s] + 1; r < seriesStart[s + 1]; r++) {
                 int step = time[r] - time[r - 1];
                 if (step == 0) {
-                    throw new IllegalArgumentException(source + ": series " + seriesName(s) + " has two rows at time_idx " + time[r]);
+                    throw new IllegalArgumentException(source + ": series " + seriesName(s) + " has two rows at " + at(time[r]));
                 }
                 if (step != 1 && !p.allowMissingTimesteps) {
-                    throw new IllegalArgumentException(source + ": series " + seriesName(s) + " jumps from time_idx " + time[r - 1]
-                            + " to " + time[r] + "; set \"allow_missing_timesteps\": true to forward-fill gaps");
+                    throw new IllegalArgumentException(source + ": series " + seriesName(s) + " jumps from " + at(time[r - 1])
+                            + " to " + at(time[r]).substring("time_idx ".length()) + "; set \"allow_missing_timesteps\": true to forward-fill gaps");
                 }
             }
         }
@@ -205,7 +208,7 @@ final class DatasetBuilder {
                 if (code < 0) {
                     String value = d < 0 ? null : c.dictionary[d];
                     throw new IllegalArgumentException(source + ": column '" + column + "' of series " + seriesName(seriesOfSorted(r))
-                            + " at time_idx " + time[r] + (value == null ? " is missing" : " holds '" + value + "', a category not seen in training")
+                            + " at " + at(time[r]) + (value == null ? " is missing" : " holds '" + value + "', a category not seen in training")
                             + "; give the variable \"categorical_encoders\": {\"" + variable + "\": {\"add_nan\": true}} to map such values to a nan class");
                 }
                 categoricals[r * nCat + j] = code;
@@ -226,7 +229,9 @@ final class DatasetBuilder {
                     }
                 }
                 throw new IllegalArgumentException(source + ": the target '" + p.target + "' has " + bad + " missing or non-finite values "
-                        + "(the first in series " + seriesName(s) + " at time_idx " + time[r] + "); fill or drop them first");
+                        + "(the first in series " + seriesName(s) + " at " + at(time[r]) + "); fill or drop them first: give the config's "
+                        + "data section \"fill_missing\": {\"target\": \"forward\" | \"zero\" | \"linear\" | \"drop_series\"} "
+                        + "(TrainingJob.Builder.fillMissing in the library)");
             }
             y[r] = v;
         }
@@ -337,8 +342,9 @@ final class DatasetBuilder {
                         bad += Float.isFinite((float) x) ? 0 : 1;
                     }
                     throw new IllegalArgumentException(source + ": real variable '" + name + "' has " + bad + " missing or non-finite values"
-                            + " (the first in series " + seriesName(seriesOfSorted(r)) + " at time_idx " + time[r]
-                            + "); NA values are not allowed: fill them, or drop the variable");
+                            + " (the first in series " + seriesName(seriesOfSorted(r)) + " at " + at(time[r])
+                            + "); NA values are not allowed: fill them (the config's data section \"fill_missing\": {\"covariates\": \"forward\"}, "
+                            + "or {\"columns\": {\"" + name + "\": ...}}; TrainingJob.Builder.fillMissing in the library), or drop the variable");
                 }
                 reals[r * nReal + j] = v;
             }
@@ -411,6 +417,11 @@ final class DatasetBuilder {
         return s;
     }
 
+    /** A time index for a message, with its timestamp when the data set has a timestamp column. */
+    private String at(long time) {
+        return TimeLabels.timeIndex(p, timeOrigin, time);
+    }
+
     private void requireComplete(Column c, String role) {
         int missing = c.missingCount();
         if (missing > 0) {
@@ -468,7 +479,7 @@ final class DatasetBuilder {
         for (int r = 0; r < y.length; r++) {
             if (Math.abs(y[r]) > Float.MAX_VALUE / 2) {
                 throw new IllegalArgumentException(source + ": the target '" + p.target + "' is " + y[r] + " in series "
-                        + seriesName(seriesOfSorted(r)) + " at time_idx " + time[r] + ", beyond what the model's 32-bit floats "
+                        + seriesName(seriesOfSorted(r)) + " at " + at(time[r]) + ", beyond what the model's 32-bit floats "
                         + "hold (about 1.7e38); fix the value, or rescale the target");
             }
         }
@@ -479,7 +490,7 @@ final class DatasetBuilder {
         for (int r = 0; r < y.length; r++) {
             if (!Double.isFinite(transformation.forward(y[r], Transformation.EPS64))) {
                 throw new IllegalArgumentException(source + ": the target '" + p.target + "' is " + y[r] + " in series "
-                        + seriesName(seriesOfSorted(r)) + " at time_idx " + time[r] + ", but the target_normalizer's "
+                        + seriesName(seriesOfSorted(r)) + " at " + at(time[r]) + ", but the target_normalizer's "
                         + transformation.label() + " transformation takes " + transformation.domain()
                         + "; fix the value, or choose another transformation");
             }

@@ -20,7 +20,8 @@ import java.util.Set;
  * {"data":     {"path": "../shared/data/stallion.parquet" | "builtin:taxi" | "builtin:taxi-small",
  *               "dtypes": {"month": "string"}, "csv": {"delimiter": ",", "missing_values": [...]},
  *               "generator": {"zones": 260, "days": 243, "seed": 42, "start": "2023-01-01"},
- *               "derived_columns": [ {"op": ...}, ... ]},
+ *               "derived_columns": [ {"op": ...}, ... ],
+ *               "fill_missing": {"target": "linear", "covariates": "forward", "columns": {...}}},
  *  "dataset":  {PTF TimeSeriesDataSet arguments...,
  *               "validation": {"training_cutoff": null, "predict": true, "windows": 1, "stride": null},
  *               "test": {"last_steps": 168}},
@@ -35,7 +36,7 @@ public final class TrainingConfig {
 
     private static final Set<String> SECTIONS = Set.of("data", "dataset", "model", "training");
     /** The keys of the "data" section. */
-    static final Set<String> DATA_KEYS = Set.of("path", "dtypes", "csv", "generator", "derived_columns", "columns");
+    static final Set<String> DATA_KEYS = Set.of("path", "dtypes", "csv", "generator", "derived_columns", "columns", "fill_missing");
     /** The keys of the "data" section's "csv" entry (read by {@link #readTable}). */
     static final Set<String> CSV_KEYS = Set.of("delimiter", "missing_values", "header");
     /** The keys of the "data" section's "generator" entry (the built-in data's options). */
@@ -43,6 +44,7 @@ public final class TrainingConfig {
 
     private final Path file;
     private final Map<String, Object> data;
+    private final MissingValues.Options fillMissing;
     private final DatasetParameters dataset;
     private final DataSplit split;
     private final Map<String, Object> root;
@@ -66,6 +68,7 @@ public final class TrainingConfig {
         }
         try {
             checkDataKeys(d);
+            this.fillMissing = MissingValues.Options.fromDataSection(d, "data");
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }
@@ -189,13 +192,26 @@ public final class TrainingConfig {
         return JsonValues.string(data, "path", file + ": data", null);
     }
 
-    /** The "data" section as parsed JSON (path, dtypes, csv, columns, generator, derived_columns). */
+    /** The "data" section as parsed JSON (path, dtypes, csv, columns, generator, derived_columns, fill_missing). */
     public Map<String, Object> data() {
         return data;
     }
 
-    /** Reads (or generates) the table and applies the derived columns. */
+    /** The "data" section's fill_missing: how missing values are filled or their series dropped (none when absent). */
+    public MissingValues.Options fillMissing() {
+        return fillMissing;
+    }
+
+    /**
+     * Reads (or generates) the table, applies the derived columns and then fill_missing: the rows the data
+     * sets are built from.
+     */
     public Frame loadFrame() {
+        return MissingValues.apply(readFrame(), dataset, fillMissing).frame();
+    }
+
+    /** Reads (or generates) the table and applies the derived columns, before fill_missing. */
+    public Frame readFrame() {
         String where = file + ": data";
         String path = dataPath();
         if (path.startsWith("builtin:")) {
@@ -207,8 +223,9 @@ public final class TrainingConfig {
 
     /**
      * Reads a Parquet or CSV table as a config's "data" section says to read its own (dtypes, csv
-     * options, columns) and applies its derived columns; the section's path and generator are not used.
-     * This prepares new data for a trained model exactly as its training data was prepared.
+     * options, columns) and applies its derived columns; the section's path and generator are not used,
+     * nor its fill_missing, which needs the data set's series ({@link MissingValues}).
+     * This prepares new data for a trained model as its training data was read.
      *
      * @param where names the options in error messages (e.g. "model.json: config.data")
      */

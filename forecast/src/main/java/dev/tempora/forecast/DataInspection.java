@@ -3,7 +3,9 @@ package dev.tempora.forecast;
 import dev.tempora.data.Column;
 import dev.tempora.data.DatasetParameters;
 import dev.tempora.data.Frame;
+import dev.tempora.data.MissingValues;
 import dev.tempora.data.StringColumn;
+import dev.tempora.data.TimeLabels;
 import dev.tempora.data.TimestampColumn;
 import dev.tempora.data.TrainingConfig;
 
@@ -24,8 +26,9 @@ public final class DataInspection {
     private DataInspection() {}
 
     /**
-     * The report as a JSON-ready map: config, data, rows, series, columns, added_features, and windows or,
-     * when the data set cannot be built, dataset_error with the reason.
+     * The report as a JSON-ready map: config, data, rows, series, columns (their missing values as read),
+     * fill_missing (per column the method, the cells it fills and the series it drops; empty without the
+     * option), added_features, and windows or, when the data set cannot be built, dataset_error with the reason.
      *
      * @param cfg the training config whose data to read
      * @return the report
@@ -33,7 +36,7 @@ public final class DataInspection {
      */
     public static Map<String, Object> inspect(TrainingConfig cfg) {
         DatasetParameters p = cfg.dataset();
-        Frame frame = cfg.loadFrame();
+        Frame frame = cfg.readFrame();
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("config", cfg.file().toString());
         report.put("data", frame.source());
@@ -59,8 +62,21 @@ public final class DataInspection {
             added.add("relative_time_idx (known real)");
         }
         report.put("added_features", added);
+        List<Map<String, Object>> fills = new ArrayList<>();
+        report.put("fill_missing", fills);
         try {
-            TrainingConfig.Datasets sets = cfg.datasets(frame);
+            MissingValues.Filled filled = MissingValues.apply(frame, p, cfg.fillMissing());
+            for (MissingValues.ColumnFill c : filled.report().columns()) {
+                Map<String, Object> fill = new LinkedHashMap<>();
+                fill.put("column", c.column());
+                fill.put("method", c.method().key());
+                fill.put("filled", c.filled());
+                fill.put("back_filled", c.backFilled());
+                fill.put("dropped_series", c.droppedSeries());
+                fill.put("summary", c.describe());
+                fills.add(fill);
+            }
+            TrainingConfig.Datasets sets = cfg.datasets(filled.frame());
             Map<String, Object> windows = new LinkedHashMap<>();
             windows.put("training", sets.training().size());
             windows.put("training_cutoff", sets.trainingCutoff());
@@ -92,6 +108,8 @@ public final class DataInspection {
             throw new IllegalArgumentException(frame.source() + ": the table is empty (no rows)");
         }
         SeriesRows rows = SeriesRows.of(frame, p, null);
+        Long origin = p.timestamp == null ? null
+                : Arrays.stream(frame.column(p.timestamp, TimestampColumn.class).toArray()).min().orElse(0);
         int n = rows.count();
         int[] lengths = new int[n];
         long gaps = 0;
@@ -113,12 +131,13 @@ public final class DataInspection {
                 if (step == 0) {
                     duplicates++;
                     if (firstDuplicate == null) {
-                        firstDuplicate = s.label(p.groupIds) + " has two rows at time_idx " + t[k];
+                        firstDuplicate = s.label(p.groupIds) + " has two rows at " + TimeLabels.timeIndex(p, origin, t[k]);
                     }
                 } else if (step > 1) {
                     missing += step - 1;
                     if (firstGap == null) {
-                        firstGap = s.label(p.groupIds) + " jumps from time_idx " + t[k - 1] + " to " + t[k];
+                        firstGap = s.label(p.groupIds) + " jumps from " + TimeLabels.timeIndex(p, origin, t[k - 1]) + " to "
+                                + TimeLabels.timeIndex(p, origin, t[k]).substring("time_idx ".length());
                     }
                 }
             }

@@ -4,6 +4,7 @@ import dev.tempora.data.Batch;
 import dev.tempora.data.DatasetParameters;
 import dev.tempora.data.Frame;
 import dev.tempora.data.Preprocessing;
+import dev.tempora.data.TimeLabels;
 import dev.tempora.data.TimeSeriesDataSet;
 import dev.tempora.models.Metrics;
 import dev.tempora.tensor.Tensor;
@@ -196,10 +197,13 @@ public final class Evaluation {
             }
         }
         if (chosen.isEmpty()) {
-            throw new IllegalArgumentException("no backtest window from time_idx " + from + " to " + to + " with stride " + stride
-                    + ": forecasts of " + horizon + " steps can start at time_idx " + from + " to "
+            DatasetParameters p = dataset.parameters();
+            Long origin = dataset.preprocessing().timeOrigin();
+            throw new IllegalArgumentException("no backtest window from " + TimeLabels.timeIndex(p, origin, from) + " to "
+                    + (to == Long.MAX_VALUE ? "the end" : TimeLabels.timeIndex(p, origin, to)) + " with stride " + stride
+                    + ": forecasts of " + horizon + " steps can start at " + TimeLabels.timeIndex(p, origin, from) + " to "
                     + (lastAvailable == Long.MIN_VALUE ? "(none: every series ends less than " + horizon + " steps after --from)"
-                    : Long.toString(lastAvailable)));
+                    : TimeLabels.timeIndex(p, origin, lastAvailable)));
         }
         // origin-major order: all series at the first origin, then the next
         return chosen.entrySet().stream()

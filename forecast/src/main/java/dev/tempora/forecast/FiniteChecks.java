@@ -1,6 +1,7 @@
 package dev.tempora.forecast;
 
 import dev.tempora.data.Batch;
+import dev.tempora.data.TimeLabels;
 import dev.tempora.data.TimeSeriesDataSet;
 import dev.tempora.models.Metrics;
 import dev.tempora.tensor.Tensor;
@@ -87,6 +88,7 @@ final class FiniteChecks {
         TimeSeriesDataSet.Window window = dataset.window(batch.windowIndex(sample));
         return "series " + String.join(", ", dataset.parameters().groupIds) + " = "
                 + String.join(", ", dataset.seriesGroupValues(batch.seriesIndex(sample)))
-                + " at time_idx " + (window.firstPredictionTimeIdx() + step) + " (step " + (step + 1) + " of the horizon)";
+                + " at " + TimeLabels.timeIndex(dataset.parameters(), dataset.preprocessing().timeOrigin(),
+                        window.firstPredictionTimeIdx() + step) + " (step " + (step + 1) + " of the horizon)";
     }
 }

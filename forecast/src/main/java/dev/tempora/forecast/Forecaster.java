@@ -4,6 +4,7 @@ import dev.tempora.data.Batch;
 import dev.tempora.data.Column;
 import dev.tempora.data.DatasetParameters;
 import dev.tempora.data.Frame;
+import dev.tempora.data.TimeLabels;
 import dev.tempora.data.TimeSeriesDataSet;
 import dev.tempora.tensor.Tensor;
 
@@ -79,7 +80,8 @@ public interface Forecaster {
             throw new IllegalArgumentException("--season must be at least 1, got " + season);
         }
         DatasetParameters p = dataset.parameters();
-        SeriesRows series = SeriesRows.of(frame, p, dataset.preprocessing().timeOrigin());
+        Long origin = dataset.preprocessing().timeOrigin();
+        SeriesRows series = SeriesRows.of(frame, p, origin);
         Column column = frame.numeric(p.target, "target");
         double[] target = new double[frame.rowCount()];
         for (int r = 0; r < target.length; r++) {
@@ -105,8 +107,9 @@ public interface Forecaster {
                         int i = s == null ? -1 : lastAtOrBefore(s.time(), source);
                         if (i < 0) {
                             throw new IllegalArgumentException("seasonal naive with season " + season + ": series "
-                                    + (s == null ? key.toString() : s.label(series.groupIds)) + " has no value at or before time_idx "
-                                    + source + " (forecasting from time_idx " + first + " needs " + season + " steps of history)");
+                                    + (s == null ? key.toString() : s.label(series.groupIds)) + " has no value at or before "
+                                    + TimeLabels.timeIndex(p, origin, source) + " (forecasting from "
+                                    + TimeLabels.timeIndex(p, origin, first) + " needs " + season + " steps of history)");
                         }
                         out[b * steps + h - 1] = (float) target[s.rows()[i]];
                     }

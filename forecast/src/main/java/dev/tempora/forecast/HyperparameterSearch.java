@@ -83,7 +83,7 @@ public final class HyperparameterSearch {
         for (Map<String, Object> s : settings) {
             TrainingJob.checkSections(variant(base, s)); // every bad value fails before any training
         }
-        Frame table = base.loadFrame();
+        Frame table = base.readFrame(); // each job fills its missing values as the config says
         List<Trial> alive = new ArrayList<>();
         List<Trial> finished = new ArrayList<>();
         for (int i = 0; i < settings.size(); i++) {

@@ -3,6 +3,7 @@ package dev.tempora.forecast;
 import dev.tempora.data.DatasetParameters;
 import dev.tempora.data.DataSplit;
 import dev.tempora.data.Frame;
+import dev.tempora.data.MissingValues;
 import dev.tempora.data.Preprocessing;
 import dev.tempora.data.TimeSeriesDataSet;
 import dev.tempora.data.TimeSplit;
@@ -48,6 +49,8 @@ public final class TrainedModel {
     private final Preprocessing preprocessing;
     private final Map<String, Object> sections;
     private final Map<String, Object> dataOptions;
+    /** The training data's fill_missing, applied to the history of new data. */
+    private final MissingValues.Options fillMissing;
     private final List<String> notes;
     private final DataSplit split;
     /** Sorts forecasts by quantile level (monotone_quantiles), or null for the raw outputs. */
@@ -63,6 +66,7 @@ public final class TrainedModel {
         this.preprocessing = preprocessing;
         this.sections = sections;
         this.dataOptions = dataOptions;
+        this.fillMissing = MissingValues.Options.fromDataSection(dataOptions, dataWhere(directory));
         this.quantileOrder = monotoneQuantiles(sections) ? new MonotoneQuantiles(model.quantiles()) : null;
         this.split = split(sections);
         model.eval();
@@ -215,14 +219,31 @@ public final class TrainedModel {
 
     /**
      * Reads a table (CSV, TSV or Parquet) with the options the training data was read with (dtypes, CSV
-     * options, derived columns).
+     * options, derived columns); the forecasting methods then fill its missing values ({@link #fillMissing}).
      *
      * @param file a .csv, .tsv or .parquet file
      * @return the table, its columns typed as the training data's were
      */
     public Frame readTable(Path file) {
-        String where = directory != null ? directory.resolve(Checkpoint.METADATA_FILE) + ": config.data" : "model: config.data";
-        return TrainingConfig.readTable(file, dataOptions, where);
+        return TrainingConfig.readTable(file, dataOptions, dataWhere(directory));
+    }
+
+    private static String dataWhere(Path directory) {
+        return directory != null ? directory.resolve(Checkpoint.METADATA_FILE) + ": config.data" : "model: config.data";
+    }
+
+    /**
+     * Fills the missing values of each series' history as the training data's were (its fill_missing; nothing
+     * without one). The history is every row up to the series' last target value: the rows after it are the
+     * forecast horizon, where an empty target is expected. {@link #predict}, {@link #evaluate}, {@link #backtest}
+     * and {@link #interpret} call it; {@link #readTable} does not.
+     *
+     * @param table the table as read
+     * @return the table filled, and per column the cells filled and the series dropped
+     * @throws IllegalArgumentException as {@link MissingValues#applyToHistory} does
+     */
+    public MissingValues.Filled fillMissing(Frame table) {
+        return MissingValues.applyToHistory(table, parameters(), fillMissing);
     }
 
     /**
@@ -238,17 +259,22 @@ public final class TrainedModel {
     /**
      * Forecasts every series of {@code table} after its last observation: the next max_prediction_length
      * steps, every quantile. The table holds each series' history and, when the model reads known
-     * future inputs other than the time index (a calendar column, a planned price), the horizon's rows with
-     * those inputs and the target left empty; without such inputs the horizon rows are added.
+     * future inputs other than the time index (a planned price), the horizon's rows with those inputs and the
+     * target left empty. Missing horizon rows are added when every known input is the time index, a calendar
+     * field of the timestamp or a constant of the training data's derived columns (computed for the added
+     * rows' timestamps as in training). The history is filled as the training data's fill_missing says.
      *
      * @param table   the history (and future inputs) of each series to forecast
      * @param options workers, batch size and device
      * @return the forecasts, one row per series and step, and notes on what the preparation did
      */
     public Forecast predict(Frame table, InferenceOptions options) {
-        FutureRows.Prepared prepared = FutureRows.prepare(table, preprocessing);
+        MissingValues.Filled filled = fillMissing(table);
+        FutureRows.Prepared prepared = FutureRows.prepare(filled.frame(), preprocessing, derivedColumns());
         TimeSeriesDataSet dataset = TimeSeriesDataSet.fromPreprocessing(preprocessing, prepared.frame(), true);
-        List<String> notes = new ArrayList<>(prepared.notes());
+        List<String> notes = new ArrayList<>();
+        filled.report().lines().forEach(line -> notes.add("fill_missing: " + line));
+        notes.addAll(prepared.notes());
         notes.addAll(dataset.warnings());
         ForecastCollector forecasts = ForecastCollector.of(dataset, quantiles(), false);
         withForecaster(options, null, f -> {
@@ -289,7 +315,7 @@ public final class TrainedModel {
      * @return the scores over all series and per window
      */
     public Evaluation.Result evaluate(Frame table, InferenceOptions options) {
-        TimeSeriesDataSet dataset = evaluationWindows(table);
+        TimeSeriesDataSet dataset = evaluationWindows(fillMissing(table).frame());
         return withForecaster(options, null, f -> Evaluation.score(dataset, null, f, quantiles(), options.batchSize(), true, null));
     }
 
@@ -323,7 +349,7 @@ public final class TrainedModel {
      * @return the scores over all origins and series, and per window
      */
     public Evaluation.Result backtest(Frame table, long from, Long to, int stride, InferenceOptions options) {
-        TimeSeriesDataSet dataset = TimeSeriesDataSet.fromPreprocessing(preprocessing, table,
+        TimeSeriesDataSet dataset = TimeSeriesDataSet.fromPreprocessing(preprocessing, fillMissing(table).frame(),
                 Evaluation.backtestParameters(parameters(), from));
         int[] windows = Evaluation.backtestWindows(dataset, from, to != null ? to : Long.MAX_VALUE, stride);
         return withForecaster(options, null, f -> Evaluation.score(dataset, windows, f, quantiles(), options.batchSize(), true,
@@ -341,7 +367,7 @@ public final class TrainedModel {
      * @throws IllegalArgumentException when the model is not a TFT or the device is not the CPU
      */
     public Interpretation interpret(Frame table, InferenceOptions options) {
-        return interpret(Evaluation.lastWindows(table, preprocessing), options);
+        return interpret(Evaluation.lastWindows(fillMissing(table).frame(), preprocessing), options);
     }
 
     /**
@@ -401,6 +427,11 @@ public final class TrainedModel {
         } finally {
             pool.offerFirst(engine);
         }
+    }
+
+    /** The training data's derived columns (model.json's config.data.derived_columns), for the horizon rows predict adds. */
+    private List<Object> derivedColumns() {
+        return dataOptions.get("derived_columns") instanceof List<?> steps ? new ArrayList<>(steps) : List.of();
     }
 
     /** {@return model.json's sections beside the weights (dataset, preprocessing, config), read-only} */

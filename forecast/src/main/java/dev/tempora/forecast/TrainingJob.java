@@ -3,6 +3,7 @@ package dev.tempora.forecast;
 import dev.tempora.data.DataSplit;
 import dev.tempora.data.DatasetParameters;
 import dev.tempora.data.Frame;
+import dev.tempora.data.MissingValues;
 import dev.tempora.data.TimeSeriesDataSet;
 import dev.tempora.data.TrainingConfig;
 import dev.tempora.models.ForecastingModel;
@@ -49,6 +50,7 @@ import java.util.stream.Stream;
 public final class TrainingJob {
 
     private final Frame table;
+    private final MissingValues.FillReport fillReport;
     private final TrainingConfig.Datasets datasets;
     private final ModelSettings modelSettings;
     private final TrainerSettings settings;
@@ -63,16 +65,21 @@ public final class TrainingJob {
     private final ForecastingModel model;
 
     private TrainingJob(Builder b) {
-        this.table = b.frame;
-        this.datasets = TrainingConfig.split(b.frame, b.parameters, b.split, b.where);
+        MissingValues.Filled filled = MissingValues.apply(b.frame, b.parameters, b.fillMissing);
+        this.table = filled.frame();
+        this.fillReport = filled.report();
+        this.datasets = TrainingConfig.split(table, b.parameters, b.split, b.where);
         this.modelSettings = b.model;
         this.settings = b.trainer;
         this.batchSize = b.batchSize;
         this.listener = b.listener != null ? b.listener : new TrainingListener() { };
         this.outputDirectory = b.outputDirectory;
         this.resume = b.resume;
-        this.dataOptions = b.dataOptions;
+        this.dataOptions = withFillMissing(b.dataOptions, b.fillMissing);
         this.trainingSection = b.trainingSection;
+        for (String line : fillReport.lines()) {
+            this.listener.onWarning("fill_missing: " + line);
+        }
         for (String w : datasets.training().warnings()) {
             this.listener.onWarning(w);
         }
@@ -81,6 +88,16 @@ public final class TrainingJob {
         TrainingMemory.estimate(config, settings, batchSize, b.parameters.maxEncoderLength, b.parameters.maxPredictionLength)
                 .require();
         this.model = new TemporalFusionTransformer(config);
+    }
+
+    /** The data options model.json keeps, with fill_missing so that predict fills new data as training did. */
+    private static Map<String, Object> withFillMissing(Map<String, Object> dataOptions, MissingValues.Options fillMissing) {
+        if (fillMissing.isEmpty()) {
+            return dataOptions;
+        }
+        Map<String, Object> out = new LinkedHashMap<>(dataOptions);
+        out.put("fill_missing", fillMissing.toJson());
+        return out;
     }
 
     /**
@@ -104,15 +121,15 @@ public final class TrainingJob {
     public static Builder fromConfig(TrainingConfig config) {
         // The sections are checked before the data is read: a wrong setting fails at once.
         Sections sections = checkSections(config);
-        return fromConfig(config, sections, config.loadFrame());
+        return fromConfig(config, sections, config.readFrame());
     }
 
     /**
      * A job as a training config describes it, on a table already read with the config's data options
-     * (several jobs on the same data read it once).
+     * (several jobs on the same data read it once); the job fills its missing values as the config says.
      *
      * @param config a loaded training config
-     * @param table  its data, as {@link TrainingConfig#loadFrame} reads it
+     * @param table  its data, as {@link TrainingConfig#readFrame} reads it (missing values not yet filled)
      * @return a builder holding the config's settings
      */
     public static Builder fromConfig(TrainingConfig config, Frame table) {
@@ -124,6 +141,7 @@ public final class TrainingJob {
         TrainerSettings trainer = sections.trainer();
         int batchSize = sections.batchSize();
         Builder b = new Builder(table, config.dataset());
+        b.fillMissing = config.fillMissing();
         b.where = config.file().toString();
         b.split = config.split();
         b.model = model;
@@ -174,9 +192,14 @@ public final class TrainingJob {
         }
     }
 
-    /** {@return the whole table, training and validation rows} */
+    /** {@return the whole table, training and validation rows, after fill_missing} */
     public Frame table() {
         return table;
+    }
+
+    /** {@return what fill_missing did: per column the method, the cells filled and the series dropped (empty without it)} */
+    public MissingValues.FillReport fillReport() {
+        return fillReport;
     }
 
     /** {@return the windows the model trains on} */
@@ -364,6 +387,7 @@ public final class TrainingJob {
         private boolean resume;
         private Map<String, Object> dataOptions = Map.of();
         private Map<String, Object> trainingSection = Map.of();
+        private MissingValues.Options fillMissing = MissingValues.Options.none();
 
         private Builder(Frame frame, DatasetParameters parameters) {
             this.frame = java.util.Objects.requireNonNull(frame, "table");
@@ -519,6 +543,20 @@ public final class TrainingJob {
          */
         public Builder dataOptions(Map<String, Object> options) {
             this.dataOptions = new LinkedHashMap<>(options);
+            return this;
+        }
+
+        /**
+         * How to fill missing values before the data sets are built (a config's data.fill_missing): per series
+         * in time order, e.g. {@code .fillMissing(MissingValues.Options.of(Method.LINEAR, Method.FORWARD))}.
+         * The options are saved in model.json, so that predict fills the history of new data the same way.
+         *
+         * @param options the methods for the target, the other numeric inputs and single columns; not null
+         *                ({@link MissingValues.Options#none()}: a missing value stays an error, the default)
+         * @return this builder
+         */
+        public Builder fillMissing(MissingValues.Options options) {
+            this.fillMissing = java.util.Objects.requireNonNull(options, "fill_missing options");
             return this;
         }
 
