@@ -15,10 +15,10 @@ import java.util.Map;
  * The Temporal Fusion Transformer's hyper-parameters, PTF's {@code TemporalFusionTransformer.from_dataset}
  * arguments under their PTF names and defaults (a config's "model" section, whose kind is
  * TemporalFusionTransformer when it names none); the variable layout comes from the data set when the model
- * is made ({@link #create}). Immutable; build with {@link #builder()} or {@link #fromJson}. The other kinds'
- * settings, and how to add a kind, are in {@link ModelKindSettings}. The optimiser settings that PTF also passes to {@code from_dataset}
- * (learning_rate, optimizer, weight_decay, reduce_on_plateau_*) are the trainer's, in
- * {@link dev.tempora.parallel.TrainerSettings}.
+ * is made ({@link #create}). Immutable; build with {@link #builder()} or {@link #fromJson}. The other
+ * kinds' settings, and how to add a kind, are in {@link ModelKindSettings}. The optimiser settings that PTF
+ * also passes to {@code from_dataset} (learning_rate, optimizer, weight_decay, reduce_on_plateau_*) are the
+ * trainer's, in {@link dev.tempora.parallel.TrainerSettings}.
  *
  * @param hiddenSize            hidden_size (default 16): the width of every layer
  * @param attentionHeadSize     attention_head_size (4): attention heads

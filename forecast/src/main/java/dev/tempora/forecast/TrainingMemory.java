@@ -93,6 +93,6 @@ record TrainingMemory(long parameters, int parameterCopies, int batchSize, int s
      * @throws IllegalArgumentException saying how much is needed and how to give Java more
      */
     void require() {
-        MemoryBudget.require(bytes(), describe(), "lower batch_size, hidden_size, max_encoder_length or max_prediction_length");
+        MemoryBudget.require(bytes(), describe(), "lower batch_size, the model's size (hidden_size for the TFT), max_encoder_length or max_prediction_length");
     }
 }
