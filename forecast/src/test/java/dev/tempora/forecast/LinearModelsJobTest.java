@@ -97,6 +97,10 @@ class LinearModelsJobTest {
         // Record equality compares the doubles bit for bit: the loaded model forecasts exactly as the trained one.
         assertEquals(r.model().evaluate(table).metrics(), loaded.evaluate(table).metrics());
         assertEquals(List.of(0.1f, 0.5f, 0.9f), loaded.quantiles());
+        TrainedModel.Forecast forecast = loaded.predict(table);
+        assertEquals(3, forecast.series());
+        assertEquals(HORIZON, forecast.horizon());
+        assertEquals(STEPS, forecast.table().rows().getFirst().timeIdx(), "the first step after each series' history");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> loaded.interpret(table, InferenceOptions.defaults()));
         assertTrue(e.getMessage().contains("this model is a DLinear"), e.getMessage());
