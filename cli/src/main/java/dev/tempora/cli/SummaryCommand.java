@@ -1,8 +1,8 @@
 package dev.tempora.cli;
 
 import dev.tempora.forecast.TrainingJob;
-import dev.tempora.models.TemporalFusionTransformer;
-import dev.tempora.models.TftConfig;
+import dev.tempora.models.ForecastingModel;
+import dev.tempora.models.Module;
 import dev.tempora.tensor.io.Json;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -14,7 +14,7 @@ import java.util.Map;
 /** {@code tempora summary}: the model a config describes, module by module with parameter counts. */
 @Command(name = "summary", mixinStandardHelpOptions = true,
         description = {"Prints the model a config describes, module by module, with parameter counts.", "",
-                "Builds the Temporal Fusion Transformer that a training config describes (variables from its "
+                "Builds the model that a training config describes (its \"model\" section's kind, variables from its "
                 + "data set, hyper-parameters from its \"model\" section) and prints its modules and parameter counts."},
         footer = {"", "Examples:", "  ./tempora summary --config examples/stallion.json",
                 "  ./tempora summary --config examples/taxi.json --json"})
@@ -28,17 +28,17 @@ final class SummaryCommand implements Runnable {
 
     @Override
     public void run() {
-        if (!(TrainingJob.fromConfig(config).build().model() instanceof TemporalFusionTransformer model)) {
-            throw new IllegalStateException("summary describes the TFT only");
+        ForecastingModel forecaster = TrainingJob.fromConfig(config).build().model();
+        if (!(forecaster instanceof Module model)) {
+            throw new IllegalStateException("summary describes models built of modules; a " + forecaster.kind() + " is not");
         }
-        TftConfig modelConfig = model.config;
         if (json) {
             Map<String, Object> out = new LinkedHashMap<>();
-            out.put("parameters", model.parameterCount());
+            out.put("parameters", forecaster.parameterCount());
             Map<String, Object> modules = new LinkedHashMap<>();
             model.children().forEach((name, m) -> modules.put(name, m.parameterCount()));
             out.put("modules", modules);
-            out.put("model", modelConfig.toJson());
+            out.put("model", forecaster.configJson());
             System.out.println(Json.write(out));
             return;
         }

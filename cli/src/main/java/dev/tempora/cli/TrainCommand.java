@@ -2,6 +2,7 @@ package dev.tempora.cli;
 
 import dev.tempora.data.TrainingConfig;
 import dev.tempora.forecast.TrainingJob;
+import dev.tempora.models.TemporalFusionTransformer;
 import dev.tempora.parallel.TrainerSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -113,8 +114,10 @@ final class TrainCommand implements Runnable {
         }
         TrainerSettings settings = job.trainerSettings();
         bar.expectEpochs(settings.maxEpochs());
-        log.printf(Locale.ROOT, "Training a TFT with %,d parameters on %,d windows (%d series), %d batches of %d per epoch, "
-                        + "%d workers, %s lr %.3g%n", job.model().parameterCount(), job.trainingSet().size(),
+        String kind = job.model().kind();
+        log.printf(Locale.ROOT, "Training %s with %,d parameters on %,d windows (%d series), %d batches of %d per epoch, "
+                        + "%d workers, %s lr %.3g%n", kind.equals(TemporalFusionTransformer.KIND) ? "a TFT" : "a " + kind,
+                job.model().parameterCount(), job.trainingSet().size(),
                 job.trainingSet().seriesCount(), job.batchesPerEpoch(),
                 job.batchSize(), settings.workers(), settings.optimizer(), settings.learningRate());
         log.println(dev.tempora.parallel.Accelerator.describeChoice(device, dev.tempora.parallel.Accelerator.installed(), Main.verbose(spec)));

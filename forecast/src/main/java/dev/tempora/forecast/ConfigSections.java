@@ -34,7 +34,10 @@ final class ConfigSections {
     /** Trainer settings from the config's "training" and "model" sections, PTF's names and defaults. */
     static TrainerSettings.Builder trainerSettings(Map<String, Object> training, Map<String, Object> model) {
         JsonFields t = trainingFields(training);
-        JsonFields m = new JsonFields(model, "config \"model\" section", "model", ModelSettings.SECTION_KEYS);
+        // The model's own keys are the kind's settings, checked by ModelKindSettings.fromJson; the trainer reads its own.
+        Map<String, Object> trainerKeys = new java.util.LinkedHashMap<>(model);
+        trainerKeys.keySet().retainAll(ModelSettings.TRAINER_KEYS);
+        JsonFields m = new JsonFields(trainerKeys, "config \"model\" section", "model", ModelSettings.TRAINER_KEYS);
         TrainerSettings.Builder b = TrainerSettings.builder()
                 .maxEpochs(t.integer("max_epochs", 30))
                 // Lightning's gradient_clip_val=None means no clipping.

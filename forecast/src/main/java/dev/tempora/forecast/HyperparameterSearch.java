@@ -173,13 +173,13 @@ public final class HyperparameterSearch {
 
     /** "model" or "training": where a searchable key lives. */
     static String sectionOf(String key) {
-        if (ModelSettings.SECTION_KEYS.contains(key)) {
+        if (ModelSection.allKeys().contains(key)) {
             return "model";
         }
         if (ConfigSections.TRAINING_KEYS.contains(key)) {
             return "training";
         }
-        List<String> all = new ArrayList<>(ModelSettings.SECTION_KEYS);
+        List<String> all = new ArrayList<>(ModelSection.allKeys());
         all.addAll(ConfigSections.TRAINING_KEYS);
         String closest = JsonKeys.closest(key, all);
         throw new IllegalArgumentException("\"" + key + "\" is not a model or training setting"

@@ -4,6 +4,7 @@ import dev.tempora.data.DatasetDescription;
 import dev.tempora.models.JsonFields;
 import dev.tempora.models.TemporalFusionTransformer;
 import dev.tempora.models.TftConfig;
+import dev.tempora.models.TftSize;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,12 +12,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The model's hyper-parameters, PTF's {@code TemporalFusionTransformer.from_dataset} arguments under
- * their PTF names and defaults (a config's "model" section); the variable layout comes from the data
- * set when the model is made ({@link #create}). Immutable; build with {@link #builder()} or
- * {@link #fromJson}. The optimiser settings that PTF also passes to {@code from_dataset}
- * (learning_rate, optimizer, weight_decay, reduce_on_plateau_*) are the trainer's, in
- * {@link dev.tempora.parallel.TrainerSettings}.
+ * The Temporal Fusion Transformer's hyper-parameters, PTF's {@code TemporalFusionTransformer.from_dataset}
+ * arguments under their PTF names and defaults (a config's "model" section, whose kind is
+ * TemporalFusionTransformer when it names none); the variable layout comes from the data set when the model
+ * is made ({@link #create}). Immutable; build with {@link #builder()} or {@link #fromJson}. The other
+ * kinds' settings, and how to add a kind, are in {@link ModelKindSettings}. The optimiser settings that PTF
+ * also passes to {@code from_dataset} (learning_rate, optimizer, weight_decay, reduce_on_plateau_*) are the
+ * trainer's, in {@link dev.tempora.parallel.TrainerSettings}.
  *
  * @param hiddenSize            hidden_size (default 16): the width of every layer
  * @param attentionHeadSize     attention_head_size (4): attention heads
@@ -34,7 +36,8 @@ import java.util.Map;
  */
 public record ModelSettings(int hiddenSize, int attentionHeadSize, double dropout, int hiddenContinuousSize,
                             Map<String, Integer> hiddenContinuousSizes, int lstmLayers, List<Float> quantiles,
-                            Map<String, Integer> embeddingSizes, boolean causalAttention, boolean monotoneQuantiles) {
+                            Map<String, Integer> embeddingSizes, boolean causalAttention, boolean monotoneQuantiles)
+        implements ModelKindSettings {
 
     /** The "model" keys that belong to the trainer (PTF passes them to the model; Tempora's trainer owns the optimiser). */
     static final List<String> TRAINER_KEYS = List.of("learning_rate", "optimizer", "weight_decay",
@@ -61,13 +64,10 @@ public record ModelSettings(int hiddenSize, int attentionHeadSize, double dropou
         }
     }
 
-    /** The "model" keys that {@link #fromJson} reads. */
-    static final List<String> KEYS = List.of("hidden_size", "attention_head_size", "dropout", "hidden_continuous_size",
+    /** The "model" keys that {@link #fromJson} reads: the TFT's settings. */
+    static final List<String> KEYS = List.of(KIND_KEY, "hidden_size", "attention_head_size", "dropout", "hidden_continuous_size",
             "hidden_continuous_sizes", "lstm_layers", "quantiles", "output_size", "loss", "embedding_sizes", "causal_attention",
             MONOTONE_QUANTILES);
-
-    /** Every key a "model" section may hold: the model's own and the trainer's. */
-    static final List<String> SECTION_KEYS = java.util.stream.Stream.concat(KEYS.stream(), TRAINER_KEYS.stream()).toList();
 
     /** Copies the collections and checks the values. */
     public ModelSettings {
@@ -80,6 +80,11 @@ public record ModelSettings(int hiddenSize, int attentionHeadSize, double dropou
         if (!(dropout >= 0 && dropout < 1)) {
             throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
         }
+        checkQuantiles(quantiles);
+    }
+
+    /** Refuses an empty list of quantiles or one outside (0, 1), for every kind's settings. */
+    static void checkQuantiles(List<Float> quantiles) {
         if (quantiles.isEmpty()) {
             throw new IllegalArgumentException("quantiles: at least one quantile is needed");
         }
@@ -88,6 +93,32 @@ public record ModelSettings(int hiddenSize, int attentionHeadSize, double dropou
                 throw new IllegalArgumentException("quantiles must lie strictly between 0 and 1, got " + q);
             }
         }
+    }
+
+    /**
+     * A "model" section's quantiles (or {@code fallback}), with its output_size (which must match them) and its loss
+     * (which must be QuantileLoss): what every kind reads alike.
+     */
+    static List<Float> quantiles(JsonFields f, List<Float> fallback) {
+        List<Float> quantiles = fallback;
+        if (f.has("quantiles")) {
+            quantiles = new ArrayList<>();
+            for (Object q : f.list("quantiles")) {
+                if (!(q instanceof Number n)) {
+                    throw new IllegalArgumentException("config \"model\" section: quantiles must be numbers, got " + q);
+                }
+                quantiles.add(n.floatValue());
+            }
+        }
+        if (f.has("output_size") && f.integer("output_size") != quantiles.size()) {
+            throw new IllegalArgumentException("config \"model\" section: output_size " + f.integer("output_size")
+                    + " does not match the " + quantiles.size() + " quantiles of the quantile loss");
+        }
+        String loss = f.string("loss", "QuantileLoss");
+        if (!loss.equals("QuantileLoss")) {
+            throw new IllegalArgumentException("config \"model\" section: loss \"" + loss + "\" is not supported; use QuantileLoss");
+        }
+        return quantiles;
     }
 
     /** {@return PTF's defaults} */
@@ -138,25 +169,13 @@ public record ModelSettings(int hiddenSize, int attentionHeadSize, double dropou
     }
 
     private static ModelSettings fromFields(JsonFields f) {
+        String kind = f.string(KIND_KEY, TemporalFusionTransformer.KIND);
+        if (!kind.equals(TemporalFusionTransformer.KIND)) {
+            throw new IllegalArgumentException("config \"model\" section: kind \"" + kind + "\" is not the TFT's settings; "
+                    + "read the section with ModelKindSettings.fromJson, which chooses the kind");
+        }
         Builder b = builder();
-        if (f.has("quantiles")) {
-            List<Float> quantiles = new ArrayList<>();
-            for (Object q : f.list("quantiles")) {
-                if (!(q instanceof Number n)) {
-                    throw new IllegalArgumentException("config \"model\" section: quantiles must be numbers, got " + q);
-                }
-                quantiles.add(n.floatValue());
-            }
-            b.quantiles(quantiles);
-        }
-        if (f.has("output_size") && f.integer("output_size") != b.quantiles.size()) {
-            throw new IllegalArgumentException("config \"model\" section: output_size " + f.integer("output_size")
-                    + " does not match the " + b.quantiles.size() + " quantiles of the quantile loss");
-        }
-        String loss = f.string("loss", "QuantileLoss");
-        if (!loss.equals("QuantileLoss")) {
-            throw new IllegalArgumentException("config \"model\" section: loss \"" + loss + "\" is not supported; use QuantileLoss");
-        }
+        b.quantiles(quantiles(f, b.quantiles));
         return b.hiddenSize(f.integer("hidden_size", b.hiddenSize))
                 .attentionHeadSize(f.integer("attention_head_size", b.attentionHeadSize))
                 .dropout(f.number("dropout", b.dropout))
@@ -169,9 +188,17 @@ public record ModelSettings(int hiddenSize, int attentionHeadSize, double dropou
                 .build();
     }
 
-    /** {@return the settings as a config's "model" section, PTF's names (what {@link #fromJson} reads back)} */
+    /** {@return {@value TemporalFusionTransformer#KIND}} */
+    @Override
+    public String kind() {
+        return TemporalFusionTransformer.KIND;
+    }
+
+    /** {@return the settings as a config's "model" section, PTF's names, kind first (what {@link #fromJson} reads back)} */
+    @Override
     public Map<String, Object> toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
+        m.put(KIND_KEY, kind());
         m.put("hidden_size", hiddenSize);
         m.put("attention_head_size", attentionHeadSize);
         m.put("dropout", dropout);
@@ -198,8 +225,21 @@ public record ModelSettings(int hiddenSize, int attentionHeadSize, double dropou
      * @param seed the initialisation seed
      * @return a new model with freshly initialised weights
      */
+    @Override
     public TemporalFusionTransformer create(DatasetDescription d, long seed) {
         return new TemporalFusionTransformer(tftConfig(d, seed));
+    }
+
+    /** {@return the TFT's parameter count for the data set ({@link TftSize#parameters})} */
+    @Override
+    public long parameterCount(DatasetDescription d) {
+        return TftSize.parameters(tftConfig(d, 0));
+    }
+
+    /** {@return the floats a window keeps for the backward pass ({@link TftSize#activationsPerWindow})} */
+    @Override
+    public long activationsPerWindow(DatasetDescription d) {
+        return TftSize.activationsPerWindow(tftConfig(d, 0), d.maxEncoderLength(), d.maxPredictionLength());
     }
 
     /**

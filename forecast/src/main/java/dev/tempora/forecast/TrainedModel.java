@@ -367,6 +367,7 @@ public final class TrainedModel {
      * @throws IllegalArgumentException when the model is not a TFT or the device is not the CPU
      */
     public Interpretation interpret(Frame table, InferenceOptions options) {
+        interpretable(); // before the data is prepared
         return interpret(Evaluation.lastWindows(fillMissing(table).frame(), preprocessing), options);
     }
 
@@ -379,14 +380,20 @@ public final class TrainedModel {
      * @throws IllegalArgumentException when the model is not a TFT or the device is not the CPU
      */
     public Interpretation interpret(TimeSeriesDataSet windows, InferenceOptions options) {
-        if (!(model instanceof TemporalFusionTransformer tft)) {
-            throw new IllegalArgumentException("interpretation reads the TFT's attention and variable selection; a "
-                    + model.kind() + " has neither");
-        }
-        Interpretation interpretation = new Interpretation(tft.config, windows, quantiles());
+        Interpretation interpretation = new Interpretation(interpretable().config, windows, quantiles());
         interpretation.setEvaluation(withForecaster(options, interpretation, f -> Evaluation.score(windows, null, f, quantiles(),
                 options.batchSize(), true, interpretation::addForecast)));
         return interpretation;
+    }
+
+    /** The model as the TFT that interpretation reads, or an IllegalArgumentException saying why another kind cannot be. */
+    private TemporalFusionTransformer interpretable() {
+        if (!(model instanceof TemporalFusionTransformer tft)) {
+            throw new IllegalArgumentException("interpret reads the attention and variable-selection weights of a "
+                    + TemporalFusionTransformer.KIND + "; this model is a " + model.kind() + ", which has neither "
+                    + "(evaluate and predict work for every kind)");
+        }
+        return tft;
     }
 
     /**

@@ -1,14 +1,13 @@
 package dev.tempora.forecast;
 
 import dev.tempora.data.DataSplit;
+import dev.tempora.data.DatasetDescription;
 import dev.tempora.data.DatasetParameters;
 import dev.tempora.data.Frame;
 import dev.tempora.data.MissingValues;
 import dev.tempora.data.TimeSeriesDataSet;
 import dev.tempora.data.TrainingConfig;
 import dev.tempora.models.ForecastingModel;
-import dev.tempora.models.TemporalFusionTransformer;
-import dev.tempora.models.TftConfig;
 import dev.tempora.parallel.EpochResult;
 import dev.tempora.parallel.LearningRateFinder;
 import dev.tempora.parallel.Trainer;
@@ -52,7 +51,7 @@ public final class TrainingJob {
     private final Frame table;
     private final MissingValues.FillReport fillReport;
     private final TrainingConfig.Datasets datasets;
-    private final ModelSettings modelSettings;
+    private final ModelKindSettings modelSettings;
     private final TrainerSettings settings;
     private final int batchSize;
     private final TrainingListener listener;
@@ -84,10 +83,9 @@ public final class TrainingJob {
             this.listener.onWarning(w);
         }
         // Size the run from the settings before allocating the model, so a model too large fails with a message, not an OOM.
-        TftConfig config = modelSettings.tftConfig(datasets.training().description(), settings.seed());
-        TrainingMemory.estimate(config, settings, batchSize, b.parameters.maxEncoderLength, b.parameters.maxPredictionLength)
-                .require();
-        this.model = new TemporalFusionTransformer(config);
+        DatasetDescription description = datasets.training().description();
+        TrainingMemory.estimate(modelSettings, description, settings, batchSize).require();
+        this.model = modelSettings.create(description, settings.seed());
     }
 
     /** The data options model.json keeps, with fill_missing so that predict fills new data as training did. */
@@ -137,7 +135,7 @@ public final class TrainingJob {
     }
 
     private static Builder fromConfig(TrainingConfig config, Sections sections, Frame table) {
-        ModelSettings model = sections.model();
+        ModelKindSettings model = sections.model();
         TrainerSettings trainer = sections.trainer();
         int batchSize = sections.batchSize();
         Builder b = new Builder(table, config.dataset());
@@ -165,11 +163,11 @@ public final class TrainingJob {
     /**
      * A config's "model" and "training" sections, read and checked.
      *
-     * @param model     the model's hyper-parameters
+     * @param model     the model's kind and hyper-parameters
      * @param trainer   the trainer's settings
      * @param batchSize the training batch size
      */
-    public record Sections(ModelSettings model, TrainerSettings trainer, int batchSize) { }
+    public record Sections(ModelKindSettings model, TrainerSettings trainer, int batchSize) { }
 
     /**
      * Reads a config's "model" and "training" sections and checks that the config can train, without reading
@@ -183,8 +181,11 @@ public final class TrainingJob {
     public static Sections checkSections(TrainingConfig config) {
         TrainingConfig.requireTrainable(config.dataset(), config.file().toString());
         try {
-            ModelSettings.requireDecoderInputs(config.dataset());
-            return new Sections(ModelSettings.fromJson(config.model()),
+            ModelKindSettings model = ModelKindSettings.fromJson(config.model());
+            if (model instanceof ModelSettings) {
+                ModelSettings.requireDecoderInputs(config.dataset());
+            }
+            return new Sections(model,
                     ConfigSections.trainerSettings(config.training(), config.model()).build(),
                     ConfigSections.batchSize(config.training()));
         } catch (IllegalArgumentException e) {
@@ -379,7 +380,7 @@ public final class TrainingJob {
         private final DatasetParameters parameters;
         private String where = "TrainingJob";
         private DataSplit split = DataSplit.defaults();
-        private ModelSettings model = ModelSettings.defaults();
+        private ModelKindSettings model = ModelSettings.defaults();
         private TrainerSettings trainer = TrainerSettings.builder().build();
         private int batchSize = 128;
         private TrainingListener listener;
@@ -395,12 +396,13 @@ public final class TrainingJob {
         }
 
         /**
-         * The model's hyper-parameters (default: PTF's).
+         * The model's kind and hyper-parameters (default: the TFT with PTF's): {@link ModelSettings} for the TFT,
+         * {@link LinearModelSettings} for NLinear and DLinear.
          *
-         * @param settings the hyper-parameters, not null
+         * @param settings the settings of one kind, not null
          * @return this builder
          */
-        public Builder model(ModelSettings settings) {
+        public Builder model(ModelKindSettings settings) {
             this.model = java.util.Objects.requireNonNull(settings, "model settings");
             return this;
         }

@@ -1,5 +1,6 @@
 package dev.tempora.forecast;
 
+import dev.tempora.data.DatasetDescription;
 import dev.tempora.models.TftConfig;
 import dev.tempora.models.TftSize;
 import dev.tempora.parallel.TrainerSettings;
@@ -34,11 +35,31 @@ record TrainingMemory(long parameters, int parameterCopies, int batchSize, int s
      */
     static TrainingMemory estimate(TftConfig config, TrainerSettings settings, int batchSize, int encoderLength,
                                    int predictionLength) {
+        return estimate(TftSize.parameters(config), TftSize.activationsPerWindow(config, encoderLength, predictionLength),
+                settings, batchSize, encoderLength + predictionLength);
+    }
+
+    /**
+     * The estimate for the model a kind's settings would make on a data set, and the trainer's settings.
+     *
+     * @param model       the model's settings, of any kind
+     * @param description the training data set's description (variables and lengths)
+     * @param settings    the trainer's settings (shards, optimiser)
+     * @param batchSize   windows per batch
+     * @return the estimate
+     */
+    static TrainingMemory estimate(ModelKindSettings model, DatasetDescription description, TrainerSettings settings,
+                                   int batchSize) {
+        return estimate(model.parameterCount(description), model.activationsPerWindow(description), settings, batchSize,
+                description.maxEncoderLength() + description.maxPredictionLength());
+    }
+
+    private static TrainingMemory estimate(long parameters, long activationsPerWindow, TrainerSettings settings,
+                                           int batchSize, int steps) {
         // Weights and their gradients, a gradient set per shard, and the optimiser's moments (Ranger also keeps slow weights).
         int optimizerState = settings.optimizer().equals("ranger") ? 3 : 2;
         int copies = 2 + settings.shards() + optimizerState;
-        return new TrainingMemory(TftSize.parameters(config), copies, batchSize, encoderLength + predictionLength,
-                TftSize.activationsPerWindow(config, encoderLength, predictionLength), settings.optimizer());
+        return new TrainingMemory(parameters, copies, batchSize, steps, activationsPerWindow, settings.optimizer());
     }
 
     /** {@return bytes of the parameters' copies} */
@@ -72,6 +93,6 @@ record TrainingMemory(long parameters, int parameterCopies, int batchSize, int s
      * @throws IllegalArgumentException saying how much is needed and how to give Java more
      */
     void require() {
-        MemoryBudget.require(bytes(), describe(), "lower batch_size, hidden_size, max_encoder_length or max_prediction_length");
+        MemoryBudget.require(bytes(), describe(), "lower batch_size, the model's size (hidden_size for the TFT), max_encoder_length or max_prediction_length");
     }
 }

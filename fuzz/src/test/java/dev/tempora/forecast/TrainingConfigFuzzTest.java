@@ -6,8 +6,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * The training config parser on arbitrary bytes: {@link TrainingConfig#load} (JSON, the "data" and
@@ -46,9 +44,7 @@ class TrainingConfigFuzzTest {
         Files.write(file, input);
         try {
             TrainingConfig config = TrainingConfig.load(file);
-            Map<String, Object> model = new LinkedHashMap<>(config.model());
-            ModelSettings.TRAINER_KEYS.forEach(model::remove);
-            ModelSettings.fromJson(model);
+            ModelKindSettings.fromJson(config.model());
             ConfigSections.trainerSettings(config.training(), config.model()).build();
             ConfigSections.batchSize(config.training());
         } catch (IllegalArgumentException | UncheckedIOException e) {

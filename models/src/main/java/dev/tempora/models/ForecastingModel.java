@@ -16,7 +16,10 @@ import java.util.Map;
  * <p>A new model is one class: usually a {@link Module} (which already supplies {@link #parameters},
  * {@link #stateDict}, {@link #namedParameters}, {@link #train}, {@link #eval} and {@link #parameterCount})
  * implementing this interface, registered in {@link ModelKinds} under its {@link #kind} so that
- * checkpoints can rebuild it.
+ * checkpoints can rebuild it. The kinds here: {@link TemporalFusionTransformer}, {@link NLinear} and
+ * {@link DLinear}. For a config's {@code "model": {"kind": ...}} to train it, the library module adds its
+ * settings (their keys, and how to make the model from the data set's description): see
+ * {@code dev.tempora.forecast.ModelKindSettings}.
  */
 public interface ForecastingModel {
 
