@@ -9,7 +9,7 @@ import java.util.function.Function;
 /**
  * The registry that rebuilds a {@link ForecastingModel} from what {@code model.json} records: its
  * {@linkplain ForecastingModel#kind() kind} and its {@linkplain ForecastingModel#configJson() config}.
- * The Temporal Fusion Transformer is registered from the start; another model registers its factory
+ * The Temporal Fusion Transformer and N-HiTS are registered from the start; another model registers its factory
  * once, before its checkpoints are loaded.
  */
 public final class ModelKinds {
@@ -18,6 +18,7 @@ public final class ModelKinds {
 
     static {
         register(TemporalFusionTransformer.KIND, config -> new TemporalFusionTransformer(TftConfig.fromJson(config)));
+        register(NHits.KIND, config -> new NHits(NHitsConfig.fromJson(config)));
     }
 
     private ModelKinds() {}

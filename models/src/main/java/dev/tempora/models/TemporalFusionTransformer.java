@@ -199,7 +199,7 @@ public final class TemporalFusionTransformer extends Module implements Forecasti
         out = preOutputGateNorm.forward(out, lstmDecoderOut);
         out = outputLayer.forward(out);                                            // (B, Td, quantiles)
 
-        Variable prediction = denormalise(out, batch.targetScale());
+        Variable prediction = TargetDenormalisation.denormalise(out, batch.targetScale(), config.outputTransformation());
         return new TftOutput(prediction, attn.weights(), te, staticWeights, enc.weights(), dec.weights());
     }
 
@@ -220,22 +220,6 @@ public final class TemporalFusionTransformer extends Module implements Forecasti
         return config.staticCategoricals().contains(variable)
                 && !config.timeVaryingCategoricalsEncoder().contains(variable)
                 && !config.timeVaryingCategoricalsDecoder().contains(variable);
-    }
-
-    /** y·scale + center per sample, then the target normaliser's reverse transformation (PTF's). */
-    private Variable denormalise(Variable out, Tensor targetScale) {
-        int b = targetScale.size(0);
-        Variable center = Variable.constant(targetScale.narrow(1, 0, 1).reshape(b, 1, 1));
-        Variable scale = Variable.constant(targetScale.narrow(1, 1, 1).reshape(b, 1, 1));
-        Variable y = out.mul(scale).add(center);
-        return switch (config.outputTransformation()) {
-            case "softplus", "count" -> y.softplus();
-            case "log", "log1p" -> y.exp(); // PTF reverses log1p with exp too
-            case "logit" -> y.sigmoid().clamp(Float.MIN_NORMAL, 1f - 0x1.0p-23f);
-            case "relu" -> y.relu();
-            case "sqrt" -> y.square();
-            default -> y;
-        };
     }
 
     /** The named inputs restricted to time steps [start, start+length); static ones squeezed to (B, size). */

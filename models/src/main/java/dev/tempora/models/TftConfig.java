@@ -103,11 +103,7 @@ public record TftConfig(
                 throw new IllegalArgumentException("real variable '" + r + "' is not among the batch's real columns " + xReals);
             }
         }
-        switch (outputTransformation) {
-            case "none", "softplus", "log", "log1p", "logit", "count", "relu", "sqrt" -> { }
-            default -> throw new IllegalArgumentException("unknown output transformation '" + outputTransformation
-                    + "' (expected none, softplus, log, log1p, logit, count, relu or sqrt)");
-        }
+        TargetDenormalisation.checkTransformation(outputTransformation);
     }
 
     /**
