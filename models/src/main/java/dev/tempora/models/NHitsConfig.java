@@ -148,7 +148,9 @@ public record NHitsConfig(
      * target column and normaliser, and the hyper-parameters of a config's model section. The forecast
      * side passes its {@code DatasetDescription}'s values: {@code maxEncoderLength()}, {@code maxPredictionLength()},
      * the position of {@code target()} in {@code reals()}, {@code reals().size()} and
-     * {@code targetNormalizer().transformation().label()}.
+     * {@code targetNormalizer().transformation().label()}. The map holds the N-HiTS hyper-parameters alone: a
+     * config's model section loses its own keys ({@code kind}, {@code quantiles}, {@code loss} and the like)
+     * before it comes here, since any other key is refused.
      *
      * @param maxEncoderLength     the encoder length, which becomes context_length
      * @param maxPredictionLength  the horizon, which becomes prediction_length
