@@ -1,6 +1,6 @@
 /**
- * The Temporal Fusion Transformer as PyTorch Forecasting builds it, its layers, the quantile loss, metrics,
- * optimisers (Adam, AdamW, Ranger) and checkpoints. Depends on the JDK alone.
+ * The Temporal Fusion Transformer and N-HiTS as PyTorch Forecasting builds them, their layers, the quantile
+ * loss, metrics, optimisers (Adam, AdamW, Ranger) and checkpoints. Depends on the JDK alone.
  */
 module dev.tempora.models {
     requires transitive dev.tempora.autograd;

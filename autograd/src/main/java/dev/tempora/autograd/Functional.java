@@ -210,4 +210,56 @@ public final class Functional {
             sink.accumulate(n, gw);
         }, all);
     }
+
+    /**
+     * Max pooling over the last axis with kernel = stride = {@code kernel} in ceil mode, as torch's
+     * {@code max_pool1d(x, kernel, kernel, ceil_mode=True)} (N-HiTS's input pooling): (…, L) becomes
+     * (…, ⌈L/kernel⌉), the last window covering the remainder. NaN propagates; the gradient goes to each
+     * window's first largest value.
+     *
+     * @param x      the input (…, L), L at least 1
+     * @param kernel the window length and stride, at least 1
+     * @return the window maxima (…, ⌈L/kernel⌉)
+     */
+    public static Variable maxPool1d(Variable x, int kernel) {
+        return ResamplingOps.pool1d(x, kernel, true);
+    }
+
+    /**
+     * Average pooling over the last axis with kernel = stride = {@code kernel} in ceil mode and no
+     * padding, as torch's {@code avg_pool1d(x, kernel, kernel, ceil_mode=True)}: each window, the last
+     * one possibly shorter, is divided by its own length.
+     *
+     * @param x      the input (…, L), L at least 1
+     * @param kernel the window length and stride, at least 1
+     * @return the window means (…, ⌈L/kernel⌉)
+     */
+    public static Variable avgPool1d(Variable x, int kernel) {
+        return ResamplingOps.pool1d(x, kernel, false);
+    }
+
+    /**
+     * Linear interpolation of the last axis to {@code size} values, as torch's
+     * {@code F.interpolate(x, size=size, mode="linear")} (align_corners=False): output j reads the input
+     * at scale·(j + ½) − ½ with scale = n / size, clamped to the input's ends.
+     *
+     * @param x    the input (…, n), n at least 1
+     * @param size the output length, at least 1
+     * @return the interpolated values (…, size)
+     */
+    public static Variable interpolateLinear(Variable x, int size) {
+        return ResamplingOps.interpolate1d(x, size, true);
+    }
+
+    /**
+     * Nearest-neighbour resizing of the last axis to {@code size} values, as torch's
+     * {@code F.interpolate(x, size=size, mode="nearest")}: output j copies input ⌊j·n / size⌋.
+     *
+     * @param x    the input (…, n), n at least 1
+     * @param size the output length, at least 1
+     * @return the resized values (…, size)
+     */
+    public static Variable interpolateNearest(Variable x, int size) {
+        return ResamplingOps.interpolate1d(x, size, false);
+    }
 }

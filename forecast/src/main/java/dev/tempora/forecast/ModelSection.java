@@ -1,6 +1,7 @@
 package dev.tempora.forecast;
 
 import dev.tempora.models.DLinear;
+import dev.tempora.models.NHits;
 import dev.tempora.models.NLinear;
 import dev.tempora.models.TemporalFusionTransformer;
 import dev.tempora.tensor.io.JsonKeys;
@@ -30,7 +31,8 @@ final class ModelSection {
     private static final List<Kind> KINDS = List.of(
             new Kind(TemporalFusionTransformer.KIND, ModelSettings.KEYS, ModelSettings::fromJson),
             new Kind(NLinear.KIND, LinearModelSettings.keys(NLinear.KIND), s -> LinearModelSettings.fromJson(NLinear.KIND, s)),
-            new Kind(DLinear.KIND, LinearModelSettings.keys(DLinear.KIND), s -> LinearModelSettings.fromJson(DLinear.KIND, s)));
+            new Kind(DLinear.KIND, LinearModelSettings.keys(DLinear.KIND), s -> LinearModelSettings.fromJson(DLinear.KIND, s)),
+            new Kind(NHits.KIND, NHitsSettings.keys(), NHitsSettings::fromJson));
 
     private static final String WHERE = "config \"model\" section";
 

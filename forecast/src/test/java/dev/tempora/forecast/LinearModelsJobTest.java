@@ -107,6 +107,27 @@ class LinearModelsJobTest {
     }
 
     @Test
+    void nHitsFromTheConfigsModelSectionLearnsTheWaveAndReloads() {
+        Path out = dir.resolve("nhits");
+        ModelKindSettings settings = ModelKindSettings.fromJson(Json.parseObject("""
+                {"kind": "NHiTS", "hidden_size": 64, "quantiles": [0.1, 0.5, 0.9], "learning_rate": 0.01}
+                """));
+        assertInstanceOf(NHitsSettings.class, settings);
+        TrainingJob.Result r = job(NLinear.KIND).model(settings).trainer(t -> t.maxEpochs(6)).outputDirectory(out).build().fit();
+        assertInstanceOf(dev.tempora.models.NHits.class, r.model().model());
+        Evaluation.Result model = r.model().evaluate(table);
+        Evaluation.Result naive = Evaluation.score(model.dataset(), null, Forecaster.lastValue(), r.model().quantiles(), 64, false, null);
+        assertTrue(model.metrics().mae() < 0.5 * naive.metrics().mae(), model.metrics() + " vs last value " + naive.metrics());
+        assertEquals(model.metrics(), TrainedModel.load(out).evaluate(table).metrics(), "reloads bit for bit");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelKindSettings.fromJson(
+                Json.parseObject("{\"kind\": \"NHiTS\", \"n_block\": [1, 1]}")));
+        assertTrue(e.getMessage().contains("n_blocks"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> ModelKindSettings.fromJson(
+                Json.parseObject("{\"kind\": \"NHiTS\", \"pooling_mode\": \"median\"}")));
+        assertTrue(e.getMessage().contains("pooling_mode"), e.getMessage());
+    }
+
+    @Test
     void theTargetMustBeAnUnknownRealForTheLinearModels() {
         DatasetParameters withoutTarget = DatasetParameters.fromJson(Json.parseObject("""
                 {"time_idx": "time_idx", "target": "y", "group_ids": ["series"],

@@ -66,7 +66,7 @@ public abstract sealed class LinearForecaster extends Module implements Forecast
         Tensor windows = lookbackWindows(inputs, config.targetColumn(), config.encoderLength());
         Variable out = forecast(windows).reshape(b, config.predictionLength(), config.quantiles().size())
                 .narrow(1, 0, steps);
-        return new ModelOutput.Prediction(TargetDenormalization.denormalise(out, inputs.targetScale(),
+        return new ModelOutput.Prediction(TargetDenormalisation.denormalise(out, inputs.targetScale(),
                 config.outputTransformation()));
     }
 

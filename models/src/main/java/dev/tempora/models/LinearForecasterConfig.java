@@ -46,7 +46,7 @@ public record LinearForecasterConfig(String target, List<String> xReals, int enc
                 throw new IllegalArgumentException("quantiles must lie in (0, 1), got " + q);
             }
         }
-        TargetDenormalization.check(outputTransformation);
+        TargetDenormalisation.checkTransformation(outputTransformation);
     }
 
     private static void checkLength(String what, int value) {

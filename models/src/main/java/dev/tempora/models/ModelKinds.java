@@ -9,8 +9,8 @@ import java.util.function.Function;
 /**
  * The registry that rebuilds a {@link ForecastingModel} from what {@code model.json} records: its
  * {@linkplain ForecastingModel#kind() kind} and its {@linkplain ForecastingModel#configJson() config}.
- * The Temporal Fusion Transformer, {@link NLinear} and {@link DLinear} are registered from the start; another
- * model registers its factory once, before its checkpoints are loaded.
+ * The Temporal Fusion Transformer, {@link NLinear}, {@link DLinear} and {@link NHits} are registered from the
+ * start; another model registers its factory once, before its checkpoints are loaded.
  */
 public final class ModelKinds {
 
@@ -20,6 +20,7 @@ public final class ModelKinds {
         register(TemporalFusionTransformer.KIND, config -> new TemporalFusionTransformer(TftConfig.fromJson(config)));
         register(NLinear.KIND, NLinear::fromConfigJson);
         register(DLinear.KIND, DLinear::fromConfigJson);
+        register(NHits.KIND, config -> new NHits(NHitsConfig.fromJson(config)));
     }
 
     private ModelKinds() {}

@@ -199,7 +199,7 @@ public final class TemporalFusionTransformer extends Module implements Forecasti
         out = preOutputGateNorm.forward(out, lstmDecoderOut);
         out = outputLayer.forward(out);                                            // (B, Td, quantiles)
 
-        Variable prediction = TargetDenormalization.denormalise(out, batch.targetScale(), config.outputTransformation());
+        Variable prediction = TargetDenormalisation.denormalise(out, batch.targetScale(), config.outputTransformation());
         return new TftOutput(prediction, attn.weights(), te, staticWeights, enc.weights(), dec.weights());
     }
 

@@ -103,7 +103,7 @@ public record TftConfig(
                 throw new IllegalArgumentException("real variable '" + r + "' is not among the batch's real columns " + xReals);
             }
         }
-        TargetDenormalization.check(outputTransformation);
+        TargetDenormalisation.checkTransformation(outputTransformation);
     }
 
     /**

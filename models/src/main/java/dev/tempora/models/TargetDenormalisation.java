@@ -4,21 +4,21 @@ import dev.tempora.autograd.Variable;
 import dev.tempora.tensor.Tensor;
 
 /**
- * How every forecasting model here turns its normalised output into target units, as PyTorch Forecasting's
- * {@code transform_output}: y·scale + center with the batch's per-sample target scale, then the target
- * normaliser's reverse transformation. One place, so that the TFT and the linear models cannot differ.
+ * Brings a model's normalised output back to target units, as PyTorch Forecasting's
+ * {@code transform_output}: y·scale + center per sample, then the reverse of the target normaliser's
+ * transformation. One place for every model kind.
  */
-final class TargetDenormalization {
+final class TargetDenormalisation {
 
-    private TargetDenormalization() {}
+    private TargetDenormalisation() {}
 
     /**
-     * Checks a transformation's name.
+     * Checks a target normaliser's transformation name.
      *
-     * @param transformation the target normaliser's transformation
-     * @throws IllegalArgumentException naming the known ones when it is not one of them
+     * @param transformation none, softplus, log, log1p, logit, count, relu or sqrt
+     * @throws IllegalArgumentException naming the expected names
      */
-    static void check(String transformation) {
+    static void checkTransformation(String transformation) {
         switch (transformation) {
             case "none", "softplus", "log", "log1p", "logit", "count", "relu", "sqrt" -> { }
             default -> throw new IllegalArgumentException("unknown output transformation '" + transformation
@@ -27,13 +27,13 @@ final class TargetDenormalization {
     }
 
     /**
-     * y·scale + center per sample, then the target normaliser's reverse transformation (PTF's): none,
-     * softplus and count (softplus), log and log1p (exp, PTF's choice for both), logit (sigmoid clamped to
-     * (0, 1)), relu, sqrt (square).
+     * y·scale + center per sample, then PTF's reverse transformation: softplus for softplus and count, exp
+     * for log and log1p (PTF's choice for both), sigmoid clamped into (0, 1) for logit, relu, square for
+     * sqrt, nothing for none.
      *
      * @param out            the normalised output (B, steps, outputs)
-     * @param targetScale    the target normaliser's (center, scale) per sample (B, 2)
-     * @param transformation the target normaliser's transformation, one {@link #check} accepts
+     * @param targetScale    each sample's (center, scale), (B, 2)
+     * @param transformation the target normaliser's transformation ({@link #checkTransformation})
      * @return the output in target units, on the tape when {@code out} is
      */
     static Variable denormalise(Variable out, Tensor targetScale, String transformation) {
