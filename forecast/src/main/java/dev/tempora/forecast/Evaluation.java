@@ -73,7 +73,63 @@ public final class Evaluation {
         }
     }
 
+    /**
+     * A rolling-origin backtest's origins, for {@link #compare}.
+     *
+     * @param from   the first origin: the time index of the first forecast step
+     * @param to     the last origin (inclusive), or null for the last with a full horizon
+     * @param stride time steps between origins, at least 1
+     */
+    public record Backtest(long from, Long to, int stride) {
+        /**
+         * Checks the origins.
+         *
+         * @throws IllegalArgumentException when {@code stride} is below 1 or {@code to} is before {@code from}
+         */
+        public Backtest {
+            if (stride < 1) {
+                throw new IllegalArgumentException("--stride must be at least 1, got " + stride);
+            }
+            if (to != null && to < from) {
+                throw new IllegalArgumentException("--to " + to + " is before --from " + from);
+            }
+        }
+    }
+
+    /**
+     * What {@link #compare} scored: each model's and each baseline's metrics on the same windows.
+     *
+     * @param models    one result per model, in the order given
+     * @param baselines one result per baseline, in the order given
+     */
+    public record Comparison(List<Result> models, List<Result> baselines) {}
+
     private Evaluation() {}
+
+    /**
+     * Scores several trained models (single or ensembles), and baselines once, on exactly the same windows of
+     * {@code table}: each series' last window with a full horizon, or a backtest's. Each model prepares the
+     * table with its own preprocessing, so the models may read different inputs; the windows they forecast
+     * must be the same series and origins, which is checked.
+     *
+     * @param models    the models to compare, at least one
+     * @param names     each model's name, for messages (its directory, say)
+     * @param table     each series' history with known targets over the windows' horizons
+     * @param backtest  the backtest's origins, or null for each series' last window
+     * @param baselines builds each baseline from the windows' data set (for example
+     *                  {@code d -> Forecaster.lastValue()} or {@code d -> Forecaster.seasonalNaive(168, table, d)});
+     *                  they are scored on the first model's windows with its quantiles
+     * @param options   workers, batch size and device
+     * @param m4        the M4 metrics' option, or null for none
+     * @return each model's and baseline's scores
+     * @throws IllegalArgumentException naming the difference when the models forecast different horizons,
+     *                                  targets, series or time indices, or their windows are not the same
+     */
+    public static Comparison compare(List<TrainedModel> models, List<String> names, Frame table, Backtest backtest,
+                                     List<java.util.function.Function<TimeSeriesDataSet, Forecaster>> baselines,
+                                     InferenceOptions options, M4Metrics.Options m4) {
+        return Comparisons.compare(models, names, table, backtest, baselines, options, m4);
+    }
 
     /**
      * Scores a forecaster. A forecast, an actual value or a metric that is not finite is an error naming
