@@ -40,7 +40,7 @@ import java.util.Map;
                 + "exactly the same windows in one table, with the last-value baseline (and seasonal-naive with --season) once.",
                 "With --metrics m4 also the M4 competition's measures: sMAPE in percent, MASE scaled by each series' whole "
                 + "history before the forecast origin (lag --seasonality, default 1) and OWA against Naive2 (for m = 1 the "
-                + "last value); the point forecast is the 0.5 quantile."},
+                + "last value; for m > 1 M4's seasonally adjusted naive); the point forecast is the 0.5 quantile."},
         footer = {"", "Examples:",
                 "  ./tempora evaluate --config examples/taxi-small.json --model baseline",
                 "  ./tempora evaluate --config examples/taxi-small.json \\",
@@ -72,7 +72,7 @@ final class EvaluateCommand implements Runnable {
     String metrics;
 
     @Option(names = "--seasonality", paramLabel = "M", description = "The seasonal period m of --metrics m4's MASE "
-            + "scaling and Naive2 (default: 1; m > 1 is refused, Naive2's seasonal adjustment is not implemented).")
+            + "scaling and Naive2 (default: 1, as M4 for weekly, daily and yearly data; 12 monthly, 4 quarterly).")
     Integer seasonality;
 
     /** The one model of a single evaluation. */

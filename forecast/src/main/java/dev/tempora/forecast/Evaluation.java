@@ -186,9 +186,8 @@ public final class Evaluation {
         };
         Result result = run(dataset, windows, forecaster, quantiles, batchSize, perWindow, both, true);
         FiniteChecks.metrics(result.metrics(), forecaster.name());
-        // Naive2 is the naive forecast for m = 1, the only seasonality M4Metrics.Options admits
         M4Metrics.Accumulator naive2 = new M4Metrics.Accumulator(m4.seasonality());
-        run(dataset, windows, Forecaster.lastValue(), quantiles, batchSize, false,
+        run(dataset, windows, Forecaster.naive2(m4.seasonality(), m4.history(), dataset), quantiles, batchSize, false,
                 (batch, forecast) -> addM4(scaling, naive2, batch, forecast, quantiles, "Naive2"), false);
         return new Result(result.forecaster(), result.metrics(), result.windows(), dataset, result.windowCount(),
                 M4Metrics.of(model.result(), naive2.result()));

@@ -19,9 +19,9 @@ import java.util.Map;
  *       whole history before the forecast origin, mean |y_t − y_(t−m)| over its rows in time order (not only
  *       the window's encoder), then averaged over windows;</li>
  *   <li>OWA: the mean of sMAPE / sMAPE(Naive2) and MASE / MASE(Naive2) over all windows, Naive2 being the
- *       seasonally adjusted naive forecast. For m = 1 Naive2 is the naive (last value) forecast; Naive2 for
- *       m &gt; 1 (classical multiplicative decomposition after the competition's 90% autocorrelation test)
- *       is not implemented, so {@link Options} refuses m &gt; 1.</li>
+ *       seasonally adjusted naive forecast ({@link Forecaster#naive2}): for m = 1 the naive (last value)
+ *       forecast; for m &gt; 1 the naive forecast of the series adjusted by classical multiplicative
+ *       decomposition when it passes the competition's 90% autocorrelation test, as M4's R code does.</li>
  * </ul>
  * The point forecast is the 0.5 quantile (a quantile model without one is refused), or a point
  * forecaster's forecast.
@@ -78,8 +78,7 @@ public record M4Metrics(double smape, double mase, double owa, double naive2Smap
         /**
          * Checks the option.
          *
-         * @throws IllegalArgumentException when the history is missing, m &lt; 1, or m &gt; 1 (Naive2 for
-         *                                  seasonal data is not implemented, and OWA needs it)
+         * @throws IllegalArgumentException when the history is missing or m &lt; 1
          */
         public Options {
             if (history == null) {
@@ -87,11 +86,6 @@ public record M4Metrics(double smape, double mase, double owa, double naive2Smap
             }
             if (seasonality < 1) {
                 throw new IllegalArgumentException("--seasonality must be at least 1, got " + seasonality);
-            }
-            if (seasonality > 1) {
-                throw new IllegalArgumentException("M4 metrics with --seasonality " + seasonality + ": OWA needs Naive2, the naive "
-                        + "forecast of the seasonally adjusted series (classical multiplicative decomposition), which Tempora "
-                        + "implements for m = 1 only; score with --seasonality 1, or without --metrics m4");
             }
         }
     }

@@ -61,8 +61,8 @@ class M4MetricsTest {
                 () -> sums.add("W8", new double[] {3}, new double[] {3}, new double[] {3}));
         assertTrue(shortHistory.getMessage().contains("W8"), shortHistory.getMessage());
         Frame any = longFrame(List.of(new double[] {1, 2, 3}), List.of(new double[] {4}));
-        IllegalArgumentException seasonal = assertThrows(IllegalArgumentException.class, () -> new M4Metrics.Options(any, 52));
-        assertTrue(seasonal.getMessage().contains("Naive2"), seasonal.getMessage());
+        IllegalArgumentException seasonality = assertThrows(IllegalArgumentException.class, () -> new M4Metrics.Options(any, 0));
+        assertTrue(seasonality.getMessage().contains("--seasonality"), seasonality.getMessage());
     }
 
     @Test
@@ -81,6 +81,44 @@ class M4MetricsTest {
         IllegalArgumentException noMedian = assertThrows(IllegalArgumentException.class, () -> Evaluation.score(windows, null,
                 quantiles, List.of(0.1f, 0.4f, 0.9f), 8, false, null, new M4Metrics.Options(frame, 1)));
         assertTrue(noMedian.getMessage().contains("0.5"), noMedian.getMessage());
+    }
+
+    @Test
+    void seasonalOwaComparesWithNaive2OfTheWholeHistory() {
+        // quarterly-like: a flat level times a pattern of 4 with noise, so the lag-4 test passes, and a forecast of 1.1 × the truth
+        double[] pattern = {0.7, 1.3, 1.1, 0.9};
+        List<double[]> train = new ArrayList<>();
+        List<double[]> test = new ArrayList<>();
+        for (int s = 0; s < 3; s++) {
+            double[] values = new double[24 + s * 4 + 4];
+            for (int t = 0; t < values.length; t++) {
+                values[t] = (50 + 10 * s) * pattern[t % 4] * (1 + 0.05 * Math.sin(1.7 * t + s));
+            }
+            train.add(Arrays.copyOf(values, values.length - 4));
+            test.add(Arrays.copyOfRange(values, values.length - 4, values.length));
+        }
+        Frame frame = longFrame(train, test);
+        TimeSeriesDataSet windows = Evaluation.lastWindows(frame, parameters(4, 4));
+        Forecaster tenPercentHigh = forecaster((batch, steps) -> {
+            float[] out = new float[batch * steps];
+            for (int b = 0; b < batch; b++) {
+                for (int h = 0; h < steps; h++) {
+                    out[b * steps + h] = (float) (1.1 * test.get(b)[h]);
+                }
+            }
+            return out;
+        }, 1);
+        Evaluation.Result r = Evaluation.score(windows, null, tenPercentHigh, List.of(0.5f), 8, false, null,
+                new M4Metrics.Options(frame, 4));
+        M4Metrics.Accumulator naive2 = new M4Metrics.Accumulator(4);
+        for (int s = 0; s < 3; s++) {
+            assertTrue(Naive2.seasonal(train.get(s), 4), "series " + s + " is seasonal");
+            naive2.add("W" + (s + 1), train.get(s), test.get(s), Naive2.forecast(train.get(s), 4, 4));
+        }
+        assertEquals(naive2.result().smape(), r.m4().naive2Smape(), 1e-4);
+        assertEquals(naive2.result().mase(), r.m4().naive2Mase(), 1e-4);
+        assertEquals(4, r.m4().seasonality());
+        assertTrue(r.m4().naive2Smape() < 10, "the seasonal adjustment follows the pattern: " + r.m4());
     }
 
     /** The competition's Naive on its weekly series: sMAPE 9.161, MASE 2.777 (and OWA 1 against itself). */
