@@ -33,7 +33,8 @@ import java.util.Map;
 /**
  * {@code tempora demo}: the main job end to end. A global TFT with the seed's set-up learns hourly taxi
  * pickups of many zones from the built-in generator, within a time budget, and is compared with the
- * last-value baseline on each zone's last week; forecasts, metrics, the model and plots land in a folder.
+ * last-value baseline on each zone's last week, a test week that neither training nor the choice of the
+ * best epoch saw; forecasts, metrics, the model and plots land in a folder.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"The main job: trains a TFT on built-in taxi-like data, beats the baselines, writes forecasts and plots.",
@@ -42,7 +43,7 @@ import java.util.Map;
                 + "all zones) with the seed's set-up: 63 hours of history, 168 hours (a week) ahead, hidden size 20, 8 attention "
                 + "heads, hidden_continuous_size 4, 7 quantiles, dropout 0.1, gradient clipping 0.1, Ranger at lr 0.05. It then "
                 + "compares the TFT with the last-value baseline (and with the seasonal naive forecast, the same hour a week "
-                + "earlier) on every zone's last week (MAE, RMSE, sMAPE, weighted quantile loss) and writes to --out: metrics.json, forecasts.csv, the model (model.safetensors, model.json), the "
+                + "earlier) on every zone's last week, held out as a test that neither training nor the choice of the best epoch sees (the week before it validates each epoch): MAE, RMSE, sMAPE, weighted quantile loss; and writes to --out: metrics.json, forecasts.csv, the model (model.safetensors, model.json), the "
                 + "training log (metrics.csv), config.json (to retrain with tempora train), history.csv (the data, for tempora "
                 + "evaluate), predict-input.csv (each zone's recent hours with the last week's counts left empty, for tempora "
                 + "predict) and PNG plots (forecasts of a few zones with their attention; variable "
@@ -60,7 +61,7 @@ final class DemoCommand implements Runnable {
     /** The demo's scale, in one place: sized so that today's engine finishes in about 5 minutes on 2 cores. */
     static final class Defaults {
         static final int ZONES = 260;
-        static final int DAYS = 91;
+        static final int DAYS = 98;
         static final int EPOCHS = 100;
         static final int BATCHES_PER_EPOCH = 50;
         static final double MINUTES = 5;
@@ -70,7 +71,7 @@ final class DemoCommand implements Runnable {
     /** The seasonal-naive comparison's season: the same hour one week earlier. */
     private static final int WEEK = 168;
 
-    /** Seconds kept for the work after training: the interpreted validation pass, forecasts.csv, the plots. */
+    /** Seconds kept for the work after training: the interpreted test pass, forecasts.csv, the plots. */
     private static final double RESERVE_SECONDS = 10;
 
     @Option(names = "--zones", paramLabel = "N", description = "Pickup zones (series); default " + Defaults.ZONES + ".")
@@ -148,18 +149,20 @@ final class DemoCommand implements Runnable {
                 })
                 .listener(budget > 0 ? new TimeBudget(bar, deadline, epochs) : bar)
                 .outputDirectory(out).build();
-        TimeSeriesDataSet validation = job.validationSet();
+        TimeSeriesDataSet test = job.testSet();
         Frame frame = job.table();
-        writeExamples(frame, validation.parameters());
+        writeExamples(frame, test.parameters());
         TrainerSettings settings = job.trainerSettings();
         int perEpoch = job.batchesPerEpoch();
         List<Float> quantiles = job.model().quantiles();
-        Evaluation.Result baseline = Evaluation.score(validation, null, Forecaster.lastValue(), quantiles, 64, true, null);
-        Evaluation.Result weekly = Evaluation.score(validation, null, Forecaster.seasonalNaive(WEEK, frame, validation), quantiles,
+        Evaluation.Result baseline = Evaluation.score(test, null, Forecaster.lastValue(), quantiles, 64, true, null);
+        Evaluation.Result weekly = Evaluation.score(test, null, Forecaster.seasonalNaive(WEEK, frame, test), quantiles,
                 64, false, null);
-        log.printf(Locale.ROOT, "%,d training windows in %d zones; validation: each zone's last %d hours (%,d points). "
-                        + "Last-value baseline MAE %.2f%n", job.trainingSet().size(), job.trainingSet().seriesCount(),
-                validation.parameters().maxPredictionLength, baseline.metrics().points(), baseline.metrics().mae());
+        int horizon = test.parameters().maxPredictionLength;
+        log.printf(Locale.ROOT, "%,d training windows in %d zones; validation (early stopping, best epoch): each zone's "
+                        + "week before the last; test: each zone's last %d hours (%,d points), held out. Last-value baseline "
+                        + "test MAE %.2f%n", job.trainingSet().size(), job.trainingSet().seriesCount(), horizon,
+                baseline.metrics().points(), baseline.metrics().mae());
         log.printf(Locale.ROOT, "Training a TFT with %,d parameters: %s lr %.3g, gradient clip %.2g, %d batches of %d per epoch, "
                         + "%d workers, %s%n", job.model().parameterCount(), settings.optimizer(), settings.learningRate(),
                 settings.gradientClipVal(), perEpoch, batchSize, settings.workers(),
@@ -171,7 +174,7 @@ final class DemoCommand implements Runnable {
         TrainingJob.Result training = job.fit();
 
         TrainedModel best = training.model();
-        Interpretation interpretation = best.interpret(validation,
+        Interpretation interpretation = best.interpret(test,
                 InferenceOptions.defaults().withBatchSize(32).withWorkers(settings.workers()));
         Evaluation.Result tft = interpretation.evaluation();
         interpretation.forecastTable("time", t -> hourMicros(firstDay, t)).write(out.resolve("forecasts.csv"));
@@ -179,8 +182,10 @@ final class DemoCommand implements Runnable {
         metrics.put("baseline", baseline.metrics().toJson());
         metrics.put("seasonal_naive", weekly.metrics().toJson());
         metrics.put("tft", tft.metrics().toJson());
+        metrics.put("scored_on", "test: each zone's last " + horizon + " hours, held out from training, validation and the "
+                + "choice of the best epoch");
         metrics.put("data", Map.of("zones", zones, "days", days, "training_windows", job.trainingSet().size(),
-                "validation_points", tft.metrics().points()));
+                "validation_windows", job.validationSet().size(), "test_points", tft.metrics().points()));
         metrics.put("training", trainingJson(training, perEpoch));
         List<Path> pngs = new ArrayList<>(ForecastPlots.forecasts(interpretation, ForecastPlots.spreadByVolume(interpretation, plots),
                 baseline, new ForecastPlots.Style("zone", "pickups per hour", t -> hourMicros(firstDay, t) / 1000, "hours"), out));
@@ -212,9 +217,10 @@ final class DemoCommand implements Runnable {
         if (zones < 1 || days < 1) {
             throw new IllegalArgumentException("--zones and --days must be at least 1, got " + zones + " and " + days);
         }
-        if (days < 12) {
-            throw new IllegalArgumentException("--days " + days + " is too short: the demo needs 168 hours to validate on and "
-                    + "63 + 168 before them for a training window (at least 12 days)");
+        if (days < 21) {
+            throw new IllegalArgumentException("--days " + days + " is too short: the demo holds out the last week to test on and "
+                    + "the week before it to validate on, and trains on at least a week before those, so that it sees every hour "
+                    + "of the week (its day_hour input): at least 21 days");
         }
         if (epochs < 1 || batchesPerEpoch < 1 || batchSize < 1) {
             throw new IllegalArgumentException("--epochs, --batches-per-epoch and --batch-size must be at least 1, got "
@@ -248,7 +254,8 @@ final class DemoCommand implements Runnable {
                     "time_varying_unknown_categoricals": [], "time_varying_unknown_reals": ["trip_quantity"],
                     "target_normalizer": {"type": "GroupNormalizer", "groups": ["pulocationid"], "transformation": "softplus"},
                     "add_relative_time_idx": true, "add_target_scales": true, "add_encoder_length": true,
-                    "validation": {"training_cutoff": null, "predict": true}
+                    "validation": {"windows": 1},
+                    "test": {"last_steps": 168}
                   },
                   "model": {
                     "hidden_size": 20, "attention_head_size": 8, "dropout": 0.1, "hidden_continuous_size": 4, "output_size": 7,
@@ -262,7 +269,7 @@ final class DemoCommand implements Runnable {
 
     /**
      * history.csv: the whole table (for evaluate and backtests); predict-input.csv: each zone's last 63 + 168
-     * hours with the last 168 hours' counts left empty, so that tempora predict forecasts the validation week.
+     * hours with the last 168 hours' counts left empty, so that tempora predict forecasts the test week.
      */
     private void writeExamples(Frame frame, dev.tempora.data.DatasetParameters p) {
         TableFiles.write(frame, out.resolve("history.csv"));
@@ -287,7 +294,8 @@ final class DemoCommand implements Runnable {
     private void report(PrintStream log, Metrics baseline, Metrics weekly, Metrics tft, TrainingJob.Result training, double total,
                         List<Path> pngs) {
         log.println();
-        log.printf(Locale.ROOT, "Validation: each zone's last week, %,d hourly points%n", tft.points());
+        log.printf(Locale.ROOT, "Test: each zone's last week, %,d hourly points that neither training nor the choice of the "
+                + "best epoch saw%n", tft.points());
         log.printf(Locale.ROOT, "  %-8s %12s %14s %12s%n", "", "last value", "same hour of", "TFT");
         log.printf(Locale.ROOT, "  %-8s %12s %14s %12s%n", "", "(baseline)", "last week", "");
         String row = "  %-8s %12.3f %14.3f %12.3f%n";

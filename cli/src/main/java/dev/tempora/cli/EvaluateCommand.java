@@ -1,9 +1,11 @@
 package dev.tempora.cli;
 
+import dev.tempora.data.DataSplit;
 import dev.tempora.data.DatasetParameters;
 import dev.tempora.data.Frame;
 import dev.tempora.data.Preprocessing;
 import dev.tempora.data.TimeSeriesDataSet;
+import dev.tempora.data.TimeSplit;
 import dev.tempora.data.TableFiles;
 import dev.tempora.data.TrainingConfig;
 import dev.tempora.forecast.Evaluation;
@@ -23,15 +25,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** {@code tempora evaluate}: scores a trained model or a baseline on validation windows or in a rolling-origin backtest. */
+/** {@code tempora evaluate}: scores a trained model or a baseline on the held-out test, each series' last window, or in a rolling-origin backtest. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = {"Scores a trained model or a baseline on validation windows or in a backtest.",
+        description = {"Scores a trained model or a baseline on the held-out test or in a backtest.",
                 "",
                 "Scores a forecaster: MAE, RMSE, sMAPE, MAPE and MASE of the point forecast (PyTorch Forecasting's "
                 + "definitions; MASE scales by the window's own one-step changes) and the weighted quantile loss wQL (GluonTS's: "
                 + "2·Σ pinball loss / Σ|actual|, averaged over the quantiles; for a point forecast, Σ|error| / Σ|actual|).",
-                "Windows: by default each series' last max_prediction_length steps, forecast from the history before them (the "
-                + "validation set in PyTorch Forecasting's predict mode). With --backtest: rolling-origin backtesting, the "
+                "Windows: by default the held-out test that the model (or the config) records in dataset.test, which neither "
+                + "training nor the choice of the best epoch saw; without one, each series' last max_prediction_length steps, "
+                + "forecast from the history before them (PyTorch Forecasting's predict mode). With --backtest: rolling-origin backtesting, the "
                 + "model fixed, a full-horizon forecast from every origin (the time index of the first forecast step) from "
                 + "--from to --to every --stride steps, for every series; metrics over all those windows.",
                 "Models: a model directory (from train or demo, a single model or an ensemble); baseline (repeat the last "
@@ -110,6 +113,9 @@ final class EvaluateCommand implements Runnable {
     @Option(names = "--json", description = "Print one JSON object: the model, the windows and {\"metrics\": {\"mae\": ..., ...}}.")
     boolean json;
 
+    /** What the default windows are, in words (set by run). */
+    private String scoredOn;
+
     @Override
     public void run() {
         checkOptions();
@@ -126,10 +132,12 @@ final class EvaluateCommand implements Runnable {
         Frame frame;
         DatasetParameters parameters;
         Preprocessing preprocessing = null;
+        DataSplit split = trained != null ? trained.split() : DataSplit.defaults();
         if (config != null) {
             TrainingConfig cfg = TrainingConfig.load(config);
             frame = cfg.loadFrame();
             parameters = cfg.dataset();
+            split = trained != null ? split : cfg.split();
         } else {
             frame = trained.readTable(data);
             parameters = null;
@@ -143,8 +151,15 @@ final class EvaluateCommand implements Runnable {
             DatasetParameters windowParameters = Evaluation.backtestParameters(parameters, from);
             dataset = preprocessing != null ? TimeSeriesDataSet.fromPreprocessing(preprocessing, frame, windowParameters)
                     : TimeSeriesDataSet.create(frame, windowParameters);
+        } else if (split.test() != null) {
+            // the held-out test: what neither training nor the choice of the best epoch saw
+            Preprocessing windows = preprocessing != null ? preprocessing : TimeSeriesDataSet.create(frame, parameters).preprocessing();
+            dataset = TimeSplit.testSet(windows, frame, split, config != null ? config.toString() : data.toString());
+            scoredOn = "test: " + split.test().describe() + ", held out from training and model selection";
         } else {
             dataset = preprocessing != null ? Evaluation.lastWindows(frame, preprocessing) : Evaluation.lastWindows(frame, parameters);
+            scoredOn = "each series' last " + parameters.maxPredictionLength + " steps (no held-out test in "
+                    + (trained != null ? "the model" : "the config") + ": these may be the steps that chose the best epoch)";
         }
         for (String warning : dataset.warnings()) {
             System.err.println("tempora evaluate: warning: " + warning);
@@ -239,7 +254,7 @@ final class EvaluateCommand implements Runnable {
         if (json) {
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("model", model.equals("seasonal-naive") ? result.forecaster() : model);
-            out.put("evaluation", backtest ? "backtest" : "validation");
+            out.put("evaluation", backtest ? "backtest" : scoredOn.startsWith("test") ? "test" : "last_windows");
             if (backtest) {
                 out.put("from", from);
                 out.put("to", windows == null ? null : java.util.Arrays.stream(windows)
@@ -269,8 +284,7 @@ final class EvaluateCommand implements Runnable {
             System.out.printf(Locale.ROOT, "  backtest: %d origins from time_idx %d every %d steps, %,d windows, %,d forecast points%n",
                     origins, from, stride != null ? stride : 1, windowCount, m.points());
         } else {
-            System.out.printf(Locale.ROOT, "  validation: each series' last %d steps, %d series, %,d forecast points%n",
-                    dataset.parameters().maxPredictionLength, windowCount, m.points());
+            System.out.printf(Locale.ROOT, "  %s: %,d windows, %,d forecast points%n", scoredOn, windowCount, m.points());
         }
         System.out.printf(Locale.ROOT, "  MAE    %.4f%n  RMSE   %.4f%n  sMAPE  %.4f%n  MAPE   %.4f%n  MASE   %.4f%n  wQL    %.4f%n",
                 m.mae(), m.rmse(), m.smape(), m.mape(), m.mase(), m.wql());

@@ -111,9 +111,11 @@ final class InspectCommand implements Callable<Integer> {
                 : String.join("; ", (List<String>) r.get("added_features")));
         Map<String, Object> w = (Map<String, Object>) r.get("windows");
         if (w != null) {
-            System.out.printf(Locale.ROOT, "Windows  training %,d (time_idx <= %s), validation %,d (each series' last window), "
+            System.out.printf(Locale.ROOT, "Windows  training %,d (time_idx <= %s), validation %,d (%s), %s, "
                             + "encoder up to %s steps, prediction up to %s%n", w.get("training"), w.get("training_cutoff"),
-                    w.get("validation"), w.get("max_encoder_length"), w.get("max_prediction_length"));
+                    w.get("validation"), w.get("validation_split"), w.get("test") == null ? "no held-out test"
+                            : String.format(Locale.ROOT, "test %,d (%s, held out)", w.get("test"), w.get("test_split")),
+                    w.get("max_encoder_length"), w.get("max_prediction_length"));
             for (String warning : (List<String>) w.get("warnings")) {
                 System.out.println("         warning: " + warning);
             }

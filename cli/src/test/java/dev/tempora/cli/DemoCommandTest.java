@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The demo end to end on a small data size (20 zones, 16 days, 4 short epochs: about half a minute),
+ * The demo end to end on a small data size (20 zones, 22 days, 4 short epochs: about half a minute),
  * then the other commands on what it wrote.
  */
 class DemoCommandTest {
@@ -33,7 +33,7 @@ class DemoCommandTest {
     @BeforeAll
     static void runDemo() {
         out = dir.resolve("demo");
-        demo = Cli.run("demo", "--zones", "20", "--days", "16", "--batch-size", "32", "--batches-per-epoch", "20",
+        demo = Cli.run("demo", "--zones", "20", "--days", "22", "--batch-size", "32", "--batches-per-epoch", "20",
                 "--epochs", "4", "--optimizer", "adam", "--learning-rate", "0.03", "--minutes", "0", "--plots", "2",
                 "--out", out.toString(), "--json");
     }
@@ -62,7 +62,9 @@ class DemoCommandTest {
         assertEquals(List.of("pulocationid", "time_idx", "time", "horizon", "actual", "q0.02", "q0.1", "q0.25", "q0.5",
                 "q0.75", "q0.9", "q0.98", "prediction"), forecasts.names());
         assertEquals(20 * 168, forecasts.rowCount());
-        assertEquals("2023-01-10 00:00:00", forecasts.column("time").format(0), "hour 384 - 168 after 2023-01-01 00:00");
+        // the held-out test week: hour 528 - 168 after 2023-01-01 00:00
+        assertEquals("2023-01-16 00:00:00", forecasts.column("time").format(0));
+        assertTrue(String.valueOf(metrics.get("scored_on")).startsWith("test"), String.valueOf(metrics.get("scored_on")));
     }
 
     @Test
@@ -105,9 +107,9 @@ class DemoCommandTest {
         Cli.Result baseline = Cli.run("evaluate", "--config", out.resolve("config.json").toString(), "--model", "baseline", "--json");
         assertEquals(Cli.number(Cli.object(metrics, "baseline"), "mae"), Cli.number(Cli.object(baseline.json(), "metrics"), "mae"), 1e-9);
         Cli.Result backtest = Cli.run("evaluate", "--model", out.toString(), "--data", out.resolve("history.csv").toString(),
-                "--backtest", "--from", "200", "--stride", "24", "--json");
+                "--backtest", "--from", "350", "--stride", "24", "--json");
         assertEquals(0, backtest.status(), backtest.toString());
-        // origins 200, 224, ... up to the last full week, 384 − 168 = 216: 200 only, for each of the 20 zones
+        // origins 350, 374, ... up to the last full week, 528 − 168 = 360: 350 only, for each of the 20 zones
         assertEquals(20L, backtest.json().get("windows"));
     }
 }

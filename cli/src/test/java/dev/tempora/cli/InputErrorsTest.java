@@ -78,7 +78,7 @@ class InputErrorsTest {
     @Test
     void trainingCutoffPastTheEndOfTheData() throws Exception {
         trainFails(config("cutoff", s -> s.get("dataset").put("validation", Map.of("training_cutoff", 100_000L))),
-                "training_cutoff 100000", "last time_idx " + lastTime, "default (" + (lastTime - 6) + ")");
+                "training_cutoff 100000", "last time_idx " + lastTime, "the default (each series' last 6 steps)");
     }
 
     @Test
@@ -168,7 +168,7 @@ class InputErrorsTest {
         }
         Files.writeString(dir.resolve("short.csv"), shortData);
         trainFails(config("short", s -> s.get("data").put("path", "short.csv")), "too short",
-                "4 + 6 + 6 = 16 time steps", "pulocationid=1 (5 steps)", "pulocationid=3 (5 steps)");
+                "4 + 6 + 6 = 16 time steps", "pulocationid=1 (5 steps", "pulocationid=3 (5 steps");
     }
 
     @Test

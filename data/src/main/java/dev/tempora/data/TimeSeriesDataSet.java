@@ -103,6 +103,85 @@ public final class TimeSeriesDataSet {
         }
     }
 
+    /** The same rows, preprocessing and parameters with another window index (see {@link #lastOrigins}). */
+    private TimeSeriesDataSet(TimeSeriesDataSet source, WindowIndex windows) {
+        this.parameters = source.parameters;
+        this.preprocessing = source.preprocessing;
+        this.description = source.description;
+        this.minPredictionIdx = source.minPredictionIdx;
+        this.time = source.time;
+        this.target = source.target;
+        this.reals = source.reals;
+        this.categoricals = source.categoricals;
+        this.seriesStart = source.seriesStart;
+        this.seriesGroupValues = source.seriesGroupValues;
+        this.seriesGroupCodes = source.seriesGroupCodes;
+        this.seriesTargetScale = source.seriesTargetScale;
+        this.warnings = new ArrayList<>(source.warnings);
+        this.nReal = source.nReal;
+        this.nCat = source.nCat;
+        this.relativeTimeColumn = source.relativeTimeColumn;
+        this.encoderLengthColumn = source.encoderLengthColumn;
+        this.targetColumn = source.targetColumn;
+        this.targetCenterColumn = source.targetCenterColumn;
+        this.targetScaleColumn = source.targetScaleColumn;
+        this.timeIdxColumn = source.timeIdxColumn;
+        this.windows = windows;
+    }
+
+    /**
+     * The full-horizon windows whose forecast starts at one of each series' last origins: the series' last
+     * time index − max_prediction_length + 1 − j·{@code stride} for j = 0 … {@code count} − 1, none before
+     * {@code earliestFirstPrediction}; for each origin the window with the longest encoder. Series with no
+     * such window are left out. Build this data set with min_prediction_length = max_prediction_length
+     * outside predict mode, so that every candidate window is indexed.
+     *
+     * @param count                    origins per series, at least 1 ({@code Integer.MAX_VALUE}: as many as fit)
+     * @param stride                   time steps between origins, at least 1
+     * @param earliestFirstPrediction  the earliest first forecast step (time index) allowed
+     * @return a data set over the same rows with only those windows, in series then time order
+     * @throws IllegalArgumentException when no series has such a window
+     */
+    public TimeSeriesDataSet lastOrigins(int count, int stride, long earliestFirstPrediction) {
+        if (count < 1 || stride < 1) {
+            throw new IllegalArgumentException("origins: count and stride must be at least 1, got " + count + " and " + stride);
+        }
+        int horizon = parameters.maxPredictionLength;
+        // best window per (series, origin), keyed by series and origin number j
+        Map<Long, Integer> best = new java.util.TreeMap<>();
+        for (int w = 0; w < windows.size(); w++) {
+            Window window = window(w);
+            if (window.decoderLength() != horizon) {
+                continue;
+            }
+            int last = time[seriesStart[window.series() + 1] - 1];
+            long behind = (long) last - horizon + 1 - window.firstPredictionTimeIdx();
+            if (behind < 0 || behind % stride != 0 || behind / stride >= count
+                    || window.firstPredictionTimeIdx() < earliestFirstPrediction) {
+                continue;
+            }
+            // series ascending, then origin ascending (j descending)
+            long key = ((long) window.series() << 32) | (0xFFFFFFFFL - behind / stride);
+            Integer kept = best.get(key);
+            if (kept == null || window(kept).encoderLength() < window.encoderLength()) {
+                best.put(key, w);
+            }
+        }
+        if (best.isEmpty()) {
+            throw new IllegalArgumentException("no series has a full forecast window of " + horizon + " steps at its last origins"
+                    + (earliestFirstPrediction > Long.MIN_VALUE ? " after time index " + (earliestFirstPrediction - 1) : "")
+                    + "; give longer series or a shorter max_prediction_length");
+        }
+        int[] starts = new int[best.size()];
+        int[] ends = new int[best.size()];
+        int i = 0;
+        for (int w : best.values()) {
+            starts[i] = windows.start[w];
+            ends[i++] = windows.end[w];
+        }
+        return new TimeSeriesDataSet(this, new WindowIndex(starts, ends));
+    }
+
     /** Fits encoders, the target normaliser and scalers on {@code frame} and indexes its windows. */
     public static TimeSeriesDataSet create(Frame frame, DatasetParameters parameters) {
         return new TimeSeriesDataSet(new DatasetBuilder(frame, parameters, null).build(), parameters);

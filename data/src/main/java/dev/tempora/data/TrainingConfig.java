@@ -21,15 +21,15 @@ import java.util.Set;
  *               "dtypes": {"month": "string"}, "csv": {"delimiter": ",", "missing_values": [...]},
  *               "generator": {"zones": 260, "days": 243, "seed": 42, "start": "2023-01-01"},
  *               "derived_columns": [ {"op": ...}, ... ]},
- *  "dataset":  {PTF TimeSeriesDataSet arguments..., "validation": {"training_cutoff": null, "predict": true}},
+ *  "dataset":  {PTF TimeSeriesDataSet arguments...,
+ *               "validation": {"training_cutoff": null, "predict": true, "windows": 1, "stride": null},
+ *               "test": {"last_steps": 168}},
  *  "model":    {...},      // read by the models module
  *  "training": {...}}      // read by the trainer
  * }</pre>
- * Relative paths resolve against the config file's folder. The validation set is PTF's usual one: the
- * training data keeps time_idx ≤ training_cutoff (by default the last time_idx minus
- * max_prediction_length); validation is built from all rows with the training preprocessing, in predict
- * mode (each series' last window, full prediction length), or with {@code "predict": false} every window
- * predicting after the cutoff.
+ * Relative paths resolve against the config file's folder. The rows are split by time as
+ * {@link DataSplit} describes: an optional held-out test at the end, then validation windows (by
+ * default each series' last horizon, PTF's usual set), then the training rows before them.
  */
 public final class TrainingConfig {
 
@@ -40,14 +40,11 @@ public final class TrainingConfig {
     static final Set<String> CSV_KEYS = Set.of("delimiter", "missing_values", "header");
     /** The keys of the "data" section's "generator" entry (the built-in data's options). */
     static final Set<String> GENERATOR_KEYS = Set.of("zones", "days", "seed", "start");
-    /** The keys of the "dataset" section's "validation" entry. */
-    static final Set<String> VALIDATION_KEYS = Set.of("training_cutoff", "predict");
 
     private final Path file;
     private final Map<String, Object> data;
     private final DatasetParameters dataset;
-    private final Integer trainingCutoff;
-    private final boolean predictValidation;
+    private final DataSplit split;
     private final Map<String, Object> model;
     private final boolean hasModelSection;
     private final Map<String, Object> training;
@@ -77,11 +74,10 @@ public final class TrainingConfig {
         }
         ds = new LinkedHashMap<>(ds);
         Object validation = ds.remove("validation");
-        Map<String, Object> v = validation == null ? Map.of() : JsonValues.object(Map.of("validation", validation), "validation", "dataset");
+        Object test = ds.remove("test");
         try {
-            this.trainingCutoff = JsonValues.optionalInteger(v, "training_cutoff", "dataset.validation");
-            this.predictValidation = JsonValues.bool(v, "predict", "dataset.validation", true);
-            JsonKeys.requireKnown(v, VALIDATION_KEYS, "dataset.validation");
+            this.split = DataSplit.fromJson(validation == null ? null : JsonValues.object(Map.of("validation", validation),
+                    "validation", "dataset"), test == null ? null : JsonValues.object(Map.of("test", test), "test", "dataset"));
             this.dataset = DatasetParameters.fromJson(ds);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
@@ -141,14 +137,9 @@ public final class TrainingConfig {
         return file;
     }
 
-    /** The "validation" entry's training_cutoff, or null for PTF's default (the last time_idx minus the horizon). */
-    public Integer trainingCutoff() {
-        return trainingCutoff;
-    }
-
-    /** The "validation" entry's predict flag: validate on each series' last window (true, the default) or on all later windows. */
-    public boolean predictValidation() {
-        return predictValidation;
+    /** {@return the "dataset" section's "validation" and "test" entries: how the rows are split by time} */
+    public DataSplit split() {
+        return split;
     }
 
     /** The "dataset" section: PTF's TimeSeriesDataSet arguments. */
@@ -298,54 +289,44 @@ public final class TrainingConfig {
     }
 
     /**
-     * The training and validation data sets as a config describes them.
+     * The data sets of a split table.
      *
      * @param training       the windows to train on
      * @param validation     the windows that score each epoch (early stopping, the best model)
-     * @param trainingCutoff the last time index of the training rows
+     * @param test           the held-out test windows, or null without a test split
+     * @param rows           which rows are training, validation and test
+     * @param trainingCutoff the last time index of any training row
      */
-    public record Datasets(TimeSeriesDataSet training, TimeSeriesDataSet validation, int trainingCutoff) { }
+    public record Datasets(TimeSeriesDataSet training, TimeSeriesDataSet validation, TimeSeriesDataSet test, TimeSplit rows,
+                           int trainingCutoff) { }
 
-    /** The config's data, loaded and split into training and validation data sets. */
+    /** The config's data, loaded and split into training, validation and test data sets. */
     public Datasets datasets() {
         return datasets(loadFrame());
     }
 
-    /** The training and validation data sets of {@code frame}, split as this config's "validation" says. */
+    /** The training, validation and test data sets of {@code frame}, split as this config's "validation" and "test" say. */
     public Datasets datasets(Frame frame) {
-        return split(frame, dataset, trainingCutoff, predictValidation, file.toString());
+        return split(frame, dataset, split, file.toString());
     }
 
     /**
-     * PTF's usual split: the training data set holds the rows with time_idx ≤ {@code trainingCutoff} (null:
-     * the last time_idx minus max_prediction_length); validation is built from all rows with the training
-     * preprocessing, in predict mode (each series' last window) or, with {@code predictValidation} false,
-     * every window predicting after the cutoff.
+     * Splits a table by time (see {@link DataSplit}) and builds the data sets: the training set fits the
+     * preprocessing on the training rows; validation and test windows use it.
      *
-     * @param where names the set-up in error messages (a config file, "TrainingJob")
+     * @param frame   every series' rows
+     * @param dataset PTF's TimeSeriesDataSet arguments
+     * @param split   how to split
+     * @param where   names the set-up in error messages (a config file, "TrainingJob")
+     * @return the data sets
      */
-    public static Datasets split(Frame frame, DatasetParameters dataset, Integer trainingCutoff, boolean predictValidation,
-                                 String where) {
+    public static Datasets split(Frame frame, DatasetParameters dataset, DataSplit split, String where) {
         requireTrainable(dataset, where);
-        int[] time = timeIndex(frame, dataset);
-        int max = Integer.MIN_VALUE;
-        for (int t : time) {
-            max = Math.max(max, t);
-        }
-        if (trainingCutoff != null && trainingCutoff >= max) {
-            throw new IllegalArgumentException(where + ": dataset.validation.training_cutoff " + trainingCutoff + " is not before "
-                    + "the last time_idx " + max + " of the data, so validation would score windows the model trained on; "
-                    + "give a cutoff below " + max + ", or null for the default (" + (max - dataset.maxPredictionLength) + ")");
-        }
-        int cutoff = trainingCutoff != null ? trainingCutoff : max - dataset.maxPredictionLength;
-        checkLongEnough(frame, dataset, time, cutoff, trainingCutoff == null, where);
-        Frame trainingFrame = frame.filter(r -> time[r] <= cutoff);
-        TimeSeriesDataSet training = TimeSeriesDataSet.create(trainingFrame, dataset);
-        TimeSeriesDataSet validation = predictValidation
-                ? TimeSeriesDataSet.fromDataset(training, frame, true)
-                : TimeSeriesDataSet.fromPreprocessing(training.preprocessing(), frame,
-                        training.preprocessing().parameters().with("min_prediction_idx", (long) cutoff + 1));
-        return new Datasets(training, validation, cutoff);
+        TimeSplit rows = TimeSplit.of(frame, dataset, split, where);
+        TimeSeriesDataSet training = TimeSeriesDataSet.create(rows.trainingRows(frame), dataset);
+        TimeSeriesDataSet validation = TimeSplit.validationSet(training.preprocessing(), rows.visibleRows(frame), split);
+        TimeSeriesDataSet test = split.test() == null ? null : TimeSplit.testSet(training.preprocessing(), frame, split, where);
+        return new Datasets(training, validation, test, rows, rows.lastTrainingTimeIdx());
     }
 
     /**
@@ -367,70 +348,5 @@ public final class TrainingConfig {
                 + "' is not among them" : "the target '" + dataset.target + "' is not among the model's inputs")
                 + "; add \"" + dataset.target + "\" to dataset.time_varying_unknown_reals, so the model sees the target's history "
                 + "(PTF's TFT needs it there too)");
-    }
-
-    /**
-     * Refuses data in which no series has a training window, naming the series and the length they need
-     * (PTF would fail later with a message about the cutoff or an empty data set).
-     */
-    private static void checkLongEnough(Frame frame, DatasetParameters dataset, int[] time, int cutoff, boolean defaultCutoff,
-                                        String where) {
-        // Per series: its first time index, its last one up to the cutoff, and its last one.
-        Map<String, int[]> spans = new java.util.LinkedHashMap<>();
-        List<Column> ids = dataset.groupIds.stream().map(frame::column).toList();
-        for (int r = 0; r < time.length; r++) {
-            StringBuilder name = new StringBuilder();
-            for (Column c : ids) {
-                name.append(name.isEmpty() ? "" : ", ").append(c.name()).append('=').append(c.format(r));
-            }
-            int[] span = spans.computeIfAbsent(name.isEmpty() ? "the series" : name.toString(),
-                    k -> new int[] {Integer.MAX_VALUE, Integer.MIN_VALUE, Integer.MIN_VALUE});
-            span[0] = Math.min(span[0], time[r]);
-            span[1] = time[r] <= cutoff ? Math.max(span[1], time[r]) : span[1];
-            span[2] = Math.max(span[2], time[r]);
-        }
-        int minimum = dataset.minEncoderLength + dataset.minPredictionLength;
-        List<String> tooShort = new ArrayList<>();
-        for (Map.Entry<String, int[]> e : spans.entrySet()) {
-            int[] span = e.getValue();
-            if ((long) span[1] - span[0] + 1 >= minimum) {
-                return;
-            }
-            if (tooShort.size() < 5) {
-                long shown = defaultCutoff ? (long) span[2] - span[0] + 1 : Math.max(0L, (long) span[1] - span[0] + 1);
-                tooShort.add(e.getKey() + " (" + shown + " steps)");
-            }
-        }
-        String need = defaultCutoff
-                ? "min_encoder_length + min_prediction_length + max_prediction_length (held out for validation) = "
-                        + dataset.minEncoderLength + " + " + dataset.minPredictionLength + " + " + dataset.maxPredictionLength
-                        + " = " + (minimum + dataset.maxPredictionLength) + " time steps"
-                : "min_encoder_length + min_prediction_length = " + dataset.minEncoderLength + " + " + dataset.minPredictionLength
-                        + " = " + minimum + " time steps up to training_cutoff " + cutoff;
-        throw new IllegalArgumentException(where + ": the data is too short: a series needs at least " + need + ", but all "
-                + spans.size() + " series are shorter: " + String.join(", ", tooShort) + (spans.size() > tooShort.size() ? ", ..." : "")
-                + "; give longer series or lower min_encoder_length or max_prediction_length");
-    }
-
-    /** The time index of every row, as the dataset will compute it. */
-    private static int[] timeIndex(Frame frame, DatasetParameters dataset) {
-        int[] out = new int[frame.rowCount()];
-        if (dataset.timestamp != null) {
-            Column c = frame.column(dataset.timestamp);
-            if (!(c instanceof TimestampColumn ts)) {
-                throw new IllegalArgumentException(frame.source() + ": column '" + dataset.timestamp + "' (timestamp) holds "
-                        + c.type().label() + " values, expected timestamps");
-            }
-            long origin = java.util.Arrays.stream(ts.micros).min().orElse(0);
-            for (int r = 0; r < out.length; r++) {
-                out[r] = (int) dataset.frequency.periods(origin, ts.micros[r]);
-            }
-            return out;
-        }
-        Column c = frame.column(dataset.timeIdx);
-        for (int r = 0; r < out.length; r++) {
-            out[r] = (int) c.getDouble(r);
-        }
-        return out;
     }
 }

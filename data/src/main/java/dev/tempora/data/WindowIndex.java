@@ -18,7 +18,7 @@ final class WindowIndex {
     final int[] start;
     final int[] end;
 
-    private WindowIndex(int[] start, int[] end) {
+    WindowIndex(int[] start, int[] end) {
         this.start = start;
         this.end = end;
     }

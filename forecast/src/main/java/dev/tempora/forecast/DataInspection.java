@@ -65,6 +65,9 @@ public final class DataInspection {
             windows.put("training", sets.training().size());
             windows.put("training_cutoff", sets.trainingCutoff());
             windows.put("validation", sets.validation().size());
+            windows.put("validation_split", describeValidation(cfg.split(), p.maxPredictionLength));
+            windows.put("test", sets.test() == null ? null : sets.test().size());
+            windows.put("test_split", cfg.split().test() == null ? null : cfg.split().test().describe());
             windows.put("max_encoder_length", p.maxEncoderLength);
             windows.put("max_prediction_length", p.maxPredictionLength);
             windows.put("warnings", sets.training().warnings());
@@ -73,6 +76,15 @@ public final class DataInspection {
             report.put("dataset_error", e.getMessage());
         }
         return report;
+    }
+
+    private static String describeValidation(dev.tempora.data.DataSplit split, int horizon) {
+        if (split.trainingCutoff() != null) {
+            return split.predictValidation() ? "each series' last window after time_idx " + split.trainingCutoff()
+                    : "every window after time_idx " + split.trainingCutoff();
+        }
+        return split.validationWindows() == 1 ? "each series' last window"
+                : "each series' last " + split.validationWindows() + " windows, " + split.validationStrideFor(horizon) + " steps apart";
     }
 
     private static Map<String, Object> seriesFacts(Frame frame, DatasetParameters p) {

@@ -1,9 +1,11 @@
 package dev.tempora.forecast;
 
 import dev.tempora.data.DatasetParameters;
+import dev.tempora.data.DataSplit;
 import dev.tempora.data.Frame;
 import dev.tempora.data.Preprocessing;
 import dev.tempora.data.TimeSeriesDataSet;
+import dev.tempora.data.TimeSplit;
 import dev.tempora.data.TrainingConfig;
 import dev.tempora.models.Checkpoint;
 import dev.tempora.models.ForecastingModel;
@@ -43,6 +45,9 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  */
 public final class TrainedModel {
 
+    /** The model.json section that records how training split the rows (validation windows, the held-out test). */
+    public static final String SPLIT_SECTION = "split";
+
     private final Path directory;
     /** The network, or null for an ensemble. */
     private final ForecastingModel model;
@@ -55,6 +60,7 @@ public final class TrainedModel {
     private final Map<String, Object> sections;
     private final Map<String, Object> dataOptions;
     private final List<String> notes;
+    private final DataSplit split;
     /** Sorts forecasts by quantile level (monotone_quantiles), or null for the raw outputs. */
     private final MonotoneQuantiles quantileOrder;
     /** Idle CPU inference engines by worker count: each call borrows one, so concurrent calls never share buffers. */
@@ -72,6 +78,7 @@ public final class TrainedModel {
         this.sections = sections;
         this.dataOptions = dataOptions;
         this.quantileOrder = monotoneQuantiles(sections) ? new MonotoneQuantiles(model.quantiles()) : null;
+        this.split = split(sections);
         model.eval();
     }
 
@@ -152,6 +159,30 @@ public final class TrainedModel {
             return monotone;
         }
         return true;
+    }
+
+    /** The split model.json records; PTF's usual split (no test) for a model saved before splits were recorded. */
+    @SuppressWarnings("unchecked")
+    private static DataSplit split(Map<String, Object> sections) {
+        Object json = sections.get(SPLIT_SECTION);
+        if (json == null) {
+            return DataSplit.defaults();
+        }
+        if (!(json instanceof Map<?, ?>)) {
+            throw new IllegalArgumentException("model.json: \"" + SPLIT_SECTION + "\" must be an object, got " + json);
+        }
+        try {
+            return DataSplit.fromSplitJson((Map<String, Object>) json);
+        } catch (IllegalArgumentException | ClassCastException e) {
+            throw new IllegalArgumentException("model.json: \"" + SPLIT_SECTION + "\": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * {@return how training split the rows: its validation windows and the held-out test, if any}
+     */
+    public DataSplit split() {
+        return split;
     }
 
     /**
@@ -326,16 +357,36 @@ public final class TrainedModel {
     }
 
     /**
-     * Scores the model on each series' last window with a full horizon (PTF's predict mode): MAE, RMSE,
-     * sMAPE, MAPE, MASE and wQL over the forecast steps, and per window.
+     * Scores the model on its held-out test when training recorded one ({@link #split()}: e.g. each series'
+     * last 168 steps, which neither training nor the choice of the best epoch saw), otherwise on each
+     * series' last window with a full horizon (PTF's predict mode): MAE, RMSE, sMAPE, MAPE, MASE and wQL
+     * over the forecast steps, and per window.
      *
-     * @param table   each series' history, its last max_prediction_length rows with known targets
+     * @param table   every series' rows up to its end, the test steps included, with known targets
      * @param options workers, batch size and device
      * @return the scores over all series and per window
      */
     public Evaluation.Result evaluate(Frame table, InferenceOptions options) {
-        TimeSeriesDataSet dataset = Evaluation.lastWindows(table, preprocessing);
+        TimeSeriesDataSet dataset = evaluationWindows(table);
         return withForecaster(options, null, f -> Evaluation.score(dataset, null, f, quantiles(), options.batchSize(), true, null));
+    }
+
+    /**
+     * The windows {@link #evaluate} scores: the test split's, or each series' last full window.
+     *
+     * @param table every series' rows up to its end, with known targets
+     * @return the windows, prepared with this model's preprocessing
+     */
+    public TimeSeriesDataSet evaluationWindows(Frame table) {
+        return split.test() != null ? TimeSplit.testSet(preprocessing, table, split, table.source())
+                : Evaluation.lastWindows(table, preprocessing);
+    }
+
+    /** {@return what {@link #evaluate} scores, in words: the held-out test or each series' last window} */
+    public String evaluationWindowsDescription() {
+        return split.test() != null ? "the held-out test (" + split.test().describe() + "), which training and the choice of the "
+                + "best epoch never saw" : "each series' last " + horizon() + " steps (the model has no held-out test; "
+                + "train with dataset.test to keep one)";
     }
 
     /**

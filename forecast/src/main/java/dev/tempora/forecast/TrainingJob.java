@@ -1,5 +1,6 @@
 package dev.tempora.forecast;
 
+import dev.tempora.data.DataSplit;
 import dev.tempora.data.DatasetParameters;
 import dev.tempora.data.Frame;
 import dev.tempora.data.TimeSeriesDataSet;
@@ -62,7 +63,7 @@ public final class TrainingJob {
 
     private TrainingJob(Builder b) {
         this.table = b.frame;
-        this.datasets = TrainingConfig.split(b.frame, b.parameters, b.trainingCutoff, b.predictValidation, b.where);
+        this.datasets = TrainingConfig.split(b.frame, b.parameters, b.split, b.where);
         this.modelSettings = b.model;
         this.settings = b.trainer;
         this.batchSize = b.batchSize;
@@ -107,8 +108,7 @@ public final class TrainingJob {
         int batchSize = sections.batchSize();
         Builder b = new Builder(config.loadFrame(), config.dataset());
         b.where = config.file().toString();
-        b.trainingCutoff = config.trainingCutoff();
-        b.predictValidation = config.predictValidation();
+        b.split = config.split();
         b.model = model;
         b.trainer = trainer;
         b.batchSize = batchSize;
@@ -171,7 +171,22 @@ public final class TrainingJob {
         return datasets.validation();
     }
 
-    /** {@return the last time index of the training rows} */
+    /** {@return the held-out test windows, or null without a test split (neither training nor model selection reads them)} */
+    public TimeSeriesDataSet testSet() {
+        return datasets.test();
+    }
+
+    /** {@return how the rows were split: which rows train, which validate, which are the test} */
+    public dev.tempora.data.TimeSplit rows() {
+        return datasets.rows();
+    }
+
+    /** {@return the split settings: validation windows and the held-out test} */
+    public DataSplit split() {
+        return datasets.rows().split();
+    }
+
+    /** {@return the last time index of any training row} */
     public int trainingCutoff() {
         return datasets.trainingCutoff();
     }
@@ -266,6 +281,7 @@ public final class TrainingJob {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("dataset", datasets.training().description().toJson());
         s.put("preprocessing", datasets.training().preprocessing().toJson());
+        s.put(TrainedModel.SPLIT_SECTION, split().toJson());
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("data", dataOptions);
         config.put("model", modelSettings.toJson());
@@ -304,8 +320,7 @@ public final class TrainingJob {
         private final Frame frame;
         private final DatasetParameters parameters;
         private String where = "TrainingJob";
-        private Integer trainingCutoff;
-        private boolean predictValidation = true;
+        private DataSplit split = DataSplit.defaults();
         private ModelSettings model = ModelSettings.defaults();
         private TrainerSettings trainer = TrainerSettings.builder().build();
         private int batchSize = 128;
@@ -368,25 +383,62 @@ public final class TrainingJob {
         }
 
         /**
-         * The last time index of the training rows (default: the last time index minus
-         * max_prediction_length, so that validation is each series' last horizon).
+         * How the rows are split by time (default: each series' last horizon validates, no test): several
+         * validation windows per series, a held-out test, or PTF's one training cutoff.
+         *
+         * @param split the split, not null
+         * @return this builder
+         */
+        public Builder split(DataSplit split) {
+            this.split = java.util.Objects.requireNonNull(split, "split");
+            return this;
+        }
+
+        /**
+         * Holds out a test that training, validation and the choice of the best epoch never see.
+         *
+         * @param test e.g. {@code DataSplit.TestSplit.lastSteps(168)}; null for none
+         * @return this builder
+         */
+        public Builder test(DataSplit.TestSplit test) {
+            this.split = split.withTest(test);
+            return this;
+        }
+
+        /**
+         * Validates on each series' last {@code windows} forecast windows, {@code stride} steps apart, so that
+         * early stopping follows an average over windows rather than one noisy window.
+         *
+         * @param windows at least 1 (default 1)
+         * @param stride  steps between their origins, or null for the horizon
+         * @return this builder
+         */
+        public Builder validationWindows(int windows, Integer stride) {
+            this.split = split.withValidationWindows(windows, stride);
+            return this;
+        }
+
+        /**
+         * PTF's training cutoff: the last time index of the training rows of every series (default: each
+         * series' own, before its validation windows).
          *
          * @param timeIdx the cutoff on the time index column, or null for the default
          * @return this builder
          */
         public Builder trainingCutoff(Integer timeIdx) {
-            this.trainingCutoff = timeIdx;
+            this.split = split.withTrainingCutoff(timeIdx, split.predictValidation());
             return this;
         }
 
         /**
-         * Validate on each series' last window (true, PTF's predict=True and the default) or on every later window.
+         * With a training cutoff: validate on each series' last window (true, PTF's predict=True and the
+         * default) or on every window after the cutoff.
          *
          * @param lastWindowOnly true for each series' last window only, false for every window after the cutoff
          * @return this builder
          */
         public Builder predictValidation(boolean lastWindowOnly) {
-            this.predictValidation = lastWindowOnly;
+            this.split = split.withTrainingCutoff(split.trainingCutoff(), lastWindowOnly);
             return this;
         }
 

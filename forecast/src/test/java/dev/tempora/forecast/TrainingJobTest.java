@@ -100,6 +100,41 @@ class TrainingJobTest {
     }
 
     @Test
+    void aHeldOutTestIsNeverSeenAndIsWhatEvaluateScores(@TempDir Path out) {
+        // ten days, so that training still sees every hour of the week (day_hour) before validation and test
+        Frame days = TaxiDemand.generate(new TaxiDemand.Options(4, 10, LocalDate.of(2023, 3, 6), 3));
+        int last = 10 * 24 - 1;
+        TrainingJob job = TrainingJob.builder(days, parameters())
+                .model(ModelSettings.builder().hiddenSize(8).attentionHeadSize(2).hiddenContinuousSize(4).build())
+                .trainer(t -> t.maxEpochs(2).limitTrainBatchCount(4).learningRate(0.03).optimizer("adam").seed(5).workers(2))
+                .batchSize(16)
+                .test(dev.tempora.data.DataSplit.TestSplit.lastSteps(HORIZON)).validationWindows(2, 6)
+                .outputDirectory(out).build();
+        // test: each zone's last 12 hours; validation: two windows 6 apart before them; training before those
+        assertEquals(4, job.testSet().size());
+        assertEquals(8, job.validationSet().size());
+        assertEquals(last - HORIZON - HORIZON - 6, job.trainingCutoff());
+        for (int w = 0; w < job.testSet().size(); w++) {
+            assertEquals(last - HORIZON + 1, job.testSet().window(w).firstPredictionTimeIdx());
+        }
+        for (int w = 0; w < job.validationSet().size(); w++) {
+            var window = job.validationSet().window(w);
+            assertTrue(window.firstPredictionTimeIdx() + window.decoderLength() - 1 <= last - HORIZON,
+                    "a validation window reaches into the test: " + window);
+        }
+        TrainedModel model = job.fit().model();
+        TrainedModel loaded = TrainedModel.load(out);
+        assertEquals(job.split(), loaded.split());
+        assertTrue(loaded.evaluationWindowsDescription().contains("the last 12 steps of each series"),
+                loaded.evaluationWindowsDescription());
+        Evaluation.Result test = loaded.evaluate(days);
+        assertEquals(4, test.windowCount());
+        Evaluation.Result again = Evaluation.score(job.testSet(), null, model.forecaster(InferenceOptions.defaults()),
+                model.quantiles(), 64, false, null);
+        assertEquals(again.metrics().mae(), test.metrics().mae(), 1e-9, "evaluate scores the job's test windows");
+    }
+
+    @Test
     void predictGivesEverySeriesAHorizonOfQuantilesAndAPointForecast() {
         TrainedModel model = small().build().fit().model();
         TrainedModel.Forecast forecast = model.predict(predictInput(table, LAST - HORIZON));

@@ -1,13 +1,14 @@
 package dev.tempora.spark;
 
+import dev.tempora.data.DataSplit;
 import dev.tempora.data.DatasetParameters;
 import dev.tempora.data.Frame;
 import dev.tempora.data.ParquetFiles;
 import dev.tempora.data.Preprocessing;
 import dev.tempora.data.TimeSeriesDataSet;
+import dev.tempora.data.TimeSplit;
 import dev.tempora.data.TrainingConfig;
 import dev.tempora.forecast.DatasetTrainingData;
-import dev.tempora.forecast.SeriesRows;
 import dev.tempora.forecast.TrainingJob;
 import dev.tempora.models.Checkpoint;
 import dev.tempora.models.ForecastingModel;
@@ -50,19 +51,18 @@ public final class TrainingPlan implements Serializable {
     private final int tasks;
     private final int batchSize;
     private final String preprocessingJson;
-    private final boolean predictValidation;
-    private final int trainingCutoff;
+    /** The split as JSON (the record is not Serializable): validation windows and the held-out test. */
+    private final String splitJson;
     /** The trainer's settings as their record components (the record is not Serializable); no output directory. */
     private final Object[] settings;
 
-    private TrainingPlan(Path outputDirectory, int tasks, int batchSize, Preprocessing preprocessing, boolean predictValidation,
-                         int trainingCutoff, TrainerSettings settings) {
+    private TrainingPlan(Path outputDirectory, int tasks, int batchSize, Preprocessing preprocessing, DataSplit split,
+                         TrainerSettings settings) {
         this.outputDirectory = outputDirectory.toAbsolutePath().toString();
         this.tasks = tasks;
         this.batchSize = batchSize;
         this.preprocessingJson = Json.write(preprocessing.toJson());
-        this.predictValidation = predictValidation;
-        this.trainingCutoff = trainingCutoff;
+        this.splitJson = Json.write(split.toJson());
         this.settings = components(settings.toBuilder().outputDir(null).build());
     }
 
@@ -91,13 +91,15 @@ public final class TrainingPlan implements Serializable {
         Preprocessing preprocessing = training.preprocessing();
         DatasetParameters parameters = preprocessing.parameters();
         Frame table = job.table();
-        long[] time = SeriesRows.timeIndex(table, parameters, null); // as TrainingConfig.split computes it
-        int cutoff = job.trainingCutoff();
+        TimeSplit rows = job.rows();
         int[] partition = SeriesPartitions.assign(table, parameters.groupIds, tasks);
         int[] trainingPartition = partition.clone();
-        for (int r = 0; r < time.length; r++) {
-            if (time[r] > cutoff) {
-                trainingPartition[r] = -1; // a validation row: in the partition's full rows only
+        for (int r = 0; r < partition.length; r++) {
+            if (rows.isTest(r)) {
+                partition[r] = -1; // the held-out test: in no partition
+            }
+            if (!rows.isTraining(r)) {
+                trainingPartition[r] = -1; // a validation row: in the partition's visible rows only
             }
         }
         Map<String, Object> sections = job.checkpointSections();
@@ -117,7 +119,7 @@ public final class TrainingPlan implements Serializable {
             throw new UncheckedIOException("writing the partitions to " + folder + ": " + e.getMessage(), e);
         }
         TrainerSettings run = settings.toBuilder().checkpointSections(sections).build();
-        return new TrainingPlan(outputDirectory, tasks, job.batchSize(), preprocessing, config.predictValidation(), cutoff, run);
+        return new TrainingPlan(outputDirectory, tasks, job.batchSize(), preprocessing, job.split(), run);
     }
 
     /** The number of tasks (ranks) and partitions. */
@@ -162,10 +164,8 @@ public final class TrainingPlan implements Serializable {
         Frame allRows = ParquetFiles.read(SeriesPartitions.file(partitionsFolder(), "all", rank));
         // As TrainingConfig.split builds the validation set from the training set's preprocessing.
         TimeSeriesDataSet training = TimeSeriesDataSet.fromPreprocessing(preprocessing, trainingRows, preprocessing.parameters());
-        TimeSeriesDataSet validation = predictValidation
-                ? TimeSeriesDataSet.fromPreprocessing(preprocessing, allRows, true)
-                : TimeSeriesDataSet.fromPreprocessing(preprocessing, allRows,
-                        preprocessing.parameters().with("min_prediction_idx", (long) trainingCutoff + 1));
+        TimeSeriesDataSet validation = TimeSplit.validationSet(preprocessing, allRows,
+                DataSplit.fromSplitJson(Json.parseObject(splitJson)));
         TrainerSettings s = rebuild(settings);
         return new DatasetTrainingData(training, validation, batchSize, s.seed());
     }
