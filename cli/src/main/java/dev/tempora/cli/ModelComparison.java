@@ -26,6 +26,9 @@ import java.util.function.Function;
 final class ModelComparison {
 
     private final EvaluateCommand options;
+    /** Whether the models hold out a test, which the comparison then scores (without --backtest). */
+    private boolean testSplit;
+    private String windowsDescription;
 
     ModelComparison(EvaluateCommand options) {
         this.options = options;
@@ -69,6 +72,8 @@ final class ModelComparison {
             loaded.notes().forEach(note -> System.err.println("note: " + model + ": " + note));
             trained.add(loaded);
         }
+        testSplit = trained.getFirst().split().test() != null;
+        windowsDescription = trained.getFirst().evaluationWindowsDescription();
         Frame frame = options.config != null ? TrainingConfig.load(options.config).loadFrame()
                 : trained.getFirst().readTable(options.data);
         Evaluation.Backtest backtest = options.backtest
@@ -101,7 +106,7 @@ final class ModelComparison {
     private void printJson(List<String> names, List<Evaluation.Result> results, int modelCount) {
         Evaluation.Result first = results.getFirst();
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("evaluation", options.backtest ? "backtest" : "validation");
+        out.put("evaluation", options.backtest ? "backtest" : testSplit ? "test" : "last_windows");
         if (options.backtest) {
             out.put("from", options.from);
             out.put("stride", options.stride != null ? options.stride : 1);
@@ -129,7 +134,7 @@ final class ModelComparison {
         System.out.printf(Locale.ROOT, "%d models on %s, %s: %,d windows, %,d forecast points each%n",
                 options.models.size(), options.config != null ? options.config : options.data,
                 options.backtest ? "backtest from time_idx " + options.from + " every " + (options.stride != null ? options.stride : 1)
-                        + " steps" : "each series' last window", first.windowCount(), first.metrics().points());
+                        + " steps" : windowsDescription, first.windowCount(), first.metrics().points());
         int width = Math.max(8, names.stream().mapToInt(String::length).max().orElse(8));
         boolean m4 = first.m4() != null;
         StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "  %-" + width + "s %10s %10s %9s %9s %9s %8s",

@@ -10,7 +10,9 @@ import java.util.Objects;
 import java.util.function.Function;
 
 /**
- * {@link Evaluation#compare}: several trained models, and baselines once, scored on exactly the same windows.
+ * {@link Evaluation#compare}: several trained models, and baselines once, scored on exactly the same windows:
+ * those {@link TrainedModel#evaluate} scores (the held-out test the models record, or each series' last
+ * window), or a backtest's.
  * Each model prepares the table with its own preprocessing (models may read different inputs and encoder
  * lengths), so the windows are checked to be the same forecasts: the same series and origins, in the same order.
  */
@@ -40,7 +42,7 @@ final class Comparisons {
         List<String> firstKeys = null;
         for (int i = 0; i < models.size(); i++) {
             TrainedModel model = models.get(i);
-            TimeSeriesDataSet dataset = backtest == null ? Evaluation.lastWindows(table, model.preprocessing())
+            TimeSeriesDataSet dataset = backtest == null ? model.evaluationWindows(table)
                     : TimeSeriesDataSet.fromPreprocessing(model.preprocessing(), table,
                     Evaluation.backtestParameters(model.parameters(), backtest.from()));
             int[] windows = backtest == null ? null : Evaluation.backtestWindows(dataset, backtest.from(),
@@ -69,6 +71,12 @@ final class Comparisons {
         if (first.horizon() != model.horizon()) {
             throw new IllegalArgumentException("models forecast different horizons: " + firstName + " " + first.horizon() + " steps, "
                     + name + " " + model.horizon() + "; compare models of the same max_prediction_length");
+        }
+        Object firstTest = first.split().test() != null ? first.split().test().describe() : "none";
+        Object test = model.split().test() != null ? model.split().test().describe() : "none";
+        if (!firstTest.equals(test)) {
+            throw new IllegalArgumentException("models hold out different tests: " + firstTest + " in " + firstName + ", " + test
+                    + " in " + name + "; compare models trained with the same dataset.test (or with --backtest)");
         }
         DatasetParameters a = first.parameters();
         DatasetParameters b = model.parameters();

@@ -46,6 +46,11 @@ final class EnsembleLoader {
             throw new IllegalArgumentException(file + ": member " + memberPath + " forecasts the quantiles " + member.quantiles()
                     + ", member " + firstPath + " " + first.quantiles() + "; ensemble members must forecast the same quantiles");
         }
+        if (!first.split().equals(member.split())) {
+            throw new IllegalArgumentException(file + ": member " + memberPath + " was trained with the split "
+                    + member.split().toJson() + ", member " + firstPath + " with " + first.split().toJson()
+                    + "; ensemble members must hold out the same test");
+        }
         String difference = firstDifference(first.preprocessing().toJson(), member.preprocessing().toJson(), "");
         if (difference != null) {
             throw new IllegalArgumentException(file + ": member " + memberPath + " prepares data differently from member "

@@ -108,14 +108,15 @@ public final class Evaluation {
 
     /**
      * Scores several trained models (single or ensembles), and baselines once, on exactly the same windows of
-     * {@code table}: each series' last window with a full horizon, or a backtest's. Each model prepares the
+     * {@code table}: those {@link TrainedModel#evaluate} scores (the held-out test the models record, or each
+     * series' last window with a full horizon), or a backtest's. Each model prepares the
      * table with its own preprocessing, so the models may read different inputs; the windows they forecast
      * must be the same series and origins, which is checked.
      *
      * @param models    the models to compare, at least one
      * @param names     each model's name, for messages (its directory, say)
      * @param table     each series' history with known targets over the windows' horizons
-     * @param backtest  the backtest's origins, or null for each series' last window
+     * @param backtest  the backtest's origins, or null for the windows {@link TrainedModel#evaluate} scores
      * @param baselines builds each baseline from the windows' data set (for example
      *                  {@code d -> Forecaster.lastValue()} or {@code d -> Forecaster.seasonalNaive(168, table, d)});
      *                  they are scored on the first model's windows with its quantiles
@@ -123,7 +124,8 @@ public final class Evaluation {
      * @param m4        the M4 metrics' option, or null for none
      * @return each model's and baseline's scores
      * @throws IllegalArgumentException naming the difference when the models forecast different horizons,
-     *                                  targets, series or time indices, or their windows are not the same
+     *                                  targets, series or time indices, hold out different tests, or their
+     *                                  windows are not the same
      */
     public static Comparison compare(List<TrainedModel> models, List<String> names, Frame table, Backtest backtest,
                                      List<java.util.function.Function<TimeSeriesDataSet, Forecaster>> baselines,

@@ -94,6 +94,7 @@ public final class TrainedModel {
         this.preprocessing = first.preprocessing;
         this.sections = first.sections;
         this.dataOptions = first.dataOptions;
+        this.split = first.split;
         this.quantileOrder = null; // each member sorts its own; the median or mean of sorted vectors stays sorted
     }
 
