@@ -67,6 +67,23 @@ class ComparisonTest {
     }
 
     @Test
+    void modelsThatHoldOutATestAreComparedOnItAndNotBesideModelsWithout() {
+        List<TrainedModel> held = new java.util.ArrayList<>();
+        for (long seed = 3; seed <= 4; seed++) {
+            long s = seed;
+            held.add(TrainingJobTest.small().test(dev.tempora.data.DataSplit.TestSplit.lastSteps(TrainingJobTest.HORIZON))
+                    .trainer(t -> t.maxEpochs(1).limitTrainBatchCount(2).seed(s)).build().fit().model());
+        }
+        Evaluation.Comparison c = Evaluation.compare(held, List.of("a", "b"), TrainingJobTest.table, null, LAST_VALUE,
+                InferenceOptions.defaults(), null);
+        assertEquals(held.get(1).evaluate(TrainingJobTest.table).metrics(), c.models().get(1).metrics(), "the held-out test");
+        IllegalArgumentException mixed = assertThrows(IllegalArgumentException.class, () -> Evaluation.compare(
+                List.of(first, held.getFirst()), List.of("first", "a"), TrainingJobTest.table, null, LAST_VALUE,
+                InferenceOptions.defaults(), null));
+        assertTrue(mixed.getMessage().contains("different tests"), mixed.getMessage());
+    }
+
+    @Test
     void modelsOfAnotherHorizonOrTargetAreRefusedNamingTheDifference() {
         TrainedModel shorter = TrainingJob.builder(TrainingJobTest.table, TrainingJobTest.parameters().with("max_prediction_length", 6L))
                 .model(ModelSettings.builder().hiddenSize(4).attentionHeadSize(1).hiddenContinuousSize(2).build())
