@@ -55,6 +55,14 @@ final class TrainCommand implements Runnable {
     @Option(names = "--epochs", paramLabel = "E", description = "Epochs (overrides max_epochs).")
     Integer epochs;
 
+    @Option(names = "--learning-rate", paramLabel = "LR", description = "Learning rate (overrides the config's learning_rate).")
+    Double learningRate;
+
+    @Option(names = "--find-lr", description = "Instead of training, run Lightning's learning-rate finder as PyTorch "
+            + "Forecasting's tutorials do (100 batches, the rate growing from 1e-6 to 10, on a copy of the initial model): "
+            + "prints the loss curve and the suggested learning rate (for --learning-rate), writes DIR/lr-finder.csv.")
+    boolean findLearningRate;
+
     @Option(names = "--resume", description = "Continue from DIR/last-state.safetensors.")
     boolean resume;
 
@@ -95,6 +103,9 @@ final class TrainCommand implements Runnable {
         if (epochs != null && epochs < 1) {
             throw new IllegalArgumentException("--epochs must be at least 1, got " + epochs);
         }
+        if (learningRate != null && !(learningRate > 0)) {
+            throw new IllegalArgumentException("--learning-rate must be positive, got " + learningRate);
+        }
         Path dir = out != null ? out : Path.of("out", stripExtension(config.getFileName().toString()));
         java.io.PrintStream log = json ? System.err : System.out;
         TrainingConfig cfg = TrainingConfig.load(config);
@@ -104,7 +115,13 @@ final class TrainCommand implements Runnable {
             trainEnsemble(cfg, dir, log);
             return;
         }
-        TrainingJob job = job(cfg, seed, dir, log);
+        ProgressBar bar = new ProgressBar(log, 0);
+        TrainingJob job = job(cfg, seed, dir, bar);
+        if (findLearningRate) {
+            LearningRateReport.run(job, dir, log, json);
+            return;
+        }
+        logSetUp(job, bar, log);
         TrainingJob.Result r = job.fit();
         log.printf(Locale.ROOT, "Best validation loss %.4f (epoch %d)%s. Wrote %s/model.safetensors, model.json, metrics.csv%n",
                 r.bestValidationLoss(), r.bestEpoch() + 1, r.stoppedEarly() ? ", stopped early" : "", dir);
@@ -119,10 +136,9 @@ final class TrainCommand implements Runnable {
         }
     }
 
-    /** The job of one model (or ensemble member) with this command's options, its set-up logged; {@code memberSeed} may be null. */
-    private TrainingJob job(TrainingConfig cfg, Long memberSeed, Path dir, java.io.PrintStream log) {
-        ProgressBar bar = new ProgressBar(log, 0);
-        TrainingJob job = TrainingJob.fromConfig(cfg)
+    /** The job of one model (or ensemble member) with this command's options; {@code memberSeed} may be null. */
+    private TrainingJob job(TrainingConfig cfg, Long memberSeed, Path dir, ProgressBar bar) {
+        return TrainingJob.fromConfig(cfg)
                 .trainer(t -> {
                     if (workers != null) {
                         t.workers(workers);
@@ -133,9 +149,16 @@ final class TrainCommand implements Runnable {
                     if (epochs != null) {
                         t.maxEpochs(epochs);
                     }
+                    if (learningRate != null) {
+                        t.learningRate(learningRate);
+                    }
                     return t.device(device);
                 })
                 .listener(bar).outputDirectory(dir).resume(resume).build();
+    }
+
+    /** Logs what the job will train, and on which backend. */
+    private void logSetUp(TrainingJob job, ProgressBar bar, java.io.PrintStream log) {
         TrainerSettings settings = job.trainerSettings();
         bar.expectEpochs(settings.maxEpochs());
         log.printf(Locale.ROOT, "Training a TFT with %,d parameters on %,d windows (%d series), %d batches of %d per epoch, "
@@ -143,7 +166,6 @@ final class TrainCommand implements Runnable {
                 job.trainingSet().seriesCount(), job.batchesPerEpoch(),
                 job.batchSize(), settings.workers(), settings.optimizer(), settings.learningRate());
         log.println(dev.tempora.parallel.Accelerator.describeChoice(device, dev.tempora.parallel.Accelerator.installed(), Main.verbose(spec)));
-        return job;
     }
 
     private void checkEnsembleOptions() {
@@ -152,6 +174,10 @@ final class TrainCommand implements Runnable {
         }
         if (spark != null) {
             throw new IllegalArgumentException("--ensemble trains its members on this machine; leave out --spark");
+        }
+        if (findLearningRate) {
+            throw new IllegalArgumentException("--find-lr runs the learning-rate finder on one model; leave out --ensemble (the "
+                    + "members share the config, so the suggestion holds for each)");
         }
         if (resume) {
             throw new IllegalArgumentException("--ensemble cannot --resume: train the ensemble again (each member is a few epochs "
@@ -166,7 +192,10 @@ final class TrainCommand implements Runnable {
         Ensemble.Trained trained = Ensemble.train(dir, ensemble, Ensemble.Combine.parse(ensembleCombine), (index, member) -> {
             long memberSeed = firstSeed + index - 1;
             log.printf(Locale.ROOT, "Member %d of %d (seed %d) into %s%n", index, ensemble, memberSeed, member);
-            return job(cfg, memberSeed, member, log);
+            ProgressBar bar = new ProgressBar(log, 0);
+            TrainingJob job = job(cfg, memberSeed, member, bar);
+            logSetUp(job, bar, log);
+            return job;
         });
         List<Map<String, Object>> members = new ArrayList<>();
         for (int i = 0; i < trained.members().size(); i++) {

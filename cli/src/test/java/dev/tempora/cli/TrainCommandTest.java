@@ -44,6 +44,31 @@ class TrainCommandTest {
     }
 
     @Test
+    void findLrPrintsASuggestionAndWritesTheCurveWithoutTraining(@TempDir Path dir) throws Exception {
+        TableFiles.writeCsv(TaxiDemand.generate(new TaxiDemand.Options(3, 9, LocalDate.of(2023, 3, 6), 5)), dir.resolve("taxi.csv"));
+        Path config = dir.resolve("tiny.json");
+        Files.writeString(config, """
+                {"data": {"path": "taxi.csv", "dtypes": {"pulocationid": "string", "day_hour": "string"}},
+                 "dataset": {"time_idx": "time_idx", "target": "trip_quantity", "group_ids": ["pulocationid"],
+                   "min_encoder_length": 4, "max_encoder_length": 12, "max_prediction_length": 6,
+                   "static_categoricals": ["pulocationid"], "time_varying_known_categoricals": ["day_hour"],
+                   "time_varying_unknown_reals": ["trip_quantity"]},
+                 "model": {"hidden_size": 8, "attention_head_size": 2, "hidden_continuous_size": 4},
+                 "training": {"batch_size": 16, "max_epochs": 1}}
+                """);
+        Path out = dir.resolve("lr");
+        Cli.Result r = Cli.run("train", "--config", config.toString(), "--out", out.toString(), "--find-lr", "--json");
+        assertEquals(0, r.status(), r.toString());
+        double suggestion = Cli.number(r.json(), "suggestion");
+        assertTrue(suggestion > 1e-6 && suggestion < 10, r.toString());
+        assertTrue(r.err().contains("Suggested learning rate"), r.toString());
+        java.util.List<String> curve = Files.readAllLines(out.resolve("lr-finder.csv"));
+        assertEquals("learning_rate,loss,smoothed_loss", curve.getFirst());
+        assertEquals(((Number) r.json().get("steps")).intValue() + 1, curve.size());
+        assertTrue(Files.notExists(out.resolve("model.safetensors")), "--find-lr does not train");
+    }
+
+    @Test
     void sparkWithoutTheSparkModuleSaysWhatIsMissing(@TempDir Path dir) {
         // The cli's own class path has no spark module and no Spark: --spark must fail with a clear message.
         Cli.Result r = Cli.run("train", "--config", dir.resolve("not-read.json").toString(), "--out", dir.toString(),

@@ -9,6 +9,7 @@ import dev.tempora.models.ForecastingModel;
 import dev.tempora.models.TemporalFusionTransformer;
 import dev.tempora.models.TftConfig;
 import dev.tempora.parallel.EpochResult;
+import dev.tempora.parallel.LearningRateFinder;
 import dev.tempora.parallel.Trainer;
 import dev.tempora.parallel.TrainerSettings;
 import dev.tempora.parallel.TrainingListener;
@@ -268,6 +269,23 @@ public final class TrainingJob {
         } catch (IOException e) {
             throw new UncheckedIOException("training output: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Lightning's learning-rate finder, as PTF's tutorials run it before training ({@code Tuner.lr_find}):
+     * {@code steps} training batches with the learning rate growing exponentially from {@code min} to
+     * {@code max}, on a fresh copy of this job's initial model (the job's own model is untouched, so
+     * {@link #fit} afterwards starts from the same weights). See {@link LearningRateFinder}.
+     *
+     * @param min   the first learning rate (PTF's tutorial: 1e-6)
+     * @param max   the learning rate the sweep grows towards (PTF's tutorial: 10)
+     * @param steps sweep steps (Lightning's default: 100)
+     * @return every step's learning rate and loss, and the suggested learning rate
+     */
+    public LearningRateFinder.Result findLearningRate(double min, double max, int steps) {
+        ForecastingModel copy = dev.tempora.models.ModelKinds.create(model.kind(), model.configJson());
+        DatasetTrainingData data = new DatasetTrainingData(datasets.training(), datasets.validation(), batchSize, settings.seed());
+        return LearningRateFinder.run(copy, data, settings, min, max, steps);
     }
 
     /**

@@ -135,6 +135,19 @@ class TrainingJobTest {
     }
 
     @Test
+    void theLearningRateFinderSweepsACopyAndLeavesTheJobsModelAsItWas() {
+        TrainingJob job = small().build();
+        List<float[]> before = job.model().parameters().stream().map(v -> v.value().toFloatArray()).toList();
+        var sweep = job.findLearningRate(1e-6, 10, 30);
+        assertTrue(sweep.points().size() >= 2 && Double.isFinite(sweep.points().getFirst().loss()), sweep.toString());
+        assertTrue(sweep.suggestion() > 1e-6 && sweep.suggestion() < 10, "suggestion " + sweep.suggestion());
+        List<float[]> after = job.model().parameters().stream().map(v -> v.value().toFloatArray()).toList();
+        for (int i = 0; i < before.size(); i++) {
+            assertArrayEquals(before.get(i), after.get(i), "parameter " + i + " changed");
+        }
+    }
+
+    @Test
     void predictGivesEverySeriesAHorizonOfQuantilesAndAPointForecast() {
         TrainedModel model = small().build().fit().model();
         TrainedModel.Forecast forecast = model.predict(predictInput(table, LAST - HORIZON));

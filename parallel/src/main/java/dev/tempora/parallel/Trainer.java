@@ -215,6 +215,27 @@ public final class Trainer implements AutoCloseable {
                 requested && state.epoch < settings.maxEpochs() && !state.stopped);
     }
 
+    /**
+     * One optimisation step at learning rate {@code learningRate} (the learning-rate finder's sweep).
+     *
+     * @return the batch loss; a non-finite loss or gradient throws {@link IllegalStateException} unless the
+     *         settings skip such batches
+     */
+    double stepAt(TrainingBatch batch, int index, double learningRate) {
+        optimizer.setLearningRate(learningRate);
+        return step(batch, 0, index);
+    }
+
+    /** The training data this trainer reads. */
+    TrainingData data() {
+        return data;
+    }
+
+    /** The trainer's settings. */
+    TrainerSettings settings() {
+        return settings;
+    }
+
     /** One optimisation step; returns the batch loss. */
     private double step(TrainingBatch batch, int epoch, int index) {
         long seed = DropoutSeeds.mix(DropoutSeeds.mix(settings.seed() * 1_000_003L + epoch) + index);
