@@ -11,6 +11,7 @@ import dev.tempora.data.TrainingConfig;
 import dev.tempora.forecast.Evaluation;
 import dev.tempora.forecast.Forecaster;
 import dev.tempora.forecast.InferenceOptions;
+import dev.tempora.forecast.M4Metrics;
 import dev.tempora.forecast.TrainedModel;
 import dev.tempora.models.Metrics;
 import dev.tempora.models.TftConfig;
@@ -36,15 +37,21 @@ import java.util.Map;
                 + "forecast from the history before them (PyTorch Forecasting's predict mode). With --backtest: rolling-origin backtesting, the "
                 + "model fixed, a full-horizon forecast from every origin (the time index of the first forecast step) from "
                 + "--from to --to every --stride steps, for every series; metrics over all those windows.",
-                "Models: a model directory (from train or demo); baseline (repeat the last observed value, PyTorch "
-                + "Forecasting's Baseline); seasonal-naive with --season N (the value N steps earlier, from the whole history)."},
+                "Models: a model directory (from train or demo, a single model or an ensemble); baseline (repeat the last "
+                + "observed value, PyTorch Forecasting's Baseline); seasonal-naive with --season N (the value N steps earlier, "
+                + "from the whole history). Several model directories (--model A --model B, or --models A,B) are compared on "
+                + "exactly the same windows in one table, with the last-value baseline (and seasonal-naive with --season) once.",
+                "With --metrics m4 also the M4 competition's measures: sMAPE in percent, MASE scaled by each series' whole "
+                + "history before the forecast origin (lag --seasonality, default 1) and OWA against Naive2 (for m = 1 the "
+                + "last value; for m > 1 M4's seasonally adjusted naive); the point forecast is the 0.5 quantile."},
         footer = {"", "Examples:",
                 "  ./tempora evaluate --config examples/taxi-small.json --model baseline",
                 "  ./tempora evaluate --config examples/taxi-small.json \\",
                 "      --model seasonal-naive --season 168 --json",
                 "  ./tempora evaluate --config examples/taxi-small.json --model out/taxi-small",
                 "  ./tempora evaluate --model out/demo --data out/demo/history.csv \\",
-                "      --backtest --from 1500 --stride 24 --windows-out windows.csv"})
+                "      --backtest --from 1500 --stride 24 --windows-out windows.csv",
+                "  ./tempora evaluate --models out/a,out/b,out/ensemble --data history.csv --metrics m4"})
 final class EvaluateCommand implements Runnable {
 
     /** This command as picocli sees it: whether --verbose was given. */
@@ -58,9 +65,21 @@ final class EvaluateCommand implements Runnable {
             + "training data was), instead of --config.")
     Path data;
 
-    @Option(names = "--model", required = true, paramLabel = "MODEL",
-            description = "A model directory, baseline, or seasonal-naive.")
-    String model;
+    @Option(names = {"--model", "--models"}, required = true, paramLabel = "MODEL", split = ",",
+            description = "A model directory, baseline, or seasonal-naive; several model directories (repeated, or "
+                    + "comma-separated) to compare them on the same windows.")
+    List<String> models;
+
+    @Option(names = "--metrics", paramLabel = "SET", defaultValue = "default",
+            description = "default (MAE, RMSE, sMAPE, MAPE, MASE, wQL) or m4 (those and M4's sMAPE, MASE and OWA).")
+    String metrics;
+
+    @Option(names = "--seasonality", paramLabel = "M", description = "The seasonal period m of --metrics m4's MASE "
+            + "scaling and Naive2 (default: 1, as M4 for weekly, daily and yearly data; 12 monthly, 4 quarterly).")
+    Integer seasonality;
+
+    /** The one model of a single evaluation. */
+    private String model;
 
     @Option(names = "--season", paramLabel = "N", description = "Season length of seasonal-naive, in time steps (168: a week of hours).")
     Integer season;
@@ -100,6 +119,11 @@ final class EvaluateCommand implements Runnable {
     @Override
     public void run() {
         checkOptions();
+        if (models.size() > 1) {
+            new ModelComparison(this).run();
+            return;
+        }
+        model = models.getFirst();
         boolean isBaseline = model.equals("baseline") || model.equals("seasonal-naive");
         TrainedModel trained = isBaseline ? null : TrainedModel.load(Path.of(model));
         if (trained != null) {
@@ -155,14 +179,31 @@ final class EvaluateCommand implements Runnable {
                 yield trained.forecaster(new InferenceOptions(batchSize, workers, device));
             }
         };
-        Evaluation.Result result = Evaluation.score(dataset, windows, forecaster, quantiles, batchSize, windowsOut != null, null);
+        Evaluation.Result result = Evaluation.score(dataset, windows, forecaster, quantiles, batchSize, windowsOut != null, null,
+                m4Option(frame));
         if (windowsOut != null) {
             TableFiles.write(result.windowTable(), windowsOut);
         }
         report(result, dataset, windows);
     }
 
+    /** The M4 metrics' option for --metrics m4, or null. */
+    M4Metrics.Options m4Option(Frame history) {
+        return metrics.equals("m4") ? new M4Metrics.Options(history, seasonality != null ? seasonality : 1) : null;
+    }
+
     private void checkOptions() {
+        if (!metrics.equals("default") && !metrics.equals("m4")) {
+            throw new IllegalArgumentException("--metrics is default or m4, got " + metrics);
+        }
+        if (seasonality != null && !metrics.equals("m4")) {
+            throw new IllegalArgumentException("--seasonality applies to --metrics m4 only");
+        }
+        if (models.size() > 1) {
+            ModelComparison.checkOptions(this);
+            return;
+        }
+        String model = models.getFirst();
         boolean seasonal = model.equals("seasonal-naive");
         if (seasonal && season == null) {
             throw new IllegalArgumentException("--model seasonal-naive needs --season N (the season length in time steps)");
@@ -227,6 +268,9 @@ final class EvaluateCommand implements Runnable {
             out.put("windows", windowCount);
             out.put("points", m.points());
             out.put("metrics", m.toJson());
+            if (result.m4() != null) {
+                out.put("m4", result.m4().toJson());
+            }
             if (windowsOut != null) {
                 out.put("windows_out", windowsOut.toString());
             }
@@ -247,6 +291,11 @@ final class EvaluateCommand implements Runnable {
         }
         System.out.printf(Locale.ROOT, "  MAE    %.4f%n  RMSE   %.4f%n  sMAPE  %.4f%n  MAPE   %.4f%n  MASE   %.4f%n  wQL    %.4f%n",
                 m.mae(), m.rmse(), m.smape(), m.mape(), m.mase(), m.wql());
+        if (result.m4() != null) {
+            M4Metrics m4 = result.m4();
+            System.out.printf(Locale.ROOT, "  M4 (m = %d): sMAPE %.3f%%, MASE %.3f, OWA %.3f (Naive2: sMAPE %.3f%%, MASE %.3f)%n",
+                    m4.seasonality(), m4.smape(), m4.mase(), m4.owa(), m4.naive2Smape(), m4.naive2Mase());
+        }
         if (windowsOut != null) {
             System.out.printf(Locale.ROOT, "  per-window metrics: %s%n", windowsOut);
         }

@@ -38,7 +38,7 @@ final class PredictCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model directory (from train or demo).")
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model directory (from train or demo; an ensemble's too).")
     Path model;
 
     @Option(names = "--data", required = true, paramLabel = "FILE", description = "History and future rows (.csv or .parquet).")

@@ -1,6 +1,7 @@
 package dev.tempora.cli;
 
 import dev.tempora.data.TrainingConfig;
+import dev.tempora.forecast.Ensemble;
 import dev.tempora.forecast.TrainingJob;
 import dev.tempora.models.TemporalFusionTransformer;
 import dev.tempora.parallel.TrainerSettings;
@@ -8,7 +9,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** {@code tempora train}: trains a TFT as a config describes and saves it. */
 @Command(name = "train", mixinStandardHelpOptions = true,
@@ -16,10 +21,16 @@ import java.util.Locale;
                 "",
                 "Trains a Temporal Fusion Transformer as a training config describes, on all cores, and writes "
                 + "DIR/model.safetensors and DIR/model.json (the best model by validation loss), DIR/metrics.csv and "
-                + "DIR/last-state.safetensors (to resume with --resume)."},
+                + "DIR/last-state.safetensors (to resume with --resume).",
+                "With --ensemble K: trains K models one after the other with seeds S, S+1, ... (S = --seed or the config's "
+                + "seed) into DIR/member-1 ... DIR/member-K, each keeping its own best epoch, then writes DIR/ensemble.json "
+                + "(last, atomically: until it exists DIR is not loadable as an ensemble). predict, evaluate and backtest "
+                + "take DIR like any model directory and combine the members' quantile forecasts by their median (or "
+                + "--ensemble-combine mean)."},
         footer = {"", "Examples:", "  ./tempora train --config examples/taxi-small.json --out out/taxi-small",
                 "  ./tempora train --config examples/stallion.json --epochs 10 --workers 2 --seed 7",
-                "  ./tempora train --config examples/taxi-small.json --epochs 1 --json"})
+                "  ./tempora train --config examples/taxi-small.json --epochs 1 --json",
+                "  ./tempora train --config examples/taxi-small.json --out out/taxi-5 --ensemble 5"})
 final class TrainCommand implements Runnable {
 
     /** This command as picocli sees it: whether --verbose was given. */
@@ -69,8 +80,19 @@ final class TrainCommand implements Runnable {
             description = "Tasks (ranks) of a --spark run (default: ${DEFAULT-VALUE}).")
     int sparkTasks;
 
+    @Option(names = "--ensemble", paramLabel = "K", description = "Train K members with seeds S, S+1, ... into DIR/member-i "
+            + "and write DIR/ensemble.json, one model directory that combines them.")
+    Integer ensemble;
+
+    @Option(names = "--ensemble-combine", paramLabel = "HOW", defaultValue = "median",
+            description = "How an --ensemble combines its members' forecasts: median (default) or mean.")
+    String ensembleCombine;
+
     @Override
     public void run() {
+        if (ensemble != null) {
+            checkEnsembleOptions();
+        }
         if (spark != null) {
             SparkEntry.train(config, out != null ? out : Path.of("out", stripExtension(config.getFileName().toString())),
                     spark, sparkTasks, workers, epochs, seed);
@@ -90,37 +112,17 @@ final class TrainCommand implements Runnable {
         TrainingConfig cfg = TrainingConfig.load(config);
         InspectCommand.noteModelDefaults(cfg, log);
         log.printf(Locale.ROOT, "Loading %s ...%n", cfg.dataPath());
+        if (ensemble != null) {
+            trainEnsemble(cfg, dir, log);
+            return;
+        }
         ProgressBar bar = new ProgressBar(log, 0);
-        TrainingJob job = TrainingJob.fromConfig(cfg)
-                .trainer(t -> {
-                    if (workers != null) {
-                        t.workers(workers);
-                    }
-                    if (seed != null) {
-                        t.seed(seed);
-                    }
-                    if (epochs != null) {
-                        t.maxEpochs(epochs);
-                    }
-                    if (learningRate != null) {
-                        t.learningRate(learningRate);
-                    }
-                    return t.device(device);
-                })
-                .listener(bar).outputDirectory(dir).resume(resume).build();
+        TrainingJob job = job(cfg, seed, dir, bar);
         if (findLearningRate) {
             LearningRateReport.run(job, dir, log, json);
             return;
         }
-        TrainerSettings settings = job.trainerSettings();
-        bar.expectEpochs(settings.maxEpochs());
-        String kind = job.model().kind();
-        log.printf(Locale.ROOT, "Training %s with %,d parameters on %,d windows (%d series), %d batches of %d per epoch, "
-                        + "%d workers, %s lr %.3g%n", kind.equals(TemporalFusionTransformer.KIND) ? "a TFT" : "a " + kind,
-                job.model().parameterCount(), job.trainingSet().size(),
-                job.trainingSet().seriesCount(), job.batchesPerEpoch(),
-                job.batchSize(), settings.workers(), settings.optimizer(), settings.learningRate());
-        log.println(dev.tempora.parallel.Accelerator.describeChoice(device, dev.tempora.parallel.Accelerator.installed(), Main.verbose(spec)));
+        logSetUp(job, bar, log);
         TrainingJob.Result r = job.fit();
         log.printf(Locale.ROOT, "Best validation loss %.4f (epoch %d)%s. Wrote %s/model.safetensors, model.json, metrics.csv%n",
                 r.bestValidationLoss(), r.bestEpoch() + 1, r.stoppedEarly() ? ", stopped early" : "", dir);
@@ -131,6 +133,92 @@ final class TrainCommand implements Runnable {
             summary.put("best_epoch", r.bestEpoch() + 1);
             summary.put("best_validation_loss", r.bestValidationLoss());
             summary.put("stopped_early", r.stoppedEarly());
+            System.out.println(dev.tempora.tensor.io.Json.write(summary));
+        }
+    }
+
+    /** The job of one model (or ensemble member) with this command's options; {@code memberSeed} may be null. */
+    private TrainingJob job(TrainingConfig cfg, Long memberSeed, Path dir, ProgressBar bar) {
+        return TrainingJob.fromConfig(cfg)
+                .trainer(t -> {
+                    if (workers != null) {
+                        t.workers(workers);
+                    }
+                    if (memberSeed != null) {
+                        t.seed(memberSeed);
+                    }
+                    if (epochs != null) {
+                        t.maxEpochs(epochs);
+                    }
+                    if (learningRate != null) {
+                        t.learningRate(learningRate);
+                    }
+                    return t.device(device);
+                })
+                .listener(bar).outputDirectory(dir).resume(resume).build();
+    }
+
+    /** Logs what the job will train, and on which backend. */
+    private void logSetUp(TrainingJob job, ProgressBar bar, java.io.PrintStream log) {
+        TrainerSettings settings = job.trainerSettings();
+        bar.expectEpochs(settings.maxEpochs());
+        String kind = job.model().kind();
+        log.printf(Locale.ROOT, "Training %s with %,d parameters on %,d windows (%d series), %d batches of %d per epoch, "
+                        + "%d workers, %s lr %.3g%n", kind.equals(TemporalFusionTransformer.KIND) ? "a TFT" : "a " + kind,
+                job.model().parameterCount(), job.trainingSet().size(),
+                job.trainingSet().seriesCount(), job.batchesPerEpoch(),
+                job.batchSize(), settings.workers(), settings.optimizer(), settings.learningRate());
+        log.println(dev.tempora.parallel.Accelerator.describeChoice(device, dev.tempora.parallel.Accelerator.installed(), Main.verbose(spec)));
+    }
+
+    private void checkEnsembleOptions() {
+        if (ensemble < 1) {
+            throw new IllegalArgumentException("--ensemble must be at least 1, got " + ensemble);
+        }
+        if (spark != null) {
+            throw new IllegalArgumentException("--ensemble trains its members on this machine; leave out --spark");
+        }
+        if (findLearningRate) {
+            throw new IllegalArgumentException("--find-lr runs the learning-rate finder on one model; leave out --ensemble (the "
+                    + "members share the config, so the suggestion holds for each)");
+        }
+        if (resume) {
+            throw new IllegalArgumentException("--ensemble cannot --resume: train the ensemble again (each member is a few epochs "
+                    + "of the config), or resume a member on its own with --out DIR/member-i --resume");
+        }
+        Ensemble.Combine.parse(ensembleCombine);
+    }
+
+    /** Trains the members with seeds S, S+1, ... and writes ensemble.json last. */
+    private void trainEnsemble(TrainingConfig cfg, Path dir, java.io.PrintStream log) {
+        long firstSeed = seed != null ? seed : TrainingJob.checkSections(cfg).trainer().seed();
+        Ensemble.Trained trained = Ensemble.train(dir, ensemble, Ensemble.Combine.parse(ensembleCombine), (index, member) -> {
+            long memberSeed = firstSeed + index - 1;
+            log.printf(Locale.ROOT, "Member %d of %d (seed %d) into %s%n", index, ensemble, memberSeed, member);
+            ProgressBar bar = new ProgressBar(log, 0);
+            TrainingJob job = job(cfg, memberSeed, member, bar);
+            logSetUp(job, bar, log);
+            return job;
+        });
+        List<Map<String, Object>> members = new ArrayList<>();
+        for (int i = 0; i < trained.members().size(); i++) {
+            TrainingJob.Result r = trained.members().get(i);
+            log.printf(Locale.ROOT, "  member-%d: best validation loss %.4f (epoch %d)%s%n", i + 1, r.bestValidationLoss(),
+                    r.bestEpoch() + 1, r.stoppedEarly() ? ", stopped early" : "");
+            Map<String, Object> member = new LinkedHashMap<>();
+            member.put("out", Ensemble.memberDirectory(dir, i + 1).toString());
+            member.put("seed", firstSeed + i);
+            member.put("epochs", r.epochs().size());
+            member.put("best_epoch", r.bestEpoch() + 1);
+            member.put("best_validation_loss", r.bestValidationLoss());
+            members.add(member);
+        }
+        log.printf(Locale.ROOT, "Wrote an ensemble of %d members (%s) to %s/%s%n", ensemble, ensembleCombine, dir, Ensemble.FILE);
+        if (json) {
+            Map<String, Object> summary = new LinkedHashMap<>();
+            summary.put("out", dir.toString());
+            summary.put("combine", Ensemble.Combine.parse(ensembleCombine).jsonName());
+            summary.put("members", members);
             System.out.println(dev.tempora.tensor.io.Json.write(summary));
         }
     }

@@ -55,9 +55,10 @@ public final class Evaluation {
      * @param windows     each window's own metrics (null unless asked for)
      * @param dataset     the data set the windows belong to
      * @param windowCount the number of windows scored
+     * @param m4          the M4 competition's sMAPE, MASE and OWA (null unless asked for with {@link M4Metrics.Options})
      */
     public record Result(String forecaster, Metrics metrics, List<WindowScore> windows, TimeSeriesDataSet dataset,
-                         int windowCount) {
+                         int windowCount, M4Metrics m4) {
 
         /**
          * One row per window: series ids, origin (and its timestamp), points, mae, rmse, smape, mape, mase, wql.
@@ -73,7 +74,65 @@ public final class Evaluation {
         }
     }
 
+    /**
+     * A rolling-origin backtest's origins, for {@link #compare}.
+     *
+     * @param from   the first origin: the time index of the first forecast step
+     * @param to     the last origin (inclusive), or null for the last with a full horizon
+     * @param stride time steps between origins, at least 1
+     */
+    public record Backtest(long from, Long to, int stride) {
+        /**
+         * Checks the origins.
+         *
+         * @throws IllegalArgumentException when {@code stride} is below 1 or {@code to} is before {@code from}
+         */
+        public Backtest {
+            if (stride < 1) {
+                throw new IllegalArgumentException("--stride must be at least 1, got " + stride);
+            }
+            if (to != null && to < from) {
+                throw new IllegalArgumentException("--to " + to + " is before --from " + from);
+            }
+        }
+    }
+
+    /**
+     * What {@link #compare} scored: each model's and each baseline's metrics on the same windows.
+     *
+     * @param models    one result per model, in the order given
+     * @param baselines one result per baseline, in the order given
+     */
+    public record Comparison(List<Result> models, List<Result> baselines) {}
+
     private Evaluation() {}
+
+    /**
+     * Scores several trained models (single or ensembles), and baselines once, on exactly the same windows of
+     * {@code table}: those {@link TrainedModel#evaluate} scores (the held-out test the models record, or each
+     * series' last window with a full horizon), or a backtest's. Each model prepares the
+     * table with its own preprocessing, so the models may read different inputs; the windows they forecast
+     * must be the same series and origins, which is checked.
+     *
+     * @param models    the models to compare, at least one
+     * @param names     each model's name, for messages (its directory, say)
+     * @param table     each series' history with known targets over the windows' horizons
+     * @param backtest  the backtest's origins, or null for the windows {@link TrainedModel#evaluate} scores
+     * @param baselines builds each baseline from the windows' data set (for example
+     *                  {@code d -> Forecaster.lastValue()} or {@code d -> Forecaster.seasonalNaive(168, table, d)});
+     *                  they are scored on the first model's windows with its quantiles
+     * @param options   workers, batch size and device
+     * @param m4        the M4 metrics' option, or null for none
+     * @return each model's and baseline's scores
+     * @throws IllegalArgumentException naming the difference when the models forecast different horizons,
+     *                                  targets, series or time indices, hold out different tests, or their
+     *                                  windows are not the same
+     */
+    public static Comparison compare(List<TrainedModel> models, List<String> names, Frame table, Backtest backtest,
+                                     List<java.util.function.Function<TimeSeriesDataSet, Forecaster>> baselines,
+                                     InferenceOptions options, M4Metrics.Options m4) {
+        return Comparisons.compare(models, names, table, backtest, baselines, options, m4);
+    }
 
     /**
      * Scores a forecaster. A forecast, an actual value or a metric that is not finite is an error naming
@@ -92,9 +151,76 @@ public final class Evaluation {
      */
     public static Result score(TimeSeriesDataSet dataset, int[] windows, Forecaster forecaster, List<Float> quantiles,
                                int batchSize, boolean perWindow, BatchSink sink) {
-        Result result = run(dataset, windows, forecaster, quantiles, batchSize, perWindow, sink, true);
+        return score(dataset, windows, forecaster, quantiles, batchSize, perWindow, sink, null);
+    }
+
+    /**
+     * {@link #score(TimeSeriesDataSet, int[], Forecaster, List, int, boolean, BatchSink)}, and with {@code m4}
+     * also the M4 competition's metrics ({@link Result#m4}): sMAPE and MASE of the point forecast (the 0.5
+     * quantile), and OWA against Naive2 forecast on the same windows.
+     *
+     * @param dataset    the windows' data set
+     * @param windows    window indices of {@code dataset} (all windows when null)
+     * @param forecaster what to score
+     * @param quantiles  the quantile levels of its forecasts
+     * @param batchSize  windows per batch
+     * @param perWindow  also score each window on its own
+     * @param sink       sees every batch and its forecasts (may be null)
+     * @param m4         the history table and seasonality for the M4 metrics, or null for none
+     * @return the metrics over all the windows, per window when {@code perWindow}, and M4's when asked for
+     * @throws IllegalArgumentException when M4 metrics are asked of quantile forecasts without a 0.5 quantile,
+     *                                  or a series' history cannot scale MASE (the message names it)
+     * @throws IllegalStateException    naming the series and step of a forecast or actual value that is not finite
+     */
+    public static Result score(TimeSeriesDataSet dataset, int[] windows, Forecaster forecaster, List<Float> quantiles,
+                               int batchSize, boolean perWindow, BatchSink sink, M4Metrics.Options m4) {
+        if (m4 == null) {
+            Result result = run(dataset, windows, forecaster, quantiles, batchSize, perWindow, sink, true);
+            FiniteChecks.metrics(result.metrics(), forecaster.name());
+            return result;
+        }
+        M4Metrics.HistoryScaling scaling = new M4Metrics.HistoryScaling(m4.history(), dataset, m4.seasonality());
+        M4Metrics.Accumulator model = new M4Metrics.Accumulator(m4.seasonality());
+        BatchSink both = (batch, forecast) -> {
+            addM4(scaling, model, batch, forecast, quantiles, forecaster.name());
+            if (sink != null) {
+                sink.accept(batch, forecast);
+            }
+        };
+        Result result = run(dataset, windows, forecaster, quantiles, batchSize, perWindow, both, true);
         FiniteChecks.metrics(result.metrics(), forecaster.name());
-        return result;
+        M4Metrics.Accumulator naive2 = new M4Metrics.Accumulator(m4.seasonality());
+        run(dataset, windows, Forecaster.naive2(m4.seasonality(), m4.history(), dataset), quantiles, batchSize, false,
+                (batch, forecast) -> addM4(scaling, naive2, batch, forecast, quantiles, "Naive2"), false);
+        return new Result(result.forecaster(), result.metrics(), result.windows(), dataset, result.windowCount(),
+                M4Metrics.of(model.result(), naive2.result()));
+    }
+
+    /** Adds each window of a batch to {@code sums}, its point forecast being the 0.5 quantile. */
+    private static void addM4(M4Metrics.HistoryScaling scaling, M4Metrics.Accumulator sums, Batch batch, Tensor forecast,
+                              List<Float> quantiles, String forecaster) {
+        boolean point = forecast.dim() == 2;
+        int median = point ? 0 : quantiles.indexOf(0.5f);
+        if (median < 0) {
+            throw new IllegalArgumentException("M4 metrics score the median forecast, and " + forecaster + " forecasts the quantiles "
+                    + quantiles + " without 0.5; train with a 0.5 quantile to score it with M4's metrics");
+        }
+        Tensor f = forecast.contiguous();
+        float[] values = f.storage();
+        int offset = f.storageOffset();
+        int width = point ? 1 : forecast.size(2);
+        int steps = forecast.size(1);
+        float[] target = batch.decoderTarget.contiguous().toFloatArray();
+        for (int b = 0; b < batch.size(); b++) {
+            int length = batch.decoderLength(b);
+            double[] actual = new double[length];
+            double[] predicted = new double[length];
+            for (int t = 0; t < length; t++) {
+                actual[t] = target[b * batch.maxDecoderLength() + t];
+                predicted[t] = values[offset + (b * steps + t) * width + median];
+            }
+            scaling.add(sums, batch.windowIndex(b), actual, predicted);
+        }
     }
 
     /**
@@ -133,7 +259,7 @@ public final class Evaluation {
                 sink.accept(batch, forecast);
             }
         }
-        return new Result(forecaster.name(), scoring ? total.result() : null, scores, dataset, all.length);
+        return new Result(forecaster.name(), scoring ? total.result() : null, scores, dataset, all.length, null);
     }
 
     /**

@@ -119,6 +119,25 @@ public interface Forecaster {
         };
     }
 
+    /**
+     * The M4 competition's Naive2 benchmark: the naive forecast of the seasonally adjusted series, from each
+     * series' whole history before a window's origin. A history of at least 3·m values whose lag-m
+     * autocorrelation passes M4's 90% test is adjusted by R's classical multiplicative decomposition and
+     * reseasonalised; any other history, and every history for m = 1, gives the last value.
+     *
+     * @param seasonality m, the seasonal period, at least 1
+     * @param frame       the table the data set was built from, for each series' whole history
+     * @param dataset     the data set whose windows will be forecast
+     * @return the forecaster; its forecasts throw IllegalArgumentException when a series has no history
+     *         before a window, or its multiplicative adjustment meets a zero trend or seasonal index
+     */
+    static Forecaster naive2(int seasonality, Frame frame, TimeSeriesDataSet dataset) {
+        if (seasonality < 1) {
+            throw new IllegalArgumentException("Naive2's seasonality must be at least 1, got " + seasonality);
+        }
+        return Naive2.forecaster(seasonality, frame, dataset);
+    }
+
     /** Index of the last time ≤ t in a sorted array, or −1. */
     private static int lastAtOrBefore(long[] time, long t) {
         int i = java.util.Arrays.binarySearch(time, t);

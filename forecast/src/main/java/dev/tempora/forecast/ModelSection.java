@@ -67,7 +67,7 @@ final class ModelSection {
             }
             if (!owners.isEmpty()) {
                 throw new IllegalArgumentException(WHERE + ": " + kind.name() + " has no setting \"" + key + "\" (it is "
-                        + String.join(" and ", owners) + "'s); " + kind.name() + "'s settings are "
+                        + String.join("'s and ", owners) + "'s); " + kind.name() + "'s settings are "
                         + String.join(", ", kind.keys()) + ", beside the trainer's " + String.join(", ", ModelSettings.TRAINER_KEYS));
             }
             throw new IllegalArgumentException(WHERE + ": " + JsonKeys.unknownKey(key, allowed, "model")

@@ -38,6 +38,11 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  *
  * <p>Thread-safe: any number of threads may forecast with one model at once, and each gets bitwise the
  * result a sequential call would (the weights are only read; each call borrows its own buffers).
+ *
+ * <p>A model is one network, or an {@link Ensemble} of members ({@link #members}) loaded from a directory
+ * with an {@value Ensemble#FILE}: predict, evaluate, backtest and {@link #forecaster} then combine the
+ * members' quantile forecasts element-wise (their median or mean); {@link #model} and {@link #interpret},
+ * which read one network, refuse an ensemble (interpret its members one by one).
  */
 public final class TrainedModel {
 
@@ -45,7 +50,13 @@ public final class TrainedModel {
     public static final String SPLIT_SECTION = "split";
 
     private final Path directory;
+    /** The network, or null for an ensemble. */
     private final ForecastingModel model;
+    /** An ensemble's members, in {@value Ensemble#FILE}'s order; empty for a single network. */
+    private final List<TrainedModel> members;
+    /** How an ensemble combines its members' forecasts; null for a single network. */
+    private final Ensemble.Combine combine;
+    private final List<Float> quantiles;
     private final Preprocessing preprocessing;
     private final Map<String, Object> sections;
     private final Map<String, Object> dataOptions;
@@ -63,6 +74,9 @@ public final class TrainedModel {
         this.directory = directory;
         this.notes = List.copyOf(notes);
         this.model = model;
+        this.members = List.of();
+        this.combine = null;
+        this.quantiles = model.quantiles();
         this.preprocessing = preprocessing;
         this.sections = sections;
         this.dataOptions = dataOptions;
@@ -72,21 +86,47 @@ public final class TrainedModel {
         model.eval();
     }
 
+    /** An ensemble: the first member's preprocessing, data options and sections stand for all (the loader checked they agree). */
+    private TrainedModel(Path directory, List<TrainedModel> members, Ensemble.Combine combine, List<String> notes) {
+        TrainedModel first = members.getFirst();
+        this.directory = directory;
+        this.notes = List.copyOf(notes);
+        this.model = null;
+        this.members = List.copyOf(members);
+        this.combine = combine;
+        this.quantiles = first.quantiles;
+        this.preprocessing = first.preprocessing;
+        this.sections = first.sections;
+        this.dataOptions = first.dataOptions;
+        this.fillMissing = first.fillMissing;
+        this.split = first.split;
+        this.quantileOrder = null; // each member sorts its own; the median or mean of sorted vectors stays sorted
+    }
+
     /**
-     * Loads a model directory (model.safetensors and model.json, as train, demo and {@link #save} write it).
+     * Loads a model directory (model.safetensors and model.json, as train, demo and {@link #save} write it),
+     * or an ensemble's directory (its {@value Ensemble#FILE} and the members it lists).
      *
      * @param directory the model directory
      * @return the model, in eval mode, ready to forecast
      * @throws UncheckedIOException     when a file cannot be read, does not match the directory's manifest,
      *                                  or holds a weight that is not finite (the message names it)
-     * @throws IllegalArgumentException when the directory or a file is missing, or model.json cannot
-     *                                  prepare new data (it was not written by Tempora's training)
+     * @throws IllegalArgumentException when the directory or a file is missing, model.json cannot
+     *                                  prepare new data (it was not written by Tempora's training), or an
+     *                                  ensemble's member is missing or does not match the others (named)
      */
     public static TrainedModel load(Path directory) {
+        if (Ensemble.isEnsemble(directory)) {
+            return EnsembleLoader.load(directory);
+        }
         Checkpoint.Loaded loaded;
         try {
             loaded = Checkpoint.load(directory);
         } catch (NoSuchFileException e) {
+            String unfinished = Ensemble.unfinished(directory);
+            if (unfinished != null) {
+                throw new IllegalArgumentException(unfinished);
+            }
             throw new IllegalArgumentException(e.getFile() + ": " + (e.getReason() != null ? e.getReason() : "not found")
                     + " (a model directory is written by tempora train, tempora demo or TrainedModel.save)");
         } catch (IOException e) {
@@ -156,21 +196,53 @@ public final class TrainedModel {
      * its config turned it off), so that a lower quantile never lies above a higher one}
      */
     public boolean monotoneQuantiles() {
-        return quantileOrder != null;
+        return isEnsemble() ? members.stream().allMatch(TrainedModel::monotoneQuantiles) : quantileOrder != null;
+    }
+
+    /** An ensemble of loaded members (checked by {@link EnsembleLoader}). */
+    static TrainedModel ensemble(Path directory, List<TrainedModel> members, Ensemble.Combine combine, List<String> notes) {
+        return new TrainedModel(directory, members, combine, notes);
     }
 
     /** This model without a directory of its own (after its temporary training directory was removed). */
     TrainedModel detached() {
-        return new TrainedModel(null, model, preprocessing, sections, dataOptions, notes);
+        return isEnsemble() ? new TrainedModel(null, members, combine, notes)
+                : new TrainedModel(null, model, preprocessing, sections, dataOptions, notes);
+    }
+
+    /** {@return whether this is an ensemble of several members rather than one network} */
+    public boolean isEnsemble() {
+        return model == null;
+    }
+
+    /** {@return an ensemble's members in {@value Ensemble#FILE}'s order (each a single network); empty for a single network} */
+    public List<TrainedModel> members() {
+        return members;
+    }
+
+    /** {@return how an ensemble combines its members' forecasts, or null for a single network} */
+    public Ensemble.Combine combine() {
+        return combine;
     }
 
     /**
-     * Writes the model to {@code directory} (model.safetensors and model.json), so that {@link #load} reads it back.
+     * Writes the model to {@code directory} (model.safetensors and model.json), so that {@link #load} reads it
+     * back; an ensemble writes each member to member-1 … member-K and then {@value Ensemble#FILE}.
      *
      * @param directory created when missing; existing model files in it are replaced
      * @throws UncheckedIOException when the directory cannot be written
      */
     public void save(Path directory) {
+        if (isEnsemble()) {
+            List<Path> written = new ArrayList<>();
+            for (int i = 0; i < members.size(); i++) {
+                Path member = Ensemble.memberDirectory(directory, i + 1);
+                members.get(i).save(member);
+                written.add(member);
+            }
+            Ensemble.write(directory, written, combine);
+            return;
+        }
         try {
             java.nio.file.Files.createDirectories(directory);
             Checkpoint.save(directory, model, sections);
@@ -192,8 +264,16 @@ public final class TrainedModel {
         return directory;
     }
 
-    /** {@return the network (in eval mode; read its weights, do not train it while it serves forecasts)} */
+    /**
+     * {@return the network (in eval mode; read its weights, do not train it while it serves forecasts)}
+     *
+     * @throws IllegalStateException for an ensemble, which has one network per member ({@link #members})
+     */
     public ForecastingModel model() {
+        if (isEnsemble()) {
+            throw new IllegalStateException("an ensemble has " + members.size() + " networks, one per member: read "
+                    + "members().get(i).model()");
+        }
         return model;
     }
 
@@ -209,7 +289,7 @@ public final class TrainedModel {
 
     /** {@return the forecast quantile levels, in output order} */
     public List<Float> quantiles() {
-        return model.quantiles();
+        return quantiles;
     }
 
     /** {@return the number of steps forecast (max_prediction_length)} */
@@ -377,7 +457,7 @@ public final class TrainedModel {
      * @param windows the windows to interpret, every one of them
      * @param options workers and batch size (the device must be "cpu")
      * @return importances, attention, scores and forecasts of those windows
-     * @throws IllegalArgumentException when the model is not a TFT or the device is not the CPU
+     * @throws IllegalArgumentException when the model is not a TFT, is an ensemble, or the device is not the CPU
      */
     public Interpretation interpret(TimeSeriesDataSet windows, InferenceOptions options) {
         Interpretation interpretation = new Interpretation(interpretable().config, windows, quantiles());
@@ -388,6 +468,11 @@ public final class TrainedModel {
 
     /** The model as the TFT that interpretation reads, or an IllegalArgumentException saying why another kind cannot be. */
     private TemporalFusionTransformer interpretable() {
+        if (isEnsemble()) {
+            throw new IllegalArgumentException("interpretation reads one network's attention and variable selection, and "
+                    + (directory != null ? directory : "this model") + " is an ensemble of " + members.size()
+                    + " members: interpret a member on its own (" + Ensemble.MEMBER_PREFIX + "1, ...)");
+        }
         if (!(model instanceof TemporalFusionTransformer tft)) {
             throw new IllegalArgumentException("interpret reads the attention and variable-selection weights of a "
                     + TemporalFusionTransformer.KIND + "; this model is a " + model.kind() + ", which has neither "
@@ -404,6 +489,9 @@ public final class TrainedModel {
      * @return a forecaster that owns its own inference engine
      */
     public Forecaster forecaster(InferenceOptions options) {
+        if (isEnsemble()) {
+            return Ensemble.combined(members.stream().map(m -> m.forecaster(options)).toList(), combine);
+        }
         if (!options.device().equals("cpu")) {
             return ModelForecasters.onDevice(model, options.device(), quantileOrder);
         }
@@ -417,6 +505,9 @@ public final class TrainedModel {
     /** Runs {@code work} with a forecaster that owns its buffers for the call (borrowed from the idle engines). */
     private <T> T withForecaster(InferenceOptions options, Interpretation interpretation,
                                  java.util.function.Function<Forecaster, T> work) {
+        if (isEnsemble()) {
+            return withMemberForecasters(0, new ArrayList<>(), options, work);
+        }
         if (!options.device().equals("cpu")) {
             if (interpretation != null) {
                 throw new IllegalArgumentException("interpretation runs on the cpu device only");
@@ -441,7 +532,19 @@ public final class TrainedModel {
         return dataOptions.get("derived_columns") instanceof List<?> steps ? new ArrayList<>(steps) : List.of();
     }
 
-    /** {@return model.json's sections beside the weights (dataset, preprocessing, config), read-only} */
+    /** Borrows each member's forecaster in turn (members[from..] after {@code borrowed}) and runs {@code work} with their combination. */
+    private <T> T withMemberForecasters(int from, List<Forecaster> borrowed, InferenceOptions options,
+                                        java.util.function.Function<Forecaster, T> work) {
+        if (from == members.size()) {
+            return work.apply(Ensemble.combined(List.copyOf(borrowed), combine));
+        }
+        return members.get(from).withForecaster(options, null, f -> {
+            borrowed.add(f);
+            return withMemberForecasters(from + 1, borrowed, options, work);
+        });
+    }
+
+    /** {@return model.json's sections beside the weights (dataset, preprocessing, config), read-only; an ensemble's first member's} */
     public Map<String, Object> sections() {
         return java.util.Collections.unmodifiableMap(new LinkedHashMap<>(sections));
     }

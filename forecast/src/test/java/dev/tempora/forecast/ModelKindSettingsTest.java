@@ -30,14 +30,15 @@ class ModelKindSettingsTest {
         assertEquals(LinearModelSettings.defaults(NLinear.KIND), read("{\"kind\": \"NLinear\", \"learning_rate\": 0.01}"));
         assertEquals(new LinearModelSettings(DLinear.KIND, List.of(0.5f), 13, false),
                 read("{\"kind\": \"DLinear\", \"quantiles\": [0.5], \"moving_average_kernel\": 13, \"monotone_quantiles\": false}"));
-        assertEquals(List.of("TemporalFusionTransformer", "NLinear", "DLinear"), ModelKindSettings.kinds());
+        assertEquals(List.of("TemporalFusionTransformer", "NLinear", "DLinear", "NHiTS"), ModelKindSettings.kinds());
     }
 
     @Test
     void everyKindReadsBackWhatItWrites() {
         for (ModelKindSettings s : List.of(ModelSettings.builder().hiddenSize(12).quantiles(List.of(0.2f, 0.8f)).build(),
                 new LinearModelSettings(NLinear.KIND, List.of(0.1f, 0.5f, 0.9f), 25, true),
-                new LinearModelSettings(DLinear.KIND, List.of(0.5f), 9, false))) {
+                new LinearModelSettings(DLinear.KIND, List.of(0.5f), 9, false),
+                NHitsSettings.fromJson(Json.parseObject("{\"kind\": \"NHiTS\", \"hidden_size\": 32, \"n_blocks\": [1, 2]}")))) {
             assertEquals(s.kind(), s.toJson().get("kind"));
             assertEquals(s, ModelKindSettings.fromJson(Json.parseObject(Json.write(s.toJson()))));
         }
@@ -49,7 +50,7 @@ class ModelKindSettingsTest {
     void aKeyOfAnotherKindIsRefusedSayingThisKindHasNoSuchSetting() {
         String hidden = refused("{\"kind\": \"NLinear\", \"hidden_size\": 16}");
         assertTrue(hidden.startsWith("config \"model\" section: NLinear has no setting \"hidden_size\" (it is "
-                + "TemporalFusionTransformer's)"), hidden);
+                + "TemporalFusionTransformer's and NHiTS's)"), hidden);
         assertTrue(hidden.contains("quantiles"), hidden);
         String kernel = refused("{\"kind\": \"NLinear\", \"moving_average_kernel\": 25}");
         assertTrue(kernel.contains("NLinear has no setting \"moving_average_kernel\" (it is DLinear's)"), kernel);
