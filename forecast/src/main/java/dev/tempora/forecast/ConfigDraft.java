@@ -141,31 +141,8 @@ public final class ConfigDraft {
         List<long[]> perSeries = sortedTimes(seriesOfRow, times);
         DraftCadence cadence = timestamps ? DraftCadence.ofTimestamps(perSeries) : DraftCadence.ofIntegers(perSeries);
         Series series = series(perSeries, cadence, time, choices);
-
         String target = target(table, options.target(), time, groups, choices);
-        List<String> covariates = new ArrayList<>();
-        List<String> staticCategoricals = new ArrayList<>();
-        List<String> unknownCategoricals = new ArrayList<>();
-        for (Column c : table.frame.columns()) {
-            String n = c.name();
-            if (n.equals(time) || n.equals(target) || groups.contains(n) || c.missingCount() == c.size()) {
-                continue;
-            }
-            if (c.type().isNumeric()) {
-                covariates.add(n);
-            } else if (c instanceof StringColumn) {
-                (table.constantPerSeries(n, seriesOfRow) ? staticCategoricals : unknownCategoricals).add(n);
-            }
-        }
-        if (!covariates.isEmpty()) {
-            choices.add("covariates: " + covariates + " as time-varying unknown reals (known only up to the present; a column "
-                    + "known in the future too, such as a price plan, belongs in time_varying_known_reals)");
-        }
-        if (!staticCategoricals.isEmpty() || !unknownCategoricals.isEmpty()) {
-            choices.add("text columns: " + (staticCategoricals.isEmpty() ? "" : staticCategoricals + " static categoricals (one value per "
-                    + "series)" + (unknownCategoricals.isEmpty() ? "" : "; ")) + (unknownCategoricals.isEmpty() ? ""
-                    : unknownCategoricals + " time-varying unknown categoricals"));
-        }
+        Roles roles = roles(table, time, target, groups, seriesOfRow, choices);
 
         Set<String> taken = new HashSet<>(table.frame.names());
         List<Object> derived = new ArrayList<>();
@@ -176,8 +153,9 @@ public final class ConfigDraft {
                 calendar.add(name);
                 derived.add(map("op", "calendar", "name", name, "column", time, "field", field[1]));
             }
-            choices.add("calendar: " + (calendar.isEmpty() ? "none (" + cadence.kind().label + " data)" : calendar
-                    + " derived from '" + time + "' as known categoricals (" + cadence.kind().label + " data)"));
+            choices.add("calendar: " + (calendar.isEmpty() ? "none (" + cadence.kind().label + " data" + (cadence.calendarFields(Long.MAX_VALUE)
+                    .isEmpty() ? "" : ", too short for a yearly field") + ")" : calendar + " derived from '" + time
+                    + "' as known categoricals (" + cadence.kind().label + " data)"));
         }
         List<String> groupIds = groups;
         if (groups.isEmpty()) {
@@ -201,6 +179,48 @@ public final class ConfigDraft {
                         + windows * series.count() + " forecasts score each epoch); about " + trainingWindows + " training windows remain"
                 : "split: validation on each series' last " + horizon + " steps (the split keys are left out)");
 
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("data", dataSection(file, options, table, derived));
+        Layout layout = new Layout(timestamps ? unique("time_idx", taken) : time, timestamps ? time : null, cadence.frequency(),
+                target, groupIds, roles, calendar, horizon, encoder, minEncoder, windows, series.missingSteps() > 0);
+        config.put("dataset", datasetSection(layout, options.splitKeys()));
+        modelAndTraining(config, trainingWindows, choices);
+        return new Result(config, choices);
+    }
+
+    /** What the columns other than the time, series and target are used as. */
+    private record Roles(List<String> covariates, List<String> staticCategoricals, List<String> unknownCategoricals) { }
+
+    /** Numeric columns are covariates (unknown reals); text columns are static or time-varying unknown categoricals. */
+    private static Roles roles(DraftTable table, String time, String target, List<String> groups, int[] seriesOfRow,
+                               List<String> choices) {
+        Roles roles = new Roles(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        for (Column c : table.frame.columns()) {
+            String n = c.name();
+            if (n.equals(time) || n.equals(target) || groups.contains(n) || c.missingCount() == c.size()) {
+                continue;
+            }
+            if (c.type().isNumeric()) {
+                roles.covariates().add(n);
+            } else if (c instanceof StringColumn) {
+                (table.constantPerSeries(n, seriesOfRow) ? roles.staticCategoricals() : roles.unknownCategoricals()).add(n);
+            }
+        }
+        if (!roles.covariates().isEmpty()) {
+            choices.add("covariates: " + roles.covariates() + " as time-varying unknown reals (known only up to the present; a "
+                    + "column known in the future too, such as a price plan, belongs in time_varying_known_reals)");
+        }
+        if (!roles.staticCategoricals().isEmpty()) {
+            choices.add("text columns: " + roles.staticCategoricals() + " as static categoricals (one value per series)");
+        }
+        if (!roles.unknownCategoricals().isEmpty()) {
+            choices.add("text columns: " + roles.unknownCategoricals() + " as time-varying unknown categoricals");
+        }
+        return roles;
+    }
+
+    /** The "data" section: the path, the timestamp formats that are not ISO, the derived columns. */
+    private static Map<String, Object> dataSection(Path file, Options options, DraftTable table, List<Object> derived) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("path", dataPath(file, options.configDirectory()));
         Map<String, Object> formats = new LinkedHashMap<>();
@@ -210,37 +230,42 @@ public final class ConfigDraft {
             }
         });
         if (!formats.isEmpty()) {
-            data.put("timestamp_format", formats);
+            data.put("timestamp_format", formats); // so that new data for predict reads the same way, however few its rows
         }
         if (!derived.isEmpty()) {
             data.put("derived_columns", derived);
         }
+        return data;
+    }
+
+    /** The decisions the "dataset" section is written from. */
+    private record Layout(String timeIdx, String timestamp, String frequency, String target, List<String> groupIds, Roles roles,
+                          List<String> calendar, int horizon, int encoder, int minEncoder, int windows, boolean gaps) { }
+
+    /** The "dataset" section. */
+    private static Map<String, Object> datasetSection(Layout l, boolean splitKeys) {
         Map<String, Object> dataset = new LinkedHashMap<>();
-        if (timestamps) {
-            dataset.put("time_idx", unique("time_idx", taken));
-            dataset.put("timestamp", time);
-            dataset.put("frequency", cadence.frequency());
-        } else {
-            dataset.put("time_idx", time);
+        dataset.put("time_idx", l.timeIdx());
+        if (l.timestamp() != null) {
+            dataset.put("timestamp", l.timestamp());
+            dataset.put("frequency", l.frequency());
         }
-        dataset.put("target", target);
-        dataset.put("group_ids", groupIds);
-        dataset.put("max_encoder_length", encoder);
-        dataset.put("min_encoder_length", minEncoder);
-        dataset.put("max_prediction_length", horizon);
-        putIfAny(dataset, "static_categoricals", staticCategoricals);
-        putIfAny(dataset, "time_varying_known_categoricals", calendar);
-        putIfAny(dataset, "time_varying_unknown_categoricals", unknownCategoricals);
-        List<String> unknownReals = new ArrayList<>(List.of(target));
-        unknownReals.addAll(covariates);
-        dataset.put("time_varying_unknown_reals", unknownReals);
-        if (series.missingSteps() > 0) {
+        dataset.put("target", l.target());
+        dataset.put("group_ids", l.groupIds());
+        dataset.put("max_encoder_length", l.encoder());
+        dataset.put("min_encoder_length", l.minEncoder());
+        dataset.put("max_prediction_length", l.horizon());
+        putIfAny(dataset, "static_categoricals", l.roles().staticCategoricals());
+        putIfAny(dataset, "time_varying_known_categoricals", l.calendar());
+        putIfAny(dataset, "time_varying_unknown_categoricals", l.roles().unknownCategoricals());
+        dataset.put("time_varying_unknown_reals", concat(List.of(l.target()), l.roles().covariates()));
+        if (l.gaps()) {
             dataset.put("allow_missing_timesteps", true);
         }
         // A calendar value or a text value first seen after the training rows (a month of a short daily series, a
         // new category) maps to an "unknown" class rather than stopping validation or predict.
         Map<String, Object> encoders = new LinkedHashMap<>();
-        for (String column : concat(calendar, unknownCategoricals)) {
+        for (String column : concat(l.calendar(), l.roles().unknownCategoricals())) {
             encoders.put(column, map("add_nan", true));
         }
         if (!encoders.isEmpty()) {
@@ -248,15 +273,11 @@ public final class ConfigDraft {
         }
         dataset.put("add_relative_time_idx", true);
         dataset.put("add_target_scales", true);
-        if (options.splitKeys()) {
-            dataset.put("validation", map("windows", windows, "stride", horizon));
-            dataset.put("test", map("last_steps", horizon));
+        if (splitKeys) {
+            dataset.put("validation", map("windows", l.windows(), "stride", l.horizon()));
+            dataset.put("test", map("last_steps", l.horizon()));
         }
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("data", data);
-        config.put("dataset", dataset);
-        modelAndTraining(config, trainingWindows, choices);
-        return new Result(config, choices);
+        return dataset;
     }
 
     /** Each series' times, sorted. */
