@@ -219,13 +219,13 @@ public final class ConfigDraft {
         return roles;
     }
 
-    /** The "data" section: the path, the timestamp formats that are not ISO, the derived columns. */
+    /** The "data" section: the path, the timestamp formats a reader would not find by itself, the derived columns. */
     private static Map<String, Object> dataSection(Path file, Options options, DraftTable table, List<Object> derived) {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("path", dataPath(file, options.configDirectory()));
         Map<String, Object> formats = new LinkedHashMap<>();
         table.formats.forEach((column, format) -> {
-            if (!format.isIso()) {
+            if (!format.isIso() || table.parquet) {
                 formats.put(column, format.text());
             }
         });

@@ -35,13 +35,16 @@ final class DraftTable {
 
     final Path file;
     final Frame frame;
-    /** Each timestamp column's format, given or detected. */
+    /** Each timestamp column's format, given or detected (Parquet: its text columns' only). */
     final Map<String, TimestampFormat> formats;
+    /** Whether the file is Parquet, whose reader detects no timestamps in text: a config must name every format. */
+    final boolean parquet;
 
-    private DraftTable(Path file, Frame frame, Map<String, TimestampFormat> formats) {
+    private DraftTable(Path file, Frame frame, Map<String, TimestampFormat> formats, boolean parquet) {
         this.file = file;
         this.frame = frame;
         this.formats = formats;
+        this.parquet = parquet;
     }
 
     /**
@@ -80,14 +83,14 @@ final class DraftTable {
             if (detected.size() > given.size()) {
                 frame = TrainingConfig.readTable(file, Map.of("timestamp_format", detected), file.toString());
             }
-            return new DraftTable(file, frame, formats);
+            return new DraftTable(file, frame, formats, true);
         }
         CsvOptions options = CsvOptions.defaults().withTimestampFormats(formats);
         if (name.endsWith(".tsv")) {
             options = options.withDelimiter('\t');
         }
         CsvReader.Table table = CsvReader.readWithFormats(file, options);
-        return new DraftTable(file, table.frame(), new LinkedHashMap<>(table.timestampFormats()));
+        return new DraftTable(file, table.frame(), new LinkedHashMap<>(table.timestampFormats()), false);
     }
 
     /** The column, or an error listing the table's columns. */

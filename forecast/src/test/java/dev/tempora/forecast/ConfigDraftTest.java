@@ -163,6 +163,18 @@ class ConfigDraftTest {
         assertTrue(e.getMessage().contains("--time"), e.getMessage());
     }
 
+    @Test
+    void parquetTextDatesBecomeTimestampsAndTheConfigSaysSo(@TempDir Path dir) throws Exception {
+        Path csv = daily(dir, 60, List.of());
+        Path parquet = dir.resolve("daily.parquet");
+        dev.tempora.data.TableFiles.write(dev.tempora.data.TableFiles.read(csv, Map.of("date", dev.tempora.data.ColumnType.STRING)),
+                parquet);
+        ConfigDraft.Result r = ConfigDraft.infer(parquet, ConfigDraft.Options.defaults().withConfigDirectory(dir).withSplitKeys(false));
+        assertEquals(Map.of("date", "iso"), section(r, "data").get("timestamp_format"), "Parquet's reader detects no dates");
+        assertEquals("1d", section(r, "dataset").get("frequency"));
+        assertTrue(TrainingJob.fromConfig(written(r, dir, "parquet.json")).build().batchesPerEpoch() > 0);
+    }
+
     /** Writes the config as {@code tempora init} does, without the split keys this branch's TrainingConfig does not know yet. */
     private static TrainingConfig written(ConfigDraft.Result r, Path dir, String name) throws Exception {
         Path config = dir.resolve(name);
