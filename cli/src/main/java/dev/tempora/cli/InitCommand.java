@@ -38,7 +38,7 @@ final class InitCommand implements Callable<Integer> {
 
     @Option(names = "--group", paramLabel = "COL", description = "A column that tells series apart; repeat for several "
             + "(default: inferred; none when no time repeats).")
-    List<String> groups = List.of();
+    List<String> groups;
 
     @Option(names = "--horizon", paramLabel = "H", description = "Time steps to forecast (default: from the frequency, "
             + "such as 24 for hourly data, 7 daily, 12 monthly).")
@@ -46,7 +46,7 @@ final class InitCommand implements Callable<Integer> {
 
     @Option(names = "--timestamp-format", paramLabel = "COL=PATTERN", description = "How a column writes its dates when "
             + "Tempora cannot tell (a java.time pattern such as dd/MM/yyyy, or year-month, year-week); repeatable.")
-    Map<String, String> timestampFormats = Map.of();
+    Map<String, String> timestampFormats;
 
     @Option(names = "--out", paramLabel = "CONFIG", description = "Where to write the config (default: the data file's name "
             + "with .json, in the current folder).")
@@ -67,7 +67,8 @@ final class InitCommand implements Callable<Integer> {
         }
         Path folder = config.toAbsolutePath().getParent();
         ConfigDraft.Result draft = ConfigDraft.infer(data, ConfigDraft.Options.defaults().withTarget(target).withTime(time)
-                .withGroups(groups).withHorizon(horizon).withTimestampFormats(timestampFormats).withConfigDirectory(folder));
+                .withGroups(groups == null ? List.of() : groups).withHorizon(horizon)
+                .withTimestampFormats(timestampFormats == null ? Map.of() : timestampFormats).withConfigDirectory(folder));
         draft.choices().forEach(System.out::println);
         AtomicFiles.writeString(config, Json.writePretty(draft.config()));
         String model = "out/" + stem(config);

@@ -37,9 +37,31 @@ class InitCommandTest {
         assertTrue(again.err().contains("--force"), again.err());
         assertEquals("{}", Files.readString(config), "an existing config is left alone");
 
-        Cli.Result forced = Cli.run("init", "--data", data.toString(), "--out", config.toString(), "--horizon", "6", "--force");
+        Cli.Result forced = Cli.run("init", "--data", data.toString(), "--out", config.toString(), "--horizon", "6", "--force",
+                "--timestamp-format", "Month=year-month");
         assertEquals(0, forced.status(), forced.toString());
         assertEquals(6, ((Number) Cli.object(Json.parseObject(Files.readString(config)), "dataset").get("max_prediction_length"))
                 .intValue());
+    }
+
+    @Test
+    void takesTheSeriesColumnsAndTargetFromTheCommandLine(@TempDir Path dir) throws Exception {
+        StringBuilder csv = new StringBuilder("shop,region,day,units,price\n");
+        for (String shop : java.util.List.of("a", "b")) {
+            for (int d = 0; d < 60; d++) {
+                csv.append(shop).append(",west,").append(java.time.LocalDate.of(2024, 1, 1).plusDays(d)).append(',').append(d % 7)
+                        .append(',').append(d % 3).append('\n');
+            }
+        }
+        Path data = dir.resolve("shops.csv");
+        Files.writeString(data, csv);
+        Path config = dir.resolve("shops.json");
+        Cli.Result r = Cli.run("init", "--data", data.toString(), "--out", config.toString(), "--group", "shop", "--group", "region",
+                "--target", "units");
+        assertEquals(0, r.status(), r.toString());
+        Map<String, Object> dataset = Cli.object(Json.parseObject(Files.readString(config)), "dataset");
+        assertEquals(java.util.List.of("shop", "region"), dataset.get("group_ids"));
+        assertEquals("units", dataset.get("target"));
+        assertEquals(java.util.List.of("units", "price"), dataset.get("time_varying_unknown_reals"));
     }
 }

@@ -308,12 +308,10 @@ public final class ConfigDraft {
         int[] lengths = new int[perSeries.size()];
         for (int s = 0; s < perSeries.size(); s++) {
             long[] t = perSeries.get(s);
-            long first = index(frequency, origin, t[0], time);
-            long last = index(frequency, origin, t[t.length - 1], time);
             for (long x : t) {
-                index(frequency, origin, x, time);
+                index(frequency, origin, x, time); // every time on the grid
             }
-            long length = last - first + 1;
+            long length = index(frequency, origin, t[t.length - 1], time) - index(frequency, origin, t[0], time) + 1;
             if (length > Integer.MAX_VALUE) {
                 throw new IllegalArgumentException("a series spans " + length + " time steps of " + cadence.frequency() + "; too many");
             }
@@ -324,8 +322,8 @@ public final class ConfigDraft {
         long shortest = Arrays.stream(lengths).min().orElseThrow();
         long longest = Arrays.stream(lengths).max().orElseThrow();
         if (frequency != null) {
-            choices.add("frequency: " + cadence.frequency() + " (" + cadence.kind().label + ": the step between " + cadence.commonest()
-                    + " of the " + cadence.pairs() + " pairs of consecutive rows within a series)");
+            choices.add("frequency: " + cadence.frequency() + " (" + cadence.kind().label + ": the step from one row of a series to the "
+                    + "next in " + cadence.commonest() + " of " + cadence.pairs() + " cases)");
         } else if (cadence.commonest() < cadence.pairs()) {
             choices.add("steps: " + (cadence.pairs() - cadence.commonest()) + " of " + cadence.pairs() + " consecutive rows are more "
                     + "than 1 apart in '" + time + "'; time_idx counts steps one by one, so those are gaps");

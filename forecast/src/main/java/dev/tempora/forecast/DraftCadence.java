@@ -44,12 +44,13 @@ record DraftCadence(String frequency, Kind kind, int commonest, int pairs, int s
      */
     static DraftCadence ofTimestamps(List<long[]> seriesMicros) {
         boolean monthStarts = true;
+        scan:
         for (long[] series : seriesMicros) {
             for (long t : series) {
                 LocalDateTime d = LocalDateTime.ofEpochSecond(Math.floorDiv(t, 1_000_000L), 0, ZoneOffset.UTC);
                 if (d.getDayOfMonth() != 1 || Math.floorMod(t, DAY) != 0) {
                     monthStarts = false;
-                    break;
+                    break scan;
                 }
             }
         }
