@@ -76,12 +76,23 @@ final class InitCommand implements Callable<Integer> {
         System.out.println("wrote " + config + "; next:");
         System.out.println("  ./tempora inspect --config " + config);
         System.out.println("  ./tempora train --config " + config + " --out " + model);
-        System.out.println("  ./tempora evaluate --model " + model);
-        System.out.println("  ./tempora predict --model " + model + " --data " + data);
+        System.out.println("  ./tempora evaluate --model " + model + " --config " + config);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> dataset = (Map<String, Object>) draft.config().get("dataset");
+        boolean knownInputs = dataset.containsKey("time_varying_known_categoricals") || dataset.containsKey("time_varying_known_reals");
+        System.out.println("  ./tempora predict --model " + model + " --data " + (knownInputs ? "RECENT" + extension(data)
+                + "   # the history, then the next " + dataset.get("max_prediction_length") + " rows with the time (and the "
+                + "columns known ahead) filled and '" + dataset.get("target") + "' empty" : data));
         return 0;
     }
 
-    private static String stem(Path file) {
+    private static String extension(Path file) {
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return dot > 0 ? name.substring(dot) : ".csv";
+    }
+
+        private static String stem(Path file) {
         String name = file.getFileName() == null ? "config" : file.getFileName().toString();
         int dot = name.lastIndexOf('.');
         return dot > 0 ? name.substring(0, dot) : name;
