@@ -197,7 +197,7 @@ public final class ConfigDraft {
         Roles roles = new Roles(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         for (Column c : table.frame.columns()) {
             String n = c.name();
-            if (n.equals(time) || n.equals(target) || groups.contains(n) || c.missingCount() == c.size()) {
+            if (n.equals(time) || n.equals(target) || groups.contains(n) || c.missingCount() == c.size() || isPandasIndex(n)) {
                 continue;
             }
             if (c.type().isNumeric()) {
@@ -355,7 +355,8 @@ public final class ConfigDraft {
     private static String target(DraftTable table, String given, String time, List<String> groups, List<String> choices) {
         List<String> numeric = new ArrayList<>();
         for (Column c : table.frame.columns()) {
-            if (c.type().isNumeric() && !c.name().equals(time) && !groups.contains(c.name()) && c.missingCount() < c.size()) {
+            if (c.type().isNumeric() && !c.name().equals(time) && !groups.contains(c.name()) && c.missingCount() < c.size()
+                    && !isPandasIndex(c.name())) {
                 numeric.add(c.name());
             }
         }
@@ -485,6 +486,11 @@ public final class ConfigDraft {
         }
         taken.add(chosen);
         return chosen;
+    }
+
+    /** pandas' row index, which {@code to_parquet} stores as a column ("__index_level_0__"): not data. */
+    private static boolean isPandasIndex(String column) {
+        return column.startsWith("__index_level_") && column.endsWith("__");
     }
 
     private static List<String> concat(List<String> a, List<String> b) {

@@ -167,11 +167,14 @@ class ConfigDraftTest {
     void parquetTextDatesBecomeTimestampsAndTheConfigSaysSo(@TempDir Path dir) throws Exception {
         Path csv = daily(dir, 60, List.of());
         Path parquet = dir.resolve("daily.parquet");
-        dev.tempora.data.TableFiles.write(dev.tempora.data.TableFiles.read(csv, Map.of("date", dev.tempora.data.ColumnType.STRING)),
-                parquet);
+        dev.tempora.data.Frame frame = dev.tempora.data.TableFiles.read(csv, Map.of("date", dev.tempora.data.ColumnType.STRING));
+        int[] rowNumbers = java.util.stream.IntStream.range(0, frame.rowCount()).toArray();
+        // pandas' to_parquet keeps the row index as a column: not a covariate.
+        dev.tempora.data.TableFiles.write(frame.with(new dev.tempora.data.IntColumn("__index_level_0__", rowNumbers, null)), parquet);
         ConfigDraft.Result r = ConfigDraft.infer(parquet, ConfigDraft.Options.defaults().withConfigDirectory(dir).withSplitKeys(false));
         assertEquals(Map.of("date", "iso"), section(r, "data").get("timestamp_format"), "Parquet's reader detects no dates");
         assertEquals("1d", section(r, "dataset").get("frequency"));
+        assertEquals(List.of("value"), section(r, "dataset").get("time_varying_unknown_reals"));
         assertTrue(TrainingJob.fromConfig(written(r, dir, "parquet.json")).build().batchesPerEpoch() > 0);
     }
 
