@@ -156,6 +156,37 @@ class ConfigDraftTest {
     }
 
     @Test
+    void anIntegerTimeIndexIsUsedAsItIs(@TempDir Path dir) throws Exception {
+        StringBuilder csv = new StringBuilder("id,t,y\n");
+        for (String id : List.of("a", "b")) {
+            for (int t = 0; t < 80; t++) {
+                csv.append(id).append(',').append(t).append(',').append(t % 5).append('\n');
+            }
+        }
+        Path p = dir.resolve("steps.csv");
+        Files.writeString(p, csv);
+        Map<String, Object> dataset = section(ConfigDraft.infer(p, ConfigDraft.Options.defaults()), "dataset");
+        assertEquals("t", dataset.get("time_idx"));
+        assertFalse(dataset.containsKey("timestamp") || dataset.containsKey("frequency")
+                || dataset.containsKey("time_varying_known_categoricals"), dataset.toString());
+        assertEquals(List.of("id"), dataset.get("group_ids"));
+        assertEquals("y", dataset.get("target"));
+        assertEquals(10, dataset.get("max_prediction_length"));
+    }
+
+    @Test
+    void timesOffTheGridAreRefused(@TempDir Path dir) throws Exception {
+        Path p = dir.resolve("irregular.csv");
+        StringBuilder csv = new StringBuilder("time,value\n");
+        for (int h = 0; h < 48; h++) {
+            csv.append(LocalDateTime.of(2024, 1, 1, 0, 0).plusHours(h).plusMinutes(h == 30 ? 20 : 0)).append(",1\n");
+        }
+        Files.writeString(p, csv);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ConfigDraft.infer(p, ConfigDraft.Options.defaults()));
+        assertTrue(e.getMessage().contains("2024-01-02T06:20") && e.getMessage().contains("1h"), e.getMessage());
+    }
+
+    @Test
     void aTableWithoutATimeSaysWhatToGive(@TempDir Path dir) throws Exception {
         Path p = dir.resolve("no-time.csv");
         Files.writeString(p, "name,amount\na,1\nb,2\n");
