@@ -287,7 +287,8 @@ final class EvaluateCommand implements Runnable {
             System.out.printf(Locale.ROOT, "  backtest: %d origins from time_idx %d every %d steps, %,d windows, %,d forecast points%n",
                     origins, from, stride != null ? stride : 1, windowCount, m.points());
         } else {
-            System.out.printf(Locale.ROOT, "  %s: %,d windows, %,d forecast points%n", scoredOn, windowCount, m.points());
+            System.out.printf(Locale.ROOT, "  %s: %,d window%s, %,d forecast points%n", scoredOn, windowCount,
+                    windowCount == 1 ? "" : "s", m.points());
         }
         System.out.printf(Locale.ROOT, "  MAE    %.4f%n  RMSE   %.4f%n  sMAPE  %.4f%n  MAPE   %.4f%n  MASE   %.4f%n  wQL    %.4f%n",
                 m.mae(), m.rmse(), m.smape(), m.mape(), m.mase(), m.wql());

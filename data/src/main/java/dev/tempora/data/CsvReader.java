@@ -9,8 +9,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -19,8 +21,11 @@ import java.util.Set;
  *
  * <p>Inference looks at every non-missing value of a column (two passes over the file, so the second
  * pass parses straight into primitive arrays): int if all fit in 32 bits, else long, else double;
- * timestamp if all are ISO-8601 dates or date-times ("2014-07-01", "2014-07-01 00:30:00",
- * "2014-07-01T00:30:00.5Z"); otherwise string. A column with no values at all is double (all NaN).
+ * timestamp if all are in one of the forms {@link TimestampFormat} recognises (ISO dates and date-times
+ * such as "2014-07-01", "2014-07-01 00:30:00", "2014-07-01T00:30:00.5Z"; "1949-01"; "2020-W05";
+ * "2024/01/31"; "31.01.2024"; "01/31/2024" or "31/01/2024", the order told by a day above 12), or a
+ * column of {@link CsvOptions#timestampFormats()}; otherwise string. A column with no values at all is
+ * double (all NaN).
  */
 public final class CsvReader {
 
@@ -33,6 +38,32 @@ public final class CsvReader {
 
     /** Reads a CSV file with {@code options}; a file that does not exist is an {@link IllegalArgumentException}. */
     public static Frame read(Path path, CsvOptions options) {
+        return readWithFormats(path, options).frame();
+    }
+
+    /**
+     * A table read from CSV with how each timestamp column wrote its timestamps.
+     *
+     * @param frame            the table
+     * @param timestampFormats each timestamp column's format, given or detected
+     */
+    public record Table(Frame frame, Map<String, TimestampFormat> timestampFormats) {
+        /** Copies the map. */
+        public Table {
+            timestampFormats = Map.copyOf(timestampFormats);
+        }
+    }
+
+    /**
+     * Reads a CSV file as {@link #read(Path, CsvOptions)} does, and says which format each timestamp
+     * column's values are in (so that a config can name it).
+     *
+     * @param path    the file
+     * @param options how to read it
+     * @return the table and its timestamp columns' formats
+     * @throws IllegalArgumentException when the file is absent or does not parse, naming the line and column
+     */
+    public static Table readWithFormats(Path path, CsvOptions options) {
         TableFiles.checkReadable(path);
         boolean utf8 = options.charset().equals(java.nio.charset.StandardCharsets.UTF_8);
         try {
@@ -41,6 +72,7 @@ public final class CsvReader {
             }
             String[] names;
             ColumnType[] types;
+            TimestampFormat[] formats;
             int rows;
             try (Reader in = Files.newBufferedReader(path, options.charset())) {
                 Tokenizer t = new Tokenizer(in, options.delimiter(), path.toString());
@@ -62,9 +94,14 @@ public final class CsvReader {
                     rows++;
                 }
                 types = new ColumnType[names.length];
+                formats = new TimestampFormat[names.length];
                 for (int c = 0; c < names.length; c++) {
                     ColumnType given = options.types().get(names[c]);
-                    types[c] = given != null ? given : inference[c].type();
+                    formats[c] = options.timestampFormats().get(names[c]);
+                    types[c] = given != null ? given : formats[c] != null ? ColumnType.TIMESTAMP : inference[c].type();
+                    if (types[c] == ColumnType.TIMESTAMP && formats[c] == null) {
+                        formats[c] = inference[c].timestampFormat(names[c], path);
+                    }
                 }
                 Set<String> known = new HashSet<>(Arrays.asList(names));
                 for (String given : options.types().keySet()) {
@@ -73,10 +110,16 @@ public final class CsvReader {
                                 + "' but the file has no such column; its columns are " + Arrays.toString(names));
                     }
                 }
+                for (String given : options.timestampFormats().keySet()) {
+                    if (!known.contains(given)) {
+                        throw new IllegalArgumentException(path + ": a timestamp format is given for column '" + given
+                                + "' but the file has no such column; its columns are " + Arrays.toString(names));
+                    }
+                }
             }
             Builder[] builders = new Builder[names.length];
             for (int c = 0; c < names.length; c++) {
-                builders[c] = new Builder(names[c], types[c], rows);
+                builders[c] = new Builder(names[c], types[c], formats[c], rows);
             }
             try (Reader in = Files.newBufferedReader(path, options.charset())) {
                 Tokenizer t = new Tokenizer(in, options.delimiter(), path.toString());
@@ -90,17 +133,22 @@ public final class CsvReader {
                             builders[c].setMissing(row);
                         } else if (!builders[c].set(row, v)) {
                             throw new IllegalArgumentException(path + " line " + t.recordLine() + ", column '" + names[c]
-                                    + "': '" + v + "' is not a valid " + types[c].label());
+                                    + "': '" + v + "' is not a valid " + types[c].label()
+                                    + (formats[c] != null ? " in the format \"" + formats[c] + "\"" : ""));
                         }
                     }
                     row++;
                 }
             }
             List<Column> columns = new ArrayList<>();
-            for (Builder b : builders) {
-                columns.add(b.build());
+            Map<String, TimestampFormat> timestampFormats = new HashMap<>();
+            for (int c = 0; c < names.length; c++) {
+                columns.add(builders[c].build());
+                if (types[c] == ColumnType.TIMESTAMP) {
+                    timestampFormats.put(names[c], formats[c]);
+                }
             }
-            return new Frame(path.toString(), columns);
+            return new Table(new Frame(path.toString(), columns), timestampFormats);
         } catch (NoSuchFileException e) {
             throw new IllegalArgumentException(path + ": no such file");
         } catch (java.nio.charset.CharacterCodingException e) {
@@ -157,7 +205,7 @@ public final class CsvReader {
         boolean isInt = true;
         boolean isLong = true;
         boolean isDouble = true;
-        boolean isTimestamp = true;
+        final TimestampFormat.Detection timestamps = new TimestampFormat.Detection();
 
         void see(String v) {
             any = true;
@@ -173,9 +221,7 @@ public final class CsvReader {
             if (!isLong && isDouble) {
                 isDouble = parseDouble(v) != null;
             }
-            if (isTimestamp) {
-                isTimestamp = Timestamps.parseMicros(v) != Long.MIN_VALUE;
-            }
+            timestamps.see(v); // a column of numbers stays numbers ("20240131" too): type() asks about numbers first
         }
 
         ColumnType type() {
@@ -191,7 +237,18 @@ public final class CsvReader {
             if (isDouble) {
                 return ColumnType.DOUBLE;
             }
-            return isTimestamp ? ColumnType.TIMESTAMP : ColumnType.STRING;
+            return timestamps.possible() ? ColumnType.TIMESTAMP : ColumnType.STRING;
+        }
+
+        /** The one format all values are in; both day-month orders possible is an error asking for timestamp_format. */
+        TimestampFormat timestampFormat(String column, Path path) {
+            TimestampFormat detected;
+            try {
+                detected = timestamps.format(column);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(path + ": " + e.getMessage(), e);
+            }
+            return detected != null ? detected : TimestampFormat.ISO; // a timestamp type given without values to tell
         }
     }
 
@@ -249,6 +306,7 @@ public final class CsvReader {
     private static final class Builder {
         final String name;
         final ColumnType type;
+        final TimestampFormat format;
         int[] ints;
         long[] longs;
         double[] doubles;
@@ -256,9 +314,10 @@ public final class CsvReader {
         BitSet missing;
         StringColumn.Builder strings;
 
-        Builder(String name, ColumnType type, int rows) {
+        Builder(String name, ColumnType type, TimestampFormat format, int rows) {
             this.name = name;
             this.type = type;
+            this.format = format;
             switch (type) {
                 case INT -> ints = new int[rows];
                 case LONG, TIMESTAMP -> longs = new long[rows];
@@ -299,7 +358,7 @@ public final class CsvReader {
                     longs[row] = x;
                 }
                 case TIMESTAMP -> {
-                    long x = Timestamps.parseMicros(v);
+                    long x = format.parseMicros(v);
                     if (x == Long.MIN_VALUE) {
                         return false;
                     }

@@ -6,7 +6,12 @@ import java.util.Locale;
 /**
  * The step between consecutive rows of a series, for turning a timestamp column into PTF's integer
  * {@code time_idx}: a fixed duration ("30min", "1h", "1d", "1w", "15s") or a calendar step ("month",
- * "quarter", "year", also written "1M", "MS", "Q", "Y").
+ * "quarter", "year", also written "1mo", "1M", "MS", "Q", "Y"; "3mo" is three months). Calendar steps
+ * count calendar months between timestamps, so months of 28 to 31 days are one step each.
+ *
+ * @param micros the step's length in microseconds (0 for a calendar step)
+ * @param months the step in calendar months (0 for a fixed duration)
+ * @param text   the frequency as written
  */
 public record Frequency(long micros, int months, String text) {
 
@@ -40,6 +45,12 @@ public record Frequency(long micros, int months, String text) {
         }
         long count = i == 0 ? 1 : Long.parseLong(t.substring(0, i));
         String unit = t.substring(i).toLowerCase(Locale.ROOT);
+        if (unit.equals("mo") || unit.equals("mon") || unit.equals("month") || unit.equals("months")) {
+            if (count <= 0 || count > 1200) {
+                throw new IllegalArgumentException("frequency '" + text + "' must be 1 to 1200 months");
+            }
+            return new Frequency(0, (int) count, text);
+        }
         long unitMicros = switch (unit) {
             case "us", "micros" -> 1L;
             case "ms", "millis" -> 1_000L;
@@ -49,7 +60,7 @@ public record Frequency(long micros, int months, String text) {
             case "d", "day", "days", "daily" -> 86_400_000_000L;
             case "w", "week", "weeks", "weekly" -> 7 * 86_400_000_000L;
             default -> throw new IllegalArgumentException("unknown frequency '" + text
-                    + "'; use a duration such as 30min, 1h, 1d, 1w, or a calendar step: month, quarter, year");
+                    + "'; use a duration such as 30min, 1h, 1d, 1w, or a calendar step: 1mo (month), quarter, year");
         };
         if (count <= 0) {
             throw new IllegalArgumentException("frequency '" + text + "' must be positive");

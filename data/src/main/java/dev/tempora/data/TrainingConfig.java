@@ -19,6 +19,7 @@ import java.util.Set;
  * <pre>{@code
  * {"data":     {"path": "../shared/data/stallion.parquet" | "builtin:taxi" | "builtin:taxi-small",
  *               "dtypes": {"month": "string"}, "csv": {"delimiter": ",", "missing_values": [...]},
+ *               "timestamp_format": {"month": "yyyy-MM"},
  *               "generator": {"zones": 260, "days": 243, "seed": 42, "start": "2023-01-01"},
  *               "derived_columns": [ {"op": ...}, ... ],
  *               "fill_missing": {"target": "linear", "covariates": "forward", "columns": {...}}},
@@ -36,7 +37,8 @@ public final class TrainingConfig {
 
     private static final Set<String> SECTIONS = Set.of("data", "dataset", "model", "training");
     /** The keys of the "data" section. */
-    static final Set<String> DATA_KEYS = Set.of("path", "dtypes", "csv", "generator", "derived_columns", "columns", "fill_missing");
+    static final Set<String> DATA_KEYS = Set.of("path", "dtypes", "csv", "generator", "derived_columns", "columns",
+            "timestamp_format", "fill_missing");
     /** The keys of the "data" section's "csv" entry (read by {@link #readTable}). */
     static final Set<String> CSV_KEYS = Set.of("delimiter", "missing_values", "header");
     /** The keys of the "data" section's "generator" entry (the built-in data's options). */
@@ -223,8 +225,8 @@ public final class TrainingConfig {
 
     /**
      * Reads a Parquet or CSV table as a config's "data" section says to read its own (dtypes, csv
-     * options, columns) and applies its derived columns; the section's path and generator are not used,
-     * nor its fill_missing, which needs the data set's series ({@link MissingValues}).
+     * options, columns, timestamp formats) and applies its derived columns; the section's path and
+     * generator are not used, nor its fill_missing, which needs the data set's series ({@link MissingValues}).
      * This prepares new data for a trained model as its training data was read.
      *
      * @param where names the options in error messages (e.g. "model.json: config.data")
@@ -239,6 +241,7 @@ public final class TrainingConfig {
                 dtypes.put(k, ColumnType.parse(JsonValues.string(dt, k, where + ".dtypes", null)));
             }
         }
+        Map<String, TimestampFormat> formats = timestampFormats(options, where);
         Frame frame;
         if (name.endsWith(".parquet") || name.endsWith(".pq")) {
             List<String> columns = options.containsKey("columns") ? JsonValues.strings(options, "columns", where) : null;
@@ -246,8 +249,11 @@ public final class TrainingConfig {
             for (Map.Entry<String, ColumnType> e : dtypes.entrySet()) {
                 frame = frame.with(cast(frame.column(e.getKey()), e.getValue(), where));
             }
+            for (Map.Entry<String, TimestampFormat> e : formats.entrySet()) {
+                frame = frame.with(parseTimestamps(frame, e.getKey(), e.getValue(), table));
+            }
         } else {
-            CsvOptions csvOptions = CsvOptions.defaults().withTypes(dtypes);
+            CsvOptions csvOptions = CsvOptions.defaults().withTypes(dtypes).withTimestampFormats(formats);
             if (name.endsWith(".tsv")) {
                 csvOptions = csvOptions.withDelimiter('\t');
             }
@@ -266,6 +272,50 @@ public final class TrainingConfig {
             frame = CsvReader.read(table, csvOptions);
         }
         return DerivedColumns.apply(frame, JsonValues.list(options, "derived_columns", where));
+    }
+
+    /** The "timestamp_format" entry: column name to format ("iso", "year-month", "year-week" or a java.time pattern). */
+    private static Map<String, TimestampFormat> timestampFormats(Map<String, Object> options, String where) {
+        Map<String, Object> given = JsonValues.object(options, "timestamp_format", where);
+        Map<String, TimestampFormat> formats = new HashMap<>();
+        if (given != null) {
+            for (String column : given.keySet()) {
+                String text = JsonValues.string(given, column, where + ".timestamp_format", null);
+                try {
+                    formats.put(column, TimestampFormat.parse(text));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(where + ".timestamp_format: column '" + column + "': " + e.getMessage(), e);
+                }
+            }
+        }
+        return formats;
+    }
+
+    /** A Parquet column of text (or numbers such as 20240131) turned into timestamps by {@code format}. */
+    private static Column parseTimestamps(Frame frame, String name, TimestampFormat format, Path table) {
+        if (!frame.names().contains(name)) {
+            throw new IllegalArgumentException(table + ": a timestamp format is given for column '" + name
+                    + "' but the file has no such column; its columns are " + frame.names());
+        }
+        Column c = frame.column(name);
+        if (c instanceof TimestampColumn) {
+            return c; // Parquet's own timestamps need no format
+        }
+        long[] micros = new long[c.size()];
+        java.util.BitSet missing = new java.util.BitSet();
+        for (int r = 0; r < micros.length; r++) {
+            String text = c.format(r);
+            if (text == null) {
+                missing.set(r);
+                continue;
+            }
+            micros[r] = format.parseMicros(text);
+            if (micros[r] == Long.MIN_VALUE) {
+                throw new IllegalArgumentException(table + " row " + (r + 1) + ", column '" + name + "': '" + text
+                        + "' is not a valid timestamp in the format \"" + format + "\" (data.timestamp_format)");
+            }
+        }
+        return new TimestampColumn(name, micros, missing);
     }
 
     private TaxiDemand.Options generatorOptions(String name, String where) {
