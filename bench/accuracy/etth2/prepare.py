@@ -3,9 +3,8 @@
 
 Z-scores OT with the mean and standard deviation of rows 0-8639 (the training rows; population standard
 deviation, as scikit-learn's StandardScaler that the protocol's code uses) and writes two tables of one
-series (series, time_idx, ot):
-  data/etth2-ot-fit.csv   rows 0-11519: training (0-8639) and validation (8640-11519), what `train` reads
-  data/etth2-ot-test.csv  rows 0-14399: the same rows plus the test (11520-14399), what the scoring reads
+series (series, time_idx, ot), data/etth2-ot.csv: rows 0-14399, training (0-8639), validation (8640-11519)
+and the test (11520-14399), which the configs hold out ("test": {"cutoff": 11519}): train never reads it.
 It also prints the last-value forecast's MSE and MAE over the test origins 11520 ... 14400-96 (horizon 96),
 which ../shared/data/README.md gives as 0.2955 and 0.4232: a check that the preparation is the protocol's.
 
@@ -33,7 +32,7 @@ std = math.sqrt(sum((v - mean) ** 2 for v in train) / len(train))
 z = [(v - mean) / std for v in ot]
 
 os.makedirs(os.path.join(here, "data"), exist_ok=True)
-for name, end in (("etth2-ot-fit.csv", VALIDATION_END), ("etth2-ot-test.csv", TEST_END)):
+for name, end in (("etth2-ot.csv", TEST_END),):
     with open(os.path.join(here, "data", name), "w", newline="") as f:
         out = csv.writer(f)
         out.writerow(["series", "time_idx", "ot"])
