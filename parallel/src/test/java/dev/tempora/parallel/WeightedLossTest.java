@@ -31,34 +31,6 @@ class WeightedLossTest {
     @TempDir
     Path dir;
 
-    /** SyntheticData with a weight on every step, varied by sample and step (0 included), in training and validation. */
-    private record WeightedData(TrainingData data) implements TrainingData {
-        @Override
-        public int batchesPerEpoch() {
-            return data.batchesPerEpoch();
-        }
-
-        @Override
-        public TrainingBatch trainingBatch(int epoch, int index) {
-            return weighted(data.trainingBatch(epoch, index));
-        }
-
-        @Override
-        public List<TrainingBatch> validationBatches() {
-            return data.validationBatches().stream().map(WeightedData::weighted).toList();
-        }
-
-        private static TrainingBatch weighted(TrainingBatch b) {
-            int n = b.size();
-            int td = b.target().size(1);
-            float[] w = new float[n * td];
-            for (int i = 0; i < w.length; i++) {
-                w[i] = (i % 7) * 0.75f;
-            }
-            return new TrainingBatch(b.inputs(), b.target(), Tensor.wrap(w, n, td));
-        }
-    }
-
     private static TrainerSettings.Builder settings(LossScale scale) {
         return TrainerSettings.builder().maxEpochs(2).learningRate(0.01).optimizer("ranger").shards(8).workers(1)
                 .reduceOnPlateau(1, 0.5, 1e-5).earlyStopping(0, 0).lossScale(scale);
@@ -87,7 +59,7 @@ class WeightedLossTest {
 
     @Test
     void weightedNormalisedTrainingIsBitwiseTheSameFor1And2Workers() throws IOException {
-        TrainingData data = new WeightedData(new SyntheticData(4, 19, 8, 5)); // 19 samples: uneven shards
+        TrainingData data = new WeightedTrainingData(new SyntheticData(4, 19, 8, 5)); // 19 samples: uneven shards
         List<float[]> one = train(settings(LossScale.NORMALISED).workers(1).build(), data);
         assertBitwiseEqual(one, train(settings(LossScale.NORMALISED).workers(2).build(), data), "2 workers vs 1");
         assertBitwiseEqual(one, train(settings(LossScale.NORMALISED).workers(4).build(), data), "4 workers vs 1");
@@ -100,7 +72,7 @@ class WeightedLossTest {
 
     @Test
     void resumingAWeightedNormalisedRunEndsWithTheSameWeights() throws IOException {
-        TrainingData data = new WeightedData(new SyntheticData(5, 12, 8, 5));
+        TrainingData data = new WeightedTrainingData(new SyntheticData(5, 12, 8, 5));
         List<float[]> straight = train(settings(LossScale.NORMALISED).maxEpochs(3).build(), data);
         TrainerSettings s = settings(LossScale.NORMALISED).maxEpochs(3).outputDir(dir.resolve("run")).checkpointEveryBatches(2)
                 .build();
