@@ -137,7 +137,7 @@ public record TrainerSettings(
     /**
      * Defaults: 30 epochs, all batches, clip 0.1, Ranger with lr 0.03, ReduceLROnPlateau patience 4
      * (factor 0.2, min lr 1e-5), early stopping patience 10 / min delta 1e-4, one worker per core,
-     * 8 shards, seed 42.
+     * 8 shards, seed 42, the loss in target units.
      */
     public static final class Builder {
         private int maxEpochs = 30;
@@ -162,7 +162,10 @@ public record TrainerSettings(
         private String device = "cpu";
         private LossScale lossScale = DEFAULT_LOSS_SCALE;
 
-        /** The loss scale of a builder that is not told one. */
+        /**
+         * The loss scale of a builder that is not told one: PTF's. On M4 Weekly the normalised scale did not win
+         * clearly (scripts/README.md, "Loss scale on M4 Weekly").
+         */
         static final LossScale DEFAULT_LOSS_SCALE = LossScale.TARGET;
 
         private Builder() {}
