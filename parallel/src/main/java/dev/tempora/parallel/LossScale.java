@@ -15,10 +15,11 @@ import java.util.Locale;
  *   <li>{@link #NORMALISED}: each sample's loss divided by its target normaliser's scale (the second column
  *       of {@code ModelInputs.targetScale}), so every series counts alike. The quantile loss is positively
  *       homogeneous (ρ(c·e) = c·ρ(e) for c &gt; 0), so with an affine normaliser (no transformation) this is
- *       exactly the loss of the prediction on the normalised scale. With a transformation (log, log1p,
- *       softplus, logit, relu) the scale belongs to the transformed values: the loss stays in target units,
- *       divided by a number that does not follow the series' level (the standard deviation of log y, say),
- *       so it no longer makes series count alike; use no transformation to train scale-free.</li>
+ *       exactly the loss of the prediction on the normalised scale. relu, softplus and count leave large
+ *       values (almost) unchanged on the way in, so the scale still follows the level. log, log1p, logit and
+ *       sqrt compress it: the scale belongs to the transformed values (the standard deviation of log y, say)
+ *       and does not follow the series' level, so the loss stays in target units divided by an unrelated
+ *       number and series no longer count alike; leave such a transformation out to train scale-free.</li>
  * </ul>
  */
 public enum LossScale {
