@@ -13,6 +13,7 @@ import dev.tempora.tensor.Tensor;
  *   <li>{@code decoderTimeIdx} (B, Td): the time index of every decoder step (padding continues the count)</li>
  *   <li>{@code groups} (B, n_group_ids): the series' group-id codes</li>
  *   <li>{@code targetScale} (B, 2): the target normaliser's center and scale for each sample</li>
+ *   <li>{@code weight} (B, Td): each decoder step's weight, when the data set has a weight column (else null)</li>
  * </ul>
  * Targets are in target units (not normalised), as PTF's; the normalised target is one of the reals.
  * {@link #seriesIndex} and {@link #windowIndex} give, per sample, the dataset's series and window, for
@@ -42,6 +43,11 @@ public final class Batch {
     public final Tensor groups;
     /** The target normaliser's center and scale for each sample, (B, 2). */
     public final Tensor targetScale;
+    /**
+     * The weight of each decoder step (B, Td) from the data set's weight column (PTF's {@code weight}), zero
+     * on padding; null when the data set has no weight column.
+     */
+    public final Tensor weight;
     final int[] seriesIndex;
     final int[] windowIndex;
     final int[] encoderLength;
@@ -49,7 +55,7 @@ public final class Batch {
 
     Batch(Tensor encoderCat, Tensor encoderCont, Tensor encoderTarget, Tensor encoderLengths, Tensor decoderCat,
           Tensor decoderCont, Tensor decoderTarget, Tensor decoderLengths, Tensor decoderTimeIdx, Tensor groups,
-          Tensor targetScale, int[] seriesIndex, int[] windowIndex, int[] encoderLength, int[] decoderLength) {
+          Tensor targetScale, Tensor weight, int[] seriesIndex, int[] windowIndex, int[] encoderLength, int[] decoderLength) {
         this.encoderCat = encoderCat;
         this.encoderCont = encoderCont;
         this.encoderTarget = encoderTarget;
@@ -61,6 +67,7 @@ public final class Batch {
         this.decoderTimeIdx = decoderTimeIdx;
         this.groups = groups;
         this.targetScale = targetScale;
+        this.weight = weight;
         this.seriesIndex = seriesIndex;
         this.windowIndex = windowIndex;
         this.encoderLength = encoderLength;

@@ -24,6 +24,8 @@ final class DatasetBuilder {
     // results
     int[] time;
     float[] target;
+    /** Each kept row's weight (PTF's weight column), or null when there is none. */
+    float[] weight;
     float[] reals;
     float[] categoricals;
     int[] seriesStart;
@@ -240,6 +242,7 @@ final class DatasetBuilder {
         for (int r = 0; r < nKept; r++) {
             target[r] = (float) y[r];
         }
+        weight = readWeights(order, nKept);
 
         // ---- target normaliser
         TargetNormalizer normalizer = fitted != null ? fitted.targetNormalizer : resolveNormalizer(y);
@@ -467,6 +470,28 @@ final class DatasetBuilder {
         Map<String, Integer> cache = new HashMap<>();
         for (int i = 0; i < rows.length; i++) {
             out[i] = cache.computeIfAbsent(c.format(rows[i]), encoder::encode);
+        }
+        return out;
+    }
+
+    /**
+     * PTF's weight column, per kept row: finite and 0 or more (a negative weight would reward the error). A
+     * data set built on fitted preprocessing (validation, forecasting) may lack the column: forecasting needs
+     * no weights; without the column its losses weigh every step 1.
+     */
+    private float[] readWeights(int[] order, int nKept) {
+        if (p.weight == null || (fitted != null && !frame.has(p.weight))) {
+            return null;
+        }
+        Column column = frame.numeric(p.weight, "weight");
+        float[] out = new float[nKept];
+        for (int r = 0; r < nKept; r++) {
+            double v = column.getDouble(order[r]);
+            if (!(v >= 0 && v <= Float.MAX_VALUE)) {
+                throw new IllegalArgumentException(source + ": the weight column '" + p.weight + "' is " + v + " in series "
+                        + seriesName(seriesOfSorted(r)) + " at time_idx " + time[r] + "; weights must be finite and 0 or more");
+            }
+            out[r] = (float) v;
         }
         return out;
     }

@@ -79,6 +79,11 @@ public final class DatasetParameters {
     public final Set<String> addNan;
     /** Per real variable: "standard" (default), "robust" or "none". */
     public final Map<String, RealScaler.Kind> scalers;
+    /**
+     * PTF's {@code weight}: the column whose value weighs each decoder step's loss (finite, 0 or more), or
+     * null for none.
+     */
+    public final String weight;
 
     private DatasetParameters(Map<String, Object> values) {
         dev.tempora.tensor.io.JsonKeys.requireKnown(values, KEYS, WHERE);
@@ -132,7 +137,8 @@ public final class DatasetParameters {
         if (randomize != null && !Boolean.FALSE.equals(randomize)) {
             throw new IllegalArgumentException(WHERE + ": randomize_length is not supported (use false or leave it out)");
         }
-        for (String unsupported : List.of("lags", "weight", "constant_fill_strategy")) {
+        weight = JsonValues.optionalString(values, "weight", WHERE);
+        for (String unsupported : List.of("lags", "constant_fill_strategy")) {
             Object v = values.get(unsupported);
             if (v != null && !(v instanceof Map<?, ?> m && m.isEmpty())) {
                 throw new IllegalArgumentException(WHERE + ": \"" + unsupported + "\" is not supported yet");
@@ -177,6 +183,10 @@ public final class DatasetParameters {
         if (minPredictionLength > maxPredictionLength) {
             throw new IllegalArgumentException(WHERE + ": min_prediction_length " + minPredictionLength
                     + " exceeds max_prediction_length " + maxPredictionLength);
+        }
+        if (weight != null && (weight.equals(target) || weight.equals(timeIdx) || groupIds.contains(weight))) {
+            throw new IllegalArgumentException(WHERE + ": the weight column '" + weight + "' is the target, the time index or a "
+                    + "group id; give a column that holds each row's weight");
         }
         if (knownReals.contains(target)) {
             throw new IllegalArgumentException(WHERE + ": the target '" + target + "' cannot be a known real (it is unknown in the future)");
@@ -291,8 +301,8 @@ public final class DatasetParameters {
      * camel case. Each method sets the JSON value a config's "dataset" section would hold, and
      * {@link #build()} parses and checks that map as {@link DatasetParameters#fromJson} does, so a builder and
      * a config file give equal parameters and the same errors. Setting a parameter again replaces it.
-     * PTF's {@code lags}, {@code weight}, {@code randomize_length} and {@code constant_fill_strategy} have no
-     * method: Tempora does not support them.
+     * PTF's {@code lags}, {@code randomize_length} and {@code constant_fill_strategy} have no method: Tempora
+     * does not support them.
      */
     public static final class Builder {
 
@@ -598,6 +608,17 @@ public final class DatasetParameters {
          */
         public Builder predictMode(boolean predict) {
             return put("predict_mode", predict);
+        }
+
+        /**
+         * PTF {@code weight}: a column whose value (finite, 0 or more) multiplies the loss of each decoder step
+         * in that row, in training and in the validation loss. Forecasting does not need the column. Default: none.
+         *
+         * @param column the weight column
+         * @return this builder
+         */
+        public Builder weight(String column) {
+            return put("weight", column);
         }
 
         /**

@@ -34,6 +34,7 @@ public final class TimeSeriesDataSet {
     private final long minPredictionIdx;
     private final int[] time;
     private final float[] target;
+    private final float[] weight;
     private final float[] reals;
     private final float[] categoricals;
     private final int[] seriesStart;
@@ -57,6 +58,7 @@ public final class TimeSeriesDataSet {
         this.minPredictionIdx = b.minPredictionIdx;
         this.time = b.time;
         this.target = b.target;
+        this.weight = b.weight;
         this.reals = b.reals;
         this.categoricals = b.categoricals;
         this.seriesStart = b.seriesStart;
@@ -111,6 +113,7 @@ public final class TimeSeriesDataSet {
         this.minPredictionIdx = source.minPredictionIdx;
         this.time = source.time;
         this.target = source.target;
+        this.weight = source.weight;
         this.reals = source.reals;
         this.categoricals = source.categoricals;
         this.seriesStart = source.seriesStart;
@@ -285,7 +288,7 @@ public final class TimeSeriesDataSet {
 
     /** Bytes held by the dataset's arrays (inputs, index, per-series tables). */
     public long byteSize() {
-        return 4L * (time.length + target.length + reals.length + categoricals.length + seriesStart.length
+        return 4L * (time.length + target.length + (weight == null ? 0 : weight.length) + reals.length + categoricals.length + seriesStart.length
                 + seriesTargetScale.length) + 8L * windows.size() + 64L * seriesCount();
     }
 
@@ -338,6 +341,7 @@ public final class TimeSeriesDataSet {
         float[] decoderCat = new float[batch * maxDecoder * nCat];
         float[] decoderCont = new float[batch * maxDecoder * nReal];
         float[] decoderTarget = new float[batch * maxDecoder];
+        float[] decoderWeight = weight == null ? null : new float[batch * maxDecoder];
         float[] encoderLengths = new float[batch];
         float[] decoderLengths = new float[batch];
         float[] decoderTime = new float[batch * maxDecoder];
@@ -360,9 +364,12 @@ public final class TimeSeriesDataSet {
                 System.arraycopy(categoricals, (s + enc) * nCat, decoderCat, decoderBase * nCat, dec * nCat);
                 System.arraycopy(target, s, encoderTarget, encoderBase, enc);
                 System.arraycopy(target, s + enc, decoderTarget, decoderBase, dec);
+                if (decoderWeight != null) {
+                    System.arraycopy(weight, s + enc, decoderWeight, decoderBase, dec);
+                }
             } else {
                 copyWithForwardFill(s, e, enc, dec, encoderBase, decoderBase, encoderCont, decoderCont, encoderCat, decoderCat,
-                        encoderTarget, decoderTarget);
+                        encoderTarget, decoderTarget, decoderWeight);
             }
             if (relativeTimeColumn >= 0) { // torch.arange(-enc, dec) / max_encoder_length, in float32
                 for (int t = 0; t < enc; t++) {
@@ -398,7 +405,8 @@ public final class TimeSeriesDataSet {
                 Tensor.wrap(decoderCat, batch, maxDecoder, nCat), Tensor.wrap(decoderCont, batch, maxDecoder, nReal),
                 Tensor.wrap(decoderTarget, batch, maxDecoder), Tensor.wrap(decoderLengths, batch),
                 Tensor.wrap(decoderTime, batch, maxDecoder), Tensor.wrap(groups, batch, groupCount),
-                Tensor.wrap(targetScale, batch, 2), series, windowIndices.clone(), encoder, decoder);
+                Tensor.wrap(targetScale, batch, 2), decoderWeight == null ? null : Tensor.wrap(decoderWeight, batch, maxDecoder),
+                series, windowIndices.clone(), encoder, decoder);
     }
 
     private void fillColumn(float[] block, int base, int steps, int column, float value) {
@@ -408,12 +416,12 @@ public final class TimeSeriesDataSet {
     }
 
     /**
-     * A window over rows with gaps: each row repeats until the next row's time (PTF's forward fill), and a
-     * real time_idx input is re-laid as a straight line from the first to the last step.
+     * A window over rows with gaps: each row repeats until the next row's time (PTF's forward fill; its weight
+     * too), and a real time_idx input is re-laid as a straight line from the first to the last step.
      */
     private void copyWithForwardFill(int s, int e, int enc, int dec, int encoderBase, int decoderBase, float[] encoderCont,
                                      float[] decoderCont, float[] encoderCat, float[] decoderCat, float[] encoderTarget,
-                                     float[] decoderTarget) {
+                                     float[] decoderTarget, float[] decoderWeight) {
         int length = enc + dec;
         int row = s;
         float firstTime = timeIdxColumn >= 0 ? reals[s * nReal + timeIdxColumn] : 0f;
@@ -428,6 +436,9 @@ public final class TimeSeriesDataSet {
             System.arraycopy(reals, row * nReal, cont, position * nReal, nReal);
             System.arraycopy(categoricals, row * nCat, inEncoder ? encoderCat : decoderCat, position * nCat, nCat);
             (inEncoder ? encoderTarget : decoderTarget)[position] = target[row];
+            if (!inEncoder && decoderWeight != null) {
+                decoderWeight[position] = weight[row];
+            }
             if (timeIdxColumn >= 0) {
                 cont[position * nReal + timeIdxColumn] = length == 1 ? firstTime
                         : (float) (firstTime + (lastTime - (double) firstTime) * q / (length - 1));

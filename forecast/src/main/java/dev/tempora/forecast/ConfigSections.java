@@ -3,6 +3,7 @@ package dev.tempora.forecast;
 import dev.tempora.data.Batch;
 import dev.tempora.models.JsonFields;
 import dev.tempora.models.ModelInputs;
+import dev.tempora.parallel.LossScale;
 import dev.tempora.parallel.TrainerSettings;
 import dev.tempora.parallel.TrainingBatch;
 import dev.tempora.tensor.Tensor;
@@ -20,7 +21,8 @@ final class ConfigSections {
 
     /** The keys of the "training" section: the trainer's settings and the batch size. */
     static final List<String> TRAINING_KEYS = List.of("max_epochs", "gradient_clip_val", "early_stopping_patience",
-            "early_stopping_min_delta", "seed", "skip_non_finite_batches", "limit_train_batches", "workers", "batch_size");
+            "early_stopping_min_delta", "seed", "skip_non_finite_batches", "limit_train_batches", "workers", "batch_size",
+            "loss_scale");
 
     private ConfigSections() {}
 
@@ -53,6 +55,13 @@ final class ConfigSections {
         limitTrainBatches(training, t, b);
         if (training.containsKey("workers")) {
             b.workers(t.integer("workers"));
+        }
+        if (training.get("loss_scale") != null) {
+            try {
+                b.lossScale(LossScale.parse(t.string("loss_scale")));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(TRAINING_WHERE + ": " + e.getMessage(), e);
+            }
         }
         return b;
     }
@@ -94,11 +103,11 @@ final class ConfigSections {
         return size;
     }
 
-    /** A data batch as the model and trainer take it. */
+    /** A data batch as the model and trainer take it, with the data set's weights (null without a weight column). */
     static TrainingBatch toTraining(Batch b) {
         ModelInputs inputs = new ModelInputs(b.encoderCat, b.encoderCont, b.decoderCat, b.decoderCont,
                 ints(b.encoderLengths), ints(b.decoderLengths), b.targetScale);
-        return new TrainingBatch(inputs, b.decoderTarget);
+        return new TrainingBatch(inputs, b.decoderTarget, b.weight);
     }
 
     /** A tensor of whole numbers as ints. */

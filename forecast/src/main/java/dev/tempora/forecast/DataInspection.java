@@ -18,7 +18,7 @@ import java.util.Map;
 /**
  * What a config's data holds and how the data set will use it, before anything is trained: the series
  * (count, lengths, time span, gaps, repeated steps), each column's type, missing values, range and role
- * (group id, time index, target, static/known/unknown categorical or real, unused), the features the
+ * (group id, time index, target, loss weight, static/known/unknown categorical or real, unused), the features the
  * data set adds, and the training and validation windows the config gives (or why they cannot be built).
  */
 public final class DataInspection {
@@ -180,6 +180,9 @@ public final class DataInspection {
         }
         if (column.equals(p.target)) {
             roles.add("target");
+        }
+        if (column.equals(p.weight)) {
+            roles.add("loss weight");
         }
         Map<String, List<String>> lists = new LinkedHashMap<>();
         lists.put("static categorical", p.staticCategoricals);

@@ -344,7 +344,10 @@ public final class TrainingJob {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("data", dataOptions);
         config.put("model", modelSettings.toJson());
-        config.put("training", trainingSection);
+        // The loss scale is recorded even when the config left it at its default, so a checkpoint says how it was trained.
+        Map<String, Object> training = new LinkedHashMap<>(trainingSection == null ? Map.of() : trainingSection);
+        training.put("loss_scale", settings.lossScale().configName());
+        config.put("training", training);
         s.put("config", config);
         return s;
     }

@@ -5,6 +5,7 @@ import dev.tempora.gpu.tft.DeviceTemporalFusionTransformer;
 import dev.tempora.models.ForecastingModel;
 import dev.tempora.models.Optimizer;
 import dev.tempora.models.TemporalFusionTransformer;
+import dev.tempora.parallel.LossScale;
 import dev.tempora.parallel.TrainerSettings;
 import dev.tempora.parallel.TrainingBackend;
 import dev.tempora.parallel.TrainingBatch;
@@ -25,6 +26,10 @@ public final class CudaTrainingBackend implements TrainingBackend {
     private final float clip;
     private final List<Variable> cpuParameters;
     private final DeviceBatchBuffers buffers;
+    // The device's loss kernels take no weights yet.
+    private static final String UNWEIGHTED_ONLY = "the CUDA backend trains on the loss in target units only: "
+            + "loss_scale \"normalised\" and a data set weight column train on the CPU for now (--device cpu), "
+            + "or set \"training\": {\"loss_scale\": \"target\"} and leave the weight column out";
 
     /**
      * Copies the model's weights to the device and captures its steps as the settings ask.
@@ -34,10 +39,13 @@ public final class CudaTrainingBackend implements TrainingBackend {
      * @param cpuOptimizer the CPU optimiser the trainer schedules and saves
      * @param settings     the training settings (optimiser, learning rate, weight decay, clipping)
      * @throws IllegalArgumentException if the model is not a TFT (train it with --device cpu) or the
-     *                                  settings are ones the device cannot run
+     *                                  settings are ones the device cannot run (a loss on the normalised scale)
      */
     public CudaTrainingBackend(GpuDevice device, ForecastingModel model, Optimizer cpuOptimizer,
                                TrainerSettings settings) {
+        if (settings.lossScale() != LossScale.TARGET) {
+            throw new IllegalArgumentException(UNWEIGHTED_ONLY);
+        }
         TemporalFusionTransformer tft = CudaAccelerator.tftOnly(model, "train");
         this.cpuOptimizer = cpuOptimizer;
         this.cpuParameters = model.parameters();
@@ -53,8 +61,15 @@ public final class CudaTrainingBackend implements TrainingBackend {
             throw new IllegalArgumentException("the device's steps were captured clipping to " + clip
                     + "; asked to clip to " + maxNorm);
         }
+        requireUnweighted(batch);
         gpu.computeClippedGradients(buffers.fill(batch.inputs(), batch.target()), seed);
         return new Step(gpu.lastLoss(), gpu.lastGradientNorm());
+    }
+
+    private static void requireUnweighted(TrainingBatch batch) {
+        if (batch.weight() != null) {
+            throw new IllegalArgumentException(UNWEIGHTED_ONLY);
+        }
     }
 
     @Override
@@ -66,6 +81,7 @@ public final class CudaTrainingBackend implements TrainingBackend {
     public double validationLoss(List<TrainingBatch> batches) {
         long validSteps = 0;
         for (TrainingBatch b : batches) {
+            requireUnweighted(b);
             validSteps += b.validSteps();
         }
         if (validSteps == 0) {

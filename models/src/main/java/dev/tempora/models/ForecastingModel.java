@@ -51,17 +51,20 @@ public interface ForecastingModel {
 
     /**
      * The model's training loss of a prediction (the TFT's is PyTorch Forecasting's quantile loss),
-     * averaged over the valid decoder steps.
+     * each valid decoder step's loss times its weight, averaged over the valid decoder steps (not over
+     * the weights' sum, as PTF's metrics average a weighted loss).
      *
      * @param prediction     the prediction (B, Td, quantiles) of {@link #forward}
      * @param target         the target (B, Td) in target units; padded steps are ignored
+     * @param weight         the weight (B, Td) of each step (PTF's data set {@code weight}, and the
+     *                       per-sample 1 / scale of a loss on the normalised scale), or null for all 1
      * @param decoderLengths the valid decoder steps of each sample
      * @param validSteps     the count to average over: a shard of a batch passes the whole batch's count,
      *                       so the shards' losses (and gradients) add up to the batch's; 0 averages over
      *                       this prediction's own valid steps
      * @return the scalar loss, on the tape when the prediction is
      */
-    Variable loss(Variable prediction, Tensor target, int[] decoderLengths, long validSteps);
+    Variable loss(Variable prediction, Tensor target, Tensor weight, int[] decoderLengths, long validSteps);
 
     /**
      * The distinct trainable parameters, in state-dict order: what an optimiser updates.

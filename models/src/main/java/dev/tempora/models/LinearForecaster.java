@@ -108,7 +108,7 @@ public abstract sealed class LinearForecaster extends Module implements Forecast
 
     /** PyTorch Forecasting's {@link QuantileLoss} over the config's quantiles, as the TFT's. */
     @Override
-    public final Variable loss(Variable prediction, Tensor target, int[] decoderLengths, long validSteps) {
-        return quantileLoss.forward(prediction, target, decoderLengths, validSteps);
+    public final Variable loss(Variable prediction, Tensor target, Tensor weight, int[] decoderLengths, long validSteps) {
+        return quantileLoss.forward(prediction, target, weight, decoderLengths, validSteps);
     }
 }

@@ -142,8 +142,8 @@ public final class NHits extends Module implements ForecastingModel {
 
     /** PyTorch Forecasting's {@link QuantileLoss} over the config's quantiles. */
     @Override
-    public Variable loss(Variable prediction, Tensor target, int[] decoderLengths, long validSteps) {
-        return loss.forward(prediction, target, decoderLengths, validSteps);
+    public Variable loss(Variable prediction, Tensor target, Tensor weight, int[] decoderLengths, long validSteps) {
+        return loss.forward(prediction, target, weight, decoderLengths, validSteps);
     }
 
     /** The config's JSON ({@link NHitsConfig#toJson}), which {@link NHitsConfig#fromJson} reads back. */

@@ -11,6 +11,11 @@ import java.util.List;
  * 2·max((q − 1)·e, q·e), averaged over the quantiles and over the valid (unpadded) decoder steps
  * of the batch, in target units. One fused autograd op: the forward and the gradient are a single
  * pass each.
+ *
+ * <p>With weights (PTF's data set {@code weight}: the target is a (target, weight) pair), each step's
+ * loss is multiplied by its weight before the average, and the average is still over the count of
+ * valid steps, not over the weights' sum, as PTF's {@code MultiHorizonMetric.update} and
+ * {@code reduce_loss} take it.
  */
 public final class QuantileLoss {
 
@@ -68,6 +73,23 @@ public final class QuantileLoss {
      * (and gradients) add up to the batch's.
      */
     public Variable forward(Variable prediction, Tensor target, int[] lengths, long validSteps) {
+        return forward(prediction, target, null, lengths, validSteps);
+    }
+
+    /**
+     * The weighted loss: each valid step's loss (averaged over the quantiles) times its weight, summed
+     * and divided by {@code validSteps} (or by this batch's valid steps when {@code validSteps} is 0),
+     * as PTF averages a weighted metric.
+     *
+     * @param prediction (B, Td, quantiles)
+     * @param target     (B, Td), padded steps ignored
+     * @param weight     (B, Td) weights of the steps, or null for all 1; padded steps ignored
+     * @param lengths    valid decoder steps per sample
+     * @param validSteps the count to average over, or 0 for this batch's own
+     * @return the scalar loss, on the tape when the prediction is
+     * @throws IllegalArgumentException if the shapes do not fit or there is no valid step
+     */
+    public Variable forward(Variable prediction, Tensor target, Tensor weight, int[] lengths, long validSteps) {
         Tensor p = prediction.value().contiguous();
         int[] ps = p.shape();
         int nq = quantiles.length;
@@ -77,6 +99,10 @@ public final class QuantileLoss {
                     + Arrays.toString(target.shape()) + " and " + lengths.length + " lengths do not fit (B, Td, "
                     + nq + "), (B, Td), B");
         }
+        if (weight != null && !Arrays.equals(weight.shape(), target.shape())) {
+            throw new IllegalArgumentException("quantile loss: weight " + Arrays.toString(weight.shape())
+                    + " does not fit the target " + Arrays.toString(target.shape()));
+        }
         int batch = ps[0];
         int steps = ps[1];
         float[] pd = p.storage();
@@ -84,6 +110,9 @@ public final class QuantileLoss {
         Tensor y = target.contiguous();
         float[] yd = y.storage();
         int yo = y.storageOffset();
+        Tensor w = weight == null ? null : weight.contiguous();
+        float[] wd = w == null ? null : w.storage();
+        int wo = w == null ? 0 : w.storageOffset();
         long count = 0;
         double total = 0;
         for (int b = 0; b < batch; b++) {
@@ -92,9 +121,11 @@ public final class QuantileLoss {
             for (int t = 0; t < len; t++) {
                 float actual = yd[yo + b * steps + t];
                 int row = po + (b * steps + t) * nq;
+                double stepWeight = wd == null ? 1.0 : wd[wo + b * steps + t];
                 for (int k = 0; k < nq; k++) {
                     float e = actual - pd[row + k];
-                    total += 2f * Math.max((quantiles[k] - 1f) * e, quantiles[k] * e);
+                    // A weight of 1 leaves every term, and so the sum, as without weights.
+                    total += 2f * Math.max((quantiles[k] - 1f) * e, quantiles[k] * e) * stepWeight;
                 }
             }
         }
@@ -113,11 +144,12 @@ public final class QuantileLoss {
                 for (int t = 0; t < len; t++) {
                     float actual = yd[yo + b * steps + t];
                     int row = (b * steps + t) * nq;
+                    float stepScale = wd == null ? scale : scale * wd[wo + b * steps + t];
                     for (int k = 0; k < nq; k++) {
                         float e = actual - pd[po + row + k];
                         // d/dŷ of 2·max((q−1)e, qe); at a tie (e = 0) torch splits the gradient evenly.
                         float de = e > 0f ? 2f * quantiles[k] : e < 0f ? 2f * (quantiles[k] - 1f) : 2f * quantiles[k] - 1f;
-                        gd[row + k] = -de * scale;
+                        gd[row + k] = -de * stepScale;
                     }
                 }
             }

@@ -171,7 +171,7 @@ class NHitsTest {
         ModelInputs batch = NHitsReferenceTest.batch(7, new int[] {7, 6, 3, 1}, 5);
         Adam adam = new Adam(model.parameters(), 0.01);
         model.train();
-        model.loss(model.forward(batch, false).prediction(), Tensor.randn(8, 4, 5), new int[] {5, 5, 5, 5}, 0).backward();
+        model.loss(model.forward(batch, false).prediction(), Tensor.randn(8, 4, 5), null, new int[] {5, 5, 5, 5}, 0).backward();
         adam.step();
         Checkpoint.save(dir, model, Map.of());
         NHits back = assertInstanceOf(NHits.class, Checkpoint.load(dir).model());
@@ -212,7 +212,7 @@ class NHitsTest {
         for (int step = 0; step < 150; step++) {
             Seasonal batch = Seasonal.draw(rng, 32, length, horizon, period);
             adam.zeroGrad();
-            m.loss(m.forward(batch.inputs, false).prediction(), batch.target, batch.inputs.decoderLengths(), 0).backward();
+            m.loss(m.forward(batch.inputs, false).prediction(), batch.target, null, batch.inputs.decoderLengths(), 0).backward();
             adam.step();
         }
         Seasonal test = Seasonal.draw(new SplittableRandom(99), 200, length, horizon, period);

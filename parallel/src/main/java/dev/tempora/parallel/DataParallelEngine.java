@@ -154,7 +154,7 @@ public final class DataParallelEngine {
                  GradMode.Scope capture = gradients.capture()) {
                 TrainingBatch piece = part.shard(from, to);
                 Variable prediction = model.forward(piece.inputs(), false).prediction();
-                Variable l = model.loss(prediction, piece.target(), piece.inputs().decoderLengths(), validSteps);
+                Variable l = model.loss(prediction, piece.target(), piece.weight(), piece.inputs().decoderLengths(), validSteps);
                 shardLoss[shard - firstShard] = l.item();
                 l.backward();
             }
@@ -273,7 +273,7 @@ public final class DataParallelEngine {
                 try (BufferPool.Scope scope = pools[shard].open(); GradMode.Scope off = GradMode.noGrad()) {
                     TrainingBatch part = batch.shard(from, to);
                     Variable prediction = model.forward(part.inputs(), false).prediction();
-                    terms[first + shard] = model.loss(prediction, part.target(), part.inputs().decoderLengths(),
+                    terms[first + shard] = model.loss(prediction, part.target(), part.weight(), part.inputs().decoderLengths(),
                             validSteps).item();
                 }
             });

@@ -151,7 +151,7 @@ public final class Trainer implements AutoCloseable {
         if (perEpoch == 0) {
             throw new IllegalArgumentException("the training set has no full batch: fewer windows than the batch size");
         }
-        List<TrainingBatch> validation = data.validationBatches();
+        List<TrainingBatch> validation = weighted(data.validationBatches());
         listener.onStart(settings.maxEpochs(), perEpoch);
         RemainingTime eta = new RemainingTime((long) settings.maxEpochs() * perEpoch);
         boolean requested = false;
@@ -160,7 +160,7 @@ public final class Trainer implements AutoCloseable {
             long epochStart = System.nanoTime();
             long samples = 0;
             for (int b = state.nextBatch; b < perEpoch; b++) {
-                TrainingBatch batch = data.trainingBatch(epoch, b);
+                TrainingBatch batch = settings.lossScale().apply(data.trainingBatch(epoch, b));
                 double batchLoss = step(batch, epoch, b);
                 samples += batch.size();
                 state.nextBatch = b + 1;
@@ -304,9 +304,14 @@ public final class Trainer implements AutoCloseable {
         return new ArrayList<>(state.history);
     }
 
-    /** Validation loss of the current weights. */
+    /** Validation loss of the current weights, on the settings' loss scale (as early stopping sees it). */
     public double validationLoss() {
-        return backend.validationLoss(data.validationBatches());
+        return backend.validationLoss(weighted(data.validationBatches()));
+    }
+
+    /** The validation batches with the loss scale's weights: early stopping follows the loss training minimises. */
+    private List<TrainingBatch> weighted(List<TrainingBatch> batches) {
+        return batches.stream().map(settings.lossScale()::apply).toList();
     }
 
     static Path lastStatePath(Path dir) {

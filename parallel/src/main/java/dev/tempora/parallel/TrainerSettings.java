@@ -28,6 +28,8 @@ import java.util.Map;
  * @param checkpointEveryBatches also save the last state every this many batches (0 = at epoch ends only)
  * @param checkpointSections     extra JSON sections stored in model.json (dataset description, config)
  * @param device                 where steps run: {@code cpu} (the default) or an {@link Accelerator}'s name
+ * @param lossScale              the scale the training and validation losses are taken on (early stopping
+ *                               follows the validation loss on the same scale)
  */
 public record TrainerSettings(
         int maxEpochs,
@@ -49,7 +51,8 @@ public record TrainerSettings(
         Path outputDir,
         int checkpointEveryBatches,
         Map<String, Object> checkpointSections,
-        String device) {
+        String device,
+        LossScale lossScale) {
 
     /**
      * Checks every setting; a bad one is an {@link IllegalArgumentException} naming it under Lightning's or PTF's
@@ -89,6 +92,7 @@ public record TrainerSettings(
                 : java.util.Collections.unmodifiableSequencedMap(checkpointSections instanceof java.util.SequencedMap<String, Object>
                         ? new java.util.LinkedHashMap<>(checkpointSections) : new java.util.TreeMap<>(checkpointSections));
         device = device == null ? "cpu" : device;
+        lossScale = lossScale == null ? Builder.DEFAULT_LOSS_SCALE : lossScale;
     }
 
     private static void atLeastZero(String key, double value, String meaning) {
@@ -126,13 +130,14 @@ public record TrainerSettings(
         b.checkpointEveryBatches = checkpointEveryBatches;
         b.checkpointSections = checkpointSections;
         b.device = device;
+        b.lossScale = lossScale;
         return b;
     }
 
     /**
      * Defaults: 30 epochs, all batches, clip 0.1, Ranger with lr 0.03, ReduceLROnPlateau patience 4
      * (factor 0.2, min lr 1e-5), early stopping patience 10 / min delta 1e-4, one worker per core,
-     * 8 shards, seed 42.
+     * 8 shards, seed 42, the loss in target units.
      */
     public static final class Builder {
         private int maxEpochs = 30;
@@ -155,6 +160,13 @@ public record TrainerSettings(
         private int checkpointEveryBatches;
         private Map<String, Object> checkpointSections = Map.of();
         private String device = "cpu";
+        private LossScale lossScale = DEFAULT_LOSS_SCALE;
+
+        /**
+         * The loss scale of a builder that is not told one: PTF's. On M4 Weekly the normalised scale did not win
+         * clearly (scripts/README.md, "Loss scale on M4 Weekly").
+         */
+        static final LossScale DEFAULT_LOSS_SCALE = LossScale.TARGET;
 
         private Builder() {}
 
@@ -205,12 +217,15 @@ public record TrainerSettings(
         /** {@code cpu}, or the name of an installed {@link Accelerator} ({@code cuda}). */
         public Builder device(String v) { device = v; return this; }
 
+        /** The scale the losses are taken on (default {@link LossScale#TARGET}, PTF's). */
+        public Builder lossScale(LossScale v) { lossScale = java.util.Objects.requireNonNull(v, "loss scale"); return this; }
+
         /** The settings, checked as the record's constructor checks them. */
         public TrainerSettings build() {
             return new TrainerSettings(maxEpochs, limitTrainBatches, limitTrainBatchCount, gradientClipVal, optimizer, learningRate,
                     weightDecay, reduceOnPlateauPatience, reduceOnPlateauFactor, reduceOnPlateauMinLr,
                     earlyStoppingPatience, earlyStoppingMinDelta, workers, shards, seed, skipNonFiniteBatches,
-                    outputDir, checkpointEveryBatches, checkpointSections, device);
+                    outputDir, checkpointEveryBatches, checkpointSections, device, lossScale);
         }
     }
 

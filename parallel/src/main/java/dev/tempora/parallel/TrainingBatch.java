@@ -5,15 +5,39 @@ import dev.tempora.tensor.Tensor;
 
 import java.util.Arrays;
 
-/** A batch for training or validation: the model's inputs and the target (B, Td) in target units. */
-public record TrainingBatch(ModelInputs inputs, Tensor target) {
+/**
+ * A batch for training or validation: the model's inputs, the target (B, Td) in target units and the
+ * weight (B, Td) of each decoder step's loss, or null when every step weighs 1. The weights are PTF's
+ * data set {@code weight} column times the per-sample factor of the {@link LossScale}; the loss stays
+ * averaged over the valid steps, so shards of a batch carry their samples' weights and their losses still
+ * add up to the batch's.
+ *
+ * @param inputs the model's inputs
+ * @param target the target (B, Td) in target units
+ * @param weight the weight (B, Td) of each step's loss, or null for all 1
+ */
+public record TrainingBatch(ModelInputs inputs, Tensor target, Tensor weight) {
 
-    /** Checks that the target is (B, Td) for the inputs' batch. */
+    /** Checks that the target and the weight are (B, Td) for the inputs' batch. */
     public TrainingBatch {
         if (target.dim() != 2 || target.size(0) != inputs.batchSize() || target.size(1) != inputs.decoderSteps()) {
             throw new IllegalArgumentException("target shape " + Arrays.toString(target.shape())
                     + " does not match the batch (" + inputs.batchSize() + ", " + inputs.decoderSteps() + ")");
         }
+        if (weight != null && !Arrays.equals(weight.shape(), target.shape())) {
+            throw new IllegalArgumentException("weight shape " + Arrays.toString(weight.shape())
+                    + " does not match the target's " + Arrays.toString(target.shape()));
+        }
+    }
+
+    /**
+     * A batch whose steps all weigh 1.
+     *
+     * @param inputs the model's inputs
+     * @param target the target (B, Td) in target units
+     */
+    public TrainingBatch(ModelInputs inputs, Tensor target) {
+        this(inputs, target, null);
     }
 
     /** B, the samples in the batch. */
@@ -48,6 +72,7 @@ public record TrainingBatch(ModelInputs inputs, Tensor target) {
                 inputs.decoderCat().narrow(0, from, n).narrow(1, 0, td),
                 inputs.decoderCont().narrow(0, from, n).narrow(1, 0, td),
                 enc, dec, inputs.targetScale().narrow(0, from, n));
-        return new TrainingBatch(b, target.narrow(0, from, n).narrow(1, 0, td));
+        return new TrainingBatch(b, target.narrow(0, from, n).narrow(1, 0, td),
+                weight == null ? null : weight.narrow(0, from, n).narrow(1, 0, td));
     }
 }

@@ -93,8 +93,8 @@ final class LastValuesLinear extends Module implements ForecastingModel {
     }
 
     @Override
-    public Variable loss(Variable prediction, Tensor target, int[] decoderLengths, long validSteps) {
-        return quantileLoss.forward(prediction, target, decoderLengths, validSteps);
+    public Variable loss(Variable prediction, Tensor target, Tensor weight, int[] decoderLengths, long validSteps) {
+        return quantileLoss.forward(prediction, target, weight, decoderLengths, validSteps);
     }
 
     @Override

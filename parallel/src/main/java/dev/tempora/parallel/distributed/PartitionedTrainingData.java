@@ -82,7 +82,11 @@ public final class PartitionedTrainingData implements TrainingData {
                 lengths(parts, b -> b.inputs().encoderLengths()),
                 lengths(parts, b -> b.inputs().decoderLengths()),
                 Tensor.concat(0, parts.stream().map(b -> b.inputs().targetScale()).toList()));
-        return new TrainingBatch(inputs, stack(parts, TrainingBatch::target, decoderSteps));
+        // Weights go along with their samples; a part without them weighs 1 at every step.
+        boolean weighted = parts.stream().anyMatch(b -> b.weight() != null);
+        Tensor weight = weighted ? stack(parts, b -> b.weight() != null ? b.weight() : Tensor.ones(b.target().shape()),
+                decoderSteps) : null;
+        return new TrainingBatch(inputs, stack(parts, TrainingBatch::target, decoderSteps), weight);
     }
 
     /** The parts' tensors concatenated along samples, each padded with zeros along time (axis 1) to {@code steps}. */

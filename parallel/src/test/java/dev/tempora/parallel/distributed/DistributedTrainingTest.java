@@ -6,10 +6,12 @@ import dev.tempora.parallel.EpochResult;
 import dev.tempora.parallel.SyntheticData;
 import dev.tempora.parallel.CrashingTrainingData;
 import dev.tempora.parallel.Trainer;
+import dev.tempora.parallel.LossScale;
 import dev.tempora.parallel.TrainerSettings;
 import dev.tempora.parallel.TrainingBatch;
 import dev.tempora.parallel.TrainingData;
 import dev.tempora.parallel.TrainingListener;
+import dev.tempora.parallel.WeightedTrainingData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -144,6 +146,24 @@ class DistributedTrainingTest {
         assertFalse(Arrays.equals(initial.get(0), whole.weights().get(0)));
         Run firstOnly = oneProcess(workers, partitions.getFirst(), settings());
         assertFalse(Arrays.equals(firstOnly.weights().get(0), whole.weights().get(0)));
+    }
+
+    /**
+     * Weights ride with their samples across ranks: one partition with a weight column, one without, on the
+     * normalised loss scale, train bitwise as one process on the concatenation.
+     */
+    @Test
+    void weightedNormalisedRanksTrainBitwiseAsOneProcess() throws Exception {
+        List<TrainingData> partitions = partitions(2, 6);
+        partitions.set(0, new WeightedTrainingData(partitions.getFirst()));
+        TrainerSettings.Builder normalised = settings().lossScale(LossScale.NORMALISED);
+        Run whole = oneProcess(2, PartitionedTrainingData.concatenated(partitions), normalised);
+        List<Run> runs = distributed(partitions, rank -> settings().lossScale(LossScale.NORMALISED).build(), null);
+        for (int r = 0; r < 2; r++) {
+            assertSameRun(whole, runs.get(r), "weighted rank " + r + " of 2");
+        }
+        assertFalse(Arrays.equals(whole.weights().get(0), oneProcess(2, PartitionedTrainingData.concatenated(partitions(2, 6)),
+                settings()).weights().get(0)), "the weights change the run");
     }
 
     @Test
