@@ -5,8 +5,9 @@
 set -euo pipefail
 shared="$1"; out="$2"; here="bench/accuracy/etth2"
 python3 "$here/prepare.py" "$shared/ETTh2.csv"
+ensemble=(); [[ -n "${ETTH2_ENSEMBLE:-}" ]] && ensemble=(--ensemble "$ETTH2_ENSEMBLE")   # K seeds, their median
 for kind in nlinear dlinear; do
-  ./tempora train --config "$here/$kind.json" --out "$out/$kind" --json > "$out/$kind-train.json"
+  ./tempora train --config "$here/$kind.json" --out "$out/$kind" "${ensemble[@]}" --json > "$out/$kind-train.json"
   ./tempora evaluate --model "$out/$kind" --config "$here/$kind.json" --json > "$out/$kind-test.json"
 done
 ./tempora evaluate --model baseline --config "$here/nlinear.json" --json > "$out/baseline-test.json"
