@@ -1,5 +1,8 @@
 package dev.tempora.tensor.kernels;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
@@ -78,7 +81,8 @@ final class GemmVector {
         int kBlocks = (k + KC - 1) / KC;
         int kcMax = (k + kBlocks - 1) / kBlocks; // equal blocks: no short last block
         Buffers buf = BUFFERS.get();
-        float[] bPacked = buf.packedB(kcMax * Math.min(NC, roundUp(n, nr)));
+        MemorySegment bPacked = buf.packedB(kcMax * Math.min(NC, roundUp(n, nr)));
+        float[] bNarrow = buf.packedNarrowB(kcMax * nr);
         float[] aPacked = buf.packedA(mr * kcMax);
         float[] scratch = buf.scratchTile;
         boolean aInPlace = alpha == 1f;
@@ -90,13 +94,15 @@ final class GemmVector {
             for (int pc = 0; pc < k; pc += kcMax) {
                 int kc = Math.min(kcMax, k - pc);
                 boolean add = accumulate || pc > 0;
-                // Pack the block's panels; in place, only a partial last panel, at the buffer's start.
+                // Pack the block's panels: full ones (nr columns) off the heap, aligned, at jr·kc; a last one with
+                // fewer columns into its own array. In place, only a partial last panel is packed.
                 for (int jr = 0, width; jr < nc; jr += width) {
                     width = panelWidth(nc - jr);
                     int cols = Math.min(width, nc - jr);
-                    if (!bInPlace || cols < width) {
-                        GemmPacking.packB(transB, b, bOff, ldb, pc, jc + jr, kc, cols, width, bPacked,
-                                bInPlace ? 0 : jr * kc);
+                    if (cols == nr && !bInPlace) {
+                        GemmPacking.packB(transB, b, bOff, ldb, pc, jc + jr, kc, nr, bPacked, (long) jr * kc);
+                    } else if (!bInPlace || cols < width) {
+                        GemmPacking.packB(transB, b, bOff, ldb, pc, jc + jr, kc, cols, width, bNarrow, 0);
                     }
                 }
                 for (int ic = 0; ic < m; ic += mr) {
@@ -120,6 +126,17 @@ final class GemmVector {
                     for (int jr = 0, width; jr < nc; jr += width) {
                         width = panelWidth(nc - jr);
                         int cols = Math.min(width, nc - jr);
+                        int co = cOff + ic * ldc + jc + jr;
+                        if (cols == nr && !bInPlace) {
+                            long bo = (long) jr * kc * Float.BYTES;
+                            if (rows == mr) {
+                                GemmMicrokernels.tileAligned(mr, kc, as, ao, rs, ks, bPacked, bo, c, co, ldc, add);
+                            } else {
+                                GemmMicrokernels.tileAligned(mr, kc, as, ao, rs, ks, bPacked, bo, scratch, 0, width, false);
+                                merge(scratch, width, c, co, ldc, rows, cols, add);
+                            }
+                            continue;
+                        }
                         float[] bs;
                         int bo;
                         int step;
@@ -128,11 +145,10 @@ final class GemmVector {
                             bo = bOff + pc * ldb + jc + jr;
                             step = ldb;
                         } else {
-                            bs = bPacked;
-                            bo = bInPlace ? 0 : jr * kc;
+                            bs = bNarrow;
+                            bo = 0;
                             step = width;
                         }
-                        int co = cOff + ic * ldc + jc + jr;
                         if (rows == mr && cols == width) {
                             GemmMicrokernels.tile(mr, width, kc, as, ao, rs, ks, bs, bo, step, c, co, ldc, add);
                         } else {
@@ -200,17 +216,41 @@ final class GemmVector {
         return (x + multiple - 1) / multiple * multiple;
     }
 
-    /** One thread's packing buffers, grown on demand and kept for the thread's life. */
-    private static final class Buffers {
-        private float[] packedB = new float[0];
+    /**
+     * One thread's packing buffers, grown on demand and kept for the thread's life.
+     *
+     * <p>Full-width panels of B live off the heap, starting on a 64-byte boundary, so that a panel row
+     * (two vectors; at 16 lanes two 64-byte vectors) is whole cache lines. A heap {@code float[]}'s data is
+     * only 8-byte aligned and moves with the garbage collector, so where it lands relative to the lines
+     * changes from launch to launch, and on a core with full-width 512-bit loads a load that straddles
+     * two lines costs a second access. The memory comes from an automatic arena: it is freed once the
+     * buffer that holds it is unreachable (a grown buffer, or the thread's end). The narrow last panel,
+     * read by the narrow tiles, stays an array.
+     */
+    static final class Buffers {
+        /** Alignment of packed B: a cache line, and the size of a 512-bit vector. */
+        private static final long ALIGNMENT = 64;
+
+        private MemorySegment packedB = MemorySegment.NULL;
+        private float[] packedNarrowB = new float[0];
         private float[] packedA = new float[0];
         final float[] scratchTile = new float[8 * 2 * L];
 
-        float[] packedB(int size) {
-            if (packedB.length < size) {
-                packedB = new float[size];
+        /** {@return room for {@code size} floats of full-width panels of B, 64-byte aligned; grown when short} */
+        MemorySegment packedB(int size) {
+            long bytes = (long) size * Float.BYTES;
+            if (packedB.byteSize() < bytes) {
+                packedB = Arena.ofAuto().allocate(bytes, ALIGNMENT);
             }
             return packedB;
+        }
+
+        /** {@return room for {@code size} floats of a narrow last panel of B; grown when short} */
+        float[] packedNarrowB(int size) {
+            if (packedNarrowB.length < size) {
+                packedNarrowB = new float[size];
+            }
+            return packedNarrowB;
         }
 
         float[] packedA(int size) {

@@ -3,6 +3,7 @@ package dev.tempora.tensor.kernels;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
@@ -216,6 +217,17 @@ class GemmTest {
                     rnd.nextInt(3), rnd.nextInt(3), rnd.nextInt(3), rnd.nextInt(3));
         }
         assertThrows(IllegalArgumentException.class, () -> new GemmVector(7));
+    }
+
+    @Test
+    void packedPanelsOfBStartOnACacheLineAsTheBufferGrows() {
+        assumeTrue(VectorSupport.ENABLED, "no SIMD in this JVM: " + VectorSupport.describe());
+        GemmVector.Buffers buffers = new GemmVector.Buffers();
+        for (int floats : new int[] {1, 7, 1000, GemmVector.KC * GemmVector.NC, GemmVector.KC * GemmVector.NC + 3}) {
+            MemorySegment packed = buffers.packedB(floats);
+            assertEquals(0, packed.address() % 64, "packed B at " + packed.address() + " for " + floats + " floats");
+            assertTrue(packed.byteSize() >= floats * (long) Float.BYTES, packed.byteSize() + " bytes for " + floats + " floats");
+        }
     }
 
     @Test
