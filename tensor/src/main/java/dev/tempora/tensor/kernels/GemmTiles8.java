@@ -97,7 +97,8 @@ final class GemmTiles8 {
         FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
         FloatVector c60 = FloatVector.zero(S), c61 = FloatVector.zero(S);
         FloatVector c70 = FloatVector.zero(S), c71 = FloatVector.zero(S);
-        for (int p = 0; p < kc; p++, ao += ks, bo += 2 * VECTOR_BYTES) {
+        // A loop over the byte offset, the form C2 removes the segment's bounds checks from.
+        for (long end = bo + kc * 2 * VECTOR_BYTES; bo < end; bo += 2 * VECTOR_BYTES, ao += ks) {
             FloatVector b0 = FloatVector.fromMemorySegment(S, b, bo, ORDER);
             FloatVector b1 = FloatVector.fromMemorySegment(S, b, bo + VECTOR_BYTES, ORDER);
             FloatVector x;
