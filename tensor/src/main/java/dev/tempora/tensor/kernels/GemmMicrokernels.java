@@ -15,9 +15,10 @@ import jdk.incubator.vector.VectorSpecies;
  * one element of A per tile row, and issues one FMA per accumulator. A is read through two strides,
  * so the same loop serves a packed A panel ({@code rs = 1, ks = rows}), row-major A read in place
  * ({@code rs = lda, ks = 1}) and transposed A in place ({@code rs = 1, ks = lda}); B through its
- * step stride {@code bs} (the panel's width when packed, ldb in place). A packed full-width panel of
- * B lives off the heap on a 64-byte boundary and runs {@link #tileAligned}, which reads it with
- * {@code fromMemorySegment}; B in place and narrow panels stay arrays. At the end the tile is
+ * step stride {@code bs} (the panel's width when packed, ldb in place). In long blocks of k
+ * ({@link GemmVector#ALIGNED_MIN_KC}) a packed full-width panel of B lives off the heap on a 64-byte
+ * boundary and runs {@link #tileAligned}, which reads it with {@code fromMemorySegment}; B in place,
+ * narrow panels and short blocks stay arrays. At the end the tile is
  * stored to C at {@code c[co + r*ldc + j]}, added to what C holds when {@code accumulate},
  * overwriting it otherwise (so NaN in an unwritten C never leaks in).
  *
