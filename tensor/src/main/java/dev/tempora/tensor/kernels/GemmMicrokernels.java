@@ -1,5 +1,7 @@
 package dev.tempora.tensor.kernels;
 
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 import java.util.stream.IntStream;
 
 import jdk.incubator.vector.VectorShape;
@@ -13,7 +15,10 @@ import jdk.incubator.vector.VectorSpecies;
  * one element of A per tile row, and issues one FMA per accumulator. A is read through two strides,
  * so the same loop serves a packed A panel ({@code rs = 1, ks = rows}), row-major A read in place
  * ({@code rs = lda, ks = 1}) and transposed A in place ({@code rs = 1, ks = lda}); B through its
- * step stride {@code bs} (the panel's width when packed, ldb in place). At the end the tile is
+ * step stride {@code bs} (the panel's width when packed, ldb in place). In long blocks of k
+ * ({@link GemmVector#ALIGNED_MIN_KC}) a packed full-width panel of B lives off the heap on a 64-byte
+ * boundary and runs {@link #tileAligned}, which reads it with {@code fromMemorySegment}; B in place,
+ * narrow panels and short blocks stay arrays. At the end the tile is
  * stored to C at {@code c[co + r*ldc + j]}, added to what C holds when {@code accumulate},
  * overwriting it otherwise (so NaN in an unwritten C never leaks in).
  *
@@ -36,6 +41,10 @@ final class GemmMicrokernels {
     /** Vectors of L/2 and L/4 lanes, where they have at least 4 (else the full species, unused). */
     static final VectorSpecies<Float> HALF = narrower(2);
     static final VectorSpecies<Float> QUARTER = narrower(4);
+    /** Bytes of one full vector: the offset of an aligned panel row's second vector from its first. */
+    static final long VECTOR_BYTES = (long) L * Float.BYTES;
+    /** Byte order of packed panels in off-heap memory: the floats are written by Java on this machine. */
+    static final ByteOrder ORDER = ByteOrder.nativeOrder();
 
     private GemmMicrokernels() {}
 
@@ -53,6 +62,19 @@ final class GemmMicrokernels {
         return IntStream.of(2 * L, L + L / 2, L + L / 4, L, L / 2, L / 4)
                 .filter(w -> w % L == 0 || w % L >= 4)
                 .toArray();
+    }
+
+    /**
+     * Runs the {@code rows} (8 or 6) × 2L tile on a packed full-width panel of B in 64-byte-aligned off-heap
+     * memory, at byte offset {@code bo} of {@code b}.
+     */
+    static void tileAligned(int rows, int kc, float[] a, int ao, int rs, int ks, MemorySegment b, long bo,
+                            float[] c, int co, int ldc, boolean accumulate) {
+        if (rows == 8) {
+            GemmTiles8.tile8x2Aligned(kc, a, ao, rs, ks, b, bo, c, co, ldc, accumulate);
+        } else {
+            GemmTiles6.tile6x2Aligned(kc, a, ao, rs, ks, b, bo, c, co, ldc, accumulate);
+        }
     }
 
     /** Runs the tile of {@code rows} (8 or 6) × {@code width} (one of {@link #widths}). */

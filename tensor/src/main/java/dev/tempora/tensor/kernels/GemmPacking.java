@@ -1,5 +1,7 @@
 package dev.tempora.tensor.kernels;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 
 /**
@@ -9,7 +11,8 @@ import java.util.Arrays;
  * <p>A B panel holds {@code width} columns of op(B) for {@code kc} consecutive steps, row after row:
  * element (p, j) at {@code p*width + j}. An A panel holds {@code rows} rows of op(A), step after
  * step: element (r, p) at {@code p*rows + r}. Both are zero padded to their full width or height,
- * so a microkernel always runs its full tile and the padding contributes exact zeros.
+ * so a microkernel always runs its full tile and the padding contributes exact zeros. Full-width B
+ * panels go to 64-byte-aligned off-heap memory (see {@link GemmVector}).
  */
 final class GemmPacking {
 
@@ -40,6 +43,29 @@ final class GemmPacking {
             for (int j = cols; j < width; j++) {
                 for (int p = 0, d = dOff + j; p < kc; p++, d += width) {
                     dst[d] = 0f;
+                }
+            }
+        }
+    }
+
+    /**
+     * Packs op(B)[pc : pc+kc, j0 : j0+width] into one full panel at float index {@code dOff} of {@code dst}
+     * (off-heap, 64-byte aligned; see {@link GemmVector}).
+     */
+    static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int j0, int kc, int width,
+                      MemorySegment dst, long dOff) {
+        if (!transB) {
+            long d = dOff * Float.BYTES;
+            long rowBytes = (long) width * Float.BYTES;
+            for (int p = 0, s = bOff + pc * ldb + j0; p < kc; p++, s += ldb, d += rowBytes) {
+                MemorySegment.copy(b, s, dst, ValueLayout.JAVA_FLOAT, d, width);
+            }
+        } else {
+            for (int j = 0; j < width; j++) {
+                int s = bOff + (j0 + j) * ldb + pc;
+                long d = dOff + j;
+                for (int p = 0; p < kc; p++, d += width) {
+                    dst.setAtIndex(ValueLayout.JAVA_FLOAT, d, b[s + p]);
                 }
             }
         }

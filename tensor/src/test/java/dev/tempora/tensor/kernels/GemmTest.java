@@ -3,6 +3,7 @@ package dev.tempora.tensor.kernels;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.lang.foreign.MemorySegment;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
@@ -216,6 +217,27 @@ class GemmTest {
                     rnd.nextInt(3), rnd.nextInt(3), rnd.nextInt(3), rnd.nextInt(3));
         }
         assertThrows(IllegalArgumentException.class, () -> new GemmVector(7));
+    }
+
+    @Test
+    void alignedPanelsOfBStartOnACacheLineAndMatchTheReference() {
+        assumeTrue(VectorSupport.ENABLED, "no SIMD in this JVM: " + VectorSupport.describe());
+        GemmVector.Buffers buffers = new GemmVector.Buffers();
+        for (int floats : new int[] {1, 7, 1000, GemmVector.KC * GemmVector.NC, GemmVector.KC * GemmVector.NC + 3}) {
+            MemorySegment packed = buffers.alignedB(floats);
+            assertEquals(0, packed.address() % 64, "packed B at " + packed.address() + " for " + floats + " floats");
+            assertTrue(packed.byteSize() >= floats * (long) Float.BYTES, packed.byteSize() + " bytes for " + floats + " floats");
+        }
+        // Blocks of at least ALIGNED_MIN_KC steps with B packed (more rows than B_IN_PLACE_MAX_ROW_TILES tiles) run the
+        // aligned tiles on their full panels, the array tiles on the rest; a partial last row tile goes through scratch.
+        SplittableRandom rnd = new SplittableRandom(12);
+        int k = 2 * GemmVector.ALIGNED_MIN_KC + 1;
+        for (boolean ta : new boolean[] {false, true}) {
+            for (boolean tb : new boolean[] {false, true}) {
+                check(SERIAL, rnd, ta, tb, 203, 70, k, 1f, 0f, 0, 0, 0, 0);
+                check(SERIAL, rnd, ta, tb, 150, 64, GemmVector.ALIGNED_MIN_KC, 0.5f, 1f, 1, 2, 3, 4);
+            }
+        }
     }
 
     @Test
