@@ -42,16 +42,9 @@ class EnsembleAndComparisonTest {
         }
         history = dir.resolve("history.csv");
         TableFiles.writeCsv(table.with(new DoubleColumn("trip_quantity", target)), history);
-        Path config = dir.resolve("tiny.json");
-        Files.writeString(config, """
-                {"data": {"path": "taxi.csv", "dtypes": {"pulocationid": "string", "day_hour": "string"}},
-                 "dataset": {"time_idx": "time_idx", "target": "trip_quantity", "group_ids": ["pulocationid"],
-                   "min_encoder_length": 4, "max_encoder_length": 12, "max_prediction_length": 6,
-                   "static_categoricals": ["pulocationid"], "time_varying_known_categoricals": ["day_hour"],
-                   "time_varying_unknown_reals": ["trip_quantity"]},
-                 "model": {"hidden_size": 8, "attention_head_size": 2, "hidden_continuous_size": 4},
-                 "training": {"batch_size": 16, "max_epochs": 2, "limit_train_batches": 2}}
-                """);
+        // the same table as taxi.csv above (3 zones, 9 days, seed 5), rewritten by the shared tiny config
+        Path config = TrainCommandTest.tinyConfig(dir, 9, ", \"time_varying_known_categoricals\": [\"day_hour\"]",
+                "{\"batch_size\": 16, \"max_epochs\": 2, \"limit_train_batches\": 2}");
         ensemble = dir.resolve("ensemble");
         trained = Cli.run("train", "--config", config.toString(), "--out", ensemble.toString(), "--ensemble", "2", "--seed", "7",
                 "--json");

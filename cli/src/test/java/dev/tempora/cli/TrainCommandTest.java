@@ -15,19 +15,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TrainCommandTest {
 
-    @Test
-    void jsonReportsTheRunAndTheModelSavesItsDataOptions(@TempDir Path dir) throws Exception {
-        TableFiles.writeCsv(TaxiDemand.generate(new TaxiDemand.Options(3, 9, LocalDate.of(2023, 3, 6), 5)), dir.resolve("taxi.csv"));
+    /**
+     * A tiny taxi table of {@code days} days in {@code dir} and a config on it with {@code datasetExtra} added to its
+     * dataset section and {@code training} as its training section.
+     */
+    static Path tinyConfig(Path dir, int days, String datasetExtra, String training) throws Exception {
+        TableFiles.writeCsv(TaxiDemand.generate(new TaxiDemand.Options(3, days, LocalDate.of(2023, 3, 6), 5)), dir.resolve("taxi.csv"));
         Path config = dir.resolve("tiny.json");
         Files.writeString(config, """
                 {"data": {"path": "taxi.csv", "dtypes": {"pulocationid": "string", "day_hour": "string"}},
                  "dataset": {"time_idx": "time_idx", "target": "trip_quantity", "group_ids": ["pulocationid"],
                    "min_encoder_length": 4, "max_encoder_length": 12, "max_prediction_length": 6,
-                   "static_categoricals": ["pulocationid"], "time_varying_known_categoricals": ["day_hour"],
-                   "time_varying_unknown_reals": ["trip_quantity"]},
+                   "static_categoricals": ["pulocationid"], "time_varying_unknown_reals": ["trip_quantity"]%s},
                  "model": {"hidden_size": 8, "attention_head_size": 2, "hidden_continuous_size": 4},
-                 "training": {"batch_size": 16, "max_epochs": 1, "limit_train_batches": 3}}
-                """);
+                 "training": %s}
+                """.formatted(datasetExtra, training));
+        return config;
+    }
+
+    @Test
+    void jsonReportsTheRunAndTheModelSavesItsDataOptions(@TempDir Path dir) throws Exception {
+        Path config = tinyConfig(dir, 9, ", \"time_varying_known_categoricals\": [\"day_hour\"]",
+                "{\"batch_size\": 16, \"max_epochs\": 1, \"limit_train_batches\": 3}");
         Path out = dir.resolve("model");
         Cli.Result r = Cli.run("train", "--config", config.toString(), "--out", out.toString(), "--json");
         assertEquals(0, r.status(), r.toString());
@@ -45,17 +54,8 @@ class TrainCommandTest {
 
     @Test
     void findLrPrintsASuggestionAndWritesTheCurveWithoutTraining(@TempDir Path dir) throws Exception {
-        TableFiles.writeCsv(TaxiDemand.generate(new TaxiDemand.Options(3, 9, LocalDate.of(2023, 3, 6), 5)), dir.resolve("taxi.csv"));
-        Path config = dir.resolve("tiny.json");
-        Files.writeString(config, """
-                {"data": {"path": "taxi.csv", "dtypes": {"pulocationid": "string", "day_hour": "string"}},
-                 "dataset": {"time_idx": "time_idx", "target": "trip_quantity", "group_ids": ["pulocationid"],
-                   "min_encoder_length": 4, "max_encoder_length": 12, "max_prediction_length": 6,
-                   "static_categoricals": ["pulocationid"], "time_varying_known_categoricals": ["day_hour"],
-                   "time_varying_unknown_reals": ["trip_quantity"]},
-                 "model": {"hidden_size": 8, "attention_head_size": 2, "hidden_continuous_size": 4},
-                 "training": {"batch_size": 16, "max_epochs": 1}}
-                """);
+        Path config = tinyConfig(dir, 9, ", \"time_varying_known_categoricals\": [\"day_hour\"]",
+                "{\"batch_size\": 16, \"max_epochs\": 1}");
         Path out = dir.resolve("lr");
         Cli.Result r = Cli.run("train", "--config", config.toString(), "--out", out.toString(), "--find-lr", "--json");
         assertEquals(0, r.status(), r.toString());
@@ -70,17 +70,8 @@ class TrainCommandTest {
 
     @Test
     void tuneHalvesTheTrialsAndWritesTheBestConfig(@TempDir Path dir) throws Exception {
-        TableFiles.writeCsv(TaxiDemand.generate(new TaxiDemand.Options(3, 10, LocalDate.of(2023, 3, 6), 5)), dir.resolve("taxi.csv"));
-        Path config = dir.resolve("tiny.json");
-        Files.writeString(config, """
-                {"data": {"path": "taxi.csv", "dtypes": {"pulocationid": "string", "day_hour": "string"}},
-                 "dataset": {"time_idx": "time_idx", "target": "trip_quantity", "group_ids": ["pulocationid"],
-                   "min_encoder_length": 4, "max_encoder_length": 12, "max_prediction_length": 6,
-                   "static_categoricals": ["pulocationid"], "time_varying_unknown_reals": ["trip_quantity"],
-                   "add_relative_time_idx": true, "validation": {"windows": 2}, "test": {"last_steps": 6}},
-                 "model": {"hidden_size": 8, "attention_head_size": 2, "hidden_continuous_size": 4},
-                 "training": {"batch_size": 16, "max_epochs": 1, "limit_train_batches": 2}}
-                """);
+        Path config = tinyConfig(dir, 10, ", \"add_relative_time_idx\": true, \"validation\": {\"windows\": 2}, "
+                + "\"test\": {\"last_steps\": 6}", "{\"batch_size\": 16, \"max_epochs\": 1, \"limit_train_batches\": 2}");
         Path out = dir.resolve("tune");
         Cli.Result r = Cli.run("tune", "--config", config.toString(), "--out", out.toString(), "--param", "hidden_size=4,8",
                 "--param", "learning_rate=0.01,0.03", "--trials", "3", "--min-epochs", "1", "--max-epochs", "2", "--eta", "2");

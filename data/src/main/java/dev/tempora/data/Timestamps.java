@@ -20,9 +20,9 @@ final class Timestamps {
         if (n < 10 || s.charAt(4) != '-' || s.charAt(7) != '-') {
             return Long.MIN_VALUE;
         }
-        int year = digits(s, 0, 4);
-        int month = digits(s, 5, 2);
-        int day = digits(s, 8, 2);
+        int year = TimestampFormat.digits(s, 0, 4);
+        int month = TimestampFormat.digits(s, 5, 2);
+        int day = TimestampFormat.digits(s, 8, 2);
         if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31) {
             return Long.MIN_VALUE;
         }
@@ -40,14 +40,14 @@ final class Timestamps {
             if (n < 16 || s.charAt(13) != ':') {
                 return Long.MIN_VALUE;
             }
-            hour = digits(s, 11, 2);
-            minute = digits(s, 14, 2);
+            hour = TimestampFormat.digits(s, 11, 2);
+            minute = TimestampFormat.digits(s, 14, 2);
             if (hour < 0 || hour > 23 || minute < 0 || minute > 59) {
                 return Long.MIN_VALUE;
             }
             i = 16;
             if (i < n && s.charAt(i) == ':') {
-                second = i + 3 <= n ? digits(s, i + 1, 2) : -1;
+                second = i + 3 <= n ? TimestampFormat.digits(s, i + 1, 2) : -1;
                 if (second < 0 || second > 59) {
                     return Long.MIN_VALUE;
                 }
@@ -73,8 +73,8 @@ final class Timestamps {
                 if (z == 'Z' && i == n - 1) {
                     i++;
                 } else if ((z == '+' || z == '-') && n - i == 6 && s.charAt(i + 3) == ':') {
-                    int oh = digits(s, i + 1, 2);
-                    int om = digits(s, i + 4, 2);
+                    int oh = TimestampFormat.digits(s, i + 1, 2);
+                    int om = TimestampFormat.digits(s, i + 4, 2);
                     if (oh < 0 || om < 0) {
                         return Long.MIN_VALUE;
                     }
@@ -95,17 +95,5 @@ final class Timestamps {
         } catch (DateTimeException e) { // 2023-02-30 and the like
             return Long.MIN_VALUE;
         }
-    }
-
-    private static int digits(String s, int from, int count) {
-        int v = 0;
-        for (int i = from; i < from + count; i++) {
-            char c = s.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            v = v * 10 + (c - '0');
-        }
-        return v;
     }
 }
