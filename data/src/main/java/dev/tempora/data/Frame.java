@@ -146,9 +146,27 @@ public final class Frame {
         Column c = column(name);
         if (!c.type().isNumeric()) {
             throw new IllegalArgumentException(source + ": column '" + name + "' (" + role + ") must be numeric but holds "
-                    + c.type().label() + " values");
+                    + c.type().label() + " values" + firstNonNumber(c) + "; fix those cells, or list them as missing values");
         }
         return c;
+    }
+
+    /** {@return ", such as 'abc' in row 7" for the first text cell that is not a number, or "" when none is} */
+    private static String firstNonNumber(Column c) {
+        if (c instanceof StringColumn text) {
+            for (int r = 0; r < text.size(); r++) {
+                String v = text.isMissing(r) ? null : text.get(r);
+                if (v == null) {
+                    continue;
+                }
+                try {
+                    Double.parseDouble(v.trim());
+                } catch (NumberFormatException e) {
+                    return ", such as '" + v + "' in row " + (r + 1);
+                }
+            }
+        }
+        return "";
     }
 
     /** The named column, which must have the given type. */

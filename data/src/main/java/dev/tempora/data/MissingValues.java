@@ -457,8 +457,7 @@ public final class MissingValues {
                 m = name.equals(p.target) ? options.target() : covariates.contains(name) ? options.covariates() : null;
             }
             if (m != null) {
-                frame.numeric(name, "data.fill_missing " + m.key() + "; fill_missing treats numeric columns, a categorical's "
-                        + "missing values can map to a class with categorical_encoders' add_nan");
+                frame.numeric(name, "filled by data.fill_missing " + m.key());
                 out.put(name, m);
             }
         }

@@ -371,7 +371,8 @@ public final class TimestampFormat {
             if ((alive & monthFirst) != 0 && (alive & dayFirst) != 0) {
                 throw new IllegalArgumentException("column '" + column + "': its dates (such as '" + example + "') read both as "
                         + "MM/dd/yyyy and as dd/MM/yyyy (no day above 12); say which in the config's data section: "
-                        + "\"timestamp_format\": {\"" + column + "\": \"MM/dd/yyyy\"} or {\"" + column + "\": \"dd/MM/yyyy\"}");
+                        + "\"timestamp_format\": {\"" + column + "\": \"MM/dd/yyyy\"} or {\"" + column + "\": \"dd/MM/yyyy\"} (tempora "
+                        + "init: --timestamp-format " + column + "=MM/dd/yyyy)");
             }
             return FORMATS[Integer.numberOfTrailingZeros(alive)];
         }

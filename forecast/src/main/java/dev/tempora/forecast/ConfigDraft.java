@@ -167,6 +167,13 @@ public final class ConfigDraft {
         for (int length : series.lengths()) {
             trainingWindows += Math.max(0, length - (long) (windows + 1) * horizon - minEncoder - horizon + 1);
         }
+        if (trainingWindows == 0) {
+            int needed = (windows + 2) * horizon + minEncoder;
+            throw new IllegalArgumentException(file + ": too short to forecast " + horizon + " step" + (horizon == 1 ? "" : "s")
+                    + " honestly: the longest series has " + series.longest() + " steps, and holding out a test of " + horizon
+                    + ", " + windows + " validation window" + (windows == 1 ? "" : "s") + " and a first training window of "
+                    + (minEncoder + horizon) + " needs at least " + needed + "; give a longer history");
+        }
         choices.add("split: the last " + horizon + " steps of each series are the test (never trained or validated on); before them "
                         + windows + " validation window" + (windows == 1 ? "" : "s") + " of " + horizon + " steps per series ("
                         + windows * series.count() + " forecasts score each epoch); about " + trainingWindows + " training windows remain");

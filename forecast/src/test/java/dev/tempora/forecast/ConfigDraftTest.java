@@ -42,6 +42,13 @@ class ConfigDraftTest {
     }
 
     @Test
+    void aSeriesTooShortToHoldOutATestIsRefusedBeforeAConfigIsWritten(@TempDir Path dir) throws Exception {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ConfigDraft.infer(daily(dir, 3, List.of()), ConfigDraft.Options.defaults()));
+        assertTrue(e.getMessage().contains("too short") && e.getMessage().contains("has 3 steps"), e.getMessage());
+    }
+
+    @Test
     void aSingleDailySeries(@TempDir Path dir) throws Exception {
         ConfigDraft.Result r = ConfigDraft.infer(daily(dir, 120, List.of()), ConfigDraft.Options.defaults().withConfigDirectory(dir));
         Map<String, Object> data = section(r, "data");
