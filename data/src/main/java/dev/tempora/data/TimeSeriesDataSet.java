@@ -132,12 +132,73 @@ public final class TimeSeriesDataSet {
         this.windows = windows;
     }
 
+    /** Which forecast origins a selection of windows keeps ({@link #fullHorizonWindows}). */
+    @FunctionalInterface
+    public interface OriginFilter {
+        /**
+         * Whether to keep the windows of one series that forecast from {@code origin}.
+         *
+         * @param series          the series
+         * @param origin          the time index of the first forecast step
+         * @param seriesLastTimeIdx the series' last time index in this data set
+         * @return true to keep the origin
+         */
+        boolean keep(int series, int origin, int seriesLastTimeIdx);
+    }
+
+    /**
+     * For every (series, origin) that {@code filter} keeps, the window that forecasts a full horizon
+     * (max_prediction_length steps) from that origin with the longest encoder: what a backtest or a held-out
+     * test scores once per origin. Build the data set with min_prediction_length = max_prediction_length
+     * outside predict mode, so that every candidate window is indexed.
+     *
+     * @param filter the origins to keep
+     * @return window indices in series order, then origin order; empty when none fits
+     */
+    public int[] fullHorizonWindows(OriginFilter filter) {
+        int horizon = parameters.maxPredictionLength;
+        Map<Long, Integer> best = new java.util.TreeMap<>(); // key: series, then origin (both non-negative offsets)
+        for (int w = 0; w < windows.size(); w++) {
+            Window window = window(w);
+            int origin = window.firstPredictionTimeIdx();
+            if (window.decoderLength() != horizon
+                    || !filter.keep(window.series(), origin, time[seriesStart[window.series() + 1] - 1])) {
+                continue;
+            }
+            long key = ((long) window.series() << 32) | (origin - (long) Integer.MIN_VALUE);
+            Integer kept = best.get(key);
+            if (kept == null || window(kept).encoderLength() < window.encoderLength()) {
+                best.put(key, w);
+            }
+        }
+        return best.values().stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /**
+     * The same rows and preprocessing with only the given windows (e.g. {@link #fullHorizonWindows}'s).
+     *
+     * @param selected window indices of this data set, in the order the new one lists them
+     * @return a data set over the same rows with those windows
+     * @throws IllegalArgumentException for an index outside this data set
+     */
+    public TimeSeriesDataSet select(int[] selected) {
+        int[] starts = new int[selected.length];
+        int[] ends = new int[selected.length];
+        for (int i = 0; i < selected.length; i++) {
+            if (selected[i] < 0 || selected[i] >= windows.size()) {
+                throw new IllegalArgumentException("window " + selected[i] + " is outside the data set's " + windows.size() + " windows");
+            }
+            starts[i] = windows.start[selected[i]];
+            ends[i] = windows.end[selected[i]];
+        }
+        return new TimeSeriesDataSet(this, new WindowIndex(starts, ends));
+    }
+
     /**
      * The full-horizon windows whose forecast starts at one of each series' last origins: the series' last
      * time index − max_prediction_length + 1 − j·{@code stride} for j = 0 … {@code count} − 1, none before
-     * {@code earliestFirstPrediction}; for each origin the window with the longest encoder. Series with no
-     * such window are left out. Build this data set with min_prediction_length = max_prediction_length
-     * outside predict mode, so that every candidate window is indexed.
+     * {@code earliestFirstPrediction}; for each origin the window with the longest encoder
+     * ({@link #fullHorizonWindows}). Series with no such window are left out.
      *
      * @param count                    origins per series, at least 1 ({@code Integer.MAX_VALUE}: as many as fit)
      * @param stride                   time steps between origins, at least 1
@@ -150,39 +211,16 @@ public final class TimeSeriesDataSet {
             throw new IllegalArgumentException("origins: count and stride must be at least 1, got " + count + " and " + stride);
         }
         int horizon = parameters.maxPredictionLength;
-        // best window per (series, origin), keyed by series and origin number j
-        Map<Long, Integer> best = new java.util.TreeMap<>();
-        for (int w = 0; w < windows.size(); w++) {
-            Window window = window(w);
-            if (window.decoderLength() != horizon) {
-                continue;
-            }
-            int last = time[seriesStart[window.series() + 1] - 1];
-            long behind = (long) last - horizon + 1 - window.firstPredictionTimeIdx();
-            if (behind < 0 || behind % stride != 0 || behind / stride >= count
-                    || window.firstPredictionTimeIdx() < earliestFirstPrediction) {
-                continue;
-            }
-            // series ascending, then origin ascending (j descending)
-            long key = ((long) window.series() << 32) | (0xFFFFFFFFL - behind / stride);
-            Integer kept = best.get(key);
-            if (kept == null || window(kept).encoderLength() < window.encoderLength()) {
-                best.put(key, w);
-            }
-        }
-        if (best.isEmpty()) {
+        int[] selected = fullHorizonWindows((series, origin, last) -> {
+            long behind = (long) last - horizon + 1 - origin;
+            return behind >= 0 && behind % stride == 0 && behind / stride < count && origin >= earliestFirstPrediction;
+        });
+        if (selected.length == 0) {
             throw new IllegalArgumentException("no series has a full forecast window of " + horizon + " steps at its last origins"
                     + (earliestFirstPrediction > Long.MIN_VALUE ? " after time index " + (earliestFirstPrediction - 1) : "")
                     + "; give longer series or a shorter max_prediction_length");
         }
-        int[] starts = new int[best.size()];
-        int[] ends = new int[best.size()];
-        int i = 0;
-        for (int w : best.values()) {
-            starts[i] = windows.start[w];
-            ends[i++] = windows.end[w];
-        }
-        return new TimeSeriesDataSet(this, new WindowIndex(starts, ends));
+        return select(selected);
     }
 
     /** Fits encoders, the target normaliser and scalers on {@code frame} and indexes its windows. */

@@ -10,9 +10,7 @@ import dev.tempora.models.Metrics;
 import dev.tempora.tensor.Tensor;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Scores {@link Forecaster}s on windows of a data set with {@link Metrics}: each series' last window with
@@ -303,26 +301,12 @@ public final class Evaluation {
      */
     public static int[] backtestWindows(TimeSeriesDataSet dataset, long from, long to, int stride) {
         int horizon = dataset.parameters().maxPredictionLength;
-        // one window per (series, origin); the dataset has a single one with a full decoder for each
-        Map<Long, Integer> chosen = new LinkedHashMap<>();
-        long lastAvailable = Long.MIN_VALUE;
-        for (int w = 0; w < dataset.size(); w++) {
-            TimeSeriesDataSet.Window window = dataset.window(w);
-            long origin = window.firstPredictionTimeIdx();
-            if (window.decoderLength() != horizon) {
-                continue;
-            }
-            lastAvailable = Math.max(lastAvailable, origin);
-            if (origin < from || origin > to || (origin - from) % stride != 0) {
-                continue;
-            }
-            long key = (long) window.series() << 32 | (origin - from);
-            Integer previous = chosen.get(key);
-            if (previous == null || dataset.window(previous).encoderLength() < window.encoderLength()) {
-                chosen.put(key, w);
-            }
-        }
-        if (chosen.isEmpty()) {
+        int[] chosen = dataset.fullHorizonWindows((series, origin, last) -> origin >= from && origin <= to
+                && (origin - from) % stride == 0);
+        if (chosen.length == 0) {
+            int[] any = dataset.fullHorizonWindows((series, origin, last) -> true);
+            long lastAvailable = java.util.Arrays.stream(any).mapToLong(w -> dataset.window(w).firstPredictionTimeIdx()).max()
+                    .orElse(Long.MIN_VALUE);
             DatasetParameters p = dataset.parameters();
             Long origin = dataset.preprocessing().timeOrigin();
             throw new IllegalArgumentException("no backtest window from " + TimeLabels.timeIndex(p, origin, from) + " to "
@@ -331,11 +315,10 @@ public final class Evaluation {
                     + (lastAvailable == Long.MIN_VALUE ? "(none: every series ends less than " + horizon + " steps after --from)"
                     : TimeLabels.timeIndex(p, origin, lastAvailable)));
         }
-        // origin-major order: all series at the first origin, then the next
-        return chosen.entrySet().stream()
-                .sorted(java.util.Comparator.comparingLong((Map.Entry<Long, Integer> e) -> e.getKey() & 0xffffffffL)
-                        .thenComparingLong(e -> e.getKey() >>> 32))
-                .mapToInt(Map.Entry::getValue).toArray();
+        // origin-major order: all series at the first origin, then the next (a stable sort keeps series order)
+        return java.util.Arrays.stream(chosen).boxed()
+                .sorted(java.util.Comparator.comparingInt(w -> dataset.window(w).firstPredictionTimeIdx()))
+                .mapToInt(Integer::intValue).toArray();
     }
 
     /**
