@@ -44,7 +44,7 @@ public final class TimeSplit {
      * @throws IllegalArgumentException when the split leaves no series long enough to train, naming what each needs
      */
     public static TimeSplit of(Frame frame, DatasetParameters dataset, DataSplit split, String where) {
-        int[] time = timeIndex(frame, dataset);
+        int[] time = java.util.Arrays.stream(timeIndex(frame, dataset, null)).mapToInt(t -> (int) t).toArray(); // |t| < 2^30
         int[] series = seriesOfRows(frame, dataset.groupIds);
         int seriesCount = Arrays.stream(series).max().orElse(-1) + 1;
         int max = Arrays.stream(time).max().orElse(0);
@@ -298,24 +298,57 @@ public final class TimeSplit {
         return name.isEmpty() ? "the series" : name.toString();
     }
 
-    /** The time index of every row, as the data set will compute it. */
-    static int[] timeIndex(Frame frame, DatasetParameters dataset) {
-        int[] out = new int[frame.rowCount()];
-        if (dataset.timestamp != null) {
-            Column c = frame.column(dataset.timestamp);
+    /**
+     * The time index of every row, as the data set computes it: periods of the frequency since the time
+     * origin for a timestamp column, else the integer time_idx column.
+     *
+     * @param frame      the table
+     * @param p          the data set parameters naming the time column (time_idx, or timestamp and frequency)
+     * @param timeOrigin microseconds of time index 0 for a timestamp index, or null for the frame's earliest
+     *                   timestamp; unused with an integer time_idx column
+     * @return one time index per row, in row order
+     * @throws IllegalArgumentException when the column is missing values, has the wrong type, holds a
+     *                                  timestamp off the frequency's grid, or a time index is out of range
+     */
+    public static long[] timeIndex(Frame frame, DatasetParameters p, Long timeOrigin) {
+        long[] out = new long[frame.rowCount()];
+        if (p.timestamp != null) {
+            Column c = frame.column(p.timestamp);
             if (!(c instanceof TimestampColumn ts)) {
-                throw new IllegalArgumentException(frame.source() + ": column '" + dataset.timestamp + "' (timestamp) holds "
+                throw new IllegalArgumentException(frame.source() + ": column '" + p.timestamp + "' (timestamp) holds "
                         + c.type().label() + " values, expected timestamps");
             }
-            long origin = Arrays.stream(ts.micros).min().orElse(0);
-            for (int r = 0; r < out.length; r++) {
-                out[r] = (int) dataset.frequency.periods(origin, ts.micros[r]);
+            if (ts.missingCount() > 0) {
+                throw new IllegalArgumentException(frame.source() + ": column '" + p.timestamp + "' (timestamp) has "
+                        + ts.missingCount() + " missing values");
             }
-            return out;
+            long origin = timeOrigin != null ? timeOrigin : Arrays.stream(ts.toArray()).min().orElse(0);
+            for (int r = 0; r < out.length; r++) {
+                long k = p.frequency.periods(origin, ts.micros(r));
+                if (k == Long.MIN_VALUE) {
+                    throw new IllegalArgumentException(frame.source() + ": column '" + p.timestamp + "' row " + (r + 1) + ": "
+                            + c.format(r) + " is not a whole number of '" + p.frequency + "' steps from the time origin");
+                }
+                out[r] = k;
+            }
+        } else {
+            Column c = frame.column(p.timeIdx);
+            if (c.type() != ColumnType.INT && c.type() != ColumnType.LONG) {
+                throw new IllegalArgumentException(frame.source() + ": column '" + p.timeIdx + "' (time_idx) must hold integers, found "
+                        + c.type().label());
+            }
+            if (c.missingCount() > 0) {
+                throw new IllegalArgumentException(frame.source() + ": column '" + p.timeIdx + "' (time_idx) has "
+                        + c.missingCount() + " missing values");
+            }
+            for (int r = 0; r < out.length; r++) {
+                out[r] = (long) c.getDouble(r);
+            }
         }
-        Column c = frame.column(dataset.timeIdx);
-        for (int r = 0; r < out.length; r++) {
-            out[r] = (int) c.getDouble(r);
+        for (long t : out) {
+            if (Math.abs(t) >= 1L << 30) {
+                throw new IllegalArgumentException(frame.source() + ": time index " + t + " is out of range (|time_idx| < 2^30)");
+            }
         }
         return out;
     }

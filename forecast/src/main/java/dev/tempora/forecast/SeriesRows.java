@@ -1,10 +1,9 @@
 package dev.tempora.forecast;
 
 import dev.tempora.data.Column;
-import dev.tempora.data.ColumnType;
 import dev.tempora.data.DatasetParameters;
 import dev.tempora.data.Frame;
-import dev.tempora.data.TimestampColumn;
+import dev.tempora.data.TimeSplit;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -125,56 +124,14 @@ public final class SeriesRows {
     }
 
     /**
-     * The time index of every row, as the data module computes it.
+     * The time index of every row, as the data module computes it ({@link TimeSplit#timeIndex}).
      *
      * @param frame      the table
      * @param p          the data set parameters naming the time column (time_idx, or timestamp and frequency)
-     * @param timeOrigin microseconds of time index 0 for a timestamp index, or null for the frame's earliest
-     *                   timestamp; unused with an integer time_idx column
+     * @param timeOrigin microseconds of time index 0 for a timestamp index, or null for the frame's earliest timestamp
      * @return one time index per row, in row order
-     * @throws IllegalArgumentException when the column is missing values, has the wrong type, holds a
-     *                                  timestamp off the frequency's grid, or a time index is out of range
      */
     public static long[] timeIndex(Frame frame, DatasetParameters p, Long timeOrigin) {
-        long[] out = new long[frame.rowCount()];
-        if (p.timestamp != null) {
-            Column c = frame.column(p.timestamp);
-            if (!(c instanceof TimestampColumn ts)) {
-                throw new IllegalArgumentException(frame.source() + ": column '" + p.timestamp + "' (timestamp) holds "
-                        + c.type().label() + " values, expected timestamps");
-            }
-            if (ts.missingCount() > 0) {
-                throw new IllegalArgumentException(frame.source() + ": column '" + p.timestamp + "' (timestamp) has "
-                        + ts.missingCount() + " missing values");
-            }
-            long origin = timeOrigin != null ? timeOrigin : Arrays.stream(ts.toArray()).min().orElse(0);
-            for (int r = 0; r < out.length; r++) {
-                long k = p.frequency.periods(origin, ts.micros(r));
-                if (k == Long.MIN_VALUE) {
-                    throw new IllegalArgumentException(frame.source() + ": column '" + p.timestamp + "' row " + (r + 1) + ": "
-                            + c.format(r) + " is not a whole number of '" + p.frequency + "' steps from the time origin");
-                }
-                out[r] = k;
-            }
-        } else {
-            Column c = frame.column(p.timeIdx);
-            if (c.type() != ColumnType.INT && c.type() != ColumnType.LONG) {
-                throw new IllegalArgumentException(frame.source() + ": column '" + p.timeIdx + "' (time_idx) must hold integers, found "
-                        + c.type().label());
-            }
-            if (c.missingCount() > 0) {
-                throw new IllegalArgumentException(frame.source() + ": column '" + p.timeIdx + "' (time_idx) has "
-                        + c.missingCount() + " missing values");
-            }
-            for (int r = 0; r < out.length; r++) {
-                out[r] = (long) c.getDouble(r);
-            }
-        }
-        for (long t : out) {
-            if (Math.abs(t) >= 1L << 30) {
-                throw new IllegalArgumentException(frame.source() + ": time index " + t + " is out of range (|time_idx| < 2^30)");
-            }
-        }
-        return out;
+        return TimeSplit.timeIndex(frame, p, timeOrigin);
     }
 }
