@@ -226,16 +226,6 @@ public final class Trainer implements AutoCloseable {
         return step(batch, 0, index);
     }
 
-    /** The training data this trainer reads. */
-    TrainingData data() {
-        return data;
-    }
-
-    /** The trainer's settings. */
-    TrainerSettings settings() {
-        return settings;
-    }
-
     /** One optimisation step; returns the batch loss. */
     private double step(TrainingBatch batch, int epoch, int index) {
         long seed = DropoutSeeds.mix(DropoutSeeds.mix(settings.seed() * 1_000_003L + epoch) + index);

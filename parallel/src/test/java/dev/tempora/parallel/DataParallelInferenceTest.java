@@ -32,7 +32,8 @@ class DataParallelInferenceTest {
         }
     }
 
-    private static void assertBitwiseEqual(Tensor expected, Tensor actual, String what) {
+    /** Asserts the same shape and bitwise the same elements; the model tests of other kinds use it too. */
+    static void assertBitwiseEqual(Tensor expected, Tensor actual, String what) {
         assertArrayEquals(expected.shape(), actual.shape(), what + ": shape");
         float[] x = expected.toFloatArray();
         float[] y = actual.toFloatArray();

@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.util.List;
 import java.util.function.Supplier;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -74,14 +73,8 @@ class LinearModelsTrainingTest {
                 whole = model.forward(batch.inputs(), false).prediction().value();
             }
             for (int workers : new int[] {1, 3}) {
-                Tensor sharded = new DataParallelInference(model, workers).predict(batch.inputs());
-                assertArrayEquals(whole.shape(), sharded.shape());
-                float[] x = whole.toFloatArray();
-                float[] y = sharded.toFloatArray();
-                for (int i = 0; i < x.length; i++) {
-                    assertEquals(Float.floatToIntBits(x[i]), Float.floatToIntBits(y[i]),
-                            model.kind() + ", " + workers + " workers: element " + i + " " + x[i] + " vs " + y[i]);
-                }
+                DataParallelInferenceTest.assertBitwiseEqual(whole, new DataParallelInference(model, workers).predict(batch.inputs()),
+                        model.kind() + ", " + workers + " workers");
             }
         }
     }

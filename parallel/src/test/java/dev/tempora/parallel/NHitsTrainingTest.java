@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -67,13 +66,8 @@ class NHitsTrainingTest {
             whole = model.forward(batch.inputs(), false).prediction().value();
         }
         for (int workers : new int[] {1, 3}) {
-            Tensor sharded = new DataParallelInference(model, workers).predict(batch.inputs());
-            assertArrayEquals(whole.shape(), sharded.shape());
-            float[] x = whole.toFloatArray();
-            float[] y = sharded.toFloatArray();
-            for (int i = 0; i < x.length; i++) {
-                assertEquals(Float.floatToIntBits(x[i]), Float.floatToIntBits(y[i]), workers + " workers: element " + i);
-            }
+            DataParallelInferenceTest.assertBitwiseEqual(whole, new DataParallelInference(model, workers).predict(batch.inputs()),
+                    workers + " workers");
         }
     }
 }
