@@ -11,6 +11,10 @@ package dev.tempora.tensor.kernels;
  * {@code offset + r·hidden}. Every kernel writes only to arrays it does not read, so vector code
  * may cover a row's end with an overlapping vector. SIMD versions in {@link LstmVector}; the
  * references define results (bit for bit: both apply the same operations in the same order).
+ *
+ * <p>The recurrent products of a step ({@link #recurrentForward}, {@link #recurrentBackward}) are
+ * here too rather than in {@link Gemm}: they are 16 × 80 × 20 for the TFT, run once per step, and a
+ * general GEMM call (checks, packing both operands, dispatch) costs as much as the arithmetic.
  */
 public final class LstmKernels {
 
@@ -44,6 +48,79 @@ public final class LstmKernels {
                 act[ar + hidden + j] = f;
                 act[ar + 2 * hidden + j] = g;
                 act[ar + 3 * hidden + j] = o;
+            }
+        }
+    }
+
+    /**
+     * W_hh (4H × H, row-major at {@code offset}) transposed to H × 4H, the layout
+     * {@link #recurrentForward} reads: a step's recurrent product then loads each weight row along the
+     * gates. Packed once per sequence, not per step.
+     */
+    public static float[] transposeRecurrentWeights(float[] weightHh, int offset, int hidden) {
+        int g4 = 4 * hidden;
+        float[] transposed = new float[hidden * g4];
+        for (int j = 0; j < g4; j++) {
+            for (int p = 0; p < hidden; p++) {
+                transposed[p * g4 + j] = weightHh[offset + j * hidden + p];
+            }
+        }
+        return transposed;
+    }
+
+    /**
+     * One step's pre-activations for a block of rows: {@code out = pre + h·W_hhᵀ}, with W_hhᵀ as
+     * {@link #transposeRecurrentWeights} packs it. Rows of pre and out are 4H apart, rows of h are H
+     * apart. Each element starts from pre and adds h[p]·w[p] for p = 0, 1, …, H − 1 with one fused
+     * multiply-add each, in that order, so every path gives the same bits.
+     */
+    public static void recurrentForward(float[] pre, int po, float[] h, int ho, float[] weightHhT,
+                                        float[] out, int oo, int rows, int hidden) {
+        if (VectorSupport.ENABLED && 4 * hidden >= VectorSupport.LANES) {
+            LstmVector.recurrentForward(pre, po, h, ho, weightHhT, out, oo, rows, hidden);
+        } else {
+            recurrentForwardReference(pre, po, h, ho, weightHhT, out, oo, rows, hidden);
+        }
+    }
+
+    static void recurrentForwardReference(float[] pre, int po, float[] h, int ho, float[] weightHhT,
+                                          float[] out, int oo, int rows, int hidden) {
+        int g4 = 4 * hidden;
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < g4; j++) {
+                float sum = pre[po + r * g4 + j];
+                for (int p = 0; p < hidden; p++) {
+                    sum = Math.fma(h[ho + r * hidden + p], weightHhT[p * g4 + j], sum);
+                }
+                out[oo + r * g4 + j] = sum;
+            }
+        }
+    }
+
+    /**
+     * The recurrent part of a step's backward for a block of rows: {@code dhPrev = dz·W_hh}, W_hh
+     * (4H × H) row-major at {@code wo}. Rows of dz are 4H apart, rows of dhPrev H apart. Each element
+     * starts from 0 and adds dz[p]·w[p] for p = 0, 1, …, 4H − 1 with one fused multiply-add each.
+     */
+    public static void recurrentBackward(float[] dz, int dzo, float[] weightHh, int wo, float[] dhPrev, int dho,
+                                         int rows, int hidden) {
+        if (VectorSupport.ENABLED && hidden >= VectorSupport.LANES) {
+            LstmVector.recurrentBackward(dz, dzo, weightHh, wo, dhPrev, dho, rows, hidden);
+        } else {
+            recurrentBackwardReference(dz, dzo, weightHh, wo, dhPrev, dho, rows, hidden);
+        }
+    }
+
+    static void recurrentBackwardReference(float[] dz, int dzo, float[] weightHh, int wo, float[] dhPrev, int dho,
+                                           int rows, int hidden) {
+        int g4 = 4 * hidden;
+        for (int r = 0; r < rows; r++) {
+            for (int q = 0; q < hidden; q++) {
+                float sum = 0f;
+                for (int p = 0; p < g4; p++) {
+                    sum = Math.fma(dz[dzo + r * g4 + p], weightHh[wo + p * hidden + q], sum);
+                }
+                dhPrev[dho + r * hidden + q] = sum;
             }
         }
     }

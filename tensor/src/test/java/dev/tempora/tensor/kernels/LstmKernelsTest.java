@@ -4,6 +4,7 @@ import static dev.tempora.tensor.kernels.KernelTestData.assertSame;
 import static dev.tempora.tensor.kernels.KernelTestData.assertUntouchedOutside;
 import static dev.tempora.tensor.kernels.KernelTestData.gaussian;
 import static dev.tempora.tensor.kernels.KernelTestData.sentinels;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.SplittableRandom;
@@ -12,7 +13,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link LstmKernels} at this JVM's width: the SIMD cell equals the scalar reference bit for bit
  * (both apply the same float operations in the same order), for hidden sizes below, at and around
- * every vector width, writes exactly its outputs; fast path and reference agree with torch's equations
+ * every vector width, writes exactly its outputs; so do the recurrent products of a step, for row counts
+ * around their four-row tiles; fast path and reference agree with torch's equations
  * written plainly in double precision ({@link PlainReferences}), which give the hand-worked values.
  */
 class LstmKernelsTest {
@@ -75,6 +77,81 @@ class LstmKernelsTest {
             }
             for (int i = 0; i < rows * hidden; i++) {
                 assertSame(dcRef[i], dc[i], "dc[" + i + "] " + at);
+            }
+        }
+    }
+
+    /** Rows around the four-row tiles of the recurrent products: tails of 0 to 3 rows after 0, 1 or 2 tiles. */
+    private static final int[] ROWS = {1, 2, 3, 4, 5, 7, 8, 11, 16};
+
+    @Test
+    void recurrentForwardEqualsTheReferenceBitForBitAndTheDoubleProduct() {
+        SplittableRandom rng = KernelTestData.rng(3);
+        for (int hidden : HIDDEN) {
+            int g4 = 4 * hidden;
+            float[] weightHh = gaussian(rng, 5 + g4 * hidden, 0, 0.5f);
+            float[] transposed = LstmKernels.transposeRecurrentWeights(weightHh, 5, hidden);
+            for (int rows : ROWS) {
+                float[] pre = gaussian(rng, 2 + rows * g4, 0, 1);
+                float[] h = gaussian(rng, 3 + rows * hidden, 0, 1);
+                float[] expected = new float[rows * g4];
+                LstmKernels.recurrentForwardReference(pre, 2, h, 3, transposed, expected, 0, rows, hidden);
+                float[] out = sentinels(1 + rows * g4 + 2);
+                float[] preBefore = pre.clone();
+                float[] hBefore = h.clone();
+                LstmKernels.recurrentForward(pre, 2, h, 3, transposed, out, 1, rows, hidden);
+                String at = "hidden " + hidden + ", rows " + rows + " at " + VectorSupport.BITS + " bits";
+                assertUntouchedOutside(out, 1, rows * g4, "out " + at);
+                for (int r = 0; r < rows; r++) {
+                    for (int j = 0; j < g4; j++) {
+                        int e = r * g4 + j;
+                        assertSame(expected[e], out[1 + e], "out[" + r + ", " + j + "] " + at);
+                        double exact = pre[2 + e];
+                        double scale = Math.abs(exact);
+                        for (int p = 0; p < hidden; p++) {
+                            double term = (double) h[3 + r * hidden + p] * weightHh[5 + j * hidden + p];
+                            exact += term;
+                            scale += Math.abs(term);
+                        }
+                        PlainReferences.assertNear(exact, expected[e], scale * (hidden + 1), "reference " + at);
+                    }
+                }
+                assertArrayEquals(preBefore, pre, "pre untouched " + at);
+                assertArrayEquals(hBefore, h, "h untouched " + at);
+            }
+        }
+    }
+
+    @Test
+    void recurrentBackwardEqualsTheReferenceBitForBitAndTheDoubleProduct() {
+        SplittableRandom rng = KernelTestData.rng(4);
+        for (int hidden : HIDDEN) {
+            int g4 = 4 * hidden;
+            float[] weightHh = gaussian(rng, 7 + g4 * hidden, 0, 0.5f);
+            for (int rows : ROWS) {
+                float[] dz = gaussian(rng, 1 + rows * g4, 0, 1);
+                float[] expected = new float[rows * hidden];
+                LstmKernels.recurrentBackwardReference(dz, 1, weightHh, 7, expected, 0, rows, hidden);
+                float[] dhPrev = sentinels(2 + rows * hidden + 1);
+                float[] dzBefore = dz.clone();
+                LstmKernels.recurrentBackward(dz, 1, weightHh, 7, dhPrev, 2, rows, hidden);
+                String at = "hidden " + hidden + ", rows " + rows + " at " + VectorSupport.BITS + " bits";
+                assertUntouchedOutside(dhPrev, 2, rows * hidden, "dhPrev " + at);
+                for (int r = 0; r < rows; r++) {
+                    for (int q = 0; q < hidden; q++) {
+                        int e = r * hidden + q;
+                        assertSame(expected[e], dhPrev[2 + e], "dhPrev[" + r + ", " + q + "] " + at);
+                        double exact = 0;
+                        double scale = 0;
+                        for (int p = 0; p < g4; p++) {
+                            double term = (double) dz[1 + r * g4 + p] * weightHh[7 + p * hidden + q];
+                            exact += term;
+                            scale += Math.abs(term);
+                        }
+                        PlainReferences.assertNear(exact, expected[e], scale * g4, "reference " + at);
+                    }
+                }
+                assertArrayEquals(dzBefore, dz, "dz untouched " + at);
             }
         }
     }
