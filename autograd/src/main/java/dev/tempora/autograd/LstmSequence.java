@@ -15,10 +15,14 @@ import java.util.Arrays;
  * state after its last step (the initial state when its length is 0).
  *
  * <p>Inside, everything is time-major ((T, B, ·)): a step's pre-activations, activations and
- * states for the whole batch are contiguous blocks, so each step is one recurrent GEMM and one
- * cell-kernel call over all running samples. The input projection of every step is one GEMM up
- * front (and one each for dX and dW_ih in the backward). States are kept for every step,
- * h₀/c₀ first, so the previous hidden states of the whole sequence are one block for dW_hh.
+ * states for the whole batch are contiguous blocks, so each step is one recurrent product and one
+ * cell-kernel call per run of consecutive running samples. The recurrent products are
+ * {@link LstmKernels#recurrentForward} and {@link LstmKernels#recurrentBackward}, not GEMM calls:
+ * at the TFT's 16 × 80 × 20 a GEMM's checks and packing cost as much as its arithmetic, and W_hh is
+ * transposed once per sequence instead. The input projection of every step is one GEMM up front
+ * (and one each for dX and dW_ih in the backward). States are kept for every step, h₀/c₀ first, so
+ * the previous hidden states of the whole sequence are one block for dW_hh; the activations are
+ * kept only when a backward will need them.
  *
  * <p>The result is packed in one tensor (B, T + 2, H): steps [0, T) are the outputs, step T the
  * final h and step T + 1 the final c. {@link Result} unpacks it into views.
@@ -81,31 +85,12 @@ public final class LstmSequence {
         float[] c = cs.storage();
         copyInto(h0.value(), h);
         copyInto(c0.value(), c);
-        Tensor act = Tensor.empty(steps, batch, g4);
-        float[] a = act.storage();
-        int block = batch * hidden;
-        for (int t = 0; t < maxLen; t++) {
-            // Recurrent part for every sample at once: z[t] += h[t-1]·W_hhᵀ.
-            Gemm.sgemmSerial(false, true, batch, g4, hidden, 1f, h, t * block, hidden, wHh.storage(),
-                    wHh.storageOffset(), hidden, 1f, z, t * batch * g4, g4);
-            int b = 0;
-            while (b < batch) {
-                if (t >= len[b]) { // finished: the state carries over
-                    System.arraycopy(h, t * block + b * hidden, h, (t + 1) * block + b * hidden, hidden);
-                    System.arraycopy(c, t * block + b * hidden, c, (t + 1) * block + b * hidden, hidden);
-                    b++;
-                    continue;
-                }
-                int end = b + 1;
-                while (end < batch && t < len[end]) {
-                    end++;
-                }
-                LstmKernels.cellForward(z, (t * batch + b) * g4, c, t * block + b * hidden, a, (t * batch + b) * g4,
-                        c, (t + 1) * block + b * hidden, h, (t + 1) * block + b * hidden, end - b, hidden);
-                b = end;
-            }
-        }
+        // The activations of every step are kept only for a backward; inference reuses one step's.
+        boolean keep = Variable.needsGraph(x, h0, c0, weightIh, weightHh, biasIh, biasHh);
+        Tensor act = keep ? Tensor.empty(steps, batch, g4) : Tensor.empty(batch, g4);
+        recurrence(sh, z, wHh, act.storage(), keep, h, c);
 
+        int block = batch * hidden;
         Tensor packed = Tensor.empty(batch, steps + 2, hidden);
         float[] out = packed.storage();
         for (int b = 0; b < batch; b++) {
@@ -128,6 +113,48 @@ public final class LstmSequence {
 
     /** The sizes of one call. */
     private record Shape(int batch, int steps, int in, int hidden, int maxLen, int[] len) {}
+
+    /**
+     * The time loop of the forward: for each step and block of consecutive running samples, the
+     * pre-activations {@code z} (input part and biases) plus h[t-1]·W_hhᵀ, then the cell. Finished
+     * samples carry their state over. Activations go to step t's block of {@code act}, or to its
+     * first block when not {@code keep}ing them.
+     */
+    private static void recurrence(Shape sh, float[] z, Tensor wHh, float[] a, boolean keep, float[] h, float[] c) {
+        int batch = sh.batch();
+        int hidden = sh.hidden();
+        int[] len = sh.len();
+        int g4 = 4 * hidden;
+        int block = batch * hidden;
+        float[] weightHhT = LstmKernels.transposeRecurrentWeights(wHh.storage(), wHh.storageOffset(), hidden);
+        float[] gates = new float[batch * g4];
+        for (int t = 0; t < sh.maxLen(); t++) {
+            int b = 0;
+            while (b < batch) {
+                if (t >= len[b]) { // finished: the state carries over
+                    System.arraycopy(h, t * block + b * hidden, h, (t + 1) * block + b * hidden, hidden);
+                    System.arraycopy(c, t * block + b * hidden, c, (t + 1) * block + b * hidden, hidden);
+                    b++;
+                    continue;
+                }
+                int end = runEnd(len, b, t);
+                LstmKernels.recurrentForward(z, (t * batch + b) * g4, h, t * block + b * hidden, weightHhT,
+                        gates, b * g4, end - b, hidden);
+                LstmKernels.cellForward(gates, b * g4, c, t * block + b * hidden, a, ((keep ? t * batch : 0) + b) * g4,
+                        c, (t + 1) * block + b * hidden, h, (t + 1) * block + b * hidden, end - b, hidden);
+                b = end;
+            }
+        }
+    }
+
+    /** The end of the run of consecutive samples from {@code b} (running at step t) that run at t. */
+    private static int runEnd(int[] len, int b, int t) {
+        int end = b + 1;
+        while (end < len.length && t < len[end]) {
+            end++;
+        }
+        return end;
+    }
 
     private static void backward(Tensor gp, GradientSink sink, Shape sh, Tensor xt, Tensor wIh, Tensor wHh,
                                  Tensor act, Tensor hs, Tensor cs) {
@@ -167,7 +194,6 @@ public final class LstmSequence {
         Tensor dGates = Tensor.empty(maxLen, batch, g4);
         float[] dz = dGates.storage();
         float[] dhStep = Tensor.empty(batch, hidden).storage();
-        float[] dhPrev = Tensor.empty(batch, hidden).storage();
         for (int t = maxLen - 1; t >= 0; t--) {
             // dh of step t's output: what flows back from step t+1 plus the output's own gradient.
             ElementwiseKernels.binary(dev.tempora.tensor.kernels.BinaryOp.ADD, dh, 0, 1, gt, t * block, 1,
@@ -180,10 +206,7 @@ public final class LstmSequence {
                     b++;
                     continue;
                 }
-                int end = b + 1;
-                while (end < batch && t < len[end]) {
-                    end++;
-                }
+                int end = runEnd(len, b, t);
                 LstmKernels.cellBackward(a, (t * batch + b) * g4, c, t * block + b * hidden, c,
                         (t + 1) * block + b * hidden, dhStep, b * hidden, dc, b * hidden, dz, (t * batch + b) * g4,
                         dcNext, b * hidden, end - b, hidden);
@@ -196,11 +219,12 @@ public final class LstmSequence {
             dcState = dcOther;
             dcOther = swapTensor;
             // dh of h[t-1] = dz[t]·W_hh for the samples running at t; the others keep theirs.
-            Gemm.sgemmSerial(false, false, batch, hidden, g4, 1f, dz, t * batch * g4, g4,
-                    wHh.storage(), wHh.storageOffset(), hidden, 0f, dhPrev, 0, hidden);
             for (b = 0; b < batch; b++) {
                 if (t < len[b]) {
-                    System.arraycopy(dhPrev, b * hidden, dh, b * hidden, hidden);
+                    int end = runEnd(len, b, t);
+                    LstmKernels.recurrentBackward(dz, (t * batch + b) * g4, wHh.storage(), wHh.storageOffset(),
+                            dh, b * hidden, end - b, hidden);
+                    b = end - 1;
                 }
             }
         }

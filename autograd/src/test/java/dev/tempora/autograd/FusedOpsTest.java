@@ -149,6 +149,45 @@ class FusedOpsTest {
                 Tensor.randn(25, 16), Tensor.randn(26, 16));
     }
 
+    @Test
+    void lstmGradientsAtAHiddenSizeOfWholeVectorsWithRunsOfRunningSamples() {
+        // Hidden 20 (4H = 80) takes the SIMD recurrent products at every width; six samples make a tile of four
+        // rows and a tail, and the lengths split the running samples into several runs at some steps.
+        int[] lengths = {4, 0, 4, 2, 4, 3};
+        int hidden = 20;
+        checker.assertGradientsMatch(in -> {
+            LstmSequence.Result r = LstmSequence.apply(in[0], in[1], in[2], in[3], in[4], in[5], in[6], lengths);
+            return Variable.concat(1, r.output().flatten(1, 2), r.finalHidden(), r.finalCell());
+        }, Tensor.randn(40, 6, 4, 3), Tensor.randn(41, 6, hidden), Tensor.randn(42, 6, hidden),
+                Tensor.randn(43, 4 * hidden, 3).mul(0.3f), Tensor.randn(44, 4 * hidden, hidden).mul(0.3f),
+                Tensor.randn(45, 4 * hidden), Tensor.randn(46, 4 * hidden));
+    }
+
+    @Test
+    void lstmWithoutGradientsGivesTheSameBitsAsWithThem() {
+        int[] lengths = {7, 2, 0, 7, 5};
+        Tensor x = Tensor.randn(50, 5, 7, 3);
+        Tensor h0 = Tensor.randn(51, 5, 20);
+        Tensor c0 = Tensor.randn(52, 5, 20);
+        Tensor wIh = Tensor.randn(53, 80, 3).mul(0.3f);
+        Tensor wHh = Tensor.randn(54, 80, 20).mul(0.3f);
+        Tensor bIh = Tensor.randn(55, 80);
+        Tensor bHh = Tensor.randn(56, 80);
+        LstmSequence.Result training = LstmSequence.apply(Variable.parameter(x), Variable.constant(h0),
+                Variable.constant(c0), Variable.parameter(wIh), Variable.parameter(wHh), Variable.parameter(bIh),
+                Variable.parameter(bHh), lengths);
+        assertTrue(training.output().requiresGrad());
+        LstmSequence.Result inference;
+        try (GradMode.Scope off = GradMode.noGrad()) {
+            inference = LstmSequence.apply(Variable.parameter(x), Variable.constant(h0), Variable.constant(c0),
+                    Variable.parameter(wIh), Variable.parameter(wHh), Variable.parameter(bIh), Variable.parameter(bHh),
+                    lengths);
+        }
+        assertArrayEquals(training.output().value().toFloatArray(), inference.output().value().toFloatArray());
+        assertArrayEquals(training.finalHidden().value().toFloatArray(), inference.finalHidden().value().toFloatArray());
+        assertArrayEquals(training.finalCell().value().toFloatArray(), inference.finalCell().value().toFloatArray());
+    }
+
     // ---------------------------------------------------------------- attention
 
     /** Masked attention composed from elementary ops, per head, as PyTorch Forecasting writes it. */
