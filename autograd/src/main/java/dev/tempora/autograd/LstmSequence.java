@@ -85,10 +85,11 @@ public final class LstmSequence {
         float[] c = cs.storage();
         copyInto(h0.value(), h);
         copyInto(c0.value(), c);
-        // The activations of every step are kept only for a backward; inference reuses one step's.
+        // The activations and tanh(c) of every step are kept only for a backward; inference reuses one step's.
         boolean keep = Variable.needsGraph(x, h0, c0, weightIh, weightHh, biasIh, biasHh);
         Tensor act = keep ? Tensor.empty(steps, batch, g4) : Tensor.empty(batch, g4);
-        recurrence(sh, z, wHh, act.storage(), keep, h, c);
+        Tensor tanhCs = keep ? Tensor.empty(steps, batch, hidden) : Tensor.empty(batch, hidden);
+        recurrence(sh, z, wHh, act.storage(), tanhCs.storage(), keep, h, c);
 
         int block = batch * hidden;
         Tensor packed = Tensor.empty(batch, steps + 2, hidden);
@@ -106,7 +107,7 @@ public final class LstmSequence {
             System.arraycopy(c, maxLen * block + b * hidden, out, row + (steps + 1) * hidden, hidden);
         }
 
-        Variable result = Variable.fromOp(packed, (gp, sink) -> backward(gp, sink, sh, xt, wIh, wHh, act, hs, cs),
+        Variable result = Variable.fromOp(packed, (gp, sink) -> backward(gp, sink, sh, xt, wIh, wHh, act, tanhCs, hs, cs),
                 x, h0, c0, weightIh, weightHh, biasIh, biasHh);
         return new Result(result.narrow(1, 0, steps), result.select(1, steps), result.select(1, steps + 1));
     }
@@ -117,10 +118,11 @@ public final class LstmSequence {
     /**
      * The time loop of the forward: for each step and block of consecutive running samples, the
      * pre-activations {@code z} (input part and biases) plus h[t-1]·W_hhᵀ, then the cell. Finished
-     * samples carry their state over. Activations go to step t's block of {@code act}, or to its
-     * first block when not {@code keep}ing them.
+     * samples carry their state over. Activations and tanh(c) go to step t's block of {@code act}
+     * and {@code tanhC}, or to their first block when not {@code keep}ing them.
      */
-    private static void recurrence(Shape sh, float[] z, Tensor wHh, float[] a, boolean keep, float[] h, float[] c) {
+    private static void recurrence(Shape sh, float[] z, Tensor wHh, float[] a, float[] tanhC, boolean keep,
+                                   float[] h, float[] c) {
         int batch = sh.batch();
         int hidden = sh.hidden();
         int[] len = sh.len();
@@ -140,8 +142,10 @@ public final class LstmSequence {
                 int end = runEnd(len, b, t);
                 LstmKernels.recurrentForward(z, (t * batch + b) * g4, h, t * block + b * hidden, weightHhT,
                         gates, b * g4, end - b, hidden);
-                LstmKernels.cellForward(gates, b * g4, c, t * block + b * hidden, a, ((keep ? t * batch : 0) + b) * g4,
-                        c, (t + 1) * block + b * hidden, h, (t + 1) * block + b * hidden, end - b, hidden);
+                int kept = (keep ? t * batch : 0) + b;
+                LstmKernels.cellForward(gates, b * g4, c, t * block + b * hidden, a, kept * g4,
+                        c, (t + 1) * block + b * hidden, tanhC, kept * hidden, h, (t + 1) * block + b * hidden,
+                        end - b, hidden);
                 b = end;
             }
         }
@@ -157,7 +161,7 @@ public final class LstmSequence {
     }
 
     private static void backward(Tensor gp, GradientSink sink, Shape sh, Tensor xt, Tensor wIh, Tensor wHh,
-                                 Tensor act, Tensor hs, Tensor cs) {
+                                 Tensor act, Tensor tanhCs, Tensor hs, Tensor cs) {
         int batch = sh.batch();
         int steps = sh.steps();
         int in = sh.in();
@@ -172,6 +176,7 @@ public final class LstmSequence {
         int stride = (steps + 2) * hidden;
         float[] a = act.storage();
         float[] c = cs.storage();
+        float[] tanhC = tanhCs.storage();
 
         // Running gradients of h and c, per sample (B, H); the outputs' gradients time-major.
         Tensor dhState = Tensor.empty(batch, hidden);
@@ -207,8 +212,8 @@ public final class LstmSequence {
                     continue;
                 }
                 int end = runEnd(len, b, t);
-                LstmKernels.cellBackward(a, (t * batch + b) * g4, c, t * block + b * hidden, c,
-                        (t + 1) * block + b * hidden, dhStep, b * hidden, dc, b * hidden, dz, (t * batch + b) * g4,
+                LstmKernels.cellBackward(a, (t * batch + b) * g4, c, t * block + b * hidden, tanhC,
+                        t * block + b * hidden, dhStep, b * hidden, dc, b * hidden, dz, (t * batch + b) * g4,
                         dcNext, b * hidden, end - b, hidden);
                 b = end;
             }

@@ -7,6 +7,7 @@ package dev.tempora.tensor.kernels;
  *   i = σ(zi), f = σ(zf), g = tanh(zg), o = σ(zo)
  *   c' = f·c + i·g,  h' = o·tanh(c')
  * </pre>
+ * The forward also writes tanh(c'), which the backward reads instead of computing it again.
  * Row r of the gate arrays starts at {@code offset + r·4·hidden}, of the state arrays at
  * {@code offset + r·hidden}. Every kernel writes only to arrays it does not read, so vector code
  * may cover a row's end with an overlapping vector. SIMD versions in {@link LstmVector}; the
@@ -20,18 +21,20 @@ public final class LstmKernels {
 
     private LstmKernels() {}
 
-    /** From pre-activations z and the previous cell state: the activations, c' and h'. */
+    /** From pre-activations z and the previous cell state: the activations, c', tanh(c') and h'. */
     public static void cellForward(float[] z, int zo, float[] cPrev, int cpo, float[] act, int ao,
-                                   float[] cNew, int cno, float[] hNew, int hno, int rows, int hidden) {
+                                   float[] cNew, int cno, float[] tanhCNew, int tco, float[] hNew, int hno,
+                                   int rows, int hidden) {
         if (VectorSupport.ENABLED && hidden >= VectorSupport.LANES) {
-            LstmVector.cellForward(z, zo, cPrev, cpo, act, ao, cNew, cno, hNew, hno, rows, hidden);
+            LstmVector.cellForward(z, zo, cPrev, cpo, act, ao, cNew, cno, tanhCNew, tco, hNew, hno, rows, hidden);
         } else {
-            cellForwardReference(z, zo, cPrev, cpo, act, ao, cNew, cno, hNew, hno, rows, hidden);
+            cellForwardReference(z, zo, cPrev, cpo, act, ao, cNew, cno, tanhCNew, tco, hNew, hno, rows, hidden);
         }
     }
 
     static void cellForwardReference(float[] z, int zo, float[] cPrev, int cpo, float[] act, int ao,
-                                            float[] cNew, int cno, float[] hNew, int hno, int rows, int hidden) {
+                                     float[] cNew, int cno, float[] tanhCNew, int tco, float[] hNew, int hno,
+                                     int rows, int hidden) {
         int g4 = 4 * hidden;
         for (int r = 0; r < rows; r++) {
             int zr = zo + r * g4;
@@ -42,8 +45,10 @@ public final class LstmKernels {
                 float g = FloatMath.tanh(z[zr + 2 * hidden + j]);
                 float o = FloatMath.sigmoid(z[zr + 3 * hidden + j]);
                 float cn = f * cPrev[cpo + r * hidden + j] + i * g;
+                float tc = FloatMath.tanh(cn);
                 cNew[cno + r * hidden + j] = cn;
-                hNew[hno + r * hidden + j] = o * FloatMath.tanh(cn);
+                tanhCNew[tco + r * hidden + j] = tc;
+                hNew[hno + r * hidden + j] = o * tc;
                 act[ar + j] = i;
                 act[ar + hidden + j] = f;
                 act[ar + 2 * hidden + j] = g;
@@ -126,21 +131,23 @@ public final class LstmKernels {
     }
 
     /**
-     * Given the activations, the previous and new cell states, the gradient dh of h' and dcIn of c'
-     * (excluding what flows through h'): the pre-activation gradients dz and dcOut, the gradient of
-     * the previous cell state.
+     * Given the activations, the previous cell state, tanh of the new one (as {@link #cellForward}
+     * wrote it), the gradient dh of h' and dcIn of c' (excluding what flows through h'): the
+     * pre-activation gradients dz and dcOut, the gradient of the previous cell state.
      */
-    public static void cellBackward(float[] act, int ao, float[] cPrev, int cpo, float[] cNew, int cno,
+    public static void cellBackward(float[] act, int ao, float[] cPrev, int cpo, float[] tanhCNew, int tco,
                                     float[] dh, int dho, float[] dcIn, int dci, float[] dz, int dzo,
                                     float[] dcOut, int dco, int rows, int hidden) {
         if (VectorSupport.ENABLED && hidden >= VectorSupport.LANES) {
-            LstmVector.cellBackward(act, ao, cPrev, cpo, cNew, cno, dh, dho, dcIn, dci, dz, dzo, dcOut, dco, rows, hidden);
+            LstmVector.cellBackward(act, ao, cPrev, cpo, tanhCNew, tco, dh, dho, dcIn, dci, dz, dzo, dcOut, dco,
+                    rows, hidden);
         } else {
-            cellBackwardReference(act, ao, cPrev, cpo, cNew, cno, dh, dho, dcIn, dci, dz, dzo, dcOut, dco, rows, hidden);
+            cellBackwardReference(act, ao, cPrev, cpo, tanhCNew, tco, dh, dho, dcIn, dci, dz, dzo, dcOut, dco,
+                    rows, hidden);
         }
     }
 
-    static void cellBackwardReference(float[] act, int ao, float[] cPrev, int cpo, float[] cNew, int cno,
+    static void cellBackwardReference(float[] act, int ao, float[] cPrev, int cpo, float[] tanhCNew, int tco,
                                              float[] dh, int dho, float[] dcIn, int dci, float[] dz, int dzo,
                                              float[] dcOut, int dco, int rows, int hidden) {
         int g4 = 4 * hidden;
@@ -153,7 +160,7 @@ public final class LstmKernels {
                 float f = act[ar + hidden + j];
                 float g = act[ar + 2 * hidden + j];
                 float o = act[ar + 3 * hidden + j];
-                float tc = FloatMath.tanh(cNew[cno + s + j]);
+                float tc = tanhCNew[tco + s + j];
                 float dhj = dh[dho + s + j];
                 float dct = dcIn[dci + s + j] + dhj * o * (-(tc * tc) + 1f);
                 dz[dr + j] = dct * g * i * (-i + 1f);

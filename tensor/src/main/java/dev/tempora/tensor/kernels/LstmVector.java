@@ -23,18 +23,19 @@ final class LstmVector {
     private LstmVector() {}
 
     static void cellForward(float[] z, int zo, float[] cPrev, int cpo, float[] act, int ao,
-                            float[] cNew, int cno, float[] hNew, int hno, int rows, int hidden) {
+                            float[] cNew, int cno, float[] tanhCNew, int tco, float[] hNew, int hno,
+                            int rows, int hidden) {
         int g4 = 4 * hidden;
         // i and f (2H columns), o (H), g (H): each a run with its own clamped last vector.
         sigmoidRows(z, zo, act, ao, rows, g4, 2 * hidden);
         sigmoidRows(z, zo + 3 * hidden, act, ao + 3 * hidden, rows, g4, hidden);
         tanhRows(z, zo + 2 * hidden, act, ao + 2 * hidden, rows, g4, hidden);
-        cellRows(act, ao, cPrev, cpo, cNew, cno, hNew, hno, rows, hidden);
+        cellRows(act, ao, cPrev, cpo, cNew, cno, tanhCNew, tco, hNew, hno, rows, hidden);
     }
 
-    /** c' = f·c + i·g and h' = o·tanh(c') from the activations. */
+    /** c' = f·c + i·g, tanh(c') and h' = o·tanh(c') from the activations. */
     private static void cellRows(float[] act, int ao, float[] cPrev, int cpo, float[] cNew, int cno,
-                                 float[] hNew, int hno, int rows, int hidden) {
+                                 float[] tanhCNew, int tco, float[] hNew, int hno, int rows, int hidden) {
         int last = hidden - L;
         int vectors = (hidden + L - 1) / L;
         for (int r = 0; r < rows; r++) {
@@ -47,8 +48,10 @@ final class LstmVector {
                 FloatVector g = FloatVector.fromArray(S, act, ar + 2 * hidden + j);
                 FloatVector o = FloatVector.fromArray(S, act, ar + 3 * hidden + j);
                 FloatVector cn = f.mul(FloatVector.fromArray(S, cPrev, cpo + s + j)).add(i.mul(g));
+                FloatVector tc = VectorMath.tanh(cn);
                 cn.intoArray(cNew, cno + s + j);
-                o.mul(VectorMath.tanh(cn)).intoArray(hNew, hno + s + j);
+                tc.intoArray(tanhCNew, tco + s + j);
+                o.mul(tc).intoArray(hNew, hno + s + j);
             }
         }
     }
@@ -77,7 +80,7 @@ final class LstmVector {
         }
     }
 
-    static void cellBackward(float[] act, int ao, float[] cPrev, int cpo, float[] cNew, int cno,
+    static void cellBackward(float[] act, int ao, float[] cPrev, int cpo, float[] tanhCNew, int tco,
                              float[] dh, int dho, float[] dcIn, int dci, float[] dz, int dzo,
                              float[] dcOut, int dco, int rows, int hidden) {
         int last = hidden - L;
@@ -92,7 +95,7 @@ final class LstmVector {
                 FloatVector f = FloatVector.fromArray(S, act, ar + hidden + j);
                 FloatVector g = FloatVector.fromArray(S, act, ar + 2 * hidden + j);
                 FloatVector o = FloatVector.fromArray(S, act, ar + 3 * hidden + j);
-                FloatVector tc = VectorMath.tanh(FloatVector.fromArray(S, cNew, cno + s));
+                FloatVector tc = FloatVector.fromArray(S, tanhCNew, tco + s);
                 FloatVector dhv = FloatVector.fromArray(S, dh, dho + s);
                 FloatVector dct = FloatVector.fromArray(S, dcIn, dci + s).add(dhv.mul(o).mul(tc.mul(tc).neg().add(1f)));
                 dct.mul(g).mul(i).mul(i.neg().add(1f)).intoArray(dz, dr + j);

@@ -29,22 +29,28 @@ class LstmKernelsTest {
             int g4 = 4 * hidden;
             float[] z = gaussian(rng, 1 + rows * g4, 0, 2);
             float[] c = gaussian(rng, 2 + rows * hidden, 0, 1);
-            float[][] expected = {new float[1 + rows * g4], new float[2 + rows * hidden], new float[rows * hidden]};
-            LstmKernels.cellForwardReference(z, 1, c, 2, expected[0], 1, expected[1], 2, expected[2], 0, rows, hidden);
+            float[][] expected = {new float[1 + rows * g4], new float[2 + rows * hidden], new float[rows * hidden],
+                new float[3 + rows * hidden]};
+            LstmKernels.cellForwardReference(z, 1, c, 2, expected[0], 1, expected[1], 2, expected[3], 3, expected[2], 0,
+                    rows, hidden);
             float[] act = sentinels(1 + rows * g4);
             float[] cNew = sentinels(2 + rows * hidden);
+            float[] tanhCNew = sentinels(3 + rows * hidden + 1);
             float[] hNew = sentinels(rows * hidden);
             float[] zBefore = z.clone();
-            LstmKernels.cellForward(z, 1, c, 2, act, 1, cNew, 2, hNew, 0, rows, hidden);
+            LstmKernels.cellForward(z, 1, c, 2, act, 1, cNew, 2, tanhCNew, 3, hNew, 0, rows, hidden);
             String at = "hidden " + hidden + " at " + VectorSupport.BITS + " bits";
             assertUntouchedOutside(act, 1, rows * g4, "act " + at);
             assertUntouchedOutside(cNew, 2, rows * hidden, "c' " + at);
+            assertUntouchedOutside(tanhCNew, 3, rows * hidden, "tanh(c') " + at);
             for (int i = 1; i < act.length; i++) {
                 assertSame(expected[0][i], act[i], "act[" + i + "] " + at);
             }
             for (int i = 0; i < rows * hidden; i++) {
                 assertSame(expected[1][2 + i], cNew[2 + i], "c'[" + i + "] " + at);
                 assertSame(expected[2][i], hNew[i], "h'[" + i + "] " + at);
+                assertSame(expected[3][3 + i], tanhCNew[3 + i], "tanh(c')[" + i + "] " + at);
+                assertSame(FloatMath.tanh(cNew[2 + i]), tanhCNew[3 + i], "tanh(c') of c'[" + i + "] " + at);
             }
             assertEquals(java.util.Arrays.toString(zBefore), java.util.Arrays.toString(z), "inputs untouched " + at);
         }
@@ -60,15 +66,18 @@ class LstmKernelsTest {
             float[] cPrev = gaussian(rng, rows * hidden, 0, 1);
             float[] act = new float[rows * g4];
             float[] cNew = new float[rows * hidden];
-            LstmKernels.cellForwardReference(z, 0, cPrev, 0, act, 0, cNew, 0, new float[rows * hidden], 0, rows, hidden);
+            float[] tanhCNew = new float[rows * hidden];
+            LstmKernels.cellForwardReference(z, 0, cPrev, 0, act, 0, cNew, 0, tanhCNew, 0, new float[rows * hidden], 0,
+                    rows, hidden);
             float[] dh = gaussian(rng, rows * hidden, 0, 1);
             float[] dcIn = gaussian(rng, rows * hidden, 0, 1);
             float[] dzRef = new float[rows * g4];
             float[] dcRef = new float[rows * hidden];
-            LstmKernels.cellBackwardReference(act, 0, cPrev, 0, cNew, 0, dh, 0, dcIn, 0, dzRef, 0, dcRef, 0, rows, hidden);
+            LstmKernels.cellBackwardReference(act, 0, cPrev, 0, tanhCNew, 0, dh, 0, dcIn, 0, dzRef, 0, dcRef, 0, rows,
+                    hidden);
             float[] dz = sentinels(3 + rows * g4);
             float[] dc = sentinels(rows * hidden + 1);
-            LstmKernels.cellBackward(act, 0, cPrev, 0, cNew, 0, dh, 0, dcIn, 0, dz, 3, dc, 0, rows, hidden);
+            LstmKernels.cellBackward(act, 0, cPrev, 0, tanhCNew, 0, dh, 0, dcIn, 0, dz, 3, dc, 0, rows, hidden);
             String at = "hidden " + hidden + " at " + VectorSupport.BITS + " bits";
             assertUntouchedOutside(dz, 3, rows * g4, "dz " + at);
             assertUntouchedOutside(dc, 0, rows * hidden, "dc " + at);
@@ -169,15 +178,17 @@ class LstmKernelsTest {
             for (boolean fast : new boolean[] {true, false}) {
                 float[] act = new float[rows * g4];
                 float[] cNew = new float[rows * hidden];
+                float[] tanhCNew = new float[rows * hidden];
                 float[] hNew = new float[rows * hidden];
                 float[] dz = new float[rows * g4];
                 float[] dc = new float[rows * hidden];
                 if (fast) {
-                    LstmKernels.cellForward(z, 0, cPrev, 0, act, 0, cNew, 0, hNew, 0, rows, hidden);
-                    LstmKernels.cellBackward(act, 0, cPrev, 0, cNew, 0, dh, 0, dcIn, 0, dz, 0, dc, 0, rows, hidden);
+                    LstmKernels.cellForward(z, 0, cPrev, 0, act, 0, cNew, 0, tanhCNew, 0, hNew, 0, rows, hidden);
+                    LstmKernels.cellBackward(act, 0, cPrev, 0, tanhCNew, 0, dh, 0, dcIn, 0, dz, 0, dc, 0, rows, hidden);
                 } else {
-                    LstmKernels.cellForwardReference(z, 0, cPrev, 0, act, 0, cNew, 0, hNew, 0, rows, hidden);
-                    LstmKernels.cellBackwardReference(act, 0, cPrev, 0, cNew, 0, dh, 0, dcIn, 0, dz, 0, dc, 0, rows, hidden);
+                    LstmKernels.cellForwardReference(z, 0, cPrev, 0, act, 0, cNew, 0, tanhCNew, 0, hNew, 0, rows, hidden);
+                    LstmKernels.cellBackwardReference(act, 0, cPrev, 0, tanhCNew, 0, dh, 0, dcIn, 0, dz, 0, dc, 0, rows,
+                            hidden);
                 }
                 for (int r = 0; r < rows; r++) {
                     for (int j = 0; j < hidden; j++) {
@@ -250,7 +261,7 @@ class LstmKernelsTest {
             float[] act = new float[4 * hidden];
             float[] cNew = new float[hidden];
             float[] hNew = new float[hidden];
-            LstmKernels.cellForward(z, 0, cPrev, 0, act, 0, cNew, 0, hNew, 0, 1, hidden);
+            LstmKernels.cellForward(z, 0, cPrev, 0, act, 0, cNew, 0, new float[hidden], 0, hNew, 0, 1, hidden);
             for (int j = 0; j < hidden; j++) {
                 for (int k = 0; k < 4; k++) {
                     assertEquals(c[5 + k], act[k * hidden + j], 1e-6, what + " gate " + k + " at " + VectorSupport.BITS + " bits");
@@ -270,11 +281,11 @@ class LstmKernelsTest {
         java.util.Arrays.fill(act, 2 * hidden, 3 * hidden, 0f);
         float[] ones = new float[hidden];
         java.util.Arrays.fill(ones, 1f);
-        float[] halves = new float[hidden];
-        java.util.Arrays.fill(halves, 0.5f);
+        float[] tanhHalves = new float[hidden];
+        java.util.Arrays.fill(tanhHalves, (float) t);
         float[] dz = new float[4 * hidden];
         float[] dcOut = new float[hidden];
-        LstmKernels.cellBackward(act, 0, ones, 0, halves, 0, ones, 0, new float[hidden], 0, dz, 0, dcOut, 0, 1, hidden);
+        LstmKernels.cellBackward(act, 0, ones, 0, tanhHalves, 0, ones, 0, new float[hidden], 0, dz, 0, dcOut, 0, 1, hidden);
         for (int k = 0; k < 5; k++) {
             assertEquals(expected[k], plain[k], 1e-12, "plain backward " + k);
             float actual = k < 4 ? dz[k * hidden + hidden / 2] : dcOut[hidden / 2];
