@@ -107,7 +107,8 @@ public final class LstmSequence {
             System.arraycopy(c, maxLen * block + b * hidden, out, row + (steps + 1) * hidden, hidden);
         }
 
-        Variable result = Variable.fromOp(packed, (gp, sink) -> backward(gp, sink, sh, xt, wIh, wHh, act, tanhCs, hs, cs),
+        Variable result = Variable.fromOp(packed,
+                (gp, sink) -> backward(gp, sink, sh, xt, wIh, wHh, act, tanhCs, hs, cs),
                 x, h0, c0, weightIh, weightHh, biasIh, biasHh);
         return new Result(result.narrow(1, 0, steps), result.select(1, steps), result.select(1, steps + 1));
     }
@@ -129,7 +130,7 @@ public final class LstmSequence {
         int g4 = 4 * hidden;
         int block = batch * hidden;
         float[] weightHhT = LstmKernels.transposeRecurrentWeights(wHh.storage(), wHh.storageOffset(), hidden);
-        float[] gates = new float[batch * g4];
+        float[] gates = Tensor.empty(batch, g4).storage(); // one step's pre-activations
         for (int t = 0; t < sh.maxLen(); t++) {
             int b = 0;
             while (b < batch) {
