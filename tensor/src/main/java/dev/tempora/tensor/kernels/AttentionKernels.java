@@ -108,7 +108,9 @@ public final class AttentionKernels {
                         double max = Double.NEGATIVE_INFINITY;
                         for (int j = first; j < end; j = j + 1 == encOpen ? te : j + 1) {
                             p[j] = score(q, qOff, k, ((b * keys + j) * heads + h) * d, d) * scale;
-                            max = Math.max(max, p[j]);
+                            if (p[j] > max || p[j] != p[j]) { // Math.max's result (NaN sticks), which C1 calls out of line
+                                max = p[j];
+                            }
                         }
                         double sum = 0;
                         for (int j = first; j < end; j = j + 1 == encOpen ? te : j + 1) {
