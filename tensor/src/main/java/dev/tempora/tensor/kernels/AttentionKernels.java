@@ -63,7 +63,100 @@ public final class AttentionKernels {
         if (VectorSupport.ENABLED) {
             AttentionVector.forward(geo, q, k, v, dropout, seed, out, weights, stats, bFrom, bTo);
         } else {
-            forwardReference(geo, q, k, v, dropout, seed, out, weights, bFrom, bTo);
+            forwardScalar(geo, q, k, v, dropout, seed, out, weights, bFrom, bTo);
+        }
+    }
+
+    /**
+     * The forward without SIMD (C1 only, no Vector API module, or scalar kernels forced): the reference's
+     * arithmetic in double, except that each probability's exponential is {@link FloatMath#exp} (within
+     * 2 ulp of a float) instead of {@link StrictMath#exp}, whose pure-Java code took some 60% of a small
+     * {@code predict}'s inference, and that masked keys are skipped instead of visited.
+     */
+    static void forwardScalar(Geometry geo, float[] q, float[] k, float[] v, float dropout, long seed,
+                              float[] out, float[] weights, int bFrom, int bTo) {
+        int te = geo.encoderSteps();
+        int td = geo.decoderSteps();
+        int heads = geo.heads();
+        int d = geo.headSize();
+        int keys = geo.keys();
+        double scale = 1.0 / Math.sqrt(d);
+        float keep = 1f / (1f - dropout);
+        int k1 = DropoutKernels.key1(seed);
+        int k2 = DropoutKernels.key2(seed);
+        double[] p = new double[keys];
+        double[] head = new double[d];
+        float[] acc = new float[d];
+        for (int b = bFrom; b < bTo; b++) {
+            int encOpen = geo.encoderOpen(b);
+            for (int qi = 0; qi < td; qi++) {
+                int decOpen = geo.decoderOpen(b, qi);
+                java.util.Arrays.fill(acc, 0f);
+                for (int h = 0; h < heads; h++) {
+                    int qOff = ((b * td + qi) * heads + h) * d;
+                    java.util.Arrays.fill(head, 0);
+                    if (encOpen + decOpen == 0) { // no open key: uniform, as PTF's softmax of all −1e9
+                        java.util.Arrays.fill(p, 1.0 / keys);
+                        for (int j = 0; j < keys; j++) {
+                            addValue(head, p[j], v, (b * keys + j) * d, d);
+                        }
+                    } else {
+                        // The open keys: encoder steps [0, encOpen), then decoder steps [te, end).
+                        int first = encOpen > 0 ? 0 : te;
+                        int end = te + decOpen;
+                        java.util.Arrays.fill(p, 0);
+                        double max = Double.NEGATIVE_INFINITY;
+                        for (int j = first; j < end; j = j + 1 == encOpen ? te : j + 1) {
+                            p[j] = score(q, qOff, k, ((b * keys + j) * heads + h) * d, d) * scale;
+                            if (p[j] > max || p[j] != p[j]) { // Math.max's result (NaN sticks), which C1 calls out of line
+                                max = p[j];
+                            }
+                        }
+                        double sum = 0;
+                        for (int j = first; j < end; j = j + 1 == encOpen ? te : j + 1) {
+                            p[j] = FloatMath.exp((float) (p[j] - max));
+                            sum += p[j];
+                        }
+                        for (int j = first; j < end; j = j + 1 == encOpen ? te : j + 1) {
+                            p[j] /= sum;
+                            addValue(head, p[j], v, (b * keys + j) * d, d);
+                        }
+                    }
+                    if (weights != null) {
+                        int w = ((b * td + qi) * heads + h) * keys;
+                        for (int j = 0; j < keys; j++) {
+                            weights[w + j] = (float) p[j];
+                        }
+                    }
+                    for (int c = 0; c < d; c++) {
+                        float value = (float) head[c];
+                        if (dropout > 0f) {
+                            int index = ((b * td + qi) * heads + h) * d + c;
+                            value = DropoutKernels.uniform(index, k1, k2) >= dropout ? value * keep : 0f;
+                        }
+                        acc[c] += value;
+                    }
+                }
+                for (int c = 0; c < d; c++) {
+                    out[(b * td + qi) * d + c] = acc[c] / heads;
+                }
+            }
+        }
+    }
+
+    /** q[qOff, qOff + d) · k[kOff, kOff + d), in double. */
+    private static double score(float[] q, int qOff, float[] k, int kOff, int d) {
+        double s = 0;
+        for (int c = 0; c < d; c++) {
+            s += (double) q[qOff + c] * k[kOff + c];
+        }
+        return s;
+    }
+
+    /** head += weight · v[from, from + d). */
+    private static void addValue(double[] head, double weight, float[] v, int from, int d) {
+        for (int c = 0; c < d; c++) {
+            head[c] += weight * v[from + c];
         }
     }
 

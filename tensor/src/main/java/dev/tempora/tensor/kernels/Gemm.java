@@ -131,6 +131,10 @@ public final class Gemm {
     static void sgemmScalar(boolean transA, boolean transB, int m, int n, int k, float alpha,
                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                             float[] c, int cOff, int ldc, boolean accumulate) {
+        if (transB) {
+            sgemmScalarDots(transA, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
+            return;
+        }
         for (int i = 0; i < m; i++) {
             int ci = cOff + i * ldc;
             if (!accumulate) {
@@ -138,15 +142,53 @@ public final class Gemm {
             }
             for (int p = 0; p < k; p++) {
                 float av = alpha * (transA ? a[aOff + p * lda + i] : a[aOff + i * lda + p]);
-                if (transB) {
-                    for (int j = 0, bi = bOff + p; j < n; j++, bi += ldb) {
-                        c[ci + j] += av * b[bi];
-                    }
-                } else {
-                    for (int j = 0, bi = bOff + p * ldb; j < n; j++, bi++) {
-                        c[ci + j] += av * b[bi];
-                    }
+                for (int j = 0, bi = bOff + p * ldb; j < n; j++, bi++) {
+                    c[ci + j] += av * b[bi];
                 }
+            }
+        }
+    }
+
+    /**
+     * {@link #sgemmScalar} with B transposed: each element of C as one dot product along a row of B, in a
+     * local, instead of rows of C accumulated along B's strided columns (a store per step, which is what
+     * C1, running a small predict, made slow); four elements at a time, so that four independent sums
+     * hide the latency of the additions. The same operations in the same order as the row form (C's element,
+     * plus alpha·a times b for p = 0, 1, ...): the same bits.
+     */
+    private static void sgemmScalarDots(boolean transA, int m, int n, int k, float alpha,
+                                        float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                        float[] c, int cOff, int ldc, boolean accumulate) {
+        int aStep = transA ? lda : 1;
+        for (int i = 0; i < m; i++) {
+            int ai = transA ? aOff + i : aOff + i * lda;
+            int ci = cOff + i * ldc;
+            int j = 0;
+            for (; j + 4 <= n; j += 4) {
+                int b0 = bOff + j * ldb;
+                float s0 = accumulate ? c[ci + j] : 0f;
+                float s1 = accumulate ? c[ci + j + 1] : 0f;
+                float s2 = accumulate ? c[ci + j + 2] : 0f;
+                float s3 = accumulate ? c[ci + j + 3] : 0f;
+                for (int p = 0, ap = ai; p < k; p++, ap += aStep) {
+                    float av = alpha * a[ap];
+                    s0 += av * b[b0 + p];
+                    s1 += av * b[b0 + ldb + p];
+                    s2 += av * b[b0 + 2 * ldb + p];
+                    s3 += av * b[b0 + 3 * ldb + p];
+                }
+                c[ci + j] = s0;
+                c[ci + j + 1] = s1;
+                c[ci + j + 2] = s2;
+                c[ci + j + 3] = s3;
+            }
+            for (; j < n; j++) {
+                int bj = bOff + j * ldb;
+                float sum = accumulate ? c[ci + j] : 0f;
+                for (int p = 0, ap = ai; p < k; p++, ap += aStep) {
+                    sum += alpha * a[ap] * b[bj + p];
+                }
+                c[ci + j] = sum;
             }
         }
     }

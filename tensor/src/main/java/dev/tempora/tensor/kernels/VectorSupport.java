@@ -97,23 +97,28 @@ public final class VectorSupport {
 
     private static boolean c2Enabled() {
         try {
-            List<String> args = ManagementFactory.getRuntimeMXBean().getInputArguments();
-            for (String arg : args) {
-                if (arg.equals("-Xint")) {
-                    return false;
-                }
-                if (arg.startsWith("-XX:TieredStopAtLevel=")) {
-                    int level = Integer.parseInt(arg.substring("-XX:TieredStopAtLevel=".length()));
-                    if (level < 4) {
-                        return false;
-                    }
-                }
-            }
-            return true;
+            return c2Enabled(ManagementFactory.getRuntimeMXBean().getInputArguments());
         } catch (RuntimeException | LinkageError e) {
             // java.management is absent from some jlink'ed runtimes: assume a normal JVM.
             return true;
         }
+    }
+
+    /**
+     * Whether a JVM started with {@code args} runs C2: not with -Xint, nor when the last
+     * -XX:TieredStopAtLevel (the one the JVM honours: the launcher's choice can be overridden by a later one) is below 4.
+     */
+    static boolean c2Enabled(List<String> args) {
+        boolean enabled = true;
+        for (String arg : args) {
+            if (arg.equals("-Xint")) {
+                return false;
+            }
+            if (arg.startsWith("-XX:TieredStopAtLevel=")) {
+                enabled = Integer.parseInt(arg.substring("-XX:TieredStopAtLevel=".length())) >= 4;
+            }
+        }
+        return enabled;
     }
 
     /** Only loaded once we know the incubator module is present. */

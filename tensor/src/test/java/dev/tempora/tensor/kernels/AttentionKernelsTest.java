@@ -71,6 +71,26 @@ class AttentionKernelsTest {
         }
     }
 
+    /** The forward without SIMD (what C1 and forced scalar kernels run), at every width's test run. */
+    @ParameterizedTest(name = "d={0} td={1} causal={2} dropout={3}")
+    @CsvSource({"2, 21, true, 0.0", "2, 16, false, 0.2", "1, 19, true, 0.0", "3, 33, false, 0.25", "2, 9, true, 0.1"})
+    void scalarForwardMatchesTheReference(int d, int td, boolean causal, float dropout) {
+        int batch = 5;
+        int te = 7;
+        int heads = 3;
+        Problem pr = Problem.of(13L * d + td, batch, te, td, heads, d, causal, 2f);
+        Geometry geo = pr.geo();
+        int keys = te + td;
+        float[] expected = new float[batch * td * d];
+        float[] expectedWeights = new float[batch * td * heads * keys];
+        AttentionKernels.forwardReference(geo, pr.q(), pr.k(), pr.v(), dropout, 3L, expected, expectedWeights, 0, batch);
+        float[] out = new float[batch * td * d];
+        float[] weights = new float[batch * td * heads * keys];
+        AttentionKernels.forwardScalar(geo, pr.q(), pr.k(), pr.v(), dropout, 3L, out, weights, 0, batch);
+        assertAllClose(expected, out, 1e-6, 1e-6, "output");
+        assertAllClose(expectedWeights, weights, 1e-7, 1e-6, "weights");
+    }
+
     @ParameterizedTest(name = "d={0} td={1} causal={2} dropout={3}")
     @CsvSource({
         "2, 21, true, 0.0", "2, 21, true, 0.3", "2, 16, false, 0.0", "2, 5, false, 0.2",

@@ -456,6 +456,34 @@ class GemmTest {
         return x;
     }
 
+    /** The scalar fallback's dot-product form (B transposed) does what its row form does with B laid out plainly: same bits. */
+    @Test
+    void scalarTransposedBGivesTheBitsOfThePlainLayout() {
+        SplittableRandom rnd = new SplittableRandom(7);
+        for (boolean ta : new boolean[] {false, true}) {
+            for (boolean accumulate : new boolean[] {false, true}) {
+                int m = 5;
+                int n = 13;
+                int k = 37;
+                float[] a = random(rnd, m * k);
+                float[] bTransposed = random(rnd, n * k); // (n, k)
+                float[] bPlain = new float[k * n];
+                for (int j = 0; j < n; j++) {
+                    for (int p = 0; p < k; p++) {
+                        bPlain[p * n + j] = bTransposed[j * k + p];
+                    }
+                }
+                float[] start = random(rnd, m * n);
+                float[] dots = start.clone();
+                float[] rows = start.clone();
+                int lda = ta ? m : k;
+                Gemm.sgemmScalar(ta, true, m, n, k, 0.7f, a, 0, lda, bTransposed, 0, k, dots, 0, n, accumulate);
+                Gemm.sgemmScalar(ta, false, m, n, k, 0.7f, a, 0, lda, bPlain, 0, n, rows, 0, n, accumulate);
+                assertArrayEquals(rows, dots, "transA=" + ta + " accumulate=" + accumulate);
+            }
+        }
+    }
+
     private static float[] random(SplittableRandom rnd, int size) {
         float[] x = new float[size];
         for (int i = 0; i < size; i++) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.api.Test;
 
@@ -37,5 +38,15 @@ class VectorWidthTest {
             assertEquals(VectorSupport.BITS, Species.FLOAT.vectorBitSize(), "the kernels' species");
             assertEquals(VectorSupport.LANES, Species.LANES);
         }
+    }
+
+    @Test
+    void theLastTieredStopAtLevelDecidesWhetherC2Runs() {
+        assertTrue(VectorSupport.c2Enabled(List.of("-Xss8m")));
+        assertFalse(VectorSupport.c2Enabled(List.of("-XX:TieredStopAtLevel=1")));
+        // The launcher's C1 choice for a small predict, overridden by TEMPORA_JAVA_OPTS after it: C2 runs.
+        assertTrue(VectorSupport.c2Enabled(List.of("-XX:TieredStopAtLevel=1", "-XX:TieredStopAtLevel=4")));
+        assertFalse(VectorSupport.c2Enabled(List.of("-XX:TieredStopAtLevel=4", "-XX:TieredStopAtLevel=3")));
+        assertFalse(VectorSupport.c2Enabled(List.of("-Xint", "-XX:TieredStopAtLevel=4")));
     }
 }
