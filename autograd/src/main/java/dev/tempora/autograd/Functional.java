@@ -4,7 +4,6 @@ import dev.tempora.tensor.Tensor;
 import dev.tempora.tensor.kernels.ElementwiseKernels;
 import dev.tempora.tensor.kernels.Gemm;
 import dev.tempora.tensor.kernels.GluKernels;
-import dev.tempora.tensor.kernels.LayerNormKernels;
 import dev.tempora.tensor.kernels.ReductionKernels;
 import dev.tempora.tensor.kernels.WeightedSumKernels;
 
@@ -95,9 +94,6 @@ public final class Functional {
         }, x);
     }
 
-    /** Rows per chunk of {@link #gateAddNorm}: its intermediate stays in the first-level cache. */
-    private static final int GATE_NORM_CHUNK = 64;
-
     /**
      * {@code layerNorm(glu(z) + skip)} over the last axis, as PyTorch Forecasting's GateAddNorm ends:
      * z (..., 2h) is the gate layer's output, skip (..., h), weight and bias (h). One op, run in
@@ -106,48 +102,28 @@ public final class Functional {
      * is also the skip's, then the GLU's.
      */
     public static Variable gateAddNorm(Variable z, Variable skip, Variable weight, Variable bias, float eps) {
-        Tensor zv = z.value().contiguous();
-        Tensor sv = skip.value().contiguous();
-        int h = sv.size(-1);
-        if (zv.size(-1) != 2 * h || zv.numel() != 2 * sv.numel() || weight.value().numel() != h
-                || bias.value().numel() != h) {
-            throw new IllegalArgumentException("gateAddNorm: gate input " + Arrays.toString(zv.shape()) + ", skip "
-                    + Arrays.toString(sv.shape()) + ", weight " + Arrays.toString(weight.shape()) + " and bias "
-                    + Arrays.toString(bias.shape()) + " do not fit (..., 2h), (..., h), (h), (h)");
-        }
-        int rows = h == 0 ? 0 : sv.numel() / h;
-        float[] w = dense(weight.value());
-        float[] b = dense(bias.value());
-        Tensor sum = Tensor.empty(sv.shape());
-        Tensor y = Tensor.empty(sv.shape());
-        float[] mean = Tensor.empty(rows).storage();
-        float[] rstd = Tensor.empty(rows).storage();
-        float[] zd = zv.storage();
-        float[] sd = sum.storage();
-        for (int r0 = 0; r0 < rows; r0 += GATE_NORM_CHUNK) {
-            int n = Math.min(GATE_NORM_CHUNK, rows - r0);
-            GluKernels.forwardAdd(zd, zv.storageOffset() + r0 * 2 * h, sv.storage(), sv.storageOffset() + r0 * h,
-                    sd, r0 * h, n, h);
-            LayerNormKernels.forward(sd, r0 * h, w, b, y.storage(), r0 * h, mean, rstd, r0, n, h, eps);
-        }
-        return Variable.fromOp(y, (g, sink) -> {
-            Tensor gc = g.contiguous();
-            Tensor gs = Tensor.empty(sv.shape());
-            Tensor gz = Tensor.empty(zv.shape());
-            Tensor gw = Tensor.zeros(h);
-            Tensor gb = Tensor.zeros(h);
-            for (int r0 = 0; r0 < rows; r0 += GATE_NORM_CHUNK) {
-                int n = Math.min(GATE_NORM_CHUNK, rows - r0);
-                LayerNormKernels.backward(gc.storage(), gc.storageOffset() + r0 * h, sd, r0 * h, mean, rstd, r0, w,
-                        gs.storage(), r0 * h, gw.storage(), gb.storage(), n, h);
-                GluKernels.backward(zd, zv.storageOffset() + r0 * 2 * h, gs.storage(), r0 * h, gz.storage(),
-                        r0 * 2 * h, n, h);
-            }
-            sink.accumulate(0, gz);
-            sink.accumulate(1, gs);
-            sink.accumulate(2, gw.reshape(weight.shape()));
-            sink.accumulate(3, gb.reshape(bias.shape()));
-        }, z, skip, weight, bias);
+        return GateNormOps.gateAddNorm(z, null, skip, weight, bias, eps);
+    }
+
+    /**
+     * {@code layerNorm(glu(z + gateBias) + skip)}: {@link #gateAddNorm(Variable, Variable, Variable, Variable, float)}
+     * with the gate layer's bias (2h) added inside the op, so the gate layer can be a product without
+     * a bias ({@code linear(x, weight, null)}) and no pass adds the bias to its (..., 2h) output. The
+     * result and every gradient are those of the unfused layers: the bias gradient is the column sum of
+     * the gate input's gradient. Without a tape (no input requires a gradient, or {@link GradMode} is
+     * off) the op keeps no intermediate beyond one chunk of rows.
+     *
+     * @param z        the gate layer's product without its bias, (..., 2h)
+     * @param gateBias the gate layer's bias, (2h), or null for none
+     * @param skip     the residual, (..., h)
+     * @param weight   the layer norm's weight, (h)
+     * @param bias     the layer norm's bias, (h)
+     * @param eps      the layer norm's epsilon
+     * @return the normalised sum, shaped as skip
+     */
+    public static Variable gateAddNorm(Variable z, Variable gateBias, Variable skip, Variable weight, Variable bias,
+                                       float eps) {
+        return GateNormOps.gateAddNorm(z, gateBias, skip, weight, bias, eps);
     }
 
     /** The elements as an array indexed from 0: the tensor's own storage when it already is that. */

@@ -68,6 +68,49 @@ class FusedOpsTest {
     }
 
     @Test
+    void gateAddNormWithGateBiasIsTheBiasAddedThenTheGate() {
+        for (int h : new int[] {21, 16, 3}) {
+            Tensor z = Tensor.randn(80, 3, 50, 2 * h);
+            Tensor c = Tensor.randn(81, 2 * h);
+            Tensor skip = Tensor.randn(82, 3, 50, h);
+            Tensor w = Tensor.randn(83, h);
+            Tensor b = Tensor.randn(84, h);
+            Variable unfused = Functional.gateAddNorm(Variable.constant(z.add(c)), Variable.constant(skip),
+                    Variable.constant(w), Variable.constant(b), 1e-5f);
+            Variable fused = Functional.gateAddNorm(Variable.constant(z), Variable.constant(c), Variable.constant(skip),
+                    Variable.constant(w), Variable.constant(b), 1e-5f);
+            // The bias is added with one rounding, as the linear layer adds it: the same bits.
+            assertArrayEquals(unfused.value().toFloatArray(), fused.value().toFloatArray(), "h " + h);
+            Variable composed = Functional.glu(Variable.constant(z).add(Variable.constant(c)))
+                    .add(Variable.constant(skip)).layerNorm(1, Variable.constant(w), Variable.constant(b), 1e-5f);
+            assertClose(composed.value(), fused.value(), 1e-5f);
+            // With a tape the op keeps the whole sum and the statistics; without, one chunk: same values.
+            Variable zLeaf = Variable.parameter(z);
+            Variable recorded = Functional.gateAddNorm(zLeaf, Variable.constant(c), Variable.constant(skip),
+                    Variable.constant(w), Variable.constant(b), 1e-5f);
+            assertTrue(recorded.requiresGrad());
+            assertArrayEquals(fused.value().toFloatArray(), recorded.value().toFloatArray(), "taped, h " + h);
+        }
+        checker.assertGradientsMatch(in -> Functional.gateAddNorm(in[0], in[1], in[2], in[3], in[4], 1e-5f),
+                Tensor.randn(85, 2, 70, 2 * 17), Tensor.randn(86, 2 * 17), Tensor.randn(87, 2, 70, 17),
+                Tensor.randn(88, 17), Tensor.randn(89, 17));
+        checker.assertGradientsMatch(in -> Functional.gateAddNorm(in[0], in[1], in[2], in[3], in[4], 1e-5f),
+                Tensor.randn(90, 5, 2 * 3), Tensor.randn(91, 2 * 3), Tensor.randn(92, 5, 3),
+                Tensor.randn(93, 3), Tensor.randn(94, 3));
+    }
+
+    @Test
+    void gateAddNormRejectsAGateBiasOfTheWrongSize() {
+        Variable z = Variable.constant(Tensor.randn(95, 4, 8));
+        Variable skip = Variable.constant(Tensor.randn(96, 4, 4));
+        Variable w = Variable.constant(Tensor.ones(4));
+        Variable b = Variable.constant(Tensor.zeros(4));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Functional.gateAddNorm(z, Variable.constant(Tensor.zeros(4)), skip, w, b, 1e-5f));
+        assertTrue(e.getMessage().contains("gate bias"), e.getMessage());
+    }
+
+    @Test
     void weightedSumMatchesStackMultiplySum() {
         Tensor[] inputs = {Tensor.randn(60, 2, 3, 21), Tensor.randn(61, 2, 3, 21), Tensor.randn(62, 2, 3, 21)};
         Tensor weights = Tensor.randn(63, 2, 3, 1, 3).softmax(-1);
