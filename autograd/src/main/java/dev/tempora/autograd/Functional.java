@@ -5,6 +5,7 @@ import dev.tempora.tensor.kernels.ElementwiseKernels;
 import dev.tempora.tensor.kernels.Gemm;
 import dev.tempora.tensor.kernels.GluKernels;
 import dev.tempora.tensor.kernels.ReductionKernels;
+import dev.tempora.tensor.kernels.UnaryOp;
 import dev.tempora.tensor.kernels.WeightedSumKernels;
 
 import java.util.Arrays;
@@ -23,53 +24,112 @@ public final class Functional {
      * to the product's rows in place.
      */
     public static Variable linear(Variable x, Variable weight, Variable bias) {
+        Tensor w = checkLinear("linear", x, weight, bias);
+        Tensor x2 = x.value().contiguous();
+        Tensor y = product(x2, w);
+        if (bias != null) {
+            // Added after the product: a GEMM that overwrites C is cheaper than one that adds to it.
+            Tensor b = bias.value().contiguous();
+            ElementwiseKernels.addRowInPlace(y.storage(), 0, b.storage(), b.storageOffset(), rows(x2, w), w.size(0));
+        }
+        Variable[] inputs = bias == null ? new Variable[] {x, weight} : new Variable[] {x, weight, bias};
+        return Variable.fromOp(y, (g, sink) -> linearBackward(g.contiguous(), sink, x2, w, bias), inputs);
+    }
+
+    /**
+     * {@code elu(x · weightᵀ + bias, alpha)}, as {@code F.elu(F.linear(x, weight, bias), alpha)}: the
+     * bias and the ELU in one pass over the product, and the backward takes the ELU's derivative from
+     * the output alone (1 where it is positive, output + alpha elsewhere, which for alpha &gt; 0 is
+     * the derivative at the input), so no pre-activation is kept. Values and gradients are the unfused
+     * layers' bit for bit.
+     *
+     * @param x      the input (…, in)
+     * @param weight the weight (out, in)
+     * @param bias   the bias (out), or null for none
+     * @param alpha  ELU's alpha, positive
+     * @return the activations (…, out)
+     */
+    public static Variable linearElu(Variable x, Variable weight, Variable bias, float alpha) {
+        if (!(alpha > 0f)) {
+            throw new IllegalArgumentException("linearElu: alpha must be positive (the backward reads the sign of the"
+                    + " output), got " + alpha + "; use linear(...).elu(alpha) instead");
+        }
+        Tensor w = checkLinear("linearElu", x, weight, bias);
+        Tensor x2 = x.value().contiguous();
+        Tensor pre = product(x2, w);
+        int out = w.size(0);
+        Tensor b = bias != null ? bias.value().contiguous() : Tensor.zeros(out);
+        Tensor y = Tensor.empty(pre.shape());
+        ElementwiseKernels.addRowElu(pre.storage(), 0, b.storage(), b.storageOffset(), y.storage(), 0, rows(x2, w), out,
+                alpha);
+        Variable[] inputs = bias == null ? new Variable[] {x, weight} : new Variable[] {x, weight, bias};
+        return Variable.fromOp(y, (g, sink) -> {
+            Tensor gc = g.contiguous();
+            Tensor gPre = Tensor.empty(y.shape());
+            // ELU's derivative at x is 1 for x > 0, else y + alpha; y > 0 exactly where x > 0.
+            ElementwiseKernels.unaryBackward(UnaryOp.ELU, alpha, 0f, gc.storage(), gc.storageOffset(), y.storage(), 0,
+                    y.storage(), 0, gPre.storage(), 0, y.numel());
+            linearBackward(gPre, sink, x2, w, bias);
+        }, inputs);
+    }
+
+    /** Checks a linear layer's shapes; returns the weight, contiguous. */
+    private static Tensor checkLinear(String op, Variable x, Variable weight, Variable bias) {
         Tensor xv = x.value();
         Tensor w = weight.value().contiguous();
         int in = w.size(1);
         int out = w.size(0);
         if (xv.dim() == 0 || xv.size(-1) != in) {
-            throw new IllegalArgumentException("linear: input shape " + Arrays.toString(xv.shape())
+            throw new IllegalArgumentException(op + ": input shape " + Arrays.toString(xv.shape())
                     + " does not end in the weight's input size " + in + " (weight shape " + Arrays.toString(w.shape()) + ")");
         }
         if (bias != null && bias.value().numel() != out) {
-            throw new IllegalArgumentException("linear: bias shape " + Arrays.toString(bias.shape())
+            throw new IllegalArgumentException(op + ": bias shape " + Arrays.toString(bias.shape())
                     + " does not match the weight's output size " + out);
         }
-        int[] outShape = xv.shape();
+        return w;
+    }
+
+    private static int rows(Tensor x2, Tensor w) {
+        int in = w.size(1);
+        return in == 0 ? 0 : x2.numel() / in;
+    }
+
+    /** x2 · wᵀ into a new tensor (…, out); x2 contiguous. */
+    private static Tensor product(Tensor x2, Tensor w) {
+        int in = w.size(1);
+        int out = w.size(0);
+        int[] outShape = x2.shape();
         outShape[outShape.length - 1] = out;
-        Tensor x2 = xv.contiguous();
-        int rows = in == 0 ? 0 : x2.numel() / in;
         Tensor y = Tensor.empty(outShape);
-        float[] yd = y.storage();
-        Gemm.sgemm(false, true, rows, out, in, 1f, x2.storage(), x2.storageOffset(), in,
-                w.storage(), w.storageOffset(), in, 0f, yd, 0, out);
-        if (bias != null) {
-            // Added after the product: a GEMM that overwrites C is cheaper than one that adds to it.
-            Tensor b = bias.value().contiguous();
-            ElementwiseKernels.addRowInPlace(yd, 0, b.storage(), b.storageOffset(), rows, out);
+        Gemm.sgemm(false, true, rows(x2, w), out, in, 1f, x2.storage(), x2.storageOffset(), in,
+                w.storage(), w.storageOffset(), in, 0f, y.storage(), 0, out);
+        return y;
+    }
+
+    /** The gradients of x, the weight and the bias from the gradient gc (contiguous) of x2 · wᵀ + bias. */
+    private static void linearBackward(Tensor gc, GradientSink sink, Tensor x2, Tensor w, Variable bias) {
+        int in = w.size(1);
+        int out = w.size(0);
+        int rows = rows(x2, w);
+        if (sink.needs(0)) {
+            Tensor gx = Tensor.empty(x2.shape());
+            Gemm.sgemm(false, false, rows, in, out, 1f, gc.storage(), gc.storageOffset(), out,
+                    w.storage(), w.storageOffset(), in, 0f, gx.storage(), 0, in);
+            sink.accumulate(0, gx);
         }
-        Variable[] inputs = bias == null ? new Variable[] {x, weight} : new Variable[] {x, weight, bias};
-        return Variable.fromOp(y, (g, sink) -> {
-            Tensor gc = g.contiguous();
-            if (sink.needs(0)) {
-                Tensor gx = Tensor.empty(xv.shape());
-                Gemm.sgemm(false, false, rows, in, out, 1f, gc.storage(), gc.storageOffset(), out,
-                        w.storage(), w.storageOffset(), in, 0f, gx.storage(), 0, in);
-                sink.accumulate(0, gx);
-            }
-            if (sink.needs(1)) {
-                Tensor gw = Tensor.empty(out, in);
-                Gemm.sgemm(true, false, out, in, rows, 1f, gc.storage(), gc.storageOffset(), out,
-                        x2.storage(), x2.storageOffset(), in, 0f, gw.storage(), 0, in);
-                sink.accumulate(1, gw);
-            }
-            if (bias != null && sink.needs(2)) {
-                Tensor gb = Tensor.empty(out);
-                ReductionKernels.reduce(ReductionKernels.Kind.SUM, gc.storage(), gc.storageOffset(), 1, rows, out,
-                        gb.storage(), 0);
-                sink.accumulate(2, gb.reshape(bias.shape()));
-            }
-        }, inputs);
+        if (sink.needs(1)) {
+            Tensor gw = Tensor.empty(out, in);
+            Gemm.sgemm(true, false, out, in, rows, 1f, gc.storage(), gc.storageOffset(), out,
+                    x2.storage(), x2.storageOffset(), in, 0f, gw.storage(), 0, in);
+            sink.accumulate(1, gw);
+        }
+        if (bias != null && sink.needs(2)) {
+            Tensor gb = Tensor.empty(out);
+            ReductionKernels.reduce(ReductionKernels.Kind.SUM, gc.storage(), gc.storageOffset(), 1, rows, out,
+                    gb.storage(), 0);
+            sink.accumulate(2, gb.reshape(bias.shape()));
+        }
     }
 
     /** The gated linear unit over the last axis (size 2h → h): first half · σ(second half), as {@code F.glu}. */

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -37,6 +38,33 @@ class FusedOpsTest {
         checker.assertGradientsMatch(in -> Functional.linear(in[0], in[1], null), x, w);
         checker.assertGradientsMatch(in -> Functional.linear(in[0].transpose(0, 1), in[1], in[2]),
                 Tensor.randn(4, 3, 2, 5), w, b);
+    }
+
+    @Test
+    void linearEluIsLinearThenEluBitForBit() {
+        for (int out : new int[] {20, 3}) {
+            Tensor x = Tensor.randn(20, 4, 30, 7);
+            Tensor w = Tensor.randn(21, out, 7);
+            Tensor b = Tensor.randn(22, out);
+            Tensor seed = Tensor.randn(23, 4, 30, out);
+            Variable[] fusedIn = {Variable.parameter(x), Variable.parameter(w), Variable.parameter(b)};
+            Variable[] unfusedIn = {Variable.parameter(x), Variable.parameter(w), Variable.parameter(b)};
+            Variable fused = Functional.linearElu(fusedIn[0], fusedIn[1], fusedIn[2], 1f);
+            Variable unfused = Functional.linear(unfusedIn[0], unfusedIn[1], unfusedIn[2]).elu(1f);
+            assertArrayEquals(unfused.value().toFloatArray(), fused.value().toFloatArray(), "out " + out);
+            fused.mul(Variable.constant(seed)).sum().backward();
+            unfused.mul(Variable.constant(seed)).sum().backward();
+            for (int i = 0; i < 3; i++) {
+                assertArrayEquals(unfusedIn[i].grad().toFloatArray(), fusedIn[i].grad().toFloatArray(),
+                        "gradient of input " + i + ", out " + out);
+            }
+        }
+        checker.assertGradientsMatch(in -> Functional.linearElu(in[0], in[1], in[2], 1f),
+                Tensor.randn(24, 2, 9, 5), Tensor.randn(25, 20, 5), Tensor.randn(26, 20));
+        checker.assertGradientsMatch(in -> Functional.linearElu(in[0], in[1], null, 0.7f),
+                Tensor.randn(27, 6, 5), Tensor.randn(28, 3, 5));
+        assertThrows(IllegalArgumentException.class, () -> Functional.linearElu(Variable.constant(Tensor.randn(29, 2, 5)),
+                Variable.constant(Tensor.randn(30, 3, 5)), null, 0f));
     }
 
     @Test
@@ -105,7 +133,7 @@ class FusedOpsTest {
         Variable skip = Variable.constant(Tensor.randn(96, 4, 4));
         Variable w = Variable.constant(Tensor.ones(4));
         Variable b = Variable.constant(Tensor.zeros(4));
-        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Functional.gateAddNorm(z, Variable.constant(Tensor.zeros(4)), skip, w, b, 1e-5f));
         assertTrue(e.getMessage().contains("gate bias"), e.getMessage());
     }

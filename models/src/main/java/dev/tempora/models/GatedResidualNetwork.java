@@ -1,5 +1,6 @@
 package dev.tempora.models;
 
+import dev.tempora.autograd.Functional;
 import dev.tempora.autograd.Variable;
 
 import java.util.random.RandomGenerator;
@@ -61,14 +62,17 @@ public final class GatedResidualNetwork extends Module {
      */
     public Variable forward(Variable x, Variable contextInput) {
         Variable residual = resampleNorm != null ? resampleNorm.forward(x) : x;
-        Variable h = fc1.forward(x);
+        Variable h;
         if (contextInput != null) {
             if (context == null) {
                 throw new IllegalArgumentException("this GatedResidualNetwork was built without a context input");
             }
-            h = h.add(context.forward(contextInput));
+            h = elu.forward(fc1.forward(x).add(context.forward(contextInput)));
+        } else {
+            // fc1's bias and the ELU in one pass (the same values as fc1 then ELU).
+            h = Functional.linearElu(x, fc1.weight, fc1.bias, elu.alpha());
         }
-        h = fc2.forward(elu.forward(h));
+        h = fc2.forward(h);
         return gateNorm.forward(h, residual);
     }
 

@@ -99,6 +99,29 @@ public final class ElementwiseKernels {
         }
     }
 
+    /**
+     * out[r, i] = ELU(y[r, i] + row[i]) with the given alpha, for {@code rows} rows of n: a linear
+     * layer's bias and the ELU after it in one pass. Each element is the bias addition, then
+     * {@link UnaryOp#ELU}, rounded as the two separately would be.
+     */
+    public static void addRowElu(float[] y, int yo, float[] row, int ro, float[] out, int oo, int rows, int n,
+                                 float alpha) {
+        if (VectorSupport.ENABLED && n >= VectorSupport.LANES) {
+            ElementwiseVector.addRowElu(y, yo, row, ro, out, oo, rows, n, alpha);
+        } else {
+            addRowEluReference(y, yo, row, ro, out, oo, rows, n, alpha);
+        }
+    }
+
+    static void addRowEluReference(float[] y, int yo, float[] row, int ro, float[] out, int oo, int rows, int n,
+                                   float alpha) {
+        for (int r = 0; r < rows; r++) {
+            for (int i = 0; i < n; i++) {
+                out[oo + r * n + i] = UnaryOp.ELU.apply(y[yo + r * n + i] + row[ro + i], alpha, 0f);
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- select
 
     /** out[oo+i] = c[co + i*cs] != 0 ? a[ao + i*as] : b[bo + i*bs]. */
