@@ -5,7 +5,6 @@ import dev.tempora.tensor.kernels.ElementwiseKernels;
 import dev.tempora.tensor.kernels.Gemm;
 import dev.tempora.tensor.kernels.GluKernels;
 import dev.tempora.tensor.kernels.ReductionKernels;
-import dev.tempora.tensor.kernels.UnaryOp;
 import dev.tempora.tensor.kernels.WeightedSumKernels;
 
 import java.util.Arrays;
@@ -50,31 +49,31 @@ public final class Functional {
      * @return the activations (…, out)
      */
     public static Variable linearElu(Variable x, Variable weight, Variable bias, float alpha) {
-        if (!(alpha > 0f)) {
-            throw new IllegalArgumentException("linearElu: alpha must be positive (the backward reads the sign of the"
-                    + " output), got " + alpha + "; use linear(...).elu(alpha) instead");
+        return LinearActivationOps.linearElu(x, weight, bias, null, alpha);
+    }
+
+    /**
+     * {@code elu(x · weightᵀ + bias + addend, alpha)}, as GatedResidualNetwork's
+     * {@code elu(fc1(x) + context(c))}: {@link #linearElu} with a second addend that broadcasts over
+     * the axis before the last, added after the bias in the same pass. Values are the unfused ops' bit
+     * for bit; gradients equal them to float rounding (the addend's is the sum over the broadcast axis).
+     *
+     * @param x      the input (…, T, in)
+     * @param weight the weight (out, in)
+     * @param bias   the bias (out), or null for none
+     * @param addend (…, 1, out) to broadcast over T, or (…, T, out); the same leading axes as x
+     * @param alpha  ELU's alpha, positive
+     * @return the activations (…, T, out)
+     */
+    public static Variable linearAddElu(Variable x, Variable weight, Variable bias, Variable addend, float alpha) {
+        if (addend == null) {
+            throw new IllegalArgumentException("linearAddElu: the addend is null; use linearElu without one");
         }
-        Tensor w = checkLinear("linearElu", x, weight, bias);
-        Tensor x2 = x.value().contiguous();
-        Tensor pre = product(x2, w);
-        int out = w.size(0);
-        Tensor b = bias != null ? bias.value().contiguous() : Tensor.zeros(out);
-        Tensor y = Tensor.empty(pre.shape());
-        ElementwiseKernels.addRowElu(pre.storage(), 0, b.storage(), b.storageOffset(), y.storage(), 0, rows(x2, w), out,
-                alpha);
-        Variable[] inputs = bias == null ? new Variable[] {x, weight} : new Variable[] {x, weight, bias};
-        return Variable.fromOp(y, (g, sink) -> {
-            Tensor gc = g.contiguous();
-            Tensor gPre = Tensor.empty(y.shape());
-            // ELU's derivative at x is 1 for x > 0, else y + alpha; y > 0 exactly where x > 0.
-            ElementwiseKernels.unaryBackward(UnaryOp.ELU, alpha, 0f, gc.storage(), gc.storageOffset(), y.storage(), 0,
-                    y.storage(), 0, gPre.storage(), 0, y.numel());
-            linearBackward(gPre, sink, x2, w, bias);
-        }, inputs);
+        return LinearActivationOps.linearElu(x, weight, bias, addend, alpha);
     }
 
     /** Checks a linear layer's shapes; returns the weight, contiguous. */
-    private static Tensor checkLinear(String op, Variable x, Variable weight, Variable bias) {
+    static Tensor checkLinear(String op, Variable x, Variable weight, Variable bias) {
         Tensor xv = x.value();
         Tensor w = weight.value().contiguous();
         int in = w.size(1);
@@ -90,13 +89,13 @@ public final class Functional {
         return w;
     }
 
-    private static int rows(Tensor x2, Tensor w) {
+    static int rows(Tensor x2, Tensor w) {
         int in = w.size(1);
         return in == 0 ? 0 : x2.numel() / in;
     }
 
     /** x2 · wᵀ into a new tensor (…, out); x2 contiguous. */
-    private static Tensor product(Tensor x2, Tensor w) {
+    static Tensor product(Tensor x2, Tensor w) {
         int in = w.size(1);
         int out = w.size(0);
         int[] outShape = x2.shape();
@@ -108,7 +107,7 @@ public final class Functional {
     }
 
     /** The gradients of x, the weight and the bias from the gradient gc (contiguous) of x2 · wᵀ + bias. */
-    private static void linearBackward(Tensor gc, GradientSink sink, Tensor x2, Tensor w, Variable bias) {
+    static void linearBackward(Tensor gc, GradientSink sink, Tensor x2, Tensor w, Variable bias) {
         int in = w.size(1);
         int out = w.size(0);
         int rows = rows(x2, w);

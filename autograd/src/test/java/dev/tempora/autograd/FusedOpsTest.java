@@ -68,6 +68,38 @@ class FusedOpsTest {
     }
 
     @Test
+    void linearAddEluIsLinearPlusContextThenElu() {
+        for (int[] contextShape : new int[][] {{4, 1, 20}, {4, 30, 20}}) {
+            Tensor x = Tensor.randn(31, 4, 30, 7);
+            Tensor w = Tensor.randn(32, 20, 7);
+            Tensor b = Tensor.randn(33, 20);
+            Tensor context = Tensor.randn(34, contextShape);
+            Tensor seed = Tensor.randn(35, 4, 30, 20);
+            Variable[] fusedIn = {Variable.parameter(x), Variable.parameter(w), Variable.parameter(b),
+                Variable.parameter(context)};
+            Variable[] unfusedIn = {Variable.parameter(x), Variable.parameter(w), Variable.parameter(b),
+                Variable.parameter(context)};
+            Variable fused = Functional.linearAddElu(fusedIn[0], fusedIn[1], fusedIn[2], fusedIn[3], 1f);
+            Variable unfused = Functional.linear(unfusedIn[0], unfusedIn[1], unfusedIn[2]).add(unfusedIn[3]).elu(1f);
+            String what = "context " + java.util.Arrays.toString(contextShape);
+            assertArrayEquals(unfused.value().toFloatArray(), fused.value().toFloatArray(), what);
+            fused.mul(Variable.constant(seed)).sum().backward();
+            unfused.mul(Variable.constant(seed)).sum().backward();
+            for (int i = 0; i < 4; i++) {
+                assertClose(unfusedIn[i].grad(), fusedIn[i].grad(), 1e-5f);
+            }
+        }
+        checker.assertGradientsMatch(in -> Functional.linearAddElu(in[0], in[1], in[2], in[3], 1f),
+                Tensor.randn(36, 2, 9, 5), Tensor.randn(37, 20, 5), Tensor.randn(38, 20), Tensor.randn(39, 2, 1, 20));
+        checker.assertGradientsMatch(in -> Functional.linearAddElu(in[0], in[1], null, in[2], 1f),
+                Tensor.randn(40, 6, 5), Tensor.randn(41, 3, 5), Tensor.randn(42, 6, 3));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Functional.linearAddElu(Variable.constant(Tensor.randn(43, 2, 9, 5)),
+                        Variable.constant(Tensor.randn(44, 3, 5)), null, Variable.constant(Tensor.randn(45, 2, 3)), 1f));
+        assertTrue(e.getMessage().contains("addend"), e.getMessage());
+    }
+
+    @Test
     void gluMatchesComposition() {
         Tensor x = Tensor.randn(5, 4, 3, 2 * 21);
         Tensor a = x.narrow(2, 0, 21);

@@ -67,9 +67,13 @@ public final class GatedResidualNetwork extends Module {
             if (context == null) {
                 throw new IllegalArgumentException("this GatedResidualNetwork was built without a context input");
             }
-            h = elu.forward(fc1.forward(x).add(context.forward(contextInput)));
+            Variable projected = context.forward(contextInput);
+            // fc1's bias, the context and the ELU in one pass (the same values as the three ops) when the
+            // projected context has x's axes (B, 1, hidden) for x (B, T, in), or (B, hidden) for x (B, in).
+            h = projected.dim() == x.dim()
+                    ? Functional.linearAddElu(x, fc1.weight, fc1.bias, projected, elu.alpha())
+                    : elu.forward(fc1.forward(x).add(projected));
         } else {
-            // fc1's bias and the ELU in one pass (the same values as fc1 then ELU).
             h = Functional.linearElu(x, fc1.weight, fc1.bias, elu.alpha());
         }
         h = fc2.forward(h);

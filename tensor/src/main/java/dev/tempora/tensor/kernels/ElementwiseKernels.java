@@ -122,6 +122,34 @@ public final class ElementwiseKernels {
         }
     }
 
+    /**
+     * out[r, i] = ELU((y[r, i] + row[i]) + add[r / rowsPerAdd, i]): {@link #addRowElu} with a second
+     * addend that holds one row for every {@code rowsPerAdd} consecutive rows (a context projected
+     * once per sample and broadcast over time), added after the first as two separate additions would.
+     */
+    public static void addRowsElu(float[] y, int yo, float[] row, int ro, float[] add, int ao, int rowsPerAdd,
+                                  float[] out, int oo, int rows, int n, float alpha) {
+        if (rowsPerAdd < 1) {
+            throw new IllegalArgumentException("addRowsElu: rowsPerAdd must be at least 1, got " + rowsPerAdd);
+        }
+        if (VectorSupport.ENABLED && n >= VectorSupport.LANES) {
+            ElementwiseVector.addRowsElu(y, yo, row, ro, add, ao, rowsPerAdd, out, oo, rows, n, alpha);
+        } else {
+            addRowsEluReference(y, yo, row, ro, add, ao, rowsPerAdd, out, oo, rows, n, alpha);
+        }
+    }
+
+    static void addRowsEluReference(float[] y, int yo, float[] row, int ro, float[] add, int ao, int rowsPerAdd,
+                                    float[] out, int oo, int rows, int n, float alpha) {
+        for (int r = 0; r < rows; r++) {
+            int ar = ao + (r / rowsPerAdd) * n;
+            for (int i = 0; i < n; i++) {
+                float v = y[yo + r * n + i] + row[ro + i] + add[ar + i];
+                out[oo + r * n + i] = UnaryOp.ELU.apply(v, alpha, 0f);
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- select
 
     /** out[oo+i] = c[co + i*cs] != 0 ? a[ao + i*as] : b[bo + i*bs]. */

@@ -238,6 +238,27 @@ final class ElementwiseVector {
         }
     }
 
+    /**
+     * out = ELU((y + row) + add[g]) with g = r / rowsPerAdd: {@link #addRowElu} with a second row that
+     * changes every {@code rowsPerAdd} rows (a context broadcast over time).
+     */
+    static void addRowsElu(float[] y, int yo, float[] row, int ro, float[] add, int ao, int rowsPerAdd, float[] out,
+                           int oo, int rows, int n, float alpha) {
+        int last = n - L;
+        int vectors = (n + L - 1) / L;
+        for (int r = 0; r < rows; r++) {
+            int yr = yo + r * n;
+            int or = oo + r * n;
+            int ar = ao + (r / rowsPerAdd) * n;
+            for (int k = 0; k < vectors; k++) {
+                int j = Math.min(k * L, last);
+                FloatVector v = load(y, yr + j).add(load(row, ro + j)).add(load(add, ar + j));
+                FloatVector neg = VectorMath.expm1NonPositive(v).mul(alpha);
+                neg.blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(out, or + j);
+            }
+        }
+    }
+
     // Inlined into the loop above; C2 unswitches on the loop-invariant op.
     private static FloatVector apply(BinaryOp op, FloatVector a, FloatVector b) {
         return switch (op) {

@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link ElementwiseKernels#addRowElu} at this JVM's width (the build runs the tests at every
+ * {@link ElementwiseKernels#addRowElu} and {@link ElementwiseKernels#addRowsElu} at this JVM's width (the build runs the tests at every
  * width): the SIMD rows equal the scalar reference bit for bit for row lengths around every vector
  * width, write exactly their outputs, and equal the bias addition followed by ELU.
  */
@@ -42,6 +42,36 @@ class AddRowEluTest {
                     assertSame(expected[i], out[2 + i], "addRowElu[" + i + "]" + at);
                     assertSame(unfused[i], out[2 + i], "addRowElu is the bias added, then ELU [" + i + "]" + at);
                 }
+            }
+        }
+    }
+
+    @Test
+    void withABroadcastAddendEqualsTheReferenceAndTheUnfusedAdditions() {
+        SplittableRandom rng = KernelTestData.rng(411);
+        for (int n : LENGTHS) {
+            int groups = 1 + rng.nextInt(3);
+            int rowsPerAdd = 1 + rng.nextInt(4);
+            int rows = groups * rowsPerAdd;
+            float[] y = KernelTestData.gaussian(rng, 1 + rows * n, 0, 2);
+            float[] row = KernelTestData.gaussian(rng, 2 + n, 0, 1);
+            float[] add = KernelTestData.gaussian(rng, 3 + groups * n, 0, 1);
+            float[] expected = new float[rows * n];
+            ElementwiseKernels.addRowsEluReference(y, 1, row, 2, add, 3, rowsPerAdd, expected, 0, rows, n, 1f);
+            float[] unfused = new float[rows * n];
+            System.arraycopy(y, 1, unfused, 0, rows * n);
+            ElementwiseKernels.addRowInPlaceReference(unfused, 0, row, 2, rows, n);
+            for (int r = 0; r < rows; r++) {
+                ElementwiseKernels.addRowInPlaceReference(unfused, r * n, add, 3 + (r / rowsPerAdd) * n, 1, n);
+            }
+            ElementwiseKernels.unaryReference(UnaryOp.ELU, 1f, 0f, unfused, 0, 1, unfused, 0, rows * n);
+            float[] out = sentinels(rows * n + 2);
+            ElementwiseKernels.addRowsElu(y, 1, row, 2, add, 3, rowsPerAdd, out, 1, rows, n, 1f);
+            String at = " n " + n + ", rows " + rows + " in groups of " + rowsPerAdd + " at " + VectorSupport.BITS + " bits";
+            assertUntouchedOutside(out, 1, rows * n, "addRowsElu" + at);
+            for (int i = 0; i < rows * n; i++) {
+                assertSame(expected[i], out[1 + i], "addRowsElu[" + i + "]" + at);
+                assertSame(unfused[i], out[1 + i], "addRowsElu is the bias, then the addend, then ELU [" + i + "]" + at);
             }
         }
     }
