@@ -70,7 +70,7 @@ public final class GatedResidualNetwork extends Module {
             Variable projected = context.forward(contextInput);
             // fc1's bias, the context and the ELU in one pass (the same values as the three ops) when the
             // projected context has x's axes (B, 1, hidden) for x (B, T, in), or (B, hidden) for x (B, in).
-            h = projected.dim() == x.dim()
+            h = projected.dim() == x.dim() && projected.size(0) == x.size(0)
                     ? Functional.linearAddElu(x, fc1.weight, fc1.bias, projected, elu.alpha())
                     : elu.forward(fc1.forward(x).add(projected));
         } else {

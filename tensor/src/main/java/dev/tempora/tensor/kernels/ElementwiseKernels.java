@@ -108,6 +108,8 @@ public final class ElementwiseKernels {
                                  float alpha) {
         if (VectorSupport.ENABLED && n >= VectorSupport.LANES) {
             ElementwiseVector.addRowElu(y, yo, row, ro, out, oo, rows, n, alpha);
+        } else if (VectorSupport.ENABLED) {
+            narrowAddRowsElu(y, yo, row, ro, null, 0, 1, out, oo, rows, n, alpha);
         } else {
             addRowEluReference(y, yo, row, ro, out, oo, rows, n, alpha);
         }
@@ -134,6 +136,8 @@ public final class ElementwiseKernels {
         }
         if (VectorSupport.ENABLED && n >= VectorSupport.LANES) {
             ElementwiseVector.addRowsElu(y, yo, row, ro, add, ao, rowsPerAdd, out, oo, rows, n, alpha);
+        } else if (VectorSupport.ENABLED) {
+            narrowAddRowsElu(y, yo, row, ro, add, ao, rowsPerAdd, out, oo, rows, n, alpha);
         } else {
             addRowsEluReference(y, yo, row, ro, add, ao, rowsPerAdd, out, oo, rows, n, alpha);
         }
@@ -148,6 +152,22 @@ public final class ElementwiseKernels {
                 out[oo + r * n + i] = UnaryOp.ELU.apply(v, alpha, 0f);
             }
         }
+    }
+
+    /**
+     * Rows narrower than a vector: the additions row by row, then the ELU over all the rows at once
+     * with full vectors (it needs no row structure), which is where the time goes.
+     */
+    private static void narrowAddRowsElu(float[] y, int yo, float[] row, int ro, float[] add, int ao, int rowsPerAdd,
+                                         float[] out, int oo, int rows, int n, float alpha) {
+        for (int r = 0; r < rows; r++) {
+            int ar = ao + (r / rowsPerAdd) * n;
+            for (int i = 0; i < n; i++) {
+                float v = y[yo + r * n + i] + row[ro + i];
+                out[oo + r * n + i] = add == null ? v : v + add[ar + i];
+            }
+        }
+        unary(UnaryOp.ELU, alpha, 0f, out, oo, 1, out, oo, rows * n);
     }
 
     // ---------------------------------------------------------------- select

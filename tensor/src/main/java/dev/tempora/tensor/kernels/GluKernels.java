@@ -39,8 +39,33 @@ public final class GluKernels {
                                   int rows, int h) {
         if (VectorSupport.ENABLED && h >= VectorSupport.LANES) {
             GluVector.forwardAdd(x, xo, c, skip, so, out, oo, rows, h);
+        } else if (VectorSupport.ENABLED) {
+            narrowForwardAdd(x, xo, c, skip, so, out, oo, rows, h);
         } else {
             forwardAddReference(x, xo, c, skip, so, out, oo, rows, h);
+        }
+    }
+
+    /**
+     * Half-rows narrower than a vector: the biased second halves gathered into out, their sigmoids
+     * taken there with full vectors across all the rows (the costly part), then the products and
+     * the skip in place; the same values as the reference.
+     */
+    private static void narrowForwardAdd(float[] x, int xo, float[] c, float[] skip, int so, float[] out, int oo,
+                                         int rows, int h) {
+        for (int r = 0; r < rows; r++) {
+            int xs = xo + r * 2 * h;
+            for (int j = 0; j < h; j++) {
+                out[oo + r * h + j] = x[xs + h + j] + c[h + j];
+            }
+        }
+        ElementwiseKernels.unary(UnaryOp.SIGMOID, 0f, 0f, out, oo, 1, out, oo, rows * h);
+        for (int r = 0; r < rows; r++) {
+            int xs = xo + r * 2 * h;
+            for (int j = 0; j < h; j++) {
+                int i = oo + r * h + j;
+                out[i] = (x[xs + j] + c[j]) * out[i] + skip[so + r * h + j];
+            }
         }
     }
 
