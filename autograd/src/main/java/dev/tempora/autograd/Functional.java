@@ -4,7 +4,6 @@ import dev.tempora.tensor.Tensor;
 import dev.tempora.tensor.kernels.ElementwiseKernels;
 import dev.tempora.tensor.kernels.Gemm;
 import dev.tempora.tensor.kernels.GluKernels;
-import dev.tempora.tensor.kernels.LayerNormKernels;
 import dev.tempora.tensor.kernels.ReductionKernels;
 import dev.tempora.tensor.kernels.WeightedSumKernels;
 
@@ -24,53 +23,112 @@ public final class Functional {
      * to the product's rows in place.
      */
     public static Variable linear(Variable x, Variable weight, Variable bias) {
+        Tensor w = checkLinear("linear", x, weight, bias);
+        Tensor x2 = x.value().contiguous();
+        Tensor y = product(x2, w);
+        if (bias != null) {
+            // Added after the product: a GEMM that overwrites C is cheaper than one that adds to it.
+            Tensor b = bias.value().contiguous();
+            ElementwiseKernels.addRowInPlace(y.storage(), 0, b.storage(), b.storageOffset(), rows(x2, w), w.size(0));
+        }
+        Variable[] inputs = bias == null ? new Variable[] {x, weight} : new Variable[] {x, weight, bias};
+        return Variable.fromOp(y, (g, sink) -> linearBackward(g.contiguous(), sink, x2, w, bias), inputs);
+    }
+
+    /**
+     * {@code elu(x · weightᵀ + bias, alpha)}, as {@code F.elu(F.linear(x, weight, bias), alpha)}: the
+     * bias and the ELU in one pass over the product, and the backward takes the ELU's derivative from
+     * the output alone (1 where it is positive, output + alpha elsewhere, which for alpha &gt; 0 is
+     * the derivative at the input), so no pre-activation is kept. Values and gradients are the unfused
+     * layers' bit for bit.
+     *
+     * @param x      the input (…, in)
+     * @param weight the weight (out, in)
+     * @param bias   the bias (out), or null for none
+     * @param alpha  ELU's alpha, positive
+     * @return the activations (…, out)
+     */
+    public static Variable linearElu(Variable x, Variable weight, Variable bias, float alpha) {
+        return LinearActivationOps.linearElu(x, weight, bias, null, alpha);
+    }
+
+    /**
+     * {@code elu(x · weightᵀ + bias + addend, alpha)}, as GatedResidualNetwork's
+     * {@code elu(fc1(x) + context(c))}: {@link #linearElu} with a second addend that broadcasts over
+     * the axis before the last, added after the bias in the same pass. Values are the unfused ops' bit
+     * for bit; gradients equal them to float rounding (the addend's is the sum over the broadcast axis).
+     *
+     * @param x      the input (…, T, in)
+     * @param weight the weight (out, in)
+     * @param bias   the bias (out), or null for none
+     * @param addend (…, 1, out) to broadcast over T, or (…, T, out); the same leading axes as x
+     * @param alpha  ELU's alpha, positive
+     * @return the activations (…, T, out)
+     */
+    public static Variable linearAddElu(Variable x, Variable weight, Variable bias, Variable addend, float alpha) {
+        if (addend == null) {
+            throw new IllegalArgumentException("linearAddElu: the addend is null; use linearElu without one");
+        }
+        return LinearActivationOps.linearElu(x, weight, bias, addend, alpha);
+    }
+
+    /** Checks a linear layer's shapes; returns the weight, contiguous. */
+    static Tensor checkLinear(String op, Variable x, Variable weight, Variable bias) {
         Tensor xv = x.value();
         Tensor w = weight.value().contiguous();
         int in = w.size(1);
         int out = w.size(0);
         if (xv.dim() == 0 || xv.size(-1) != in) {
-            throw new IllegalArgumentException("linear: input shape " + Arrays.toString(xv.shape())
+            throw new IllegalArgumentException(op + ": input shape " + Arrays.toString(xv.shape())
                     + " does not end in the weight's input size " + in + " (weight shape " + Arrays.toString(w.shape()) + ")");
         }
         if (bias != null && bias.value().numel() != out) {
-            throw new IllegalArgumentException("linear: bias shape " + Arrays.toString(bias.shape())
+            throw new IllegalArgumentException(op + ": bias shape " + Arrays.toString(bias.shape())
                     + " does not match the weight's output size " + out);
         }
-        int[] outShape = xv.shape();
+        return w;
+    }
+
+    static int rows(Tensor x2, Tensor w) {
+        int in = w.size(1);
+        return in == 0 ? 0 : x2.numel() / in;
+    }
+
+    /** x2 · wᵀ into a new tensor (…, out); x2 contiguous. */
+    static Tensor product(Tensor x2, Tensor w) {
+        int in = w.size(1);
+        int out = w.size(0);
+        int[] outShape = x2.shape();
         outShape[outShape.length - 1] = out;
-        Tensor x2 = xv.contiguous();
-        int rows = in == 0 ? 0 : x2.numel() / in;
         Tensor y = Tensor.empty(outShape);
-        float[] yd = y.storage();
-        Gemm.sgemm(false, true, rows, out, in, 1f, x2.storage(), x2.storageOffset(), in,
-                w.storage(), w.storageOffset(), in, 0f, yd, 0, out);
-        if (bias != null) {
-            // Added after the product: a GEMM that overwrites C is cheaper than one that adds to it.
-            Tensor b = bias.value().contiguous();
-            ElementwiseKernels.addRowInPlace(yd, 0, b.storage(), b.storageOffset(), rows, out);
+        Gemm.sgemm(false, true, rows(x2, w), out, in, 1f, x2.storage(), x2.storageOffset(), in,
+                w.storage(), w.storageOffset(), in, 0f, y.storage(), 0, out);
+        return y;
+    }
+
+    /** The gradients of x, the weight and the bias from the gradient gc (contiguous) of x2 · wᵀ + bias. */
+    static void linearBackward(Tensor gc, GradientSink sink, Tensor x2, Tensor w, Variable bias) {
+        int in = w.size(1);
+        int out = w.size(0);
+        int rows = rows(x2, w);
+        if (sink.needs(0)) {
+            Tensor gx = Tensor.empty(x2.shape());
+            Gemm.sgemm(false, false, rows, in, out, 1f, gc.storage(), gc.storageOffset(), out,
+                    w.storage(), w.storageOffset(), in, 0f, gx.storage(), 0, in);
+            sink.accumulate(0, gx);
         }
-        Variable[] inputs = bias == null ? new Variable[] {x, weight} : new Variable[] {x, weight, bias};
-        return Variable.fromOp(y, (g, sink) -> {
-            Tensor gc = g.contiguous();
-            if (sink.needs(0)) {
-                Tensor gx = Tensor.empty(xv.shape());
-                Gemm.sgemm(false, false, rows, in, out, 1f, gc.storage(), gc.storageOffset(), out,
-                        w.storage(), w.storageOffset(), in, 0f, gx.storage(), 0, in);
-                sink.accumulate(0, gx);
-            }
-            if (sink.needs(1)) {
-                Tensor gw = Tensor.empty(out, in);
-                Gemm.sgemm(true, false, out, in, rows, 1f, gc.storage(), gc.storageOffset(), out,
-                        x2.storage(), x2.storageOffset(), in, 0f, gw.storage(), 0, in);
-                sink.accumulate(1, gw);
-            }
-            if (bias != null && sink.needs(2)) {
-                Tensor gb = Tensor.empty(out);
-                ReductionKernels.reduce(ReductionKernels.Kind.SUM, gc.storage(), gc.storageOffset(), 1, rows, out,
-                        gb.storage(), 0);
-                sink.accumulate(2, gb.reshape(bias.shape()));
-            }
-        }, inputs);
+        if (sink.needs(1)) {
+            Tensor gw = Tensor.empty(out, in);
+            Gemm.sgemm(true, false, out, in, rows, 1f, gc.storage(), gc.storageOffset(), out,
+                    x2.storage(), x2.storageOffset(), in, 0f, gw.storage(), 0, in);
+            sink.accumulate(1, gw);
+        }
+        if (bias != null && sink.needs(2)) {
+            Tensor gb = Tensor.empty(out);
+            ReductionKernels.reduce(ReductionKernels.Kind.SUM, gc.storage(), gc.storageOffset(), 1, rows, out,
+                    gb.storage(), 0);
+            sink.accumulate(2, gb.reshape(bias.shape()));
+        }
     }
 
     /** The gated linear unit over the last axis (size 2h → h): first half · σ(second half), as {@code F.glu}. */
@@ -95,9 +153,6 @@ public final class Functional {
         }, x);
     }
 
-    /** Rows per chunk of {@link #gateAddNorm}: its intermediate stays in the first-level cache. */
-    private static final int GATE_NORM_CHUNK = 64;
-
     /**
      * {@code layerNorm(glu(z) + skip)} over the last axis, as PyTorch Forecasting's GateAddNorm ends:
      * z (..., 2h) is the gate layer's output, skip (..., h), weight and bias (h). One op, run in
@@ -106,48 +161,28 @@ public final class Functional {
      * is also the skip's, then the GLU's.
      */
     public static Variable gateAddNorm(Variable z, Variable skip, Variable weight, Variable bias, float eps) {
-        Tensor zv = z.value().contiguous();
-        Tensor sv = skip.value().contiguous();
-        int h = sv.size(-1);
-        if (zv.size(-1) != 2 * h || zv.numel() != 2 * sv.numel() || weight.value().numel() != h
-                || bias.value().numel() != h) {
-            throw new IllegalArgumentException("gateAddNorm: gate input " + Arrays.toString(zv.shape()) + ", skip "
-                    + Arrays.toString(sv.shape()) + ", weight " + Arrays.toString(weight.shape()) + " and bias "
-                    + Arrays.toString(bias.shape()) + " do not fit (..., 2h), (..., h), (h), (h)");
-        }
-        int rows = h == 0 ? 0 : sv.numel() / h;
-        float[] w = dense(weight.value());
-        float[] b = dense(bias.value());
-        Tensor sum = Tensor.empty(sv.shape());
-        Tensor y = Tensor.empty(sv.shape());
-        float[] mean = Tensor.empty(rows).storage();
-        float[] rstd = Tensor.empty(rows).storage();
-        float[] zd = zv.storage();
-        float[] sd = sum.storage();
-        for (int r0 = 0; r0 < rows; r0 += GATE_NORM_CHUNK) {
-            int n = Math.min(GATE_NORM_CHUNK, rows - r0);
-            GluKernels.forwardAdd(zd, zv.storageOffset() + r0 * 2 * h, sv.storage(), sv.storageOffset() + r0 * h,
-                    sd, r0 * h, n, h);
-            LayerNormKernels.forward(sd, r0 * h, w, b, y.storage(), r0 * h, mean, rstd, r0, n, h, eps);
-        }
-        return Variable.fromOp(y, (g, sink) -> {
-            Tensor gc = g.contiguous();
-            Tensor gs = Tensor.empty(sv.shape());
-            Tensor gz = Tensor.empty(zv.shape());
-            Tensor gw = Tensor.zeros(h);
-            Tensor gb = Tensor.zeros(h);
-            for (int r0 = 0; r0 < rows; r0 += GATE_NORM_CHUNK) {
-                int n = Math.min(GATE_NORM_CHUNK, rows - r0);
-                LayerNormKernels.backward(gc.storage(), gc.storageOffset() + r0 * h, sd, r0 * h, mean, rstd, r0, w,
-                        gs.storage(), r0 * h, gw.storage(), gb.storage(), n, h);
-                GluKernels.backward(zd, zv.storageOffset() + r0 * 2 * h, gs.storage(), r0 * h, gz.storage(),
-                        r0 * 2 * h, n, h);
-            }
-            sink.accumulate(0, gz);
-            sink.accumulate(1, gs);
-            sink.accumulate(2, gw.reshape(weight.shape()));
-            sink.accumulate(3, gb.reshape(bias.shape()));
-        }, z, skip, weight, bias);
+        return GateNormOps.gateAddNorm(z, null, skip, weight, bias, eps);
+    }
+
+    /**
+     * {@code layerNorm(glu(z + gateBias) + skip)}: {@link #gateAddNorm(Variable, Variable, Variable, Variable, float)}
+     * with the gate layer's bias (2h) added inside the op, so the gate layer can be a product without
+     * a bias ({@code linear(x, weight, null)}) and no pass adds the bias to its (..., 2h) output. The
+     * result and every gradient are those of the unfused layers: the bias gradient is the column sum of
+     * the gate input's gradient. Without a tape (no input requires a gradient, or {@link GradMode} is
+     * off) the op keeps no intermediate beyond one chunk of rows.
+     *
+     * @param z        the gate layer's product without its bias, (..., 2h)
+     * @param gateBias the gate layer's bias, (2h), or null for none
+     * @param skip     the residual, (..., h)
+     * @param weight   the layer norm's weight, (h)
+     * @param bias     the layer norm's bias, (h)
+     * @param eps      the layer norm's epsilon
+     * @return the normalised sum, shaped as skip
+     */
+    public static Variable gateAddNorm(Variable z, Variable gateBias, Variable skip, Variable weight, Variable bias,
+                                       float eps) {
+        return GateNormOps.gateAddNorm(z, gateBias, skip, weight, bias, eps);
     }
 
     /** The elements as an array indexed from 0: the tensor's own storage when it already is that. */

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -40,6 +41,65 @@ class FusedOpsTest {
     }
 
     @Test
+    void linearEluIsLinearThenEluBitForBit() {
+        for (int out : new int[] {20, 3}) {
+            Tensor x = Tensor.randn(20, 4, 30, 7);
+            Tensor w = Tensor.randn(21, out, 7);
+            Tensor b = Tensor.randn(22, out);
+            Tensor seed = Tensor.randn(23, 4, 30, out);
+            Variable[] fusedIn = {Variable.parameter(x), Variable.parameter(w), Variable.parameter(b)};
+            Variable[] unfusedIn = {Variable.parameter(x), Variable.parameter(w), Variable.parameter(b)};
+            Variable fused = Functional.linearElu(fusedIn[0], fusedIn[1], fusedIn[2], 1f);
+            Variable unfused = Functional.linear(unfusedIn[0], unfusedIn[1], unfusedIn[2]).elu(1f);
+            assertArrayEquals(unfused.value().toFloatArray(), fused.value().toFloatArray(), "out " + out);
+            fused.mul(Variable.constant(seed)).sum().backward();
+            unfused.mul(Variable.constant(seed)).sum().backward();
+            for (int i = 0; i < 3; i++) {
+                assertArrayEquals(unfusedIn[i].grad().toFloatArray(), fusedIn[i].grad().toFloatArray(),
+                        "gradient of input " + i + ", out " + out);
+            }
+        }
+        checker.assertGradientsMatch(in -> Functional.linearElu(in[0], in[1], in[2], 1f),
+                Tensor.randn(24, 2, 9, 5), Tensor.randn(25, 20, 5), Tensor.randn(26, 20));
+        checker.assertGradientsMatch(in -> Functional.linearElu(in[0], in[1], null, 0.7f),
+                Tensor.randn(27, 6, 5), Tensor.randn(28, 3, 5));
+        assertThrows(IllegalArgumentException.class, () -> Functional.linearElu(Variable.constant(Tensor.randn(29, 2, 5)),
+                Variable.constant(Tensor.randn(30, 3, 5)), null, 0f));
+    }
+
+    @Test
+    void linearAddEluIsLinearPlusContextThenElu() {
+        for (int[] contextShape : new int[][] {{4, 1, 20}, {4, 30, 20}}) {
+            Tensor x = Tensor.randn(31, 4, 30, 7);
+            Tensor w = Tensor.randn(32, 20, 7);
+            Tensor b = Tensor.randn(33, 20);
+            Tensor context = Tensor.randn(34, contextShape);
+            Tensor seed = Tensor.randn(35, 4, 30, 20);
+            Variable[] fusedIn = {Variable.parameter(x), Variable.parameter(w), Variable.parameter(b),
+                Variable.parameter(context)};
+            Variable[] unfusedIn = {Variable.parameter(x), Variable.parameter(w), Variable.parameter(b),
+                Variable.parameter(context)};
+            Variable fused = Functional.linearAddElu(fusedIn[0], fusedIn[1], fusedIn[2], fusedIn[3], 1f);
+            Variable unfused = Functional.linear(unfusedIn[0], unfusedIn[1], unfusedIn[2]).add(unfusedIn[3]).elu(1f);
+            String what = "context " + java.util.Arrays.toString(contextShape);
+            assertArrayEquals(unfused.value().toFloatArray(), fused.value().toFloatArray(), what);
+            fused.mul(Variable.constant(seed)).sum().backward();
+            unfused.mul(Variable.constant(seed)).sum().backward();
+            for (int i = 0; i < 4; i++) {
+                assertClose(unfusedIn[i].grad(), fusedIn[i].grad(), 1e-5f);
+            }
+        }
+        checker.assertGradientsMatch(in -> Functional.linearAddElu(in[0], in[1], in[2], in[3], 1f),
+                Tensor.randn(36, 2, 9, 5), Tensor.randn(37, 20, 5), Tensor.randn(38, 20), Tensor.randn(39, 2, 1, 20));
+        checker.assertGradientsMatch(in -> Functional.linearAddElu(in[0], in[1], null, in[2], 1f),
+                Tensor.randn(40, 6, 5), Tensor.randn(41, 3, 5), Tensor.randn(42, 6, 3));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Functional.linearAddElu(Variable.constant(Tensor.randn(43, 2, 9, 5)),
+                        Variable.constant(Tensor.randn(44, 3, 5)), null, Variable.constant(Tensor.randn(45, 2, 3)), 1f));
+        assertTrue(e.getMessage().contains("addend"), e.getMessage());
+    }
+
+    @Test
     void gluMatchesComposition() {
         Tensor x = Tensor.randn(5, 4, 3, 2 * 21);
         Tensor a = x.narrow(2, 0, 21);
@@ -65,6 +125,49 @@ class FusedOpsTest {
         }
         checker.assertGradientsMatch(in -> Functional.gateAddNorm(in[0], in[1], in[2], in[3], 1e-5f),
                 Tensor.randn(74, 2, 70, 2 * 17), Tensor.randn(75, 2, 70, 17), Tensor.randn(76, 17), Tensor.randn(77, 17));
+    }
+
+    @Test
+    void gateAddNormWithGateBiasIsTheBiasAddedThenTheGate() {
+        for (int h : new int[] {21, 16, 3}) {
+            Tensor z = Tensor.randn(80, 3, 50, 2 * h);
+            Tensor c = Tensor.randn(81, 2 * h);
+            Tensor skip = Tensor.randn(82, 3, 50, h);
+            Tensor w = Tensor.randn(83, h);
+            Tensor b = Tensor.randn(84, h);
+            Variable unfused = Functional.gateAddNorm(Variable.constant(z.add(c)), Variable.constant(skip),
+                    Variable.constant(w), Variable.constant(b), 1e-5f);
+            Variable fused = Functional.gateAddNorm(Variable.constant(z), Variable.constant(c), Variable.constant(skip),
+                    Variable.constant(w), Variable.constant(b), 1e-5f);
+            // The bias is added with one rounding, as the linear layer adds it: the same bits.
+            assertArrayEquals(unfused.value().toFloatArray(), fused.value().toFloatArray(), "h " + h);
+            Variable composed = Functional.glu(Variable.constant(z).add(Variable.constant(c)))
+                    .add(Variable.constant(skip)).layerNorm(1, Variable.constant(w), Variable.constant(b), 1e-5f);
+            assertClose(composed.value(), fused.value(), 1e-5f);
+            // With a tape the op keeps the whole sum and the statistics; without, one chunk: same values.
+            Variable zLeaf = Variable.parameter(z);
+            Variable recorded = Functional.gateAddNorm(zLeaf, Variable.constant(c), Variable.constant(skip),
+                    Variable.constant(w), Variable.constant(b), 1e-5f);
+            assertTrue(recorded.requiresGrad());
+            assertArrayEquals(fused.value().toFloatArray(), recorded.value().toFloatArray(), "taped, h " + h);
+        }
+        checker.assertGradientsMatch(in -> Functional.gateAddNorm(in[0], in[1], in[2], in[3], in[4], 1e-5f),
+                Tensor.randn(85, 2, 70, 2 * 17), Tensor.randn(86, 2 * 17), Tensor.randn(87, 2, 70, 17),
+                Tensor.randn(88, 17), Tensor.randn(89, 17));
+        checker.assertGradientsMatch(in -> Functional.gateAddNorm(in[0], in[1], in[2], in[3], in[4], 1e-5f),
+                Tensor.randn(90, 5, 2 * 3), Tensor.randn(91, 2 * 3), Tensor.randn(92, 5, 3),
+                Tensor.randn(93, 3), Tensor.randn(94, 3));
+    }
+
+    @Test
+    void gateAddNormRejectsAGateBiasOfTheWrongSize() {
+        Variable z = Variable.constant(Tensor.randn(95, 4, 8));
+        Variable skip = Variable.constant(Tensor.randn(96, 4, 4));
+        Variable w = Variable.constant(Tensor.ones(4));
+        Variable b = Variable.constant(Tensor.zeros(4));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Functional.gateAddNorm(z, Variable.constant(Tensor.zeros(4)), skip, w, b, 1e-5f));
+        assertTrue(e.getMessage().contains("gate bias"), e.getMessage());
     }
 
     @Test

@@ -35,15 +35,21 @@ public final class AddNorm extends Module {
         return norm.forward(x.add(skip));
     }
 
+    /** Whether {@link #forwardGated} applies: the skip needs no resampling or gating (always so in the TFT). */
+    boolean fusesGate() {
+        return resample == null && mask == null;
+    }
+
     /**
-     * {@code forward(glu(gateInput), skip)}, with the gate, the addition and the normalisation
-     * fused into one op when the skip needs no resampling or gating (always so in the TFT).
+     * {@code forward(glu(gateProduct + gateBias), skip)} as one op: the gate layer's bias, the gate,
+     * the addition and the normalisation fused. Only when {@link #fusesGate()}.
      */
-    Variable forwardGated(Variable gateInput, Variable skip) {
-        if (resample != null || mask != null) {
-            return forward(Functional.glu(gateInput), skip);
+    Variable forwardGated(Variable gateProduct, Variable gateBias, Variable skip) {
+        if (!fusesGate()) {
+            throw new IllegalStateException("AddNorm(" + inputSize + ", skip " + skipSize
+                    + ") resamples or gates its skip; call forward(glu(x), skip)");
         }
-        return Functional.gateAddNorm(gateInput, skip, norm.weight, norm.bias, norm.eps());
+        return Functional.gateAddNorm(gateProduct, gateBias, skip, norm.weight, norm.bias, norm.eps());
     }
 
     @Override

@@ -17,6 +17,11 @@ public final class Elu extends Module {
         this.alpha = alpha;
     }
 
+    /** The alpha: the value approached as x goes to −∞ is −alpha. */
+    public float alpha() {
+        return alpha;
+    }
+
     /** ELU of every element. */
     public Variable forward(Variable x) {
         return x.elu(alpha);

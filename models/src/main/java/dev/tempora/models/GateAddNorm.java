@@ -19,7 +19,10 @@ public final class GateAddNorm extends Module {
 
     /** AddNorm(GLU(x), skip), (…, hiddenSize). */
     public Variable forward(Variable x, Variable skip) {
-        return addNorm.forwardGated(glu.gateInput(x), skip);
+        if (addNorm.fusesGate()) {
+            return addNorm.forwardGated(glu.gateProduct(x), glu.fc().bias, skip);
+        }
+        return addNorm.forward(glu.forward(x), skip);
     }
 
     GatedLinearUnit glu() {

@@ -27,15 +27,22 @@ public final class GatedLinearUnit extends Module {
 
     /** The gated output, (…, hiddenSize). */
     public Variable forward(Variable x) {
-        return Functional.glu(gateInput(x));
-    }
-
-    /** [dropout] → fc: the (…, 2·hidden) input of the gate, for layers that fuse the gate with what follows. */
-    Variable gateInput(Variable x) {
         if (dropout != null) {
             x = dropout.forward(x);
         }
-        return fc.forward(x);
+        return Functional.glu(fc.forward(x));
+    }
+
+    /**
+     * [dropout] → the fc layer's product without its bias: for a layer that adds {@link #fc}'s bias
+     * itself, fused with the gate ({@link dev.tempora.autograd.Functional#gateAddNorm(Variable, Variable,
+     * Variable, Variable, Variable, float)}).
+     */
+    Variable gateProduct(Variable x) {
+        if (dropout != null) {
+            x = dropout.forward(x);
+        }
+        return Functional.linear(x, fc.weight, null);
     }
 
     Linear fc() {

@@ -1,5 +1,6 @@
 package dev.tempora.models;
 
+import dev.tempora.autograd.Functional;
 import dev.tempora.autograd.Variable;
 
 import java.util.random.RandomGenerator;
@@ -61,14 +62,21 @@ public final class GatedResidualNetwork extends Module {
      */
     public Variable forward(Variable x, Variable contextInput) {
         Variable residual = resampleNorm != null ? resampleNorm.forward(x) : x;
-        Variable h = fc1.forward(x);
+        Variable h;
         if (contextInput != null) {
             if (context == null) {
                 throw new IllegalArgumentException("this GatedResidualNetwork was built without a context input");
             }
-            h = h.add(context.forward(contextInput));
+            Variable projected = context.forward(contextInput);
+            // fc1's bias, the context and the ELU in one pass (the same values as the three ops) when the
+            // projected context has x's axes (B, 1, hidden) for x (B, T, in), or (B, hidden) for x (B, in).
+            h = projected.dim() == x.dim() && projected.size(0) == x.size(0)
+                    ? Functional.linearAddElu(x, fc1.weight, fc1.bias, projected, elu.alpha())
+                    : elu.forward(fc1.forward(x).add(projected));
+        } else {
+            h = Functional.linearElu(x, fc1.weight, fc1.bias, elu.alpha());
         }
-        h = fc2.forward(elu.forward(h));
+        h = fc2.forward(h);
         return gateNorm.forward(h, residual);
     }
 

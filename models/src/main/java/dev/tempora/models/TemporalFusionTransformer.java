@@ -185,8 +185,11 @@ public final class TemporalFusionTransformer extends Module implements Forecasti
         Lstm.Output decoderOut = lstmDecoder.forward(dec.output(), encoderOut.hidden(), encoderOut.cell(),
                 batch.decoderLengths());
 
-        Variable lstmEncoderOut = postLstmAddNorm.forwardGated(postLstmGate.gateInput(encoderOut.output()), enc.output());
-        Variable lstmDecoderOut = postLstmAddNorm.forwardGated(postLstmGate.gateInput(decoderOut.output()), dec.output());
+        Variable gateBias = postLstmGate.fc().bias;
+        Variable lstmEncoderOut = postLstmAddNorm.forwardGated(postLstmGate.gateProduct(encoderOut.output()), gateBias,
+                enc.output());
+        Variable lstmDecoderOut = postLstmAddNorm.forwardGated(postLstmGate.gateProduct(decoderOut.output()), gateBias,
+                dec.output());
         Variable lstmOut = Variable.concat(1, lstmEncoderOut, lstmDecoderOut);
 
         Variable enrichmentContext = staticContextEnrichment.forward(staticEmbedding).unsqueeze(1);

@@ -99,6 +99,77 @@ public final class ElementwiseKernels {
         }
     }
 
+    /**
+     * out[r, i] = ELU(y[r, i] + row[i]) with the given alpha, for {@code rows} rows of n: a linear
+     * layer's bias and the ELU after it in one pass. Each element is the bias addition, then
+     * {@link UnaryOp#ELU}, rounded as the two separately would be.
+     */
+    public static void addRowElu(float[] y, int yo, float[] row, int ro, float[] out, int oo, int rows, int n,
+                                 float alpha) {
+        if (VectorSupport.ENABLED && n >= VectorSupport.LANES) {
+            ElementwiseVector.addRowElu(y, yo, row, ro, out, oo, rows, n, alpha);
+        } else if (VectorSupport.ENABLED) {
+            narrowAddRowsElu(y, yo, row, ro, null, 0, 1, out, oo, rows, n, alpha);
+        } else {
+            addRowEluReference(y, yo, row, ro, out, oo, rows, n, alpha);
+        }
+    }
+
+    static void addRowEluReference(float[] y, int yo, float[] row, int ro, float[] out, int oo, int rows, int n,
+                                   float alpha) {
+        for (int r = 0; r < rows; r++) {
+            for (int i = 0; i < n; i++) {
+                out[oo + r * n + i] = UnaryOp.ELU.apply(y[yo + r * n + i] + row[ro + i], alpha, 0f);
+            }
+        }
+    }
+
+    /**
+     * out[r, i] = ELU((y[r, i] + row[i]) + add[r / rowsPerAdd, i]): {@link #addRowElu} with a second
+     * addend that holds one row for every {@code rowsPerAdd} consecutive rows (a context projected
+     * once per sample and broadcast over time), added after the first as two separate additions would.
+     */
+    public static void addRowsElu(float[] y, int yo, float[] row, int ro, float[] add, int ao, int rowsPerAdd,
+                                  float[] out, int oo, int rows, int n, float alpha) {
+        if (rowsPerAdd < 1) {
+            throw new IllegalArgumentException("addRowsElu: rowsPerAdd must be at least 1, got " + rowsPerAdd);
+        }
+        if (VectorSupport.ENABLED && n >= VectorSupport.LANES) {
+            ElementwiseVector.addRowsElu(y, yo, row, ro, add, ao, rowsPerAdd, out, oo, rows, n, alpha);
+        } else if (VectorSupport.ENABLED) {
+            narrowAddRowsElu(y, yo, row, ro, add, ao, rowsPerAdd, out, oo, rows, n, alpha);
+        } else {
+            addRowsEluReference(y, yo, row, ro, add, ao, rowsPerAdd, out, oo, rows, n, alpha);
+        }
+    }
+
+    static void addRowsEluReference(float[] y, int yo, float[] row, int ro, float[] add, int ao, int rowsPerAdd,
+                                    float[] out, int oo, int rows, int n, float alpha) {
+        for (int r = 0; r < rows; r++) {
+            int ar = ao + (r / rowsPerAdd) * n;
+            for (int i = 0; i < n; i++) {
+                float v = y[yo + r * n + i] + row[ro + i] + add[ar + i];
+                out[oo + r * n + i] = UnaryOp.ELU.apply(v, alpha, 0f);
+            }
+        }
+    }
+
+    /**
+     * Rows narrower than a vector: the additions row by row, then the ELU over all the rows at once
+     * with full vectors (it needs no row structure), which is where the time goes.
+     */
+    private static void narrowAddRowsElu(float[] y, int yo, float[] row, int ro, float[] add, int ao, int rowsPerAdd,
+                                         float[] out, int oo, int rows, int n, float alpha) {
+        for (int r = 0; r < rows; r++) {
+            int ar = ao + (r / rowsPerAdd) * n;
+            for (int i = 0; i < n; i++) {
+                float v = y[yo + r * n + i] + row[ro + i];
+                out[oo + r * n + i] = add == null ? v : v + add[ar + i];
+            }
+        }
+        unary(UnaryOp.ELU, alpha, 0f, out, oo, 1, out, oo, rows * n);
+    }
+
     // ---------------------------------------------------------------- select
 
     /** out[oo+i] = c[co + i*cs] != 0 ? a[ao + i*as] : b[bo + i*bs]. */

@@ -218,6 +218,47 @@ final class ElementwiseVector {
         }
     }
 
+    /**
+     * out = ELU(y + row) row by row, for rows of at least one vector: vectors at 0, L, 2L, ... and a
+     * last one clamped to end at the row's end (out-of-place, so the overlap only writes the same
+     * values again). One expm1 in one counted loop, as {@link #eluRange}.
+     */
+    static void addRowElu(float[] y, int yo, float[] row, int ro, float[] out, int oo, int rows, int n, float alpha) {
+        int last = n - L;
+        int vectors = (n + L - 1) / L;
+        for (int r = 0; r < rows; r++) {
+            int yr = yo + r * n;
+            int or = oo + r * n;
+            for (int k = 0; k < vectors; k++) {
+                int j = Math.min(k * L, last);
+                FloatVector v = load(y, yr + j).add(load(row, ro + j));
+                FloatVector neg = VectorMath.expm1NonPositive(v).mul(alpha);
+                neg.blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(out, or + j);
+            }
+        }
+    }
+
+    /**
+     * out = ELU((y + row) + add[g]) with g = r / rowsPerAdd: {@link #addRowElu} with a second row that
+     * changes every {@code rowsPerAdd} rows (a context broadcast over time).
+     */
+    static void addRowsElu(float[] y, int yo, float[] row, int ro, float[] add, int ao, int rowsPerAdd, float[] out,
+                           int oo, int rows, int n, float alpha) {
+        int last = n - L;
+        int vectors = (n + L - 1) / L;
+        for (int r = 0; r < rows; r++) {
+            int yr = yo + r * n;
+            int or = oo + r * n;
+            int ar = ao + (r / rowsPerAdd) * n;
+            for (int k = 0; k < vectors; k++) {
+                int j = Math.min(k * L, last);
+                FloatVector v = load(y, yr + j).add(load(row, ro + j)).add(load(add, ar + j));
+                FloatVector neg = VectorMath.expm1NonPositive(v).mul(alpha);
+                neg.blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(out, or + j);
+            }
+        }
+    }
+
     // Inlined into the loop above; C2 unswitches on the loop-invariant op.
     private static FloatVector apply(BinaryOp op, FloatVector a, FloatVector b) {
         return switch (op) {

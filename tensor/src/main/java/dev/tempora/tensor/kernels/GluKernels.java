@@ -28,20 +28,55 @@ public final class GluKernels {
         }
     }
 
-    /** out[r, j] = a·σ(b) + skip[r, j]: the gate of a gated residual, its skip added in the same pass. */
-    public static void forwardAdd(float[] x, int xo, float[] skip, int so, float[] out, int oo, int rows, int h) {
+    /**
+     * out[r, j] = (x[r, j] + c[j])·σ(x[r, h + j] + c[h + j]) + skip[r, j]: the gate of a gated residual,
+     * with the gate layer's bias c (2h, from {@code c[0]}) and the skip added in the same pass, so that
+     * neither the biased gate input nor the gate's output is ever written. Each element is the
+     * gate layer's bias addition, then {@link #forward}'s gate, then the skip addition, rounded as
+     * those three separately would be.
+     */
+    public static void forwardAdd(float[] x, int xo, float[] c, float[] skip, int so, float[] out, int oo,
+                                  int rows, int h) {
         if (VectorSupport.ENABLED && h >= VectorSupport.LANES) {
-            GluVector.forwardAdd(x, xo, skip, so, out, oo, rows, h);
+            GluVector.forwardAdd(x, xo, c, skip, so, out, oo, rows, h);
+        } else if (VectorSupport.ENABLED) {
+            narrowForwardAdd(x, xo, c, skip, so, out, oo, rows, h);
         } else {
-            forwardAddReference(x, xo, skip, so, out, oo, rows, h);
+            forwardAddReference(x, xo, c, skip, so, out, oo, rows, h);
         }
     }
 
-    static void forwardAddReference(float[] x, int xo, float[] skip, int so, float[] out, int oo, int rows, int h) {
+    /**
+     * Half-rows narrower than a vector: the biased second halves gathered into out, their sigmoids
+     * taken there with full vectors across all the rows (the costly part), then the products and
+     * the skip in place; the same values as the reference.
+     */
+    private static void narrowForwardAdd(float[] x, int xo, float[] c, float[] skip, int so, float[] out, int oo,
+                                         int rows, int h) {
         for (int r = 0; r < rows; r++) {
             int xs = xo + r * 2 * h;
             for (int j = 0; j < h; j++) {
-                out[oo + r * h + j] = x[xs + j] * FloatMath.sigmoid(x[xs + h + j]) + skip[so + r * h + j];
+                out[oo + r * h + j] = x[xs + h + j] + c[h + j];
+            }
+        }
+        ElementwiseKernels.unary(UnaryOp.SIGMOID, 0f, 0f, out, oo, 1, out, oo, rows * h);
+        for (int r = 0; r < rows; r++) {
+            int xs = xo + r * 2 * h;
+            for (int j = 0; j < h; j++) {
+                int i = oo + r * h + j;
+                out[i] = (x[xs + j] + c[j]) * out[i] + skip[so + r * h + j];
+            }
+        }
+    }
+
+    static void forwardAddReference(float[] x, int xo, float[] c, float[] skip, int so, float[] out, int oo,
+                                    int rows, int h) {
+        for (int r = 0; r < rows; r++) {
+            int xs = xo + r * 2 * h;
+            for (int j = 0; j < h; j++) {
+                float a = x[xs + j] + c[j];
+                float b = x[xs + h + j] + c[h + j];
+                out[oo + r * h + j] = a * FloatMath.sigmoid(b) + skip[so + r * h + j];
             }
         }
     }
@@ -63,6 +98,34 @@ public final class GluKernels {
             for (int j = 0; j < h; j++) {
                 float a = x[xs + j];
                 float s = FloatMath.sigmoid(x[xs + h + j]);
+                gx[os + j] = g[gs + j] * s;
+                gx[os + h + j] = g[gs + j] * a * s * (1f - s);
+            }
+        }
+    }
+
+    /**
+     * The backward of {@link #forwardAdd}'s gate: {@link #backward} at the biased inputs x + c, that is
+     * gx[r, j] = g·σ(b) and gx[r, h+j] = g·a·σ(b)(1 − σ(b)) with a = x[r, j] + c[j], b = x[r, h+j] + c[h+j].
+     * The gradient of c is the column sum of gx, which the caller takes.
+     */
+    public static void backward(float[] x, int xo, float[] c, float[] g, int go, float[] gx, int gxo, int rows, int h) {
+        if (VectorSupport.ENABLED && h >= VectorSupport.LANES) {
+            GluVector.backward(x, xo, c, g, go, gx, gxo, rows, h);
+        } else {
+            backwardReference(x, xo, c, g, go, gx, gxo, rows, h);
+        }
+    }
+
+    static void backwardReference(float[] x, int xo, float[] c, float[] g, int go, float[] gx, int gxo,
+                                  int rows, int h) {
+        for (int r = 0; r < rows; r++) {
+            int xs = xo + r * 2 * h;
+            int gs = go + r * h;
+            int os = gxo + r * 2 * h;
+            for (int j = 0; j < h; j++) {
+                float a = x[xs + j] + c[j];
+                float s = FloatMath.sigmoid(x[xs + h + j] + c[h + j]);
                 gx[os + j] = g[gs + j] * s;
                 gx[os + h + j] = g[gs + j] * a * s * (1f - s);
             }

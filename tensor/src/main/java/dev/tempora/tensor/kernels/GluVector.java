@@ -34,7 +34,7 @@ final class GluVector {
         }
     }
 
-    static void forwardAdd(float[] x, int xo, float[] skip, int so, float[] out, int oo, int rows, int h) {
+    static void forwardAdd(float[] x, int xo, float[] c, float[] skip, int so, float[] out, int oo, int rows, int h) {
         int last = h - L;
         int vectors = (h + L - 1) / L;
         for (int r = 0; r < rows; r++) {
@@ -42,9 +42,10 @@ final class GluVector {
             int row = r * h;
             for (int k = 0; k < vectors; k++) {
                 int j = Math.min(k * L, last);
-                FloatVector a = FloatVector.fromArray(S, x, xs + j);
-                a.mul(VectorMath.sigmoid(FloatVector.fromArray(S, x, xs + h + j)))
-                        .add(FloatVector.fromArray(S, skip, so + row + j)).intoArray(out, oo + row + j);
+                FloatVector a = FloatVector.fromArray(S, x, xs + j).add(FloatVector.fromArray(S, c, j));
+                FloatVector b = FloatVector.fromArray(S, x, xs + h + j).add(FloatVector.fromArray(S, c, h + j));
+                a.mul(VectorMath.sigmoid(b)).add(FloatVector.fromArray(S, skip, so + row + j))
+                        .intoArray(out, oo + row + j);
             }
         }
     }
@@ -60,6 +61,26 @@ final class GluVector {
                 int j = Math.min(k * L, last);
                 FloatVector a = FloatVector.fromArray(S, x, xs + j);
                 FloatVector s = VectorMath.sigmoid(FloatVector.fromArray(S, x, xs + h + j));
+                FloatVector gv = FloatVector.fromArray(S, g, gs + j);
+                gv.mul(s).intoArray(gx, os + j);
+                gv.mul(a).mul(s).mul(s.neg().add(1f)).intoArray(gx, os + h + j);
+            }
+        }
+    }
+
+    /** {@link #backward} at the biased inputs x + c. */
+    static void backward(float[] x, int xo, float[] c, float[] g, int go, float[] gx, int gxo, int rows, int h) {
+        int last = h - L;
+        int vectors = (h + L - 1) / L;
+        for (int r = 0; r < rows; r++) {
+            int xs = xo + r * 2 * h;
+            int gs = go + r * h;
+            int os = gxo + r * 2 * h;
+            for (int k = 0; k < vectors; k++) {
+                int j = Math.min(k * L, last);
+                FloatVector a = FloatVector.fromArray(S, x, xs + j).add(FloatVector.fromArray(S, c, j));
+                FloatVector b = FloatVector.fromArray(S, x, xs + h + j).add(FloatVector.fromArray(S, c, h + j));
+                FloatVector s = VectorMath.sigmoid(b);
                 FloatVector gv = FloatVector.fromArray(S, g, gs + j);
                 gv.mul(s).intoArray(gx, os + j);
                 gv.mul(a).mul(s).mul(s.neg().add(1f)).intoArray(gx, os + h + j);

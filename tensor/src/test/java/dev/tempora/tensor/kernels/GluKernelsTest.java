@@ -35,14 +35,33 @@ class GluKernelsTest {
                 assertSame(expected[i], out[3 + i], "glu[" + i + "] " + at);
             }
             float[] skip = gaussian(rng, rows * h + 1, 0, 1);
+            float[] c = gaussian(rng, 2 * h, 0, 1);
+            float[] biased = new float[rows * 2 * h];
+            for (int i = 0; i < biased.length; i++) {
+                biased[i] = x[2 + i] + c[i % (2 * h)];
+            }
+            float[] gatedBiased = new float[rows * h];
+            GluKernels.forwardReference(biased, 0, gatedBiased, 0, rows, h);
             float[] expectedSum = new float[rows * h];
-            GluKernels.forwardAddReference(x, 2, skip, 1, expectedSum, 0, rows, h);
+            GluKernels.forwardAddReference(x, 2, c, skip, 1, expectedSum, 0, rows, h);
             float[] sum = sentinels(rows * h + 1);
-            GluKernels.forwardAdd(x, 2, skip, 1, sum, 0, rows, h);
+            GluKernels.forwardAdd(x, 2, c, skip, 1, sum, 0, rows, h);
             assertUntouchedOutside(sum, 0, rows * h, "glu + skip " + at);
             for (int i = 0; i < rows * h; i++) {
                 assertSame(expectedSum[i], sum[i], "glu + skip[" + i + "] " + at);
-                assertSame(expected[i] + skip[1 + i], sum[i], "glu + skip is glu, then + skip [" + i + "] " + at);
+                assertSame(gatedBiased[i] + skip[1 + i], sum[i],
+                        "glu + skip is the bias added, glu, then + skip [" + i + "] " + at);
+            }
+            float[] gxBiasedRef = new float[rows * 2 * h];
+            GluKernels.backwardReference(x, 2, c, g, 1, gxBiasedRef, 0, rows, h);
+            float[] gxUnfused = new float[rows * 2 * h];
+            GluKernels.backwardReference(biased, 0, g, 1, gxUnfused, 0, rows, h);
+            float[] gxBiased = sentinels(rows * 2 * h + 3);
+            GluKernels.backward(x, 2, c, g, 1, gxBiased, 2, rows, h);
+            assertUntouchedOutside(gxBiased, 2, rows * 2 * h, "biased glu backward " + at);
+            for (int i = 0; i < rows * 2 * h; i++) {
+                assertSame(gxBiasedRef[i], gxBiased[2 + i], "biased glu backward[" + i + "] " + at);
+                assertSame(gxUnfused[i], gxBiased[2 + i], "biased glu backward is glu's at x + c [" + i + "] " + at);
             }
             float[] gxRef = new float[rows * 2 * h];
             GluKernels.backwardReference(x, 2, g, 1, gxRef, 0, rows, h);
@@ -70,7 +89,7 @@ class GluKernelsTest {
             float[] referenceGrad = new float[rows * 2 * h];
             GluKernels.forward(x, 0, fast, 0, rows, h);
             GluKernels.forwardReference(x, 0, reference, 0, rows, h);
-            GluKernels.forwardAdd(x, 0, skip, 0, fastSum, 0, rows, h);
+            GluKernels.forwardAdd(x, 0, new float[2 * h], skip, 0, fastSum, 0, rows, h);
             GluKernels.backward(x, 0, g, 0, fastGrad, 0, rows, h);
             GluKernels.backwardReference(x, 0, g, 0, referenceGrad, 0, rows, h);
             for (int r = 0; r < rows; r++) {
