@@ -154,7 +154,7 @@ public final class AttentionKernels {
     public static void backward(Geometry geo, float[] q, float[] k, float[] v, float dropout, long seed,
                                 float[] stats, float[] gOut, float[] dq, float[] dk, float[] dv, int bFrom, int bTo) {
         if (VectorSupport.ENABLED) {
-            AttentionVector.backward(geo, q, k, v, dropout, seed, stats, gOut, dq, dk, dv, bFrom, bTo);
+            AttentionBackwardVector.backward(geo, q, k, v, dropout, seed, stats, gOut, dq, dk, dv, bFrom, bTo);
         } else {
             backwardReference(geo, q, k, v, dropout, seed, gOut, dq, dk, dv, bFrom, bTo);
         }
