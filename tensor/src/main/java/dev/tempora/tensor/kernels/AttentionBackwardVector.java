@@ -1,5 +1,6 @@
 package dev.tempora.tensor.kernels;
 
+import static dev.tempora.tensor.kernels.AttentionVector.I;
 import static dev.tempora.tensor.kernels.AttentionVector.L;
 import static dev.tempora.tensor.kernels.AttentionVector.LN2;
 import static dev.tempora.tensor.kernels.AttentionVector.S;
@@ -11,6 +12,7 @@ import static dev.tempora.tensor.kernels.AttentionVector.visibleCount;
 
 import dev.tempora.tensor.kernels.AttentionVector.Scratch;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -31,9 +33,6 @@ final class AttentionBackwardVector {
         int d = geo.headSize();
         int keys = geo.keys();
         float scale = (float) (1.0 / Math.sqrt(d));
-        float keep = 1f / (1f - dropout);
-        int k1 = DropoutKernels.key1(seed);
-        int k2 = DropoutKernels.key2(seed);
         Scratch sc = AttentionVector.SCRATCH.get();
         sc.ensure(keys, d, tdPad);
         java.util.Arrays.fill(dk, bFrom * keys * heads * d, bTo * keys * heads * d, 0f);
@@ -43,19 +42,7 @@ final class AttentionBackwardVector {
             java.util.Arrays.fill(sc.valueGradients, 0, listed * d * L, 0f);
             for (int h = 0; h < heads; h++) {
                 loadHead(geo, q, k, b, h, listed, sc);
-                // Each query's gradient of this head's output: the mean over heads, then the dropout mask.
-                float[] gHead = sc.headSum;
-                for (int c = 0; c < d; c++) {
-                    for (int qi = 0; qi < td; qi++) {
-                        float g = gOut[(b * td + qi) * d + c] / heads;
-                        if (dropout > 0f) {
-                            int index = ((b * td + qi) * heads + h) * d + c;
-                            g = DropoutKernels.uniform(index, k1, k2) >= dropout ? g * keep : 0f;
-                        }
-                        gHead[c * tdPad + qi] = g;
-                    }
-                    java.util.Arrays.fill(gHead, c * tdPad + td, (c + 1) * tdPad, 0f);
-                }
+                headGradients(geo, gOut, b, h, dropout, seed, sc);
                 java.util.Arrays.fill(sc.keyGradients, 0, listed * d * L, 0f);
                 int statsBase = (b * heads + h) * (2 + d) * tdPad;
                 for (int q0 = 0; q0 < td; q0 += L) {
@@ -84,6 +71,41 @@ final class AttentionBackwardVector {
                     dv[(b * keys + sc.keyIndex[n]) * d + c] +=
                             VectorMath.sum(FloatVector.fromArray(S, sc.valueGradients, (n * d + c) * L));
                 }
+            }
+        }
+    }
+
+    /**
+     * Each query's gradient of head h's output into the scratch's head rows, (d, tdPad): the mean
+     * over heads, then the forward's dropout mask drawn a vector of queries at a time (as
+     * AttentionVector.finishBlock draws it); zeros past the last query.
+     */
+    private static void headGradients(AttentionKernels.Geometry geo, float[] gOut, int b, int h, float dropout,
+                                      long seed, Scratch sc) {
+        int td = geo.decoderSteps();
+        int tdPad = geo.paddedDecoderSteps();
+        int heads = geo.heads();
+        int d = geo.headSize();
+        float[] gHead = sc.headSum;
+        for (int c = 0; c < d; c++) {
+            for (int qi = 0; qi < td; qi++) {
+                gHead[c * tdPad + qi] = gOut[(b * td + qi) * d + c] / heads;
+            }
+            java.util.Arrays.fill(gHead, c * tdPad + td, (c + 1) * tdPad, 0f);
+        }
+        if (dropout == 0f) {
+            return;
+        }
+        int k1 = DropoutKernels.key1(seed);
+        int k2 = DropoutKernels.key2(seed);
+        float keep = 1f / (1f - dropout);
+        IntVector lane = IntVector.fromArray(I, DropoutVector.LANE_INTS, 0);
+        for (int q0 = 0; q0 < td; q0 += L) {
+            for (int c = 0; c < d; c++) {
+                int base = ((b * td + q0) * heads + h) * d + c;
+                FloatVector u = DropoutVector.uniform(lane.mul(heads * d).add(base), k1, k2);
+                FloatVector g = FloatVector.fromArray(S, gHead, c * tdPad + q0);
+                g.mul(keep).blend(0f, u.compare(VectorOperators.LT, dropout)).intoArray(gHead, c * tdPad + q0);
             }
         }
     }

@@ -32,7 +32,7 @@ import jdk.incubator.vector.VectorSpecies;
 final class AttentionVector {
 
     static final VectorSpecies<Float> S = Species.FLOAT;
-    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, S.vectorShape());
+    static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, S.vectorShape());
     static final int L = Species.LANES;
     static final float LN2 = (float) Math.log(2);
 
@@ -86,7 +86,9 @@ final class AttentionVector {
             int key = j < encOpen ? j : te + j - encOpen;
             sc.keyIndex[n] = key;
             sc.visibleFrom[n] = j < encOpen || !geo.causal() ? -1f : key - te;
-            System.arraycopy(v, (b * keys + key) * d, sc.values, n * d, d);
+            for (int c = 0; c < d; c++) { // d is tiny: a loop beats a call to arraycopy
+                sc.values[n * d + c] = v[(b * keys + key) * d + c];
+            }
             n++;
         }
         return n;
@@ -96,8 +98,7 @@ final class AttentionVector {
      * Gathers one head's queries, scaled by log₂(e)/√d so that scores come in base 2 for
      * {@link VectorMath#softmaxExp2} (padded with zeros), and its listed keys into the scratch.
      */
-    static void loadHead(AttentionKernels.Geometry geo, float[] q, float[] k, int b, int h, int listed,
-                                 Scratch sc) {
+    static void loadHead(AttentionKernels.Geometry geo, float[] q, float[] k, int b, int h, int listed, Scratch sc) {
         float scale = scoreScale(geo.headSize());
         int td = geo.decoderSteps();
         int tdPad = geo.paddedDecoderSteps();
@@ -111,7 +112,10 @@ final class AttentionVector {
             java.util.Arrays.fill(sc.queries, row + td, row + tdPad, 0f);
         }
         for (int n = 0; n < listed; n++) {
-            System.arraycopy(k, ((b * geo.keys() + sc.keyIndex[n]) * heads + h) * d, sc.keys, n * d, d);
+            int from = ((b * geo.keys() + sc.keyIndex[n]) * heads + h) * d;
+            for (int c = 0; c < d; c++) { // d is tiny: a loop beats a call to arraycopy
+                sc.keys[n * d + c] = k[from + c];
+            }
         }
     }
 
