@@ -233,31 +233,20 @@ final class AttentionVector {
 
     /**
      * {@link #forwardBlock} for head size 2 (the TFT demo's 20/8), the components in registers and
-     * the {@code open} keys every lane may see in loops without the mask; the rest of the
-     * {@code count} keys, the causal diagonal, in {@link #forwardDiagonal2}. (One method with two
-     * inlined exps would grow past C2's node budget, and C2 would box its vectors.)
+     * the {@code open} keys every lane may see in loops without the mask: the maximum in
+     * {@link #blockMaximum2}, then here the exp pass, whose keys on the causal diagonal (the rest of
+     * the {@code count}) run in {@link #forwardDiagonal2}. Three methods because one would grow past
+     * C2's node budget, and C2 would box its vectors.
      */
     private static void forwardBlock2(AttentionKernels.Geometry geo, int q0, int open, int count, float[] stats,
                                       int statsBase, Scratch sc) {
         int tdPad = geo.paddedDecoderSteps();
         float[] keys = sc.keys;
         float[] values = sc.values;
-        float[] visibleFrom = sc.visibleFrom;
+        blockMaximum2(geo, q0, open, count, stats, statsBase, sc);
         FloatVector q0v = FloatVector.fromArray(S, sc.queries, q0);
         FloatVector q1v = FloatVector.fromArray(S, sc.queries, tdPad + q0);
-        FloatVector minusInf = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-        FloatVector limit = queryIndices(q0);
-        FloatVector max = minusInf;
-        for (int n = 0; n < open; n++) {
-            FloatVector s = q1v.fma(FloatVector.broadcast(S, keys[2 * n + 1]), q0v.mul(FloatVector.broadcast(S, keys[2 * n])));
-            max = max.blend(s, s.compare(VectorOperators.GT, max));
-        }
-        for (int n = open; n < count; n++) {
-            FloatVector s = q1v.fma(FloatVector.broadcast(S, keys[2 * n + 1]), q0v.mul(FloatVector.broadcast(S, keys[2 * n])));
-            s = minusInf.blend(s, limit.compare(VectorOperators.GT, visibleFrom[n]));
-            max = max.blend(s, s.compare(VectorOperators.GT, max));
-        }
-        max = max.blend(0f, max.compare(VectorOperators.EQ, Float.NEGATIVE_INFINITY));
+        FloatVector max = FloatVector.fromArray(S, stats, statsBase + q0);
         FloatVector negativeMax = max.neg();
         FloatVector sum = FloatVector.zero(S);
         FloatVector a0 = FloatVector.zero(S);
@@ -272,11 +261,54 @@ final class AttentionVector {
         }
         a0.intoArray(sc.accumulators, 0);
         a1.intoArray(sc.accumulators, L);
-        max.intoArray(stats, statsBase + q0);
         sum.intoArray(stats, statsBase + tdPad + q0);
         if (open < count) {
             forwardDiagonal2(geo, q0, open, count, stats, statsBase, sc);
         }
+    }
+
+    /**
+     * Pass 1 of {@link #forwardBlock2}, its own compile unit: each lane's maximum score over the
+     * keys it may see into the stats (0 for a lane with none, which gets the uniform fallback).
+     */
+    private static void blockMaximum2(AttentionKernels.Geometry geo, int q0, int open, int count, float[] stats,
+                                      int statsBase, Scratch sc) {
+        int tdPad = geo.paddedDecoderSteps();
+        float[] keys = sc.keys;
+        float[] visibleFrom = sc.visibleFrom;
+        FloatVector q0v = FloatVector.fromArray(S, sc.queries, q0);
+        FloatVector q1v = FloatVector.fromArray(S, sc.queries, tdPad + q0);
+        FloatVector minusInf = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        FloatVector limit = queryIndices(q0);
+        // Four running maxima: one compare-and-blend chain would wait on its own latency every key.
+        FloatVector m0 = minusInf;
+        FloatVector m1 = minusInf;
+        FloatVector m2 = minusInf;
+        FloatVector m3 = minusInf;
+        int n4 = open & ~3;
+        for (int n = 0; n < n4; n += 4) {
+            FloatVector s0 = q1v.fma(FloatVector.broadcast(S, keys[2 * n + 1]), q0v.mul(FloatVector.broadcast(S, keys[2 * n])));
+            FloatVector s1 = q1v.fma(FloatVector.broadcast(S, keys[2 * n + 3]), q0v.mul(FloatVector.broadcast(S, keys[2 * n + 2])));
+            FloatVector s2 = q1v.fma(FloatVector.broadcast(S, keys[2 * n + 5]), q0v.mul(FloatVector.broadcast(S, keys[2 * n + 4])));
+            FloatVector s3 = q1v.fma(FloatVector.broadcast(S, keys[2 * n + 7]), q0v.mul(FloatVector.broadcast(S, keys[2 * n + 6])));
+            m0 = m0.blend(s0, s0.compare(VectorOperators.GT, m0));
+            m1 = m1.blend(s1, s1.compare(VectorOperators.GT, m1));
+            m2 = m2.blend(s2, s2.compare(VectorOperators.GT, m2));
+            m3 = m3.blend(s3, s3.compare(VectorOperators.GT, m3));
+        }
+        m0 = m0.blend(m1, m1.compare(VectorOperators.GT, m0));
+        m2 = m2.blend(m3, m3.compare(VectorOperators.GT, m2));
+        FloatVector max = m0.blend(m2, m2.compare(VectorOperators.GT, m0));
+        for (int n = n4; n < open; n++) {
+            FloatVector s = q1v.fma(FloatVector.broadcast(S, keys[2 * n + 1]), q0v.mul(FloatVector.broadcast(S, keys[2 * n])));
+            max = max.blend(s, s.compare(VectorOperators.GT, max));
+        }
+        for (int n = open; n < count; n++) {
+            FloatVector s = q1v.fma(FloatVector.broadcast(S, keys[2 * n + 1]), q0v.mul(FloatVector.broadcast(S, keys[2 * n])));
+            s = minusInf.blend(s, limit.compare(VectorOperators.GT, visibleFrom[n]));
+            max = max.blend(s, s.compare(VectorOperators.GT, max));
+        }
+        max.blend(0f, max.compare(VectorOperators.EQ, Float.NEGATIVE_INFINITY)).intoArray(stats, statsBase + q0);
     }
 
     /** The masked keys [open, count) of {@link #forwardBlock2}, added to its sums. */
