@@ -17,7 +17,8 @@ package dev.tempora.tensor.kernels;
  * attention weights, when requested, (B, Td, heads, T). The gradients dq, dk, dv have the layouts
  * of q, k, v. {@code stats} ({@link Geometry#statsSize()} floats) is where the forward leaves, per
  * query and head, what the backward needs besides the inputs; its content belongs to the kernel.
- * SIMD version in {@link AttentionVector}; the references below define the results.
+ * SIMD versions in {@link AttentionVector} and {@link AttentionBackwardVector}; the references below
+ * define the results.
  */
 public final class AttentionKernels {
 
