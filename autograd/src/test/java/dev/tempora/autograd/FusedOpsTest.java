@@ -362,6 +362,20 @@ class FusedOpsTest {
     }
 
     @Test
+    void attentionGradientsWithHeadSizeTwo() {
+        // The TFT demo's head size has its own SIMD path; 37 decoder steps span three vectors of
+        // queries at every width up to 16 lanes, so keys open to a whole block, keys on the causal
+        // diagonal and a partial last block all take part.
+        int[] encLen = {6, 0};
+        int[] decLen = {37, 20};
+        for (boolean causal : new boolean[] {true, false}) {
+            checker.assertGradientsMatch(in -> InterpretableAttention.apply(in[0], in[1], in[2], encLen, decLen,
+                    causal, 0.2f, true, 9L, false).output(),
+                    Tensor.randn(43, 2, 37, 3, 2), Tensor.randn(44, 2, 43, 3, 2), Tensor.randn(45, 2, 43, 2));
+        }
+    }
+
+    @Test
     void attentionDropoutActsOnHeadOutputsOnlyWhenTraining() {
         int[] encLen = {5, 5};
         int[] decLen = {3, 3};

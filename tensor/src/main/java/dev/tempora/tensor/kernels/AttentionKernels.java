@@ -17,7 +17,8 @@ package dev.tempora.tensor.kernels;
  * attention weights, when requested, (B, Td, heads, T). The gradients dq, dk, dv have the layouts
  * of q, k, v. {@code stats} ({@link Geometry#statsSize()} floats) is where the forward leaves, per
  * query and head, what the backward needs besides the inputs; its content belongs to the kernel.
- * SIMD version in {@link AttentionVector}; the references below define the results.
+ * SIMD versions in {@link AttentionVector} and {@link AttentionBackwardVector}; the references below
+ * define the results.
  */
 public final class AttentionKernels {
 
@@ -247,7 +248,7 @@ public final class AttentionKernels {
     public static void backward(Geometry geo, float[] q, float[] k, float[] v, float dropout, long seed,
                                 float[] stats, float[] gOut, float[] dq, float[] dk, float[] dv, int bFrom, int bTo) {
         if (VectorSupport.ENABLED) {
-            AttentionVector.backward(geo, q, k, v, dropout, seed, stats, gOut, dq, dk, dv, bFrom, bTo);
+            AttentionBackwardVector.backward(geo, q, k, v, dropout, seed, stats, gOut, dq, dk, dv, bFrom, bTo);
         } else {
             backwardReference(geo, q, k, v, dropout, seed, gOut, dq, dk, dv, bFrom, bTo);
         }

@@ -16,24 +16,32 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Per sample, the keys any query may see are listed once: the open encoder steps, then the
  * decoder steps, with the query index from which each is visible ({@code -1}: all). A block of
- * queries runs over the prefix of that list its last query may see, in two passes: the lane-wise
- * maximum, then exp, sum and the value products. The forward leaves each lane's maximum, 1/sum and
- * head output in the stats buffer; the backward recomputes the probabilities from them in one pass
- * (FlashAttention-2's order: the softmax gradient's Σ p·dp is g·o) and accumulates key and value
- * gradients in per-key vectors that are summed across lanes once per head.
+ * queries runs over the prefix of that list its last query may see (keys past the causal
+ * diagonal are never touched), in two passes: the lane-wise maximum, then exp, sum and the value
+ * products. Only the last L − 1 keys of that prefix, on the diagonal, need the mask; the keys
+ * every lane may see run in loops without it. The forward leaves each lane's maximum, 1/sum and
+ * head output in the stats buffer; the backward ({@link AttentionBackwardVector}) recomputes the
+ * probabilities from them in one pass (FlashAttention-2's order: the softmax gradient's Σ p·dp is
+ * g·o) and accumulates key and value gradients in per-key vectors that are summed across lanes once
+ * per head.
+ *
+ * <p>The exp is one per score and pass, so its cost is the kernels' cost: scores are computed in
+ * base 2 (queries scaled by log₂(e)/√d) for {@link VectorMath#softmaxExp2}, whose argument needs no
+ * reduction by ln 2, and each score minus the maximum is one fused chain from −maximum.
  */
 final class AttentionVector {
 
-    private static final VectorSpecies<Float> S = Species.FLOAT;
-    private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, S.vectorShape());
-    private static final int L = Species.LANES;
+    static final VectorSpecies<Float> S = Species.FLOAT;
+    static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, S.vectorShape());
+    static final int L = Species.LANES;
+    static final float LN2 = (float) Math.log(2);
 
-    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+    static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private AttentionVector() {}
 
     /** Per-thread work arrays, grown on demand, so steady-state calls allocate nothing. */
-    private static final class Scratch {
+    static final class Scratch {
         float[] queries = new float[0];     // (d, tdPad): one head's queries times 1/√d
         float[] keys = new float[0];        // (listed keys, d): one head's keys
         float[] values = new float[0];      // (listed keys, d)
@@ -67,7 +75,7 @@ final class AttentionVector {
      * Lists the keys of sample b that some query may see (open encoder steps, then decoder steps)
      * with their values; returns how many.
      */
-    private static int listKeys(AttentionKernels.Geometry geo, float[] v, int b, Scratch sc) {
+    static int listKeys(AttentionKernels.Geometry geo, float[] v, int b, Scratch sc) {
         int te = geo.encoderSteps();
         int keys = geo.keys();
         int d = geo.headSize();
@@ -78,15 +86,20 @@ final class AttentionVector {
             int key = j < encOpen ? j : te + j - encOpen;
             sc.keyIndex[n] = key;
             sc.visibleFrom[n] = j < encOpen || !geo.causal() ? -1f : key - te;
-            System.arraycopy(v, (b * keys + key) * d, sc.values, n * d, d);
+            for (int c = 0; c < d; c++) { // d is tiny: a loop beats a call to arraycopy
+                sc.values[n * d + c] = v[(b * keys + key) * d + c];
+            }
             n++;
         }
         return n;
     }
 
-    /** Gathers one head's queries (scaled by 1/√d, padded with zeros) and listed keys into the scratch. */
-    private static void loadHead(AttentionKernels.Geometry geo, float[] q, float[] k, int b, int h, int listed,
-                                 float scale, Scratch sc) {
+    /**
+     * Gathers one head's queries, scaled by log₂(e)/√d so that scores come in base 2 for
+     * {@link VectorMath#softmaxExp2} (padded with zeros), and its listed keys into the scratch.
+     */
+    static void loadHead(AttentionKernels.Geometry geo, float[] q, float[] k, int b, int h, int listed, Scratch sc) {
+        float scale = scoreScale(geo.headSize());
         int td = geo.decoderSteps();
         int tdPad = geo.paddedDecoderSteps();
         int heads = geo.heads();
@@ -99,19 +112,38 @@ final class AttentionVector {
             java.util.Arrays.fill(sc.queries, row + td, row + tdPad, 0f);
         }
         for (int n = 0; n < listed; n++) {
-            System.arraycopy(k, ((b * geo.keys() + sc.keyIndex[n]) * heads + h) * d, sc.keys, n * d, d);
+            int from = ((b * geo.keys() + sc.keyIndex[n]) * heads + h) * d;
+            for (int c = 0; c < d; c++) { // d is tiny: a loop beats a call to arraycopy
+                sc.keys[n * d + c] = k[from + c];
+            }
         }
     }
 
-    /** Keys block q0's last query may see: a prefix of the list. */
-    private static int visibleCount(AttentionKernels.Geometry geo, int b, int q0, int listed) {
+    /** log₂(e)/√d: queries times it give scores in base 2 (2^(q·k·log₂e/√d) = e^(q·k/√d)). */
+    private static float scoreScale(int d) {
+        return (float) (1.4426950408889634 / Math.sqrt(d));
+    }
+
+    /**
+     * Keys block q0's last query may see: a prefix of the list, beyond which no key needs
+     * computing (the causal mask's upper triangle is skipped whole).
+     */
+    static int visibleCount(AttentionKernels.Geometry geo, int b, int q0, int listed) {
         if (!geo.causal()) {
             return listed;
         }
         return geo.encoderOpen(b) + Math.min(q0 + L - 1, geo.decoderSteps());
     }
 
-    private static FloatVector queryIndices(int q0) {
+    /** Keys every query of block q0 may see: a prefix of the list, where the mask need not be applied. */
+    static int openToAll(AttentionKernels.Geometry geo, int b, int q0, int listed) {
+        if (!geo.causal()) {
+            return listed;
+        }
+        return geo.encoderOpen(b) + Math.min(q0, geo.decoderSteps());
+    }
+
+    static FloatVector queryIndices(int q0) {
         return FloatVector.fromArray(S, Species.LANE_FLOATS, 0).add(q0);
     }
 
@@ -121,20 +153,21 @@ final class AttentionVector {
         int tdPad = geo.paddedDecoderSteps();
         int heads = geo.heads();
         int d = geo.headSize();
-        float scale = (float) (1.0 / Math.sqrt(d));
         Scratch sc = SCRATCH.get();
         sc.ensure(geo.keys(), d, tdPad);
         for (int b = bFrom; b < bTo; b++) {
             int listed = listKeys(geo, v, b, sc);
             java.util.Arrays.fill(sc.headSum, 0, d * tdPad, 0f);
             for (int h = 0; h < heads; h++) {
-                loadHead(geo, q, k, b, h, listed, scale, sc);
+                loadHead(geo, q, k, b, h, listed, sc);
                 int statsBase = (b * heads + h) * (2 + d) * tdPad;
                 for (int q0 = 0; q0 < td; q0 += L) {
+                    int open = openToAll(geo, b, q0, listed);
+                    int count = visibleCount(geo, b, q0, listed);
                     if (d == 2) {
-                        forwardBlock2(geo, q0, visibleCount(geo, b, q0, listed), stats, statsBase, sc);
+                        forwardBlock2(geo, q0, open, count, stats, statsBase, sc);
                     } else {
-                        forwardBlock(geo, q0, visibleCount(geo, b, q0, listed), stats, statsBase, sc);
+                        forwardBlock(geo, q0, count, stats, statsBase, sc);
                     }
                     finishBlock(geo, v, b, h, q0, dropout, seed, stats, statsBase, sc);
                     if (weights != null) {
@@ -151,11 +184,14 @@ final class AttentionVector {
     }
 
     /**
-     * One head's softmax over the visible keys for queries [q0, q0 + L): each lane's maximum and
-     * sum into the stats, its unnormalised value products into the accumulators.
+     * One head's softmax for queries [q0, q0 + L) over the first {@code count} listed keys: each
+     * lane's maximum and sum into the stats, its unnormalised value products into the
+     * accumulators. Two passes over the keys: the maximum of the scores, then exp of score −
+     * maximum (one fused chain from −maximum, as the backward and {@link #writeWeights} compute
+     * it), its sum and the value products.
      */
-    private static void forwardBlock(AttentionKernels.Geometry geo, int q0, int count, float[] stats, int statsBase,
-                                     Scratch sc) {
+    private static void forwardBlock(AttentionKernels.Geometry geo, int q0, int count, float[] stats,
+                                     int statsBase, Scratch sc) {
         int d = geo.headSize();
         int tdPad = geo.paddedDecoderSteps();
         float[] queries = sc.queries;
@@ -163,10 +199,8 @@ final class AttentionVector {
         float[] values = sc.values;
         float[] visibleFrom = sc.visibleFrom;
         float[] acc = sc.accumulators;
-        float[] scores = sc.keyGradients; // free in the forward: the masked scores, (listed keys, L)
         FloatVector minusInf = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
         FloatVector limit = queryIndices(q0);
-        // Pass 1: the scores and each lane's maximum over its open keys.
         FloatVector max = minusInf;
         for (int n = 0; n < count; n++) {
             FloatVector s = FloatVector.zero(S);
@@ -174,16 +208,19 @@ final class AttentionVector {
                 s = FloatVector.fromArray(S, queries, c * tdPad + q0).fma(FloatVector.broadcast(S, keys[n * d + c]), s);
             }
             s = minusInf.blend(s, limit.compare(VectorOperators.GT, visibleFrom[n]));
-            s.intoArray(scores, n * L);
             max = max.blend(s, s.compare(VectorOperators.GT, max));
         }
         // A lane with no open key (all scores −∞) gets the uniform fallback; shift it by 0.
         max = max.blend(0f, max.compare(VectorOperators.EQ, Float.NEGATIVE_INFINITY));
-        // Pass 2: exp, its sum and the value products.
+        FloatVector negativeMax = max.neg();
         java.util.Arrays.fill(acc, 0, d * L, 0f);
         FloatVector sum = FloatVector.zero(S);
         for (int n = 0; n < count; n++) {
-            FloatVector e = VectorMath.expNonPositive(FloatVector.fromArray(S, scores, n * L).sub(max));
+            FloatVector x = negativeMax;
+            for (int c = 0; c < d; c++) {
+                x = FloatVector.fromArray(S, queries, c * tdPad + q0).fma(FloatVector.broadcast(S, keys[n * d + c]), x);
+            }
+            FloatVector e = VectorMath.softmaxExp2(minusInf.blend(x, limit.compare(VectorOperators.GT, visibleFrom[n])));
             sum = sum.add(e);
             for (int c = 0; c < d; c++) {
                 e.fma(FloatVector.broadcast(S, values[n * d + c]), FloatVector.fromArray(S, acc, c * L))
@@ -194,38 +231,111 @@ final class AttentionVector {
         sum.intoArray(stats, statsBase + tdPad + q0);
     }
 
-    /** {@link #forwardBlock} for head size 2 (the TFT demo's 20/8), the components in registers. */
-    private static void forwardBlock2(AttentionKernels.Geometry geo, int q0, int count, float[] stats, int statsBase,
-                                      Scratch sc) {
+    /**
+     * {@link #forwardBlock} for head size 2 (the TFT demo's 20/8), the components in registers and
+     * the {@code open} keys every lane may see in loops without the mask: the maximum in
+     * {@link #blockMaximum2}, then here the exp pass, whose keys on the causal diagonal (the rest of
+     * the {@code count}) run in {@link #forwardDiagonal2}. Three methods because one would grow past
+     * C2's node budget, and C2 would box its vectors.
+     */
+    private static void forwardBlock2(AttentionKernels.Geometry geo, int q0, int open, int count, float[] stats,
+                                      int statsBase, Scratch sc) {
         int tdPad = geo.paddedDecoderSteps();
         float[] keys = sc.keys;
         float[] values = sc.values;
-        float[] visibleFrom = sc.visibleFrom;
-        float[] scores = sc.keyGradients; // free in the forward: the masked scores, (listed keys, L)
+        blockMaximum2(geo, q0, open, count, stats, statsBase, sc);
         FloatVector q0v = FloatVector.fromArray(S, sc.queries, q0);
         FloatVector q1v = FloatVector.fromArray(S, sc.queries, tdPad + q0);
-        FloatVector minusInf = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-        FloatVector limit = queryIndices(q0);
-        FloatVector max = minusInf;
-        for (int n = 0; n < count; n++) {
-            FloatVector s = q1v.fma(FloatVector.broadcast(S, keys[2 * n + 1]), q0v.mul(FloatVector.broadcast(S, keys[2 * n])));
-            s = minusInf.blend(s, limit.compare(VectorOperators.GT, visibleFrom[n]));
-            s.intoArray(scores, n * L);
-            max = max.blend(s, s.compare(VectorOperators.GT, max));
-        }
-        max = max.blend(0f, max.compare(VectorOperators.EQ, Float.NEGATIVE_INFINITY));
+        FloatVector max = FloatVector.fromArray(S, stats, statsBase + q0);
+        FloatVector negativeMax = max.neg();
         FloatVector sum = FloatVector.zero(S);
         FloatVector a0 = FloatVector.zero(S);
         FloatVector a1 = FloatVector.zero(S);
-        for (int n = 0; n < count; n++) {
-            FloatVector e = VectorMath.expNonPositive(FloatVector.fromArray(S, scores, n * L).sub(max));
+        for (int n = 0; n < open; n++) {
+            FloatVector x = q1v.fma(FloatVector.broadcast(S, keys[2 * n + 1]),
+                    q0v.fma(FloatVector.broadcast(S, keys[2 * n]), negativeMax));
+            FloatVector e = VectorMath.softmaxExp2(x);
             sum = sum.add(e);
             a0 = e.fma(FloatVector.broadcast(S, values[2 * n]), a0);
             a1 = e.fma(FloatVector.broadcast(S, values[2 * n + 1]), a1);
         }
         a0.intoArray(sc.accumulators, 0);
         a1.intoArray(sc.accumulators, L);
-        max.intoArray(stats, statsBase + q0);
+        sum.intoArray(stats, statsBase + tdPad + q0);
+        if (open < count) {
+            forwardDiagonal2(geo, q0, open, count, stats, statsBase, sc);
+        }
+    }
+
+    /**
+     * Pass 1 of {@link #forwardBlock2}, its own compile unit: each lane's maximum score over the
+     * keys it may see into the stats (0 for a lane with none, which gets the uniform fallback).
+     */
+    private static void blockMaximum2(AttentionKernels.Geometry geo, int q0, int open, int count, float[] stats,
+                                      int statsBase, Scratch sc) {
+        int tdPad = geo.paddedDecoderSteps();
+        float[] keys = sc.keys;
+        float[] visibleFrom = sc.visibleFrom;
+        FloatVector q0v = FloatVector.fromArray(S, sc.queries, q0);
+        FloatVector q1v = FloatVector.fromArray(S, sc.queries, tdPad + q0);
+        FloatVector minusInf = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        FloatVector limit = queryIndices(q0);
+        // Four running maxima: one compare-and-blend chain would wait on its own latency every key.
+        FloatVector m0 = minusInf;
+        FloatVector m1 = minusInf;
+        FloatVector m2 = minusInf;
+        FloatVector m3 = minusInf;
+        int n4 = open & ~3;
+        for (int n = 0; n < n4; n += 4) {
+            FloatVector s0 = q1v.fma(FloatVector.broadcast(S, keys[2 * n + 1]), q0v.mul(FloatVector.broadcast(S, keys[2 * n])));
+            FloatVector s1 = q1v.fma(FloatVector.broadcast(S, keys[2 * n + 3]), q0v.mul(FloatVector.broadcast(S, keys[2 * n + 2])));
+            FloatVector s2 = q1v.fma(FloatVector.broadcast(S, keys[2 * n + 5]), q0v.mul(FloatVector.broadcast(S, keys[2 * n + 4])));
+            FloatVector s3 = q1v.fma(FloatVector.broadcast(S, keys[2 * n + 7]), q0v.mul(FloatVector.broadcast(S, keys[2 * n + 6])));
+            m0 = m0.blend(s0, s0.compare(VectorOperators.GT, m0));
+            m1 = m1.blend(s1, s1.compare(VectorOperators.GT, m1));
+            m2 = m2.blend(s2, s2.compare(VectorOperators.GT, m2));
+            m3 = m3.blend(s3, s3.compare(VectorOperators.GT, m3));
+        }
+        m0 = m0.blend(m1, m1.compare(VectorOperators.GT, m0));
+        m2 = m2.blend(m3, m3.compare(VectorOperators.GT, m2));
+        FloatVector max = m0.blend(m2, m2.compare(VectorOperators.GT, m0));
+        for (int n = n4; n < open; n++) {
+            FloatVector s = q1v.fma(FloatVector.broadcast(S, keys[2 * n + 1]), q0v.mul(FloatVector.broadcast(S, keys[2 * n])));
+            max = max.blend(s, s.compare(VectorOperators.GT, max));
+        }
+        for (int n = open; n < count; n++) {
+            FloatVector s = q1v.fma(FloatVector.broadcast(S, keys[2 * n + 1]), q0v.mul(FloatVector.broadcast(S, keys[2 * n])));
+            s = minusInf.blend(s, limit.compare(VectorOperators.GT, visibleFrom[n]));
+            max = max.blend(s, s.compare(VectorOperators.GT, max));
+        }
+        max.blend(0f, max.compare(VectorOperators.EQ, Float.NEGATIVE_INFINITY)).intoArray(stats, statsBase + q0);
+    }
+
+    /** The masked keys [open, count) of {@link #forwardBlock2}, added to its sums. */
+    private static void forwardDiagonal2(AttentionKernels.Geometry geo, int q0, int open, int count, float[] stats,
+                                         int statsBase, Scratch sc) {
+        int tdPad = geo.paddedDecoderSteps();
+        float[] keys = sc.keys;
+        float[] values = sc.values;
+        float[] visibleFrom = sc.visibleFrom;
+        FloatVector q0v = FloatVector.fromArray(S, sc.queries, q0);
+        FloatVector q1v = FloatVector.fromArray(S, sc.queries, tdPad + q0);
+        FloatVector minusInf = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        FloatVector limit = queryIndices(q0);
+        FloatVector negativeMax = FloatVector.fromArray(S, stats, statsBase + q0).neg();
+        FloatVector sum = FloatVector.fromArray(S, stats, statsBase + tdPad + q0);
+        FloatVector a0 = FloatVector.fromArray(S, sc.accumulators, 0);
+        FloatVector a1 = FloatVector.fromArray(S, sc.accumulators, L);
+        for (int n = open; n < count; n++) {
+            FloatVector x = q1v.fma(FloatVector.broadcast(S, keys[2 * n + 1]),
+                    q0v.fma(FloatVector.broadcast(S, keys[2 * n]), negativeMax));
+            FloatVector e = VectorMath.softmaxExp2(minusInf.blend(x, limit.compare(VectorOperators.GT, visibleFrom[n])));
+            sum = sum.add(e);
+            a0 = e.fma(FloatVector.broadcast(S, values[2 * n]), a0);
+            a1 = e.fma(FloatVector.broadcast(S, values[2 * n + 1]), a1);
+        }
+        a0.intoArray(sc.accumulators, 0);
+        a1.intoArray(sc.accumulators, L);
         sum.intoArray(stats, statsBase + tdPad + q0);
     }
 
@@ -290,189 +400,13 @@ final class AttentionVector {
                 if (!(qi > sc.visibleFrom[n])) {
                     continue;
                 }
-                float s = 0f;
+                float x = -max; // the forward's chain: score − maximum in one rounding per component
                 for (int c = 0; c < d; c++) {
-                    s = Math.fma(sc.queries[c * tdPad + qi], sc.keys[n * d + c], s);
+                    x = Math.fma(sc.queries[c * tdPad + qi], sc.keys[n * d + c], x);
                 }
-                weights[w + sc.keyIndex[n]] = FloatMath.exp(s - max) * inv;
+                weights[w + sc.keyIndex[n]] = FloatMath.softmaxExp2(x) * inv;
             }
         }
     }
 
-    static void backward(AttentionKernels.Geometry geo, float[] q, float[] k, float[] v, float dropout, long seed,
-                         float[] stats, float[] gOut, float[] dq, float[] dk, float[] dv, int bFrom, int bTo) {
-        int td = geo.decoderSteps();
-        int tdPad = geo.paddedDecoderSteps();
-        int heads = geo.heads();
-        int d = geo.headSize();
-        int keys = geo.keys();
-        float scale = (float) (1.0 / Math.sqrt(d));
-        float keep = 1f / (1f - dropout);
-        int k1 = DropoutKernels.key1(seed);
-        int k2 = DropoutKernels.key2(seed);
-        Scratch sc = SCRATCH.get();
-        sc.ensure(keys, d, tdPad);
-        java.util.Arrays.fill(dk, bFrom * keys * heads * d, bTo * keys * heads * d, 0f);
-        java.util.Arrays.fill(dv, bFrom * keys * d, bTo * keys * d, 0f);
-        for (int b = bFrom; b < bTo; b++) {
-            int listed = listKeys(geo, v, b, sc);
-            java.util.Arrays.fill(sc.valueGradients, 0, listed * d * L, 0f);
-            for (int h = 0; h < heads; h++) {
-                loadHead(geo, q, k, b, h, listed, scale, sc);
-                // Each query's gradient of this head's output: the mean over heads, then the dropout mask.
-                float[] gHead = sc.headSum;
-                for (int c = 0; c < d; c++) {
-                    for (int qi = 0; qi < td; qi++) {
-                        float g = gOut[(b * td + qi) * d + c] / heads;
-                        if (dropout > 0f) {
-                            int index = ((b * td + qi) * heads + h) * d + c;
-                            g = DropoutKernels.uniform(index, k1, k2) >= dropout ? g * keep : 0f;
-                        }
-                        gHead[c * tdPad + qi] = g;
-                    }
-                    java.util.Arrays.fill(gHead, c * tdPad + td, (c + 1) * tdPad, 0f);
-                }
-                java.util.Arrays.fill(sc.keyGradients, 0, listed * d * L, 0f);
-                int statsBase = (b * heads + h) * (2 + d) * tdPad;
-                for (int q0 = 0; q0 < td; q0 += L) {
-                    if (d == 2) {
-                        backwardBlock2(geo, q0, visibleCount(geo, b, q0, listed), stats, statsBase, sc);
-                    } else {
-                        backwardBlock(geo, q0, visibleCount(geo, b, q0, listed), stats, statsBase, sc);
-                    }
-                    for (int c = 0; c < d; c++) {
-                        for (int lane = 0; lane < Math.min(L, td - q0); lane++) {
-                            dq[((b * td + q0 + lane) * heads + h) * d + c] = sc.accumulators[c * L + lane] * scale;
-                        }
-                    }
-                }
-                for (int n = 0; n < listed; n++) {
-                    for (int c = 0; c < d; c++) {
-                        dk[((b * keys + sc.keyIndex[n]) * heads + h) * d + c] =
-                                VectorMath.sum(FloatVector.fromArray(S, sc.keyGradients, (n * d + c) * L));
-                    }
-                }
-                addUniformShares(geo, b, h, stats, statsBase, dv, sc);
-            }
-            for (int n = 0; n < listed; n++) {
-                for (int c = 0; c < d; c++) {
-                    dv[(b * keys + sc.keyIndex[n]) * d + c] +=
-                            VectorMath.sum(FloatVector.fromArray(S, sc.valueGradients, (n * d + c) * L));
-                }
-            }
-        }
-    }
-
-    /**
-     * One head's gradients for queries [q0, q0 + L): dq (left, unscaled, in the accumulators), and
-     * the lane-wise key and value gradients added to the per-key vectors.
-     */
-    private static void backwardBlock(AttentionKernels.Geometry geo, int q0, int count, float[] stats, int statsBase,
-                                      Scratch sc) {
-        int d = geo.headSize();
-        int tdPad = geo.paddedDecoderSteps();
-        float[] queries = sc.queries;
-        float[] keys = sc.keys;
-        float[] values = sc.values;
-        float[] visibleFrom = sc.visibleFrom;
-        float[] gHead = sc.headSum;
-        float[] dqAcc = sc.accumulators;
-        float[] keyGradients = sc.keyGradients;
-        float[] valueGradients = sc.valueGradients;
-        FloatVector minusInf = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-        FloatVector limit = queryIndices(q0);
-        FloatVector max = FloatVector.fromArray(S, stats, statsBase + q0);
-        FloatVector inv = FloatVector.fromArray(S, stats, statsBase + tdPad + q0);
-        // Σ_j p_j·dp_j = g·o: the head output the forward kept.
-        FloatVector dot = FloatVector.zero(S);
-        for (int c = 0; c < d; c++) {
-            dot = FloatVector.fromArray(S, gHead, c * tdPad + q0)
-                    .fma(FloatVector.fromArray(S, stats, statsBase + (2 + c) * tdPad + q0), dot);
-        }
-        java.util.Arrays.fill(dqAcc, 0, d * L, 0f);
-        for (int n = 0; n < count; n++) {
-            FloatVector s = FloatVector.zero(S);
-            FloatVector dp = FloatVector.zero(S);
-            for (int c = 0; c < d; c++) {
-                s = FloatVector.fromArray(S, queries, c * tdPad + q0).fma(FloatVector.broadcast(S, keys[n * d + c]), s);
-                dp = FloatVector.fromArray(S, gHead, c * tdPad + q0).fma(FloatVector.broadcast(S, values[n * d + c]), dp);
-            }
-            s = minusInf.blend(s, limit.compare(VectorOperators.GT, visibleFrom[n]));
-            FloatVector p = VectorMath.expNonPositive(s.sub(max)).mul(inv);
-            FloatVector ds = dp.sub(dot).mul(p);
-            for (int c = 0; c < d; c++) {
-                int at = (n * d + c) * L;
-                ds.fma(FloatVector.broadcast(S, keys[n * d + c]), FloatVector.fromArray(S, dqAcc, c * L)).intoArray(dqAcc, c * L);
-                ds.fma(FloatVector.fromArray(S, queries, c * tdPad + q0), FloatVector.fromArray(S, keyGradients, at))
-                        .intoArray(keyGradients, at);
-                p.fma(FloatVector.fromArray(S, gHead, c * tdPad + q0), FloatVector.fromArray(S, valueGradients, at))
-                        .intoArray(valueGradients, at);
-            }
-        }
-    }
-
-    /** {@link #backwardBlock} for head size 2, the components in registers. */
-    private static void backwardBlock2(AttentionKernels.Geometry geo, int q0, int count, float[] stats, int statsBase,
-                                       Scratch sc) {
-        int tdPad = geo.paddedDecoderSteps();
-        float[] keys = sc.keys;
-        float[] values = sc.values;
-        float[] visibleFrom = sc.visibleFrom;
-        float[] keyGradients = sc.keyGradients;
-        float[] valueGradients = sc.valueGradients;
-        FloatVector q0v = FloatVector.fromArray(S, sc.queries, q0);
-        FloatVector q1v = FloatVector.fromArray(S, sc.queries, tdPad + q0);
-        FloatVector g0 = FloatVector.fromArray(S, sc.headSum, q0);
-        FloatVector g1 = FloatVector.fromArray(S, sc.headSum, tdPad + q0);
-        FloatVector minusInf = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-        FloatVector limit = queryIndices(q0);
-        FloatVector max = FloatVector.fromArray(S, stats, statsBase + q0);
-        FloatVector inv = FloatVector.fromArray(S, stats, statsBase + tdPad + q0);
-        FloatVector dot = g1.fma(FloatVector.fromArray(S, stats, statsBase + 3 * tdPad + q0),
-                g0.mul(FloatVector.fromArray(S, stats, statsBase + 2 * tdPad + q0)));
-        FloatVector dq0 = FloatVector.zero(S);
-        FloatVector dq1 = FloatVector.zero(S);
-        for (int n = 0; n < count; n++) {
-            FloatVector k0 = FloatVector.broadcast(S, keys[2 * n]);
-            FloatVector k1 = FloatVector.broadcast(S, keys[2 * n + 1]);
-            FloatVector s = q1v.fma(k1, q0v.mul(k0));
-            s = minusInf.blend(s, limit.compare(VectorOperators.GT, visibleFrom[n]));
-            FloatVector p = VectorMath.expNonPositive(s.sub(max)).mul(inv);
-            FloatVector dp = g1.fma(FloatVector.broadcast(S, values[2 * n + 1]),
-                    g0.mul(FloatVector.broadcast(S, values[2 * n])));
-            FloatVector ds = dp.sub(dot).mul(p);
-            dq0 = ds.fma(k0, dq0);
-            dq1 = ds.fma(k1, dq1);
-            int at = 2 * n * L;
-            ds.fma(q0v, FloatVector.fromArray(S, keyGradients, at)).intoArray(keyGradients, at);
-            ds.fma(q1v, FloatVector.fromArray(S, keyGradients, at + L)).intoArray(keyGradients, at + L);
-            p.fma(g0, FloatVector.fromArray(S, valueGradients, at)).intoArray(valueGradients, at);
-            p.fma(g1, FloatVector.fromArray(S, valueGradients, at + L)).intoArray(valueGradients, at + L);
-        }
-        dq0.intoArray(sc.accumulators, 0);
-        dq1.intoArray(sc.accumulators, L);
-    }
-
-    /** Queries with no open key (uniform weights 1/T) pass g/T to every value. */
-    private static void addUniformShares(AttentionKernels.Geometry geo, int b, int h, float[] stats, int statsBase,
-                                         float[] dv, Scratch sc) {
-        if (geo.encoderOpen(b) > 0) {
-            return;
-        }
-        int td = geo.decoderSteps();
-        int tdPad = geo.paddedDecoderSteps();
-        int keys = geo.keys();
-        int d = geo.headSize();
-        for (int qi = 0; qi < td; qi++) {
-            if (geo.decoderOpen(b, qi) > 0) {
-                continue;
-            }
-            for (int c = 0; c < d; c++) {
-                float share = sc.headSum[c * tdPad + qi] / keys;
-                for (int j = 0; j < keys; j++) {
-                    dv[(b * keys + j) * d + c] += share;
-                }
-            }
-        }
-    }
 }

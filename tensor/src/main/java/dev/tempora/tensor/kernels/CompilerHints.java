@@ -38,6 +38,7 @@ final class CompilerHints {
                         "+dev/tempora/tensor/kernels/AttentionVector.queryIndices",
                         "+dev/tempora/tensor/kernels/LayerNormVector.overlap",
                         "-dev/tempora/tensor/kernels/AttentionVector.*",
+                        "-dev/tempora/tensor/kernels/AttentionBackwardVector.*",
                         "-dev/tempora/tensor/kernels/DropoutVector.*",
                         "-dev/tempora/tensor/kernels/ElementwiseVector.*",
                         "-dev/tempora/tensor/kernels/GluVector.*",

@@ -48,6 +48,9 @@ class FloatMathTest {
     void accuracyAgainstStrictMath() {
         assertAccurate("exp", samples(-87f, 88.7f, 20000, 1), FloatMath::exp, StrictMath::exp, 2, 0);
         assertAccurate("exp small", samples(-1f, 1f, 20000, 2), FloatMath::exp, StrictMath::exp, 2, 0);
+        assertAccurate("softmaxExp2", samples(-126f, 0f, 20000, 16), FloatMath::softmaxExp2, y -> StrictMath.pow(2, y), 1, 0);
+        assertAccurate("softmaxExp2 near 0", samples(-2f, 1e-3f, 20000, 17), FloatMath::softmaxExp2,
+                y -> StrictMath.pow(2, y), 1, 0);
         assertAccurate("expm1", samples(-10f, 10f, 20000, 3), FloatMath::expm1, StrictMath::expm1, 3, 1e-7);
         assertAccurate("expm1 tiny", samples(-0.5f, 0.5f, 20000, 4), FloatMath::expm1, StrictMath::expm1, 3, 0);
         assertAccurate("log", samples(1e-30f, 1e30f, 20000, 5), FloatMath::log, StrictMath::log, 2, 0);
@@ -68,6 +71,13 @@ class FloatMathTest {
         assertEquals(0f, FloatMath.exp(-1e9f));
         assertEquals(Float.POSITIVE_INFINITY, FloatMath.exp(100f));
         assertTrue(Float.isNaN(FloatMath.exp(Float.NaN)));
+        assertEquals(1f, FloatMath.softmaxExp2(0f));
+        assertEquals(1f, FloatMath.softmaxExp2(-0f));
+        assertEquals(0.5f, FloatMath.softmaxExp2(-1f));
+        assertEquals(0f, FloatMath.softmaxExp2(Float.NEGATIVE_INFINITY));
+        assertEquals(0f, FloatMath.softmaxExp2(Math.nextDown(FloatMath.EXP2_MIN)));
+        assertEquals(Float.MIN_NORMAL, FloatMath.softmaxExp2(FloatMath.EXP2_MIN));
+        assertTrue(Float.isNaN(FloatMath.softmaxExp2(Float.NaN)));
         assertEquals(Float.NEGATIVE_INFINITY, FloatMath.log(0f));
         assertTrue(Float.isNaN(FloatMath.log(-1f)));
         assertEquals(Float.POSITIVE_INFINITY, FloatMath.log(Float.POSITIVE_INFINITY));
@@ -133,25 +143,38 @@ class FloatMathTest {
         for (int round = 0; round < 3; round++) {
             float[] vector = NonPositiveExpProbe.apply(x);
             float[] vectorExpm1 = NonPositiveExpProbe.expm1(x);
+            float[] vectorSoftmax = NonPositiveExpProbe.softmaxExp2(x);
             for (int i = 0; i < x.length; i++) {
                 assertEquals(Float.floatToIntBits(FloatMath.exp(x[i])), Float.floatToIntBits(vector[i]),
                         "exp(" + x[i] + ")");
                 assertEquals(Float.floatToIntBits(FloatMath.expm1(x[i])), Float.floatToIntBits(vectorExpm1[i]),
                         "expm1(" + x[i] + ")");
+                assertEquals(Float.floatToIntBits(FloatMath.softmaxExp2(x[i])), Float.floatToIntBits(vectorSoftmax[i]),
+                        "softmaxExp2(" + x[i] + ")");
             }
             for (int i = 0; i < 3000; i++) {
                 NonPositiveExpProbe.apply(x);
+                NonPositiveExpProbe.softmaxExp2(x);
             }
         }
     }
 
-    /** Runs {@link VectorMath#expNonPositive} over an array (a multiple of every vector length). */
+    /** Runs {@link VectorMath#expNonPositive} and its kin over an array (a multiple of every vector length). */
     private static final class NonPositiveExpProbe {
         static float[] apply(float[] x) {
             float[] out = new float[x.length];
             int lanes = VectorSupport.LANES;
             for (int i = 0; i < x.length; i += lanes) {
                 VectorMath.expNonPositive(jdk.incubator.vector.FloatVector.fromArray(Species.FLOAT, x, i)).intoArray(out, i);
+            }
+            return out;
+        }
+
+        static float[] softmaxExp2(float[] x) {
+            float[] out = new float[x.length];
+            int lanes = VectorSupport.LANES;
+            for (int i = 0; i < x.length; i += lanes) {
+                VectorMath.softmaxExp2(jdk.incubator.vector.FloatVector.fromArray(Species.FLOAT, x, i)).intoArray(out, i);
             }
             return out;
         }
