@@ -19,10 +19,9 @@ validation=(--config "$out/config.json" --backtest --from 2016 --to 2016 --strid
 if [[ "$members" -gt 1 ]]; then
   ./tempora train --config "$out/config.json" --out "$out/ensemble" --epochs "$epochs" --ensemble "$members" \
       --ensemble-combine "$combine" --json > "$out/ensemble-train.json"
-  # The launcher sizes the heap by the data file, and the built-in data has none: K members need more.
-  TEMPORA_JAVA_OPTS="${TEMPORA_JAVA_OPTS:--Xmx1500m}" ./tempora evaluate --model "$out/ensemble" --config "$out/config.json" \
+  ./tempora evaluate --model "$out/ensemble" --config "$out/config.json" \
       --json > "$out/ensemble-test.json"
-  TEMPORA_JAVA_OPTS="${TEMPORA_JAVA_OPTS:--Xmx1500m}" ./tempora evaluate --model "$out/ensemble" "${validation[@]}" \
+  ./tempora evaluate --model "$out/ensemble" "${validation[@]}" \
       > "$out/ensemble-validation.json"
 fi
 python3 - "$out" "$members" "$combine" <<'PY'
