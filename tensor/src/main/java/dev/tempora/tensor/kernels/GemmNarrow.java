@@ -12,12 +12,14 @@ import dev.tempora.tensor.Parallel;
  *       ({@code lda = k}, {@code ldc = n}): the forward X·Wᵀ and the input gradient dY·W.
  *       {@link GemmNarrowVector#tall} computes several rows of C in one vector;</li>
  *   <li>{@link Shape#OUTER_SUM}: C of at most 8 rows and one vector's columns summed over a long k,
- *       A transposed and B not: the weight gradient dYᵀ·X. {@link GemmNarrowVector#outerSum} keeps
+ *       A transposed and B not, when C fits one vector or has fewer rows than the general kernel's
+ *       tile: the weight gradient dYᵀ·X. {@link GemmNarrowVector#outerSum} keeps
  *       the elements of C in vector lanes for the whole sum and adds one outer product per step.</li>
  * </ul>
  *
  * <p>Every element of C is one chain of fused multiply-adds over p = 0, 1, …, k − 1 in order, started
- * from zero, then scaled by alpha (and added to C when accumulating). The scalar references here
+ * from zero (an outer sum: four such chains, see {@link #outerSumReference}), then scaled by alpha
+ * (and added to C when accumulating). The scalar references here
  * compute the same chain, so the vector kernels equal them bit for bit at every vector width, and an
  * element's value never depends on which other rows share its call or thread.
  */
@@ -30,6 +32,8 @@ final class GemmNarrow {
     /** Outer sums need this many steps; shorter ones stay with the general kernel. */
     static final int OUTER_SUM_MIN_STEPS = 32;
 
+    /** Chains of an outer sum: step p adds to chain p mod 4. */
+    static final int OUTER_SUM_CHAINS = 4;
     /** Rows of a tall product per task when one is shared among threads. */
     static final int ROWS_PER_TASK = 4096;
 
@@ -51,7 +55,10 @@ final class GemmNarrow {
                 && groupWidth(n, k) <= lanes) {
             return Shape.TALL;
         }
-        if (transA && !transB && m <= MAX_NARROW && n <= lanes && k >= OUTER_SUM_MIN_STEPS) {
+        // C of more than one vector takes a pass over k per vector, and loses to the general kernel's
+        // full tiles of rows (8 × 4 on 16 lanes: 0.86×; 8 × 8: 0.4×).
+        boolean onePassOrPartialTile = m * n <= lanes || m < GemmVector.PREFERRED.mr;
+        if (transA && !transB && m <= MAX_NARROW && n <= lanes && k >= OUTER_SUM_MIN_STEPS && onePassOrPartialTile) {
             return Shape.OUTER_SUM;
         }
         return Shape.NONE;
@@ -122,13 +129,16 @@ final class GemmNarrow {
 
     /**
      * The definition of an outer sum: C(i, j) = alpha · Σ_p A(p, i)·B(p, j) (+ C) with A stored k×m
-     * ({@code a[aOff + p*lda + i]}) and B stored k×n ({@code b[bOff + p*ldb + j]}).
+     * ({@code a[aOff + p*lda + i]}) and B stored k×n ({@code b[bOff + p*ldb + j]}). The sum runs as
+     * {@link #OUTER_SUM_CHAINS} chains, one for the steps p of each remainder p mod 4, added at the
+     * end as (s0 + s1) + (s2 + s3): four independent chains keep four FMAs in flight where one chain
+     * would wait out each FMA's latency.
      */
     static void outerSumReference(int m, int n, int k, float alpha, float[] a, int aOff, int lda,
                                   float[] b, int bOff, int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
-                float sum = continueOuterSum(0f, 0, k, a, aOff + i, lda, b, bOff + j, ldb);
+                float sum = finishOuterSum(0f, 0f, 0f, 0f, 0, k, a, aOff + i, lda, b, bOff + j, ldb);
                 int ci = cOff + i * ldc + j;
                 float value = alpha * sum;
                 c[ci] = accumulate ? c[ci] + value : value;
@@ -137,14 +147,28 @@ final class GemmNarrow {
     }
 
     /**
-     * Continues one element's chain of an outer sum from {@code sum} over steps {@code from} to
-     * {@code to}: the element's column of A starts at {@code aAt}, of B at {@code bAt}.
+     * Continues one element's four chains of an outer sum, s0 to s3, over steps {@code from} (a
+     * multiple of 4) to {@code to}, and adds them up; the element's column of A starts at
+     * {@code aAt}, of B at {@code bAt}.
      */
-    static float continueOuterSum(float sum, int from, int to, float[] a, int aAt, int lda, float[] b, int bAt,
-                                  int ldb) {
-        for (int p = from; p < to; p++) {
-            sum = Math.fma(a[aAt + p * lda], b[bAt + p * ldb], sum);
+    static float finishOuterSum(float s0, float s1, float s2, float s3, int from, int to, float[] a, int aAt,
+                                int lda, float[] b, int bAt, int ldb) {
+        int p = from;
+        for (; p + 4 <= to; p += 4) {
+            s0 = Math.fma(a[aAt + p * lda], b[bAt + p * ldb], s0);
+            s1 = Math.fma(a[aAt + (p + 1) * lda], b[bAt + (p + 1) * ldb], s1);
+            s2 = Math.fma(a[aAt + (p + 2) * lda], b[bAt + (p + 2) * ldb], s2);
+            s3 = Math.fma(a[aAt + (p + 3) * lda], b[bAt + (p + 3) * ldb], s3);
         }
-        return sum;
+        if (p < to) {
+            s0 = Math.fma(a[aAt + p * lda], b[bAt + p * ldb], s0);
+        }
+        if (p + 1 < to) {
+            s1 = Math.fma(a[aAt + (p + 1) * lda], b[bAt + (p + 1) * ldb], s1);
+        }
+        if (p + 2 < to) {
+            s2 = Math.fma(a[aAt + (p + 2) * lda], b[bAt + (p + 2) * ldb], s2);
+        }
+        return (s0 + s1) + (s2 + s3);
     }
 }

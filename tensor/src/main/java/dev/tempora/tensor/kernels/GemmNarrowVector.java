@@ -2,14 +2,15 @@ package dev.tempora.tensor.kernels;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The Vector API kernels of {@link GemmNarrow}: lanes are spent on several rows of C (a tall product)
  * or on every element of a small C (an outer sum), never on columns that are not there.
  *
- * <p>Lanes are moved with {@code selectFrom} by index vectors built once per call: float lane
- * numbers, one vector per step, which C2 turns into one permute each. Loads are full vectors; the
+ * <p>Lanes are moved by shuffles made from index vectors built once per call (float lane
+ * numbers, one vector per step); each rearrange is one permute. Loads are full vectors; the
  * rows or steps whose vector would run past the end of an array go through the scalar chain of
  * {@link GemmNarrow}, which gives the same bits (masked accesses near an array's end would take
  * the Vector API's slow path). Loaded only when {@link VectorSupport#ENABLED}.
@@ -60,20 +61,64 @@ final class GemmNarrowVector {
     private static void tallGroups(int groups, int rows, int lanes, int k, float alpha, float[] a, int aOff,
                                    float[] indices, float[] weights, float[] c, int cOff, boolean accumulate) {
         VectorMask<Float> store = S.indexInRange(0, lanes);
-        // Built from a count, not chosen by a branch: a vector picked by a branch would be boxed.
-        VectorMask<Float> add = S.indexInRange(0, accumulate ? lanes : 0);
         int aStride = rows * k;
-        for (int g = 0; g < groups; g++) {
+        int g = 0;
+        // Four groups at a time: four independent chains hide the FMA latency, and each step's index
+        // and weight vectors serve all four.
+        for (; g + 4 <= groups; g += 4) {
+            int ao = aOff + g * aStride;
+            FloatVector x0 = FloatVector.fromArray(S, a, ao);
+            FloatVector x1 = FloatVector.fromArray(S, a, ao + aStride);
+            FloatVector x2 = FloatVector.fromArray(S, a, ao + 2 * aStride);
+            FloatVector x3 = FloatVector.fromArray(S, a, ao + 3 * aStride);
+            FloatVector s0 = FloatVector.zero(S);
+            FloatVector s1 = FloatVector.zero(S);
+            FloatVector s2 = FloatVector.zero(S);
+            FloatVector s3 = FloatVector.zero(S);
+            for (int p = 0; p < k; p++) {
+                VectorShuffle<Float> index = FloatVector.fromArray(S, indices, p * L).toShuffle();
+                FloatVector w = FloatVector.fromArray(S, weights, p * L);
+                s0 = x0.rearrange(index).fma(w, s0);
+                s1 = x1.rearrange(index).fma(w, s1);
+                s2 = x2.rearrange(index).fma(w, s2);
+                s3 = x3.rearrange(index).fma(w, s3);
+            }
+            int co = cOff + g * lanes;
+            store(s0, alpha, c, co, store, accumulate);
+            store(s1, alpha, c, co + lanes, store, accumulate);
+            store(s2, alpha, c, co + 2 * lanes, store, accumulate);
+            store(s3, alpha, c, co + 3 * lanes, store, accumulate);
+        }
+        tallGroupsOneByOne(g, groups, aStride, lanes, k, alpha, a, aOff, indices, weights, c, cOff, accumulate);
+    }
+
+    // A method of its own: with the loop above, C2 ran out of nodes and boxed the vectors here.
+    private static void tallGroupsOneByOne(int from, int to, int aStride, int lanes, int k, float alpha, float[] a,
+                                           int aOff, float[] indices, float[] weights, float[] c, int cOff,
+                                           boolean accumulate) {
+        VectorMask<Float> store = S.indexInRange(0, lanes);
+        for (int g = from; g < to; g++) {
             FloatVector x = FloatVector.fromArray(S, a, aOff + g * aStride);
             FloatVector sum = FloatVector.zero(S);
             for (int p = 0; p < k; p++) {
-                FloatVector xp = FloatVector.fromArray(S, indices, p * L).selectFrom(x);
-                sum = xp.fma(FloatVector.fromArray(S, weights, p * L), sum);
+                FloatVector w = FloatVector.fromArray(S, weights, p * L);
+                sum = x.rearrange(FloatVector.fromArray(S, indices, p * L).toShuffle()).fma(w, sum);
             }
-            int co = cOff + g * lanes;
-            sum = sum.mul(alpha);
-            sum = sum.add(FloatVector.fromArray(S, c, co, add), add);
-            sum.intoArray(c, co, store);
+            store(sum, alpha, c, cOff + g * lanes, store, accumulate);
+        }
+    }
+
+    /**
+     * C's lanes of a row group = alpha · sum (+ C). C is read only when accumulating: a load that
+     * overlaps the previous group's masked store would wait for it (no store forwarding).
+     */
+    private static void store(FloatVector sum, float alpha, float[] c, int co, VectorMask<Float> lanes,
+                              boolean accumulate) {
+        FloatVector value = sum.mul(alpha);
+        if (accumulate) {
+            value.add(FloatVector.fromArray(S, c, co, lanes)).intoArray(c, co, lanes);
+        } else {
+            value.intoArray(c, co, lanes);
         }
     }
 
@@ -81,7 +126,7 @@ final class GemmNarrowVector {
      * An outer sum (see {@link GemmNarrow#outerSumReference}): the m·n elements of C in lanes, one
      * vector of them per pass over k; lane t of a pass holds element e = first + t, row e / n,
      * column e % n. Each step loads A's and B's row p and moves A(p, e / n) and B(p, e % n) into
-     * lane t, so every lane runs its element's chain in step order.
+     * lane t; four vectors of sums hold each lane's four chains (steps p mod 4).
      */
     static void outerSum(int m, int n, int k, float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                          float[] c, int cOff, int ldc, boolean accumulate) {
@@ -99,11 +144,13 @@ final class GemmNarrowVector {
             }
             int steps = Math.min(k, fitting(a.length - aOff - aBase, lda));
             steps = Math.min(steps, fitting(b.length - bOff, ldb));
+            steps -= steps % GemmNarrow.OUTER_SUM_CHAINS;
             outerSumSteps(steps, a, aOff + aBase, lda, b, bOff, ldb, indices, sums);
             for (int t = 0; t < lanes; t++) {
                 int i = (first + t) / n;
                 int j = (first + t) % n;
-                float sum = GemmNarrow.continueOuterSum(sums[t], steps, k, a, aOff + i, lda, b, bOff + j, ldb);
+                float sum = GemmNarrow.finishOuterSum(sums[t], sums[L + t], sums[2 * L + t], sums[3 * L + t], steps, k,
+                        a, aOff + i, lda, b, bOff + j, ldb);
                 int ci = cOff + i * ldc + j;
                 float value = alpha * sum;
                 c[ci] = accumulate ? c[ci] + value : value;
@@ -111,23 +158,37 @@ final class GemmNarrowVector {
         }
     }
 
+    /** The four chains of each lane over {@code steps} (a multiple of 4) steps, into sums[0 .. 4L). */
     private static void outerSumSteps(int steps, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                       float[] indices, float[] sums) {
-        FloatVector rowOfA = FloatVector.fromArray(S, indices, 0);
-        FloatVector columnOfB = FloatVector.fromArray(S, indices, L);
-        FloatVector sum = FloatVector.zero(S);
-        for (int p = 0; p < steps; p++) {
-            FloatVector x = rowOfA.selectFrom(FloatVector.fromArray(S, a, aOff + p * lda));
-            FloatVector y = columnOfB.selectFrom(FloatVector.fromArray(S, b, bOff + p * ldb));
-            sum = x.fma(y, sum);
+        VectorShuffle<Float> rowOfA = FloatVector.fromArray(S, indices, 0).toShuffle();
+        VectorShuffle<Float> columnOfB = FloatVector.fromArray(S, indices, L).toShuffle();
+        FloatVector s0 = FloatVector.zero(S);
+        FloatVector s1 = FloatVector.zero(S);
+        FloatVector s2 = FloatVector.zero(S);
+        FloatVector s3 = FloatVector.zero(S);
+        for (int p = 0; p < steps; p += 4) {
+            int ap = aOff + p * lda;
+            int bp = bOff + p * ldb;
+            s0 = FloatVector.fromArray(S, a, ap).rearrange(rowOfA)
+                    .fma(FloatVector.fromArray(S, b, bp).rearrange(columnOfB), s0);
+            s1 = FloatVector.fromArray(S, a, ap + lda).rearrange(rowOfA)
+                    .fma(FloatVector.fromArray(S, b, bp + ldb).rearrange(columnOfB), s1);
+            s2 = FloatVector.fromArray(S, a, ap + 2 * lda).rearrange(rowOfA)
+                    .fma(FloatVector.fromArray(S, b, bp + 2 * ldb).rearrange(columnOfB), s2);
+            s3 = FloatVector.fromArray(S, a, ap + 3 * lda).rearrange(rowOfA)
+                    .fma(FloatVector.fromArray(S, b, bp + 3 * ldb).rearrange(columnOfB), s3);
         }
-        sum.intoArray(sums, 0);
+        s0.intoArray(sums, 0);
+        s1.intoArray(sums, L);
+        s2.intoArray(sums, 2 * L);
+        s3.intoArray(sums, 3 * L);
     }
 
     /** One thread's index and weight vectors, sized for the widest narrow product. */
     private static final class Scratch {
         final float[] indices = new float[GemmNarrow.MAX_NARROW * L];
         final float[] weights = new float[GemmNarrow.MAX_NARROW * L];
-        final float[] sums = new float[L];
+        final float[] sums = new float[GemmNarrow.OUTER_SUM_CHAINS * L];
     }
 }

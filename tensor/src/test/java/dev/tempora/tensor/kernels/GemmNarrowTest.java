@@ -77,6 +77,10 @@ class GemmNarrowTest {
         assertEquals(GemmNarrow.Shape.NONE, GemmNarrow.shape(false, true, 16, 4, 4, 4, 4), "few rows");
         assertEquals(GemmNarrow.Shape.NONE, GemmNarrow.shape(true, true, 4, 4, 2688, 4, 4), "B transposed");
         assertEquals(GemmNarrow.Shape.NONE, GemmNarrow.shape(true, false, 9, 4, 2688, 9, 4), "9 rows");
+        int tileRows = GemmVector.PREFERRED.mr;
+        int columns = VectorSupport.LANES / 2;
+        assertEquals(GemmNarrow.Shape.NONE, GemmNarrow.shape(true, false, tileRows, columns, 2688, tileRows, columns),
+                "two vectors of C and a full tile of rows");
     }
 
     @Test
@@ -143,13 +147,21 @@ class GemmNarrowTest {
         float[] exact = c.clone();
         Gemm.sgemmReference(true, false, m, n, k, alpha, a, offset, lda, b, offset, ldb, accumulate ? 1f : 0f,
                 exact, offset, ldc);
-        float[] actual = c.clone();
-        Gemm.sgemm(true, false, m, n, k, alpha, a, offset, lda, b, offset, ldb, accumulate ? 1f : 0f,
-                actual, offset, ldc);
         String what = "outer sum m=" + m + " n=" + n + " k=" + k + " lda=" + lda + " ldb=" + ldb + " ldc=" + ldc
                 + " alpha=" + alpha + " accumulate=" + accumulate;
-        assertBitwise(chain, actual, what);
-        assertClose(exact, actual, k, what);
+        float[] kernel = c.clone();
+        GemmNarrow.multiply(GemmNarrow.Shape.OUTER_SUM, false, m, n, k, alpha, a, offset, lda, b, offset, ldb,
+                kernel, offset, ldc, accumulate);
+        assertBitwise(chain, kernel, what + " (kernel)");
+        assertClose(exact, kernel, k, what + " (kernel)");
+        // Through Gemm, which takes the narrow kernel only where it is the faster one.
+        float[] dispatched = c.clone();
+        Gemm.sgemm(true, false, m, n, k, alpha, a, offset, lda, b, offset, ldb, accumulate ? 1f : 0f,
+                dispatched, offset, ldc);
+        if (GemmNarrow.shape(true, false, m, n, k, lda, ldc) == GemmNarrow.Shape.OUTER_SUM) {
+            assertBitwise(chain, dispatched, what + " (Gemm)");
+        }
+        assertClose(exact, dispatched, k, what + " (Gemm)");
     }
 
     private static float[] random(SplittableRandom rnd, int size) {
