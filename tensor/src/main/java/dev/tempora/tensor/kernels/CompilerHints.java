@@ -40,7 +40,6 @@ final class CompilerHints {
                         "-dev/tempora/tensor/kernels/AttentionVector.*",
                         "-dev/tempora/tensor/kernels/DropoutVector.*",
                         "-dev/tempora/tensor/kernels/ElementwiseVector.*",
-                        "+dev/tempora/tensor/kernels/GemmNarrowVector.store",
                         "-dev/tempora/tensor/kernels/GemmNarrowVector.*",
                         "-dev/tempora/tensor/kernels/GluVector.*",
                         "-dev/tempora/tensor/kernels/LayerNormVector.*",

@@ -49,7 +49,19 @@ final class GemmNarrowVector {
         // Groups whose full-vector load of A and store of C stay inside the arrays.
         groups = Math.min(groups, fitting(a.length - aOff, rows * k));
         groups = Math.min(groups, fitting(c.length - cOff, lanes));
-        tallGroups(groups, rows, lanes, k, alpha, a, aOff, indices, weights, c, cOff, accumulate);
+        int covered = groups * lanes;
+        float[] saved = accumulate ? scratch.saved(covered) : null;
+        if (accumulate) {
+            System.arraycopy(c, cOff, saved, 0, covered);
+        }
+        tallGroups(groups, rows, lanes, k, alpha, a, aOff, indices, weights, c, cOff);
+        if (accumulate) {
+            // alpha·sum + C: the same bits as C + alpha·sum. The kernel only overwrites, which keeps it within
+            // C2's node budget (with a branch per store it was not, and its vectors were boxed).
+            for (int i = 0; i < covered; i++) {
+                c[cOff + i] += saved[i];
+            }
+        }
         GemmNarrow.tallReference(transB, groups * rows, m, n, k, alpha, a, aOff, b, bOff, ldb, c, cOff, accumulate);
     }
 
@@ -59,7 +71,7 @@ final class GemmNarrowVector {
     }
 
     private static void tallGroups(int groups, int rows, int lanes, int k, float alpha, float[] a, int aOff,
-                                   float[] indices, float[] weights, float[] c, int cOff, boolean accumulate) {
+                                   float[] indices, float[] weights, float[] c, int cOff) {
         VectorMask<Float> store = S.indexInRange(0, lanes);
         int aStride = rows * k;
         int g = 0;
@@ -84,18 +96,17 @@ final class GemmNarrowVector {
                 s3 = x3.rearrange(index).fma(w, s3);
             }
             int co = cOff + g * lanes;
-            store(s0, alpha, c, co, store, accumulate);
-            store(s1, alpha, c, co + lanes, store, accumulate);
-            store(s2, alpha, c, co + 2 * lanes, store, accumulate);
-            store(s3, alpha, c, co + 3 * lanes, store, accumulate);
+            s0.mul(alpha).intoArray(c, co, store);
+            s1.mul(alpha).intoArray(c, co + lanes, store);
+            s2.mul(alpha).intoArray(c, co + 2 * lanes, store);
+            s3.mul(alpha).intoArray(c, co + 3 * lanes, store);
         }
-        tallGroupsOneByOne(g, groups, aStride, lanes, k, alpha, a, aOff, indices, weights, c, cOff, accumulate);
+        tallGroupsOneByOne(g, groups, aStride, lanes, k, alpha, a, aOff, indices, weights, c, cOff);
     }
 
     // A method of its own: with the loop above, C2 ran out of nodes and boxed the vectors here.
     private static void tallGroupsOneByOne(int from, int to, int aStride, int lanes, int k, float alpha, float[] a,
-                                           int aOff, float[] indices, float[] weights, float[] c, int cOff,
-                                           boolean accumulate) {
+                                           int aOff, float[] indices, float[] weights, float[] c, int cOff) {
         VectorMask<Float> store = S.indexInRange(0, lanes);
         for (int g = from; g < to; g++) {
             FloatVector x = FloatVector.fromArray(S, a, aOff + g * aStride);
@@ -104,21 +115,7 @@ final class GemmNarrowVector {
                 FloatVector w = FloatVector.fromArray(S, weights, p * L);
                 sum = x.rearrange(FloatVector.fromArray(S, indices, p * L).toShuffle()).fma(w, sum);
             }
-            store(sum, alpha, c, cOff + g * lanes, store, accumulate);
-        }
-    }
-
-    /**
-     * C's lanes of a row group = alpha · sum (+ C). C is read only when accumulating: a load that
-     * overlaps the previous group's masked store would wait for it (no store forwarding).
-     */
-    private static void store(FloatVector sum, float alpha, float[] c, int co, VectorMask<Float> lanes,
-                              boolean accumulate) {
-        FloatVector value = sum.mul(alpha);
-        if (accumulate) {
-            value.add(FloatVector.fromArray(S, c, co, lanes)).intoArray(c, co, lanes);
-        } else {
-            value.intoArray(c, co, lanes);
+            sum.mul(alpha).intoArray(c, cOff + g * lanes, store);
         }
     }
 
@@ -185,10 +182,19 @@ final class GemmNarrowVector {
         s3.intoArray(sums, 3 * L);
     }
 
-    /** One thread's index and weight vectors, sized for the widest narrow product. */
+    /** One thread's index and weight vectors, sized for the widest narrow product, and room for C. */
     private static final class Scratch {
         final float[] indices = new float[GemmNarrow.MAX_NARROW * L];
         final float[] weights = new float[GemmNarrow.MAX_NARROW * L];
         final float[] sums = new float[GemmNarrow.OUTER_SUM_CHAINS * L];
+        private float[] saved = new float[0];
+
+        /** {@return room for {@code size} floats of C kept aside while a tall product overwrites them; grown when short} */
+        float[] saved(int size) {
+            if (saved.length < size) {
+                saved = new float[size];
+            }
+            return saved;
+        }
     }
 }
