@@ -19,6 +19,8 @@ final class GemmNarrowVector {
 
     private static final VectorSpecies<Float> S = Species.FLOAT;
     private static final int L = Species.LANES;
+    /** Row groups a pass of the tall kernel computes together. */
+    private static final int GROUPS_PER_BLOCK = 4;
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private GemmNarrowVector() {}
@@ -49,6 +51,9 @@ final class GemmNarrowVector {
         // Groups whose full-vector load of A and store of C stay inside the arrays.
         groups = Math.min(groups, fitting(a.length - aOff, rows * k));
         groups = Math.min(groups, fitting(c.length - cOff, lanes));
+        // Whole blocks of four groups; the few rows after them take the scalar chain (a vector loop for them
+        // would run so rarely that it stayed in the interpreter and C1, allocating, long after warm-up).
+        groups -= groups % GROUPS_PER_BLOCK;
         int covered = groups * lanes;
         float[] saved = accumulate ? scratch.saved(covered) : null;
         if (accumulate) {
@@ -74,10 +79,9 @@ final class GemmNarrowVector {
                                    float[] indices, float[] weights, float[] c, int cOff) {
         VectorMask<Float> store = S.indexInRange(0, lanes);
         int aStride = rows * k;
-        int g = 0;
         // Four groups at a time: four independent chains hide the FMA latency, and each step's index
         // and weight vectors serve all four.
-        for (; g + 4 <= groups; g += 4) {
+        for (int g = 0; g < groups; g += GROUPS_PER_BLOCK) {
             int ao = aOff + g * aStride;
             FloatVector x0 = FloatVector.fromArray(S, a, ao);
             FloatVector x1 = FloatVector.fromArray(S, a, ao + aStride);
@@ -100,22 +104,6 @@ final class GemmNarrowVector {
             s1.mul(alpha).intoArray(c, co + lanes, store);
             s2.mul(alpha).intoArray(c, co + 2 * lanes, store);
             s3.mul(alpha).intoArray(c, co + 3 * lanes, store);
-        }
-        tallGroupsOneByOne(g, groups, aStride, lanes, k, alpha, a, aOff, indices, weights, c, cOff);
-    }
-
-    // A method of its own: with the loop above, C2 ran out of nodes and boxed the vectors here.
-    private static void tallGroupsOneByOne(int from, int to, int aStride, int lanes, int k, float alpha, float[] a,
-                                           int aOff, float[] indices, float[] weights, float[] c, int cOff) {
-        VectorMask<Float> store = S.indexInRange(0, lanes);
-        for (int g = from; g < to; g++) {
-            FloatVector x = FloatVector.fromArray(S, a, aOff + g * aStride);
-            FloatVector sum = FloatVector.zero(S);
-            for (int p = 0; p < k; p++) {
-                FloatVector w = FloatVector.fromArray(S, weights, p * L);
-                sum = x.rearrange(FloatVector.fromArray(S, indices, p * L).toShuffle()).fma(w, sum);
-            }
-            sum.mul(alpha).intoArray(c, cOff + g * lanes, store);
         }
     }
 
