@@ -10,7 +10,8 @@ import dev.tempora.tensor.Parallel;
  * A and B are not read, as in BLAS.
  *
  * <p>The SIMD paths are {@link GemmVector} (register-tiled, packed panels) and, when C is a single
- * row or column, {@link GemmMatrixVector}; without the Vector API, {@link #sgemmScalar} runs. Every
+ * row or column, {@link GemmMatrixVector}; products of 1 to 8 columns or steps that
+ * {@link GemmNarrow} covers go to its kernels; without the Vector API, {@link #sgemmScalar} runs. Every
  * path gives the same result for any number of threads: work is split by whole tiles of C, never
  * along k, so each element is summed in the same order.
  */
@@ -50,6 +51,12 @@ public final class Gemm {
         boolean accumulate = beta != 0f;
         boolean matrixVector = m == 1 || n == 1; // decided for the whole product, not per task
         int threads = Math.min(maxThreads, Parallel.threads());
+        GemmNarrow.Shape narrow = GemmNarrow.shape(transA, transB, m, n, k, lda, ldc);
+        if (narrow != GemmNarrow.Shape.NONE) {
+            GemmNarrow.multiply(threads, narrow, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc,
+                    accumulate);
+            return;
+        }
         switch (split(m, n, k, threads)) {
             case ROWS -> {
                 int step = tileRows();
@@ -99,7 +106,13 @@ public final class Gemm {
                                    float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                    float beta, float[] c, int cOff, int ldc) {
         checkArguments(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-        if (prepare(m, n, k, alpha, beta, c, cOff, ldc)) {
+        if (!prepare(m, n, k, alpha, beta, c, cOff, ldc)) {
+            return;
+        }
+        GemmNarrow.Shape narrow = GemmNarrow.shape(transA, transB, m, n, k, lda, ldc);
+        if (narrow != GemmNarrow.Shape.NONE) {
+            GemmNarrow.multiply(narrow, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, beta != 0f);
+        } else {
             multiply(m == 1 || n == 1, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc,
                     beta != 0f);
         }
