@@ -17,6 +17,7 @@ public final class Parallel {
     private static final int DEFAULT_THREADS =
             Integer.getInteger("tempora.threads", Runtime.getRuntime().availableProcessors());
     private static volatile ForkJoinPool pool;
+    private static final java.util.concurrent.atomic.AtomicInteger THREAD_NUMBER = new java.util.concurrent.atomic.AtomicInteger();
     private static final ThreadLocal<int[]> SERIAL_DEPTH = ThreadLocal.withInitial(() -> new int[1]);
 
     private Parallel() {}
@@ -50,7 +51,8 @@ public final class Parallel {
 
     private static java.util.concurrent.ForkJoinWorkerThread newThread(ForkJoinPool p) {
         var t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
-        t.setName("tempora-" + t.getPoolIndex());
+        // Numbered here: the pool index is only assigned when the thread registers, so every name read 0 before.
+        t.setName("tempora-" + THREAD_NUMBER.getAndIncrement());
         t.setDaemon(true);
         return t;
     }
