@@ -42,6 +42,7 @@ final class CompilerHints {
                         "-dev/tempora/tensor/kernels/DropoutVector.*",
                         "-dev/tempora/tensor/kernels/ElementwiseVector.*",
                         "-dev/tempora/tensor/kernels/GemmNarrowVector.*",
+                        "-dev/tempora/tensor/kernels/GemmNarrowDeepVector.*",
                         "-dev/tempora/tensor/kernels/GluVector.*",
                         "-dev/tempora/tensor/kernels/LayerNormVector.*",
                         "-dev/tempora/tensor/kernels/LstmVector.*",

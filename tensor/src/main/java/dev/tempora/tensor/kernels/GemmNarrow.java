@@ -11,6 +11,10 @@ import dev.tempora.tensor.Parallel;
  *   <li>{@link Shape#TALL}: many rows, n and k at most 8, A not transposed and both A and C dense
  *       ({@code lda = k}, {@code ldc = n}): the forward X·Wᵀ and the input gradient dY·W.
  *       {@link GemmNarrowVector#tall} computes several rows of C in one vector;</li>
+ *   <li>{@link Shape#TALL_DEEP}: the same layout with n at most 8 (and at most a vector's lanes) and k
+ *       up to {@link #MAX_DEEP}, or rows too wide for {@link Shape#TALL}'s vectors (the TFT's
+ *       gated residual networks of hidden 20 to 40 into 2 to 8 outputs, and their input gradients).
+ *       {@link GemmNarrowDeepVector} computes one or two rows of C per vector, eight rows at a time;</li>
  *   <li>{@link Shape#OUTER_SUM}: C of at most 8 rows and one vector's columns summed over a long k,
  *       A transposed and B not, when C fits one vector or has fewer rows than the general kernel's
  *       tile: the weight gradient dYᵀ·X. {@link GemmNarrowVector#outerSum} keeps
@@ -27,6 +31,8 @@ final class GemmNarrow {
 
     /** The widest n and k of a tall product, and the most rows of C in an outer sum. */
     static final int MAX_NARROW = 8;
+    /** The longest k of a deep tall product: its weight vectors, one per step, stay in the L1 cache. */
+    static final int MAX_DEEP = 64;
     /** Tall products need this many rows to pay for setting up the kernel's index and weight vectors. */
     static final int TALL_MIN_ROWS = 32;
     /** Outer sums need this many steps; shorter ones stay with the general kernel. */
@@ -38,7 +44,7 @@ final class GemmNarrow {
     static final int ROWS_PER_TASK = 4096;
 
     /** Which narrow kernel a product takes, if any. */
-    enum Shape { NONE, TALL, OUTER_SUM }
+    enum Shape { NONE, TALL, TALL_DEEP, OUTER_SUM }
 
     private GemmNarrow() {}
 
@@ -51,9 +57,13 @@ final class GemmNarrow {
             return Shape.NONE;
         }
         int lanes = VectorSupport.LANES;
-        if (!transA && lda == k && ldc == n && n <= MAX_NARROW && k <= MAX_NARROW && m >= TALL_MIN_ROWS
-                && groupWidth(n, k) <= lanes) {
-            return Shape.TALL;
+        if (!transA && lda == k && ldc == n && n <= MAX_NARROW && m >= TALL_MIN_ROWS) {
+            if (k <= MAX_NARROW && groupWidth(n, k) <= lanes) {
+                return Shape.TALL;
+            }
+            if (k <= MAX_DEEP && GemmNarrowDeepVector.covers(n)) {
+                return Shape.TALL_DEEP;
+            }
         }
         // C of more than one vector takes a pass over k per vector, and loses to the general kernel's
         // full tiles of rows (8 × 4 on 16 lanes: 0.86×; 8 × 8: 0.4×).
@@ -66,7 +76,7 @@ final class GemmNarrow {
 
     /**
      * C = alpha·op(A)·op(B) (+ C when {@code accumulate}) through the kernel {@code shape} names (not
-     * {@link Shape#NONE}), for arguments {@link Gemm} has checked. A tall product of at least
+     * {@link Shape#NONE}), for arguments {@link Gemm} has checked. A tall product (deep or not) of at least
      * {@link Gemm#PARALLEL_MIN_WORK} is shared among up to {@code threads} threads in blocks of
      * {@link #ROWS_PER_TASK} rows (each row's value is the same whichever task computes it); an outer
      * sum runs on the calling thread, since splitting its sum over k would change its order.
@@ -74,7 +84,7 @@ final class GemmNarrow {
     static void multiply(int threads, Shape shape, boolean transB, int m, int n, int k, float alpha,
                          float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                          float[] c, int cOff, int ldc, boolean accumulate) {
-        if (shape != Shape.TALL || threads < 2 || (long) m * n * (k + 8) < Gemm.PARALLEL_MIN_WORK) {
+        if (shape == Shape.OUTER_SUM || threads < 2 || (long) m * n * (k + 8) < Gemm.PARALLEL_MIN_WORK) {
             multiply(shape, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc, accumulate);
             return;
         }
@@ -92,6 +102,8 @@ final class GemmNarrow {
                          float[] c, int cOff, int ldc, boolean accumulate) {
         switch (shape) {
             case TALL -> GemmNarrowVector.tall(transB, m, n, k, alpha, a, aOff, b, bOff, ldb, c, cOff, accumulate);
+            case TALL_DEEP -> GemmNarrowDeepVector.multiply(transB, m, n, k, alpha, a, aOff, b, bOff, ldb, c, cOff,
+                    accumulate);
             case OUTER_SUM -> GemmNarrowVector.outerSum(m, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc,
                     accumulate);
             case NONE -> throw new IllegalArgumentException("GemmNarrow.multiply: the product has no narrow kernel");

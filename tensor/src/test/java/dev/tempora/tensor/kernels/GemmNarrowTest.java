@@ -17,7 +17,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class GemmNarrowTest {
 
+    private static final GemmNarrow.Shape TALL = GemmNarrow.Shape.TALL;
+    private static final GemmNarrow.Shape DEEP = GemmNarrow.Shape.TALL_DEEP;
     private static final int[] TALL_ROWS = {32, 33, 37, 63, 100, 257};
+    /** Steps of deep tall products: past one and two 8-step loads, ragged, and the longest. */
+    private static final int[] DEEP_STEPS = {9, 12, 16, 17, 20, 31, 40, GemmNarrow.MAX_DEEP};
     private static final int[] SUM_STEPS = {32, 33, 47, 100, 2688 + 5};
 
     @Test
@@ -33,7 +37,7 @@ class GemmNarrowTest {
                     int m = TALL_ROWS[rnd.nextInt(TALL_ROWS.length)];
                     boolean accumulate = rnd.nextBoolean();
                     float alpha = rnd.nextBoolean() ? 1f : -0.75f;
-                    checkTall(rnd, transB, m, n, k, alpha, accumulate, rnd.nextInt(3), rnd.nextInt(3));
+                    checkTall(rnd, TALL, transB, m, n, k, alpha, accumulate, rnd.nextInt(3), rnd.nextInt(3));
                 }
             }
         }
@@ -45,9 +49,45 @@ class GemmNarrowTest {
         SplittableRandom rnd = new SplittableRandom(12);
         for (int m : TALL_ROWS) {
             // No padding after A or C: the last groups must take the scalar chain.
-            checkTall(rnd, true, m, 4, 4, 1f, false, 0, 0);
-            checkTall(rnd, false, m, 1, 4, 1f, true, 0, 0);
-            checkTall(rnd, true, m, 4, 1, 1f, false, 0, 0);
+            checkTall(rnd, TALL, true, m, 4, 4, 1f, false, 0, 0);
+            checkTall(rnd, TALL, false, m, 1, 4, 1f, true, 0, 0);
+            checkTall(rnd, TALL, true, m, 4, 1, 1f, false, 0, 0);
+        }
+    }
+
+    @Test
+    void deepTallProductsEqualTheirScalarChainAndTheDoubleProduct() {
+        assumeTrue(VectorSupport.ENABLED, "narrow kernels run only with the Vector API");
+        SplittableRandom rnd = new SplittableRandom(15);
+        for (boolean transB : new boolean[] {false, true}) {
+            for (int n = 1; n <= GemmNarrow.MAX_NARROW; n++) {
+                if (!GemmNarrowDeepVector.covers(n)) {
+                    continue; // rows wider than a 128-bit vector
+                }
+                for (int k : DEEP_STEPS) {
+                    int m = TALL_ROWS[rnd.nextInt(TALL_ROWS.length)];
+                    boolean accumulate = rnd.nextBoolean();
+                    float alpha = rnd.nextBoolean() ? 1f : -0.75f;
+                    checkTall(rnd, DEEP, transB, m, n, k, alpha, accumulate, rnd.nextInt(3), rnd.nextInt(3));
+                }
+            }
+        }
+    }
+
+    @Test
+    void deepTallProductsAtTheEndsOfTheirArrays() {
+        assumeTrue(VectorSupport.ENABLED, "narrow kernels run only with the Vector API");
+        SplittableRandom rnd = new SplittableRandom(16);
+        for (int m : TALL_ROWS) {
+            // No padding after A or C: the last rows' full-vector loads and stores must not pass the end.
+            for (int n : new int[] {1, 2, 4, 7, 8}) {
+                if (!GemmNarrowDeepVector.covers(n)) {
+                    continue;
+                }
+                checkTall(rnd, DEEP, true, m, n, 20, 1f, false, 0, 0);
+                checkTall(rnd, DEEP, false, m, n, 13, 1f, true, 0, 0);
+                checkTall(rnd, DEEP, true, m, n, GemmNarrow.MAX_DEEP, 1f, true, 0, 0);
+            }
         }
     }
 
@@ -106,9 +146,12 @@ class GemmNarrowTest {
         assertBitwise(chain, many, "eight threads");
     }
 
-    /** A tall m×k times op(B) into dense C, with {@code padB} extra floats per stored row of B. */
-    private static void checkTall(SplittableRandom rnd, boolean transB, int m, int n, int k, float alpha,
-                                  boolean accumulate, int padB, int trailing) {
+    /**
+     * A tall m×k times op(B) into dense C through {@code kernel} and through {@link Gemm}, with
+     * {@code padB} extra floats per stored row of B and {@code trailing} sentinels around each array.
+     */
+    private static void checkTall(SplittableRandom rnd, GemmNarrow.Shape kernel, boolean transB, int m, int n, int k,
+                                  float alpha, boolean accumulate, int padB, int trailing) {
         int ldb = (transB ? k : n) + padB;
         int offset = trailing;
         float[] a = withPadding(random(rnd, m * k), offset, trailing);
@@ -127,8 +170,17 @@ class GemmNarrowTest {
         float[] pooled = c.clone();
         Gemm.sgemm(false, transB, m, n, k, alpha, a, offset, k, b, offset, ldb, accumulate ? 1f : 0f,
                 pooled, offset, n);
-        assertBitwise(chain, serial, what + " (serial)");
-        assertBitwise(chain, pooled, what + " (pool)");
+        float[] direct = c.clone();
+        GemmNarrow.multiply(kernel, transB, m, n, k, alpha, a, offset, k, b, offset, ldb, direct, offset, n,
+                accumulate);
+        assertBitwise(chain, direct, what + " (" + kernel + " kernel)");
+        // Through Gemm, which takes a narrow kernel only where it is the faster one.
+        if (GemmNarrow.shape(false, transB, m, n, k, k, n) == kernel) {
+            assertBitwise(chain, serial, what + " (serial)");
+            assertBitwise(chain, pooled, what + " (pool)");
+        }
+        assertClose(exact, direct, k, what + " (kernel)");
+        assertClose(exact, pooled, k, what + " (pool)");
         assertClose(exact, serial, k, what);
     }
 
