@@ -11,8 +11,9 @@ import dev.tempora.tensor.Parallel;
  *   <li>{@link Shape#TALL}: many rows, n and k at most 8, A not transposed and both A and C dense
  *       ({@code lda = k}, {@code ldc = n}): the forward X·Wᵀ and the input gradient dY·W.
  *       {@link GemmNarrowVector#tall} computes several rows of C in one vector;</li>
- *   <li>{@link Shape#TALL_DEEP}: the same layout with n at most 8 (and at most a vector's lanes) and k
- *       up to {@link #MAX_DEEP}, or rows too wide for {@link Shape#TALL}'s vectors (the TFT's
+ *   <li>{@link Shape#TALL_DEEP}: the same layout with n below 8 (and at most a vector's lanes), k up to
+ *       {@link #MAX_DEEP} and at least {@link #DEEP_MIN_ROWS} rows, where {@link Shape#TALL} does not
+ *       apply (the TFT's
  *       gated residual networks of hidden 20 to 40 into 2 to 8 outputs, and their input gradients).
  *       {@link GemmNarrowDeepVector} computes one or two rows of C per vector, eight rows at a time;</li>
  *   <li>{@link Shape#OUTER_SUM}: C of at most 8 rows and one vector's columns summed over a long k,
@@ -35,6 +36,12 @@ final class GemmNarrow {
     static final int MAX_DEEP = 64;
     /** Tall products need this many rows to pay for setting up the kernel's index and weight vectors. */
     static final int TALL_MIN_ROWS = 32;
+    /**
+     * Deep tall products need this many rows: setting up the weight vectors and the blocks of eight rows
+     * cost about half a microsecond, and at 512 rows of n = 4 the kernel ran 1.08× the general one
+     * (0.93× at 256). With n = 8 the general kernel's tiles are full and it is as fast, so n stays below 8.
+     */
+    static final int DEEP_MIN_ROWS = 512;
     /** Outer sums need this many steps; shorter ones stay with the general kernel. */
     static final int OUTER_SUM_MIN_STEPS = 32;
 
@@ -61,7 +68,7 @@ final class GemmNarrow {
             if (k <= MAX_NARROW && groupWidth(n, k) <= lanes) {
                 return Shape.TALL;
             }
-            if (k <= MAX_DEEP && GemmNarrowDeepVector.covers(n)) {
+            if (k <= MAX_DEEP && n < MAX_NARROW && m >= DEEP_MIN_ROWS && GemmNarrowDeepVector.covers(n)) {
                 return Shape.TALL_DEEP;
             }
         }

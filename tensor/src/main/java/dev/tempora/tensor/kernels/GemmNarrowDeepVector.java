@@ -42,12 +42,7 @@ final class GemmNarrowDeepVector {
         Scratch scratch = SCRATCH.get();
         boolean pairs = DL == 8 && n <= HALF;
         float[] weights = scratch.weights;
-        for (int p = 0; p < k; p++) {
-            for (int t = 0; t < DL; t++) {
-                int j = pairs ? t % HALF : t;
-                weights[p * DL + t] = j < n ? (transB ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j]) : 0f;
-            }
-        }
+        fillWeights(pairs, transB, n, k, b, bOff, ldb, weights);
         int rows = Math.min(m, fitting(c.length - cOff, n, DL));
         if (pairs) {
             // The last row's steps are loaded in whole vectors.
@@ -74,7 +69,32 @@ final class GemmNarrowDeepVector {
         GemmNarrow.tallReference(transB, rows, m, n, k, alpha, a, aOff, b, bOff, ldb, c, cOff, accumulate);
     }
 
-    /** How many rows, {@code stride} floats apart from 0 on, can each read or write {@code extent} floats inside {@code available}. */
+    /**
+     * Weight vector p (at {@code p * DL}) holds op(B)'s row p in lanes 0 to n − 1, again from lane 4
+     * when {@code pairs}, and zeros elsewhere (lanes past n are never stored).
+     */
+    private static void fillWeights(boolean pairs, boolean transB, int n, int k, float[] b, int bOff, int ldb,
+                                    float[] weights) {
+        java.util.Arrays.fill(weights, 0, k * DL, 0f);
+        int copies = pairs ? 2 : 1;
+        for (int p = 0; p < k; p++) {
+            for (int copy = 0; copy < copies; copy++) {
+                int w = p * DL + copy * HALF;
+                if (transB) {
+                    for (int j = 0; j < n; j++) {
+                        weights[w + j] = b[bOff + j * ldb + p];
+                    }
+                } else {
+                    System.arraycopy(b, bOff + p * ldb, weights, w, n);
+                }
+            }
+        }
+    }
+
+    /**
+     * How many rows, {@code stride} floats apart from 0 on, can each read or write {@code extent} floats
+     * inside {@code available}.
+     */
     private static int fitting(int available, int stride, int extent) {
         return available < extent ? 0 : (available - extent) / stride + 1;
     }

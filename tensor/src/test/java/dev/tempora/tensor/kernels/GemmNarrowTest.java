@@ -21,6 +21,8 @@ class GemmNarrowTest {
     private static final GemmNarrow.Shape DEEP = GemmNarrow.Shape.TALL_DEEP;
     private static final int[] TALL_ROWS = {32, 33, 37, 63, 100, 257};
     /** Steps of deep tall products: past one and two 8-step loads, ragged, and the longest. */
+    /** Rows of deep tall products: below and above {@link GemmNarrow#DEEP_MIN_ROWS}, with ragged blocks of 8. */
+    private static final int[] DEEP_ROWS = {33, 100, GemmNarrow.DEEP_MIN_ROWS, 600, 1011};
     private static final int[] DEEP_STEPS = {9, 12, 16, 17, 20, 31, 40, GemmNarrow.MAX_DEEP};
     private static final int[] SUM_STEPS = {32, 33, 47, 100, 2688 + 5};
 
@@ -65,7 +67,7 @@ class GemmNarrowTest {
                     continue; // rows wider than a 128-bit vector
                 }
                 for (int k : DEEP_STEPS) {
-                    int m = TALL_ROWS[rnd.nextInt(TALL_ROWS.length)];
+                    int m = DEEP_ROWS[rnd.nextInt(DEEP_ROWS.length)];
                     boolean accumulate = rnd.nextBoolean();
                     float alpha = rnd.nextBoolean() ? 1f : -0.75f;
                     checkTall(rnd, DEEP, transB, m, n, k, alpha, accumulate, rnd.nextInt(3), rnd.nextInt(3));
@@ -78,7 +80,7 @@ class GemmNarrowTest {
     void deepTallProductsAtTheEndsOfTheirArrays() {
         assumeTrue(VectorSupport.ENABLED, "narrow kernels run only with the Vector API");
         SplittableRandom rnd = new SplittableRandom(16);
-        for (int m : TALL_ROWS) {
+        for (int m : DEEP_ROWS) {
             // No padding after A or C: the last rows' full-vector loads and stores must not pass the end.
             for (int n : new int[] {1, 2, 4, 7, 8}) {
                 if (!GemmNarrowDeepVector.covers(n)) {
@@ -112,6 +114,12 @@ class GemmNarrowTest {
         assertEquals(GemmNarrow.Shape.TALL, GemmNarrow.shape(false, true, 2688, 4, 4, 4, 4));
         assertEquals(GemmNarrow.Shape.OUTER_SUM, GemmNarrow.shape(true, false, 4, 4, 2688, 4, 4));
         assertEquals(GemmNarrow.Shape.NONE, GemmNarrow.shape(false, true, 2688, 20, 4, 4, 20), "n = 20");
+        assertEquals(GemmNarrow.Shape.TALL_DEEP, GemmNarrow.shape(false, false, 1008, 4, 40, 40, 4));
+        assertEquals(GemmNarrow.Shape.TALL_DEEP, GemmNarrow.shape(false, true, 3696, 2, 20, 20, 2));
+        assertEquals(GemmNarrow.Shape.NONE, GemmNarrow.shape(false, true, 2688, 8, 20, 20, 8), "n = 8: full tiles");
+        assertEquals(GemmNarrow.Shape.NONE, GemmNarrow.shape(false, true, 2688, 4, 65, 65, 4), "k = 65");
+        assertEquals(GemmNarrow.Shape.NONE, GemmNarrow.shape(false, true, 500, 4, 20, 20, 4), "few rows for k = 20");
+        assertEquals(GemmNarrow.Shape.NONE, GemmNarrow.shape(true, false, 2688, 4, 20, 2688, 4), "A transposed");
         assertEquals(GemmNarrow.Shape.NONE, GemmNarrow.shape(false, true, 2688, 4, 4, 6, 4), "A not dense");
         assertEquals(GemmNarrow.Shape.NONE, GemmNarrow.shape(false, true, 2688, 4, 4, 4, 5), "C not dense");
         assertEquals(GemmNarrow.Shape.NONE, GemmNarrow.shape(false, true, 16, 4, 4, 4, 4), "few rows");
