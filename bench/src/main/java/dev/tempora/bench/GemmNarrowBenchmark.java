@@ -34,7 +34,8 @@ public class GemmNarrowBenchmark {
 
     /** The GEMM shape, as {@link GemmThroughput.Shape#parse} reads it. */
     @Param({"2688x4x1_tB", "2688x4x4_tB", "2688x8x4_tB", "2688x1x4", "2688x4x4", "2688x4x8",
-            "4x1x2688_tA", "4x4x2688_tA", "8x4x2688_tA"})
+            "4x1x2688_tA", "4x4x2688_tA", "8x4x2688_tA",
+            "1008x4x40", "1008x4x20_tB", "3696x2x20_tB", "2688x7x20_tB", "2688x4x20_tB"})
     public String shape;
 
     private GemmThroughput.Operands operands;
