@@ -18,7 +18,8 @@ import dev.tempora.tensor.Parallel;
  *       {@link GemmNarrowDeepVector} computes one or two rows of C per vector, eight rows at a time;</li>
  *   <li>{@link Shape#OUTER_SUM}: C of at most 8 rows and one vector's columns summed over a long k,
  *       A transposed and B not, when C fits one vector or has fewer rows than the general kernel's
- *       tile: the weight gradient dYᵀ·X. {@link GemmNarrowVector#outerSum} keeps
+ *       tile, or of up to {@link #MAX_SUM_ROWS} rows and 7 columns in at most {@link #MAX_SUM_PASSES}
+ *       vectors when the general kernel's tiles would be partial: the weight gradient dYᵀ·X. {@link GemmNarrowVector#outerSum} keeps
  *       the elements of C in vector lanes for the whole sum and adds one outer product per step.</li>
  * </ul>
  *
@@ -30,7 +31,10 @@ import dev.tempora.tensor.Parallel;
  */
 final class GemmNarrow {
 
-    /** The widest n and k of a tall product, and the most rows of C in an outer sum. */
+    /**
+     * The widest n and k of a tall product, and the most rows of C in an outer sum of one vector's
+     * columns.
+     */
     static final int MAX_NARROW = 8;
     /** The longest k of a deep tall product: its weight vectors, one per step, stay in the L1 cache. */
     static final int MAX_DEEP = 64;
@@ -42,6 +46,12 @@ final class GemmNarrow {
      * (0.93× at 256). With n = 8 the general kernel's tiles are full and it is as fast, so n stays below 8.
      */
     static final int DEEP_MIN_ROWS = 512;
+    /** The most rows of C in an outer sum of fewer than 8 columns. */
+    static final int MAX_SUM_ROWS = 40;
+    /** The most vectors of C (passes over k) an outer sum of more than 8 rows may take. */
+    static final int MAX_SUM_PASSES = 9;
+    /** Outer sums of more than 8 rows need this many steps to pay for their passes' set-up. */
+    static final int TALL_SUM_MIN_STEPS = 256;
     /** Outer sums need this many steps; shorter ones stay with the general kernel. */
     static final int OUTER_SUM_MIN_STEPS = 32;
 
@@ -76,6 +86,16 @@ final class GemmNarrow {
         // full tiles of rows (8 × 4 on 16 lanes: 0.86×; 8 × 8: 0.4×).
         boolean onePassOrPartialTile = m * n <= lanes || m < GemmVector.PREFERRED.mr;
         if (transA && !transB && m <= MAX_NARROW && n <= lanes && k >= OUTER_SUM_MIN_STEPS && onePassOrPartialTile) {
+            return Shape.OUTER_SUM;
+        }
+        // Taller C (weight gradients of 10 to 40 inputs into 2 to 7 outputs), on 16 lanes over 2688 steps:
+        // a pass per vector of C still beats the general kernel where its last tile of rows or of 4 columns
+        // is partial (20 × 4: 1.7×, 16 × 2: 4×, 20 × 7: 1.4×, 36 × 4: 1.2×), in up to nine passes (20 × 8,
+        // ten: 0.76×), over 256 steps or more (20 × 4 × 100: 0.93×); with full tiles it does not (24 × 4:
+        // 0.82×, 40 × 4: 0.75×), nor with 8 columns (17 × 8: 0.87×).
+        boolean fullTiles = m % GemmVector.PREFERRED.mr == 0 && n % 4 == 0;
+        if (transA && !transB && m > MAX_NARROW && m <= MAX_SUM_ROWS && n < MAX_NARROW && k >= TALL_SUM_MIN_STEPS
+                && m * n <= MAX_SUM_PASSES * lanes && !fullTiles) {
             return Shape.OUTER_SUM;
         }
         return Shape.NONE;

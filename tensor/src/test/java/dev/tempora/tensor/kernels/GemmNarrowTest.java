@@ -109,6 +109,22 @@ class GemmNarrowTest {
     }
 
     @Test
+    void tallerOuterSumsEqualTheirScalarChainAndTheDoubleProduct() {
+        assumeTrue(VectorSupport.ENABLED, "narrow kernels run only with the Vector API");
+        SplittableRandom rnd = new SplittableRandom(17);
+        int[] steps = {GemmNarrow.TALL_SUM_MIN_STEPS, 301, 1008 + 3};
+        for (int m : new int[] {9, 12, 16, 20, 28, 36, GemmNarrow.MAX_SUM_ROWS}) {
+            for (int n = 1; n <= Math.min(GemmNarrow.MAX_NARROW, VectorSupport.LANES); n++) {
+                int k = steps[rnd.nextInt(steps.length)];
+                boolean accumulate = rnd.nextBoolean();
+                float alpha = rnd.nextBoolean() ? 1f : 1.5f;
+                checkOuterSum(rnd, m, n, k, alpha, accumulate, rnd.nextInt(3), rnd.nextInt(3), rnd.nextInt(3));
+                checkOuterSum(rnd, m, n, k, alpha, accumulate, 0, 0, 0);
+            }
+        }
+    }
+
+    @Test
     void shapesThatAreNotNarrowKeepTheGeneralKernels() {
         assumeTrue(VectorSupport.ENABLED, "narrow kernels run only with the Vector API");
         assertEquals(GemmNarrow.Shape.TALL, GemmNarrow.shape(false, true, 2688, 4, 4, 4, 4));
@@ -124,7 +140,18 @@ class GemmNarrowTest {
         assertEquals(GemmNarrow.Shape.NONE, GemmNarrow.shape(false, true, 2688, 4, 4, 4, 5), "C not dense");
         assertEquals(GemmNarrow.Shape.NONE, GemmNarrow.shape(false, true, 16, 4, 4, 4, 4), "few rows");
         assertEquals(GemmNarrow.Shape.NONE, GemmNarrow.shape(true, true, 4, 4, 2688, 4, 4), "B transposed");
-        assertEquals(GemmNarrow.Shape.NONE, GemmNarrow.shape(true, false, 9, 4, 2688, 9, 4), "9 rows");
+        assertEquals(GemmNarrow.Shape.NONE, GemmNarrow.shape(true, false, 41, 4, 2688, 41, 4), "41 rows");
+        assertEquals(GemmNarrow.Shape.NONE, GemmNarrow.shape(true, false, 20, 9, 2688, 20, 9), "9 columns");
+        int fullTileRows = 5 * GemmVector.PREFERRED.mr;
+        assertEquals(GemmNarrow.Shape.NONE, GemmNarrow.shape(true, false, fullTileRows, 4, 2688, fullTileRows, 4),
+                "full tiles");
+        if (VectorSupport.LANES >= 16) {
+            assertEquals(GemmNarrow.Shape.OUTER_SUM, GemmNarrow.shape(true, false, 20, 4, 1008, 20, 4));
+            assertEquals(GemmNarrow.Shape.OUTER_SUM, GemmNarrow.shape(true, false, 20, 7, 2688, 20, 7));
+            assertEquals(GemmNarrow.Shape.NONE, GemmNarrow.shape(true, false, 20, 8, 2688, 20, 8), "eight columns");
+            assertEquals(GemmNarrow.Shape.NONE, GemmNarrow.shape(true, false, 20, 4, 100, 20, 4), "100 steps");
+            assertEquals(GemmNarrow.Shape.NONE, GemmNarrow.shape(true, false, 40, 7, 2688, 40, 7), "18 passes");
+        }
         int tileRows = GemmVector.PREFERRED.mr;
         int columns = VectorSupport.LANES / 2;
         assertEquals(GemmNarrow.Shape.NONE, GemmNarrow.shape(true, false, tileRows, columns, 2688, tileRows, columns),
