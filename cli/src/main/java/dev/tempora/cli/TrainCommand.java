@@ -100,9 +100,8 @@ final class TrainCommand implements Runnable {
             checkEnsembleOptions();
         }
         if (spark != null) {
-            if (refit || TrainingJob.checkSections(TrainingConfig.load(config)).refit()) {
-                throw new IllegalArgumentException("--spark does not refit: leave out --refit (and training.refit), or "
-                        + "train on this machine");
+            if (refit) {
+                throw new IllegalArgumentException("--spark does not refit: leave out --refit, or train on this machine");
             }
             SparkEntry.train(config, out != null ? out : Path.of("out", stripExtension(config.getFileName().toString())),
                     spark, sparkTasks, workers, epochs, seed);
