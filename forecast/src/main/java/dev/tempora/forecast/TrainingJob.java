@@ -274,9 +274,11 @@ public final class TrainingJob {
      * Trains, keeping the epoch with the best validation loss, and returns that model. With an output
      * directory it holds the model (model.safetensors, model.json), metrics.csv and the last state
      * (last-state.safetensors: {@code resume(true)} continues from it bitwise); without one, a temporary
-     * directory is used and removed.
+     * directory is used and removed. With {@link Builder#refit}, a fresh model then trains on the training and
+     * validation rows for the best epoch count and replaces the model there (the first run's is kept in
+     * {@code validated/}; metrics.csv and the last state stay the first run's).
      *
-     * @return the best epoch's model and every epoch's losses
+     * @return the best epoch's model (or the refit model) and every epoch's losses of the first run
      * @throws IllegalStateException when called twice, when cancelled before it started, when cancelled
      *                               before the first epoch ended, or when another run writes to the output
      *                               directory (the message names it)
