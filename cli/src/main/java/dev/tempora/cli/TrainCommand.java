@@ -67,6 +67,12 @@ final class TrainCommand implements Runnable {
     @Option(names = "--resume", description = "Continue from DIR/last-state.safetensors.")
     boolean resume;
 
+    @Option(names = "--refit", description = "After training with validation and early stopping, retrain a fresh model "
+            + "(same seed and settings) on the training and validation rows for the best epoch count, replaying the first "
+            + "run's learning rates, and keep it as DIR's model (the test stays held out; the config's training.refit). "
+            + "With --ensemble, each member is refit.")
+    boolean refit;
+
     @Option(names = "--json", description = "Print one JSON object at the end (best validation loss and epoch, epochs run, "
             + "output directory); progress goes to standard error.")
     boolean json;
@@ -94,6 +100,9 @@ final class TrainCommand implements Runnable {
             checkEnsembleOptions();
         }
         if (spark != null) {
+            if (refit) {
+                throw new IllegalArgumentException("--spark does not refit: leave out --refit, or train on this machine");
+            }
             SparkEntry.train(config, out != null ? out : Path.of("out", stripExtension(config.getFileName().toString())),
                     spark, sparkTasks, workers, epochs, seed);
             return;
@@ -124,8 +133,8 @@ final class TrainCommand implements Runnable {
         }
         logSetUp(job, bar, log);
         TrainingJob.Result r = job.fit();
-        log.printf(Locale.ROOT, "Best validation loss %.4f (epoch %d)%s. Wrote %s/model.safetensors, model.json, metrics.csv%n",
-                r.bestValidationLoss(), r.bestEpoch() + 1, r.stoppedEarly() ? ", stopped early" : "", dir);
+        log.printf(Locale.ROOT, "Best validation loss %.4f (epoch %d)%s%s. Wrote %s/model.safetensors, model.json, metrics.csv%n",
+                r.bestValidationLoss(), r.bestEpoch() + 1, r.stoppedEarly() ? ", stopped early" : "", refitNote(r), dir);
         if (json) {
             java.util.Map<String, Object> summary = new java.util.LinkedHashMap<>();
             summary.put("out", dir.toString());
@@ -133,13 +142,18 @@ final class TrainCommand implements Runnable {
             summary.put("best_epoch", r.bestEpoch() + 1);
             summary.put("best_validation_loss", r.bestValidationLoss());
             summary.put("stopped_early", r.stoppedEarly());
+            summary.put("refit_epochs", r.refitEpochs());
             System.out.println(dev.tempora.tensor.io.Json.write(summary));
         }
     }
 
     /** The job of one model (or ensemble member) with this command's options; {@code memberSeed} may be null. */
     private TrainingJob job(TrainingConfig cfg, Long memberSeed, Path dir, ProgressBar bar) {
-        return TrainingJob.fromConfig(cfg)
+        TrainingJob.Builder builder = TrainingJob.fromConfig(cfg);
+        if (refit) {
+            builder.refit(true); // the config's training.refit is already in the builder
+        }
+        return builder
                 .trainer(t -> {
                     if (workers != null) {
                         t.workers(workers);
@@ -203,14 +217,15 @@ final class TrainCommand implements Runnable {
         List<Map<String, Object>> members = new ArrayList<>();
         for (int i = 0; i < trained.members().size(); i++) {
             TrainingJob.Result r = trained.members().get(i);
-            log.printf(Locale.ROOT, "  member-%d: best validation loss %.4f (epoch %d)%s%n", i + 1, r.bestValidationLoss(),
-                    r.bestEpoch() + 1, r.stoppedEarly() ? ", stopped early" : "");
+            log.printf(Locale.ROOT, "  member-%d: best validation loss %.4f (epoch %d)%s%s%n", i + 1, r.bestValidationLoss(),
+                    r.bestEpoch() + 1, r.stoppedEarly() ? ", stopped early" : "", refitNote(r));
             Map<String, Object> member = new LinkedHashMap<>();
             member.put("out", Ensemble.memberDirectory(dir, i + 1).toString());
             member.put("seed", firstSeed + i);
             member.put("epochs", r.epochs().size());
             member.put("best_epoch", r.bestEpoch() + 1);
             member.put("best_validation_loss", r.bestValidationLoss());
+            member.put("refit_epochs", r.refitEpochs());
             members.add(member);
         }
         log.printf(Locale.ROOT, "Wrote an ensemble of %d members (%s) to %s/%s%n", ensemble, ensembleCombine, dir, Ensemble.FILE);
@@ -221,6 +236,12 @@ final class TrainCommand implements Runnable {
             summary.put("members", members);
             System.out.println(dev.tempora.tensor.io.Json.write(summary));
         }
+    }
+
+    /** How the kept model was made, after the best epoch: refit on the training and validation rows, or not. */
+    private static String refitNote(TrainingJob.Result r) {
+        return r.refit() ? String.format(Locale.ROOT, "; refit on the training and validation rows for %d epochs",
+                r.refitEpochs()) : "";
     }
 
     private static String stripExtension(String name) {

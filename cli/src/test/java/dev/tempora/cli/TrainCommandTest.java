@@ -88,6 +88,49 @@ class TrainCommandTest {
     }
 
     @Test
+    void refitFromTheFlagOrTheConfigKeyRetrainsForTheBestEpochCount(@TempDir Path dir) throws Exception {
+        String dataset = ", \"time_varying_known_categoricals\": [\"day_hour\"], \"test\": {\"last_steps\": 6}";
+        String training = "{\"batch_size\": 16, \"max_epochs\": 3, \"limit_train_batches\": 2%s}";
+        Path plain = tinyConfig(dir, 10, dataset, training.formatted(""));
+        Path out = dir.resolve("flag");
+        Cli.Result r = Cli.run("train", "--config", plain.toString(), "--out", out.toString(), "--refit", "--json");
+        assertEquals(0, r.status(), r.toString());
+        assertEquals(r.json().get("best_epoch"), r.json().get("refit_epochs"), r.toString());
+        assertTrue(r.err().contains("refit on the training and validation rows for " + r.json().get("best_epoch") + " epochs"),
+                r.toString());
+        Map<String, Object> refit = Cli.object(dev.tempora.tensor.io.Json.parseObject(Files.readString(out.resolve("model.json"))),
+                "refit");
+        assertEquals(r.json().get("best_epoch"), refit.get("epochs"));
+        assertTrue(Files.isRegularFile(out.resolve("validated/model.json")), "the first run's model is kept");
+
+        Path keyed = dir.resolve("keyed");
+        Files.createDirectories(keyed);
+        Path fromKey = tinyConfig(keyed, 10, dataset, training.formatted(", \"refit\": true"));
+        Cli.Result k = Cli.run("train", "--config", fromKey.toString(), "--out", keyed.resolve("model").toString(), "--json");
+        assertEquals(0, k.status(), k.toString());
+        assertEquals(r.json().get("best_epoch"), k.json().get("refit_epochs"), "the key does what the flag does: " + k);
+
+        Cli.Result without = Cli.run("train", "--config", plain.toString(), "--out", dir.resolve("none").toString(), "--json");
+        assertEquals(0L, without.json().get("refit_epochs"), without.toString());
+        assertTrue(Files.notExists(dir.resolve("none/validated")));
+    }
+
+    @Test
+    void aRefitThatIsNotABooleanIsRefused(@TempDir Path dir) throws Exception {
+        String dataset = ", \"time_varying_known_categoricals\": [\"day_hour\"]";
+        Path config = tinyConfig(dir, 9, dataset, "{\"batch_size\": 16, \"max_epochs\": 1, \"refit\": \"yes\"}");
+        Cli.Result r = Cli.run("train", "--config", config.toString(), "--out", dir.resolve("out").toString());
+        assertEquals(1, r.status(), r.toString());
+        assertTrue(r.err().contains("refit") && r.err().contains("yes"), r.toString());
+        Path typo = dir.resolve("typo");
+        Files.createDirectories(typo);
+        Path misspelt = tinyConfig(typo, 9, dataset, "{\"batch_size\": 16, \"max_epochs\": 1, \"refitt\": true}");
+        Cli.Result t = Cli.run("train", "--config", misspelt.toString(), "--out", typo.resolve("out").toString());
+        assertEquals(1, t.status(), t.toString());
+        assertTrue(t.err().contains("unknown key \"refitt\" in \"training\"; did you mean \"refit\"?"), t.toString());
+    }
+
+    @Test
     void sparkWithoutTheSparkModuleSaysWhatIsMissing(@TempDir Path dir) {
         // The cli's own class path has no spark module and no Spark: --spark must fail with a clear message.
         Cli.Result r = Cli.run("train", "--config", dir.resolve("not-read.json").toString(), "--out", dir.toString(),

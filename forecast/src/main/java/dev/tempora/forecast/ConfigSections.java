@@ -22,7 +22,7 @@ final class ConfigSections {
     /** The keys of the "training" section: the trainer's settings and the batch size. */
     static final List<String> TRAINING_KEYS = List.of("max_epochs", "gradient_clip_val", "early_stopping_patience",
             "early_stopping_min_delta", "seed", "skip_non_finite_batches", "limit_train_batches", "workers", "batch_size",
-            "loss_scale");
+            "loss_scale", "refit");
 
     private ConfigSections() {}
 
@@ -64,6 +64,11 @@ final class ConfigSections {
             }
         }
         return b;
+    }
+
+    /** The "training" section's refit: retrain on the training and validation rows for the best epoch count (default false). */
+    static boolean refit(Map<String, Object> training) {
+        return trainingFields(training).bool("refit", false);
     }
 
     /** The value of a key whose null, in Lightning, means "off": {@code off} then, else the number (default 0.1). */

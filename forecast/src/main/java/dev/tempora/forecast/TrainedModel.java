@@ -185,6 +185,23 @@ public final class TrainedModel {
     }
 
     /**
+     * {@return the epochs the model was refit for on the training and validation rows (training.refit: the first
+     * run's best epoch count), or 0 when it was not refit; an ensemble's first member's}
+     */
+    public int refitEpochs() {
+        if (isEnsemble()) {
+            return members.get(0).refitEpochs();
+        }
+        return sections.get(Refit.SECTION) instanceof Map<?, ?> refit && refit.get("epochs") instanceof Number epochs
+                ? epochs.intValue() : 0;
+    }
+
+    /** {@return whether the model was refit on the training and validation rows after a validated run (training.refit)} */
+    public boolean refit() {
+        return refitEpochs() > 0;
+    }
+
+    /**
      * {@return how training split the rows: its validation windows and the held-out test, if any}
      */
     public DataSplit split() {

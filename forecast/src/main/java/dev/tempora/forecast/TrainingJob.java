@@ -62,6 +62,7 @@ public final class TrainingJob {
     private final AtomicBoolean cancelled = new AtomicBoolean();
     private final AtomicBoolean started = new AtomicBoolean();
     private final ForecastingModel model;
+    private final Refit refit;
 
     private TrainingJob(Builder b) {
         MissingValues.Filled filled = MissingValues.apply(b.frame, b.parameters, b.fillMissing);
@@ -86,6 +87,7 @@ public final class TrainingJob {
         DatasetDescription description = datasets.training().description();
         TrainingMemory.estimate(modelSettings, description, settings, batchSize).require();
         this.model = modelSettings.create(description, settings.seed());
+        this.refit = b.refit ? new Refit(table, datasets.rows(), b.parameters) : null;
     }
 
     /** The data options model.json keeps, with fill_missing so that predict fills new data as training did. */
@@ -147,6 +149,7 @@ public final class TrainingJob {
         b.batchSize = batchSize;
         b.dataOptions = config.data();
         b.trainingSection = config.training();
+        b.refit = sections.refit();
         return b;
     }
 
@@ -166,8 +169,9 @@ public final class TrainingJob {
      * @param model     the model's kind and hyper-parameters
      * @param trainer   the trainer's settings
      * @param batchSize the training batch size
+     * @param refit     training.refit: whether to retrain on the training and validation rows for the best epoch count
      */
-    public record Sections(ModelKindSettings model, TrainerSettings trainer, int batchSize) { }
+    public record Sections(ModelKindSettings model, TrainerSettings trainer, int batchSize, boolean refit) { }
 
     /**
      * Reads a config's "model" and "training" sections and checks that the config can train, without reading
@@ -187,7 +191,7 @@ public final class TrainingJob {
             }
             return new Sections(model,
                     ConfigSections.trainerSettings(config.training(), config.model()).build(),
-                    ConfigSections.batchSize(config.training()));
+                    ConfigSections.batchSize(config.training()), ConfigSections.refit(config.training()));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(config.file() + ": " + e.getMessage(), e);
         }
@@ -211,6 +215,14 @@ public final class TrainingJob {
     /** {@return the windows that score each epoch (for early stopping and the choice of the best epoch)} */
     public TimeSeriesDataSet validationSet() {
         return datasets.validation();
+    }
+
+    /**
+     * {@return the windows a refit trains on (those of every training and validation row, no test row), or null
+     * without {@link Builder#refit}}
+     */
+    public TimeSeriesDataSet refitTrainingSet() {
+        return refit == null ? null : refit.trainingSet();
     }
 
     /** {@return the held-out test windows, or null without a test split (neither training nor model selection reads them)} */
@@ -262,9 +274,11 @@ public final class TrainingJob {
      * Trains, keeping the epoch with the best validation loss, and returns that model. With an output
      * directory it holds the model (model.safetensors, model.json), metrics.csv and the last state
      * (last-state.safetensors: {@code resume(true)} continues from it bitwise); without one, a temporary
-     * directory is used and removed.
+     * directory is used and removed. With {@link Builder#refit}, a fresh model then trains on the training and
+     * validation rows for the best epoch count and replaces the model there (the first run's is kept in
+     * {@code validated/}; metrics.csv and the last state stay the first run's).
      *
-     * @return the best epoch's model and every epoch's losses
+     * @return the best epoch's model (or the refit model) and every epoch's losses of the first run
      * @throws IllegalStateException when called twice, when cancelled before it started, when cancelled
      *                               before the first epoch ended, or when another run writes to the output
      *                               directory (the message names it)
@@ -299,9 +313,23 @@ public final class TrainingJob {
                 if (r.epochs().isEmpty() || !Files.exists(dir.resolve(dev.tempora.models.Checkpoint.WEIGHTS_FILE))) {
                     throw new IllegalStateException("training was cancelled before the first epoch ended: there is no model");
                 }
+                int refitEpochs = 0;
+                boolean stopped = r.stoppedOnRequest();
+                if (refit != null && !stopped) {
+                    Refit.Trained refitted = refit.train(modelSettings, settings, batchSize, r.epochs(), r.bestEpoch() + 1,
+                            TrainingListener.withStopRequest(listener, () -> cancelled.get() || listener.stopRequested()));
+                    stopped = refitted.cancelled();
+                    if (!stopped) {
+                        Refit.keepValidated(dir);
+                        Map<String, Object> sections = checkpointSections(refit.trainingSet());
+                        sections.put(Refit.SECTION, refitted.section(refit.trainingSet().size()));
+                        dev.tempora.models.Checkpoint.save(dir, refitted.model(), sections);
+                        refitEpochs = refitted.epochs().size();
+                    }
+                }
                 TrainedModel best = TrainedModel.load(dir);
                 return new Result(outputDirectory != null ? best : best.detached(), r.epochs(), r.bestEpoch(),
-                        r.bestValidationLoss(), r.stoppedEarly(), r.stoppedOnRequest(), (System.nanoTime() - start) / 1e9);
+                        r.bestValidationLoss(), r.stoppedEarly(), stopped, (System.nanoTime() - start) / 1e9, refitEpochs);
             } finally {
                 if (outputDirectory == null) {
                     deleteTree(dir);
@@ -337,9 +365,14 @@ public final class TrainingJob {
      * @return the sections, in a fixed order
      */
     public Map<String, Object> checkpointSections() {
+        return checkpointSections(datasets.training());
+    }
+
+    /** The sections of a model trained on {@code trainedOn}'s windows (the job's training set, or a refit's). */
+    private Map<String, Object> checkpointSections(TimeSeriesDataSet trainedOn) {
         Map<String, Object> s = new LinkedHashMap<>();
-        s.put("dataset", datasets.training().description().toJson());
-        s.put("preprocessing", datasets.training().preprocessing().toJson());
+        s.put("dataset", trainedOn.description().toJson());
+        s.put("preprocessing", trainedOn.preprocessing().toJson());
         s.put(TrainedModel.SPLIT_SECTION, split().toJson());
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("data", dataOptions);
@@ -366,16 +399,24 @@ public final class TrainingJob {
     /**
      * How a run went.
      *
-     * @param model              the best epoch's model (by validation loss)
+     * @param model              the best epoch's model (by validation loss), or with a refit the refit model
      * @param epochs             every epoch's losses, learning rate and speed, in order
      * @param bestEpoch          the best epoch (0-based)
      * @param bestValidationLoss its validation loss
      * @param stoppedEarly       whether early stopping ended the run
      * @param cancelled          whether {@link #cancel} or the listener ended it
      * @param seconds            the run's wall time, data preparation included
+     * @param refitEpochs        the epochs the refit trained on the training and validation rows ({@code bestEpoch + 1});
+     *                           0 without a refit (none asked for, or the run was cancelled before it ended)
      */
     public record Result(TrainedModel model, List<EpochResult> epochs, int bestEpoch, double bestValidationLoss,
-                         boolean stoppedEarly, boolean cancelled, double seconds) {}
+                         boolean stoppedEarly, boolean cancelled, double seconds, int refitEpochs) {
+
+        /** {@return whether the model was refit on the training and validation rows} */
+        public boolean refit() {
+            return refitEpochs > 0;
+        }
+    }
 
     /** Builds a {@link TrainingJob}; every setting starts at PTF's default. */
     public static final class Builder {
@@ -392,6 +433,7 @@ public final class TrainingJob {
         private Map<String, Object> dataOptions = Map.of();
         private Map<String, Object> trainingSection = Map.of();
         private MissingValues.Options fillMissing = MissingValues.Options.none();
+        private boolean refit;
 
         private Builder(Frame frame, DatasetParameters parameters) {
             this.frame = java.util.Objects.requireNonNull(frame, "table");
@@ -503,6 +545,20 @@ public final class TrainingJob {
          */
         public Builder predictValidation(boolean lastWindowOnly) {
             this.split = split.withTrainingCutoff(split.trainingCutoff(), lastWindowOnly);
+            return this;
+        }
+
+        /**
+         * After the validated run, retrain a fresh model (same seed and settings) on the training and validation rows
+         * for the best epoch count, with no validation-based choice, and keep it as the model (training.refit; see
+         * docs/config.md). The first run's learning rates are replayed epoch by epoch in place of ReduceLROnPlateau.
+         * The test rows stay held out.
+         *
+         * @param refit true to refit (default false)
+         * @return this builder
+         */
+        public Builder refit(boolean refit) {
+            this.refit = refit;
             return this;
         }
 

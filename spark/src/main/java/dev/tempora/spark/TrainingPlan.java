@@ -73,13 +73,17 @@ public final class TrainingPlan implements Serializable {
      * @param configure changes to the config's trainer settings (epochs, batch limit, checkpoints, workers per task)
      * @param resume    continue from the last state in {@code outputDirectory}; without it a last state left there by
      *                  an earlier run is deleted, so that a retried task cannot resume from another run's state
-     * @throws IllegalArgumentException for a bad config, fewer series than tasks, or a shard count that tasks do not divide
+     * @throws IllegalArgumentException for a bad config (training.refit included: Spark does not refit), fewer series than tasks, or a shard count that tasks do not divide
      */
     public static TrainingPlan prepare(TrainingConfig config, Path outputDirectory, int tasks,
                                        java.util.function.UnaryOperator<TrainerSettings.Builder> configure,
                                        boolean resume) {
         if (tasks < 1) {
             throw new IllegalArgumentException("--tasks must be at least 1, got " + tasks);
+        }
+        if (TrainingJob.checkSections(config).refit()) {
+            throw new IllegalArgumentException(config.file() + ": training.refit is not supported on Spark: set it to false, "
+                    + "or train on one machine");
         }
         TrainingJob job = TrainingJob.fromConfig(config).trainer(configure).build();
         TrainerSettings settings = job.trainerSettings();
