@@ -77,12 +77,41 @@ public final class TaxiDemand {
 
     /** The generated table, with the columns the class comment lists, one row per zone and hour. */
     public static Frame generate(Options o) {
+        return generate(o, null);
+    }
+
+    /**
+     * What the generator knows and a forecaster can only estimate, row by row in the table's order (zone-major,
+     * then hour): for measuring how low an error the data allows (bench/accuracy/taxi/NoiseFloor.java).
+     *
+     * @param structure   each hour's expected count without the daily levels: the zone's rate, hour-of-week shape,
+     *                    trend, annual swing and holiday factor
+     * @param expected    each hour's expected count: the structure times both daily levels (the gamma-Poisson
+     *                    draw's mean)
+     * @param cityLevel   the city-wide daily level, log scale, per day (an AR(1) with coefficient 0.6)
+     * @param zoneLevel   each zone's daily level, log scale, per zone and day (an AR(1) with coefficient 0.5)
+     */
+    public record Latent(double[] structure, double[] expected, double[] cityLevel, double[][] zoneLevel) { }
+
+    /**
+     * The generated table and, filled in as it is drawn, what the generator knows of it ({@link Latent}): the same
+     * table as {@link #generate(Options)}.
+     *
+     * @param o      the options
+     * @param latent where to record the latent values, sized for {@code o} ({@link #latentFor}); null records nothing
+     * @return the table
+     */
+    public static Frame generate(Options o, Latent latent) {
         // The data set built from the table takes about as much again; refuse early what cannot fit.
         dev.tempora.tensor.MemoryBudget.require(dev.tempora.tensor.MemoryBudget.product(o.rows(), BYTES_PER_ROW, 2),
                 String.format(java.util.Locale.ROOT, "the taxi generator's %,d rows (%d zones × %d days × 24 hours) and their data set",
                         o.rows(), o.zones(), o.days()), "give fewer zones or days in data.generator");
         int hours = o.days() * 24;
         int rows = o.zones() * hours;
+        if (latent != null && (latent.structure().length != rows || latent.expected().length != rows
+                || latent.cityLevel().length != o.days() || latent.zoneLevel().length != o.zones())) {
+            throw new IllegalArgumentException("the latent arrays are not sized for " + o + ": make them with TaxiDemand.latentFor");
+        }
         int[] timeIdx = new int[rows];
         int[] zoneCode = new int[rows];
         int[] dayHourCode = new int[rows];
@@ -98,6 +127,9 @@ public final class TaxiDemand {
         for (int d = 0; d < o.days(); d++) {
             level = 0.6 * level + 0.07 * cityRng.nextGaussian();
             cityDay[d] = Math.exp(level);
+            if (latent != null) {
+                latent.cityLevel()[d] = level;
+            }
         }
         double[][] profiles = profiles();
         String[] zoneNames = new String[o.zones()];
@@ -135,11 +167,18 @@ public final class TaxiDemand {
                 double seasonal = 1 + 0.06 * Math.sin(2 * Math.PI * (date.getDayOfYear() - 60) / 365.25);
                 double dayFactor = cityDay[d] * Math.exp(zoneLevel + trend * d) * seasonal * (holiday ? 0.62 : 1.0);
                 int weekday = date.getDayOfWeek().getValue() - 1;
+                if (latent != null) {
+                    latent.zoneLevel()[z][d] = zoneLevel;
+                }
                 for (int h = 0; h < 24; h++) {
                     int row = z * hours + d * 24 + h;
                     int hourOfWeek = weekday * 24 + h;
                     int shapeHour = holiday ? 6 * 24 + h : hourOfWeek; // holidays run like a Sunday
                     double mean = rate * shape[shapeHour] * dayFactor;
+                    if (latent != null) {
+                        latent.structure()[row] = rate * shape[shapeHour] * Math.exp(trend * d) * seasonal * (holiday ? 0.62 : 1.0);
+                        latent.expected()[row] = mean;
+                    }
                     double gammaRate = mean * gamma(rng, dispersion) / dispersion;
                     timeIdx[row] = d * 24 + h;
                     zoneCode[row] = z;
@@ -156,6 +195,12 @@ public final class TaxiDemand {
                 new StringColumn("day_hour", dayHourCode, dayHourNames),
                 new DoubleColumn("trip_quantity", quantity),
                 new TimestampColumn("pickup_hour", pickupHour)));
+    }
+
+    /** {@return empty latent arrays sized for {@code o}, for {@link #generate(Options, Latent)} to fill} */
+    public static Latent latentFor(Options o) {
+        int rows = Math.toIntExact(o.rows());
+        return new Latent(new double[rows], new double[rows], new double[o.days()], new double[o.zones()][o.days()]);
     }
 
     /** Generates and writes Parquet (atomically). */

@@ -65,4 +65,39 @@ class TaxiDemandTest {
         assertTrue(evening > 3 * night, "evenings are busier than 4 a.m.: " + evening + " vs " + night);
         assertEquals(10, TaxiDemand.usHolidays(2023, 2023).stream().filter(d -> d.getYear() == 2023 && d.getMonthValue() != 6).count());
     }
+
+    @Test
+    void recordsWhatItKnowsWithoutChangingTheDraw() {
+        TaxiDemand.Latent latent = TaxiDemand.latentFor(SMALL);
+        double[] recorded = TaxiDemand.generate(SMALL, latent).column("trip_quantity", DoubleColumn.class).toArray();
+        double[] plain = TaxiDemand.generate(SMALL).column("trip_quantity", DoubleColumn.class).toArray();
+        assertArrayEquals(plain, recorded, "recording the latent values must not change the random draws");
+        int hours = SMALL.days() * 24;
+        double counts = 0;
+        double means = 0;
+        for (int z = 0; z < SMALL.zones(); z++) {
+            for (int t = 0; t < hours; t++) {
+                int row = z * hours + t;
+                int day = t / 24;
+                // expected = structure x both daily levels, as the class comment and the record say.
+                double fromLevels = latent.structure()[row] * Math.exp(latent.cityLevel()[day] + latent.zoneLevel()[z][day]);
+                assertEquals(fromLevels, latent.expected()[row], 1e-9 * fromLevels, "row " + row);
+                assertTrue(latent.structure()[row] > 0, "row " + row);
+                counts += plain[row];
+                means += latent.expected()[row];
+            }
+        }
+        // The counts are drawn around the expected values: their totals agree within the noise (the busiest
+        // zones dominate the total, and their hourly counts vary by 7-13 %), 0.7 % here.
+        assertEquals(means, counts, 0.02 * means);
+        assertTrue(Arrays.stream(latent.cityLevel()).anyMatch(v -> v != 0), "the city level was recorded");
+    }
+
+    @Test
+    void refusesLatentArraysOfTheWrongSize() {
+        TaxiDemand.Latent other = TaxiDemand.latentFor(new TaxiDemand.Options(3, 21, LocalDate.of(2023, 1, 2), 5));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> TaxiDemand.generate(SMALL, other));
+        assertTrue(e.getMessage().contains("latentFor"), e.getMessage());
+    }
 }
