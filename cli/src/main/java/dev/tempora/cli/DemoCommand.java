@@ -134,8 +134,10 @@ final class DemoCommand implements Runnable {
         PrintStream log = json ? System.err : System.out;
         LocalDate firstDay = TaxiDemand.Options.defaults().start();
         Path configFile = out.resolve("config.json");
-        AtomicFiles.writeString(configFile, config(firstDay));
-        TrainingConfig cfg = TrainingConfig.load(configFile);
+        String configText = config(firstDay);
+        // Checked, and the job built (the generator's sizes included), before config.json is written: a bad option
+        // must not replace the config of a model already in --out.
+        TrainingConfig cfg = TrainingConfig.of(configFile, Json.parseObject(configText));
         log.printf(Locale.ROOT, "Generating %d zones x %d days of hourly taxi pickups (built-in data, seed %d) ...%n", zones, days, seed);
         double budget = minutes * 60;
         long deadline = start + (long) ((budget - RESERVE_SECONDS - 0.05 * budget) * 1e9);
@@ -149,6 +151,7 @@ final class DemoCommand implements Runnable {
                 })
                 .listener(budget > 0 ? new TimeBudget(bar, deadline, epochs) : bar)
                 .outputDirectory(out).build();
+        AtomicFiles.writeString(configFile, configText);
         TimeSeriesDataSet test = job.testSet();
         Frame frame = job.table();
         writeExamples(frame, test.parameters());

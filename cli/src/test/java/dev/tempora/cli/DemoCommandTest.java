@@ -39,6 +39,16 @@ class DemoCommandTest {
     }
 
     @Test
+    void anAbsurdSizeFailsWithoutTouchingTheModelAlreadyThere() throws Exception {
+        assertEquals(0, demo.status(), demo.toString());
+        byte[] config = Files.readAllBytes(out.resolve("config.json"));
+        Cli.Result bad = Cli.run("demo", "--zones", "100000000", "--days", "100000", "--out", out.toString());
+        assertEquals(1, bad.status(), bad.toString());
+        assertTrue(bad.err().contains("must be at most") && !bad.err().contains("\tat "), bad.err());
+        assertArrayEquals(config, Files.readAllBytes(out.resolve("config.json")), "the model's config.json must stay as it was");
+    }
+
+    @Test
     void writesEveryFileAndTheTftBeatsTheBaseline() throws Exception {
         assertEquals(0, demo.status(), demo.toString());
         for (String name : List.of("metrics.json", "forecasts.csv", "model.safetensors", "model.json", "metrics.csv",
