@@ -152,8 +152,13 @@ public final class TimeSplit {
      * @param preprocessing the training set's preprocessing
      * @param frame         the frame this split was made of
      * @return the validation data set
+     * @throws IllegalArgumentException when {@code frame} has another number of rows than the split's table
      */
     public TimeSeriesDataSet validationSet(Preprocessing preprocessing, Frame frame) {
+        if (frame.rowCount() != time.length) {
+            throw new IllegalArgumentException("the split was made of a table of " + time.length + " rows, not of this one ("
+                    + frame.rowCount() + " rows); give the table the split was made of");
+        }
         return validationSet(preprocessing, frame, row -> !test[row], split);
     }
 

@@ -19,6 +19,11 @@ import java.util.function.IntPredicate;
  * origin. Each series keeps at least its last row, so that the set of series and their numbering stay as
  * they were. A table the data set would refuse (a missing group id or time, a timestamp off the frequency's
  * grid) comes back whole, so that the data set reports the problem as it always did.
+ *
+ * <p>What can differ is about rows no kept window reads: a value there that the data set would refuse
+ * (a category unseen in training, a non-finite input) no longer fails the build; and with missing time
+ * steps a series whose only windows end before the kept rows is warned about as having no window, where
+ * over every row it was left out of the selection silently.
  */
 public final class WindowRows {
 

@@ -39,6 +39,19 @@ class WindowRowsTest {
                 """));
     }
 
+    /** The same with the time index derived from the hour's timestamp (the time origin comes from the training rows). */
+    private static DatasetParameters demoParametersByTimestamp() {
+        return DatasetParameters.fromJson(Json.parseObject("""
+                {"time_idx": "hour", "timestamp": "pickup_hour", "frequency": "h", "target": "trip_quantity",
+                 "group_ids": ["pulocationid"], "min_encoder_length": 5, "max_encoder_length": 63, "min_prediction_length": 1,
+                 "max_prediction_length": 168, "static_categoricals": ["pulocationid"],
+                 "time_varying_known_categoricals": ["day_hour"], "time_varying_known_reals": ["hour"],
+                 "time_varying_unknown_reals": ["trip_quantity"],
+                 "target_normalizer": {"type": "GroupNormalizer", "groups": ["pulocationid"], "transformation": "softplus"},
+                 "add_relative_time_idx": true, "add_target_scales": true, "add_encoder_length": true}
+                """));
+    }
+
     private static Frame taxi() {
         return TaxiDemand.generate(new TaxiDemand.Options(ZONES, DAYS, LocalDate.of(2023, 3, 6), 11));
     }
@@ -47,14 +60,16 @@ class WindowRowsTest {
     void demoValidationAndTestSetsHoldTheirWindowsRowsOnly() {
         Frame table = taxi();
         DataSplit split = DataSplit.defaults().withValidationWindows(1, null).withTest(DataSplit.TestSplit.lastSteps(168));
-        TrainingConfig.Datasets sets = TrainingConfig.split(table, demoParameters(), split, "demo");
-        Preprocessing fitted = sets.training().preprocessing();
-        assertSameWindowsAndBatches(fullValidationSet(fitted, sets.rows().visibleRows(table), split), sets.validation());
-        assertSameWindowsAndBatches(fullTestSet(fitted, table, split), sets.test());
-        // each zone: its last 63 + 168 hours, of 28 days
-        assertEquals(ZONES * (63 + 168), sets.test().rowCount());
-        assertEquals(ZONES * (63 + 168), sets.validation().rowCount());
-        assertEquals(ZONES * DAYS * 24, table.rowCount());
+        for (DatasetParameters parameters : List.of(demoParameters(), demoParametersByTimestamp())) {
+            TrainingConfig.Datasets sets = TrainingConfig.split(table, parameters, split, "demo");
+            Preprocessing fitted = sets.training().preprocessing();
+            assertSameWindowsAndBatches(fullValidationSet(fitted, sets.rows().visibleRows(table), split), sets.validation());
+            assertSameWindowsAndBatches(fullTestSet(fitted, table, split), sets.test());
+            // each zone: its last 63 + 168 hours, of 28 days
+            assertEquals(ZONES * (63 + 168), sets.test().rowCount());
+            assertEquals(ZONES * (63 + 168), sets.validation().rowCount());
+            assertEquals(ZONES * DAYS * 24, table.rowCount());
+        }
     }
 
     @Test
