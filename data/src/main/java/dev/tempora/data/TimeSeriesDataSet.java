@@ -24,7 +24,9 @@ import java.util.Map;
  *
  * <p>Memory: windows are two ints each (first and last row); the inputs are precomputed once, normalised,
  * as row-major float matrices (rows x reals, rows x categoricals) plus the raw target and time index, so
- * collating copies contiguous runs. The source frame is not retained.
+ * collating copies contiguous runs. The source frame is not retained. A data set that keeps only each
+ * series' last windows is best built from the rows those read ({@link WindowRows}), as the validation and
+ * test sets are.
  */
 public final class TimeSeriesDataSet {
 

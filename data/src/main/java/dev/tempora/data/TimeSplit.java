@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntPredicate;
 
 /**
  * A {@link DataSplit} applied to a table: which rows training may read, which only validation may read
@@ -132,7 +133,8 @@ public final class TimeSplit {
     }
 
     /**
-     * The validation windows: each series' last windows in {@code visibleRows} (see {@link DataSplit}).
+     * The validation windows: each series' last windows in {@code visibleRows} (see {@link DataSplit}). The data
+     * set holds only the rows those windows read ({@link WindowRows}).
      *
      * @param preprocessing the training set's preprocessing
      * @param visibleRows   the rows validation may read ({@link #visibleRows})
@@ -140,21 +142,47 @@ public final class TimeSplit {
      * @return the validation data set
      */
     public static TimeSeriesDataSet validationSet(Preprocessing preprocessing, Frame visibleRows, DataSplit split) {
+        return validationSet(preprocessing, visibleRows, row -> true, split);
+    }
+
+    /**
+     * The validation windows of the table this split was made of, as {@link #validationSet(Preprocessing, Frame, DataSplit)}
+     * of its {@link #visibleRows}, without copying the visible rows first: only the rows the windows read are copied.
+     *
+     * @param preprocessing the training set's preprocessing
+     * @param frame         the frame this split was made of
+     * @return the validation data set
+     * @throws IllegalArgumentException when {@code frame} has another number of rows than the split's table
+     */
+    public TimeSeriesDataSet validationSet(Preprocessing preprocessing, Frame frame) {
+        if (frame.rowCount() != time.length) {
+            throw new IllegalArgumentException("the split was made of a table of " + time.length + " rows, not of this one ("
+                    + frame.rowCount() + " rows); give the table the split was made of");
+        }
+        return validationSet(preprocessing, frame, row -> !test[row], split);
+    }
+
+    private static TimeSeriesDataSet validationSet(Preprocessing preprocessing, Frame frame, IntPredicate visible, DataSplit split) {
         DatasetParameters p = preprocessing.parameters();
+        int h = p.maxPredictionLength;
         if (split.trainingCutoff() != null && !split.predictValidation()) {
-            return TimeSeriesDataSet.fromPreprocessing(preprocessing, visibleRows,
-                    p.with("min_prediction_idx", (long) split.trainingCutoff() + 1));
+            long firstPrediction = (long) split.trainingCutoff() + 1;
+            Frame rows = WindowRows.lastSteps(frame, visible, preprocessing, WindowRows.ALL, firstPrediction - p.maxEncoderLength);
+            return TimeSeriesDataSet.fromPreprocessing(preprocessing, rows, p.with("min_prediction_idx", firstPrediction));
         }
-        if (split.validationWindows() == 1) {
-            return TimeSeriesDataSet.fromPreprocessing(preprocessing, visibleRows, true); // PTF's predict=True
+        int windows = split.validationWindows();
+        int stride = split.validationStrideFor(h);
+        Frame rows = WindowRows.lastSteps(frame, visible, preprocessing, lastOriginsSteps(p, windows, stride), Long.MIN_VALUE);
+        if (windows == 1) {
+            return TimeSeriesDataSet.fromPreprocessing(preprocessing, rows, true); // PTF's predict=True
         }
-        return TimeSeriesDataSet.fromPreprocessing(preprocessing, visibleRows, fullHorizon(p, Long.MIN_VALUE))
-                .lastOrigins(split.validationWindows(), split.validationStrideFor(p.maxPredictionLength), Long.MIN_VALUE);
+        return TimeSeriesDataSet.fromPreprocessing(preprocessing, rows, fullHorizon(p, Long.MIN_VALUE))
+                .lastOrigins(windows, stride, Long.MIN_VALUE);
     }
 
     /**
      * The test windows of a table: full forecast windows inside the held-out steps, {@code stride} apart,
-     * counted back from each series' end.
+     * counted back from each series' end. The data set holds only the rows those windows read ({@link WindowRows}).
      *
      * @param preprocessing the trained model's preprocessing
      * @param table         every series' rows, the test steps included
@@ -176,13 +204,24 @@ public final class TimeSplit {
                 throw new IllegalArgumentException(where + ": dataset.test.last_steps " + t.lastSteps() + " is shorter than the "
                         + "horizon max_prediction_length " + h + ": a test window needs a whole horizon; hold out at least " + h);
             }
-            return TimeSeriesDataSet.fromPreprocessing(preprocessing, table, fullHorizon(p, Long.MIN_VALUE))
-                    .lastOrigins((t.lastSteps() - h) / stride + 1, stride, Long.MIN_VALUE);
+            int origins = (t.lastSteps() - h) / stride + 1;
+            Frame rows = WindowRows.lastSteps(table, row -> true, preprocessing, lastOriginsSteps(p, origins, stride), Long.MIN_VALUE);
+            return TimeSeriesDataSet.fromPreprocessing(preprocessing, rows, fullHorizon(p, Long.MIN_VALUE))
+                    .lastOrigins(origins, stride, Long.MIN_VALUE);
         }
         long cutoff = t.cutoff() != null ? t.cutoff() : timestampCutoff(t.cutoffText(), preprocessing.timeOrigin(),
                 p.frequency, where);
-        return TimeSeriesDataSet.fromPreprocessing(preprocessing, table, fullHorizon(p, cutoff + 1))
+        Frame rows = WindowRows.lastSteps(table, row -> true, preprocessing, WindowRows.ALL, cutoff + 1 - p.maxEncoderLength);
+        return TimeSeriesDataSet.fromPreprocessing(preprocessing, rows, fullHorizon(p, cutoff + 1))
                 .lastOrigins(Integer.MAX_VALUE, stride, cutoff + 1);
+    }
+
+    /**
+     * The time steps, counted back from a series' end, that its last {@code origins} full-horizon windows
+     * {@code stride} apart read: the horizon, the strides between the origins, and the longest encoder.
+     */
+    private static long lastOriginsSteps(DatasetParameters p, int origins, int stride) {
+        return p.maxPredictionLength + (long) (origins - 1) * stride + p.maxEncoderLength;
     }
 
     private static DatasetParameters fullHorizon(DatasetParameters p, long minPredictionIdx) {

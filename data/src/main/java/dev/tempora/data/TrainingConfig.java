@@ -413,7 +413,7 @@ public final class TrainingConfig {
         requireTrainable(dataset, where);
         TimeSplit rows = TimeSplit.of(frame, dataset, split, where);
         TimeSeriesDataSet training = TimeSeriesDataSet.create(rows.trainingRows(frame), dataset);
-        TimeSeriesDataSet validation = TimeSplit.validationSet(training.preprocessing(), rows.visibleRows(frame), split);
+        TimeSeriesDataSet validation = rows.validationSet(training.preprocessing(), frame);
         TimeSeriesDataSet test = split.test() == null ? null : TimeSplit.testSet(training.preprocessing(), frame, split, where);
         return new Datasets(training, validation, test, rows, rows.lastTrainingTimeIdx());
     }

@@ -6,6 +6,7 @@ import dev.tempora.data.Frame;
 import dev.tempora.data.Preprocessing;
 import dev.tempora.data.TimeLabels;
 import dev.tempora.data.TimeSeriesDataSet;
+import dev.tempora.data.WindowRows;
 import dev.tempora.models.Metrics;
 import dev.tempora.tensor.Tensor;
 
@@ -270,7 +271,7 @@ public final class Evaluation {
      */
     public static TimeSeriesDataSet lastWindows(Frame table, Preprocessing preprocessing) {
         DatasetParameters p = preprocessing.parameters();
-        return TimeSeriesDataSet.fromPreprocessing(preprocessing, table,
+        return TimeSeriesDataSet.fromPreprocessing(preprocessing, WindowRows.lastWindow(table, preprocessing),
                 p.with("min_prediction_length", (long) p.maxPredictionLength).with("predict_mode", true));
     }
 

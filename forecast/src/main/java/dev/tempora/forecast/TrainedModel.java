@@ -8,6 +8,7 @@ import dev.tempora.data.Preprocessing;
 import dev.tempora.data.TimeSeriesDataSet;
 import dev.tempora.data.TimeSplit;
 import dev.tempora.data.TrainingConfig;
+import dev.tempora.data.WindowRows;
 import dev.tempora.models.Checkpoint;
 import dev.tempora.models.ForecastingModel;
 import dev.tempora.models.TemporalFusionTransformer;
@@ -368,7 +369,8 @@ public final class TrainedModel {
     public Forecast predict(Frame table, InferenceOptions options) {
         MissingValues.Filled filled = fillMissing(table);
         FutureRows.Prepared prepared = FutureRows.prepare(filled.frame(), preprocessing, derivedColumns());
-        TimeSeriesDataSet dataset = TimeSeriesDataSet.fromPreprocessing(preprocessing, prepared.frame(), true);
+        TimeSeriesDataSet dataset = TimeSeriesDataSet.fromPreprocessing(preprocessing,
+                WindowRows.lastWindow(prepared.frame(), preprocessing), true);
         List<String> notes = new ArrayList<>();
         filled.report().lines().forEach(line -> notes.add("fill_missing: " + line));
         notes.addAll(prepared.notes());

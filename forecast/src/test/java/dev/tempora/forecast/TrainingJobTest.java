@@ -97,6 +97,13 @@ class TrainingJobTest {
         assertEquals(4, model.windowCount());
         assertEquals(4 * HORIZON, model.metrics().points());
         assertTrue(model.metrics().mae() < naive.metrics().mae(), model.metrics() + " vs last value " + naive.metrics());
+        // evaluate's last windows hold each zone's last encoder and horizon rows only, and score as those over every row
+        dev.tempora.data.TimeSeriesDataSet everyRow = dev.tempora.data.TimeSeriesDataSet.fromPreprocessing(
+                r.model().preprocessing(), table, true);
+        assertEquals(4 * (24 + HORIZON), model.dataset().rowCount());
+        assertEquals(table.rowCount(), everyRow.rowCount());
+        assertEquals(Evaluation.score(everyRow, null, r.model().forecaster(InferenceOptions.defaults()), r.model().quantiles(), 64,
+                false, null).metrics(), model.metrics());
     }
 
     @Test
