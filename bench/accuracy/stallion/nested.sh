@@ -1,16 +1,20 @@
 #!/usr/bin/env bash
-# A nested backtest of training.refit that never reads the suite's test: nested.json holds out each series' last
-# 12 months as its "test" (never read here) and validates on the 6 before; the pseudo-test is origin 48, the 6
-# months after the validation (the suite's own validation months). One --refit ensemble run gives both models of
-# each seed: DIR/member-i (refit) and DIR/member-i/validated (the first run's best epoch).
-# Usage: bench/accuracy/stallion/nested.sh OUT [K] [FIRST_SEED]
+# A nested backtest that never reads the suite's test: the suite's config (tft.json, or it with another model
+# section) with each series' last 12 months held out as its "test" (never read here), validating on the 6 before;
+# the pseudo-test is origin 48, the 6 months after the validation (the suite's own validation months). One
+# --refit ensemble run gives both models of each seed: OUT/model/member-i (refit) and OUT/model/member-i/validated
+# (the first run's best epoch).
+# Usage: bench/accuracy/stallion/nested.sh OUT [K] [FIRST_SEED] [MODEL_SECTION.json]
+#   e.g. nested.sh /tmp/nested-nlinear 4 42 bench/accuracy/stallion/nlinear-model.json
 set -euo pipefail
-out="$1"; k="${2:-4}"; first="${3:-42}"; cfg="bench/accuracy/stallion/nested.json"
+out="$1"; k="${2:-4}"; first="${3:-42}"; model="${4:--}"; here="bench/accuracy/stallion"
 mkdir -p "$out"
-./tempora train --config "$cfg" --out "$out/tft" --ensemble "$k" --ensemble-combine mean --refit --seed "$first" \
+cfg="$out/nested.json"
+python3 "$here/with-model.py" "$here/tft.json" "$model" "$cfg" 12
+./tempora train --config "$cfg" --out "$out/model" --ensemble "$k" --ensemble-combine mean --refit --seed "$first" \
   --json > "$out/train.json"
-mkdir -p "$out/tft/validated-ensemble"
-python3 - "$out/tft" "$k" <<'PY'
+mkdir -p "$out/model/validated-ensemble"
+python3 - "$out/model" "$k" <<'PY'
 import json, sys
 d, k = sys.argv[1], int(sys.argv[2])
 json.dump({"format": "tempora-ensemble", "version": 1, "combine": "mean",
@@ -18,11 +22,11 @@ json.dump({"format": "tempora-ensemble", "version": 1, "combine": "mean",
 PY
 pseudo_test=(--backtest --from 48 --to 48 --stride 6 --json)
 for m in $(seq 1 "$k"); do
-  ./tempora evaluate --model "$out/tft/member-$m" --config "$cfg" "${pseudo_test[@]}" > "$out/refit-$m.json"
-  ./tempora evaluate --model "$out/tft/member-$m/validated" --config "$cfg" "${pseudo_test[@]}" > "$out/validated-$m.json"
+  ./tempora evaluate --model "$out/model/member-$m" --config "$cfg" "${pseudo_test[@]}" > "$out/refit-$m.json"
+  ./tempora evaluate --model "$out/model/member-$m/validated" --config "$cfg" "${pseudo_test[@]}" > "$out/validated-$m.json"
 done
-./tempora evaluate --model "$out/tft" --config "$cfg" "${pseudo_test[@]}" > "$out/refit-ensemble.json"
-./tempora evaluate --model "$out/tft/validated-ensemble" --config "$cfg" "${pseudo_test[@]}" > "$out/validated-ensemble.json"
+./tempora evaluate --model "$out/model" --config "$cfg" "${pseudo_test[@]}" > "$out/refit-ensemble.json"
+./tempora evaluate --model "$out/model/validated-ensemble" --config "$cfg" "${pseudo_test[@]}" > "$out/validated-ensemble.json"
 ./tempora evaluate --model baseline --config "$cfg" "${pseudo_test[@]}" > "$out/baseline.json"
 python3 - "$out" "$k" <<'PY'
 import json, sys

@@ -6,41 +6,76 @@
 # chosen there (README.md). Each member is refit (training.refit: retrained on the training and validation rows
 # for its best epoch count), chosen by the nested backtest of nested.sh, which never reads the test; the
 # validation score of a refit model is in-sample (it trained on those months), so it is printed as such.
+# The headline is one ensemble of both kinds: the K refit TFTs and K refit NLinear models (the same data set with
+# NLinear's model section, nlinear-model.json), all members' forecasts averaged; the nested backtest chose it over
+# the TFTs alone (README.md). The TFTs alone and the NLinear models alone are printed beside it, not chosen on.
 set -euo pipefail
 shared="$1"; out="$2"; here="bench/accuracy/stallion"
 members="${STALLION_ENSEMBLE:-8}"            # K seeds 42 ... 42 + K - 1; 1: a single model
 combine="${STALLION_COMBINE:-mean}"          # how the members' quantiles combine: mean or median
 refit="${STALLION_REFIT:-1}"                 # 1: --refit (the default); 0: the first run's best epoch
+nlinear="${STALLION_NLINEAR:-1}"             # 1: K NLinear members beside the K TFTs (the default); 0: TFTs alone
 options=(); [[ "$members" -gt 1 ]] && options=(--ensemble "$members" --ensemble-combine "$combine")
 [[ "$refit" == 1 ]] && options+=(--refit)
 validation=(--backtest --from 48 --to 48 --stride 6)
 ./tempora train --config "$here/tft.json" --out "$out/tft" "${options[@]}" --json > "$out/train.json"
-./tempora evaluate --model "$out/tft" --config "$here/tft.json" --json > "$out/tft-test.json"
-./tempora evaluate --model "$out/tft" --config "$here/tft.json" "${validation[@]}" --json > "$out/tft-validation.json"
+models=(tft)
+if [[ "$nlinear" == 1 ]]; then
+  python3 "$here/with-model.py" "$here/tft.json" "$here/nlinear-model.json" "$out/nlinear.json"
+  ./tempora train --config "$out/nlinear.json" --out "$out/nlinear" "${options[@]}" --json > "$out/train-nlinear.json"
+  # one ensemble of every member of both: written last and atomically, as train --ensemble writes its own
+  python3 - "$out" "$combine" <<'PY'
+import json, os, sys
+out, combine = sys.argv[1], sys.argv[2]
+def members(kind):
+    path = f"{out}/{kind}/ensemble.json"
+    if os.path.exists(path):
+        return [f"../{kind}/{m}" for m in json.load(open(path))["members"]]
+    return [f"../{kind}"]
+os.makedirs(f"{out}/both", exist_ok=True)
+with open(f"{out}/both/ensemble.json.tmp", "w") as f:
+    json.dump({"format": "tempora-ensemble", "version": 1, "combine": combine,
+               "members": members("tft") + members("nlinear")}, f)
+os.replace(f"{out}/both/ensemble.json.tmp", f"{out}/both/ensemble.json")
+PY
+  models=(both tft nlinear)
+fi
+for model in "${models[@]}"; do
+  ./tempora evaluate --model "$out/$model" --config "$here/tft.json" --json > "$out/$model-test.json"
+  ./tempora evaluate --model "$out/$model" --config "$here/tft.json" "${validation[@]}" --json > "$out/$model-validation.json"
+done
 ./tempora evaluate --model baseline --config "$here/tft.json" --json > "$out/baseline-test.json"
 ./tempora evaluate --model baseline --config "$here/tft.json" "${validation[@]}" --json > "$out/baseline-validation.json"
-python3 - "$out" <<'PY'
+python3 - "$out" "${models[@]}" <<'PY'
 import json, sys
-out = sys.argv[1]
-tft = json.load(open(f"{out}/tft-test.json"))
+out, models = sys.argv[1], sys.argv[2:]
+names = {"both": "TFT + NLinear, one ensemble", "tft": "Tempora TFT", "nlinear": "NLinear"}
 base = json.load(open(f"{out}/baseline-test.json"))
-val_tft = json.load(open(f"{out}/tft-validation.json"))["metrics"]
 val_base = json.load(open(f"{out}/baseline-validation.json"))["metrics"]
 train = json.load(open(f"{out}/train.json"))
 refit = train.get("refit_epochs", 0) > 0 or any(m.get("refit_epochs", 0) > 0 for m in train.get("members", []))
 print(f"{'':<34}{'val. MAE' + ('*' if refit else ''):>10}{'test MAE':>10}{'test sMAPE':>12}")
 print(f"{'last value':<34}{val_base['mae']:>10.1f}{base['metrics']['mae']:>10.1f}"
       f"{base['metrics']['smape']:>12.4f}")
-print(f"{'Tempora TFT':<34}{val_tft['mae']:>10.1f}{tft['metrics']['mae']:>10.1f}{tft['metrics']['smape']:>12.4f}")
+for model in models:
+    test = json.load(open(f"{out}/{model}-test.json"))
+    val = json.load(open(f"{out}/{model}-validation.json"))["metrics"]
+    print(f"{names[model]:<34}{val['mae']:>10.1f}{test['metrics']['mae']:>10.1f}{test['metrics']['smape']:>12.4f}")
 print(f"{'PTF TFT, best recorded (its val.)':<34}{'':>10}{254.6:>10.1f}")
+each = " of each kind (the first row: both combined)" if len(models) > 1 else ""
 if "best_epoch" in train:
-    model = f"one model, best epoch {train['best_epoch']} of {train['epochs']}"
+    model = f"one model{each}, the TFT's best epoch {train['best_epoch']} of {train['epochs']}"
 else:
-    model = f"the {train['combine']} of {len(train['members'])} seeds"
-if refit:
-    epochs = [train["refit_epochs"]] if "refit_epochs" in train and train["refit_epochs"] else \
+    model = f"the {train['combine']} of {len(train['members'])} seeds{each}"
+def refit_epochs(train):
+    return [train["refit_epochs"]] if train.get("refit_epochs") else \
         [m["refit_epochs"] for m in train.get("members", [])]
-    model += f", refit on the training and validation rows for {epochs} epochs (*: in-sample)"
-print(f"windows {tft['windows']}: each series' last 6 months; validation: the 6 months before; {model}")
-print(f"MAE {tft['metrics']['mae']:.1f}")
+if refit:
+    model += f", refit on the training and validation rows for {refit_epochs(train)} epochs"
+    if "nlinear" in models:
+        model += f" (NLinear: {refit_epochs(json.load(open(f'{out}/train-nlinear.json')))})"
+    model += " (*: in-sample)"
+headline = json.load(open(f"{out}/{models[0]}-test.json"))
+print(f"windows {headline['windows']}: each series' last 6 months; validation: the 6 months before; {model}")
+print(f"MAE {headline['metrics']['mae']:.1f}")
 PY

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Scores on the nested backtest's pseudo-test (origin 48; the suite's test never read) the mean forecast of every
+# refit member of several nested.sh runs, e.g. a TFT run and an NLinear run: one ensemble of both kinds.
+# Usage: bench/accuracy/stallion/nested-combine.sh OUT RUN...   (each RUN an OUT of nested.sh)
+set -euo pipefail
+out="$1"; shift
+mkdir -p "$out"
+python3 - "$out" "$@" <<'PY'
+import glob, json, os, sys
+out, runs = sys.argv[1], sys.argv[2:]
+members = [os.path.abspath(m) for run in runs for m in sorted(glob.glob(f"{run}/model/member-*"))]
+json.dump({"format": "tempora-ensemble", "version": 1, "combine": "mean", "members": members},
+          open(f"{out}/ensemble.json", "w"))
+print(f"{len(members)} members from {len(runs)} runs")
+PY
+./tempora evaluate --model "$out" --config "$1/nested.json" --backtest --from 48 --to 48 --stride 6 --json \
+  > "$out/pseudo-test.json"
+python3 -c "import json, sys; print(f\"the members' mean forecast: pseudo-test MAE {json.load(open(sys.argv[1]))['metrics']['mae']:.1f}\")" \
+  "$out/pseudo-test.json"
