@@ -5,14 +5,8 @@
 set -euo pipefail
 out="$1"; shift
 mkdir -p "$out"
-python3 - "$out" "$@" <<'PY'
-import glob, json, os, sys
-out, runs = sys.argv[1], sys.argv[2:]
-members = [os.path.abspath(m) for run in runs for m in sorted(glob.glob(f"{run}/model/member-*"))]
-json.dump({"format": "tempora-ensemble", "version": 1, "combine": "mean", "members": members},
-          open(f"{out}/ensemble.json", "w"))
-print(f"{len(members)} members from {len(runs)} runs")
-PY
+runs=(); for run in "$@"; do runs+=("$run/model"); done
+./tempora ensemble --out "$out" --combine mean "${runs[@]}"
 ./tempora evaluate --model "$out" --config "$1/nested.json" --backtest --from 48 --to 48 --stride 6 --json \
   > "$out/pseudo-test.json"
 python3 -c "import json, sys; print(f\"the members' mean forecast: pseudo-test MAE {json.load(open(sys.argv[1]))['metrics']['mae']:.1f}\")" \

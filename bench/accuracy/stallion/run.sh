@@ -23,21 +23,8 @@ models=(tft)
 if [[ "$nlinear" == 1 ]]; then
   python3 "$here/with-model.py" "$here/tft.json" "$here/nlinear-model.json" "$out/nlinear.json"
   ./tempora train --config "$out/nlinear.json" --out "$out/nlinear" "${options[@]}" --json > "$out/train-nlinear.json"
-  # one ensemble of every member of both: written last and atomically, as train --ensemble writes its own
-  python3 - "$out" "$combine" <<'PY'
-import json, os, sys
-out, combine = sys.argv[1], sys.argv[2]
-def members(kind):
-    path = f"{out}/{kind}/ensemble.json"
-    if os.path.exists(path):
-        return [f"../{kind}/{m}" for m in json.load(open(path))["members"]]
-    return [f"../{kind}"]
-os.makedirs(f"{out}/both", exist_ok=True)
-with open(f"{out}/both/ensemble.json.tmp", "w") as f:
-    json.dump({"format": "tempora-ensemble", "version": 1, "combine": combine,
-               "members": members("tft") + members("nlinear")}, f)
-os.replace(f"{out}/both/ensemble.json.tmp", f"{out}/both/ensemble.json")
-PY
+  # one ensemble of every member of both kinds (an ensemble given to `tempora ensemble` gives its members)
+  ./tempora ensemble --out "$out/both" --combine "$combine" "$out/tft" "$out/nlinear" --json > "$out/ensemble.json"
   models=(both tft nlinear)
 fi
 for model in "${models[@]}"; do

@@ -8,9 +8,9 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "Tempora 0.1.0",
         description = "Temporal Fusion Transformer forecasting on the JVM.",
-        subcommands = {DemoCommand.class, InitCommand.class, TrainCommand.class, PredictCommand.class, EvaluateCommand.class,
-                InspectCommand.class, SummaryCommand.class, PlotCommand.class, InterpretCommand.class, TuneCommand.class,
-                BenchCommand.class, InfoCommand.class,
+        subcommands = {DemoCommand.class, InitCommand.class, TrainCommand.class, EnsembleCommand.class, PredictCommand.class,
+                EvaluateCommand.class, InspectCommand.class, SummaryCommand.class, PlotCommand.class, InterpretCommand.class,
+                TuneCommand.class, BenchCommand.class, InfoCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** train --ensemble, evaluate of several models in one table, and evaluate --metrics m4. */
+/** train --ensemble, ensemble, evaluate of several models in one table, and evaluate --metrics m4. */
 class EnsembleAndComparisonTest {
 
     @TempDir
@@ -94,6 +94,34 @@ class EnsembleAndComparisonTest {
         assertEquals(0, table.status(), table.toString());
         assertTrue(table.out().contains("baseline (last value)") && table.out().contains("OWA"), table.toString());
         assertEquals(5, table.out().lines().count(), "a title, a header and three rows: " + table);
+    }
+
+    @Test
+    void ensembleCombinesTrainedModelsIntoOneDirectory() throws Exception {
+        Path both = dir.resolve("both");
+        Cli.Result made = Cli.run("ensemble", "--out", both.toString(), "--combine", "mean", ensemble.resolve("member-1").toString(),
+                ensemble.resolve("member-2").toString(), "--json");
+        assertEquals(0, made.status(), made.toString());
+        assertEquals("mean", made.json().get("combine"));
+        List<?> members = (List<?>) made.json().get("members");
+        assertEquals(2, members.size());
+        assertEquals("TemporalFusionTransformer", ((Map<?, ?>) members.getFirst()).get("kind"));
+        // the mean of two is their median: the same scores as the ensemble train --ensemble wrote
+        Cli.Result scored = Cli.run("evaluate", "--model", both.toString(), "--data", csv.toString(), "--json");
+        Cli.Result trainedOne = Cli.run("evaluate", "--model", ensemble.toString(), "--data", csv.toString(), "--json");
+        assertEquals(0, scored.status(), scored.toString());
+        assertEquals(Cli.object(trainedOne.json(), "metrics").get("mae"), Cli.object(scored.json(), "metrics").get("mae"));
+
+        // an ensemble given as a model gives its members; the text output names the count and kinds
+        Cli.Result expanded = Cli.run("ensemble", "--out", dir.resolve("three").toString(), ensemble.toString(),
+                ensemble.resolve("member-1").toString());
+        assertEquals(0, expanded.status(), expanded.toString());
+        assertTrue(expanded.out().contains("3 members (median; TemporalFusionTransformer: 3)"), expanded.toString());
+
+        Cli.Result missing = Cli.run("ensemble", "--out", dir.resolve("none").toString(), dir.resolve("no-model").toString());
+        assertEquals(1, missing.status(), missing.toString());
+        assertTrue(missing.err().contains("no-model") && missing.err().contains("not found"), missing.toString());
+        assertTrue(Files.notExists(dir.resolve("none").resolve("ensemble.json")), missing.toString());
     }
 
     @Test

@@ -35,6 +35,7 @@ import java.util.Objects;
  * differ only in the seed are). {@code tempora train --ensemble K} trains them one after the other into
  * member-1 … member-K and writes {@value #FILE} last, atomically: a directory whose ensemble training did
  * not finish has no {@value #FILE} and is not loadable as an ensemble (its finished members are, one by one).
+ * {@link #create} (and {@code tempora ensemble}) makes one of models already trained, of any kinds.
  */
 public final class Ensemble {
 
@@ -132,6 +133,51 @@ public final class Ensemble {
         } catch (IOException e) {
             throw new UncheckedIOException(directory.resolve(FILE) + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Makes one ensemble of trained models, of any kinds (a TFT and an NLinear, say), as {@code tempora ensemble}
+     * does: an ensemble given as a model contributes its members, so every single model weighs the same; a
+     * model listed twice counts twice. Every member is loaded and checked against the first as loading an
+     * ensemble does (the same quantiles, split and data preparation) before {@value #FILE} is written,
+     * atomically, so a mismatch leaves no file behind.
+     *
+     * @param directory the ensemble's directory (created when missing); not a model directory itself
+     * @param models    model or ensemble directories, at least one
+     * @param combine   how the members' forecasts combine
+     * @return the ensemble, loaded from {@code directory}
+     * @throws IllegalArgumentException when there is no model, {@code directory} is a model directory, or a
+     *                                  model is missing, cannot be loaded or does not match the first (named)
+     */
+    public static TrainedModel create(Path directory, List<Path> models, Combine combine) {
+        Objects.requireNonNull(combine, "combine");
+        if (models.isEmpty()) {
+            throw new IllegalArgumentException("an ensemble needs at least one model directory");
+        }
+        if (Files.exists(directory.resolve(Checkpoint.METADATA_FILE))) {
+            throw new IllegalArgumentException(directory + " is a model directory (it holds " + Checkpoint.METADATA_FILE
+                    + "); write the ensemble into a directory of its own");
+        }
+        List<Path> members = new ArrayList<>();
+        for (Path model : models) {
+            if (isEnsemble(model)) {
+                members.addAll(read(model).members());
+            } else if (!Files.isDirectory(model)) {
+                throw new IllegalArgumentException(model + ": model directory not found (a model directory is written by "
+                        + "tempora train, tempora demo or TrainedModel.save)");
+            } else {
+                members.add(model);
+            }
+        }
+        Path base = directory.toAbsolutePath().normalize();
+        for (Path member : members) {
+            if (member.toAbsolutePath().normalize().equals(base)) {
+                throw new IllegalArgumentException(directory + " is among its own members; write the ensemble elsewhere");
+            }
+        }
+        EnsembleLoader.loadMembers("ensemble " + directory, members, new ArrayList<>());
+        write(directory, members, combine);
+        return TrainedModel.load(directory);
     }
 
     /** Builds the training job of one member. */

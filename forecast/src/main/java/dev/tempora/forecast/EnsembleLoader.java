@@ -18,10 +18,22 @@ final class EnsembleLoader {
 
     static TrainedModel load(Path directory) {
         Ensemble.Spec spec = Ensemble.read(directory);
-        Path file = directory.resolve(Ensemble.FILE);
-        List<TrainedModel> members = new ArrayList<>();
         List<String> notes = new ArrayList<>();
-        for (Path member : spec.members()) {
+        List<TrainedModel> members = loadMembers(directory.resolve(Ensemble.FILE).toString(), spec.members(), notes);
+        return TrainedModel.ensemble(directory, members, spec.combine(), notes);
+    }
+
+    /**
+     * Loads every member and checks that each matches the first, as loading an ensemble does.
+     *
+     * @param file    what lists them, as errors name it (the {@value Ensemble#FILE}, or the ensemble to be written)
+     * @param paths   the members' directories
+     * @param notes   receives each member's load notes, prefixed with its directory's name
+     * @throws IllegalArgumentException naming the member that is an ensemble, cannot be loaded or does not match
+     */
+    static List<TrainedModel> loadMembers(String file, List<Path> paths, List<String> notes) {
+        List<TrainedModel> members = new ArrayList<>();
+        for (Path member : paths) {
             if (Ensemble.isEnsemble(member)) {
                 throw new IllegalArgumentException(file + ": member " + member + " is itself an ensemble; list its members instead");
             }
@@ -33,15 +45,15 @@ final class EnsembleLoader {
                         + " (an ensemble needs every member it lists)", e);
             }
             if (!members.isEmpty()) {
-                checkMatches(file, spec.members().getFirst(), members.getFirst(), member, loaded);
+                checkMatches(file, paths.getFirst(), members.getFirst(), member, loaded);
             }
             loaded.notes().forEach(note -> notes.add(member.getFileName() + ": " + note));
             members.add(loaded);
         }
-        return TrainedModel.ensemble(directory, members, spec.combine(), notes);
+        return members;
     }
 
-    private static void checkMatches(Path file, Path firstPath, TrainedModel first, Path memberPath, TrainedModel member) {
+    private static void checkMatches(String file, Path firstPath, TrainedModel first, Path memberPath, TrainedModel member) {
         if (!first.quantiles().equals(member.quantiles())) {
             throw new IllegalArgumentException(file + ": member " + memberPath + " forecasts the quantiles " + member.quantiles()
                     + ", member " + firstPath + " " + first.quantiles() + "; ensemble members must forecast the same quantiles");

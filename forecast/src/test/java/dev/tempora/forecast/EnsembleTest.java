@@ -4,12 +4,17 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.tempora.data.DatasetParameters;
+import dev.tempora.models.NLinear;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -100,6 +105,64 @@ class EnsembleTest {
         Path copy = dir.resolve("mean-copy");
         loaded.save(copy);
         assertArrayEquals(actual, TrainingJobTest.column(TrainedModel.load(copy).predict(input).table(), "q0.9"));
+    }
+
+    /** An NLinear on the same data set as the TFT members, with the given data set parameters. */
+    private static Path trainNLinear(String name, DatasetParameters parameters) {
+        Path out = dir.resolve(name);
+        TrainingJob.builder(TrainingJobTest.table, parameters).model(LinearModelSettings.defaults(NLinear.KIND))
+                .trainer(t -> t.maxEpochs(2).limitTrainBatchCount(2).learningRate(0.03).optimizer("adam").seed(3).workers(2))
+                .batchSize(16).outputDirectory(out).build().fit();
+        return out;
+    }
+
+    @Test
+    void createMixesModelKindsAndAnEnsembleGivesItsMembers() {
+        Path nLinear = trainNLinear("nlinear", TrainingJobTest.parameters());
+        Path mixed = dir.resolve("mixed");
+        TrainedModel created = Ensemble.create(mixed, List.of(ensemble, nLinear), Ensemble.Combine.MEAN);
+        assertEquals(4, created.members().size(), "the ensemble's 3 members and the NLinear");
+        assertTrue(Files.isRegularFile(mixed.resolve(Ensemble.FILE)));
+        var input = TrainingJobTest.predictInput(TrainingJobTest.table, TrainingJobTest.LAST - TrainingJobTest.HORIZON);
+        List<Path> members = List.of(Ensemble.memberDirectory(ensemble, 1), Ensemble.memberDirectory(ensemble, 2),
+                Ensemble.memberDirectory(ensemble, 3), nLinear);
+        for (String column : quantileColumns(created)) {
+            float[] sum = null;
+            for (Path member : members) {
+                float[] q = TrainingJobTest.column(TrainedModel.load(member).predict(input).table(), column);
+                sum = sum == null ? new float[q.length] : sum;
+                for (int r = 0; r < q.length; r++) {
+                    sum[r] += q[r];
+                }
+            }
+            float[] actual = TrainingJobTest.column(TrainedModel.load(mixed).predict(input).table(), column);
+            for (int r = 0; r < actual.length; r++) {
+                assertEquals(sum[r] / 4, actual[r], 1e-4f * Math.max(1, Math.abs(actual[r])), column + " row " + r);
+            }
+        }
+    }
+
+    @Test
+    void createRefusesAMismatchBeforeWritingAnything() {
+        Map<String, Object> json = new LinkedHashMap<>(TrainingJobTest.parameters().toJson());
+        json.put("min_encoder_length", 12L);
+        json.put("max_encoder_length", 12L);
+        Path shorter = trainNLinear("nlinear-12", DatasetParameters.fromJson(json));
+        Path target = dir.resolve("mismatch");
+        IllegalArgumentException mismatch = assertThrows(IllegalArgumentException.class,
+                () -> Ensemble.create(target, List.of(Ensemble.memberDirectory(ensemble, 1), shorter), Ensemble.Combine.MEAN));
+        assertTrue(mismatch.getMessage().contains("prepares data differently") && mismatch.getMessage().contains("nlinear-12"),
+                mismatch.getMessage());
+        assertFalse(Files.exists(target.resolve(Ensemble.FILE)), "nothing written on a mismatch");
+
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+                () -> Ensemble.create(target, List.of(dir.resolve("no-such-model")), Ensemble.Combine.MEAN));
+        assertTrue(missing.getMessage().contains("no-such-model") && missing.getMessage().contains("not found"), missing.getMessage());
+        Path member = Ensemble.memberDirectory(ensemble, 1);
+        IllegalArgumentException intoAModel = assertThrows(IllegalArgumentException.class,
+                () -> Ensemble.create(member, List.of(Ensemble.memberDirectory(ensemble, 2)), Ensemble.Combine.MEAN));
+        assertTrue(intoAModel.getMessage().contains("is a model directory"), intoAModel.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Ensemble.create(target, List.of(), Ensemble.Combine.MEAN));
     }
 
     @Test
