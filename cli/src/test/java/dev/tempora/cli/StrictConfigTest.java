@@ -71,6 +71,9 @@ class StrictConfigTest {
         bothFail(InputErrorsTest.config("target-not-input", s -> s.get("dataset").remove("time_varying_unknown_reals")),
                 "the target 'trip_quantity' is not among the model's inputs",
                 "add \"trip_quantity\" to dataset.time_varying_unknown_reals");
+        bothFail(InputErrorsTest.config("target-typo", s -> s.get("dataset").put("target", "trip_quantty")),
+                "the target 'trip_quantty' is not among the model's inputs, but 'trip_quantity' is",
+                "did you mean \"target\": \"trip_quantity\"?");
         bothFail(InputErrorsTest.config("no-inputs", s -> {
             s.get("dataset").remove("time_varying_unknown_reals");
             s.get("dataset").remove("static_categoricals");

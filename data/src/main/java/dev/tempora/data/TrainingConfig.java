@@ -431,6 +431,12 @@ public final class TrainingConfig {
         if (dataset.unknownReals.contains(dataset.target)) {
             return;
         }
+        // a misspelt target beside the right name among the inputs: say so, rather than ask to add the typo
+        String near = JsonKeys.closest(dataset.target, dataset.unknownReals);
+        if (near != null) {
+            throw new IllegalArgumentException(where + ": the target '" + dataset.target + "' is not among the model's inputs, "
+                    + "but '" + near + "' is (dataset.time_varying_unknown_reals); did you mean \"target\": \"" + near + "\"?");
+        }
         boolean noInputs = dataset.staticCategoricals.isEmpty() && dataset.staticReals.isEmpty() && dataset.knownCategoricals.isEmpty()
                 && dataset.knownReals.isEmpty() && dataset.unknownCategoricals.isEmpty() && dataset.unknownReals.isEmpty();
         throw new IllegalArgumentException(where + ": " + (noInputs ? "the model has no inputs, and the target '" + dataset.target
