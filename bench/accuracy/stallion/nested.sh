@@ -13,13 +13,8 @@ cfg="$out/nested.json"
 python3 "$here/with-model.py" "$here/tft.json" "$model" "$cfg" 12
 ./tempora train --config "$cfg" --out "$out/model" --ensemble "$k" --ensemble-combine mean --refit --seed "$first" \
   --json > "$out/train.json"
-mkdir -p "$out/model/validated-ensemble"
-python3 - "$out/model" "$k" <<'PY'
-import json, sys
-d, k = sys.argv[1], int(sys.argv[2])
-json.dump({"format": "tempora-ensemble", "version": 1, "combine": "mean",
-           "members": [f"../member-{i}/validated" for i in range(1, k + 1)]}, open(f"{d}/validated-ensemble/ensemble.json", "w"))
-PY
+validated=(); for m in $(seq 1 "$k"); do validated+=("$out/model/member-$m/validated"); done
+./tempora ensemble --out "$out/model/validated-ensemble" --combine mean "${validated[@]}" > /dev/null
 pseudo_test=(--backtest --from 48 --to 48 --stride 6 --json)
 for m in $(seq 1 "$k"); do
   ./tempora evaluate --model "$out/model/member-$m" --config "$cfg" "${pseudo_test[@]}" > "$out/refit-$m.json"

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /** {@code tempora ensemble}: one ensemble directory of models already trained, of any kinds. */
 @Command(name = "ensemble", mixinStandardHelpOptions = true,
@@ -62,7 +63,8 @@ final class EnsembleCommand implements Runnable {
         }
         Map<Object, Integer> kinds = new LinkedHashMap<>();
         members.forEach(m -> kinds.merge(m.get("kind"), 1, Integer::sum));
+        String counts = kinds.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).collect(Collectors.joining(", "));
         System.out.printf(Locale.ROOT, "Wrote an ensemble of %d members (%s; %s) to %s/%s%n", members.size(),
-                ensemble.combine().jsonName(), kinds.toString().replaceAll("[{}]", "").replace("=", ": "), out, Ensemble.FILE);
+                ensemble.combine().jsonName(), counts, out, Ensemble.FILE);
     }
 }

@@ -145,7 +145,7 @@ public final class Ensemble {
      * @param directory the ensemble's directory (created when missing); not a model directory itself
      * @param models    model or ensemble directories, at least one
      * @param combine   how the members' forecasts combine
-     * @return the ensemble, loaded from {@code directory}
+     * @return the ensemble, of the members loaded for the check (as loading {@code directory} gives it)
      * @throws IllegalArgumentException when there is no model, {@code directory} is a model directory, or a
      *                                  model is missing, cannot be loaded or does not match the first (named)
      */
@@ -162,22 +162,14 @@ public final class Ensemble {
         for (Path model : models) {
             if (isEnsemble(model)) {
                 members.addAll(read(model).members());
-            } else if (!Files.isDirectory(model)) {
-                throw new IllegalArgumentException(model + ": model directory not found (a model directory is written by "
-                        + "tempora train, tempora demo or TrainedModel.save)");
             } else {
-                members.add(model);
+                members.add(model); // a missing or broken one is named by loading it, below
             }
         }
-        Path base = directory.toAbsolutePath().normalize();
-        for (Path member : members) {
-            if (member.toAbsolutePath().normalize().equals(base)) {
-                throw new IllegalArgumentException(directory + " is among its own members; write the ensemble elsewhere");
-            }
-        }
-        EnsembleLoader.loadMembers("ensemble " + directory, members, new ArrayList<>());
+        List<String> notes = new ArrayList<>();
+        List<TrainedModel> loaded = EnsembleLoader.loadMembers("ensemble " + directory, members, notes);
         write(directory, members, combine);
-        return TrainedModel.load(directory);
+        return TrainedModel.ensemble(directory, loaded, combine, notes);
     }
 
     /** Builds the training job of one member. */

@@ -124,18 +124,23 @@ class EnsembleTest {
         assertEquals(4, created.members().size(), "the ensemble's 3 members and the NLinear");
         assertTrue(Files.isRegularFile(mixed.resolve(Ensemble.FILE)));
         var input = TrainingJobTest.predictInput(TrainingJobTest.table, TrainingJobTest.LAST - TrainingJobTest.HORIZON);
-        List<Path> members = List.of(Ensemble.memberDirectory(ensemble, 1), Ensemble.memberDirectory(ensemble, 2),
-                Ensemble.memberDirectory(ensemble, 3), nLinear);
+        List<ForecastTable> members = new ArrayList<>();
+        for (Path member : List.of(Ensemble.memberDirectory(ensemble, 1), Ensemble.memberDirectory(ensemble, 2),
+                Ensemble.memberDirectory(ensemble, 3), nLinear)) {
+            members.add(TrainedModel.load(member).predict(input).table());
+        }
+        TrainedModel reloaded = TrainedModel.load(mixed);
+        assertEquals(4, reloaded.members().size(), "the written file lists the same 4 members");
+        ForecastTable combined = reloaded.predict(input).table();
         for (String column : quantileColumns(created)) {
-            float[] sum = null;
-            for (Path member : members) {
-                float[] q = TrainingJobTest.column(TrainedModel.load(member).predict(input).table(), column);
-                sum = sum == null ? new float[q.length] : sum;
+            float[] sum = new float[TrainingJobTest.column(combined, column).length];
+            for (ForecastTable member : members) {
+                float[] q = TrainingJobTest.column(member, column);
                 for (int r = 0; r < q.length; r++) {
                     sum[r] += q[r];
                 }
             }
-            float[] actual = TrainingJobTest.column(TrainedModel.load(mixed).predict(input).table(), column);
+            float[] actual = TrainingJobTest.column(combined, column);
             for (int r = 0; r < actual.length; r++) {
                 assertEquals(sum[r] / 4, actual[r], 1e-4f * Math.max(1, Math.abs(actual[r])), column + " row " + r);
             }
