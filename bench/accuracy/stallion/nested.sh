@@ -6,11 +6,12 @@
 # (the first run's best epoch).
 # Usage: bench/accuracy/stallion/nested.sh OUT [K] [FIRST_SEED] [MODEL_SECTION.json]
 #   e.g. nested.sh /tmp/nested-nlinear 4 42 bench/accuracy/stallion/nlinear-model.json
+# STALLION_BASE=CONFIG judges another data or data set section: the config whose copy is made (default tft.json).
 set -euo pipefail
 out="$1"; k="${2:-4}"; first="${3:-42}"; model="${4:--}"; here="bench/accuracy/stallion"
 mkdir -p "$out"
 cfg="$out/nested.json"
-python3 "$here/with-model.py" "$here/tft.json" "$model" "$cfg" 12
+python3 "$here/with-model.py" "${STALLION_BASE:-$here/tft.json}" "$model" "$cfg" 12
 ./tempora train --config "$cfg" --out "$out/model" --ensemble "$k" --ensemble-combine mean --refit --seed "$first" \
   --json > "$out/train.json"
 validated=(); for m in $(seq 1 "$k"); do validated+=("$out/model/member-$m/validated"); done

@@ -9,6 +9,7 @@ import dev.tempora.data.TimeSplit;
 import dev.tempora.data.TableFiles;
 import dev.tempora.data.TrainingConfig;
 import dev.tempora.forecast.Evaluation;
+import dev.tempora.forecast.ForecastTable;
 import dev.tempora.forecast.Forecaster;
 import dev.tempora.forecast.InferenceOptions;
 import dev.tempora.forecast.M4Metrics;
@@ -99,6 +100,11 @@ final class EvaluateCommand implements Runnable {
     @Option(names = "--windows-out", paramLabel = "FILE", description = "Also write each window's metrics (.csv or .parquet).")
     Path windowsOut;
 
+    @Option(names = "--forecasts-out", paramLabel = "FILE",
+            description = "Also write every window's forecasts beside the actual values: one row per window and step, with "
+                    + "the series, time index, horizon, actual and each quantile (.csv or .parquet).")
+    Path forecastsOut;
+
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "64", description = "Windows per batch (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
@@ -179,10 +185,14 @@ final class EvaluateCommand implements Runnable {
                 yield trained.forecaster(new InferenceOptions(batchSize, workers, device));
             }
         };
-        Evaluation.Result result = Evaluation.score(dataset, windows, forecaster, quantiles, batchSize, windowsOut != null, null,
-                m4Option(frame));
+        ForecastTable.Recorder recorder = forecastsOut != null ? new ForecastTable.Recorder(dataset, quantiles) : null;
+        Evaluation.Result result = Evaluation.score(dataset, windows, forecaster, quantiles, batchSize, windowsOut != null,
+                recorder, m4Option(frame));
         if (windowsOut != null) {
             TableFiles.write(result.windowTable(), windowsOut);
+        }
+        if (recorder != null) {
+            recorder.table(forecaster.name()).write(forecastsOut);
         }
         report(result, dataset, windows);
     }
@@ -247,6 +257,9 @@ final class EvaluateCommand implements Runnable {
         if (windowsOut != null) {
             TableFiles.checkExtension(windowsOut, "--windows-out");
         }
+        if (forecastsOut != null) {
+            TableFiles.checkExtension(forecastsOut, "--forecasts-out");
+        }
     }
 
     private void report(Evaluation.Result result, TimeSeriesDataSet dataset, int[] windows) {
@@ -274,6 +287,9 @@ final class EvaluateCommand implements Runnable {
             if (windowsOut != null) {
                 out.put("windows_out", windowsOut.toString());
             }
+            if (forecastsOut != null) {
+                out.put("forecasts_out", forecastsOut.toString());
+            }
             System.out.println(Json.write(out));
             return;
         }
@@ -299,6 +315,9 @@ final class EvaluateCommand implements Runnable {
         }
         if (windowsOut != null) {
             System.out.printf(Locale.ROOT, "  per-window metrics: %s%n", windowsOut);
+        }
+        if (forecastsOut != null) {
+            System.out.printf(Locale.ROOT, "  forecasts: %s%n", forecastsOut);
         }
     }
 }

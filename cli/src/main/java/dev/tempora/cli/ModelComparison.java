@@ -48,6 +48,9 @@ final class ModelComparison {
         if (o.windowsOut != null) {
             throw new IllegalArgumentException("--windows-out writes one model's windows; evaluate the models one by one for it");
         }
+        if (o.forecastsOut != null) {
+            throw new IllegalArgumentException("--forecasts-out writes one model's forecasts; evaluate the models one by one for it");
+        }
         if ((o.config == null) == (o.data == null)) {
             throw new IllegalArgumentException("give the data to compare the models on: --config FILE or --data FILE (one of them)");
         }

@@ -92,6 +92,26 @@ class EvaluateCommandTest {
         assertTrue(lines.get(1).startsWith("a,8,4,2.5,") && lines.get(2).startsWith("b,8,4,5.0,")
                 && lines.get(5).startsWith("a,14,4,2.5,") && lines.get(6).startsWith("b,14,4,5.0,"), String.join("\n", lines));
 
+        // --forecasts-out: a row per window and step, the last value beside the actual (a at origin 11: y(10) = 110)
+        Path forecasts = dir.resolve("forecasts.csv");
+        Cli.Result written = Cli.run("evaluate", "--config", config.toString(), "--model", "baseline", "--backtest", "--from",
+                "8", "--to", "14", "--stride", "3", "--forecasts-out", forecasts.toString(), "--json");
+        assertEquals(forecasts.toString(), written.json().get("forecasts_out"), written.toString());
+        List<String> rows = Files.readAllLines(forecasts);
+        assertEquals(1 + 6 * 4, rows.size(), String.join("\n", rows));
+        assertTrue(rows.getFirst().startsWith("id,t,horizon,actual,") && rows.getFirst().endsWith(",prediction"), rows.getFirst());
+        List<String[]> a11 = rows.stream().skip(1).map(row -> row.split(","))
+                .filter(c -> c[0].equals("a") && Integer.parseInt(c[1]) - Integer.parseInt(c[2]) == 10).toList();
+        assertEquals(4, a11.size(), String.join("\n", rows));
+        for (String[] cells : a11) {
+            assertEquals(100 + Integer.parseInt(cells[1]), Double.parseDouble(cells[3]), 1e-9, String.join(",", cells));
+            assertEquals(110.0, Double.parseDouble(cells[cells.length - 1]), 1e-9, String.join(",", cells));
+        }
+        Cli.Result compared = Cli.run("evaluate", "--config", config.toString(), "--model", dir.toString(), "--model",
+                dir.toString(), "--forecasts-out", forecasts.toString());
+        assertEquals(1, compared.status(), compared.toString());
+        assertTrue(compared.err().contains("--forecasts-out writes one model's forecasts"), compared.toString());
+
         // without --to: every origin whose 4 steps lie in the data, t = 8 .. 16
         Cli.Result all = Cli.run("evaluate", "--config", config.toString(), "--model", "seasonal-naive", "--season", "2",
                 "--backtest", "--from", "8", "--json");

@@ -112,6 +112,37 @@ public final class ForecastTable {
     }
 
     /**
+     * Collects the forecasts that {@link Evaluation#score} hands its sink, batch by batch, into a table with the
+     * actual values beside them (a backtest's or a test's forecasts, to study or to combine elsewhere).
+     */
+    public static final class Recorder implements Evaluation.BatchSink {
+
+        private final ForecastCollector collector;
+
+        /**
+         * @param dataset   the scored windows' data set
+         * @param quantiles the forecaster's quantile levels, in output order
+         */
+        public Recorder(dev.tempora.data.TimeSeriesDataSet dataset, List<Float> quantiles) {
+            collector = ForecastCollector.of(dataset, quantiles, true);
+        }
+
+        @Override
+        public void accept(dev.tempora.data.Batch batch, dev.tempora.tensor.Tensor forecast) {
+            collector.add(batch, forecast);
+        }
+
+        /**
+         * {@return the forecasts seen so far: one row per window and step, with the actual value}
+         *
+         * @param source names the table in messages
+         */
+        public ForecastTable table(String source) {
+            return collector.toTable(source);
+        }
+    }
+
+    /**
      * One forecast step of one series.
      *
      * @param series    the group id values, in the data set's {@code group_ids} order (empty for a single series)
