@@ -7,16 +7,19 @@
 # Usage: bench/accuracy/stallion/nested.sh OUT [K] [FIRST_SEED] [MODEL_SECTION.json]
 #   e.g. nested.sh /tmp/nested-nlinear 4 42 bench/accuracy/stallion/nlinear-model.json
 # STALLION_BASE=CONFIG judges another data or data set section: the config whose copy is made (default tft.json).
+# STALLION_HOLDOUT=18 holds out 18 months instead: validation on months 36-41 (January to June 2016), pseudo-test
+# origin 42 (July to December 2016, the test's season a year earlier).
 set -euo pipefail
 out="$1"; k="${2:-4}"; first="${3:-42}"; model="${4:--}"; here="bench/accuracy/stallion"
 mkdir -p "$out"
 cfg="$out/nested.json"
-python3 "$here/with-model.py" "${STALLION_BASE:-$here/tft.json}" "$model" "$cfg" 12
+holdout="${STALLION_HOLDOUT:-12}"; origin=$((60 - holdout))
+python3 "$here/with-model.py" "${STALLION_BASE:-$here/tft.json}" "$model" "$cfg" "$holdout"
 ./tempora train --config "$cfg" --out "$out/model" --ensemble "$k" --ensemble-combine mean --refit --seed "$first" \
   --json > "$out/train.json"
 validated=(); for m in $(seq 1 "$k"); do validated+=("$out/model/member-$m/validated"); done
 ./tempora ensemble --out "$out/model/validated-ensemble" --combine mean "${validated[@]}" > /dev/null
-pseudo_test=(--backtest --from 48 --to 48 --stride 6 --json)
+pseudo_test=(--backtest --from "$origin" --to "$origin" --stride 6 --json)
 for m in $(seq 1 "$k"); do
   ./tempora evaluate --model "$out/model/member-$m" --config "$cfg" "${pseudo_test[@]}" > "$out/refit-$m.json"
   ./tempora evaluate --model "$out/model/member-$m/validated" --config "$cfg" "${pseudo_test[@]}" > "$out/validated-$m.json"

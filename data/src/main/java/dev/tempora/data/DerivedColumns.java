@@ -21,6 +21,12 @@ import dev.tempora.tensor.io.JsonKeys;
  *   <li>{@code {"op": "log", "name": "log_volume", "column": "volume", "offset": 1e-8}}: ln(x + offset)</li>
  *   <li>{@code {"op": "group_mean", "name": "avg_volume_by_sku", "column": "volume", "by": ["date", "sku"]}}:
  *       the mean of a column over the rows sharing the "by" values (pandas' groupby().transform("mean"))</li>
+ *   <li>{@code {"op": "lag", "name": "volume_last_year", "column": "volume", "by": ["agency", "sku"],
+ *       "time": "date", "steps": 12, "fill": "first"}}: the column's value "steps" rows earlier in the same
+ *       series, its rows ordered by "time" (pandas' sort_values(time).groupby(by).shift(steps), so the data
+ *       should have no missing steps); where the series has fewer earlier rows, "fill": a number, or "first"
+ *       (the default), the series' first value, which never lies after the row. As a known input it needs
+ *       "steps" of at least the horizon, or the forecast would read the future ({@link #checkLaggedKnownInputs})</li>
  *   <li>{@code {"op": "flags_to_labels", "columns": [...], "zero": "-"}}: each 0/1 column becomes a string
  *       column holding "zero" where 0 and the column's own name elsewhere (the stallion tutorial's
  *       holiday columns)</li>
@@ -37,6 +43,7 @@ public final class DerivedColumns {
             "calendar", Set.of("op", "name", "column", "field", "as"),
             "log", Set.of("op", "name", "column", "offset"),
             "group_mean", Set.of("op", "name", "column", "by"),
+            "lag", Set.of("op", "name", "column", "by", "time", "steps", "fill"),
             "flags_to_labels", Set.of("op", "columns", "zero"),
             "to_string", Set.of("op", "columns"),
             "constant", Set.of("op", "name", "value"),
@@ -68,10 +75,35 @@ public final class DerivedColumns {
         }
     }
 
+    /**
+     * Refuses a "lag" column that the data set reads as a known input (real or categorical) when it lags by
+     * fewer steps than the horizon and its source column is not itself a known input: the last steps of a
+     * forecast would read target or unknown values from after the forecast's origin.
+     *
+     * @param steps   the "derived_columns" list as parsed JSON (its keys checked by {@link #checkKeys})
+     * @param dataset the data set's parameters
+     * @throws IllegalArgumentException naming the step, the column and how far to lag
+     */
+    public static void checkLaggedKnownInputs(List<Object> steps, DatasetParameters dataset) {
+        Set<String> known = new java.util.HashSet<>(dataset.knownReals);
+        known.addAll(dataset.knownCategoricals);
+        for (int i = 0; i < steps.size(); i++) {
+            if (steps.get(i) instanceof Map<?, ?> step && "lag".equals(step.get("op")) && known.contains(step.get("name"))
+                    && !known.contains(step.get("column")) && step.get("steps") instanceof Number n
+                    && n.doubleValue() < dataset.maxPredictionLength) {
+                throw new IllegalArgumentException("data.derived_columns[" + i + "] (lag): \"" + step.get("name")
+                        + "\" is a known input lagged by " + n.intValue() + " steps, fewer than max_prediction_length "
+                        + dataset.maxPredictionLength + ", so a forecast's later steps would read '" + step.get("column")
+                        + "' after its origin; lag by at least " + dataset.maxPredictionLength
+                        + " steps, or make it an unknown input");
+            }
+        }
+    }
+
     private static String unknownOp(String where, String op) {
         String closest = JsonKeys.closest(op, KEYS.keySet());
         return where + ": unknown op \"" + op + "\"" + (closest != null ? "; did you mean \"" + closest + "\"?"
-                : "; expected calendar, log, group_mean, flags_to_labels, to_string, constant or melt");
+                : "; expected calendar, log, group_mean, lag, flags_to_labels, to_string, constant or melt");
     }
 
     /**
@@ -154,6 +186,9 @@ public final class DerivedColumns {
                     out[r] = count[group[r]] == 0 ? Double.NaN : sum[group[r]] / count[group[r]];
                 }
                 return f.with(new DoubleColumn(name, out));
+            }
+            case "lag" -> {
+                return f.with(lag(f, step, where));
             }
             case "flags_to_labels" -> {
                 String zero = JsonValues.string(step, "zero", where, "-");
@@ -248,6 +283,56 @@ public final class DerivedColumns {
             default -> throw new IllegalArgumentException(where + ": unknown calendar field \"" + field
                     + "\"; expected year, month, day_of_month, day_of_year, day_of_week, hour, hour_of_week or week_of_year");
         };
+    }
+
+    /**
+     * The "lag" op's column: each row's series value "steps" rows earlier in the series' time order, or the fill
+     * where the series has fewer earlier rows.
+     */
+    private static DoubleColumn lag(Frame f, Map<String, Object> step, String where) {
+        String name = JsonValues.string(step, "name", where, null);
+        Column c = f.numeric(JsonValues.string(step, "column", where, null), where);
+        String timeName = JsonValues.string(step, "time", where, null);
+        Column time = f.column(timeName);
+        if (!time.type().isNumeric() && time.type() != ColumnType.TIMESTAMP) {
+            throw new IllegalArgumentException(where + ": \"time\" column '" + timeName + "' holds " + time.type().label()
+                    + " values; it must hold numbers or timestamps that order each series' rows");
+        }
+        double steps = JsonValues.number(step, "steps", where);
+        if (steps < 1 || steps != Math.rint(steps) || steps > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(where + ": \"steps\" must be a whole number of at least 1, not " + steps);
+        }
+        Object fill = step.getOrDefault("fill", "first");
+        if (!(fill instanceof Number) && !"first".equals(fill)) {
+            throw new IllegalArgumentException(where + ": \"fill\" must be a number or \"first\", not " + fill);
+        }
+        List<String> by = JsonValues.strings(step, "by", where);
+        int[] group = by.isEmpty() ? new int[f.rowCount()] : groupRows(f, by);
+        Integer[] order = new Integer[group.length];
+        for (int r = 0; r < order.length; r++) {
+            if (time.isMissing(r)) {
+                throw new IllegalArgumentException(where + ": row " + r + " has no " + timeName + "; fill it or drop the row");
+            }
+            order[r] = r;
+        }
+        java.util.Arrays.sort(order, (a, b) -> group[a] != group[b] ? Integer.compare(group[a], group[b])
+                : Double.compare(time.getDouble(a), time.getDouble(b)));
+        double[] out = new double[group.length];
+        int seriesStart = 0;
+        for (int i = 0; i < order.length; i++) {
+            if (group[order[i]] != group[order[seriesStart]]) {
+                seriesStart = i;
+            }
+            if (i > seriesStart && time.getDouble(order[i]) == time.getDouble(order[i - 1])) {
+                throw new IllegalArgumentException(where + ": rows " + order[i - 1] + " and " + order[i] + " share "
+                        + timeName + " " + time.format(order[i]) + " in one series (by " + by + "); a lag needs one row "
+                        + "per series and time step");
+            }
+            int earlier = i - (int) steps;
+            out[order[i]] = earlier >= seriesStart ? c.getDouble(order[earlier])
+                    : fill instanceof Number n ? n.doubleValue() : c.getDouble(order[seriesStart]);
+        }
+        return new DoubleColumn(name, out);
     }
 
     /** A dense group number per row for the combination of the "by" columns' values. */

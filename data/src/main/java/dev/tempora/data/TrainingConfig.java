@@ -86,6 +86,7 @@ public final class TrainingConfig {
             this.split = DataSplit.fromJson(validation == null ? null : JsonValues.object(Map.of("validation", validation),
                     "validation", "dataset"), test == null ? null : JsonValues.object(Map.of("test", test), "test", "dataset"));
             this.dataset = DatasetParameters.fromJson(ds);
+            DerivedColumns.checkLaggedKnownInputs(JsonValues.list(d, "derived_columns", "data"), dataset);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
         }
