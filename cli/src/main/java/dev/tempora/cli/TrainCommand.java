@@ -175,8 +175,16 @@ final class TrainCommand implements Runnable {
     /** Logs what the job will train, and on which backend. */
     private void logSetUp(TrainingJob job, ProgressBar bar, java.io.PrintStream log) {
         TrainerSettings settings = job.trainerSettings();
-        bar.expectEpochs(settings.maxEpochs());
         String kind = job.model().kind();
+        if (job.model() instanceof dev.tempora.models.GradientBoostedTrees trees) {
+            bar.expectEpochs(1);
+            var b = trees.config().booster();
+            log.printf(Locale.ROOT, "Fitting %s on %,d windows (%d series): %d quantiles × %d trees of depth %d, learning rate "
+                            + "%.3g, at least %d rows a leaf%n", kind, job.trainingSet().size(), job.trainingSet().seriesCount(),
+                    trees.quantiles().size(), b.trees(), b.maxDepth(), b.learningRate(), b.minLeafRows());
+            return;
+        }
+        bar.expectEpochs(settings.maxEpochs());
         log.printf(Locale.ROOT, "Training %s with %,d parameters on %,d windows (%d series), %d batches of %d per epoch, "
                         + "%d workers, %s lr %.3g%n", kind.equals(TemporalFusionTransformer.KIND) ? "a TFT" : "a " + kind,
                 job.model().parameterCount(), job.trainingSet().size(),

@@ -21,6 +21,7 @@ import java.util.Map;
  *   <tr><td>NLinear, DLinear</td><td>{@link LinearModelSettings}</td>
  *       <td>{@link dev.tempora.models.NLinear}, {@link dev.tempora.models.DLinear}</td></tr>
  *   <tr><td>NHiTS</td><td>{@link NHitsSettings}</td><td>{@link dev.tempora.models.NHits}</td></tr>
+ *   <tr><td>GradientBoostedTrees</td><td>{@link TreeModelSettings}</td><td>{@link dev.tempora.models.GradientBoostedTrees}</td></tr>
  * </table>
  *
  * <p>{@link TrainingJob} sizes the run ({@link #parameterCount}, {@link #activationsPerWindow}) and makes the

@@ -1,6 +1,7 @@
 package dev.tempora.forecast;
 
 import dev.tempora.models.DLinear;
+import dev.tempora.models.GradientBoostedTrees;
 import dev.tempora.models.NHits;
 import dev.tempora.models.NLinear;
 import dev.tempora.models.TemporalFusionTransformer;
@@ -32,7 +33,8 @@ final class ModelSection {
             new Kind(TemporalFusionTransformer.KIND, ModelSettings.KEYS, ModelSettings::fromJson),
             new Kind(NLinear.KIND, LinearModelSettings.keys(NLinear.KIND), s -> LinearModelSettings.fromJson(NLinear.KIND, s)),
             new Kind(DLinear.KIND, LinearModelSettings.keys(DLinear.KIND), s -> LinearModelSettings.fromJson(DLinear.KIND, s)),
-            new Kind(NHits.KIND, NHitsSettings.keys(), NHitsSettings::fromJson));
+            new Kind(NHits.KIND, NHitsSettings.keys(), NHitsSettings::fromJson),
+            new Kind(GradientBoostedTrees.KIND, TreeModelSettings.KEYS, TreeModelSettings::fromJson));
 
     private static final String WHERE = "config \"model\" section";
 

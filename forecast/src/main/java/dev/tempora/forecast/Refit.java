@@ -7,7 +7,9 @@ import dev.tempora.data.TimeSplit;
 import dev.tempora.models.Checkpoint;
 import dev.tempora.models.ForecastingModel;
 import dev.tempora.parallel.EpochResult;
+import dev.tempora.models.GradientBoostedTrees;
 import dev.tempora.parallel.Trainer;
+import dev.tempora.parallel.TreeTraining;
 import dev.tempora.parallel.TrainerSettings;
 import dev.tempora.parallel.TrainingListener;
 
@@ -73,6 +75,11 @@ final class Refit {
     Trained train(ModelKindSettings settings, TrainerSettings trainer, int batchSize, List<EpochResult> first, int epochs,
                   TrainingListener listener) throws IOException {
         ForecastingModel model = settings.create(training.description(), trainer.seed());
+        if (model instanceof GradientBoostedTrees trees) { // fitted once on every window, the same settings and seed
+            DatasetTrainingData data = new DatasetTrainingData(training, validation, batchSize, trainer.seed());
+            Trainer.Result result = TreeTraining.fit(trees, data, trainer.toBuilder().outputDir(null).build(), listener);
+            return new Trained(trees, result.epochs(), List.of(trees.config().booster().learningRate()), false);
+        }
         List<Double> rates = new ArrayList<>();
         for (int e = 0; e < epochs; e++) {
             rates.add(first.get(e).learningRate());

@@ -10,7 +10,9 @@ import dev.tempora.data.TrainingConfig;
 import dev.tempora.models.ForecastingModel;
 import dev.tempora.parallel.EpochResult;
 import dev.tempora.parallel.LearningRateFinder;
+import dev.tempora.models.GradientBoostedTrees;
 import dev.tempora.parallel.Trainer;
+import dev.tempora.parallel.TreeTraining;
 import dev.tempora.parallel.TrainerSettings;
 import dev.tempora.parallel.TrainingListener;
 import dev.tempora.tensor.io.DirectoryLock;
@@ -303,12 +305,16 @@ public final class TrainingJob {
                         settings.seed());
                 TrainerSettings run = settings.toBuilder().outputDir(dir).checkpointSections(checkpointSections()).build();
                 Trainer.Result r;
-                try (Trainer trainer = new Trainer(model, data, run,
-                        TrainingListener.withStopRequest(listener, () -> cancelled.get() || listener.stopRequested()))) {
-                    if (resume) {
-                        trainer.resume();
+                if (model instanceof GradientBoostedTrees trees) {
+                    r = TreeTraining.fit(trees, data, run, listener); // nothing to resume: a fit is one deterministic pass
+                } else {
+                    try (Trainer trainer = new Trainer(model, data, run,
+                            TrainingListener.withStopRequest(listener, () -> cancelled.get() || listener.stopRequested()))) {
+                        if (resume) {
+                            trainer.resume();
+                        }
+                        r = trainer.fit();
                     }
-                    r = trainer.fit();
                 }
                 if (r.epochs().isEmpty() || !Files.exists(dir.resolve(dev.tempora.models.Checkpoint.WEIGHTS_FILE))) {
                     throw new IllegalStateException("training was cancelled before the first epoch ended: there is no model");

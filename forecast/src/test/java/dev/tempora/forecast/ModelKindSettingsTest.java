@@ -30,7 +30,8 @@ class ModelKindSettingsTest {
         assertEquals(LinearModelSettings.defaults(NLinear.KIND), read("{\"kind\": \"NLinear\", \"learning_rate\": 0.01}"));
         assertEquals(new LinearModelSettings(DLinear.KIND, List.of(0.5f), 13, false),
                 read("{\"kind\": \"DLinear\", \"quantiles\": [0.5], \"moving_average_kernel\": 13, \"monotone_quantiles\": false}"));
-        assertEquals(List.of("TemporalFusionTransformer", "NLinear", "DLinear", "NHiTS"), ModelKindSettings.kinds());
+        assertEquals(List.of("TemporalFusionTransformer", "NLinear", "DLinear", "NHiTS", "GradientBoostedTrees"),
+                ModelKindSettings.kinds());
     }
 
     @Test

@@ -9,7 +9,7 @@ import java.util.function.Function;
 /**
  * The registry that rebuilds a {@link ForecastingModel} from what {@code model.json} records: its
  * {@linkplain ForecastingModel#kind() kind} and its {@linkplain ForecastingModel#configJson() config}.
- * The Temporal Fusion Transformer, {@link NLinear}, {@link DLinear} and {@link NHits} are registered from the
+ * The Temporal Fusion Transformer, {@link NLinear}, {@link DLinear}, {@link NHits} and {@link GradientBoostedTrees} are registered from the
  * start; another model registers its factory once, before its checkpoints are loaded.
  */
 public final class ModelKinds {
@@ -21,6 +21,7 @@ public final class ModelKinds {
         register(NLinear.KIND, NLinear::fromConfigJson);
         register(DLinear.KIND, DLinear::fromConfigJson);
         register(NHits.KIND, config -> new NHits(NHitsConfig.fromJson(config)));
+        register(GradientBoostedTrees.KIND, GradientBoostedTrees::fromConfigJson);
     }
 
     private ModelKinds() {}

@@ -273,9 +273,12 @@ public final class QuantileBoosting {
             return most;
         }
 
-        /** The threshold a tree stores for "code ≤ b": cut[b − 1], or −∞ for b = 0 (only NaN goes left). */
+        /**
+         * The threshold a tree stores for "code ≤ b": cut[b − 1], or −Float.MAX_VALUE for b = 0 (only NaN goes left;
+         * finite, as checkpoints require).
+         */
         float threshold(int f, int b) {
-            return b == 0 ? Float.NEGATIVE_INFINITY : cuts[f][b - 1];
+            return b == 0 ? -Float.MAX_VALUE : cuts[f][b - 1];
         }
 
         private static boolean distinctAtMost(float[] sorted, int limit) {

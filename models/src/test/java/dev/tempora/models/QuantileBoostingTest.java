@@ -28,7 +28,7 @@ class QuantileBoostingTest {
                 continue;
             }
             java.util.List<Float> thresholds = new java.util.ArrayList<>();
-            thresholds.add(Float.NEGATIVE_INFINITY);
+            thresholds.add(-Float.MAX_VALUE);
             java.util.TreeSet<Float> all = new java.util.TreeSet<>();
             for (float[] row : x) {
                 if (!Float.isNaN(row[f])) {

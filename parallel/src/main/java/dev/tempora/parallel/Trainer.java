@@ -73,6 +73,11 @@ public final class Trainer implements AutoCloseable {
      */
     public Trainer(ForecastingModel model, TrainingData data, TrainerSettings settings, TrainingListener listener,
                    TrainingBackend.Factory backends) {
+        if (model instanceof dev.tempora.models.GradientBoostedTrees) {
+            throw new IllegalArgumentException(model.kind() + " is fitted, not trained by gradient steps: train it with "
+                    + "tempora train on one machine (TreeTraining); the learning-rate finder and Spark training are for the "
+                    + "networks");
+        }
         this.model = model;
         this.data = data;
         this.settings = settings;

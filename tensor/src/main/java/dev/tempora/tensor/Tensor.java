@@ -262,6 +262,9 @@ public final class Tensor {
 
     /** The elements in row-major order, as a new array. */
     public float[] toFloatArray() {
+        if (size == 0) {
+            return new float[0]; // an empty view's offset may lie past its storage (a batch's slice of zero columns)
+        }
         if (isContiguous()) {
             return Arrays.copyOfRange(data, offset, offset + size);
         }
