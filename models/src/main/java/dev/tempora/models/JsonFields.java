@@ -146,6 +146,21 @@ public final class JsonFields {
     }
 
     /**
+     * The array of numbers at {@code key} as floats (a model's quantiles); missing, or anything but numbers, is an
+     * {@link IllegalArgumentException}.
+     */
+    public List<Float> floats(String key) {
+        List<Float> out = new ArrayList<>();
+        for (Object o : list(key)) {
+            if (!(o instanceof Number n)) {
+                throw new IllegalArgumentException(where + ": " + key + " must be numbers, got " + o);
+            }
+            out.add(n.floatValue());
+        }
+        return out;
+    }
+
+    /**
      * The array of strings at {@code key}, empty when absent; anything else is an {@link IllegalArgumentException}.
      */
     public List<String> strings(String key) {

@@ -104,13 +104,7 @@ public record LinearForecasterConfig(String target, List<String> xReals, int enc
      */
     public static LinearForecasterConfig fromJson(Map<String, Object> m, String where) {
         JsonFields f = new JsonFields(m, where);
-        List<Float> quantiles = new ArrayList<>();
-        for (Object o : f.list("quantiles")) {
-            if (!(o instanceof Number n)) {
-                throw new IllegalArgumentException(where + ": quantiles must be numbers, got " + o);
-            }
-            quantiles.add(n.floatValue());
-        }
+        List<Float> quantiles = f.floats("quantiles");
         return new LinearForecasterConfig(f.string("target"), f.strings("x_reals"), f.integer("encoder_length"),
                 f.integer("prediction_length"), quantiles, f.string("output_transformation"), (long) f.number("seed"));
     }

@@ -140,13 +140,7 @@ public record TreeForecasterConfig(int targetColumn, int reals, List<Integer> de
      */
     public static TreeForecasterConfig fromJson(Map<String, Object> m, String where) {
         JsonFields f = new JsonFields(m, where);
-        List<Float> quantiles = new ArrayList<>();
-        for (Object o : f.list("quantiles")) {
-            if (!(o instanceof Number n)) {
-                throw new IllegalArgumentException(where + ": quantiles must be numbers, got " + o);
-            }
-            quantiles.add(n.floatValue());
-        }
+        List<Float> quantiles = f.floats("quantiles");
         QuantileBoosting.Settings booster = new QuantileBoosting.Settings(f.integer("trees"), f.number("learning_rate"),
                 f.integer("max_depth"), f.integer("min_leaf_rows"), f.number("row_subsample"), f.number("feature_subsample"),
                 f.integer("bins"), (long) f.number("seed"));
