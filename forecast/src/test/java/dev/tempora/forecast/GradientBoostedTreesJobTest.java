@@ -143,6 +143,6 @@ class GradientBoostedTreesJobTest {
         assertTrue(e.getMessage().contains("bins must be 2 to 255"), e.getMessage());
         TrainingJob job = job(settings("")).build();
         e = assertThrows(IllegalArgumentException.class, () -> job.findLearningRate(1e-5, 1, 10));
-        assertTrue(e.getMessage().contains("is fitted, not trained by gradient steps"), e.getMessage());
+        assertTrue(e.getMessage().contains("is fitted in one pass, not trained by gradient steps"), e.getMessage());
     }
 }

@@ -74,9 +74,8 @@ public final class Trainer implements AutoCloseable {
     public Trainer(ForecastingModel model, TrainingData data, TrainerSettings settings, TrainingListener listener,
                    TrainingBackend.Factory backends) {
         if (model instanceof dev.tempora.models.GradientBoostedTrees) {
-            throw new IllegalArgumentException(model.kind() + " is fitted, not trained by gradient steps: train it with "
-                    + "tempora train on one machine (TreeTraining); the learning-rate finder and Spark training are for the "
-                    + "networks");
+            throw new IllegalArgumentException(model.kind() + " is fitted in one pass, not trained by gradient steps: "
+                    + "train it with tempora train on one machine, without --find-lr or --spark (those take gradient steps)");
         }
         this.model = model;
         this.data = data;

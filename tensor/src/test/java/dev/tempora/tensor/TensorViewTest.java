@@ -168,4 +168,14 @@ class TensorViewTest {
         assertArrayEquals(new float[] {13, 17, 21, 14, 18, 22}, v.toFloatArray());
         assertTrue(sharesStorage(t, v));
     }
+
+    @Test
+    void anEmptyViewReadsAsAnEmptyArrayWhereverItsOffsetLies() {
+        // a batch's slice of zero categorical columns: the second sample's view starts past the empty storage
+        Tensor none = Tensor.zeros(4, 3, 0);
+        Tensor second = none.narrow(0, 1, 1);
+        assertEquals(0, second.toFloatArray().length);
+        assertEquals(0, second.contiguous().toFloatArray().length);
+        assertArrayEquals(new int[] {1, 3, 0}, second.shape());
+    }
 }
