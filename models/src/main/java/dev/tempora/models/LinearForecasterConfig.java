@@ -38,14 +38,7 @@ public record LinearForecasterConfig(String target, List<String> xReals, int enc
         }
         checkLength("max_encoder_length (the look-back)", encoderLength);
         checkLength("max_prediction_length (the horizon)", predictionLength);
-        if (quantiles.isEmpty()) {
-            throw new IllegalArgumentException("at least one quantile is needed");
-        }
-        for (float q : quantiles) {
-            if (!(q > 0f && q < 1f)) {
-                throw new IllegalArgumentException("quantiles must lie in (0, 1), got " + q);
-            }
-        }
+        QuantileLoss.checkLevels(quantiles);
         TargetDenormalisation.checkTransformation(outputTransformation);
     }
 

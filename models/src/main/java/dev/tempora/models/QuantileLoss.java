@@ -38,6 +38,23 @@ public final class QuantileLoss {
         }
     }
 
+    /**
+     * Refuses an empty list of quantiles or one outside (0, 1): what every model's config checks.
+     *
+     * @param quantiles the quantile levels
+     * @throws IllegalArgumentException naming the bad level
+     */
+    static void checkLevels(List<Float> quantiles) {
+        if (quantiles.isEmpty()) {
+            throw new IllegalArgumentException("at least one quantile is needed");
+        }
+        for (float q : quantiles) {
+            if (!(q > 0f && q < 1f)) {
+                throw new IllegalArgumentException("quantiles must lie in (0, 1), got " + q);
+            }
+        }
+    }
+
     /** The quantiles, in the order of the prediction's last axis. */
     public List<Float> quantiles() {
         Float[] boxed = new Float[quantiles.length];

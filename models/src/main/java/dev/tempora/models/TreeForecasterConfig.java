@@ -57,14 +57,7 @@ public record TreeForecasterConfig(int targetColumn, int reals, List<Integer> de
         if (season < 0) {
             throw new IllegalArgumentException("season must be 0 (none) or a number of steps, got " + season);
         }
-        if (quantiles.isEmpty()) {
-            throw new IllegalArgumentException("at least one quantile is needed");
-        }
-        for (float q : quantiles) {
-            if (!(q > 0f && q < 1f)) {
-                throw new IllegalArgumentException("quantiles must lie in (0, 1), got " + q);
-            }
-        }
+        QuantileLoss.checkLevels(quantiles);
         TargetDenormalisation.checkTransformation(outputTransformation);
         if (!treeCounts.isEmpty() && (treeCounts.size() != quantiles.size() || nodeCounts.size() != quantiles.size())) {
             throw new IllegalArgumentException("a fitted model has tree and node counts for each of its " + quantiles.size()
