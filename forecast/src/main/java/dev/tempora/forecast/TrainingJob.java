@@ -89,8 +89,8 @@ public final class TrainingJob {
         DatasetDescription description = datasets.training().description();
         TrainingMemory.estimate(modelSettings, description, settings, batchSize).require();
         this.model = modelSettings.create(description, settings.seed());
-        if (model instanceof GradientBoostedTrees && !settings.device().equals("cpu")) { // refused before any file is written
-            throw new IllegalArgumentException(model.kind() + " fits on the CPU; leave out the device \"" + settings.device() + "\"");
+        if (model instanceof GradientBoostedTrees trees) {
+            TreeTraining.requireCpu(trees, settings); // before any file is written
         }
         this.refit = b.refit ? new Refit(table, datasets.rows(), b.parameters) : null;
     }

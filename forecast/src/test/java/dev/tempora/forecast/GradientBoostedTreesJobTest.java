@@ -121,6 +121,10 @@ class GradientBoostedTreesJobTest {
         Path out = dir.resolve("refit");
         TrainingJob.Result refit = job(settings("")).refit(true).outputDirectory(out).build().fit();
         assertEquals(1, refit.refitEpochs());
+        TrainingJob first = job(settings("")).build();
+        assertTrue(refit.model().sections().get("refit") instanceof Map<?, ?> section
+                && ((Number) section.get("windows")).intValue() > first.trainingSet().size(),
+                "the refit fits the validation rows' windows too: " + refit.model().sections().get("refit"));
         assertTrue(Files.exists(out.resolve("validated").resolve("model.json")), "the first fit is kept");
     }
 
@@ -143,6 +147,6 @@ class GradientBoostedTreesJobTest {
         assertTrue(e.getMessage().contains("bins must be 2 to 255"), e.getMessage());
         TrainingJob job = job(settings("")).build();
         e = assertThrows(IllegalArgumentException.class, () -> job.findLearningRate(1e-5, 1, 10));
-        assertTrue(e.getMessage().contains("is fitted in one pass, not trained by gradient steps"), e.getMessage());
+        assertTrue(e.getMessage().contains("has no parameters to train by gradient steps"), e.getMessage());
     }
 }

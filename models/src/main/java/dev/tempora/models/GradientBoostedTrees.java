@@ -39,6 +39,8 @@ public final class GradientBoostedTrees implements ForecastingModel {
     private TreeForecasterConfig config;
     private final QuantileLoss quantileLoss;
     private Map<String, Variable> state;
+    /** The trees decoded from {@link #state}: set by {@link #fit}, else read at the first forecast. */
+    private volatile List<TreeEnsemble> decoded;
 
     /**
      * A model of the config's shape: unfitted, or (when the config records counts) with zero arrays that a
@@ -150,6 +152,7 @@ public final class GradientBoostedTrees implements ForecastingModel {
         }
         config = config.withCounts(trees, nodes);
         state = arrays;
+        decoded = List.of(fitted);
     }
 
     /**
@@ -260,8 +263,20 @@ public final class GradientBoostedTrees implements ForecastingModel {
                 .value().contiguous().toFloatArray();
     }
 
-    /** The trees of each quantile, read from the state dict (so that a loaded checkpoint's arrays are used). */
+    /**
+     * The trees of each quantile: those {@link #fit} made, or read once from the state dict, so that a checkpoint
+     * loaded into the fresh model (as {@link Checkpoint#load} does) is what every later batch uses.
+     */
     private List<TreeEnsemble> ensembles() {
+        List<TreeEnsemble> trees = decoded;
+        if (trees == null) {
+            trees = decode();
+            decoded = trees;
+        }
+        return trees;
+    }
+
+    private List<TreeEnsemble> decode() {
         List<TreeEnsemble> out = new ArrayList<>();
         for (int q = 0; q < config.quantiles().size(); q++) {
             float[][] a = new float[ARRAYS.length][];
@@ -285,7 +300,10 @@ public final class GradientBoostedTrees implements ForecastingModel {
         return List.of();
     }
 
-    /** {@return the trees' arrays by name, {@code trees.<quantile index>.<array>}; empty before fitting} */
+    /**
+     * {@return the trees' arrays by name, {@code trees.<quantile index>.<array>}; empty before fitting} Weights
+     * loaded into them take effect when loaded before the model's first forecast, as loading a checkpoint does.
+     */
     @Override
     public Map<String, Variable> stateDict() {
         return state;

@@ -73,9 +73,9 @@ public final class Trainer implements AutoCloseable {
      */
     public Trainer(ForecastingModel model, TrainingData data, TrainerSettings settings, TrainingListener listener,
                    TrainingBackend.Factory backends) {
-        if (model instanceof dev.tempora.models.GradientBoostedTrees) {
-            throw new IllegalArgumentException(model.kind() + " is fitted in one pass, not trained by gradient steps: "
-                    + "train it with tempora train on one machine, without --find-lr or --spark (those take gradient steps)");
+        if (model.parameters().isEmpty()) { // GradientBoostedTrees: fitted by TreeTraining
+            throw new IllegalArgumentException(model.kind() + " has no parameters to train by gradient steps (it is fitted "
+                    + "in one pass): train it with tempora train on one machine, without --find-lr or --spark");
         }
         this.model = model;
         this.data = data;

@@ -34,9 +34,7 @@ public final class TreeTraining {
      */
     public static Trainer.Result fit(GradientBoostedTrees model, TrainingData data, TrainerSettings settings,
                                      TrainingListener listener) throws IOException {
-        if (!settings.device().equals("cpu")) {
-            throw new IllegalArgumentException(model.kind() + " fits on the CPU; leave out the device \"" + settings.device() + "\"");
-        }
+        requireCpu(model, settings);
         TrainingListener told = listener != null ? listener : new TrainingListener() { };
         int batches = data.batchesPerEpoch();
         if (batches == 0) {
@@ -71,6 +69,19 @@ public final class TreeTraining {
         }
         told.onEpoch(row);
         return new Trainer.Result(List.of(row), validationLoss, 0, false, false);
+    }
+
+    /**
+     * Refuses a device other than the CPU: the trees have no other path.
+     *
+     * @param model    the model to fit
+     * @param settings the trainer settings that name the device
+     * @throws IllegalArgumentException naming the device to leave out
+     */
+    public static void requireCpu(GradientBoostedTrees model, TrainerSettings settings) {
+        if (!settings.device().equals("cpu")) {
+            throw new IllegalArgumentException(model.kind() + " fits on the CPU; leave out the device \"" + settings.device() + "\"");
+        }
     }
 
     /** The quantile loss over the batches' valid steps (each batch's mean weighted by its steps), NaN for none. */
