@@ -87,7 +87,7 @@ public final class TrainingJob {
         }
         // Size the run from the settings before allocating the model, so a model too large fails with a message, not an OOM.
         DatasetDescription description = datasets.training().description();
-        TrainingMemory.estimate(modelSettings, description, settings, batchSize).require();
+        TrainingMemory.estimate(modelSettings, description, settings, batchSize, datasets.training().size()).require();
         this.model = modelSettings.create(description, settings.seed());
         if (model instanceof GradientBoostedTrees trees) {
             TreeTraining.requireCpu(trees, settings); // before any file is written

@@ -19,7 +19,8 @@ import java.util.Locale;
  * @param batchSize           windows per batch
  * @param steps               time steps per window (max_encoder_length + max_prediction_length)
  * @param activationsPerWindow floats one window keeps between forward and backward
- * @param optimizer           the optimiser, named in the message
+ * @param optimizer           the optimiser, named in the message; null for a model fitted in one pass (the trees),
+ *                            whose "batch" is every training window and whose parameters are its nodes' arrays
  */
 record TrainingMemory(long parameters, int parameterCopies, int batchSize, int steps, long activationsPerWindow, String optimizer) {
 
@@ -46,10 +47,15 @@ record TrainingMemory(long parameters, int parameterCopies, int batchSize, int s
      * @param description the training data set's description (variables and lengths)
      * @param settings    the trainer's settings (shards, optimiser)
      * @param batchSize   windows per batch
+     * @param windows     the training windows (a model fitted in one pass holds all their rows)
      * @return the estimate
      */
     static TrainingMemory estimate(ModelKindSettings model, DatasetDescription description, TrainerSettings settings,
-                                   int batchSize) {
+                                   int batchSize, int windows) {
+        if (model instanceof TreeModelSettings) { // every window's rows at once, and the nodes' seven arrays
+            return new TrainingMemory(model.parameterCount(description), 7, windows, description.maxEncoderLength()
+                    + description.maxPredictionLength(), model.activationsPerWindow(description), null);
+        }
         return estimate(model.parameterCount(description), model.activationsPerWindow(description), settings, batchSize,
                 description.maxEncoderLength() + description.maxPredictionLength());
     }
@@ -81,6 +87,11 @@ record TrainingMemory(long parameters, int parameterCopies, int batchSize, int s
 
     /** {@return what needs the memory, for {@link MemoryBudget#require}'s message} */
     String describe() {
+        if (optimizer == null) {
+            return String.format(Locale.ROOT, "fitting's %,d tree nodes at most (%d arrays; %s) and every window's feature rows "
+                    + "(%,d windows of %d steps; %s)", parameters, parameterCopies, MemoryBudget.size(parameterBytes()), batchSize,
+                    steps, MemoryBudget.size(activationBytes()));
+        }
         return String.format(Locale.ROOT, "training's %,d parameters (%d copies: weights, gradients, %d shard gradients and %s's "
                         + "state; %s) and a batch's activations (%d windows of %d steps; %s)", parameters, parameterCopies,
                 parameterCopies - 2 - (optimizer.equals("ranger") ? 3 : 2), optimizer, MemoryBudget.size(parameterBytes()),
@@ -93,6 +104,8 @@ record TrainingMemory(long parameters, int parameterCopies, int batchSize, int s
      * @throws IllegalArgumentException saying how much is needed and how to give Java more
      */
     void require() {
-        MemoryBudget.require(bytes(), describe(), "lower batch_size, the model's size (hidden_size for the TFT), max_encoder_length or max_prediction_length");
+        MemoryBudget.require(bytes(), describe(), optimizer == null
+                ? "lower the trees' trees or max_depth, or fit on fewer windows (a shorter history or fewer series)"
+                : "lower batch_size, the model's size (hidden_size for the TFT), max_encoder_length or max_prediction_length");
     }
 }

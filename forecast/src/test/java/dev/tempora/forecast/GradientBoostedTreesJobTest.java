@@ -145,6 +145,11 @@ class GradientBoostedTreesJobTest {
         assertTrue(e.getMessage().contains("max_depth"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> settings(", \"bins\": 300"));
         assertTrue(e.getMessage().contains("bins must be 2 to 255"), e.getMessage());
+        TreeModelSettings absurd = (TreeModelSettings) ModelKindSettings.fromJson(
+                Json.parseObject("{\"kind\": \"GradientBoostedTrees\", \"trees\": 1000000000}"));
+        e = assertThrows(IllegalArgumentException.class, () -> job(absurd).build());
+        assertTrue(e.getMessage().startsWith("fitting's 889,000,000,000 tree nodes at most (7 arrays")
+                && e.getMessage().contains("every window's feature rows") && e.getMessage().contains("max_depth"), e.getMessage());
         TrainingJob job = job(settings("")).build();
         e = assertThrows(IllegalArgumentException.class, () -> job.findLearningRate(1e-5, 1, 10));
         assertTrue(e.getMessage().contains("has no parameters to train by gradient steps"), e.getMessage());
