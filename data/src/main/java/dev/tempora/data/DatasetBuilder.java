@@ -333,8 +333,19 @@ final class DatasetBuilder {
                     scaler = RealScaler.fit(kind, values);
                 }
                 scalers.put(name, scaler);
-                for (int r = 0; r < nKept; r++) {
-                    values[r] = scaler.transform(values[r]);
+                if (scaler.kind() == RealScaler.Kind.TARGET) {
+                    if (normalizer.kind() == TargetNormalizer.Kind.ENCODER) {
+                        throw new IllegalArgumentException("scalers: '" + name + "' is scaled as the target, which needs a "
+                                + "GroupNormalizer or TorchNormalizer: an EncoderNormalizer refits on every window's encoder; "
+                                + "use a GroupNormalizer by the group ids, or scale '" + name + "' with \"standard\"");
+                    }
+                    for (int r = 0; r < nKept; r++) {
+                        values[r] = inputNormalizer.normalize(values[r], centerOfRow[r], scaleOfRow[r], Transformation.EPS64);
+                    }
+                } else {
+                    for (int r = 0; r < nKept; r++) {
+                        values[r] = scaler.transform(values[r]);
+                    }
                 }
             }
             for (int r = 0; r < nKept; r++) {

@@ -77,7 +77,7 @@ public final class DatasetParameters {
     public final boolean predictMode;
     /** Variables whose label encoder has the nan/unknown class (PTF {@code NaNLabelEncoder(add_nan=True)}). */
     public final Set<String> addNan;
-    /** Per real variable: "standard" (default), "robust" or "none". */
+    /** Per real variable: "standard" (default), "robust", "target" (as the target's input) or "none". */
     public final Map<String, RealScaler.Kind> scalers;
     /**
      * PTF's {@code weight}: the column whose value weighs each decoder step's loss (finite, 0 or more), or
@@ -590,7 +590,8 @@ public final class DatasetParameters {
 
         /**
          * PTF {@code scalers}: how each real variable is scaled, by name: "standard" (scikit-learn's
-         * StandardScaler, the default for every real), "robust" (RobustScaler) or "none".
+         * StandardScaler, the default for every real), "robust" (RobustScaler), "target" (the target normaliser of
+         * the row's series, for a column in the target's units such as a lag of it) or "none".
          *
          * @param scalers real variable to scaler name
          * @return this builder

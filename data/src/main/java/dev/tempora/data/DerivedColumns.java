@@ -26,7 +26,9 @@ import dev.tempora.tensor.io.JsonKeys;
  *       series, its rows ordered by "time" (pandas' sort_values(time).groupby(by).shift(steps), so the data
  *       should have no missing steps); where the series has fewer earlier rows, "fill": a number, or "first"
  *       (the default), the series' first value, which never lies after the row. As a known input it needs
- *       "steps" of at least the horizon, or the forecast would read the future ({@link #checkLaggedKnownInputs})</li>
+ *       "steps" of at least the horizon, or the forecast would read the future ({@link #checkLaggedKnownInputs}).
+ *       With "periods": k (1 by default), the mean of the values steps, 2·steps, …, k·steps rows earlier, of those
+ *       the series has (a seasonal mean: "steps": 168, "periods": 8 averages the same hour of the last 8 weeks)</li>
  *   <li>{@code {"op": "flags_to_labels", "columns": [...], "zero": "-"}}: each 0/1 column becomes a string
  *       column holding "zero" where 0 and the column's own name elsewhere (the stallion tutorial's
  *       holiday columns)</li>
@@ -43,7 +45,7 @@ public final class DerivedColumns {
             "calendar", Set.of("op", "name", "column", "field", "as"),
             "log", Set.of("op", "name", "column", "offset"),
             "group_mean", Set.of("op", "name", "column", "by"),
-            "lag", Set.of("op", "name", "column", "by", "time", "steps", "fill"),
+            "lag", Set.of("op", "name", "column", "by", "time", "steps", "periods", "fill"),
             "flags_to_labels", Set.of("op", "columns", "zero"),
             "to_string", Set.of("op", "columns"),
             "constant", Set.of("op", "name", "value"),
@@ -286,8 +288,9 @@ public final class DerivedColumns {
     }
 
     /**
-     * The "lag" op's column: each row's series value "steps" rows earlier in the series' time order, or the fill
-     * where the series has fewer earlier rows.
+     * The "lag" op's column: each row's series value "steps" rows earlier in the series' time order (the mean of
+     * the values steps, 2·steps, ... "periods"·steps rows earlier that the series has), or the fill where the series
+     * has fewer than "steps" earlier rows.
      */
     private static DoubleColumn lag(Frame f, Map<String, Object> step, String where) {
         String name = JsonValues.string(step, "name", where, null);
@@ -301,6 +304,11 @@ public final class DerivedColumns {
         double steps = JsonValues.number(step, "steps", where);
         if (steps < 1 || steps != Math.rint(steps) || steps > Integer.MAX_VALUE) {
             throw new IllegalArgumentException(where + ": \"steps\" must be a whole number of at least 1, not " + steps);
+        }
+        double periods = step.containsKey("periods") ? JsonValues.number(step, "periods", where) : 1;
+        if (periods < 1 || periods != Math.rint(periods) || periods * steps > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(where + ": \"periods\" must be a whole number of at least 1 (steps × periods "
+                    + "within " + Integer.MAX_VALUE + "), not " + periods);
         }
         Object fill = step.getOrDefault("fill", "first");
         if (!(fill instanceof Number) && !"first".equals(fill)) {
@@ -328,8 +336,13 @@ public final class DerivedColumns {
                         + timeName + " " + time.format(order[i]) + " in one series (by " + by + "); a lag needs one row "
                         + "per series and time step");
             }
-            int earlier = i - (int) steps;
-            out[order[i]] = earlier >= seriesStart ? c.getDouble(order[earlier])
+            double sum = 0;
+            int found = 0;
+            for (int k = 1; k <= periods && i - k * (int) steps >= seriesStart; k++) {
+                sum += c.getDouble(order[i - k * (int) steps]);
+                found++;
+            }
+            out[order[i]] = found > 0 ? sum / found
                     : fill instanceof Number n ? n.doubleValue() : c.getDouble(order[seriesStart]);
         }
         return new DoubleColumn(name, out);

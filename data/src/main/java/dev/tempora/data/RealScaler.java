@@ -8,6 +8,8 @@ import java.util.Map;
  * {@link Kind#STANDARD} (PTF's default, {@code StandardScaler}): mean and population standard deviation
  * over all rows of the frame, not per series; {@link Kind#ROBUST} ({@code RobustScaler}): median and
  * interquartile range; {@link Kind#NONE}: unchanged. A constant column gets scale 1, as scikit-learn does.
+ * {@link Kind#TARGET}: as the target's input is, by the target normaliser of the row's series (PTF scales lagged
+ * targets so); the data set applies it, as it holds the normaliser.
  */
 public record RealScaler(Kind kind, double center, double scale) {
 
@@ -18,7 +20,13 @@ public record RealScaler(Kind kind, double center, double scale) {
         /** scikit-learn's {@code RobustScaler}: median and interquartile range. */
         ROBUST,
         /** No scaling. */
-        NONE
+        NONE,
+        /**
+         * Scaled as the target's input is: the target normaliser's transformation, center and scale of the row's
+         * series, for a column in the target's units (a lag or seasonal mean of the target), so that the network
+         * reads it on the same scale as the target's history in every series.
+         */
+        TARGET
     }
 
     /** The scaler that leaves values unchanged. */
@@ -28,7 +36,7 @@ public record RealScaler(Kind kind, double center, double scale) {
     public static RealScaler fit(Kind kind, double[] values) {
         double[] x = java.util.Arrays.stream(values).filter(v -> !Double.isNaN(v)).toArray();
         int n = x.length;
-        if (kind == Kind.NONE || n == 0) {
+        if (kind == Kind.NONE || kind == Kind.TARGET || n == 0) {
             return new RealScaler(kind, 0.0, 1.0);
         }
         if (kind == Kind.STANDARD) {
@@ -46,14 +54,17 @@ public record RealScaler(Kind kind, double center, double scale) {
         return new RealScaler(kind, median, iqr < 10 * Transformation.EPS64 ? 1.0 : iqr);
     }
 
-    /** (x − center) / scale. */
+    /** (x − center) / scale; a {@link Kind#TARGET} scaler is applied by the data set, which holds the normaliser. */
     public double transform(double x) {
+        if (kind == Kind.TARGET) {
+            throw new IllegalStateException("a target scaler needs the series' target normaliser");
+        }
         return (x - center) / scale;
     }
 
     /**
-     * Reads a config's scaler for {@code variable} ("standard"/"StandardScaler", "robust"/"RobustScaler", "none" or
-     * null); anything else is an {@link IllegalArgumentException} naming the variable.
+     * Reads a config's scaler for {@code variable} ("standard"/"StandardScaler", "robust"/"RobustScaler", "target",
+     * "none" or null); anything else is an {@link IllegalArgumentException} naming the variable.
      */
     public static Kind parseKind(Object spec, String variable) {
         if (spec == null || "none".equals(spec) || "identity".equals(spec)) {
@@ -65,8 +76,11 @@ public record RealScaler(Kind kind, double center, double scale) {
         if ("robust".equals(spec) || "RobustScaler".equals(spec)) {
             return Kind.ROBUST;
         }
+        if ("target".equals(spec)) {
+            return Kind.TARGET;
+        }
         throw new IllegalArgumentException("scaler for '" + variable + "': unknown scaler " + spec
-                + "; expected \"standard\", \"robust\" or \"none\"");
+                + "; expected \"standard\", \"robust\", \"target\" or \"none\"");
     }
 
     Map<String, Object> toJson() {

@@ -95,4 +95,31 @@ class DerivedLagTest {
                 "max_encoder_length", 4L, "max_prediction_length", 3L, "time_varying_unknown_reals", List.of("y", "y_lag")));
         DerivedColumns.checkLaggedKnownInputs(List.of(lag(1, null)), unknown);
     }
+
+    @Test
+    void periodsAverageTheLagsTheSeriesHas() {
+        Frame f = frame();
+        Map<String, Object> step = lag(2, -1);
+        step.put("periods", 3);
+        double[] mean = lagged(f, List.of(step));
+        Column id = f.column("id");
+        Column t = f.column("t");
+        for (int r = 0; r < f.rowCount(); r++) {
+            double base = id.format(r).equals("a") ? 10 : 100;
+            int time = (int) t.getDouble(r);
+            // pandas: pd.concat([g.shift(2), g.shift(4), g.shift(6)], axis=1).mean(axis=1) (NaN skipped), then fillna(-1)
+            double sum = 0;
+            int n = 0;
+            for (int k = 1; k <= 3 && time - 2 * k >= 0; k++) {
+                sum += base + time - 2 * k;
+                n++;
+            }
+            assertEquals(n == 0 ? -1 : sum / n, mean[r], 1e-12, "row " + r + " (series " + id.format(r) + ", t " + time + ")");
+        }
+        step.put("periods", 1);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(lagged(f, List.of(lag(2, -1))), lagged(f, List.of(step)), "periods 1 is the lag");
+        step.put("periods", 0.5);
+        var e = assertThrows(IllegalArgumentException.class, () -> DerivedColumns.apply(f, List.of(step)));
+        assertTrue(e.getMessage().contains("\"periods\" must be a whole number of at least 1"), e.getMessage());
+    }
 }
