@@ -339,6 +339,8 @@ final class DatasetBuilder {
                                 + "GroupNormalizer or TorchNormalizer: an EncoderNormalizer refits on every window's encoder; "
                                 + "use a GroupNormalizer by the group ids, or scale '" + name + "' with \"standard\"");
                     }
+                    checkDomain(values, time, normalizer.transformation(), "'" + name + "' (scaled as the target)",
+                            "scale '" + name + "' with \"standard\"");
                     for (int r = 0; r < nKept; r++) {
                         values[r] = inputNormalizer.normalize(values[r], centerOfRow[r], scaleOfRow[r], Transformation.EPS64);
                     }
@@ -523,12 +525,17 @@ final class DatasetBuilder {
 
     /** Refuses a target value the target normaliser's transformation cannot take, naming it. */
     private void checkTargetDomain(double[] y, int[] time, Transformation transformation) {
-        for (int r = 0; r < y.length; r++) {
-            if (!Double.isFinite(transformation.forward(y[r], Transformation.EPS64))) {
-                throw new IllegalArgumentException(source + ": the target '" + p.target + "' is " + y[r] + " in series "
+        checkDomain(y, time, transformation, "the target '" + p.target + "'", "choose another transformation");
+    }
+
+    /** Refuses a value (NaN aside: the missing-value check names it) outside the transformation's domain. */
+    private void checkDomain(double[] values, int[] time, Transformation transformation, String what, String otherwise) {
+        for (int r = 0; r < values.length; r++) {
+            if (!Double.isNaN(values[r]) && !Double.isFinite(transformation.forward(values[r], Transformation.EPS64))) {
+                throw new IllegalArgumentException(source + ": " + what + " is " + values[r] + " in series "
                         + seriesName(seriesOfSorted(r)) + " at " + at(time[r]) + ", but the target_normalizer's "
                         + transformation.label() + " transformation takes " + transformation.domain()
-                        + "; fix the value, or choose another transformation");
+                        + "; fix the value, or " + otherwise);
             }
         }
     }

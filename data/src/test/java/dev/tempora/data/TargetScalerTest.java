@@ -86,6 +86,21 @@ class TargetScalerTest {
     }
 
     @Test
+    void aValueOutsideTheTransformationsDomainIsNamed() {
+        Frame f = twoLevels();
+        double[] copy = new double[f.rowCount()];
+        for (int r = 0; r < copy.length; r++) {
+            copy[r] = f.column("y").getDouble(r);
+        }
+        copy[25] = -3; // series b, t = 5
+        Frame bad = new Frame("test", List.of(f.column("t"), f.column("id"), f.column("y"), new DoubleColumn("y_copy", copy)));
+        var e = assertThrows(IllegalArgumentException.class, () -> TimeSeriesDataSet.create(bad,
+                params("{\"type\": \"GroupNormalizer\", \"groups\": [\"id\"], \"transformation\": \"log\"}")));
+        assertTrue(e.getMessage().contains("'y_copy' (scaled as the target) is -3.0 in series id=b at time_idx 5")
+                && e.getMessage().contains("scale 'y_copy' with \"standard\""), e.getMessage());
+    }
+
+    @Test
     void aWrongScalerNameListsTarget() {
         var e = assertThrows(IllegalArgumentException.class, () -> RealScaler.parseKind("targets", "y_copy"));
         assertTrue(e.getMessage().contains("\"target\""), e.getMessage());
