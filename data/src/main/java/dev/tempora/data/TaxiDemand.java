@@ -285,8 +285,14 @@ public final class TaxiDemand {
         return Math.max(0, Math.round(lambda + Math.sqrt(lambda) * rng.nextGaussian()));
     }
 
-    /** US federal holidays (observed dates not shifted) for the years given. */
-    static Set<LocalDate> usHolidays(int fromYear, int toYear) {
+    /**
+     * The US federal holidays the generator runs at a reduced, Sunday-like pattern (observed dates not shifted).
+     *
+     * @param fromYear the first year
+     * @param toYear   the last year (inclusive)
+     * @return the holidays of those years
+     */
+    public static Set<LocalDate> usHolidays(int fromYear, int toYear) {
         Set<LocalDate> out = new HashSet<>();
         for (int y = fromYear; y <= toYear; y++) {
             out.add(LocalDate.of(y, 1, 1));
