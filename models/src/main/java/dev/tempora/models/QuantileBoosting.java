@@ -84,9 +84,9 @@ public final class QuantileBoosting {
             Grower grower = new Grower(bins, gradient, w, residual, quantile, usable, settings, out);
             out.startTree();
             grower.grow(rows, 0);
-            int root = out.treeStart.get(out.treeStart.size() - 1);
+            int root = out.lastTreeStart();
             for (int i = 0; i < n; i++) {
-                prediction[i] += out.value.get(leaf(out, root, features[i]));
+                prediction[i] += out.value[leaf(out, root, features[i])];
             }
         }
         return out.build(base);
@@ -101,43 +101,62 @@ public final class QuantileBoosting {
      * {@code minLeafRows} rows on each side, or null when no split gains. Ties keep the first feature and bin.
      */
     static Split bestSplit(Bins bins, int[] rows, float[] gradient, float[] weight, boolean[] usable, int minLeafRows) {
+        int m = rows.length;
+        double[] rowG = new double[m];
+        double[] rowW = new double[m];
         double sumG = 0;
         double sumW = 0;
-        for (int i : rows) {
-            sumG += (double) weight[i] * gradient[i];
-            sumW += weight[i];
+        for (int k = 0; k < m; k++) {
+            int i = rows[k];
+            rowG[k] = (double) weight[i] * gradient[i];
+            rowW[k] = weight[i];
+            sumG += rowG[k];
+            sumW += rowW[k];
         }
-        if (rows.length < 2 * minLeafRows || sumW <= 0) {
+        if (m < 2 * minLeafRows || sumW <= 0) {
             return null;
         }
         double parent = sumG * sumG / sumW;
-        Split best = null;
+        int features = bins.featureCount();
         int binCount = bins.maxBins();
-        double[] histG = new double[binCount];
-        double[] histW = new double[binCount];
-        int[] histN = new int[binCount];
-        for (int f = 0; f < bins.featureCount(); f++) {
-            if (!usable[f]) {
-                continue;
+        int[] used = new int[features];
+        int usedCount = 0;
+        for (int f = 0; f < features; f++) {
+            if (usable[f]) {
+                used[usedCount++] = f;
             }
-            Arrays.fill(histG, 0);
-            Arrays.fill(histW, 0);
-            Arrays.fill(histN, 0);
-            byte[] column = bins.codes[f];
-            for (int i : rows) {
-                int b = column[i] & 0xFF;
-                histG[b] += (double) weight[i] * gradient[i];
-                histW[b] += weight[i];
-                histN[b]++;
+        }
+        // One pass over the rows fills every usable feature's histogram: a row's codes lie side by side
+        // (Bins.rowCodes), where a pass per feature would read one byte per cache line. Each bin still adds its
+        // rows in the order of `rows`, so the sums are the same as feature by feature.
+        double[] histG = new double[features * binCount];
+        double[] histW = new double[features * binCount];
+        int[] histN = new int[features * binCount];
+        byte[] codes = bins.rowCodes;
+        for (int k = 0; k < m; k++) {
+            int base = rows[k] * features;
+            double g = rowG[k];
+            double w = rowW[k];
+            for (int u = 0; u < usedCount; u++) {
+                int f = used[u];
+                int at = f * binCount + (codes[base + f] & 0xFF);
+                histG[at] += g;
+                histW[at] += w;
+                histN[at]++;
             }
+        }
+        Split best = null;
+        for (int u = 0; u < usedCount; u++) {
+            int f = used[u];
+            int offset = f * binCount;
             double leftG = 0;
             double leftW = 0;
             int leftN = 0;
             for (int b = 0; b < bins.binCount(f) - 1; b++) {
-                leftG += histG[b];
-                leftW += histW[b];
-                leftN += histN[b];
-                int rightN = rows.length - leftN;
+                leftG += histG[offset + b];
+                leftW += histW[offset + b];
+                leftN += histN[offset + b];
+                int rightN = m - leftN;
                 double rightW = sumW - leftW;
                 if (leftN < minLeafRows || rightN < minLeafRows || leftW <= 0 || rightW <= 0) {
                     continue;
@@ -157,22 +176,46 @@ public final class QuantileBoosting {
      * in increasing order of value, reaches q times the total (the minimiser of the weighted pinball loss).
      */
     static double weightedQuantile(double[] values, float[] weight, int[] rows, double q) {
-        Integer[] order = new Integer[rows.length];
+        int[] order = sortedByValue(values, rows);
         double total = 0;
-        for (int k = 0; k < rows.length; k++) {
-            order[k] = rows[k];
-            total += weight[rows[k]];
+        for (int i : rows) {
+            total += weight[i];
         }
-        Arrays.sort(order, (a, b) -> Double.compare(values[a], values[b]));
         double reach = q * total;
         double cumulative = 0;
-        for (Integer i : order) {
+        for (int i : order) {
             cumulative += weight[i];
             if (cumulative >= reach && weight[i] > 0) {
                 return values[i];
             }
         }
         return values[order[order.length - 1]];
+    }
+
+    /**
+     * {@code rows} in increasing order of {@code values} (by {@link Double#compare}), rows of equal value in their
+     * given order: a stable merge sort on primitives, so ties add their weights in the same order every time.
+     */
+    static int[] sortedByValue(double[] values, int[] rows) {
+        int n = rows.length;
+        int[] a = rows.clone();
+        int[] b = new int[n];
+        for (int width = 1; width < n; width *= 2) {
+            for (int lo = 0; lo < n; lo += 2 * width) {
+                int mid = Math.min(lo + width, n);
+                int hi = Math.min(lo + 2 * width, n);
+                int i = lo;
+                int j = mid;
+                for (int k = lo; k < hi; k++) {
+                    // the left run's row wins ties: stable
+                    b[k] = i < mid && (j >= hi || Double.compare(values[a[i]], values[a[j]]) <= 0) ? a[i++] : a[j++];
+                }
+            }
+            int[] swap = a;
+            a = b;
+            b = swap;
+        }
+        return a;
     }
 
     /** Grows one tree depth-first into the builder. */
@@ -183,16 +226,31 @@ public final class QuantileBoosting {
             int node = out.addNode();
             Split split = depth < settings.maxDepth() ? bestSplit(bins, rows, gradient, weight, usable, settings.minLeafRows()) : null;
             if (split == null) {
-                out.value.set(node, (float) (settings.learningRate() * weightedQuantile(residual, weight, rows, quantile)));
+                out.value[node] = (float) (settings.learningRate() * weightedQuantile(residual, weight, rows, quantile));
                 return node;
             }
-            byte[] column = bins.codes[split.feature()];
-            int[] left = Arrays.stream(rows).filter(i -> (column[i] & 0xFF) <= split.bin()).toArray();
-            int[] right = Arrays.stream(rows).filter(i -> (column[i] & 0xFF) > split.bin()).toArray();
-            out.feature.set(node, split.feature());
-            out.threshold.set(node, bins.threshold(split.feature(), split.bin()));
-            out.left.set(node, grow(left, depth + 1));
-            out.right.set(node, grow(right, depth + 1));
+            int features = bins.featureCount();
+            int leftCount = 0;
+            for (int i : rows) {
+                leftCount += (bins.rowCodes[i * features + split.feature()] & 0xFF) <= split.bin() ? 1 : 0;
+            }
+            int[] left = new int[leftCount];
+            int[] right = new int[rows.length - leftCount];
+            int l = 0;
+            int r = 0;
+            for (int i : rows) {
+                if ((bins.rowCodes[i * features + split.feature()] & 0xFF) <= split.bin()) {
+                    left[l++] = i;
+                } else {
+                    right[r++] = i;
+                }
+            }
+            out.feature[node] = split.feature();
+            out.threshold[node] = bins.threshold(split.feature(), split.bin());
+            int leftChild = grow(left, depth + 1);
+            int rightChild = grow(right, depth + 1);
+            out.left[node] = leftChild;
+            out.right[node] = rightChild;
             return node;
         }
     }
@@ -202,11 +260,12 @@ public final class QuantileBoosting {
      * from −∞, the last to +∞), so "code ≤ b" is "NaN or x ≤ cut[b−1]" for b ≥ 1 and "NaN" for b = 0.
      */
     static final class Bins {
-        final byte[][] codes;
+        /** Each row's codes side by side: row i's code of feature f at {@code i · featureCount + f}. */
+        final byte[] rowCodes;
         final float[][] cuts;
 
-        private Bins(byte[][] codes, float[][] cuts) {
-            this.codes = codes;
+        private Bins(byte[] rowCodes, float[][] cuts) {
+            this.rowCodes = rowCodes;
             this.cuts = cuts;
         }
 
@@ -214,7 +273,7 @@ public final class QuantileBoosting {
         static Bins of(float[][] features, int bins) {
             int n = features.length;
             int f = features[0].length;
-            byte[][] codes = new byte[f][n];
+            byte[] codes = new byte[Math.multiplyExact(n, f)];
             float[][] cuts = new float[f][];
             for (int j = 0; j < f; j++) {
                 float[] present = new float[n];
@@ -250,14 +309,14 @@ public final class QuantileBoosting {
                 }
                 for (int i = 0; i < n; i++) {
                     float x = features[i][j];
-                    codes[j][i] = (byte) (Float.isNaN(x) ? 0 : 1 + upperCount(cuts[j], x));
+                    codes[i * f + j] = (byte) (Float.isNaN(x) ? 0 : 1 + upperCount(cuts[j], x));
                 }
             }
             return new Bins(codes, cuts);
         }
 
         int featureCount() {
-            return codes.length;
+            return cuts.length;
         }
 
         /** Codes in use by feature {@code f}: NaN's, then one per cut and one above the last. */
@@ -311,49 +370,55 @@ public final class QuantileBoosting {
 
     /** Growing arrays of nodes. */
     private static final class Builder {
-        final List<Integer> treeStart = new ArrayList<>();
-        final List<Integer> feature = new ArrayList<>();
-        final List<Float> threshold = new ArrayList<>();
-        final List<Integer> left = new ArrayList<>();
-        final List<Integer> right = new ArrayList<>();
-        final List<Float> value = new ArrayList<>();
+        int[] treeStart = new int[16];
+        int trees;
+        int nodes;
+        int[] feature = new int[256];
+        float[] threshold = new float[256];
+        int[] left = new int[256];
+        int[] right = new int[256];
+        float[] value = new float[256];
 
         void startTree() {
-            treeStart.add(feature.size());
+            if (trees == treeStart.length) {
+                treeStart = Arrays.copyOf(treeStart, 2 * trees);
+            }
+            treeStart[trees++] = nodes;
+        }
+
+        int lastTreeStart() {
+            return treeStart[trees - 1];
         }
 
         int addNode() {
-            feature.add(-1);
-            threshold.add(0f);
-            left.add(-1);
-            right.add(-1);
-            value.add(0f);
-            return feature.size() - 1;
+            if (nodes == feature.length) {
+                int capacity = 2 * nodes;
+                feature = Arrays.copyOf(feature, capacity);
+                threshold = Arrays.copyOf(threshold, capacity);
+                left = Arrays.copyOf(left, capacity);
+                right = Arrays.copyOf(right, capacity);
+                value = Arrays.copyOf(value, capacity);
+            }
+            feature[nodes] = -1;
+            threshold[nodes] = 0f;
+            left[nodes] = -1;
+            right[nodes] = -1;
+            value[nodes] = 0f;
+            return nodes++;
         }
 
         TreeEnsemble build(float base) {
-            int nodes = feature.size();
-            int[] f = new int[nodes];
-            float[] th = new float[nodes];
-            int[] l = new int[nodes];
-            int[] r = new int[nodes];
-            float[] v = new float[nodes];
-            for (int k = 0; k < nodes; k++) {
-                f[k] = feature.get(k);
-                th[k] = threshold.get(k);
-                l[k] = left.get(k);
-                r[k] = right.get(k);
-                v[k] = value.get(k);
-            }
-            return new TreeEnsemble(base, treeStart.stream().mapToInt(Integer::intValue).toArray(), f, th, l, r, v);
+            return new TreeEnsemble(base, Arrays.copyOf(treeStart, trees), Arrays.copyOf(feature, nodes),
+                    Arrays.copyOf(threshold, nodes), Arrays.copyOf(left, nodes), Arrays.copyOf(right, nodes),
+                    Arrays.copyOf(value, nodes));
         }
     }
 
     private static int leaf(Builder b, int node, float[] row) {
         int n = node;
-        while (b.feature.get(n) >= 0) {
-            float x = row[b.feature.get(n)];
-            n = Float.isNaN(x) || x <= b.threshold.get(n) ? b.left.get(n) : b.right.get(n);
+        while (b.feature[n] >= 0) {
+            float x = row[b.feature[n]];
+            n = Float.isNaN(x) || x <= b.threshold[n] ? b.left[n] : b.right[n];
         }
         return n;
     }

@@ -124,6 +124,32 @@ class QuantileBoostingTest {
         }
     }
 
+    @Test
+    void theRowsSortByValueStablyAsJavasObjectSortDoes() {
+        SplittableRandom random = new SplittableRandom(11);
+        for (int trial = 0; trial < 200; trial++) {
+            int n = random.nextInt(70); // 0 and odd lengths: runs with tails
+            double[] values = new double[n + 5];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = switch (random.nextInt(6)) {
+                    case 0 -> 0.0;
+                    case 1 -> -0.0;
+                    case 2 -> Math.round(random.nextGaussian() * 3); // ties
+                    default -> random.nextGaussian();
+                };
+            }
+            int[] rows = new int[n];
+            for (int k = 0; k < n; k++) {
+                rows[k] = random.nextInt(values.length); // a row may repeat, as in no subsample; order arbitrary
+            }
+            Integer[] boxed = java.util.Arrays.stream(rows).boxed().toArray(Integer[]::new);
+            java.util.Arrays.sort(boxed, (a, b) -> Double.compare(values[a], values[b])); // stable (TimSort)
+            int[] expected = java.util.Arrays.stream(boxed).mapToInt(Integer::intValue).toArray();
+            org.junit.jupiter.api.Assertions.assertArrayEquals(expected, QuantileBoosting.sortedByValue(values, rows),
+                    "trial " + trial + ", " + n + " rows");
+        }
+    }
+
     private static double pinball(double[] v, float[] w, double at, double q) {
         double sum = 0;
         for (int i = 0; i < v.length; i++) {
