@@ -13,7 +13,8 @@ import java.util.SplittableRandom;
  * leaf), times the learning rate. Splits are searched on histograms of quantile-binned features (NaN in a bin
  * of its own, always sent left), with row and feature subsampling per tree drawn from the seed.
  *
- * <p>Work per tree: one pass over the sampled rows per feature and tree level (O(rows · features · depth)).
+ * <p>Work per tree: one pass over the sampled rows per tree level, each row adding to the histogram of every usable
+ * feature (O(rows · features · depth)); a row's bin codes lie side by side, so the pass reads memory in order.
  */
 public final class QuantileBoosting {
 
