@@ -6,6 +6,7 @@ import dev.tempora.models.JsonFields;
 import dev.tempora.models.LinearForecaster;
 import dev.tempora.models.LinearForecasterConfig;
 import dev.tempora.models.NLinear;
+import dev.tempora.models.QuantileLoss;
 import dev.tempora.models.TftConfig;
 
 import java.util.LinkedHashMap;
@@ -38,7 +39,7 @@ public record LinearModelSettings(String kind, List<Float> quantiles, int moving
             throw new IllegalArgumentException("the linear models are " + NLinear.KIND + " and " + DLinear.KIND + ", got " + kind);
         }
         quantiles = List.copyOf(quantiles);
-        ModelSettings.checkQuantiles(quantiles);
+        QuantileLoss.checkLevels(quantiles);
         DLinear.checkKernel(movingAverageKernel);
     }
 

@@ -2,6 +2,7 @@ package dev.tempora.forecast;
 
 import dev.tempora.data.DatasetDescription;
 import dev.tempora.models.JsonFields;
+import dev.tempora.models.QuantileLoss;
 import dev.tempora.models.TemporalFusionTransformer;
 import dev.tempora.models.TftConfig;
 import dev.tempora.models.TftSize;
@@ -80,19 +81,7 @@ public record ModelSettings(int hiddenSize, int attentionHeadSize, double dropou
         if (!(dropout >= 0 && dropout < 1)) {
             throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
         }
-        checkQuantiles(quantiles);
-    }
-
-    /** Refuses an empty list of quantiles or one outside (0, 1), for every kind's settings. */
-    static void checkQuantiles(List<Float> quantiles) {
-        if (quantiles.isEmpty()) {
-            throw new IllegalArgumentException("quantiles: at least one quantile is needed");
-        }
-        for (float q : quantiles) {
-            if (!(q > 0 && q < 1)) {
-                throw new IllegalArgumentException("quantiles must lie strictly between 0 and 1, got " + q);
-            }
-        }
+        QuantileLoss.checkLevels(quantiles);
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.tempora.data.DatasetDescription;
 import dev.tempora.models.JsonFields;
 import dev.tempora.models.NHits;
 import dev.tempora.models.NHitsConfig;
+import dev.tempora.models.QuantileLoss;
 import dev.tempora.models.TftConfig;
 
 import java.util.ArrayList;
@@ -30,7 +31,7 @@ public record NHitsSettings(List<Float> quantiles, Map<String, Object> hyperPara
     public NHitsSettings {
         quantiles = List.copyOf(quantiles);
         hyperParameters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(hyperParameters));
-        ModelSettings.checkQuantiles(quantiles);
+        QuantileLoss.checkLevels(quantiles);
         // a value out of range fails now, not after the data is read: a stand-in data set of 16 steps and a horizon of 4
         NHitsConfig.fromDataset(16, 4, quantiles, 0, 1, "none", hyperParameters, 0);
     }

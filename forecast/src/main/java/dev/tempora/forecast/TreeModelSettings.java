@@ -4,6 +4,7 @@ import dev.tempora.data.DatasetDescription;
 import dev.tempora.models.GradientBoostedTrees;
 import dev.tempora.models.JsonFields;
 import dev.tempora.models.QuantileBoosting;
+import dev.tempora.models.QuantileLoss;
 import dev.tempora.models.TftConfig;
 import dev.tempora.models.TreeForecasterConfig;
 
@@ -37,7 +38,7 @@ public record TreeModelSettings(List<Float> quantiles, QuantileBoosting.Settings
     /** Copies the quantiles and checks them and the season. */
     public TreeModelSettings {
         quantiles = List.copyOf(quantiles);
-        ModelSettings.checkQuantiles(quantiles);
+        QuantileLoss.checkLevels(quantiles);
         if (season < 0) {
             throw new IllegalArgumentException("config \"model\" section: season must be 0 (none) or a number of steps, got " + season);
         }

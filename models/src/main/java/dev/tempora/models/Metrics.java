@@ -63,16 +63,11 @@ public record Metrics(double mae, double rmse, double smape, double mape, double
 
         /** @param quantiles the quantiles of the forecasts to be added (PTF's default: 0.02 … 0.98) */
         public Accumulator(List<Float> quantiles) {
-            if (quantiles.isEmpty()) {
-                throw new IllegalArgumentException("metrics need at least one quantile");
-            }
+            QuantileLoss.checkLevels(quantiles);
             this.quantiles = new float[quantiles.size()];
             int best = 0;
             for (int i = 0; i < this.quantiles.length; i++) {
                 float q = quantiles.get(i);
-                if (!(q > 0f && q < 1f)) {
-                    throw new IllegalArgumentException("quantiles must lie in (0, 1), got " + q);
-                }
                 this.quantiles[i] = q;
                 if (Math.abs(q - 0.5f) < Math.abs(this.quantiles[best] - 0.5f)) {
                     best = i;

@@ -84,14 +84,7 @@ public record NHitsConfig(
         downsampleFrequencies = List.copyOf(downsampleFrequencies);
         checkAtLeastOne("context_length", contextLength);
         checkAtLeastOne("prediction_length", predictionLength);
-        if (quantiles.isEmpty()) {
-            throw new IllegalArgumentException("NHiTS: at least one quantile is needed");
-        }
-        for (float q : quantiles) {
-            if (!(q > 0f && q < 1f)) {
-                throw new IllegalArgumentException("NHiTS: quantiles must lie in (0, 1), got " + q);
-            }
-        }
+        QuantileLoss.checkLevels(quantiles);
         checkAtLeastOne("real_count", realCount);
         if (targetPosition < 0 || targetPosition >= realCount) {
             throw new IllegalArgumentException("NHiTS: target_position " + targetPosition + " is not one of the "

@@ -26,25 +26,23 @@ public final class QuantileLoss {
         this(TftConfig.DEFAULT_QUANTILES);
     }
 
-    /** The loss over {@code quantiles}, each in (0, 1). */
+    /** The loss over {@code quantiles}, at least one, each in (0, 1) ({@link #checkLevels}). */
     public QuantileLoss(List<Float> quantiles) {
+        checkLevels(quantiles);
         this.quantiles = new float[quantiles.size()];
         for (int i = 0; i < this.quantiles.length; i++) {
-            float q = quantiles.get(i);
-            if (!(q > 0f && q < 1f)) {
-                throw new IllegalArgumentException("quantiles must lie in (0, 1), got " + q);
-            }
-            this.quantiles[i] = q;
+            this.quantiles[i] = quantiles.get(i);
         }
     }
 
     /**
-     * Refuses an empty list of quantiles or one outside (0, 1): what every model's config checks.
+     * Refuses an empty list of quantiles or one outside (0, 1): the one check that every model's config, the loss,
+     * the metrics and the config sections' settings make.
      *
      * @param quantiles the quantile levels
      * @throws IllegalArgumentException naming the bad level
      */
-    static void checkLevels(List<Float> quantiles) {
+    public static void checkLevels(List<Float> quantiles) {
         if (quantiles.isEmpty()) {
             throw new IllegalArgumentException("at least one quantile is needed");
         }

@@ -83,9 +83,7 @@ public record TftConfig(
         if (!(dropout >= 0f && dropout < 1f)) {
             throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
         }
-        if (quantiles.isEmpty()) {
-            throw new IllegalArgumentException("at least one quantile is needed");
-        }
+        QuantileLoss.checkLevels(quantiles);
         // Fields are not assigned yet inside a compact constructor: validate the parameters directly.
         for (String v : distinct(staticCategoricals, timeVaryingCategoricalsEncoder, timeVaryingCategoricalsDecoder)) {
             if (!categoricalCardinalities.containsKey(v)) {
