@@ -1,6 +1,5 @@
 package dev.tempora.parallel;
 
-import dev.tempora.autograd.GradMode;
 import dev.tempora.models.Checkpoint;
 import dev.tempora.models.GradientBoostedTrees;
 import dev.tempora.models.ModelInputs;
@@ -58,8 +57,13 @@ public final class TreeTraining {
         }
         model.fit(inputs, targets, weights);
         double seconds = (System.nanoTime() - start) / 1e9;
-        double trainLoss = loss(model, training);
-        double validationLoss = loss(model, data.validationBatches().stream().map(settings.lossScale()::apply).toList());
+        // Scored as the Trainer scores the networks: the engine's loss over all valid steps, sharded.
+        DataParallelEngine engine = new DataParallelEngine(model, settings.workers(), settings.shards());
+        double trainLoss = engine.validationLoss(training);
+        List<TrainingBatch> validation = data.validationBatches().stream().map(settings.lossScale()::apply).toList();
+        // No valid validation step (no validation rows): NaN rather than an error, as before any score exists.
+        double validationLoss = validation.stream().mapToLong(TrainingBatch::validSteps).sum() == 0 ? Double.NaN
+                : engine.validationLoss(validation);
         EpochResult row = new EpochResult(0, trainLoss, validationLoss, model.config().booster().learningRate(), samples / Math.max(seconds, 1e-9), seconds,
                 0, true, 0);
         if (settings.outputDir() != null) {
@@ -82,23 +86,5 @@ public final class TreeTraining {
         if (!settings.device().equals("cpu")) {
             throw new IllegalArgumentException(model.kind() + " fits on the CPU; leave out the device \"" + settings.device() + "\"");
         }
-    }
-
-    /** The quantile loss over the batches' valid steps (each batch's mean weighted by its steps), NaN for none. */
-    private static double loss(GradientBoostedTrees model, List<TrainingBatch> batches) {
-        double sum = 0;
-        long steps = 0;
-        try (var off = GradMode.noGrad()) {
-            for (TrainingBatch b : batches) {
-                long valid = b.validSteps();
-                if (valid == 0) {
-                    continue;
-                }
-                var prediction = model.forward(b.inputs(), false).prediction();
-                sum += model.loss(prediction, b.target(), b.weight(), b.inputs().decoderLengths(), valid).item() * valid;
-                steps += valid;
-            }
-        }
-        return steps == 0 ? Double.NaN : sum / steps;
     }
 }
