@@ -209,6 +209,15 @@ final class DatasetBuilder {
                 int code = d < 0 ? encoder.encode(null) : codeOfDictionary[d];
                 if (code < 0) {
                     String value = d < 0 ? null : c.dictionary[d];
+                    if (value != null && fitted != null && p.groupIds.contains(column)) {
+                        // A whole series the training rows never held: say why that happens, not only the category.
+                        throw new IllegalArgumentException(source + ": series " + seriesName(seriesOfSorted(r)) + " is not among the "
+                                + "series the model trained on ('" + column + "' holds '" + value + "', a category not seen in "
+                                + "training). A series with too few steps before its validation and test steps has no training "
+                                + "window and is left out of training, so it cannot be validated or forecast either; drop it, give "
+                                + "it a longer history, or give \"categorical_encoders\": {\"" + variable + "\": {\"add_nan\": true}} "
+                                + "to forecast unseen series from a nan class");
+                    }
                     throw new IllegalArgumentException(source + ": column '" + column + "' of series " + seriesName(seriesOfSorted(r))
                             + " at " + at(time[r]) + (value == null ? " is missing" : " holds '" + value + "', a category not seen in training")
                             + "; give the variable \"categorical_encoders\": {\"" + variable + "\": {\"add_nan\": true}} to map such values to a nan class");

@@ -194,6 +194,24 @@ class TimeSeriesDataSetTest {
     }
 
     @Test
+    void aSeriesTrainingNeverHeldIsNamedWithTheReason() {
+        String[] ids = new String[30];
+        int[] t = new int[30];
+        double[] y = new double[30];
+        for (int i = 0; i < 30; i++) {
+            ids[i] = i < 20 ? "a" : "b";
+            t[i] = i < 20 ? i : i - 20;
+            y[i] = i;
+        }
+        Frame both = new Frame("test", List.of(new IntColumn("t", t), StringColumn.of("id", ids), new DoubleColumn("y", y)));
+        String lengths = ", \"max_encoder_length\": 3, \"max_prediction_length\": 2, \"static_categoricals\": [\"id\"]";
+        TimeSeriesDataSet training = TimeSeriesDataSet.create(both.filter(r -> r < 20), params(lengths));
+        var e = assertThrows(IllegalArgumentException.class, () -> TimeSeriesDataSet.fromDataset(training, both, true));
+        assertTrue(e.getMessage().contains("series id=b is not among the series the model trained on")
+                && e.getMessage().contains("too few steps") && e.getMessage().contains("add_nan"), e.getMessage());
+    }
+
+    @Test
     void badInputsAreNamed() {
         Frame f = series(range(10));
         String lengths = ", \"max_encoder_length\": 3, \"max_prediction_length\": 2";
